@@ -1,0 +1,28 @@
+//! The XML API signature (`q-sign-algorithm=sha1`): signing, presigned URLs and
+//! server-side verification.
+//!
+//! The algorithm, as the official SDKs implement it:
+//! - KeyTime = `start;end` (Unix seconds);
+//! - SignKey = hex(HMAC-SHA1(SecretKey, KeyTime));
+//! - HttpString = `lower(method)\n{raw key path}\n{params}\n{headers}\n`, where params and
+//!   headers are `name=value` pairs joined by `&`, percent-encoded (unreserved kept,
+//!   uppercase hex), names lowercased after encoding, sorted by name;
+//! - StringToSign = `sha1\n{KeyTime}\n{hex(SHA1(HttpString))}\n`;
+//! - Signature = hex(HMAC-SHA1(SignKey as hex text, StringToSign)).
+
+mod authorization;
+mod canonical;
+mod key_time;
+mod presign;
+pub(crate) mod signer;
+mod verify;
+
+pub use authorization::{AUTH_PARAMS, AuthorizationParts};
+pub use canonical::{HeaderPolicy, strip_port};
+pub use key_time::{CLOCK_SKEW_BACKDATE, InvalidKeyTime, KeyTime, to_unix, unix_now};
+pub use presign::{PresignRequest, PresignSettings, PresignedUrl, presign_url};
+pub use signer::{
+    Intermediates, SECURITY_TOKEN_HEADER, SignableRequest, Signature, SigningKey, SigningKeyCache,
+    SigningSettings, sign, sign_with_intermediates, sign_with_key,
+};
+pub use verify::{AuthLocation, CredentialLookup, ReceivedRequest, Verified, VerifyError, verify};

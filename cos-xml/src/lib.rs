@@ -1,0 +1,72 @@
+//! Typed XML models for the Tencent Cloud COS XML API.
+//!
+//! Every request and response body of the COS XML API has a model here that
+//! implements both [`serde::Serialize`] and [`serde::Deserialize`], so the same
+//! types serve a client (serialize requests, parse responses) and a server or
+//! emulator (parse requests, serialize responses). Element names match COS
+//! exactly; Rust fields are snake_case.
+//!
+//! ```
+//! use cos_xml::{ListBucketResult, from_str, to_string};
+//!
+//! let xml = r#"<ListBucketResult><Name>examplebucket-1250000000</Name><Prefix/><Marker/>
+//!   <MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>
+//!   <Contents><Key>a.txt</Key><LastModified>2017-08-08T09:43:35.000Z</LastModified>
+//!   <ETag>"a5b2e1cfb08d10f6523f7e6fbf3643d5"</ETag><Size>23</Size>
+//!   <StorageClass>STANDARD</StorageClass></Contents></ListBucketResult>"#;
+//! let list: ListBucketResult = from_str(xml)?;
+//! assert_eq!(list.contents[0].size, 23);
+//! // The fast path gives the same model.
+//! assert_eq!(ListBucketResult::from_xml_fast(xml)?, list);
+//! let back: ListBucketResult = from_str(&to_string(&list)?)?;
+//! assert_eq!(back, list);
+//! # Ok::<(), cos_xml::XmlError>(())
+//! ```
+//!
+//! Conventions:
+//! - optional elements are `Option`, repeated elements are `Vec` (empty when absent);
+//! - dates are kept as the strings COS sends;
+//! - with `encoding-type=url`, keys stay percent-encoded — decoding is the client's job;
+//! - bucket policies are JSON and have no model here.
+#![deny(missing_docs)]
+
+pub mod acl;
+pub mod bucket;
+pub mod codec;
+pub mod common;
+pub mod cors;
+pub mod error;
+mod fast;
+pub mod lifecycle;
+pub mod list;
+pub mod multipart;
+pub mod object;
+pub mod tagging;
+
+pub use acl::{AccessControlList, AccessControlPolicy, Grant, Grantee, GranteeType, Permission};
+pub use bucket::{
+    Bucket, Buckets, CreateBucketConfiguration, ListAllMyBucketsResult, LocationConstraint,
+    VersioningConfiguration, VersioningStatus,
+};
+pub use codec::{XmlError, from_slice, from_str, to_string, to_string_with_declaration};
+pub use common::{CommonPrefix, Owner, Tag};
+pub use cors::{CorsConfiguration, CorsRule};
+pub use error::ErrorResponse;
+pub use lifecycle::{
+    AbortIncompleteMultipartUpload, Expiration, LifecycleAnd, LifecycleConfiguration,
+    LifecycleFilter, LifecycleRule, NoncurrentVersionExpiration, NoncurrentVersionTransition,
+    RuleStatus, Transition,
+};
+pub use list::{
+    DeleteMarkerEntry, ListBucketResult, ListVersionsResult, ObjectSummary, ObjectVersion,
+    VersionEntry,
+};
+pub use multipart::{
+    CompleteMultipartUpload, CompleteMultipartUploadResult, CompletedPart, CopyPartResult,
+    InitiateMultipartUploadResult, ListMultipartUploadsResult, ListPartsResult, Part, Upload,
+};
+pub use object::{
+    CasJobParameters, CopyObjectResult, Delete, DeleteError, DeleteResult, DeletedObject,
+    ObjectIdentifier, RestoreRequest, Tier,
+};
+pub use tagging::{TagSet, Tagging};

@@ -1,0 +1,109 @@
+//! `cargo xtask`: test, CI and benchmark automation for cos-rs.
+//!
+//! ```text
+//! cargo xtask ci            fmt --check, clippy -D warnings, layering check, tests, docs
+//! cargo xtask test          the tests alone (nextest if installed, plus doc tests)
+//! cargo xtask bench sign    signatures/s of cos-auth, with the Python SDK's rate as baseline
+//! cargo xtask bench xml     cos-xml parsing speed
+//! cargo xtask quickstart    the main job (for now: the signer example)
+//! cargo xtask python        prepare the Python venv with cos-python-sdk-v5 (for interop)
+//! ```
+
+mod bench;
+mod layering;
+mod python;
+mod util;
+
+use std::process::ExitCode;
+
+use util::{cargo, run};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["ci"] => ci(),
+        ["test", rest @ ..] => test(rest),
+        ["bench", "sign"] => bench::sign(),
+        ["bench", "xml"] => bench::xml(),
+        ["bench"] => bench::sign().and_then(|()| bench::xml()),
+        ["quickstart", rest @ ..] => quickstart(rest),
+        ["python"] => python::ensure_sdk().map(|p| println!("{}", p.display())),
+        ["layering"] => layering::check(),
+        _ => {
+            eprintln!("{}", USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str =
+    "usage: cargo xtask <ci | test [filter] | bench [sign|xml] | quickstart | python | layering>";
+
+/// Everything CI checks, in order of cost.
+fn ci() -> Result<(), String> {
+    cargo(&["fmt", "--all", "--", "--check"])?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    layering::check()?;
+    test(&[])?;
+    run(
+        "cargo",
+        &["doc", "--workspace", "--no-deps", "--all-features"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    println!("xtask ci: all checks passed");
+    Ok(())
+}
+
+/// Runs every test: unit, integration (nextest when available) and doc tests.
+fn test(filter: &[&str]) -> Result<(), String> {
+    let mut args = vec!["--workspace", "--all-features"];
+    if util::has_nextest() {
+        let mut a = vec!["nextest", "run"];
+        a.extend(&args);
+        a.extend(["--no-fail-fast"]);
+        a.extend(filter);
+        cargo(&a)?;
+    } else {
+        let mut a = vec!["test"];
+        a.extend(&args);
+        a.extend(["--lib", "--bins", "--tests"]);
+        a.extend(filter);
+        cargo(&a)?;
+    }
+    args.insert(0, "--doc");
+    args.insert(0, "test");
+    args.extend(filter);
+    cargo(&args)
+}
+
+/// The README's main job. For now it runs the signer example; it takes
+/// credentials from COS_SECRET_ID/COS_SECRET_KEY when set.
+fn quickstart(extra: &[&str]) -> Result<(), String> {
+    let mut a = vec![
+        "run",
+        "--quiet",
+        "-p",
+        "cos-auth",
+        "--example",
+        "quickstart",
+        "--",
+    ];
+    a.extend(extra);
+    cargo(&a)
+}
