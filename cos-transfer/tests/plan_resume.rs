@@ -1,0 +1,310 @@
+//! Part planning, checkpoints and resume decisions (sans-IO).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+
+use cos_transfer::checkpoint::{
+    self, CHECKPOINT_VERSION, CheckpointError, DonePart, DownloadCheckpoint, RemoteObject,
+    SourceFingerprint, UploadCheckpoint,
+};
+use cos_transfer::plan::{MAX_PARTS, MIN_PART_SIZE, PartPlan, PlanError, UploadPlan, UploadSizing};
+use cos_transfer::resume::{
+    DownloadStart, FreshReason, ListedPart, ListedUpload, UploadStart, choose_existing_upload,
+    decide_download_start, decide_upload_start, etag_is_md5, reconcile,
+};
+use proptest::prelude::*;
+
+const MIB: u64 = 1024 * 1024;
+
+proptest! {
+    #[test]
+    fn parts_cover_the_source_exactly(size in 0u64..(20_000 * MIB * 2), req in 1u64..64) {
+        let plan = PartPlan::new(size, req * MIB).unwrap();
+        prop_assert!(plan.count() <= MAX_PARTS);
+        prop_assert!(plan.part_size() >= req * MIB);
+        prop_assert_eq!(plan.part_size() % MIB, 0);
+        let mut next = 0;
+        for (i, p) in plan.parts().enumerate() {
+            prop_assert_eq!(p.number as usize, i + 1);
+            prop_assert_eq!(p.offset, next);
+            if p.number < plan.count() {
+                prop_assert_eq!(p.len, plan.part_size());
+                prop_assert!(p.len >= MIN_PART_SIZE);
+            }
+            next = p.end();
+        }
+        prop_assert_eq!(next, size);
+    }
+}
+
+#[test]
+fn part_size_grows_to_stay_within_ten_thousand_parts() {
+    let plan = PartPlan::new(100_000 * MIB, 8 * MIB).unwrap();
+    assert_eq!(plan.part_size(), 10 * MIB);
+    assert_eq!(plan.count(), 10_000);
+    let odd = PartPlan::new(80_000 * MIB + 1, 8 * MIB).unwrap();
+    assert_eq!(odd.part_size(), 9 * MIB);
+    assert!(odd.count() <= MAX_PARTS);
+    assert_eq!(
+        PartPlan::new(10, MIB - 1),
+        Err(PlanError::PartSize(MIB - 1))
+    );
+    assert!(matches!(
+        PartPlan::new(u64::MAX, 8 * MIB),
+        Err(PlanError::TooLarge(_))
+    ));
+    let empty = PartPlan::new(0, 8 * MIB).unwrap();
+    assert_eq!(empty.count(), 1);
+    assert_eq!(empty.part(1).unwrap().len, 0);
+    assert_eq!(empty.part(2), None);
+}
+
+#[test]
+fn sizing_picks_single_or_multipart() {
+    let s = UploadSizing::default();
+    assert_eq!(s.plan(20 * MIB).unwrap(), UploadPlan::Single);
+    assert!(
+        matches!(s.plan(20 * MIB + 1).unwrap(), UploadPlan::Multipart(p) if p.part_size() == 8 * MIB)
+    );
+}
+
+fn fp(size: u64) -> SourceFingerprint {
+    SourceFingerprint { size, mtime_ns: 42 }
+}
+
+fn upload_cp(size: u64) -> UploadCheckpoint {
+    UploadCheckpoint {
+        version: CHECKPOINT_VERSION,
+        bucket: "b-1250000000".into(),
+        key: "k".into(),
+        upload_id: "u1".into(),
+        part_size: 8 * MIB,
+        source: fp(size),
+        parts: BTreeMap::new(),
+    }
+}
+
+#[test]
+fn upload_start_decisions() {
+    let size = 30 * MIB;
+    let cp = upload_cp(size);
+    assert_eq!(
+        decide_upload_start(None, "b-1250000000", "k", &fp(size)),
+        UploadStart::Fresh(FreshReason::NoCheckpoint)
+    );
+    assert_eq!(
+        decide_upload_start(Some(&cp), "b-1250000000", "other", &fp(size)),
+        UploadStart::Fresh(FreshReason::OtherObject)
+    );
+    assert_eq!(
+        decide_upload_start(Some(&cp), "b-1250000000", "k", &fp(size + 1)),
+        UploadStart::Fresh(FreshReason::SourceChanged)
+    );
+    let touched = SourceFingerprint { size, mtime_ns: 43 };
+    assert_eq!(
+        decide_upload_start(Some(&cp), "b-1250000000", "k", &touched),
+        UploadStart::Fresh(FreshReason::SourceChanged)
+    );
+    match decide_upload_start(Some(&cp), "b-1250000000", "k", &fp(size)) {
+        UploadStart::Resume { upload_id, plan } => {
+            assert_eq!(upload_id, "u1");
+            assert_eq!((plan.part_size(), plan.count()), (8 * MIB, 4));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn reconcile_trusts_only_matching_parts() {
+    let plan = PartPlan::new(30 * MIB, 8 * MIB).unwrap(); // 8, 8, 8, 6 MiB
+    let mut recorded = BTreeMap::new();
+    recorded.insert(
+        1,
+        DonePart {
+            etag: "\"aaa\"".into(),
+            crc64: 1,
+            len: 8 * MIB,
+        },
+    );
+    recorded.insert(
+        2,
+        DonePart {
+            etag: "\"bbb\"".into(),
+            crc64: 2,
+            len: 8 * MIB,
+        },
+    );
+    let listed = vec![
+        ListedPart {
+            number: 1,
+            etag: "AAA".into(),
+            size: 8 * MIB,
+        }, // matches checkpoint
+        ListedPart {
+            number: 2,
+            etag: "\"ccc\"".into(),
+            size: 8 * MIB,
+        }, // server has another ETag
+        ListedPart {
+            number: 4,
+            etag: "\"ddd\"".into(),
+            size: 5 * MIB,
+        }, // wrong size
+        ListedPart {
+            number: 9,
+            etag: "\"zzz\"".into(),
+            size: MIB,
+        }, // not in the plan
+    ];
+    let r = reconcile(&plan, &recorded, &listed);
+    assert_eq!(r.done.keys().copied().collect::<Vec<_>>(), vec![1]);
+    assert_eq!(
+        r.verify
+            .iter()
+            .map(|(p, e)| (p.number, e.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(2, "\"ccc\"")]
+    );
+    assert_eq!(
+        r.todo.iter().map(|p| p.number).collect::<Vec<_>>(),
+        vec![3, 4]
+    );
+}
+
+#[test]
+fn official_sdk_style_resume_picks_newest_upload_of_the_key() {
+    let uploads = vec![
+        ListedUpload {
+            upload_id: "old".into(),
+            key: "k".into(),
+            initiated: "2026-01-01T00:00:00.000Z".into(),
+        },
+        ListedUpload {
+            upload_id: "new".into(),
+            key: "k".into(),
+            initiated: "2026-02-01T00:00:00.000Z".into(),
+        },
+        ListedUpload {
+            upload_id: "other".into(),
+            key: "k2".into(),
+            initiated: "2027-01-01T00:00:00.000Z".into(),
+        },
+    ];
+    assert_eq!(
+        choose_existing_upload(&uploads, "k").unwrap().upload_id,
+        "new"
+    );
+    assert!(choose_existing_upload(&uploads, "none").is_none());
+    let md5 = [
+        0xd4, 0x1d, 0x8c, 0xd9, 0x8f, 0x00, 0xb2, 0x04, 0xe9, 0x80, 0x09, 0x98, 0xec, 0xf8, 0x42,
+        0x7e,
+    ];
+    assert!(etag_is_md5("\"D41D8CD98F00B204E9800998ECF8427E\"", &md5));
+    assert!(!etag_is_md5("\"d41d8cd98f00b204e9800998ecf8427f\"", &md5));
+}
+
+fn remote() -> RemoteObject {
+    RemoteObject {
+        etag: "\"e1\"".into(),
+        size: 100,
+        last_modified: "Sat, 21 Nov 2026 10:00:00 GMT".into(),
+    }
+}
+
+#[test]
+fn download_resume_is_pinned_to_etag_size_and_date() {
+    let mut done = BTreeMap::new();
+    done.insert(
+        1,
+        DonePart {
+            etag: String::new(),
+            crc64: 7,
+            len: 50,
+        },
+    );
+    let cp = DownloadCheckpoint {
+        version: CHECKPOINT_VERSION,
+        bucket: "b".into(),
+        key: "k".into(),
+        version_id: None,
+        remote: remote(),
+        part_size: 50,
+        done: done.clone(),
+    };
+    assert_eq!(
+        decide_download_start(Some(&cp), "b", "k", None, &remote(), 50),
+        DownloadStart::Resume { done }
+    );
+    assert_eq!(
+        decide_download_start(None, "b", "k", None, &remote(), 50),
+        DownloadStart::Fresh
+    );
+    for changed in [
+        RemoteObject {
+            etag: "\"e2\"".into(),
+            ..remote()
+        },
+        RemoteObject {
+            size: 101,
+            ..remote()
+        },
+        RemoteObject {
+            last_modified: "Sun, 22 Nov 2026 10:00:00 GMT".into(),
+            ..remote()
+        },
+    ] {
+        assert_eq!(
+            decide_download_start(Some(&cp), "b", "k", None, &changed, 50),
+            DownloadStart::Fresh
+        );
+    }
+    assert_eq!(
+        decide_download_start(Some(&cp), "b", "k", Some("v1"), &remote(), 50),
+        DownloadStart::Fresh
+    );
+    assert_eq!(
+        decide_download_start(Some(&cp), "b", "k", None, &remote(), 64),
+        DownloadStart::Fresh
+    );
+}
+
+#[test]
+fn checkpoints_save_atomically_and_reject_corruption() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("upload.cp");
+    assert!(
+        checkpoint::load::<UploadCheckpoint>(&path)
+            .unwrap()
+            .is_none()
+    );
+    let mut cp = upload_cp(30 * MIB);
+    cp.parts.insert(
+        3,
+        DonePart {
+            etag: "\"x\"".into(),
+            crc64: u64::MAX,
+            len: 8 * MIB,
+        },
+    );
+    checkpoint::save(&path, &cp).unwrap();
+    assert_eq!(
+        checkpoint::load::<UploadCheckpoint>(&path).unwrap(),
+        Some(cp.clone())
+    );
+    // Only the checkpoint itself remains: no temporary files.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    std::fs::write(&path, b"{ torn").unwrap();
+    assert!(matches!(
+        checkpoint::load::<UploadCheckpoint>(&path),
+        Err(CheckpointError::Corrupt { .. })
+    ));
+    let mut future = serde_json::to_value(&cp).unwrap();
+    future["version"] = 99.into();
+    std::fs::write(&path, future.to_string()).unwrap();
+    assert!(matches!(
+        checkpoint::load::<UploadCheckpoint>(&path),
+        Err(CheckpointError::Corrupt { .. })
+    ));
+    checkpoint::remove(&path).unwrap();
+    checkpoint::remove(&path).unwrap();
+}
