@@ -1,0 +1,415 @@
+//! `download_file`: HEAD, then one GET or parallel ranged GETs pinned to the ETag into a
+//! temporary file beside the destination, renamed into place only after the combined
+//! CRC-64 matches the service's. A broken stream resumes with a ranged GET.
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+
+use crate::backend::{Backend, ObjectInfo, RangeRequest};
+use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, DownloadCheckpoint, RemoteObject};
+use crate::control::{CancelHandle, Progress, ProgressFn};
+use crate::crc64::{self, Crc64};
+use crate::error::TransferError;
+use crate::fileio::write_all_at;
+use crate::plan::{MIN_PART_SIZE, Part, PartPlan};
+use crate::resume::{DownloadStart, decide_download_start};
+
+/// Bytes buffered per range before a positioned write.
+const WRITE_CHUNK: usize = 1024 * 1024;
+
+/// How a download runs.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DownloadOptions {
+    /// Objects up to this size use one GET (default 20 MiB).
+    pub single_threshold: u64,
+    /// Range size for larger objects (default 8 MiB, at least 1 MiB).
+    pub part_size: u64,
+    /// Ranges in flight at once (default 4).
+    pub concurrency: usize,
+    /// Where to keep the checkpoint; `None` makes the download non-resumable (its
+    /// temporary file is removed on failure).
+    pub checkpoint: Option<PathBuf>,
+    /// How many times one range's broken stream is resumed (default 5).
+    pub max_stream_resumes: u32,
+    /// Minimum time between checkpoint writes (default 1 s).
+    pub checkpoint_interval: Duration,
+}
+
+impl Default for DownloadOptions {
+    fn default() -> Self {
+        Self {
+            single_threshold: 20 * 1024 * 1024,
+            part_size: 8 * 1024 * 1024,
+            concurrency: 4,
+            checkpoint: None,
+            max_stream_resumes: 5,
+            checkpoint_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+impl DownloadOptions {
+    /// Sets the single-GET threshold.
+    pub fn single_threshold(mut self, bytes: u64) -> Self {
+        self.single_threshold = bytes;
+        self
+    }
+    /// Sets the range size.
+    pub fn part_size(mut self, bytes: u64) -> Self {
+        self.part_size = bytes;
+        self
+    }
+    /// Sets the number of ranges in flight.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n;
+        self
+    }
+    /// Keeps a checkpoint at `path`, making the download resumable.
+    pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
+        self.checkpoint = Some(path.into());
+        self
+    }
+}
+
+/// What a download did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DownloadOutcome {
+    /// Bytes written.
+    pub size: u64,
+    /// CRC-64 of the data (verified against the service's when it sent one).
+    pub crc64: u64,
+    /// ETag of the downloaded object.
+    pub etag: String,
+    /// Ranges fetched by this call.
+    pub ranges_fetched: u32,
+    /// Ranges reused from a checkpoint.
+    pub ranges_reused: u32,
+    /// Broken streams resumed with a ranged GET.
+    pub stream_resumes: u32,
+}
+
+/// The temporary file a download of `dest` writes to.
+pub fn partial_path(dest: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(dest.file_name().unwrap_or_default());
+    name.push(".cos-partial");
+    dest.with_file_name(name)
+}
+
+/// Downloads `bucket`/`key` to `dest`.
+///
+/// Errors: [`TransferError`]. `dest` is only ever replaced by a complete, verified file.
+pub async fn download_file<B: Backend>(
+    backend: &B,
+    bucket: &str,
+    key: &str,
+    dest: &Path,
+    options: &DownloadOptions,
+    progress: Option<ProgressFn>,
+    cancel: &CancelHandle,
+) -> Result<DownloadOutcome, TransferError> {
+    if options.concurrency == 0 || options.part_size < MIN_PART_SIZE {
+        return Err(TransferError::InvalidOption(
+            "concurrency must be >= 1 and part size >= 1 MiB".into(),
+        ));
+    }
+    let info = backend
+        .head(bucket, key)
+        .await
+        .map_err(|e| TransferError::remote("HeadObject", e))?;
+    let temp = partial_path(dest);
+    let result = run(
+        backend, bucket, key, &info, &temp, options, progress, cancel,
+    )
+    .await;
+    match result {
+        Ok(outcome) => {
+            std::fs::rename(&temp, dest).map_err(|e| TransferError::io(dest, e))?;
+            if let Some(cp) = &options.checkpoint {
+                checkpoint::remove(cp)?;
+            }
+            Ok(outcome)
+        }
+        Err(e) => {
+            let keep =
+                options.checkpoint.is_some() && !matches!(e, TransferError::Integrity { .. });
+            if !keep {
+                let _ = std::fs::remove_file(&temp);
+                if let Some(cp) = &options.checkpoint {
+                    let _ = checkpoint::remove(cp);
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run<B: Backend>(
+    backend: &B,
+    bucket: &str,
+    key: &str,
+    info: &ObjectInfo,
+    temp: &Path,
+    options: &DownloadOptions,
+    progress: Option<ProgressFn>,
+    cancel: &CancelHandle,
+) -> Result<DownloadOutcome, TransferError> {
+    let remote = RemoteObject {
+        etag: info.etag.clone(),
+        size: info.size,
+        last_modified: info.last_modified.clone(),
+    };
+    let single = info.size <= options.single_threshold;
+    let plan = if single {
+        PartPlan::with_part_size(info.size, info.size.max(1))?
+    } else {
+        PartPlan::new(info.size, options.part_size)?
+    };
+    let cp = match &options.checkpoint {
+        Some(path) if !single => checkpoint::load::<DownloadCheckpoint>(path).unwrap_or(None),
+        _ => None,
+    };
+    let existing_len = std::fs::metadata(temp).ok().map(|m| m.len());
+    let mut done =
+        match decide_download_start(cp.as_ref(), bucket, key, None, &remote, plan.part_size()) {
+            DownloadStart::Resume { done } if existing_len == Some(info.size) => done,
+            _ => BTreeMap::new(),
+        };
+    let file = if done.is_empty() {
+        let f = File::create(temp).map_err(|e| TransferError::io(temp, e))?;
+        f.set_len(info.size)
+            .map_err(|e| TransferError::io(temp, e))?;
+        f
+    } else {
+        OpenOptions::new()
+            .write(true)
+            .open(temp)
+            .map_err(|e| TransferError::io(temp, e))?
+    };
+    let file = Arc::new(file);
+    let ranges_reused = u32::try_from(done.len()).unwrap_or(u32::MAX);
+    let mut cp = DownloadCheckpoint {
+        version: CHECKPOINT_VERSION,
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        version_id: None,
+        remote,
+        part_size: plan.part_size(),
+        done: done.clone(),
+    };
+    let cp_path = options.checkpoint.as_ref().filter(|_| !single);
+    if let Some(path) = cp_path {
+        checkpoint::save(path, &cp)?;
+    }
+
+    let total = info.size;
+    let mut done_bytes: u64 = done.values().map(|p| p.len).sum();
+    let todo: Vec<Part> = plan
+        .parts()
+        .filter(|p| !done.contains_key(&p.number) && p.len > 0)
+        .collect();
+    let mut pending = todo.into_iter();
+    let mut in_flight = FuturesUnordered::new();
+    let mut first_error = None;
+    let mut fetched = 0u32;
+    let mut resumes = 0u32;
+    let mut last_save = Instant::now();
+    let etag = info.etag.as_str();
+    loop {
+        while first_error.is_none() && in_flight.len() < options.concurrency {
+            if cancel.is_cancelled() {
+                first_error = Some(TransferError::Cancelled);
+                break;
+            }
+            let Some(part) = pending.next() else { break };
+            let file = file.clone();
+            let plain_get = single;
+            in_flight.push(async move {
+                let r = fetch_range(
+                    backend,
+                    bucket,
+                    key,
+                    file,
+                    temp,
+                    part,
+                    etag,
+                    plain_get,
+                    options.max_stream_resumes,
+                )
+                .await;
+                (part, r)
+            });
+        }
+        let Some((part, result)) = in_flight.next().await else {
+            break;
+        };
+        match result {
+            Ok((crc, n_resumes)) => {
+                fetched += 1;
+                resumes += n_resumes;
+                done.insert(
+                    part.number,
+                    DonePart {
+                        etag: String::new(),
+                        crc64: crc,
+                        len: part.len,
+                    },
+                );
+                done_bytes += part.len;
+                if let Some(p) = &progress {
+                    p(Progress::Part {
+                        number: part.number,
+                        len: part.len,
+                    });
+                    p(Progress::Bytes {
+                        done: done_bytes,
+                        total,
+                    });
+                }
+                if let Some(path) = cp_path {
+                    if last_save.elapsed() >= options.checkpoint_interval {
+                        // Ranges are on disk before they are recorded.
+                        file.sync_data().map_err(|e| TransferError::io(temp, e))?;
+                        cp.done = done.clone();
+                        checkpoint::save(path, &cp)?;
+                        last_save = Instant::now();
+                    }
+                }
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = first_error {
+        if let Some(path) = cp_path {
+            if file.sync_data().is_ok() {
+                cp.done = done.clone();
+                checkpoint::save(path, &cp)?;
+            }
+        }
+        return Err(e);
+    }
+    let combined = crc64::combine_all(
+        plan.parts()
+            .map(|p| done.get(&p.number).map_or((0, 0), |d| (d.crc64, d.len))),
+    );
+    if let Some(remote_crc) = info.crc64 {
+        if remote_crc != combined {
+            return Err(TransferError::Integrity {
+                what: format!("{bucket}/{key}"),
+                local: combined,
+                remote: remote_crc,
+            });
+        }
+    }
+    file.sync_all().map_err(|e| TransferError::io(temp, e))?;
+    Ok(DownloadOutcome {
+        size: total,
+        crc64: combined,
+        etag: info.etag.clone(),
+        ranges_fetched: fetched,
+        ranges_reused,
+        stream_resumes: resumes,
+    })
+}
+
+async fn flush(
+    file: &Arc<File>,
+    path: &Path,
+    buf: BytesMut,
+    offset: u64,
+) -> Result<BytesMut, TransferError> {
+    let file = file.clone();
+    let r = tokio::task::spawn_blocking(move || write_all_at(&file, &buf, offset).map(|()| buf))
+        .await
+        .map_err(|e| TransferError::io(path, std::io::Error::other(e)))?;
+    let mut buf = r.map_err(|e| TransferError::io(path, e))?;
+    buf.clear();
+    Ok(buf)
+}
+
+/// Fetches `part` into the file, resuming a broken stream with a ranged GET pinned to
+/// `etag`. Returns the range's CRC-64 and how many times it resumed.
+#[allow(clippy::too_many_arguments)]
+async fn fetch_range<B: Backend>(
+    backend: &B,
+    bucket: &str,
+    key: &str,
+    file: Arc<File>,
+    path: &Path,
+    part: Part,
+    etag: &str,
+    plain_get_first: bool,
+    max_resumes: u32,
+) -> Result<(u64, u32), TransferError> {
+    let mut crc = Crc64::new();
+    let mut pos = part.offset;
+    let end = part.end();
+    let mut resumes = 0u32;
+    let mut buf = BytesMut::with_capacity(WRITE_CHUNK);
+    let mut buf_start = pos;
+    loop {
+        let range = (!(plain_get_first && pos == part.offset)).then_some(RangeRequest {
+            start: pos,
+            end,
+            if_match: Some(etag),
+        });
+        let mut stream = backend
+            .get(bucket, key, range)
+            .await
+            .map_err(|e| TransferError::remote("GetObject", e))?;
+        let mut broken = false;
+        while let Some(chunk) = stream.next().await {
+            let chunk = match chunk {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::debug!(error = %e, pos, "stream broke; resuming with a ranged GET");
+                    broken = true;
+                    break;
+                }
+            };
+            if pos + chunk.len() as u64 > end {
+                return Err(TransferError::Length {
+                    what: format!("{bucket}/{key} bytes {}..{end}", part.offset),
+                    expected: end - part.offset,
+                    got: pos + chunk.len() as u64 - part.offset,
+                });
+            }
+            crc.update(&chunk);
+            pos += chunk.len() as u64;
+            buf.extend_from_slice(&chunk);
+            if buf.len() >= WRITE_CHUNK {
+                buf = flush(&file, path, buf, buf_start).await?;
+                buf_start = pos;
+            }
+        }
+        if !buf.is_empty() {
+            buf = flush(&file, path, buf, buf_start).await?;
+            buf_start = pos;
+        }
+        if pos == end {
+            return Ok((crc.value(), resumes));
+        }
+        // A stream that ended early is as broken as one that errored.
+        let _ = broken;
+        if resumes >= max_resumes {
+            return Err(TransferError::Length {
+                what: format!("{bucket}/{key} bytes {}..{end}", part.offset),
+                expected: end - part.offset,
+                got: pos - part.offset,
+            });
+        }
+        resumes += 1;
+    }
+}

@@ -1,0 +1,464 @@
+//! `upload_file`: single PUT up to a threshold, resumable multipart above, with part
+//! CRCs combined into the whole-object CRC-64 and compared with the service's.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+
+use crate::backend::{Backend, Written};
+use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, SourceFingerprint, UploadCheckpoint};
+use crate::control::{CancelHandle, Progress, ProgressFn};
+use crate::crc64;
+use crate::error::TransferError;
+use crate::fileio::read_part;
+use crate::plan::{Part, PartPlan, UploadPlan, UploadSizing};
+use crate::resume::{self, UploadStart, etag_is_md5, reconcile};
+
+/// How an upload runs.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UploadOptions {
+    /// Threshold and part size.
+    pub sizing: UploadSizing,
+    /// Parts in flight at once (default 4).
+    pub concurrency: usize,
+    /// Where to keep the checkpoint; `None` makes the upload non-resumable (cancelling
+    /// it aborts the multipart upload on the service).
+    pub checkpoint: Option<PathBuf>,
+    /// Without a usable checkpoint, continue the newest unfinished upload of the same key
+    /// as the official SDK does, reusing parts whose size and MD5 ETag match (default true).
+    pub resume_existing: bool,
+    /// Minimum time between checkpoint writes (default 1 s; always written at the end of
+    /// an interrupted upload).
+    pub checkpoint_interval: Duration,
+}
+
+impl Default for UploadOptions {
+    fn default() -> Self {
+        Self {
+            sizing: UploadSizing::default(),
+            concurrency: 4,
+            checkpoint: None,
+            resume_existing: true,
+            checkpoint_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+impl UploadOptions {
+    /// Sets the threshold above which multipart is used.
+    pub fn multipart_threshold(mut self, bytes: u64) -> Self {
+        self.sizing.multipart_threshold = bytes;
+        self
+    }
+    /// Sets the requested part size.
+    pub fn part_size(mut self, bytes: u64) -> Self {
+        self.sizing.part_size = bytes;
+        self
+    }
+    /// Sets the number of parts in flight.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n;
+        self
+    }
+    /// Keeps a checkpoint at `path`, making the upload resumable.
+    pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
+        self.checkpoint = Some(path.into());
+        self
+    }
+    /// Sets whether an upload started elsewhere may be continued.
+    pub fn resume_existing(mut self, yes: bool) -> Self {
+        self.resume_existing = yes;
+        self
+    }
+}
+
+/// What an upload did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UploadOutcome {
+    /// ETag of the new object.
+    pub etag: String,
+    /// CRC-64 of the uploaded data (verified against the service's when it sent one).
+    pub crc64: u64,
+    /// Bytes in the object.
+    pub size: u64,
+    /// Whether multipart was used.
+    pub multipart: bool,
+    /// Parts sent by this call.
+    pub parts_sent: u32,
+    /// Parts reused from an earlier attempt.
+    pub parts_reused: u32,
+}
+
+struct Ctx<'a, B> {
+    backend: &'a B,
+    bucket: &'a str,
+    key: &'a str,
+    path: &'a Path,
+    file: Arc<File>,
+    progress: Option<ProgressFn>,
+    total: u64,
+    done_bytes: u64,
+}
+
+impl<B> Ctx<'_, B> {
+    fn report(&mut self, number: u32, len: u64) {
+        self.done_bytes += len;
+        if let Some(p) = &self.progress {
+            p(Progress::Part { number, len });
+            p(Progress::Bytes {
+                done: self.done_bytes,
+                total: self.total,
+            });
+        }
+    }
+}
+
+fn check_crc(what: String, local: u64, remote: Option<u64>) -> Result<(), TransferError> {
+    match remote {
+        Some(remote) if remote != local => Err(TransferError::Integrity {
+            what,
+            local,
+            remote,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Uploads the file at `source` to `bucket`/`key`.
+///
+/// Errors: [`TransferError`]; on failure or cancellation a resumable upload keeps its
+/// checkpoint, a non-resumable one is aborted on cancellation.
+pub async fn upload_file<B: Backend>(
+    backend: &B,
+    bucket: &str,
+    key: &str,
+    source: &Path,
+    options: &UploadOptions,
+    progress: Option<ProgressFn>,
+    cancel: &CancelHandle,
+) -> Result<UploadOutcome, TransferError> {
+    if options.concurrency == 0 {
+        return Err(TransferError::InvalidOption(
+            "concurrency must be at least 1".into(),
+        ));
+    }
+    let file = File::open(source).map_err(|e| TransferError::io(source, e))?;
+    let meta = file.metadata().map_err(|e| TransferError::io(source, e))?;
+    let fingerprint = SourceFingerprint::from_metadata(&meta);
+    let mut ctx = Ctx {
+        backend,
+        bucket,
+        key,
+        path: source,
+        file: Arc::new(file),
+        progress,
+        total: fingerprint.size,
+        done_bytes: 0,
+    };
+    match options.sizing.plan(fingerprint.size)? {
+        UploadPlan::Single => upload_single(&mut ctx, cancel).await,
+        UploadPlan::Multipart(plan) => {
+            upload_multipart(&mut ctx, plan, fingerprint, options, cancel).await
+        }
+    }
+}
+
+async fn upload_single<B: Backend>(
+    ctx: &mut Ctx<'_, B>,
+    cancel: &CancelHandle,
+) -> Result<UploadOutcome, TransferError> {
+    if cancel.is_cancelled() {
+        return Err(TransferError::Cancelled);
+    }
+    let read = read_part(
+        ctx.file.clone(),
+        ctx.path,
+        BytesMut::new(),
+        0,
+        ctx.total,
+        false,
+    )
+    .await?;
+    let written = ctx
+        .backend
+        .put_object(ctx.bucket, ctx.key, read.buf.freeze())
+        .await
+        .map_err(|e| TransferError::remote("PutObject", e))?;
+    check_crc(
+        format!("{}/{}", ctx.bucket, ctx.key),
+        read.crc64,
+        written.crc64,
+    )?;
+    ctx.report(1, ctx.total);
+    Ok(UploadOutcome {
+        etag: written.etag,
+        crc64: read.crc64,
+        size: ctx.total,
+        multipart: false,
+        parts_sent: 1,
+        parts_reused: 0,
+    })
+}
+
+/// Where a multipart upload starts: its id, plan, and the parts already there.
+struct Start {
+    upload_id: String,
+    plan: PartPlan,
+    done: BTreeMap<u32, DonePart>,
+    todo: Vec<Part>,
+}
+
+async fn find_start<B: Backend>(
+    ctx: &mut Ctx<'_, B>,
+    plan: PartPlan,
+    fingerprint: SourceFingerprint,
+    options: &UploadOptions,
+) -> Result<Start, TransferError> {
+    let cp = match &options.checkpoint {
+        // A corrupt checkpoint is ignored (and overwritten): it cannot vouch for anything.
+        Some(path) => checkpoint::load::<UploadCheckpoint>(path).unwrap_or(None),
+        None => None,
+    };
+    let candidate =
+        match resume::decide_upload_start(cp.as_ref(), ctx.bucket, ctx.key, &fingerprint) {
+            UploadStart::Resume { upload_id, plan } => {
+                let recorded = cp.map(|c| c.parts).unwrap_or_default();
+                Some((upload_id, plan, recorded))
+            }
+            UploadStart::Fresh(reason) => {
+                tracing::debug!(?reason, "no usable checkpoint");
+                if options.resume_existing {
+                    let uploads = ctx
+                        .backend
+                        .list_multipart_uploads(ctx.bucket, ctx.key)
+                        .await
+                        .map_err(|e| TransferError::remote("ListMultipartUploads", e))?;
+                    resume::choose_existing_upload(&uploads, ctx.key)
+                        .map(|u| (u.upload_id.clone(), plan, BTreeMap::new()))
+                } else {
+                    None
+                }
+            }
+        };
+    if let Some((upload_id, plan, recorded)) = candidate {
+        // The upload may have been completed or aborted since: then start afresh.
+        if let Ok(listed) = ctx
+            .backend
+            .list_parts(ctx.bucket, ctx.key, &upload_id)
+            .await
+        {
+            let r = reconcile(&plan, &recorded, &listed);
+            let mut done = r.done;
+            let mut todo = r.todo;
+            for (part, etag) in r.verify {
+                let read = read_part(
+                    ctx.file.clone(),
+                    ctx.path,
+                    BytesMut::new(),
+                    part.offset,
+                    part.len,
+                    true,
+                )
+                .await?;
+                match read.md5 {
+                    Some(md5) if etag_is_md5(&etag, &md5) => {
+                        done.insert(
+                            part.number,
+                            DonePart {
+                                etag,
+                                crc64: read.crc64,
+                                len: part.len,
+                            },
+                        );
+                    }
+                    _ => todo.push(part),
+                }
+            }
+            todo.sort();
+            return Ok(Start {
+                upload_id,
+                plan,
+                done,
+                todo,
+            });
+        }
+    }
+    let upload_id = ctx
+        .backend
+        .create_multipart_upload(ctx.bucket, ctx.key)
+        .await
+        .map_err(|e| TransferError::remote("InitiateMultipartUpload", e))?;
+    Ok(Start {
+        upload_id,
+        todo: plan.parts().collect(),
+        plan,
+        done: BTreeMap::new(),
+    })
+}
+
+async fn upload_multipart<B: Backend>(
+    ctx: &mut Ctx<'_, B>,
+    plan: PartPlan,
+    fingerprint: SourceFingerprint,
+    options: &UploadOptions,
+    cancel: &CancelHandle,
+) -> Result<UploadOutcome, TransferError> {
+    let Start {
+        upload_id,
+        plan,
+        mut done,
+        todo,
+    } = find_start(ctx, plan, fingerprint, options).await?;
+    let parts_reused = u32::try_from(done.len()).unwrap_or(u32::MAX);
+    let mut cp = UploadCheckpoint {
+        version: CHECKPOINT_VERSION,
+        bucket: ctx.bucket.to_owned(),
+        key: ctx.key.to_owned(),
+        upload_id: upload_id.clone(),
+        part_size: plan.part_size(),
+        source: fingerprint,
+        parts: done.clone(),
+    };
+    if let Some(path) = &options.checkpoint {
+        checkpoint::save(path, &cp)?;
+    }
+    let reused_bytes: u64 = done.values().map(|p| p.len).sum();
+    ctx.done_bytes = 0;
+    if reused_bytes > 0 {
+        ctx.done_bytes = reused_bytes;
+        if let Some(p) = &ctx.progress {
+            p(Progress::Bytes {
+                done: reused_bytes,
+                total: ctx.total,
+            });
+        }
+    }
+
+    let result = send_parts(ctx, &upload_id, todo, &mut done, &mut cp, options, cancel).await;
+    let parts_sent = match result {
+        Ok(n) => n,
+        Err(e) => {
+            if let Some(path) = &options.checkpoint {
+                cp.parts = done.clone();
+                checkpoint::save(path, &cp)?;
+            } else if matches!(e, TransferError::Cancelled) {
+                // Nothing can resume it: do not leave a multipart upload behind.
+                let _ = ctx
+                    .backend
+                    .abort_multipart_upload(ctx.bucket, ctx.key, &upload_id)
+                    .await;
+            }
+            return Err(e);
+        }
+    };
+
+    let parts: Vec<(u32, String)> = done.iter().map(|(n, p)| (*n, p.etag.clone())).collect();
+    let written: Written = ctx
+        .backend
+        .complete_multipart_upload(ctx.bucket, ctx.key, &upload_id, parts)
+        .await
+        .map_err(|e| TransferError::remote("CompleteMultipartUpload", e))?;
+    let combined = crc64::combine_all(done.values().map(|p| (p.crc64, p.len)));
+    if let Some(path) = &options.checkpoint {
+        checkpoint::remove(path)?;
+    }
+    check_crc(
+        format!("{}/{}", ctx.bucket, ctx.key),
+        combined,
+        written.crc64,
+    )?;
+    Ok(UploadOutcome {
+        etag: written.etag,
+        crc64: combined,
+        size: plan.size(),
+        multipart: true,
+        parts_sent,
+        parts_reused,
+    })
+}
+
+/// Sends `todo` with bounded concurrency, reusing part buffers, recording each
+/// acknowledged part in `done` and (throttled) in the checkpoint.
+async fn send_parts<B: Backend>(
+    ctx: &mut Ctx<'_, B>,
+    upload_id: &str,
+    todo: Vec<Part>,
+    done: &mut BTreeMap<u32, DonePart>,
+    cp: &mut UploadCheckpoint,
+    options: &UploadOptions,
+    cancel: &CancelHandle,
+) -> Result<u32, TransferError> {
+    let mut pending = todo.into_iter();
+    let mut in_flight = FuturesUnordered::new();
+    let mut pool: Vec<BytesMut> = Vec::with_capacity(options.concurrency);
+    let mut first_error: Option<TransferError> = None;
+    let mut sent = 0u32;
+    let mut last_save = Instant::now();
+    let (backend, bucket, key, path) = (ctx.backend, ctx.bucket, ctx.key, ctx.path);
+    loop {
+        while first_error.is_none() && in_flight.len() < options.concurrency {
+            if cancel.is_cancelled() {
+                first_error = Some(TransferError::Cancelled);
+                break;
+            }
+            let Some(part) = pending.next() else { break };
+            let buf = pool.pop().unwrap_or_default();
+            let file = ctx.file.clone();
+            in_flight.push(async move {
+                let read = read_part(file, path, buf, part.offset, part.len, false).await?;
+                let body: Bytes = read.buf.freeze();
+                let written = backend
+                    .upload_part(bucket, key, upload_id, part.number, body.clone())
+                    .await
+                    .map_err(|e| TransferError::remote("UploadPart", e))?;
+                check_crc(format!("part {}", part.number), read.crc64, written.crc64)?;
+                let reusable = body.try_into_mut().ok();
+                Ok::<_, TransferError>((part, written.etag, read.crc64, reusable))
+            });
+        }
+        let Some(result) = in_flight.next().await else {
+            break;
+        };
+        match result {
+            Ok((part, etag, crc64, reusable)) => {
+                sent += 1;
+                if let Some(buf) = reusable {
+                    pool.push(buf);
+                }
+                done.insert(
+                    part.number,
+                    DonePart {
+                        etag,
+                        crc64,
+                        len: part.len,
+                    },
+                );
+                ctx.report(part.number, part.len);
+                if let Some(path) = &options.checkpoint {
+                    if last_save.elapsed() >= options.checkpoint_interval {
+                        cp.parts = done.clone();
+                        checkpoint::save(path, cp)?;
+                        last_save = Instant::now();
+                    }
+                }
+            }
+            Err(e) => {
+                if first_error.is_none() {
+                    first_error = Some(e);
+                }
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(sent),
+    }
+}

@@ -1,0 +1,283 @@
+//! An in-memory [`Backend`] with scripted faults, for driving the transfer engine
+//! through every failure deterministically.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bytes::Bytes;
+use cos_transfer::crc64::checksum;
+use cos_transfer::resume::{ListedPart, ListedUpload};
+use cos_transfer::{Backend, ByteStream, ObjectInfo, RangeRequest, RemoteError, Written};
+use md5::Digest;
+
+pub fn etag_of(data: &[u8]) -> String {
+    let d = md5::Md5::digest(data);
+    format!(
+        "\"{}\"",
+        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+/// Deterministic test data.
+pub fn data(len: usize, seed: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| ((i * 31 + usize::from(seed)) % 251) as u8)
+        .collect()
+}
+
+#[derive(Default)]
+pub struct Upload {
+    pub key: String,
+    pub initiated: String,
+    pub parts: BTreeMap<u32, Bytes>,
+}
+
+#[derive(Default)]
+pub struct Faults {
+    /// Upload Part of these numbers fails (every time while listed).
+    pub fail_parts: Vec<u32>,
+    /// The first `n` GET streams break after this many bytes.
+    pub break_gets: Option<(usize, usize)>,
+    /// GETs of ranges starting at these offsets fail.
+    pub fail_ranges_at: Vec<u64>,
+    /// Report a wrong CRC on Complete / HEAD.
+    pub wrong_crc: bool,
+}
+
+#[derive(Default)]
+pub struct Fake {
+    pub objects: Mutex<HashMap<String, Bytes>>,
+    pub uploads: Mutex<HashMap<String, Upload>>,
+    pub faults: Mutex<Faults>,
+    pub part_calls: AtomicUsize,
+    pub get_calls: AtomicUsize,
+    pub put_calls: AtomicUsize,
+    next_id: AtomicUsize,
+}
+
+fn err(msg: impl Into<String>) -> RemoteError {
+    msg.into().into()
+}
+
+impl Fake {
+    pub fn object(&self, key: &str) -> Option<Bytes> {
+        self.objects.lock().unwrap().get(key).cloned()
+    }
+
+    pub fn start_upload(&self, key: &str, initiated: &str) -> String {
+        let id = format!("upload-{}", self.next_id.fetch_add(1, Ordering::SeqCst));
+        self.uploads.lock().unwrap().insert(
+            id.clone(),
+            Upload {
+                key: key.into(),
+                initiated: initiated.into(),
+                parts: BTreeMap::new(),
+            },
+        );
+        id
+    }
+}
+
+impl Backend for Fake {
+    async fn head(&self, _bucket: &str, key: &str) -> Result<ObjectInfo, RemoteError> {
+        let data = self.object(key).ok_or_else(|| err("NoSuchKey"))?;
+        let wrong = self.faults.lock().unwrap().wrong_crc;
+        Ok(ObjectInfo {
+            size: data.len() as u64,
+            etag: etag_of(&data),
+            last_modified: "Sat, 21 Nov 2026 10:00:00 GMT".into(),
+            crc64: Some(checksum(&data) ^ u64::from(wrong)),
+        })
+    }
+
+    async fn put_object(
+        &self,
+        _bucket: &str,
+        key: &str,
+        body: Bytes,
+    ) -> Result<Written, RemoteError> {
+        self.put_calls.fetch_add(1, Ordering::SeqCst);
+        let w = Written {
+            etag: etag_of(&body),
+            crc64: Some(checksum(&body)),
+        };
+        self.objects.lock().unwrap().insert(key.into(), body);
+        Ok(w)
+    }
+
+    async fn create_multipart_upload(
+        &self,
+        _bucket: &str,
+        key: &str,
+    ) -> Result<String, RemoteError> {
+        Ok(self.start_upload(key, "2026-11-21T10:00:00.000Z"))
+    }
+
+    async fn upload_part(
+        &self,
+        _bucket: &str,
+        _key: &str,
+        upload_id: &str,
+        number: u32,
+        body: Bytes,
+    ) -> Result<Written, RemoteError> {
+        self.part_calls.fetch_add(1, Ordering::SeqCst);
+        tokio::task::yield_now().await;
+        if self.faults.lock().unwrap().fail_parts.contains(&number) {
+            return Err(err(format!("injected failure of part {number}")));
+        }
+        let mut uploads = self.uploads.lock().unwrap();
+        let up = uploads
+            .get_mut(upload_id)
+            .ok_or_else(|| err("NoSuchUpload"))?;
+        let w = Written {
+            etag: etag_of(&body),
+            crc64: Some(checksum(&body)),
+        };
+        up.parts.insert(number, body);
+        Ok(w)
+    }
+
+    async fn list_parts(
+        &self,
+        _bucket: &str,
+        _key: &str,
+        upload_id: &str,
+    ) -> Result<Vec<ListedPart>, RemoteError> {
+        let uploads = self.uploads.lock().unwrap();
+        let up = uploads.get(upload_id).ok_or_else(|| err("NoSuchUpload"))?;
+        Ok(up
+            .parts
+            .iter()
+            .map(|(n, b)| ListedPart {
+                number: *n,
+                etag: etag_of(b),
+                size: b.len() as u64,
+            })
+            .collect())
+    }
+
+    async fn list_multipart_uploads(
+        &self,
+        _bucket: &str,
+        key: &str,
+    ) -> Result<Vec<ListedUpload>, RemoteError> {
+        let uploads = self.uploads.lock().unwrap();
+        Ok(uploads
+            .iter()
+            .filter(|(_, u)| u.key.starts_with(key))
+            .map(|(id, u)| ListedUpload {
+                upload_id: id.clone(),
+                key: u.key.clone(),
+                initiated: u.initiated.clone(),
+            })
+            .collect())
+    }
+
+    async fn complete_multipart_upload(
+        &self,
+        _bucket: &str,
+        key: &str,
+        upload_id: &str,
+        parts: Vec<(u32, String)>,
+    ) -> Result<Written, RemoteError> {
+        let up = self
+            .uploads
+            .lock()
+            .unwrap()
+            .remove(upload_id)
+            .ok_or_else(|| err("NoSuchUpload"))?;
+        let mut data = Vec::new();
+        let mut last = 0;
+        for (n, etag) in &parts {
+            if *n <= last {
+                return Err(err("InvalidPartOrder"));
+            }
+            last = *n;
+            let b = up.parts.get(n).ok_or_else(|| err("InvalidPart"))?;
+            if etag_of(b) != *etag {
+                return Err(err("InvalidPart: etag"));
+            }
+            data.extend_from_slice(b);
+        }
+        let wrong = self.faults.lock().unwrap().wrong_crc;
+        let w = Written {
+            etag: format!("\"x-{}\"", parts.len()),
+            crc64: Some(checksum(&data) ^ u64::from(wrong)),
+        };
+        self.objects
+            .lock()
+            .unwrap()
+            .insert(key.into(), Bytes::from(data));
+        Ok(w)
+    }
+
+    async fn abort_multipart_upload(
+        &self,
+        _bucket: &str,
+        _key: &str,
+        upload_id: &str,
+    ) -> Result<(), RemoteError> {
+        self.uploads
+            .lock()
+            .unwrap()
+            .remove(upload_id)
+            .map(|_| ())
+            .ok_or_else(|| err("NoSuchUpload"))
+    }
+
+    async fn get(
+        &self,
+        _bucket: &str,
+        key: &str,
+        range: Option<RangeRequest<'_>>,
+    ) -> Result<ByteStream, RemoteError> {
+        self.get_calls.fetch_add(1, Ordering::SeqCst);
+        let data = self.object(key).ok_or_else(|| err("NoSuchKey"))?;
+        let (start, end) = match range {
+            Some(r) => {
+                if let Some(m) = r.if_match {
+                    if m != etag_of(&data) {
+                        return Err(err("PreconditionFailed"));
+                    }
+                }
+                if self
+                    .faults
+                    .lock()
+                    .unwrap()
+                    .fail_ranges_at
+                    .contains(&r.start)
+                {
+                    return Err(err(format!("injected failure of range at {}", r.start)));
+                }
+                (r.start as usize, r.end as usize)
+            }
+            None => (0, data.len()),
+        };
+        let slice = data.slice(start..end);
+        let break_after = {
+            let mut f = self.faults.lock().unwrap();
+            match &mut f.break_gets {
+                Some((n, after)) if *n > 0 => {
+                    *n -= 1;
+                    Some(*after)
+                }
+                _ => None,
+            }
+        };
+        let mut chunks: Vec<Result<Bytes, RemoteError>> = slice
+            .chunks(64 * 1024)
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .collect();
+        if let Some(after) = break_after {
+            let keep = after
+                .div_ceil(64 * 1024)
+                .min(chunks.len().saturating_sub(1));
+            chunks.truncate(keep);
+            chunks.push(Err(err("connection reset")));
+        }
+        Ok(Box::pin(futures_util::stream::iter(chunks)))
+    }
+}
