@@ -57,12 +57,13 @@ pub trait Backend: Send + Sync {
         bucket: &str,
         key: &str,
     ) -> impl Future<Output = Result<ObjectInfo, RemoteError>> + Send;
-    /// PUT Object with the whole body.
+    /// PUT Object with the whole body (`md5`: send it as `Content-MD5`).
     fn put_object(
         &self,
         bucket: &str,
         key: &str,
         body: Bytes,
+        md5: Option<[u8; 16]>,
     ) -> impl Future<Output = Result<Written, RemoteError>> + Send;
     /// Initiate Multipart Upload; returns the upload id.
     fn create_multipart_upload(
@@ -70,7 +71,7 @@ pub trait Backend: Send + Sync {
         bucket: &str,
         key: &str,
     ) -> impl Future<Output = Result<String, RemoteError>> + Send;
-    /// Upload Part.
+    /// Upload Part (`md5`: send it as `Content-MD5`).
     fn upload_part(
         &self,
         bucket: &str,
@@ -78,6 +79,7 @@ pub trait Backend: Send + Sync {
         upload_id: &str,
         number: u32,
         body: Bytes,
+        md5: Option<[u8; 16]>,
     ) -> impl Future<Output = Result<Written, RemoteError>> + Send;
     /// List Parts (all pages).
     fn list_parts(

@@ -13,6 +13,7 @@
 mod backend;
 pub mod checkpoint;
 mod control;
+mod cos;
 pub mod crc64;
 mod download;
 mod error;
@@ -23,6 +24,7 @@ mod upload;
 
 pub use backend::{Backend, ByteStream, ObjectInfo, RangeRequest, Written};
 pub use control::{CancelHandle, Progress, ProgressFn};
+pub use cos::{CosBackend, ObjectOptions};
 pub use download::{DownloadOptions, DownloadOutcome, download_file, partial_path};
 pub use error::{RemoteError, TransferError};
 pub use upload::{UploadOptions, UploadOutcome, upload_file};

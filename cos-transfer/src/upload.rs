@@ -37,6 +37,9 @@ pub struct UploadOptions {
     /// Minimum time between checkpoint writes (default 1 s; always written at the end of
     /// an interrupted upload).
     pub checkpoint_interval: Duration,
+    /// Send `Content-MD5` with the object or every part (default false; CRC-64 is
+    /// always checked).
+    pub content_md5: bool,
 }
 
 impl Default for UploadOptions {
@@ -47,6 +50,7 @@ impl Default for UploadOptions {
             checkpoint: None,
             resume_existing: true,
             checkpoint_interval: Duration::from_secs(1),
+            content_md5: false,
         }
     }
 }
@@ -70,6 +74,11 @@ impl UploadOptions {
     /// Keeps a checkpoint at `path`, making the upload resumable.
     pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
         self.checkpoint = Some(path.into());
+        self
+    }
+    /// Sends `Content-MD5` with the object or every part.
+    pub fn content_md5(mut self, yes: bool) -> Self {
+        self.content_md5 = yes;
         self
     }
     /// Sets whether an upload started elsewhere may be continued.
@@ -164,7 +173,7 @@ pub async fn upload_file<B: Backend>(
         done_bytes: 0,
     };
     match options.sizing.plan(fingerprint.size)? {
-        UploadPlan::Single => upload_single(&mut ctx, cancel).await,
+        UploadPlan::Single => upload_single(&mut ctx, options.content_md5, cancel).await,
         UploadPlan::Multipart(plan) => {
             upload_multipart(&mut ctx, plan, fingerprint, options, cancel).await
         }
@@ -173,6 +182,7 @@ pub async fn upload_file<B: Backend>(
 
 async fn upload_single<B: Backend>(
     ctx: &mut Ctx<'_, B>,
+    md5: bool,
     cancel: &CancelHandle,
 ) -> Result<UploadOutcome, TransferError> {
     if cancel.is_cancelled() {
@@ -184,12 +194,12 @@ async fn upload_single<B: Backend>(
         BytesMut::new(),
         0,
         ctx.total,
-        false,
+        md5,
     )
     .await?;
     let written = ctx
         .backend
-        .put_object(ctx.bucket, ctx.key, read.buf.freeze())
+        .put_object(ctx.bucket, ctx.key, read.buf.freeze(), read.md5)
         .await
         .map_err(|e| TransferError::remote("PutObject", e))?;
     check_crc(
@@ -403,6 +413,7 @@ async fn send_parts<B: Backend>(
     let mut sent = 0u32;
     let mut last_save = Instant::now();
     let (backend, bucket, key, path) = (ctx.backend, ctx.bucket, ctx.key, ctx.path);
+    let md5 = options.content_md5;
     loop {
         while first_error.is_none() && in_flight.len() < options.concurrency {
             if cancel.is_cancelled() {
@@ -413,10 +424,10 @@ async fn send_parts<B: Backend>(
             let buf = pool.pop().unwrap_or_default();
             let file = ctx.file.clone();
             in_flight.push(async move {
-                let read = read_part(file, path, buf, part.offset, part.len, false).await?;
+                let read = read_part(file, path, buf, part.offset, part.len, md5).await?;
                 let body: Bytes = read.buf.freeze();
                 let written = backend
-                    .upload_part(bucket, key, upload_id, part.number, body.clone())
+                    .upload_part(bucket, key, upload_id, part.number, body.clone(), read.md5)
                     .await
                     .map_err(|e| TransferError::remote("UploadPart", e))?;
                 check_crc(format!("part {}", part.number), read.crc64, written.crc64)?;

@@ -63,7 +63,8 @@ pub struct Grant {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Grantee {
     /// `xsi:type` attribute.
-    #[serde(rename = "@type", alias = "@xsi:type")]
+    /// (The official Python SDK sends it as a `<Type>` element instead; both parse.)
+    #[serde(rename = "@type", alias = "@xsi:type", alias = "Type")]
     pub grantee_type: GranteeType,
     /// Account ID (for `CanonicalUser`).
     #[serde(rename = "ID", default)]

@@ -710,3 +710,20 @@ fn restore_request() {
     let no_tier: RestoreRequest = roundtrip_str("<RestoreRequest><Days>3</Days></RestoreRequest>");
     assert_eq!(no_tier.cas_job_parameters, None);
 }
+
+#[test]
+fn grantee_type_as_element_as_the_python_sdk_sends_it() {
+    let doc = r#"<AccessControlPolicy><Owner><ID>qcs::cam::uin/1:uin/1</ID></Owner><AccessControlList><Grant><Grantee><Type>Group</Type><URI>http://cam.qcloud.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant><Grant><Grantee><Type>CanonicalUser</Type><ID>qcs::cam::uin/2:uin/2</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList></AccessControlPolicy>"#;
+    let p: cos_xml::AccessControlPolicy = cos_xml::from_str(doc).unwrap();
+    let grants = &p.access_control_list.grants;
+    assert_eq!(grants.len(), 2);
+    assert_eq!(grants[0].grantee.grantee_type, cos_xml::GranteeType::Group);
+    assert_eq!(
+        grants[1].grantee.grantee_type,
+        cos_xml::GranteeType::CanonicalUser
+    );
+    assert_eq!(
+        grants[1].grantee.id.as_deref(),
+        Some("qcs::cam::uin/2:uin/2")
+    );
+}

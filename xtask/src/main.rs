@@ -5,7 +5,7 @@
 //! cargo xtask test          the tests alone (nextest if installed, plus doc tests)
 //! cargo xtask bench sign    signatures/s of cos-auth, with the Python SDK's rate as baseline
 //! cargo xtask bench xml     cos-xml parsing speed
-//! cargo xtask quickstart    the main job (for now: the signer example)
+//! cargo xtask quickstart    the main job: the end-to-end quickstart (emulator or real COS)
 //! cargo xtask python        prepare the Python venv with cos-python-sdk-v5 (for interop)
 //! ```
 
@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         ["test", rest @ ..] => test(rest),
         ["bench", "sign"] => bench::sign(),
         ["bench", "xml"] => bench::xml(),
+        ["bench", "emulator"] => bench::emulator(),
         ["bench"] => bench::sign().and_then(|()| bench::xml()),
         ["quickstart", rest @ ..] => quickstart(rest),
         ["python"] => python::ensure_sdk().map(|p| println!("{}", p.display())),
@@ -92,14 +93,16 @@ fn test(filter: &[&str]) -> Result<(), String> {
     cargo(&args)
 }
 
-/// The README's main job. For now it runs the signer example; it takes
-/// credentials from COS_SECRET_ID/COS_SECRET_KEY when set.
+/// The README's main job: the end-to-end quickstart (cos-transfer's example) against
+/// the in-process emulator, or real COS when COS_SECRET_ID, COS_SECRET_KEY, COS_REGION
+/// and COS_BUCKET are set.
 fn quickstart(extra: &[&str]) -> Result<(), String> {
     let mut a = vec![
         "run",
         "--quiet",
+        "--release",
         "-p",
-        "cos-auth",
+        "cos-transfer",
         "--example",
         "quickstart",
         "--",

@@ -54,7 +54,15 @@ pub struct Fake {
     pub part_calls: AtomicUsize,
     pub get_calls: AtomicUsize,
     pub put_calls: AtomicUsize,
+    pub md5_parts: AtomicUsize,
     next_id: AtomicUsize,
+}
+
+fn check_md5(body: &[u8], md5: Option<[u8; 16]>) -> Result<(), RemoteError> {
+    match md5 {
+        Some(m) if m != <[u8; 16]>::from(md5::Md5::digest(body)) => Err(err("BadDigest")),
+        _ => Ok(()),
+    }
 }
 
 fn err(msg: impl Into<String>) -> RemoteError {
@@ -97,7 +105,9 @@ impl Backend for Fake {
         _bucket: &str,
         key: &str,
         body: Bytes,
+        md5: Option<[u8; 16]>,
     ) -> Result<Written, RemoteError> {
+        check_md5(&body, md5)?;
         self.put_calls.fetch_add(1, Ordering::SeqCst);
         let w = Written {
             etag: etag_of(&body),
@@ -122,7 +132,12 @@ impl Backend for Fake {
         upload_id: &str,
         number: u32,
         body: Bytes,
+        md5: Option<[u8; 16]>,
     ) -> Result<Written, RemoteError> {
+        check_md5(&body, md5)?;
+        if md5.is_some() {
+            self.md5_parts.fetch_add(1, Ordering::SeqCst);
+        }
         self.part_calls.fetch_add(1, Ordering::SeqCst);
         tokio::task::yield_now().await;
         if self.faults.lock().unwrap().fail_parts.contains(&number) {

@@ -4,7 +4,7 @@
 //! keys are used.
 //!
 //! ```text
-//! cargo run -p cos-auth --example quickstart -- [bucket-appid] [region] [key]
+//! cargo run -p cos-auth --example sign -- [bucket-appid] [region] [key]
 //! ```
 
 use cos_auth::qsign::{

@@ -1,0 +1,55 @@
+//! The raw request layer of cos-rs: every Tencent Cloud COS XML API operation on
+//! hyper + rustls + tokio.
+//!
+//! - [`Config`] / [`Client`]: region (legacy aliases accepted), credentials provider,
+//!   scheme, endpoint (default `myqcloud.com`, `tencentcos.cn`, global acceleration, a
+//!   custom domain, or an explicit `ip:port` keeping the COS `Host`), path style,
+//!   timeouts, user agent, proxy, pool and [`RetryConfig`].
+//! - Validated inputs: [`BucketName`], [`Region`], [`ObjectKey`], [`PartNumber`],
+//!   [`TrafficLimit`] — bad values fail with [`InvalidInput`] before any request.
+//! - Every operation is a `Client` method returning a builder finished by
+//!   `.send().await` (see [`ops`]). List operations also give paginated streams
+//!   (`into_pages`) with `encoding-type=url` decoded.
+//! - One [`Error`] type: [`Error::Service`] for COS errors, the other variants for
+//!   client errors. A HEAD 404 is a `NoSuchResource` service error.
+//! - Retries (see [`retry`]), CRC64 checks on uploads and full downloads (see [`crc`]),
+//!   and a `tracing` span per attempt (operation, bucket, key, attempt, status, request
+//!   id — never credentials).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), cos_core::Error> {
+//! use cos_core::{BucketName, Client, Config, ObjectKey};
+//!
+//! let config = Config::builder()
+//!     .region("ap-guangzhou")
+//!     .credentials_provider(cos_auth::EnvProvider::new())
+//!     .build()?;
+//! let client = Client::new(config)?;
+//! let bucket = BucketName::new("examplebucket-1250000000")?;
+//! let key = ObjectKey::new("hello.txt")?;
+//! client.put_object(&bucket, &key).body("hello").send().await?;
+//! let text = client.get_object(&bucket, &key).send().await?.body.collect().await?;
+//! assert_eq!(&text[..], b"hello");
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+pub mod body;
+pub mod client;
+pub mod config;
+pub mod crc;
+pub mod error;
+pub mod ops;
+pub mod retry;
+mod transport;
+pub mod types;
+
+pub use body::{Body, ByteStream};
+pub use client::{Client, ResponseMeta};
+pub use config::{Config, ConfigBuilder, Endpoint, Scheme};
+pub use error::{Error, IntegrityError, InvalidInput, Result, ServiceError};
+pub use ops::Operation;
+pub use retry::RetryConfig;
+pub use types::{
+    Acl, BucketName, MetadataDirective, ObjectKey, PartNumber, Region, StorageClass, TrafficLimit,
+};

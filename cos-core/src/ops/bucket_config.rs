@@ -1,0 +1,275 @@
+//! Bucket configuration: CORS, lifecycle, tagging and policy.
+
+use cos_xml::{CorsConfiguration, LifecycleConfiguration, Tagging};
+use http::Method;
+
+use super::{Operation, meta, set_xml_body, xml};
+use crate::client::{Client, ResponseMeta};
+use crate::error::Error;
+use crate::transport::{OpRequest, RawResponse, body_str};
+use crate::types::BucketName;
+
+fn sub(op: &'static str, method: Method, bucket: &BucketName, sub: &str) -> OpRequest {
+    let mut r = OpRequest::new(op, method, Some(bucket.clone()), None);
+    r.query(sub, "");
+    r
+}
+
+fn with_xml<T: serde::Serialize>(mut req: OpRequest, doc: &T) -> Result<OpRequest, Error> {
+    set_xml_body(&mut req, doc)?;
+    Ok(req)
+}
+
+fn text(r: RawResponse) -> Result<String, Error> {
+    Ok(body_str(&r.body)?.to_owned())
+}
+
+impl Client {
+    /// PUT Bucket cors: replaces the CORS rules.
+    ///
+    /// Errors: `NoSuchBucket` (404), `MalformedXML` (400), and client errors.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let rule = cos_xml::CorsRule {
+    ///     allowed_origins: vec!["https://example.com".into()],
+    ///     allowed_methods: vec!["GET".into()],
+    ///     ..Default::default()
+    /// };
+    /// let cors = cos_xml::CorsConfiguration { rules: vec![rule], ..Default::default() };
+    /// client.put_bucket_cors(&bucket, &cors).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn put_bucket_cors(
+        &self,
+        bucket: &BucketName,
+        cors: &CorsConfiguration,
+    ) -> Operation<ResponseMeta> {
+        let req = with_xml(sub("PutBucketCors", Method::PUT, bucket, "cors"), cors);
+        Operation::checked(self, req, meta, "PutBucketCors")
+    }
+
+    /// GET Bucket cors.
+    ///
+    /// Errors: `NoSuchCORSConfiguration` (404) when none is set, `NoSuchBucket`, client errors.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let cors = client.get_bucket_cors(&bucket).send().await?;
+    /// println!("{} rules", cors.rules.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn get_bucket_cors(&self, bucket: &BucketName) -> Operation<CorsConfiguration> {
+        Operation::new(self, sub("GetBucketCors", Method::GET, bucket, "cors"), xml)
+    }
+
+    /// DELETE Bucket cors.
+    ///
+    /// Errors: `NoSuchBucket` (404) and client errors.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// client.delete_bucket_cors(&bucket).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_bucket_cors(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
+        Operation::new(
+            self,
+            sub("DeleteBucketCors", Method::DELETE, bucket, "cors"),
+            meta,
+        )
+    }
+
+    /// PUT Bucket lifecycle: replaces the lifecycle rules.
+    ///
+    /// Errors: `NoSuchBucket` (404), `MalformedXML` / `InvalidArgument` (400), client errors.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// use cos_xml::{Expiration, LifecycleConfiguration, LifecycleFilter, LifecycleRule, RuleStatus};
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let rule = LifecycleRule {
+    ///     id: Some("expire-logs".into()),
+    ///     filter: Some(LifecycleFilter { prefix: Some("logs/".into()), ..Default::default() }),
+    ///     status: RuleStatus::Enabled,
+    ///     transitions: vec![],
+    ///     expiration: Some(Expiration { days: Some(30), ..Default::default() }),
+    ///     noncurrent_version_transitions: vec![],
+    ///     noncurrent_version_expiration: None,
+    ///     abort_incomplete_multipart_upload: None,
+    /// };
+    /// let lc = LifecycleConfiguration { rules: vec![rule] };
+    /// client.put_bucket_lifecycle(&bucket, &lc).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn put_bucket_lifecycle(
+        &self,
+        bucket: &BucketName,
+        lifecycle: &LifecycleConfiguration,
+    ) -> Operation<ResponseMeta> {
+        let req = with_xml(
+            sub("PutBucketLifecycle", Method::PUT, bucket, "lifecycle"),
+            lifecycle,
+        );
+        Operation::checked(self, req, meta, "PutBucketLifecycle")
+    }
+
+    /// GET Bucket lifecycle.
+    ///
+    /// Errors: `NoSuchLifecycleConfiguration` (404) when none is set, client errors.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let lc = client.get_bucket_lifecycle(&bucket).send().await?;
+    /// println!("{} rules", lc.rules.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn get_bucket_lifecycle(&self, bucket: &BucketName) -> Operation<LifecycleConfiguration> {
+        Operation::new(
+            self,
+            sub("GetBucketLifecycle", Method::GET, bucket, "lifecycle"),
+            xml,
+        )
+    }
+
+    /// DELETE Bucket lifecycle.
+    ///
+    /// Errors: `NoSuchBucket` (404) and client errors.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// client.delete_bucket_lifecycle(&bucket).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_bucket_lifecycle(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
+        Operation::new(
+            self,
+            sub("DeleteBucketLifecycle", Method::DELETE, bucket, "lifecycle"),
+            meta,
+        )
+    }
+
+    /// PUT Bucket tagging: replaces the bucket's tags.
+    ///
+    /// Errors: `NoSuchBucket` (404), `InvalidTag` / `MalformedXML` (400), client errors.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let tags = cos_xml::Tagging::new([cos_xml::Tag::new("team", "storage")]);
+    /// client.put_bucket_tagging(&bucket, &tags).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn put_bucket_tagging(
+        &self,
+        bucket: &BucketName,
+        tagging: &Tagging,
+    ) -> Operation<ResponseMeta> {
+        let req = with_xml(
+            sub("PutBucketTagging", Method::PUT, bucket, "tagging"),
+            tagging,
+        );
+        Operation::checked(self, req, meta, "PutBucketTagging")
+    }
+
+    /// GET Bucket tagging.
+    ///
+    /// Errors: `NoSuchTagSet` (404) when none is set, client errors.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let tags = client.get_bucket_tagging(&bucket).send().await?;
+    /// println!("{:?}", tags.tag_set.tags);
+    /// # Ok(()) }
+    /// ```
+    pub fn get_bucket_tagging(&self, bucket: &BucketName) -> Operation<Tagging> {
+        Operation::new(
+            self,
+            sub("GetBucketTagging", Method::GET, bucket, "tagging"),
+            xml,
+        )
+    }
+
+    /// DELETE Bucket tagging.
+    ///
+    /// Errors: `NoSuchBucket` (404) and client errors.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// client.delete_bucket_tagging(&bucket).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_bucket_tagging(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
+        Operation::new(
+            self,
+            sub("DeleteBucketTagging", Method::DELETE, bucket, "tagging"),
+            meta,
+        )
+    }
+
+    /// PUT Bucket policy: sets the bucket policy (a JSON document, sent as is).
+    ///
+    /// Errors: `NoSuchBucket` (404), `MalformedPolicy` (400), client errors.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let policy = r#"{"Statement":[{"Effect":"Allow","Principal":{"qcs":["qcs::cam::anyone:anyone"]},"Action":["name/cos:GetObject"],"Resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/*"]}],"version":"2.0"}"#;
+    /// client.put_bucket_policy(&bucket, policy).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn put_bucket_policy(
+        &self,
+        bucket: &BucketName,
+        policy_json: impl Into<String>,
+    ) -> Operation<ResponseMeta> {
+        let mut req = sub("PutBucketPolicy", Method::PUT, bucket, "policy");
+        req.header("Content-Type", "application/json");
+        req.body = crate::body::Body::from(policy_json.into());
+        Operation::new(self, req, meta)
+    }
+
+    /// GET Bucket policy: the policy JSON text.
+    ///
+    /// Errors: `NoSuchBucketPolicy` (404) when none is set, client errors.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let json = client.get_bucket_policy(&bucket).send().await?;
+    /// println!("{json}");
+    /// # Ok(()) }
+    /// ```
+    pub fn get_bucket_policy(&self, bucket: &BucketName) -> Operation<String> {
+        Operation::new(
+            self,
+            sub("GetBucketPolicy", Method::GET, bucket, "policy"),
+            text,
+        )
+    }
+
+    /// DELETE Bucket policy.
+    ///
+    /// Errors: `NoSuchBucket` (404) and client errors.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// client.delete_bucket_policy(&bucket).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_bucket_policy(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
+        Operation::new(
+            self,
+            sub("DeleteBucketPolicy", Method::DELETE, bucket, "policy"),
+            meta,
+        )
+    }
+}

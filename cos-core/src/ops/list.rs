@@ -1,0 +1,525 @@
+//! The list operations — List Objects (GET Bucket), List Object Versions, List Multipart
+//! Uploads, List Parts — each with `send` (one page) and `into_pages` (a paginated
+//! `Stream` of pages). Requests ask for `encoding-type=url` and keys are decoded
+//! before you see them.
+
+use cos_xml::{
+    ListBucketResult, ListMultipartUploadsResult, ListPartsResult, ListVersionsResult, VersionEntry,
+};
+use futures_util::stream::{BoxStream, StreamExt};
+use http::Method;
+
+use super::{common_setters, query_setters, url_decode};
+use crate::client::Client;
+use crate::error::Error;
+use crate::transport::{OpRequest, body_str};
+use crate::types::{BucketName, ObjectKey};
+
+fn dec(s: &mut String) {
+    *s = url_decode(s);
+}
+fn dec_opt(s: &mut Option<String>) {
+    if let Some(v) = s.as_mut() {
+        dec(v);
+    }
+}
+
+fn set_param(req: &mut OpRequest, name: &str, value: String) {
+    req.query.retain(|(k, _)| k != name);
+    req.query.push((name.to_owned(), value));
+}
+
+/// A stream of list pages.
+pub type PageStream<T> = BoxStream<'static, Result<T, Error>>;
+
+macro_rules! list_builder_common {
+    () => {
+        common_setters!();
+
+        /// Whether to ask COS for `encoding-type=url` (default true; results are
+        /// decoded either way, so this only matters for keys XML cannot carry).
+        pub fn encoding_url(mut self, yes: bool) -> Self {
+            self.encode = yes;
+            self
+        }
+
+        fn prepared(&self) -> OpRequest {
+            let mut req = OpRequest::new(
+                self.req.operation,
+                self.req.method.clone(),
+                self.req.bucket.clone(),
+                self.req.key.clone(),
+            );
+            req.query = self.req.query.clone();
+            req.headers = self.req.headers.clone();
+            if self.encode {
+                set_param(&mut req, "encoding-type", "url".into());
+            }
+            req
+        }
+    };
+}
+
+/// Builder of List Objects (GET Bucket); see [`Client::list_objects`].
+#[derive(Debug)]
+#[must_use = "call .send().await or .into_pages() to list"]
+pub struct ListObjects {
+    client: Client,
+    req: OpRequest,
+    encode: bool,
+}
+
+impl ListObjects {
+    list_builder_common!();
+    query_setters! {
+        /// Only keys starting with this prefix.
+        prefix => "prefix",
+        /// Group keys up to this delimiter into common prefixes (usually `/`).
+        delimiter => "delimiter",
+        /// Start after this key.
+        marker => "marker",
+    }
+
+    /// At most this many entries per page (COS caps at 1000).
+    pub fn max_keys(mut self, n: u32) -> Self {
+        set_param(&mut self.req, "max-keys", n.to_string());
+        self
+    }
+
+    /// Lists one page.
+    ///
+    /// Errors: `NoSuchBucket` (404), [`Error::Decode`] for a malformed listing, client errors.
+    pub async fn send(self) -> Result<ListBucketResult, Error> {
+        let req = self.prepared();
+        list_objects_page(&self.client, req).await
+    }
+
+    /// All pages, following `NextMarker`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// use futures_util::TryStreamExt;
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let mut pages = client.list_objects(&bucket).prefix("logs/").into_pages();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     for o in &page.contents { println!("{} {}", o.key, o.size); }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn into_pages(self) -> PageStream<ListBucketResult> {
+        let req = self.prepared();
+        let client = self.client;
+        futures_util::stream::try_unfold(Some(req), move |state| {
+            let client = client.clone();
+            async move {
+                let Some(req) = state else { return Ok(None) };
+                let next = clone_req(&req);
+                let page = list_objects_page(&client, req).await?;
+                let next_marker = page
+                    .next_marker
+                    .clone()
+                    .filter(|m| !m.is_empty())
+                    .or_else(|| page.contents.last().map(|o| o.key.clone()));
+                let next = match (page.is_truncated, next_marker) {
+                    (true, Some(m)) => {
+                        let mut n = next;
+                        set_param(&mut n, "marker", m);
+                        Some(n)
+                    }
+                    _ => None,
+                };
+                Ok(Some((page, next)))
+            }
+        })
+        .boxed()
+    }
+}
+
+fn clone_req(r: &OpRequest) -> OpRequest {
+    let mut n = OpRequest::new(
+        r.operation,
+        r.method.clone(),
+        r.bucket.clone(),
+        r.key.clone(),
+    );
+    n.query = r.query.clone();
+    n.headers = r.headers.clone();
+    n
+}
+
+async fn list_objects_page(client: &Client, req: OpRequest) -> Result<ListBucketResult, Error> {
+    let asked = req
+        .query
+        .iter()
+        .any(|(k, v)| k == "encoding-type" && v == "url");
+    let r = client.send(req).await?;
+    let mut page = ListBucketResult::from_xml_fast(body_str(&r.body)?)?;
+    if asked || page.encoding_type.as_deref() == Some("url") {
+        dec(&mut page.prefix);
+        dec(&mut page.marker);
+        dec_opt(&mut page.delimiter);
+        dec_opt(&mut page.next_marker);
+        for o in &mut page.contents {
+            dec(&mut o.key);
+        }
+        for p in &mut page.common_prefixes {
+            dec(&mut p.prefix);
+        }
+        page.encoding_type = None;
+    }
+    Ok(page)
+}
+
+/// Builder of List Object Versions (GET Bucket `?versions`); see [`Client::list_object_versions`].
+#[derive(Debug)]
+#[must_use = "call .send().await or .into_pages() to list"]
+pub struct ListObjectVersions {
+    client: Client,
+    req: OpRequest,
+    encode: bool,
+}
+
+async fn list_versions_page(client: &Client, req: OpRequest) -> Result<ListVersionsResult, Error> {
+    let asked = req
+        .query
+        .iter()
+        .any(|(k, v)| k == "encoding-type" && v == "url");
+    let r = client.send(req).await?;
+    let mut page = ListVersionsResult::from_xml_fast(body_str(&r.body)?)?;
+    if asked || page.encoding_type.as_deref() == Some("url") {
+        dec(&mut page.prefix);
+        dec(&mut page.key_marker);
+        dec_opt(&mut page.delimiter);
+        dec_opt(&mut page.next_key_marker);
+        for e in &mut page.entries {
+            match e {
+                VersionEntry::Version(v) => dec(&mut v.key),
+                VersionEntry::DeleteMarker(d) => dec(&mut d.key),
+            }
+        }
+        for p in &mut page.common_prefixes {
+            dec(&mut p.prefix);
+        }
+        page.encoding_type = None;
+    }
+    Ok(page)
+}
+
+impl ListObjectVersions {
+    list_builder_common!();
+    query_setters! {
+        /// Only keys starting with this prefix.
+        prefix => "prefix",
+        /// Group keys up to this delimiter.
+        delimiter => "delimiter",
+        /// Start after this key.
+        key_marker => "key-marker",
+        /// With `key_marker`: start after this version.
+        version_id_marker => "version-id-marker",
+    }
+
+    /// At most this many entries per page.
+    pub fn max_keys(mut self, n: u32) -> Self {
+        set_param(&mut self.req, "max-keys", n.to_string());
+        self
+    }
+
+    /// Lists one page.
+    ///
+    /// Errors: `NoSuchBucket` (404), [`Error::Decode`], client errors.
+    pub async fn send(self) -> Result<ListVersionsResult, Error> {
+        let req = self.prepared();
+        list_versions_page(&self.client, req).await
+    }
+
+    /// All pages, following `NextKeyMarker` / `NextVersionIdMarker`.
+    pub fn into_pages(self) -> PageStream<ListVersionsResult> {
+        let req = self.prepared();
+        let client = self.client;
+        futures_util::stream::try_unfold(Some(req), move |state| {
+            let client = client.clone();
+            async move {
+                let Some(req) = state else { return Ok(None) };
+                let mut next = clone_req(&req);
+                let page = list_versions_page(&client, req).await?;
+                let more = page.is_truncated && page.next_key_marker.is_some();
+                let next = if more {
+                    set_param(
+                        &mut next,
+                        "key-marker",
+                        page.next_key_marker.clone().unwrap_or_default(),
+                    );
+                    set_param(
+                        &mut next,
+                        "version-id-marker",
+                        page.next_version_id_marker.clone().unwrap_or_default(),
+                    );
+                    Some(next)
+                } else {
+                    None
+                };
+                Ok(Some((page, next)))
+            }
+        })
+        .boxed()
+    }
+}
+
+/// Builder of List Multipart Uploads (GET Bucket `?uploads`); see [`Client::list_multipart_uploads`].
+#[derive(Debug)]
+#[must_use = "call .send().await or .into_pages() to list"]
+pub struct ListMultipartUploads {
+    client: Client,
+    req: OpRequest,
+    encode: bool,
+}
+
+async fn list_uploads_page(
+    client: &Client,
+    req: OpRequest,
+) -> Result<ListMultipartUploadsResult, Error> {
+    let asked = req
+        .query
+        .iter()
+        .any(|(k, v)| k == "encoding-type" && v == "url");
+    let r = client.send(req).await?;
+    let mut page: ListMultipartUploadsResult = cos_xml::from_slice(&r.body)?;
+    if asked || page.encoding_type.as_deref() == Some("url") {
+        dec_opt(&mut page.prefix);
+        dec_opt(&mut page.delimiter);
+        dec_opt(&mut page.key_marker);
+        dec_opt(&mut page.next_key_marker);
+        for u in &mut page.uploads {
+            dec(&mut u.key);
+        }
+        for p in &mut page.common_prefixes {
+            dec(&mut p.prefix);
+        }
+        page.encoding_type = None;
+    }
+    Ok(page)
+}
+
+impl ListMultipartUploads {
+    list_builder_common!();
+    query_setters! {
+        /// Only keys starting with this prefix.
+        prefix => "prefix",
+        /// Group keys up to this delimiter.
+        delimiter => "delimiter",
+        /// Start after this key.
+        key_marker => "key-marker",
+        /// With `key_marker`: start after this upload id.
+        upload_id_marker => "upload-id-marker",
+    }
+
+    /// At most this many uploads per page.
+    pub fn max_uploads(mut self, n: u32) -> Self {
+        set_param(&mut self.req, "max-uploads", n.to_string());
+        self
+    }
+
+    /// Lists one page.
+    ///
+    /// Errors: `NoSuchBucket` (404), [`Error::Decode`], client errors.
+    pub async fn send(self) -> Result<ListMultipartUploadsResult, Error> {
+        let req = self.prepared();
+        list_uploads_page(&self.client, req).await
+    }
+
+    /// All pages, following `NextKeyMarker` / `NextUploadIdMarker`.
+    pub fn into_pages(self) -> PageStream<ListMultipartUploadsResult> {
+        let req = self.prepared();
+        let client = self.client;
+        futures_util::stream::try_unfold(Some(req), move |state| {
+            let client = client.clone();
+            async move {
+                let Some(req) = state else { return Ok(None) };
+                let mut next = clone_req(&req);
+                let page = list_uploads_page(&client, req).await?;
+                let next = if page.is_truncated && page.next_key_marker.is_some() {
+                    set_param(
+                        &mut next,
+                        "key-marker",
+                        page.next_key_marker.clone().unwrap_or_default(),
+                    );
+                    set_param(
+                        &mut next,
+                        "upload-id-marker",
+                        page.next_upload_id_marker.clone().unwrap_or_default(),
+                    );
+                    Some(next)
+                } else {
+                    None
+                };
+                Ok(Some((page, next)))
+            }
+        })
+        .boxed()
+    }
+}
+
+/// Builder of List Parts (GET Object `?uploadId=ID`); see [`Client::list_parts`].
+#[derive(Debug)]
+#[must_use = "call .send().await or .into_pages() to list"]
+pub struct ListParts {
+    client: Client,
+    req: OpRequest,
+    encode: bool,
+}
+
+async fn list_parts_page(client: &Client, req: OpRequest) -> Result<ListPartsResult, Error> {
+    let asked = req
+        .query
+        .iter()
+        .any(|(k, v)| k == "encoding-type" && v == "url");
+    let r = client.send(req).await?;
+    let mut page = ListPartsResult::from_xml_fast(body_str(&r.body)?)?;
+    if asked || page.encoding_type.as_deref() == Some("url") {
+        dec(&mut page.key);
+        page.encoding_type = None;
+    }
+    Ok(page)
+}
+
+impl ListParts {
+    list_builder_common!();
+
+    /// At most this many parts per page.
+    pub fn max_parts(mut self, n: u32) -> Self {
+        set_param(&mut self.req, "max-parts", n.to_string());
+        self
+    }
+
+    /// Start after this part number.
+    pub fn part_number_marker(mut self, n: u32) -> Self {
+        set_param(&mut self.req, "part-number-marker", n.to_string());
+        self
+    }
+
+    /// Lists one page.
+    ///
+    /// Errors: `NoSuchUpload` (404), [`Error::Decode`], client errors.
+    pub async fn send(self) -> Result<ListPartsResult, Error> {
+        let req = self.prepared();
+        list_parts_page(&self.client, req).await
+    }
+
+    /// All pages, following `NextPartNumberMarker`.
+    pub fn into_pages(self) -> PageStream<ListPartsResult> {
+        let req = self.prepared();
+        let client = self.client;
+        futures_util::stream::try_unfold(Some(req), move |state| {
+            let client = client.clone();
+            async move {
+                let Some(req) = state else { return Ok(None) };
+                let mut next = clone_req(&req);
+                let page = list_parts_page(&client, req).await?;
+                let marker = page
+                    .next_part_number_marker
+                    .or_else(|| page.parts.last().map(|p| p.part_number));
+                let next = match (page.is_truncated, marker) {
+                    (true, Some(m)) => {
+                        set_param(&mut next, "part-number-marker", m.to_string());
+                        Some(next)
+                    }
+                    _ => None,
+                };
+                Ok(Some((page, next)))
+            }
+        })
+        .boxed()
+    }
+}
+
+impl Client {
+    /// List Objects (GET Bucket): one page with `send`, every page with `into_pages`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let page = client.list_objects(&bucket).prefix("a/").delimiter("/").max_keys(100).send().await?;
+    /// for p in &page.common_prefixes { println!("dir {}", p.prefix); }
+    /// # Ok(()) }
+    /// ```
+    pub fn list_objects(&self, bucket: &BucketName) -> ListObjects {
+        ListObjects {
+            client: self.clone(),
+            req: OpRequest::new("ListObjects", Method::GET, Some(bucket.clone()), None),
+            encode: true,
+        }
+    }
+
+    /// List Object Versions (GET Bucket `?versions`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let page = client.list_object_versions(&bucket).prefix("a/").send().await?;
+    /// for v in page.versions() { println!("{} {}", v.key, v.version_id); }
+    /// # Ok(()) }
+    /// ```
+    pub fn list_object_versions(&self, bucket: &BucketName) -> ListObjectVersions {
+        let mut req = OpRequest::new(
+            "ListObjectVersions",
+            Method::GET,
+            Some(bucket.clone()),
+            None,
+        );
+        req.query("versions", "");
+        ListObjectVersions {
+            client: self.clone(),
+            req,
+            encode: true,
+        }
+    }
+
+    /// List Multipart Uploads (GET Bucket `?uploads`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let page = client.list_multipart_uploads(&bucket).prefix("big/").send().await?;
+    /// for u in &page.uploads { println!("{} {}", u.key, u.upload_id); }
+    /// # Ok(()) }
+    /// ```
+    pub fn list_multipart_uploads(&self, bucket: &BucketName) -> ListMultipartUploads {
+        let mut req = OpRequest::new(
+            "ListMultipartUploads",
+            Method::GET,
+            Some(bucket.clone()),
+            None,
+        );
+        req.query("uploads", "");
+        ListMultipartUploads {
+            client: self.clone(),
+            req,
+            encode: true,
+        }
+    }
+
+    /// List Parts of a multipart upload (GET Object `?uploadId=ID`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// let key = cos_core::ObjectKey::new("big.bin")?;
+    /// let page = client.list_parts(&bucket, &key, "upload-id").max_parts(100).send().await?;
+    /// for p in &page.parts { println!("{} {}", p.part_number, p.etag); }
+    /// # Ok(()) }
+    /// ```
+    pub fn list_parts(&self, bucket: &BucketName, key: &ObjectKey, upload_id: &str) -> ListParts {
+        let mut req = OpRequest::new(
+            "ListParts",
+            Method::GET,
+            Some(bucket.clone()),
+            Some(key.as_str().to_owned()),
+        );
+        req.query("uploadId", upload_id);
+        ListParts {
+            client: self.clone(),
+            req,
+            encode: true,
+        }
+    }
+}

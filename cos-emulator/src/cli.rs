@@ -1,0 +1,168 @@
+//! The command line of the `cos-emulator` binary.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use cos_auth::Credentials;
+
+use crate::{EmulatorBuilder, EmulatorError, FaultRule};
+
+/// Usage text.
+pub const USAGE: &str = "\
+usage: cos-emulator [options]
+  --listen ADDR            address to listen on (default 127.0.0.1:9000; port 0 picks one)
+  --credential ID:KEY[:TOKEN]
+                           accept this key pair (repeatable; default AKIDEXAMPLE:SECRETKEYEXAMPLE)
+  --data-dir DIR           keep data in DIR (default: in memory)
+  --region REGION          region reported for buckets (default ap-guangzhou)
+  --fault SPEC             inject faults (repeatable), e.g. op=UploadPart,key=big/*,status=503,first=2
+                           prob=P status=S code=C first=N reset-request-after=K
+                           reset-response-after=K latency-ms=MS truncate-response=K
+  --seed N                 seed of probabilistic faults (default 0)
+  --bench                  skip work a benchmark should not measure (MD5 ETags)
+  -h, --help               show this help";
+
+/// Parsed command-line options.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Options {
+    /// `--listen`.
+    pub listen: SocketAddr,
+    /// `--credential` values.
+    pub credentials: Vec<Credentials>,
+    /// `--data-dir`.
+    pub data_dir: Option<PathBuf>,
+    /// `--region`.
+    pub region: String,
+    /// `--fault` rules.
+    pub faults: Vec<FaultRule>,
+    /// `--seed`.
+    pub seed: u64,
+    /// `--bench`.
+    pub bench: bool,
+    /// `--help` was given.
+    pub help: bool,
+}
+
+impl Options {
+    /// Parses arguments (without the program name).
+    ///
+    /// Errors: [`EmulatorError::Usage`] or [`EmulatorError::InvalidFault`].
+    pub fn parse<I, S>(args: I) -> Result<Options, EmulatorError>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut o = Options {
+            listen: SocketAddr::from(([127, 0, 0, 1], 9000)),
+            credentials: Vec::new(),
+            data_dir: None,
+            region: crate::DEFAULT_REGION.to_owned(),
+            faults: Vec::new(),
+            seed: 0,
+            bench: false,
+            help: false,
+        };
+        let mut args = args.into_iter().map(Into::into);
+        while let Some(arg) = args.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
+                _ => (arg.clone(), None),
+            };
+            let mut value = || {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or_else(|| EmulatorError::Usage(format!("{name} needs a value")))
+            };
+            match name.as_str() {
+                "--listen" => {
+                    let v = value()?;
+                    o.listen = v
+                        .parse()
+                        .map_err(|_| EmulatorError::Usage(format!("bad address {v:?}")))?;
+                }
+                "--credential" => {
+                    let v = value()?;
+                    let mut parts = v.splitn(3, ':');
+                    let (Some(id), Some(key)) = (parts.next(), parts.next()) else {
+                        return Err(EmulatorError::Usage(format!(
+                            "bad credential {v:?}: want ID:KEY[:TOKEN]"
+                        )));
+                    };
+                    let bad = |e: cos_auth::CredentialsError| {
+                        EmulatorError::Usage(format!("bad credential: {e}"))
+                    };
+                    let mut c = Credentials::new(id, key).map_err(bad)?;
+                    if let Some(token) = parts.next() {
+                        c = c.with_token(token).map_err(bad)?;
+                    }
+                    o.credentials.push(c);
+                }
+                "--data-dir" => o.data_dir = Some(PathBuf::from(value()?)),
+                "--region" => o.region = value()?,
+                "--fault" => o.faults.push(FaultRule::parse(&value()?)?),
+                "--seed" => {
+                    let v = value()?;
+                    o.seed = v
+                        .parse()
+                        .map_err(|_| EmulatorError::Usage(format!("bad seed {v:?}")))?;
+                }
+                "--bench" => o.bench = true,
+                "-h" | "--help" => o.help = true,
+                other => {
+                    return Err(EmulatorError::Usage(format!(
+                        "unknown argument {other:?}\n{USAGE}"
+                    )));
+                }
+            }
+        }
+        Ok(o)
+    }
+
+    /// A builder with these options.
+    pub fn builder(&self) -> EmulatorBuilder {
+        let mut b = crate::Emulator::builder()
+            .listen(self.listen)
+            .region(self.region.clone())
+            .bench_mode(self.bench)
+            .seed(self.seed);
+        for c in &self.credentials {
+            b = b.credential(c.clone());
+        }
+        for f in &self.faults {
+            b = b.fault(f.clone());
+        }
+        if let Some(d) = &self.data_dir {
+            b = b.data_dir(d.clone());
+        }
+        b
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses() {
+        let o = Options::parse([
+            "--listen",
+            "127.0.0.1:0",
+            "--credential",
+            "AK:SK:TOK",
+            "--fault=status=503,first=1",
+            "--bench",
+            "--region",
+            "ap-beijing",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(o.listen.port(), 0);
+        assert_eq!(o.credentials[0].token(), Some("TOK"));
+        assert_eq!(o.faults.len(), 1);
+        assert!(o.bench);
+        assert_eq!(o.region, "ap-beijing");
+        assert!(Options::parse(["--nope"]).is_err());
+        assert!(Options::parse(["--credential", "justid"]).is_err());
+    }
+}

@@ -1,0 +1,246 @@
+//! A local Tencent Cloud Object Storage (COS) server for tests and development.
+//!
+//! It checks signatures with `cos-auth` (headers and presigned URLs), answers every
+//! documented XML API operation with COS's documents and error codes, keeps data in
+//! memory or in a directory (crash-safe: objects appear only once complete), and
+//! injects faults (error statuses, connection resets, latency, truncated bodies)
+//! deterministically from a seed.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), cos_emulator::EmulatorError> {
+//! use cos_emulator::{Emulator, FaultRule};
+//!
+//! let emulator = Emulator::builder()
+//!     .fault(FaultRule::parse("op=UploadPart,status=503,first=1")?)
+//!     .start()
+//!     .await?;
+//! println!("COS at {} ({})", emulator.endpoint(), emulator.region());
+//! // ... point a client at it; `emulator.requests()` shows what it received.
+//! emulator.shutdown().await;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod auth;
+mod body;
+pub mod cli;
+mod errors;
+mod faults;
+mod header_case;
+mod ops;
+mod record;
+mod routing;
+mod server;
+mod storage;
+mod time;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use cos_auth::Credentials;
+
+pub use errors::EmulatorError;
+pub use faults::{FaultAction, FaultRule};
+pub use record::RecordedRequest;
+
+/// The default region.
+pub const DEFAULT_REGION: &str = "ap-guangzhou";
+/// The secret id accepted when no credential is configured.
+pub const DEFAULT_SECRET_ID: &str = "AKIDEXAMPLE";
+/// The secret key accepted when no credential is configured.
+pub const DEFAULT_SECRET_KEY: &str = "SECRETKEYEXAMPLE";
+
+/// Entry point: `Emulator::builder()...start().await`.
+#[derive(Debug)]
+pub struct Emulator;
+
+impl Emulator {
+    /// A builder with the defaults: `127.0.0.1:0`, `AKIDEXAMPLE`/`SECRETKEYEXAMPLE`,
+    /// region `ap-guangzhou`, in-memory storage, no faults.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            credentials: Vec::new(),
+            region: DEFAULT_REGION.to_owned(),
+            data_dir: None,
+            bench_mode: false,
+            faults: Vec::new(),
+            seed: 0,
+        }
+    }
+}
+
+/// Settings of an emulator; [`EmulatorBuilder::start`] runs it.
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    listen: SocketAddr,
+    credentials: Vec<Credentials>,
+    region: String,
+    data_dir: Option<PathBuf>,
+    bench_mode: bool,
+    faults: Vec<FaultRule>,
+    seed: u64,
+}
+
+impl EmulatorBuilder {
+    /// The address to listen on (default `127.0.0.1:0`: an ephemeral port).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Accepts requests signed with these credentials (repeatable). Credentials with a
+    /// token require requests to carry it in `x-cos-security-token`. With none, the
+    /// emulator accepts `AKIDEXAMPLE` / `SECRETKEYEXAMPLE`.
+    pub fn credential(mut self, c: Credentials) -> Self {
+        self.credentials.push(c);
+        self
+    }
+
+    /// The region reported for buckets (default `ap-guangzhou`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// Keeps data in this directory (created if needed) and reloads it on start.
+    /// Without it, everything lives in memory.
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Skips work a throughput benchmark should not measure (MD5 ETags unless a
+    /// `Content-Md5` is to be checked, the request log's header copies).
+    pub fn bench_mode(mut self, on: bool) -> Self {
+        self.bench_mode = on;
+        self
+    }
+
+    /// Adds a fault rule (repeatable).
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.faults.push(rule);
+        self
+    }
+
+    /// Seeds the randomness of probabilistic faults (default 0).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Binds the address, loads the data directory if any, and serves in the
+    /// background of the current tokio runtime.
+    ///
+    /// Errors: [`EmulatorError::Bind`] when the address is taken, and
+    /// [`EmulatorError::DataDir`] when the directory is unusable.
+    pub async fn start(self) -> Result<EmulatorHandle, EmulatorError> {
+        let credentials = if self.credentials.is_empty() {
+            vec![default_credentials()?]
+        } else {
+            self.credentials
+        };
+        let store = match &self.data_dir {
+            Some(dir) => storage::Store::open_dir(dir, self.bench_mode).await?,
+            None => storage::Store::in_memory(self.bench_mode),
+        };
+        let listener = tokio::net::TcpListener::bind(self.listen)
+            .await
+            .map_err(|source| EmulatorError::Bind {
+                addr: self.listen,
+                source,
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| EmulatorError::Bind {
+                addr: self.listen,
+                source,
+            })?;
+        let shared = Arc::new(server::Shared::new(
+            server::Config {
+                region: self.region.clone(),
+                credentials,
+                bench_mode: self.bench_mode,
+            },
+            store,
+            faults::FaultSet::new(self.faults, self.seed),
+            header_case::template().await,
+        ));
+        let running = server::spawn(listener, shared.clone());
+        Ok(EmulatorHandle {
+            addr,
+            region: self.region,
+            shared,
+            running: Some(running),
+        })
+    }
+}
+
+fn default_credentials() -> Result<Credentials, EmulatorError> {
+    Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
+        .map_err(|e| EmulatorError::Usage(format!("default credentials: {e}")))
+}
+
+/// A running emulator. Dropping it stops the server (abruptly); prefer
+/// [`EmulatorHandle::shutdown`] for a graceful stop.
+#[derive(Debug)]
+pub struct EmulatorHandle {
+    addr: SocketAddr,
+    region: String,
+    shared: Arc<server::Shared>,
+    running: Option<server::Running>,
+}
+
+impl EmulatorHandle {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://HOST:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The configured region.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// Adds a fault rule while running.
+    pub fn add_fault(&self, rule: FaultRule) {
+        self.shared.faults().add(rule);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.shared.faults().clear();
+    }
+
+    /// Every request received so far, in arrival order of completion.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.log().clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.shared.log().clear();
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (up to 5 s), and
+    /// waits for the server to stop.
+    pub async fn shutdown(mut self) {
+        if let Some(running) = self.running.take() {
+            running.shutdown().await;
+        }
+    }
+}
+
+impl Drop for EmulatorHandle {
+    fn drop(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.abort();
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Access control: canned ACLs, grant headers, ACL documents, and anonymous access.
+
+use cos_xml::acl::ALL_USERS_URI;
+use cos_xml::{AccessControlList, AccessControlPolicy, Grant, Grantee, Owner, Permission};
+use hyper::{Response, StatusCode};
+
+use super::{Ctx, owner_id, response, xml};
+use crate::body::RespBody;
+use crate::errors::{ApiError, OpResult};
+use crate::storage::Acl;
+
+const GRANT_HEADERS: [(&str, &str); 5] = [
+    ("x-cos-grant-read", "READ"),
+    ("x-cos-grant-write", "WRITE"),
+    ("x-cos-grant-read-acp", "READ_ACP"),
+    ("x-cos-grant-write-acp", "WRITE_ACP"),
+    ("x-cos-grant-full-control", "FULL_CONTROL"),
+];
+
+fn all_users() -> String {
+    format!("uri:{ALL_USERS_URI}")
+}
+
+/// A canned ACL (`private`, `public-read`, `public-read-write`, `default`).
+fn canned(name: &str, object: bool) -> Result<Acl, ApiError> {
+    let mut acl = Acl::default();
+    match name {
+        "private" => {}
+        "public-read" => acl.grants.push(("READ".into(), all_users())),
+        "public-read-write" => {
+            acl.grants.push(("READ".into(), all_users()));
+            acl.grants.push(("WRITE".into(), all_users()));
+        }
+        "default" if object => acl.inherit = true,
+        other => {
+            return Err(ApiError::invalid_argument(format!(
+                "Invalid x-cos-acl value {other:?}."
+            )));
+        }
+    }
+    Ok(acl)
+}
+
+/// Normalises a grantee id: a bare uin becomes `qcs::cam::uin/<uin>:uin/<uin>`.
+fn normalise_id(id: &str) -> String {
+    if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+        format!("qcs::cam::uin/{id}:uin/{id}")
+    } else {
+        id.to_owned()
+    }
+}
+
+/// The ACL set by `x-cos-acl` and `x-cos-grant-*` headers, if any.
+pub(crate) fn from_headers(ctx: &Ctx<'_>, object: bool) -> Result<Option<Acl>, ApiError> {
+    let mut acl = match ctx.h("x-cos-acl") {
+        Some(name) => Some(canned(name.trim(), object)?),
+        None => None,
+    };
+    for (header, permission) in GRANT_HEADERS {
+        let Some(value) = ctx.h(header) else { continue };
+        let acl = acl.get_or_insert_with(Acl::default);
+        acl.inherit = false;
+        for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (kind, v) = item
+                .split_once('=')
+                .ok_or_else(|| ApiError::invalid_argument(format!("Invalid grant {item:?}.")))?;
+            let v = v.trim().trim_matches('"');
+            let grantee = match kind.trim() {
+                "id" => format!("id:{}", normalise_id(v)),
+                "uri" => format!("uri:{v}"),
+                _ => {
+                    return Err(ApiError::invalid_argument(format!(
+                        "Invalid grant {item:?}."
+                    )));
+                }
+            };
+            acl.grants.push((permission.to_owned(), grantee));
+        }
+    }
+    Ok(acl)
+}
+
+fn permission_name(p: Permission) -> &'static str {
+    match p {
+        Permission::FullControl => "FULL_CONTROL",
+        Permission::Write => "WRITE",
+        Permission::Read => "READ",
+        Permission::ReadAcp => "READ_ACP",
+        Permission::WriteAcp => "WRITE_ACP",
+        _ => "READ",
+    }
+}
+
+fn permission(name: &str) -> Permission {
+    match name {
+        "FULL_CONTROL" => Permission::FullControl,
+        "WRITE" => Permission::Write,
+        "READ_ACP" => Permission::ReadAcp,
+        "WRITE_ACP" => Permission::WriteAcp,
+        _ => Permission::Read,
+    }
+}
+
+/// A request `<AccessControlPolicy>`, parsed leniently: the official Python SDK writes
+/// the grantee type as a `<Type>` element, `cos_xml::Grantee` wants `xsi:type`.
+#[derive(Debug, serde::Deserialize)]
+struct RequestPolicy {
+    #[serde(rename = "AccessControlList", default)]
+    list: RequestList,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct RequestList {
+    #[serde(rename = "Grant", default)]
+    grants: Vec<RequestGrant>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct RequestGrant {
+    #[serde(rename = "Grantee")]
+    grantee: RequestGrantee,
+    #[serde(rename = "Permission")]
+    permission: Permission,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct RequestGrantee {
+    #[serde(rename = "@type", alias = "@xsi:type", alias = "Type", default)]
+    grantee_type: Option<String>,
+    #[serde(rename = "ID", default)]
+    id: Option<String>,
+    #[serde(rename = "URI", default)]
+    uri: Option<String>,
+}
+
+fn from_document(doc: &RequestPolicy) -> Acl {
+    let owner = owner_id();
+    let mut acl = Acl::default();
+    for g in &doc.list.grants {
+        let grantee = match (&g.grantee.uri, &g.grantee.id) {
+            (Some(uri), _) => format!("uri:{uri}"),
+            (None, Some(id)) => {
+                let id = normalise_id(id);
+                if id == owner && g.permission == Permission::FullControl {
+                    continue;
+                }
+                format!("id:{id}")
+            }
+            (None, None) => continue,
+        };
+        acl.grants
+            .push((permission_name(g.permission).to_owned(), grantee));
+    }
+    acl
+}
+
+/// The ACL document: the owner's FULL_CONTROL, then the grants.
+fn document(acl: &Acl) -> AccessControlPolicy {
+    let owner = owner_id();
+    let mut grants = vec![Grant {
+        grantee: Grantee::canonical_user(owner.clone()),
+        permission: Permission::FullControl,
+    }];
+    for (p, who) in &acl.grants {
+        let grantee = match who.split_once(':') {
+            Some(("uri", uri)) => Grantee::group(uri),
+            Some((_, id)) => Grantee::canonical_user(id),
+            None => continue,
+        };
+        grants.push(Grant {
+            grantee,
+            permission: permission(p),
+        });
+    }
+    AccessControlPolicy {
+        owner: Owner::new(owner),
+        access_control_list: AccessControlList { grants },
+    }
+}
+
+/// The ACL of a PUT acl request: headers, or else the XML body.
+async fn requested(ctx: &mut Ctx<'_>, object: bool) -> OpResult<Acl> {
+    if let Some(acl) = from_headers(ctx, object)? {
+        ctx.body.drain().await?;
+        return Ok(acl);
+    }
+    let doc: RequestPolicy = ctx.xml_body().await?;
+    if doc
+        .list
+        .grants
+        .iter()
+        .any(|g| g.grantee.grantee_type.as_deref() == Some("Group") && g.grantee.uri.is_none())
+    {
+        return Err(ApiError::malformed_xml("a Group grantee needs a URI").into());
+    }
+    Ok(from_document(&doc))
+}
+
+pub(crate) async fn put_bucket_acl(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    let acl = requested(ctx, false).await?;
+    let name = ctx.bucket().to_owned();
+    ctx.shared
+        .store
+        .update(|st| {
+            st.bucket_mut(&name)?.acl = acl;
+            Ok(())
+        })
+        .await?;
+    Ok(response(StatusCode::OK))
+}
+
+pub(crate) fn get_bucket_acl(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    let acl = ctx.shared.store.lock().bucket(ctx.bucket())?.acl.clone();
+    xml(&document(&acl))
+}
+
+pub(crate) async fn put_object_acl(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    let acl = requested(ctx, true).await?;
+    let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
+    ctx.shared
+        .store
+        .update(|st| {
+            let b = st.bucket_mut(&name)?;
+            let obj = b
+                .objects
+                .get_mut(&key)
+                .and_then(|v| v.last_mut())
+                .and_then(|v| v.object.as_mut())
+                .ok_or_else(ApiError::no_such_key)?;
+            obj.acl = acl;
+            Ok(())
+        })
+        .await?;
+    Ok(response(StatusCode::OK))
+}
+
+pub(crate) fn get_object_acl(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    let st = ctx.shared.store.lock();
+    let b = st.bucket(ctx.bucket())?;
+    let obj = b.current(ctx.key()).ok_or_else(ApiError::no_such_key)?;
+    let acl = if obj.acl.inherit {
+        b.acl.clone()
+    } else {
+        obj.acl.clone()
+    };
+    drop(st);
+    xml(&document(&acl))
+}
+
+fn allows(acl: &Acl, write: bool) -> bool {
+    let everyone = all_users();
+    acl.grants.iter().any(|(p, who)| {
+        *who == everyone && (p == "FULL_CONTROL" || p == if write { "WRITE" } else { "READ" })
+    })
+}
+
+/// Lets an unsigned request through only where ACLs make the resource public.
+pub(crate) fn check_anonymous(ctx: &Ctx<'_>) -> Result<(), ApiError> {
+    let denied = || ApiError::access_denied("Access Denied.");
+    let write = match ctx.op {
+        "OptionsObject" => return Ok(()),
+        "GetObject" | "HeadObject" | "ListObjects" | "HeadBucket" | "ListParts" => false,
+        "PutObject"
+        | "DeleteObject"
+        | "InitiateMultipartUpload"
+        | "UploadPart"
+        | "CompleteMultipartUpload"
+        | "AbortMultipartUpload"
+        | "AppendObject" => true,
+        _ => return Err(denied()),
+    };
+    let st = ctx.shared.store.lock();
+    let b = st.bucket(ctx.bucket())?;
+    if !write
+        && let Some(obj) = ctx.key.as_deref().and_then(|k| b.current(k))
+        && !obj.acl.inherit
+    {
+        return if allows(&obj.acl, false) {
+            Ok(())
+        } else {
+            Err(denied())
+        };
+    }
+    if allows(&b.acl, write) {
+        Ok(())
+    } else {
+        Err(denied())
+    }
+}
+
+/// The ACL an object gets from its PUT headers (`default`: the bucket's).
+pub(crate) fn object_acl(ctx: &Ctx<'_>) -> Result<Acl, ApiError> {
+    Ok(from_headers(ctx, true)?.unwrap_or(Acl {
+        grants: Vec::new(),
+        inherit: true,
+    }))
+}

@@ -1,0 +1,196 @@
+//! The COS operations, grouped by resource, and what they share.
+
+mod acl;
+mod bucket;
+mod config;
+mod list;
+mod multipart;
+mod object;
+
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::{HeaderMap, Method, Response, StatusCode};
+use serde::Serialize;
+
+use crate::auth::Identity;
+use crate::body::{ReqBody, RespBody};
+use crate::errors::{ApiError, OpResult};
+use crate::server::Shared;
+
+/// The owner reported for every bucket and object.
+pub(crate) const OWNER_UIN: &str = "100000000001";
+
+/// `qcs::cam::uin/<uin>:uin/<uin>`.
+pub(crate) fn owner_id() -> String {
+    format!("qcs::cam::uin/{OWNER_UIN}:uin/{OWNER_UIN}")
+}
+
+/// Largest XML or JSON document accepted in a request body.
+const MAX_DOCUMENT: usize = 4 << 20;
+
+/// One request being handled.
+pub(crate) struct Ctx<'a> {
+    pub shared: &'a Shared,
+    pub method: Method,
+    pub op: &'static str,
+    pub host: String,
+    pub bucket: Option<String>,
+    pub key: Option<String>,
+    pub query: &'a [(String, String)],
+    pub headers: &'a HeaderMap,
+    pub body: &'a mut ReqBody,
+    pub identity: Identity,
+}
+
+impl Ctx<'_> {
+    /// A query parameter.
+    pub fn q(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A header, if valid text.
+    pub fn h(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn bucket(&self) -> &str {
+        self.bucket.as_deref().unwrap_or("")
+    }
+
+    pub fn key(&self) -> &str {
+        self.key.as_deref().unwrap_or("")
+    }
+
+    /// Reads a small XML body into a model.
+    pub async fn xml_body<T: serde::de::DeserializeOwned>(&mut self) -> OpResult<T> {
+        let bytes = self.body.collect(MAX_DOCUMENT).await?;
+        check_content_md5(self.h("content-md5"), &bytes)?;
+        Ok(cos_xml::from_slice(&bytes).map_err(ApiError::malformed_xml)?)
+    }
+
+    /// Reads a small body as text.
+    pub async fn text_body(&mut self) -> OpResult<String> {
+        let bytes = self.body.collect(MAX_DOCUMENT).await?;
+        String::from_utf8(bytes.to_vec())
+            .map_err(|_| ApiError::invalid_argument("The body is not UTF-8.").into())
+    }
+}
+
+/// Checks a `Content-MD5` header (base64 of the MD5) against a buffered body.
+pub(crate) fn check_content_md5(header: Option<&str>, body: &[u8]) -> Result<(), ApiError> {
+    let Some(expected) = header else {
+        return Ok(());
+    };
+    use md5::Digest;
+    let actual: [u8; 16] = md5::Md5::digest(body).into();
+    check_md5_digest(expected, &actual)
+}
+
+/// Compares a `Content-MD5` header with a computed MD5.
+pub(crate) fn check_md5_digest(expected: &str, actual: &[u8; 16]) -> Result<(), ApiError> {
+    use base64::Engine;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(expected.trim())
+        .map_err(|_| {
+            ApiError::new(
+                400,
+                "InvalidDigest",
+                "The Content-MD5 you specified is not valid.",
+            )
+        })?;
+    if decoded.as_slice() != actual {
+        return Err(ApiError::new(
+            400,
+            "BadDigest",
+            "The Content-MD5 you specified did not match what we received.",
+        ));
+    }
+    Ok(())
+}
+
+/// Starts a response.
+pub(crate) fn response(status: StatusCode) -> Response<RespBody> {
+    let mut r = Response::new(RespBody::empty());
+    *r.status_mut() = status;
+    r.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(0));
+    r
+}
+
+/// A 200 answer with an XML document.
+pub(crate) fn xml<T: Serialize>(doc: &T) -> OpResult<Response<RespBody>> {
+    let s = cos_xml::to_string(doc).map_err(ApiError::internal)?;
+    Ok(body_response(s.into_bytes(), "application/xml"))
+}
+
+/// A 200 answer with a body.
+pub(crate) fn body_response(body: Vec<u8>, content_type: &'static str) -> Response<RespBody> {
+    let len = body.len();
+    let mut r = Response::new(RespBody::full(body));
+    let h = r.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(CONTENT_LENGTH, HeaderValue::from(len));
+    r
+}
+
+/// Sets a header from text, skipping values HTTP cannot carry.
+pub(crate) fn set_header(r: &mut Response<RespBody>, name: &str, value: &str) {
+    if let (Ok(n), Ok(v)) = (
+        hyper::header::HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(value),
+    ) {
+        r.headers_mut().insert(n, v);
+    }
+}
+
+/// Runs the operation named by `ctx.op`.
+pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    if matches!(ctx.identity, Identity::Anonymous) {
+        acl::check_anonymous(ctx)?;
+    }
+    match ctx.op {
+        "ListBuckets" => bucket::list_buckets(ctx),
+        "PutBucket" => bucket::put_bucket(ctx).await,
+        "HeadBucket" => bucket::head_bucket(ctx),
+        "DeleteBucket" => bucket::delete_bucket(ctx).await,
+        "GetBucketLocation" => bucket::get_location(ctx),
+        "PutBucketVersioning" => bucket::put_versioning(ctx).await,
+        "GetBucketVersioning" => bucket::get_versioning(ctx),
+        "PutBucketAcl" => acl::put_bucket_acl(ctx).await,
+        "GetBucketAcl" => acl::get_bucket_acl(ctx),
+        "PutObjectAcl" => acl::put_object_acl(ctx).await,
+        "GetObjectAcl" => acl::get_object_acl(ctx),
+        "PutBucketCors" | "PutBucketLifecycle" | "PutBucketTagging" | "PutBucketPolicy" => {
+            config::put(ctx).await
+        }
+        "GetBucketCors" | "GetBucketLifecycle" | "GetBucketTagging" | "GetBucketPolicy" => {
+            config::get(ctx)
+        }
+        "DeleteBucketCors"
+        | "DeleteBucketLifecycle"
+        | "DeleteBucketTagging"
+        | "DeleteBucketPolicy" => config::delete(ctx).await,
+        "OptionsObject" => config::preflight(ctx),
+        "PutObjectTagging" => config::put_object_tagging(ctx).await,
+        "GetObjectTagging" => config::get_object_tagging(ctx),
+        "DeleteObjectTagging" => config::delete_object_tagging(ctx).await,
+        "ListObjects" => list::list_objects(ctx),
+        "ListObjectVersions" => list::list_versions(ctx),
+        "ListMultipartUploads" => list::list_uploads(ctx),
+        "PutObject" => object::put_object(ctx).await,
+        "GetObject" | "HeadObject" => object::get_object(ctx),
+        "DeleteObject" => object::delete_object(ctx).await,
+        "DeleteMultipleObjects" => object::delete_multiple(ctx).await,
+        "CopyObject" => object::copy_object(ctx).await,
+        "RestoreObject" => object::restore_object(ctx).await,
+        "AppendObject" => object::append_object(ctx).await,
+        "InitiateMultipartUpload" => multipart::initiate(ctx).await,
+        "UploadPart" => multipart::upload_part(ctx).await,
+        "UploadPartCopy" => multipart::upload_part_copy(ctx).await,
+        "CompleteMultipartUpload" => multipart::complete(ctx).await,
+        "AbortMultipartUpload" => multipart::abort(ctx).await,
+        "ListParts" => multipart::list_parts(ctx),
+        _ => Err(ApiError::method_not_allowed().into()),
+    }
+}

@@ -1,0 +1,794 @@
+//! Object operations: put, get/head, delete, delete multiple, copy, restore, append.
+
+use cos_xml::{CopyObjectResult, Delete, DeleteError, DeleteResult, DeletedObject, RestoreRequest};
+use hyper::header::{CONTENT_LENGTH, HeaderValue};
+use hyper::{Method, Response, StatusCode};
+
+use super::{Ctx, acl, check_md5_digest, response, set_header, xml};
+use crate::body::RespBody;
+use crate::errors::{ApiError, Failure, OpResult};
+use crate::storage::{Digests, ObjectRecord, Segment, State, Version, read_range};
+use crate::time::{http_date, iso8601, now_secs, parse_http_date};
+
+/// Standard headers stored with an object and returned by GET/HEAD.
+const STORED_HEADERS: [&str; 6] = [
+    "Content-Type",
+    "Cache-Control",
+    "Content-Disposition",
+    "Content-Encoding",
+    "Content-Language",
+    "Expires",
+];
+
+const STORAGE_CLASSES: [&str; 9] = [
+    "STANDARD",
+    "STANDARD_IA",
+    "ARCHIVE",
+    "DEEP_ARCHIVE",
+    "INTELLIGENT_TIERING",
+    "MAZ_STANDARD",
+    "MAZ_STANDARD_IA",
+    "MAZ_INTELLIGENT_TIERING",
+    "MAZ_ARCHIVE",
+];
+
+/// Largest object accepted by a single PUT (5 GiB).
+const MAX_PUT: u64 = 5 << 30;
+
+fn is_archive(class: &str) -> bool {
+    class.ends_with("ARCHIVE")
+}
+
+/// Checks `x-cos-traffic-limit` (bit/s, 819200..=838860800).
+pub(crate) fn check_traffic_limit(ctx: &Ctx<'_>) -> Result<(), ApiError> {
+    let Some(v) = ctx
+        .h("x-cos-traffic-limit")
+        .or_else(|| ctx.q("x-cos-traffic-limit"))
+    else {
+        return Ok(());
+    };
+    match v.trim().parse::<u64>() {
+        Ok(n) if (819_200..=838_860_800).contains(&n) => Ok(()),
+        _ => Err(ApiError::invalid_argument(format!(
+            "x-cos-traffic-limit {v:?} is out of range 819200..838860800."
+        ))),
+    }
+}
+
+fn parse_tagging_header(v: &str) -> Result<Vec<(String, String)>, ApiError> {
+    let tags = cos_auth::encode::decode_query(v);
+    if tags.len() > 10 || tags.iter().any(|(k, _)| k.is_empty()) {
+        return Err(ApiError::invalid_argument("Invalid x-cos-tagging."));
+    }
+    Ok(tags)
+}
+
+/// The metadata of a new object from its request headers (sizes and hashes empty).
+pub(crate) fn record_from_headers(ctx: &Ctx<'_>) -> Result<ObjectRecord, ApiError> {
+    let mut headers = Vec::new();
+    for name in STORED_HEADERS {
+        if let Some(v) = ctx.h(name) {
+            headers.push((name.to_owned(), v.to_owned()));
+        }
+    }
+    if !headers.iter().any(|(k, _)| k == "Content-Type") {
+        headers.insert(
+            0,
+            (
+                "Content-Type".to_owned(),
+                "application/octet-stream".to_owned(),
+            ),
+        );
+    }
+    let meta = ctx
+        .headers
+        .iter()
+        .filter(|(k, _)| k.as_str().starts_with("x-cos-meta-"))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let storage_class = match ctx.h("x-cos-storage-class") {
+        None => "STANDARD".to_owned(),
+        Some(c) => {
+            let c = c.trim().to_ascii_uppercase();
+            if !STORAGE_CLASSES.contains(&c.as_str()) {
+                return Err(ApiError::new(
+                    400,
+                    "InvalidStorageClass",
+                    "The storage class you specified is not valid.",
+                ));
+            }
+            c
+        }
+    };
+    let tags = match ctx.h("x-cos-tagging") {
+        Some(v) => parse_tagging_header(v)?,
+        None => Vec::new(),
+    };
+    Ok(ObjectRecord {
+        size: 0,
+        etag: String::new(),
+        crc64: 0,
+        segments: Vec::new(),
+        headers,
+        meta,
+        storage_class,
+        acl: acl::object_acl(ctx)?,
+        tags,
+        restored_until: None,
+        appendable: false,
+        last_modified: now_secs(),
+    })
+}
+
+/// `"<md5 hex>"`, or in bench mode without MD5 a stand-in of the same shape.
+pub(crate) fn etag_of(d: &Digests) -> String {
+    match d.md5 {
+        Some(m) => format!("\"{}\"", crate::storage::hex(&m)),
+        None => format!("\"{:016x}{:016x}\"", d.crc64, d.len),
+    }
+}
+
+/// Streams the request body into a new blob, checking `Content-MD5`.
+pub(crate) async fn receive_body(ctx: &mut Ctx<'_>) -> OpResult<(Vec<Segment>, Digests)> {
+    let md5_header = ctx.h("content-md5").map(str::to_owned);
+    let want_md5 = !ctx.shared.store.bench_mode || md5_header.is_some();
+    let mut w = ctx.shared.store.writer(want_md5).await?;
+    while let Some(chunk) = ctx.body.chunk().await? {
+        if w.len() + chunk.len() as u64 > MAX_PUT {
+            return Err(ApiError::new(
+                400,
+                "EntityTooLarge",
+                "Your proposed upload exceeds the maximum allowed object size.",
+            )
+            .into());
+        }
+        w.write(chunk).await?;
+    }
+    let (segments, digests) = w.finish().await?;
+    if let (Some(h), Some(m)) = (md5_header, digests.md5)
+        && let Err(e) = check_md5_digest(&h, &m)
+    {
+        ctx.shared.store.forget(segments).await;
+        return Err(e.into());
+    }
+    Ok((segments, digests))
+}
+
+fn forbid_overwrite(ctx: &Ctx<'_>) -> bool {
+    ctx.h("x-cos-forbid-overwrite")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+fn overwrite_forbidden() -> ApiError {
+    ApiError::new(
+        409,
+        "FileAlreadyExists",
+        "The object already exists and x-cos-forbid-overwrite is set.",
+    )
+}
+
+/// Stores `record` as the new version of the addressed key; removes its files on failure.
+pub(crate) async fn commit(ctx: &Ctx<'_>, record: ObjectRecord, forbid: bool) -> OpResult<String> {
+    let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
+    let segments = record.segments.clone();
+    let r = ctx
+        .shared
+        .store
+        .update(|st| {
+            if forbid && st.bucket(&name)?.current(&key).is_some() {
+                return Err(overwrite_forbidden());
+            }
+            st.put_version(&name, &key, Some(record))
+        })
+        .await;
+    if r.is_err() {
+        ctx.shared.store.forget(segments).await;
+    }
+    r
+}
+
+/// Adds the headers every write answer carries.
+fn write_headers(r: &mut Response<RespBody>, etag: &str, crc64: u64, version: &str) {
+    set_header(r, "etag", etag);
+    set_header(r, "x-cos-hash-crc64ecma", &crc64.to_string());
+    if version != "null" {
+        set_header(r, "x-cos-version-id", version);
+    }
+}
+
+pub(crate) async fn put_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    check_traffic_limit(ctx)?;
+    let mut record = record_from_headers(ctx)?;
+    let forbid = forbid_overwrite(ctx);
+    {
+        let st = ctx.shared.store.lock();
+        let b = st.bucket(ctx.bucket())?;
+        if forbid && b.current(ctx.key()).is_some() {
+            return Err(overwrite_forbidden().into());
+        }
+    }
+    let (segments, d) = receive_body(ctx).await?;
+    record.size = d.len;
+    record.crc64 = d.crc64;
+    record.etag = etag_of(&d);
+    record.segments = segments;
+    let etag = record.etag.clone();
+    let version = commit(ctx, record, forbid).await?;
+    let mut r = response(StatusCode::OK);
+    write_headers(&mut r, &etag, d.crc64, &version);
+    Ok(r)
+}
+
+/// The version a GET/HEAD/copy addresses.
+fn find_version<'a>(
+    versions: Option<&'a Vec<Version>>,
+    version_id: Option<&str>,
+) -> Result<&'a Version, ApiError> {
+    let versions = versions.ok_or_else(ApiError::no_such_key)?;
+    match version_id {
+        Some(id) => versions
+            .iter()
+            .find(|v| v.id == id)
+            .ok_or_else(ApiError::no_such_version),
+        None => versions.last().ok_or_else(ApiError::no_such_key),
+    }
+}
+
+fn etag_matches(list: &str, etag: &str) -> bool {
+    let bare = etag.trim_matches('"');
+    list.split(',')
+        .map(|t| t.trim().trim_start_matches("W/").trim_matches('"'))
+        .any(|t| t == "*" || t == bare)
+}
+
+/// Evaluates conditional headers (`prefix` is `""` or `x-cos-copy-source-`):
+/// `Err(412)`, `Ok(false)` for 304, `Ok(true)` to proceed.
+fn conditions(ctx: &Ctx<'_>, prefix: &str, obj: &ObjectRecord) -> Result<bool, ApiError> {
+    let h = |name: &str| ctx.h(&format!("{prefix}{name}"));
+    if let Some(m) = h("if-match") {
+        if !etag_matches(m, &obj.etag) {
+            return Err(ApiError::precondition_failed());
+        }
+    } else if let Some(t) = h("if-unmodified-since").and_then(parse_http_date)
+        && obj.last_modified > t
+    {
+        return Err(ApiError::precondition_failed());
+    }
+    if let Some(m) = h("if-none-match") {
+        if etag_matches(m, &obj.etag) {
+            return Ok(false);
+        }
+    } else if let Some(t) = h("if-modified-since").and_then(parse_http_date)
+        && obj.last_modified <= t
+    {
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// A byte range request: `Ok(None)` for the whole object.
+fn parse_range(spec: &str, size: u64) -> Result<Option<(u64, u64)>, ApiError> {
+    let invalid = || {
+        ApiError::new(
+            416,
+            "InvalidRange",
+            "The requested range is not satisfiable.",
+        )
+    };
+    let Some(r) = spec.trim().strip_prefix("bytes=") else {
+        return Ok(None);
+    };
+    if r.contains(',') {
+        return Ok(None);
+    }
+    let Some((a, b)) = r.split_once('-') else {
+        return Ok(None);
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let range = if a.is_empty() {
+        let Ok(n) = b.parse::<u64>() else {
+            return Ok(None);
+        };
+        if n == 0 || size == 0 {
+            return Err(invalid());
+        }
+        (size.saturating_sub(n), size - 1)
+    } else {
+        let Ok(start) = a.parse::<u64>() else {
+            return Ok(None);
+        };
+        let end = if b.is_empty() {
+            size.saturating_sub(1)
+        } else {
+            match b.parse::<u64>() {
+                Ok(e) if e >= start => e.min(size.saturating_sub(1)),
+                _ => return Ok(None),
+            }
+        };
+        if start >= size {
+            return Err(invalid());
+        }
+        (start, end)
+    };
+    Ok(Some(range))
+}
+
+/// Headers describing a stored object.
+fn object_headers(r: &mut Response<RespBody>, v: &Version, obj: &ObjectRecord) {
+    for (k, val) in &obj.headers {
+        set_header(r, k, val);
+    }
+    for (k, val) in &obj.meta {
+        set_header(r, k, val);
+    }
+    set_header(r, "etag", &obj.etag);
+    set_header(r, "last-modified", &http_date(obj.last_modified));
+    set_header(r, "accept-ranges", "bytes");
+    set_header(r, "x-cos-hash-crc64ecma", &obj.crc64.to_string());
+    if obj.storage_class != "STANDARD" {
+        set_header(r, "x-cos-storage-class", &obj.storage_class);
+    }
+    if v.id != "null" {
+        set_header(r, "x-cos-version-id", &v.id);
+    }
+    if !obj.tags.is_empty() {
+        set_header(r, "x-cos-tagging-count", &obj.tags.len().to_string());
+    }
+    set_header(
+        r,
+        "x-cos-object-type",
+        if obj.appendable {
+            "appendable"
+        } else {
+            "normal"
+        },
+    );
+    if let Some(until) = obj.restored_until {
+        set_header(
+            r,
+            "x-cos-restore",
+            &format!(
+                "ongoing-request=\"false\", expiry-date=\"{}\"",
+                http_date(until)
+            ),
+        );
+    }
+}
+
+pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    check_traffic_limit(ctx)?;
+    let is_head = ctx.method == Method::HEAD;
+    let st = ctx.shared.store.lock();
+    let b = st.bucket(ctx.bucket())?;
+    let version_id = ctx.q("versionId");
+    let v = find_version(b.objects.get(ctx.key()), version_id)?;
+    let Some(obj) = &v.object else {
+        let e = if version_id.is_some() {
+            ApiError::method_not_allowed()
+        } else {
+            ApiError::no_such_key()
+        };
+        return Err(Failure::Api(e));
+    };
+    if !conditions(ctx, "", obj)? {
+        let mut r = response(StatusCode::NOT_MODIFIED);
+        set_header(&mut r, "etag", &obj.etag);
+        set_header(&mut r, "last-modified", &http_date(obj.last_modified));
+        return Ok(r);
+    }
+    if !is_head
+        && is_archive(&obj.storage_class)
+        && obj.restored_until.is_none_or(|t| t < now_secs())
+    {
+        return Err(ApiError::new(
+            403,
+            "InvalidObjectState",
+            "The operation is not valid for the object's storage class.",
+        )
+        .into());
+    }
+    let range = match ctx.h("range") {
+        Some(spec) => parse_range(spec, obj.size)?,
+        None => None,
+    };
+    let (start, end) = range.map_or((0, obj.size), |(s, e)| (s, e + 1));
+    let body = if is_head {
+        RespBody::empty()
+    } else {
+        read_range(&obj.segments, start, end, ctx.shared.store.blob_dir())
+    };
+    let mut r = Response::new(body);
+    if range.is_some() {
+        *r.status_mut() = StatusCode::PARTIAL_CONTENT;
+        set_header(
+            &mut r,
+            "content-range",
+            &format!("bytes {start}-{}/{}", end - 1, obj.size),
+        );
+    }
+    object_headers(&mut r, v, obj);
+    drop(st);
+    r.headers_mut()
+        .insert(CONTENT_LENGTH, HeaderValue::from(end - start));
+    for (param, header) in [
+        ("response-content-type", "content-type"),
+        ("response-content-language", "content-language"),
+        ("response-expires", "expires"),
+        ("response-cache-control", "cache-control"),
+        ("response-content-disposition", "content-disposition"),
+        ("response-content-encoding", "content-encoding"),
+    ] {
+        if let Some(v) = ctx.q(param) {
+            set_header(&mut r, header, v);
+        }
+    }
+    Ok(r)
+}
+
+/// What deleting a key did.
+struct Deleted {
+    version_id: Option<String>,
+    delete_marker: bool,
+}
+
+/// Deletes a key (a delete marker in versioned buckets) or one version of it.
+fn delete_in(
+    st: &mut State,
+    bucket: &str,
+    key: &str,
+    version_id: Option<&str>,
+) -> Result<Deleted, ApiError> {
+    let b = st.bucket(bucket)?;
+    let versioning = b.versioning.clone();
+    if let Some(id) = version_id {
+        let b = st.bucket_mut(bucket)?;
+        let Some(versions) = b.objects.get_mut(key) else {
+            return Ok(Deleted {
+                version_id: Some(id.to_owned()),
+                delete_marker: false,
+            });
+        };
+        let Some(pos) = versions.iter().position(|v| v.id == id) else {
+            return Ok(Deleted {
+                version_id: Some(id.to_owned()),
+                delete_marker: false,
+            });
+        };
+        let v = versions.remove(pos);
+        if versions.is_empty() {
+            b.objects.remove(key);
+        }
+        let marker = v.object.is_none();
+        if let Some(o) = v.object {
+            st.discard(&o.segments);
+        }
+        return Ok(Deleted {
+            version_id: Some(id.to_owned()),
+            delete_marker: marker,
+        });
+    }
+    match versioning.as_deref() {
+        None => {
+            let removed = st.bucket_mut(bucket)?.objects.remove(key);
+            for v in removed.into_iter().flatten() {
+                if let Some(o) = v.object {
+                    st.discard(&o.segments);
+                }
+            }
+            Ok(Deleted {
+                version_id: None,
+                delete_marker: false,
+            })
+        }
+        Some(_) => {
+            if !st.bucket(bucket)?.objects.contains_key(key)
+                && versioning.as_deref() != Some("Enabled")
+            {
+                return Ok(Deleted {
+                    version_id: None,
+                    delete_marker: false,
+                });
+            }
+            let id = st.put_version(bucket, key, None)?;
+            Ok(Deleted {
+                version_id: Some(id),
+                delete_marker: true,
+            })
+        }
+    }
+}
+
+pub(crate) async fn delete_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
+    let version = ctx.q("versionId").map(str::to_owned);
+    let d = ctx
+        .shared
+        .store
+        .update(|st| delete_in(st, &name, &key, version.as_deref()))
+        .await?;
+    let mut r = response(StatusCode::NO_CONTENT);
+    if let Some(id) = &d.version_id {
+        set_header(&mut r, "x-cos-version-id", id);
+    }
+    if d.delete_marker {
+        set_header(&mut r, "x-cos-delete-marker", "true");
+    }
+    Ok(r)
+}
+
+pub(crate) async fn delete_multiple(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    let doc: Delete = ctx.xml_body().await?;
+    if doc.objects.len() > 1000 {
+        return Err(ApiError::malformed_xml("more than 1000 objects").into());
+    }
+    let quiet = doc.quiet.unwrap_or(false);
+    let name = ctx.bucket().to_owned();
+    let result = ctx
+        .shared
+        .store
+        .update(|st| {
+            st.bucket(&name)?;
+            let mut out = DeleteResult::default();
+            for o in &doc.objects {
+                match delete_in(st, &name, &o.key, o.version_id.as_deref()) {
+                    Ok(d) if !quiet => out.deleted.push(DeletedObject {
+                        key: o.key.clone(),
+                        version_id: o.version_id.clone(),
+                        delete_marker: d.delete_marker.then_some(true),
+                        delete_marker_version_id: if d.delete_marker && o.version_id.is_none() {
+                            d.version_id
+                        } else {
+                            None
+                        },
+                    }),
+                    Ok(_) => {}
+                    Err(e) => out.errors.push(DeleteError {
+                        key: o.key.clone(),
+                        version_id: o.version_id.clone(),
+                        code: e.code,
+                        message: e.message,
+                    }),
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    xml(&result)
+}
+
+/// `bucket.cos.region.myqcloud.com/key?versionId=x` → (bucket, key, version).
+pub(crate) fn parse_copy_source(v: &str) -> Result<(String, String, Option<String>), ApiError> {
+    let bad = || ApiError::invalid_argument("Invalid x-cos-copy-source.");
+    let v = v.trim();
+    let v = v
+        .strip_prefix("http://")
+        .or_else(|| v.strip_prefix("https://"))
+        .unwrap_or(v);
+    let (v, version) = match v.split_once("?versionId=") {
+        Some((p, id)) => (p, Some(cos_auth::encode::decode_path(id))),
+        None => (v, None),
+    };
+    let (host, raw_path) = v.split_once('/').ok_or_else(bad)?;
+    let target = crate::routing::resolve(host, &format!("/{raw_path}"));
+    let target = if target.bucket.is_none() && !host.contains('.') {
+        crate::routing::resolve("127.0.0.1", &format!("/{host}/{raw_path}"))
+    } else {
+        target
+    };
+    match (target.bucket, target.key) {
+        (Some(b), Some(k)) => Ok((b, k, version)),
+        _ => Err(bad()),
+    }
+}
+
+/// The current (or given) version of a copy source, checked for conditions.
+pub(crate) fn copy_source(ctx: &Ctx<'_>) -> Result<(ObjectRecord, String, String), ApiError> {
+    let header = ctx.h("x-cos-copy-source").unwrap_or("");
+    let (bucket, key, version) = parse_copy_source(header)?;
+    let st = ctx.shared.store.lock();
+    let b = st.bucket(&bucket)?;
+    let v = find_version(b.objects.get(&key), version.as_deref())?;
+    let obj = v.object.as_ref().ok_or_else(ApiError::no_such_key)?;
+    if !conditions(ctx, "x-cos-copy-source-", obj)? {
+        return Err(ApiError::precondition_failed());
+    }
+    if is_archive(&obj.storage_class) && obj.restored_until.is_none_or(|t| t < now_secs()) {
+        return Err(ApiError::new(
+            403,
+            "InvalidObjectState",
+            "The source object is archived and not restored.",
+        ));
+    }
+    Ok((obj.clone(), bucket, key))
+}
+
+pub(crate) async fn copy_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    let (src, src_bucket, src_key) = copy_source(ctx)?;
+    ctx.body.drain().await?;
+    let directive = ctx.h("x-cos-metadata-directive").unwrap_or("Copy");
+    let replace = match directive {
+        "Copy" => false,
+        "Replaced" => true,
+        other => {
+            return Err(ApiError::invalid_argument(format!(
+                "Invalid x-cos-metadata-directive {other:?}."
+            ))
+            .into());
+        }
+    };
+    let same = src_bucket == ctx.bucket() && src_key == ctx.key();
+    if same && !replace && ctx.h("x-cos-storage-class").is_none() {
+        return Err(ApiError::new(
+            400,
+            "InvalidRequest",
+            "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+        )
+        .into());
+    }
+    ctx.shared.store.lock().bucket(ctx.bucket())?;
+    let fresh = record_from_headers(ctx)?;
+    let mut record = if replace {
+        fresh.clone()
+    } else {
+        ObjectRecord {
+            storage_class: fresh.storage_class.clone(),
+            acl: fresh.acl.clone(),
+            ..src.clone()
+        }
+    };
+    if ctx.h("x-cos-tagging-directive") != Some("Replaced") {
+        record.tags = src.tags.clone();
+    }
+    record.size = src.size;
+    record.etag = src.etag.clone();
+    record.crc64 = src.crc64;
+    record.appendable = false;
+    record.restored_until = None;
+    record.last_modified = now_secs();
+    record.segments = ctx.shared.store.clone_segments(&src.segments).await?;
+    let (etag, crc, modified) = (record.etag.clone(), record.crc64, record.last_modified);
+    let version = commit(ctx, record, forbid_overwrite(ctx)).await?;
+    let doc = CopyObjectResult {
+        etag: etag.clone(),
+        last_modified: iso8601(modified),
+        version_id: (version != "null").then(|| version.clone()),
+        crc64: Some(crc.to_string()),
+    };
+    let mut r = xml(&doc)?;
+    if version != "null" {
+        set_header(&mut r, "x-cos-version-id", &version);
+    }
+    set_header(&mut r, "x-cos-hash-crc64ecma", &crc.to_string());
+    Ok(r)
+}
+
+pub(crate) async fn restore_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    let req: RestoreRequest = ctx.xml_body().await?;
+    if req.days == 0 {
+        return Err(ApiError::malformed_xml("Days must be positive").into());
+    }
+    let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
+    let version = ctx.q("versionId").map(str::to_owned);
+    let already = ctx
+        .shared
+        .store
+        .update(|st| {
+            let versions = st
+                .bucket_mut(&name)?
+                .objects
+                .get_mut(&key)
+                .ok_or_else(ApiError::no_such_key)?;
+            let v = match &version {
+                Some(id) => versions.iter_mut().find(|v| &v.id == id).ok_or_else(ApiError::no_such_version)?,
+                None => versions.last_mut().ok_or_else(ApiError::no_such_key)?,
+            };
+            let obj = v.object.as_mut().ok_or_else(ApiError::no_such_key)?;
+            if !is_archive(&obj.storage_class) {
+                return Err(ApiError::new(
+                    403,
+                    "InvalidObjectState",
+                    "Restore is not allowed: the object's storage class is not ARCHIVE or DEEP_ARCHIVE.",
+                ));
+            }
+            let already = obj.restored_until.is_some_and(|t| t >= now_secs());
+            obj.restored_until = Some(now_secs() + u64::from(req.days) * 86_400);
+            Ok(already)
+        })
+        .await?;
+    Ok(response(if already {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    }))
+}
+
+pub(crate) async fn append_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    let position: u64 = ctx
+        .q("position")
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(|| ApiError::invalid_argument("Invalid position."))?;
+    check_traffic_limit(ctx)?;
+    let template = record_from_headers(ctx)?;
+    let check = |st: &State, name: &str, key: &str| -> Result<(), ApiError> {
+        let b = st.bucket(name)?;
+        if b.versioning.is_some() {
+            return Err(ApiError::new(
+                409,
+                "InvalidRequest",
+                "Append is not supported in versioned buckets.",
+            ));
+        }
+        let size = match b.current(key) {
+            None => 0,
+            Some(o) if !o.appendable => {
+                return Err(ApiError::new(
+                    409,
+                    "ObjectNotAppendable",
+                    "The object is not appendable.",
+                ));
+            }
+            Some(o) => o.size,
+        };
+        if size != position {
+            return Err(ApiError::new(
+                409,
+                "PositionNotEqualToLength",
+                "The position is not equal to the object length.",
+            ));
+        }
+        Ok(())
+    };
+    let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
+    check(&ctx.shared.store.lock(), &name, &key)?;
+    let (segments, d) = receive_body(ctx).await?;
+    let new_segments = segments.clone();
+    let result = ctx
+        .shared
+        .store
+        .update(|st| {
+            check(st, &name, &key)?;
+            let b = st.bucket_mut(&name)?;
+            let versions = b.objects.entry(key.clone()).or_default();
+            let mut obj = match versions.pop().and_then(|v| v.object) {
+                Some(o) => o,
+                None => ObjectRecord {
+                    appendable: true,
+                    ..template
+                },
+            };
+            obj.crc64 = crc_fast::checksum_combine(
+                crc_fast::CrcAlgorithm::Crc64Xz,
+                obj.crc64,
+                d.crc64,
+                d.len,
+            );
+            obj.size += d.len;
+            obj.segments.extend(segments);
+            obj.etag = format!("\"{:016x}{:016x}\"", obj.crc64, obj.size);
+            obj.last_modified = now_secs();
+            let out = (obj.size, obj.etag.clone(), obj.crc64);
+            versions.push(Version {
+                id: "null".to_owned(),
+                last_modified: obj.last_modified,
+                object: Some(obj),
+            });
+            Ok(out)
+        })
+        .await;
+    let (size, etag, crc) = match result {
+        Ok(v) => v,
+        Err(e) => {
+            ctx.shared.store.forget(new_segments).await;
+            return Err(e);
+        }
+    };
+    let mut r = response(StatusCode::OK);
+    write_headers(&mut r, &etag, crc, "null");
+    set_header(&mut r, "x-cos-next-append-position", &size.to_string());
+    Ok(r)
+}

@@ -1,0 +1,261 @@
+//! Writing bodies (hashing on the fly) and reading byte ranges back as a stream.
+
+use std::collections::VecDeque;
+use std::io::SeekFrom;
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use md5::{Digest, Md5};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufWriter};
+
+use super::disk::Dir;
+use super::{Segment, SegmentData};
+use crate::body::RespBody;
+
+/// Size of the chunks read from files.
+const READ_CHUNK: usize = 256 * 1024;
+
+/// Hashes of a written body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Digests {
+    pub md5: Option<[u8; 16]>,
+    pub crc64: u64,
+    pub len: u64,
+}
+
+/// Receives a body chunk by chunk; nothing is visible until [`BlobWriter::finish`].
+/// Dropping an unfinished writer removes its temp file.
+#[derive(Debug)]
+pub(crate) struct BlobWriter {
+    sink: Sink,
+    md5: Option<Md5>,
+    crc: crc_fast::Digest,
+    len: u64,
+}
+
+#[derive(Debug)]
+enum Sink {
+    /// The received chunks, kept as they are (no copy).
+    Memory(Vec<Bytes>),
+    File {
+        file: BufWriter<tokio::fs::File>,
+        tmp: TempFile,
+        dest: PathBuf,
+        name: String,
+    },
+}
+
+/// Removes the file on drop unless disarmed.
+#[derive(Debug)]
+struct TempFile(Option<PathBuf>);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+impl BlobWriter {
+    pub fn memory(md5: bool) -> Self {
+        Self::with_sink(Sink::Memory(Vec::new()), md5)
+    }
+
+    pub async fn file(dir: &Dir, md5: bool) -> std::io::Result<Self> {
+        let name = dir.fresh_name();
+        let tmp = dir.tmp_path(&name);
+        let file = tokio::fs::File::create(&tmp).await?;
+        Ok(Self::with_sink(
+            Sink::File {
+                file: BufWriter::with_capacity(1 << 20, file),
+                tmp: TempFile(Some(tmp)),
+                dest: dir.blobs().join(&name),
+                name,
+            },
+            md5,
+        ))
+    }
+
+    fn with_sink(sink: Sink, md5: bool) -> Self {
+        BlobWriter {
+            sink,
+            md5: md5.then(Md5::new),
+            crc: crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc64Xz),
+            len: 0,
+        }
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub async fn write(&mut self, chunk: Bytes) -> std::io::Result<()> {
+        if let Some(m) = &mut self.md5 {
+            m.update(&chunk);
+        }
+        self.crc.update(&chunk);
+        self.len += chunk.len() as u64;
+        match &mut self.sink {
+            Sink::Memory(chunks) => chunks.push(chunk),
+            Sink::File { file, .. } => file.write_all(&chunk).await?,
+        }
+        Ok(())
+    }
+
+    /// Makes the body durable (fsync + rename on disk) and returns it with its hashes.
+    pub async fn finish(self) -> std::io::Result<(Vec<Segment>, Digests)> {
+        let digests = Digests {
+            md5: self.md5.map(|m| m.finalize().into()),
+            crc64: self.crc.finalize(),
+            len: self.len,
+        };
+        let segments = match self.sink {
+            Sink::Memory(chunks) => chunks
+                .into_iter()
+                .map(|c| Segment {
+                    len: c.len() as u64,
+                    data: SegmentData::Memory(c),
+                })
+                .collect(),
+            Sink::File {
+                mut file,
+                mut tmp,
+                dest,
+                name,
+            } => {
+                file.flush().await?;
+                file.get_mut().sync_all().await?;
+                drop(file);
+                let from = tmp.0.take().unwrap_or_default();
+                if let Err(e) = tokio::fs::rename(&from, &dest).await {
+                    let _ = tokio::fs::remove_file(&from).await;
+                    return Err(e);
+                }
+                vec![Segment {
+                    len: digests.len,
+                    data: SegmentData::File(name),
+                }]
+            }
+        };
+        Ok((segments, digests))
+    }
+}
+
+/// Lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Where each piece of a range comes from.
+enum Piece {
+    Memory(Bytes),
+    File {
+        path: PathBuf,
+        offset: u64,
+        len: u64,
+    },
+}
+
+/// A body streaming bytes `start..end` of the segments.
+pub(crate) fn read_range(
+    segments: &[Segment],
+    start: u64,
+    end: u64,
+    blob_dir: Option<&Path>,
+) -> RespBody {
+    let mut pieces = Vec::new();
+    let mut pos = 0u64;
+    for seg in segments {
+        let (s, e) = (pos, pos + seg.len);
+        pos = e;
+        if e <= start || s >= end {
+            continue;
+        }
+        let from = start.max(s) - s;
+        let to = end.min(e) - s;
+        match &seg.data {
+            SegmentData::Memory(b) => {
+                let (f, t) = (
+                    usize::try_from(from).unwrap_or(0),
+                    usize::try_from(to).unwrap_or(0),
+                );
+                pieces.push(Piece::Memory(b.slice(f..t)));
+            }
+            SegmentData::File(name) => pieces.push(Piece::File {
+                path: blob_dir.map(|d| d.join(name)).unwrap_or_default(),
+                offset: from,
+                len: to - from,
+            }),
+        }
+    }
+    if pieces.iter().all(|p| matches!(p, Piece::Memory(_))) {
+        let chunks: VecDeque<Bytes> = pieces
+            .into_iter()
+            .filter_map(|p| match p {
+                Piece::Memory(b) => Some(b),
+                Piece::File { .. } => None,
+            })
+            .collect();
+        return RespBody::chunks(chunks);
+    }
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::spawn(async move {
+        for piece in pieces {
+            let r = match piece {
+                Piece::Memory(b) => tx.send(Ok(b)).await.map_err(|_| ()),
+                Piece::File { path, offset, len } => send_file(&tx, &path, offset, len).await,
+            };
+            if r.is_err() {
+                return;
+            }
+        }
+    });
+    RespBody::stream(rx, end.saturating_sub(start))
+}
+
+async fn send_file(
+    tx: &tokio::sync::mpsc::Sender<std::io::Result<Bytes>>,
+    path: &Path,
+    offset: u64,
+    len: u64,
+) -> Result<(), ()> {
+    let opened = async {
+        let mut f = tokio::fs::File::open(path).await?;
+        f.seek(SeekFrom::Start(offset)).await?;
+        Ok::<_, std::io::Error>(f)
+    }
+    .await;
+    let mut file = match opened {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = tx.send(Err(e)).await;
+            return Err(());
+        }
+    };
+    let mut left = len;
+    while left > 0 {
+        let want = usize::try_from(left.min(READ_CHUNK as u64)).unwrap_or(READ_CHUNK);
+        let mut buf = vec![0u8; want];
+        let n = match file.read(&mut buf).await {
+            Ok(0) => {
+                let _ = tx.send(Err(std::io::ErrorKind::UnexpectedEof.into())).await;
+                return Err(());
+            }
+            Ok(n) => n,
+            Err(e) => {
+                let _ = tx.send(Err(e)).await;
+                return Err(());
+            }
+        };
+        buf.truncate(n);
+        left -= n as u64;
+        tx.send(Ok(Bytes::from(buf))).await.map_err(|_| ())?;
+    }
+    Ok(())
+}

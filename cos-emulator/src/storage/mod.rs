@@ -1,0 +1,333 @@
+//! The data model (buckets, object versions, uploads) and the store that guards it.
+//!
+//! Metadata lives in one [`State`] behind a mutex; object bodies live in
+//! [`Segment`]s: in-memory `Bytes`, or immutable files in the data directory. In
+//! on-disk mode every acknowledged change is saved (temp file, fsync, rename)
+//! before the answer is sent.
+
+mod blob;
+mod disk;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+
+pub(crate) use blob::{BlobWriter, Digests, hex, read_range};
+
+use crate::EmulatorError;
+use crate::errors::{ApiError, Failure, OpResult};
+
+/// A piece of an object body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Segment {
+    /// Length in bytes.
+    pub len: u64,
+    /// Where the bytes are.
+    pub data: SegmentData,
+}
+
+/// Where a segment's bytes are.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) enum SegmentData {
+    /// In memory (never saved: in-memory mode only).
+    #[serde(skip)]
+    Memory(Bytes),
+    /// An immutable file under `<data-dir>/blobs/`.
+    File(String),
+}
+
+/// An access control list: extra grants besides the owner's FULL_CONTROL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Acl {
+    /// `(permission, grantee)`: grantee is `id:<uin>` or `uri:<group uri>`.
+    pub grants: Vec<(String, String)>,
+    /// `true` for objects whose ACL follows the bucket's (`default`).
+    pub inherit: bool,
+}
+
+/// A stored object version's data and metadata.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct ObjectRecord {
+    pub size: u64,
+    /// Entity tag with its double quotes.
+    pub etag: String,
+    pub crc64: u64,
+    pub segments: Vec<Segment>,
+    /// Standard headers (`Content-Type`, `Cache-Control`, ...), names as COS writes them.
+    pub headers: Vec<(String, String)>,
+    /// `x-cos-meta-*` headers, names lowercased.
+    pub meta: Vec<(String, String)>,
+    pub storage_class: String,
+    pub acl: Acl,
+    pub tags: Vec<(String, String)>,
+    /// For ARCHIVE / DEEP_ARCHIVE objects: restored copy available until (Unix secs).
+    pub restored_until: Option<u64>,
+    /// Created by Append Object.
+    pub appendable: bool,
+    pub last_modified: u64,
+}
+
+/// One version of a key: an object or a delete marker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Version {
+    /// `null` for versions written while versioning was off or suspended.
+    pub id: String,
+    pub last_modified: u64,
+    /// `None` for a delete marker.
+    pub object: Option<ObjectRecord>,
+}
+
+/// An uploaded part.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct PartRecord {
+    pub size: u64,
+    pub etag: String,
+    pub crc64: u64,
+    pub last_modified: u64,
+    pub segments: Vec<Segment>,
+}
+
+/// A multipart upload in progress.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Upload {
+    pub key: String,
+    pub id: String,
+    pub initiated: u64,
+    /// Metadata the object will get (size, etag, crc and segments unused).
+    pub template: ObjectRecord,
+    pub parts: BTreeMap<u32, PartRecord>,
+}
+
+/// A bucket with its configuration, objects and uploads.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Bucket {
+    pub name: String,
+    pub region: String,
+    pub created: u64,
+    pub acl: Acl,
+    pub az: Option<String>,
+    /// XML documents as accepted.
+    pub cors: Option<String>,
+    pub lifecycle: Option<String>,
+    pub tagging: Option<String>,
+    /// JSON policy.
+    pub policy: Option<String>,
+    /// `Enabled` or `Suspended`; `None` when never configured.
+    pub versioning: Option<String>,
+    /// Versions of each key, oldest first.
+    pub objects: BTreeMap<String, Vec<Version>>,
+    /// Uploads by id.
+    pub uploads: BTreeMap<String, Upload>,
+}
+
+impl Bucket {
+    /// The latest version of `key`, if any (may be a delete marker).
+    pub fn latest(&self, key: &str) -> Option<&Version> {
+        self.objects.get(key).and_then(|v| v.last())
+    }
+
+    /// The current object of `key` (not a delete marker).
+    pub fn current(&self, key: &str) -> Option<&ObjectRecord> {
+        self.latest(key).and_then(|v| v.object.as_ref())
+    }
+
+    pub fn versioning_enabled(&self) -> bool {
+        self.versioning.as_deref() == Some("Enabled")
+    }
+}
+
+/// Everything the emulator stores.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct State {
+    pub buckets: BTreeMap<String, Bucket>,
+    /// Source of unique ids.
+    pub counter: u64,
+    /// Files no longer referenced, deleted after the state is saved.
+    #[serde(skip)]
+    pub garbage: Vec<String>,
+}
+
+impl State {
+    pub fn next_id(&mut self) -> u64 {
+        self.counter += 1;
+        self.counter
+    }
+
+    pub fn bucket(&self, name: &str) -> Result<&Bucket, ApiError> {
+        self.buckets.get(name).ok_or_else(ApiError::no_such_bucket)
+    }
+
+    pub fn bucket_mut(&mut self, name: &str) -> Result<&mut Bucket, ApiError> {
+        self.buckets
+            .get_mut(name)
+            .ok_or_else(ApiError::no_such_bucket)
+    }
+
+    /// A fresh version id.
+    pub fn version_id(&mut self) -> String {
+        let n = self.next_id();
+        let now = crate::time::now_secs();
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(format!("{now}{n:010}"))
+    }
+
+    /// Remembers the files of `segments` for deletion.
+    pub fn discard(&mut self, segments: &[Segment]) {
+        for s in segments {
+            if let SegmentData::File(name) = &s.data {
+                self.garbage.push(name.clone());
+            }
+        }
+    }
+
+    /// Stores a new version of `key` according to the bucket's versioning state,
+    /// discarding the versions it replaces. Returns the new version id.
+    pub fn put_version(
+        &mut self,
+        bucket: &str,
+        key: &str,
+        object: Option<ObjectRecord>,
+    ) -> Result<String, ApiError> {
+        let versioned = self.bucket(bucket)?.versioning_enabled();
+        let id = if versioned {
+            self.version_id()
+        } else {
+            "null".to_owned()
+        };
+        let now = crate::time::now_secs();
+        let b = self.bucket_mut(bucket)?;
+        let versions = b.objects.entry(key.to_owned()).or_default();
+        let mut dropped = Vec::new();
+        if !versioned {
+            versions.retain(|v| {
+                if v.id == "null" {
+                    dropped.push(v.clone());
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+        let last_modified = object.as_ref().map_or(now, |o| o.last_modified);
+        versions.push(Version {
+            id: id.clone(),
+            last_modified,
+            object,
+        });
+        for v in dropped {
+            if let Some(o) = v.object {
+                self.discard(&o.segments);
+            }
+        }
+        Ok(id)
+    }
+}
+
+/// Where bodies go.
+#[derive(Debug)]
+enum Backend {
+    Memory,
+    Disk(disk::Dir),
+}
+
+/// The store: state, body backend, and persistence.
+#[derive(Debug)]
+pub(crate) struct Store {
+    state: Mutex<State>,
+    backend: Backend,
+    /// Orders saves of the state (held across the write).
+    save_lock: tokio::sync::Mutex<()>,
+    /// Skip MD5s that nobody asked for.
+    pub bench_mode: bool,
+}
+
+impl Store {
+    pub fn in_memory(bench_mode: bool) -> Self {
+        Store {
+            state: Mutex::new(State::default()),
+            backend: Backend::Memory,
+            save_lock: tokio::sync::Mutex::new(()),
+            bench_mode,
+        }
+    }
+
+    /// Opens (or creates) a data directory and loads its saved state.
+    pub async fn open_dir(path: &Path, bench_mode: bool) -> Result<Self, EmulatorError> {
+        let (dir, state) = disk::Dir::open(path).await?;
+        Ok(Store {
+            state: Mutex::new(state),
+            backend: Backend::Disk(dir),
+            save_lock: tokio::sync::Mutex::new(()),
+            bench_mode,
+        })
+    }
+
+    /// Locks the state for reading or for changes that need no saving.
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Applies a change and, on disk, saves the state before returning.
+    pub async fn update<R>(
+        &self,
+        f: impl FnOnce(&mut State) -> Result<R, ApiError>,
+    ) -> OpResult<R> {
+        match &self.backend {
+            Backend::Memory => {
+                let mut st = self.lock();
+                let r = f(&mut st)?;
+                st.garbage.clear();
+                Ok(r)
+            }
+            Backend::Disk(dir) => {
+                let _order = self.save_lock.lock().await;
+                let (r, json, garbage) = {
+                    let mut st = self.lock();
+                    let r = f(&mut st)?;
+                    let json = serde_json::to_vec(&*st).map_err(ApiError::internal)?;
+                    (r, json, std::mem::take(&mut st.garbage))
+                };
+                dir.save(json, garbage).await.map_err(Failure::from)?;
+                Ok(r)
+            }
+        }
+    }
+
+    /// A writer for a new body (a temp file in on-disk mode).
+    pub async fn writer(&self, md5: bool) -> OpResult<BlobWriter> {
+        match &self.backend {
+            Backend::Memory => Ok(BlobWriter::memory(md5)),
+            Backend::Disk(dir) => Ok(BlobWriter::file(dir, md5).await?),
+        }
+    }
+
+    /// Deletes the files of bodies that never became visible.
+    pub async fn forget(&self, segments: Vec<Segment>) {
+        if let Backend::Disk(dir) = &self.backend {
+            for s in segments {
+                if let SegmentData::File(name) = s.data {
+                    let _ = tokio::fs::remove_file(dir.blobs().join(name)).await;
+                }
+            }
+        }
+    }
+
+    /// The blob directory, in on-disk mode.
+    pub fn blob_dir(&self) -> Option<&Path> {
+        match &self.backend {
+            Backend::Memory => None,
+            Backend::Disk(dir) => Some(dir.blobs()),
+        }
+    }
+
+    /// Copies whole segments for a new object (hard links on disk: files are immutable).
+    pub async fn clone_segments(&self, segments: &[Segment]) -> OpResult<Vec<Segment>> {
+        match &self.backend {
+            Backend::Memory => Ok(segments.to_vec()),
+            Backend::Disk(dir) => Ok(dir.link_segments(segments).await?),
+        }
+    }
+}
