@@ -40,6 +40,7 @@ pub mod config;
 pub mod crc;
 pub mod error;
 pub mod ops;
+pub mod raw;
 pub mod retry;
 mod transport;
 pub mod types;
@@ -49,6 +50,7 @@ pub use client::{Client, ResponseMeta};
 pub use config::{Config, ConfigBuilder, Endpoint, Scheme};
 pub use error::{Error, IntegrityError, InvalidInput, Result, ServiceError};
 pub use ops::Operation;
+pub use raw::{RawRequest, RawResponse};
 pub use retry::RetryConfig;
 pub use types::{
     Acl, BucketName, MetadataDirective, ObjectKey, PartNumber, Region, StorageClass, TrafficLimit,

@@ -19,6 +19,7 @@ use tracing::Instrument;
 use crate::body::{Body, BoxError, CrcTap, HyperBody};
 use crate::config::{Config, Endpoint};
 use crate::error::{Error, ServiceError};
+use crate::raw::RawTarget;
 use crate::retry::{Backoff, is_retryable_error};
 use crate::types::BucketName;
 
@@ -103,6 +104,9 @@ pub(crate) struct OpRequest {
     pub body: Body,
     /// Compare the response's `x-cos-hash-crc64ecma` with the CRC64 of the body sent.
     pub verify_upload_crc: bool,
+    /// A raw request (see [`crate::raw`]): its own host, path and authorization, no
+    /// qsign signature, and answers below 500 returned as they are.
+    pub raw: Option<RawTarget>,
 }
 
 impl OpRequest {
@@ -121,6 +125,7 @@ impl OpRequest {
             headers: Vec::new(),
             body: Body::empty(),
             verify_upload_crc: false,
+            raw: None,
         }
     }
 
@@ -170,6 +175,9 @@ impl Transport {
     /// Builds the `Host` value and wire path (encoded) and signed path (raw) for a request.
     pub(crate) fn target(&self, req: &OpRequest, endpoint: &Endpoint) -> (String, String, String) {
         let cfg = &self.config;
+        if let Some(raw) = &req.raw {
+            return (raw.host.clone(), raw.path_and_query.clone(), String::new());
+        }
         let key = req.key.as_deref().unwrap_or("");
         match &req.bucket {
             None => (cfg.list_buckets_host(endpoint), "/".into(), "/".into()),
@@ -255,7 +263,6 @@ impl Transport {
         streaming: bool,
     ) -> Result<Attempt, Error> {
         let cfg = &self.config;
-        let creds = cfg.credentials.provide_credentials().await?;
         let (host, wire_path, signed_path) = self.target(req, endpoint);
 
         let mut headers: Vec<(String, String)> = Vec::with_capacity(req.headers.len() + 4);
@@ -280,24 +287,35 @@ impl Transport {
             headers.push(("x-cos-sdk-retry".into(), "true".into()));
         }
 
-        // Sign this attempt.
-        let key_time = KeyTime::aligned(cos_auth::qsign::unix_now(), cfg.sign_expiry.as_secs());
-        let signing_key = self.keys.get(&creds, key_time);
-        let signature = {
-            let h: Vec<(&str, &str)> = headers
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let q: Vec<(&str, &str)> = req
-                .query
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let signable = SignableRequest::new(req.method.as_str(), &signed_path)
-                .params(&q)
-                .headers(&h);
-            sign_with_key(&signable, &creds, &signing_key, &SigningSettings::default())
-        };
+        // Sign this attempt (raw requests bring their own authorization).
+        let mut auth_headers: Vec<(&'static str, String)> = Vec::new();
+        if let Some(raw) = &req.raw {
+            if let Some(authorize) = &raw.authorizer {
+                auth_headers.push(("authorization", authorize()));
+            }
+        } else {
+            let creds = cfg.credentials.provide_credentials().await?;
+            let key_time = KeyTime::aligned(cos_auth::qsign::unix_now(), cfg.sign_expiry.as_secs());
+            let signing_key = self.keys.get(&creds, key_time);
+            let signature = {
+                let h: Vec<(&str, &str)> = headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let q: Vec<(&str, &str)> = req
+                    .query
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let signable = SignableRequest::new(req.method.as_str(), &signed_path)
+                    .params(&q)
+                    .headers(&h);
+                sign_with_key(&signable, &creds, &signing_key, &SigningSettings::default())
+            };
+            for (k, v) in signature.headers() {
+                auth_headers.push((k, v.to_owned()));
+            }
+        }
 
         // Build the hyper request.
         let authority = cfg.connect_to.as_deref().unwrap_or(&host);
@@ -326,8 +344,8 @@ impl Transport {
             );
         }
         builder = builder.header(http::header::USER_AGENT, cfg.user_agent.as_str());
-        for (k, v) in signature.headers() {
-            builder = builder.header(k, v);
+        for (k, v) in &auth_headers {
+            builder = builder.header(*k, v.as_str());
         }
         let tap = req.verify_upload_crc.then(CrcTap::default);
         let Some(body) = req.body.for_attempt(tap.clone()) else {
@@ -391,7 +409,8 @@ impl Transport {
             }
             Ok(Ok(c)) => c.to_bytes(),
         };
-        if !status.is_success() {
+        let raw_answer = req.raw.is_some() && status.as_u16() < 500;
+        if !status.is_success() && !raw_answer {
             let err = ServiceError::from_response(
                 status,
                 parts.headers,

@@ -33,6 +33,7 @@ mod routing;
 mod server;
 mod storage;
 mod time;
+mod v4;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

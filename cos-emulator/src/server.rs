@@ -40,6 +40,8 @@ pub(crate) struct Shared {
     faults: Mutex<FaultSet>,
     log: Mutex<Vec<RecordedRequest>>,
     requests: AtomicU64,
+    /// What the legacy v4 API keeps besides the objects.
+    pub v4: crate::v4::V4State,
     /// Makes hyper write COS's header name case (see [`crate::header_case`]).
     pub header_case: hyper::http::Extensions,
 }
@@ -58,6 +60,7 @@ impl Shared {
             faults: Mutex::new(faults),
             log: Mutex::new(Vec::new()),
             requests: AtomicU64::new(0),
+            v4: crate::v4::V4State::default(),
         }
     }
 
@@ -116,6 +119,7 @@ pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Running {
                         });
                         let conn = hyper::server::conn::http1::Builder::new()
                             .keep_alive(true)
+                            .max_buf_size(READ_BUFFER)
                             .serve_connection(TokioIo::new(stream), service);
                         tokio::pin!(conn);
                         tokio::select! {
@@ -148,6 +152,10 @@ async fn stopped_signal(rx: &mut watch::Receiver<bool>) {
     }
 }
 
+/// Largest read buffer per connection. Stored bodies keep the chunks hyper read (no
+/// copy), so each read allocates afresh; larger reads mean fewer, bigger chunks.
+const READ_BUFFER: usize = 4 << 20;
+
 /// Why a connection was dropped instead of answered.
 #[derive(Debug, thiserror::Error)]
 #[error("connection reset")]
@@ -179,9 +187,17 @@ async fn handle(
             )
         })
         .collect();
-    let target = routing::resolve(&host, &raw_path);
-    let copy_source = parts.headers.contains_key("x-cos-copy-source");
-    let op = routing::operation(&parts.method, &target, &query, copy_source);
+    let raw_query = parts.uri.query().unwrap_or("").to_owned();
+    let v4 = crate::v4::Route::parse(&parts.method, &host, &raw_path, &raw_query);
+    let (target, op) = match &v4 {
+        Some(route) => (route.target(), route.operation()),
+        None => {
+            let target = routing::resolve(&host, &raw_path);
+            let copy_source = parts.headers.contains_key("x-cos-copy-source");
+            let op = routing::operation(&parts.method, &target, &query, copy_source);
+            (target, op)
+        }
+    };
     let injected = shared.faults().decide(op, target.key.as_deref());
     if !injected.latency.is_zero() {
         tokio::time::sleep(injected.latency).await;
@@ -197,6 +213,19 @@ async fn handle(
                 "Please reduce your request rate. (injected fault)",
             )
             .into());
+        }
+        if let Some(route) = &v4 {
+            return crate::v4::handle(
+                &shared,
+                route,
+                &parts.method,
+                &query,
+                &raw_query,
+                &parts.headers,
+                &mut body,
+                &request_id,
+            )
+            .await;
         }
         let mut paths = vec![target.signed_path()];
         paths.extend(target.full_path());

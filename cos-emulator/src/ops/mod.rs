@@ -5,7 +5,7 @@ mod bucket;
 mod config;
 mod list;
 mod multipart;
-mod object;
+pub(crate) mod object;
 
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::{HeaderMap, Method, Response, StatusCode};

@@ -9,6 +9,7 @@ use md5::{Digest, Md5};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufWriter};
 
 use super::disk::Dir;
+use super::pool;
 use super::{Segment, SegmentData};
 use crate::body::RespBody;
 
@@ -35,8 +36,11 @@ pub(crate) struct BlobWriter {
 
 #[derive(Debug)]
 enum Sink {
-    /// The received chunks, kept as they are (no copy).
-    Memory(Vec<Bytes>),
+    /// Filled blocks and the block being filled (see [`super::pool`]).
+    Memory {
+        blocks: Vec<Bytes>,
+        current: Vec<u8>,
+    },
     File {
         file: BufWriter<tokio::fs::File>,
         tmp: TempFile,
@@ -59,7 +63,13 @@ impl Drop for TempFile {
 
 impl BlobWriter {
     pub fn memory(md5: bool) -> Self {
-        Self::with_sink(Sink::Memory(Vec::new()), md5)
+        Self::with_sink(
+            Sink::Memory {
+                blocks: Vec::new(),
+                current: Vec::new(),
+            },
+            md5,
+        )
     }
 
     pub async fn file(dir: &Dir, md5: bool) -> std::io::Result<Self> {
@@ -98,7 +108,21 @@ impl BlobWriter {
         self.crc.update(&chunk);
         self.len += chunk.len() as u64;
         match &mut self.sink {
-            Sink::Memory(chunks) => chunks.push(chunk),
+            Sink::Memory { blocks, current } => {
+                let mut rest = &chunk[..];
+                while !rest.is_empty() {
+                    if current.capacity() == 0 {
+                        *current = pool::take();
+                    }
+                    let room = pool::BLOCK - current.len();
+                    let n = room.min(rest.len());
+                    current.extend_from_slice(&rest[..n]);
+                    rest = &rest[n..];
+                    if current.len() == pool::BLOCK {
+                        blocks.push(pool::freeze(std::mem::take(current)));
+                    }
+                }
+            }
             Sink::File { file, .. } => file.write_all(&chunk).await?,
         }
         Ok(())
@@ -112,13 +136,25 @@ impl BlobWriter {
             len: self.len,
         };
         let segments = match self.sink {
-            Sink::Memory(chunks) => chunks
-                .into_iter()
-                .map(|c| Segment {
-                    len: c.len() as u64,
-                    data: SegmentData::Memory(c),
-                })
-                .collect(),
+            Sink::Memory {
+                mut blocks,
+                current,
+            } => {
+                if current.len() >= pool::BLOCK / 2 {
+                    blocks.push(pool::freeze(current));
+                } else if !current.is_empty() {
+                    // A small tail: keep an exact copy, recycle the block.
+                    blocks.push(Bytes::copy_from_slice(&current));
+                    drop(pool::freeze(current));
+                }
+                blocks
+            }
+            .into_iter()
+            .map(|c| Segment {
+                len: c.len() as u64,
+                data: SegmentData::Memory(c),
+            })
+            .collect(),
             Sink::File {
                 mut file,
                 mut tmp,

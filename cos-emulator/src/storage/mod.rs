@@ -7,6 +7,7 @@
 
 mod blob;
 mod disk;
+mod pool;
 
 use std::collections::BTreeMap;
 use std::path::Path;

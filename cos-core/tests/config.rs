@@ -1,0 +1,210 @@
+//! Configuration that changes the wire: endpoint domains, user agent, timeouts and the
+//! proxy tunnel, observed on the emulator (and a local CONNECT proxy).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use common::{creds, emulator, fast_retry, key};
+use cos_core::{BucketName, Client, Config, ConfigBuilder, Endpoint, Error};
+use cos_emulator::{EmulatorHandle, FaultAction, FaultRule};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const BUCKET: &str = "examplebucket-1250000000";
+
+fn base(emu: &EmulatorHandle) -> ConfigBuilder {
+    Config::builder()
+        .region("ap-guangzhou")
+        .credentials(creds())
+        .connect_to(emu.addr().to_string())
+        .retry(fast_retry())
+}
+
+async fn with_bucket(emu: &EmulatorHandle) -> BucketName {
+    let bucket = BucketName::new(BUCKET).unwrap();
+    let client = Client::new(base(emu).build().unwrap()).unwrap();
+    client.create_bucket(&bucket).send().await.unwrap();
+    bucket
+}
+
+#[tokio::test]
+async fn endpoint_modes_choose_the_host() {
+    let emu = emulator().await;
+    let bucket = with_bucket(&emu).await;
+    let cases = [
+        (
+            Endpoint::Default,
+            "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com",
+        ),
+        (
+            Endpoint::TencentCos,
+            "examplebucket-1250000000.cos.ap-guangzhou.tencentcos.cn",
+        ),
+        (
+            Endpoint::Accelerate,
+            "examplebucket-1250000000.cos.accelerate.myqcloud.com",
+        ),
+    ];
+    for (endpoint, host) in cases {
+        let client = Client::new(base(&emu).endpoint(endpoint.clone()).build().unwrap()).unwrap();
+        emu.clear_requests();
+        client
+            .put_object(&bucket, &key("e.txt"))
+            .body("e")
+            .send()
+            .await
+            .unwrap();
+        let r = emu.requests();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].host, host, "{endpoint:?}");
+        assert_eq!(
+            r[0].status, 200,
+            "{endpoint:?}: the emulator accepted the signature"
+        );
+    }
+    // A custom domain (a CNAME bound to the bucket) is sent as is, the key as the path.
+    let client = Client::new(
+        base(&emu)
+            .endpoint(Endpoint::Custom("files.example.com".into()))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    emu.clear_requests();
+    let _ = client.get_object(&bucket, &key("e.txt")).send().await;
+    let r = emu.requests();
+    assert_eq!(r[0].host, "files.example.com");
+    assert_eq!(r[0].path, "/e.txt");
+}
+
+#[tokio::test]
+async fn user_agent_is_sent() {
+    let emu = emulator().await;
+    let bucket = with_bucket(&emu).await;
+    let client = Client::new(base(&emu).user_agent("my-app/1.2").build().unwrap()).unwrap();
+    emu.clear_requests();
+    client.head_bucket(&bucket).send().await.unwrap();
+    let r = emu.requests();
+    let ua = r[0]
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("user-agent"))
+        .map(|(_, v)| v.clone());
+    assert_eq!(ua.as_deref(), Some("my-app/1.2"));
+}
+
+#[tokio::test]
+async fn read_and_operation_timeouts_end_slow_requests() {
+    let emu = emulator().await;
+    let bucket = with_bucket(&emu).await;
+    emu.add_fault(
+        FaultRule::new(FaultAction::Latency(Duration::from_secs(3))).operation("HeadBucket"),
+    );
+    let client = Client::new(
+        base(&emu)
+            .read_timeout(Duration::from_millis(200))
+            .operation_timeout(Duration::from_millis(700))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let t = Instant::now();
+    let err = client.head_bucket(&bucket).send().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+}
+
+/// A minimal HTTP CONNECT proxy: tunnels to whatever the client asks for and counts
+/// the tunnels it opened.
+async fn connect_proxy() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let tunnels = Arc::new(AtomicUsize::new(0));
+    let count = tunnels.clone();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let count = count.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+                    if client.read_exact(&mut byte).await.is_err() {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let text = String::from_utf8_lossy(&head);
+                let Some(target) = text
+                    .strip_prefix("CONNECT ")
+                    .and_then(|r| r.split(' ').next())
+                else {
+                    let _ = client
+                        .write_all(b"HTTP/1.1 405 Method Not Allowed\r\n\r\n")
+                        .await;
+                    return;
+                };
+                let Ok(mut upstream) = TcpStream::connect(target).await else {
+                    let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n").await;
+                    return;
+                };
+                count.fetch_add(1, Ordering::SeqCst);
+                if client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await
+                    .is_ok()
+                {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), tunnels)
+}
+
+#[tokio::test]
+async fn requests_go_through_the_proxy_tunnel() {
+    let emu = emulator().await;
+    let bucket = with_bucket(&emu).await;
+    let (proxy, tunnels) = connect_proxy().await;
+    let client = Client::new(base(&emu).proxy(proxy).build().unwrap()).unwrap();
+    emu.clear_requests();
+    client
+        .put_object(&bucket, &key("p.txt"))
+        .body("via proxy")
+        .send()
+        .await
+        .unwrap();
+    let body = client
+        .get_object(&bucket, &key("p.txt"))
+        .send()
+        .await
+        .unwrap()
+        .body
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(&body[..], b"via proxy");
+    assert!(
+        tunnels.load(Ordering::SeqCst) >= 1,
+        "no CONNECT reached the proxy"
+    );
+    assert_eq!(emu.requests().len(), 2);
+    // A proxy that is not there is a connection error, not a hang.
+    let client = Client::new(
+        base(&emu)
+            .proxy("http://127.0.0.1:9")
+            .retry(cos_core::RetryConfig::default().max_attempts(1))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let err = client.head_bucket(&bucket).send().await.unwrap_err();
+    assert!(
+        matches!(err, Error::Connection(_) | Error::Timeout(_)),
+        "{err:?}"
+    );
+}

@@ -1,0 +1,313 @@
+//! [`CosClient`]: credentials, settings, the signer, and the one place requests are
+//! sent and answers `{code, message, request_id, data}` are decoded.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use cos_auth::Credentials;
+use cos_auth::v4::V4Signer;
+use cos_core::raw::RawRequest;
+use http::Method;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::config::Config;
+use crate::error::{CODE_NETWORK, Error, Result};
+use crate::path;
+
+/// A v4 API client for one appid. Cheap to clone (clones share the connection pool).
+///
+/// ```no_run
+/// # async fn run() -> Result<(), cos_v4_legacy::Error> {
+/// use cos_v4_legacy::CosClient;
+/// let client = CosClient::new(1250000000, "AKIDEXAMPLE", "SECRETKEYEXAMPLE", "sh")?;
+/// let stat = client.stat_file("mybucket", "/sample_file.txt").send().await?;
+/// println!("{} bytes", stat.filesize);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct CosClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    appid: String,
+    signer: V4Signer,
+    config: Config,
+    http: cos_core::Client,
+}
+
+impl std::fmt::Debug for CosClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CosClient")
+            .field("appid", &self.inner.appid)
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a request is signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signing {
+    /// `sign_more`, valid for the configured lifetime.
+    More,
+    /// `sign_once`, for the file addressed (delete, update, move).
+    Once,
+}
+
+/// A request body.
+#[derive(Debug)]
+pub(crate) enum Payload {
+    /// No body.
+    Empty,
+    /// A body with its `Content-Type`.
+    Typed(String, Bytes),
+}
+
+/// A decoded successful answer.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    /// `data`, or `null`.
+    pub data: serde_json::Value,
+}
+
+impl Reply {
+    /// `data` as `T` (an absent `data` reads as `{}`).
+    pub(crate) fn data<T: DeserializeOwned>(self) -> Result<T> {
+        let value = if self.data.is_null() {
+            serde_json::Value::Object(serde_json::Map::new())
+        } else {
+            self.data
+        };
+        serde_json::from_value(value).map_err(|e| Error::Network {
+            status: None,
+            message: format!("unexpected data in the answer: {e}"),
+        })
+    }
+}
+
+/// The answer envelope.
+#[derive(Debug, Deserialize)]
+struct Envelope {
+    code: i64,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    request_id: Option<String>,
+    #[serde(default)]
+    data: serde_json::Value,
+}
+
+impl CosClient {
+    /// A client for `appid` with the official SDK's defaults for `region` (`sh`, `gz`,
+    /// `tj`, `sgp` or another region code; API host `<region>.file.myqcloud.com`).
+    ///
+    /// Errors: [`Error::Params`] for empty credentials.
+    pub fn new(appid: u64, secret_id: &str, secret_key: &str, region: &str) -> Result<Self> {
+        Self::with_config(appid, secret_id, secret_key, Config::new(region))
+    }
+
+    /// A client with explicit settings.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), cos_v4_legacy::Error> {
+    /// use cos_v4_legacy::{Config, CosClient};
+    /// let client = CosClient::with_config(
+    ///     1250000000,
+    ///     "AKIDEXAMPLE",
+    ///     "SECRETKEYEXAMPLE",
+    ///     Config::new("gz").connect_to("127.0.0.1:9000"),
+    /// )?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Errors: [`Error::Params`] for empty credentials or unusable settings.
+    pub fn with_config(
+        appid: u64,
+        secret_id: &str,
+        secret_key: &str,
+        config: Config,
+    ) -> Result<Self> {
+        let credentials =
+            Credentials::new(secret_id, secret_key).map_err(|e| Error::params(e.to_string()))?;
+        let mut core = cos_core::Config::builder()
+            // The region of the XML layer is unused by raw requests.
+            .region("ap-guangzhou")
+            .credentials(credentials.clone())
+            .scheme(if config.https {
+                cos_core::Scheme::Https
+            } else {
+                cos_core::Scheme::Http
+            })
+            .read_timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .user_agent(config.user_agent.clone())
+            .retry(cos_core::RetryConfig::default().max_attempts(config.max_attempts));
+        if let Some(addr) = &config.connect_to {
+            core = core.connect_to(addr.clone());
+        }
+        let core = core.build().map_err(|e| Error::params(e.to_string()))?;
+        let http = cos_core::Client::new(core).map_err(|e| Error::params(e.to_string()))?;
+        let appid = appid.to_string();
+        Ok(CosClient {
+            inner: Arc::new(Inner {
+                signer: V4Signer::new(appid.clone(), credentials),
+                appid,
+                config,
+                http,
+            }),
+        })
+    }
+
+    /// The appid.
+    pub fn appid(&self) -> &str {
+        &self.inner.appid
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The v4 signer (see also [`CosClient::sign_more`] and friends).
+    pub fn signer(&self) -> &V4Signer {
+        &self.inner.signer
+    }
+
+    /// A multiple-use signature for `cos_path` in `bucket`, valid until `expired`
+    /// (Unix seconds; a value smaller than now counts as seconds from now). Used for
+    /// uploads, moves' targets, folder creation, stat and list.
+    ///
+    /// ```no_run
+    /// # fn run(client: cos_v4_legacy::CosClient) {
+    /// let sign = client.sign_more("mybucket", "/pic/1.jpg", 600);
+    /// # }
+    /// ```
+    pub fn sign_more(&self, bucket: &str, cos_path: &str, expired: u64) -> String {
+        self.inner.signer.sign_more(bucket, cos_path, expired)
+    }
+
+    /// A single-use signature for the file `cos_path`, for delete and update.
+    ///
+    /// ```no_run
+    /// # fn run(client: cos_v4_legacy::CosClient) {
+    /// let sign = client.sign_once("mybucket", "/pic/1.jpg");
+    /// # }
+    /// ```
+    pub fn sign_once(&self, bucket: &str, cos_path: &str) -> String {
+        self.inner.signer.sign_once(bucket, cos_path)
+    }
+
+    /// A download signature for `cos_path`, valid until `expired` (relative when
+    /// smaller than now), for downloading files of private buckets.
+    ///
+    /// ```no_run
+    /// # fn run(client: cos_v4_legacy::CosClient) {
+    /// let sign = client.sign_download("mybucket", "/pic/1.jpg", 600);
+    /// # }
+    /// ```
+    pub fn sign_download(&self, bucket: &str, cos_path: &str, expired: u64) -> String {
+        self.inner.signer.sign_download(bucket, cos_path, expired)
+    }
+
+    /// The lifetime of multiple-use signatures, in seconds (at least 1).
+    pub(crate) fn sign_lifetime(&self) -> u64 {
+        self.inner.config.sign_expired.as_secs().max(1)
+    }
+
+    /// Sends one API request for `cos_path` (already validated) and decodes the answer.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn call(
+        &self,
+        operation: &'static str,
+        method: Method,
+        bucket: &str,
+        cos_path: &str,
+        query: &[(&str, &str)],
+        payload: Payload,
+        signing: Signing,
+    ) -> Result<Reply> {
+        path::check_bucket(bucket)?;
+        let mut path_and_query = path::api_path(&self.inner.appid, bucket, cos_path);
+        if !query.is_empty() {
+            path_and_query.push('?');
+            path_and_query.push_str(&path::query(query));
+        }
+        let signer = self.inner.signer.clone();
+        let (b, p) = (bucket.to_owned(), cos_path.to_owned());
+        let lifetime = self.sign_lifetime();
+        let mut request = RawRequest::new(
+            operation,
+            method,
+            self.inner.config.hostname.clone(),
+            path_and_query,
+        )
+        .authorization(move || match signing {
+            Signing::More => signer.sign_more(&b, &p, lifetime),
+            Signing::Once => signer.sign_once(&b, &p),
+        });
+        if let Payload::Typed(content_type, body) = payload {
+            request = request.header("Content-Type", content_type).body(body);
+        }
+        let response = self
+            .inner
+            .http
+            .send_raw(request)
+            .await
+            .map_err(Error::transport)?;
+        let status = response.status.as_u16();
+        let envelope: Envelope =
+            serde_json::from_slice(&response.body).map_err(|e| Error::Network {
+                status: Some(status),
+                message: format!("HTTP {status}: the answer is not a v4 JSON document ({e})"),
+            })?;
+        tracing::debug!(
+            operation,
+            code = envelope.code,
+            request_id = envelope.request_id.as_deref().unwrap_or(""),
+            "v4 answer"
+        );
+        if envelope.code != 0 {
+            return Err(Error::from_code(
+                envelope.code,
+                envelope.message,
+                envelope.request_id,
+            ));
+        }
+        Ok(Reply {
+            data: envelope.data,
+        })
+    }
+
+    /// Sends a raw request (downloads) through the shared transport.
+    pub(crate) async fn send_raw(&self, request: RawRequest) -> Result<cos_core::RawResponse> {
+        self.inner
+            .http
+            .send_raw(request)
+            .await
+            .map_err(Error::transport)
+    }
+
+    /// The download URL of `cos_path` with `sign` (the official SDK's form:
+    /// `http://{bucket}-{appid}.{download_hostname}{quoted path}?sign={sign}`).
+    pub(crate) fn download_location(
+        &self,
+        bucket: &str,
+        cos_path: &str,
+        sign: &str,
+    ) -> (String, String) {
+        let host = format!(
+            "{bucket}-{}.{}",
+            self.inner.appid, self.inner.config.download_hostname
+        );
+        (host, format!("{}?sign={sign}", path::quote(cos_path, "/")))
+    }
+}
+
+/// The error of an unexpected HTTP status.
+pub(crate) fn status_error(status: u16, what: &str) -> Error {
+    Error::Network {
+        status: Some(status),
+        message: format!("{what} failed with status {status} (code {CODE_NETWORK})"),
+    }
+}

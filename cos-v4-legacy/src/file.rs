@@ -1,0 +1,793 @@
+//! File operations: upload (single or slice), stat, update, delete, move, download.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use futures_util::{StreamExt, TryStreamExt};
+use http::Method;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+use crate::client::{CosClient, Payload, Signing, status_error};
+use crate::error::{CODE_SLICE_UNFINISHED, Error, Result};
+use crate::path;
+use crate::sha::{self, SlicePart};
+use crate::slice::SliceInitRequest;
+use crate::types::{Authority, FileStat, UploadResult};
+use crate::wire::{Form, Json};
+
+/// Files below this size are sent in one request (the official SDK's 8 MiB).
+pub const DEFAULT_SINGLE_THRESHOLD: u64 = 8 << 20;
+/// The slice size proposed by default (the official SDK's 1 MiB).
+pub const DEFAULT_SLICE_SIZE: u64 = 1 << 20;
+/// Attempts per slice when the service answers with an error (the SDK's 3).
+const SLICE_ATTEMPTS: u32 = 3;
+
+/// Where upload data comes from.
+#[derive(Debug, Clone)]
+enum Source {
+    File(PathBuf),
+    Memory(Bytes),
+}
+
+impl Source {
+    async fn len(&self) -> Result<u64> {
+        match self {
+            Source::Memory(b) => Ok(b.len() as u64),
+            Source::File(p) => match tokio::fs::metadata(p).await {
+                Ok(m) if m.is_file() => Ok(m.len()),
+                Ok(_) => Err(Error::params(format!("{} is not a file", p.display()))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::params(format!(
+                    "local file {} does not exist",
+                    p.display()
+                ))),
+                Err(e) => Err(e.into()),
+            },
+        }
+    }
+
+    async fn read(&self, offset: u64, len: u64) -> std::io::Result<Bytes> {
+        match self {
+            Source::Memory(b) => {
+                let start = usize::try_from(offset).unwrap_or(usize::MAX).min(b.len());
+                let end = usize::try_from(offset.saturating_add(len))
+                    .unwrap_or(usize::MAX)
+                    .min(b.len());
+                Ok(b.slice(start..end))
+            }
+            Source::File(p) => {
+                let mut f = tokio::fs::File::open(p).await?;
+                f.seek(std::io::SeekFrom::Start(offset)).await?;
+                let want = usize::try_from(len)
+                    .map_err(|_| std::io::Error::other("slice too large for memory"))?;
+                let mut buf = vec![0u8; want];
+                f.read_exact(&mut buf).await?;
+                Ok(Bytes::from(buf))
+            }
+        }
+    }
+}
+
+/// An upload: [`CosClient::upload_file`] or [`CosClient::upload_bytes`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send().await"]
+pub struct UploadFile {
+    client: CosClient,
+    bucket: String,
+    cos_path: String,
+    source: Source,
+    biz_attr: String,
+    insert_only: bool,
+    single_threshold: u64,
+    slice_size: u64,
+    enable_sha1: bool,
+    max_concurrency: usize,
+}
+
+impl UploadFile {
+    /// The file's note (default empty).
+    pub fn biz_attr(mut self, biz_attr: impl Into<String>) -> Self {
+        self.biz_attr = biz_attr.into();
+        self
+    }
+
+    /// `true` (the default): fail with the service's error when the file exists.
+    /// `false`: overwrite it (as the official SDK, by deleting and uploading again when
+    /// the first attempt fails).
+    pub fn insert_only(mut self, yes: bool) -> Self {
+        self.insert_only = yes;
+        self
+    }
+
+    /// Sizes below this go in one request (default [`DEFAULT_SINGLE_THRESHOLD`]);
+    /// others use a slice upload.
+    pub fn single_threshold(mut self, bytes: u64) -> Self {
+        self.single_threshold = bytes;
+        self
+    }
+
+    /// The slice size proposed to the server (default [`DEFAULT_SLICE_SIZE`]); the
+    /// server's answer wins.
+    pub fn slice_size(mut self, bytes: u64) -> Self {
+        self.slice_size = bytes.max(1);
+        self
+    }
+
+    /// Sends `sha` and `uploadparts` with intermediate SHA-1 states (see [`crate::sha`])
+    /// in slice uploads (default off, as the official SDK).
+    pub fn enable_sha1(mut self, yes: bool) -> Self {
+        self.enable_sha1 = yes;
+        self
+    }
+
+    /// Slices in flight at once when the server allows parallel slices (default 1).
+    pub fn max_concurrency(mut self, n: usize) -> Self {
+        self.max_concurrency = n.max(1);
+        self
+    }
+
+    /// Uploads. A slice upload the server reports unfinished (`-4019`) is resumed:
+    /// only the slices it lacks are sent.
+    ///
+    /// Errors: [`Error::Params`] for a bad path or a missing local file (before any
+    /// request); the service's codes; [`Error::Io`] when the file cannot be read.
+    pub async fn send(self) -> Result<UploadResult> {
+        path::check_file(&self.cos_path)?;
+        path::check_bucket(&self.bucket)?;
+        let size = self.source.len().await?;
+        let first = self.attempt(size).await;
+        match first {
+            Err(Error::Cos { .. }) if !self.insert_only => {
+                self.client
+                    .del_file(&self.bucket, &self.cos_path)
+                    .send()
+                    .await?;
+                self.attempt(size).await
+            }
+            other => other,
+        }
+    }
+
+    async fn attempt(&self, size: u64) -> Result<UploadResult> {
+        if size < self.single_threshold {
+            self.single(size).await
+        } else {
+            self.sliced(size).await
+        }
+    }
+
+    async fn single(&self, size: u64) -> Result<UploadResult> {
+        let content = self.source.read(0, size).await?;
+        let mut form = Form::new();
+        form.part("insertOnly", if self.insert_only { b"1" } else { b"0" })
+            .part("sha", sha::sha1_hex(&content).as_bytes())
+            .part("biz_attr", self.biz_attr.as_bytes())
+            .part("filecontent", &content)
+            .part("op", b"upload");
+        let reply = self
+            .client
+            .call(
+                "V4Upload",
+                Method::POST,
+                &self.bucket,
+                &self.cos_path,
+                &[],
+                Payload::Typed(form.content_type(), form.finish()),
+                Signing::More,
+            )
+            .await?;
+        reply.data()
+    }
+
+    async fn sliced(&self, size: u64) -> Result<UploadResult> {
+        let parts: Option<Vec<SlicePart>> = if self.enable_sha1 {
+            let src = &self.source;
+            Some(sha::slice_parts(size, self.slice_size, |o, l| src.read(o, l)).await?)
+        } else {
+            None
+        };
+        let file_sha = parts
+            .as_ref()
+            .and_then(|p| p.last())
+            .map(|p| p.datasha.clone());
+        let mut init = SliceInitRequest::new(size, self.slice_size)
+            .biz_attr(self.biz_attr.clone())
+            .insert_only(self.insert_only);
+        init.parts = parts;
+        let client = &self.client;
+        let (bucket, cos_path) = (self.bucket.as_str(), self.cos_path.as_str());
+        let (session, slice_size, serial, done) =
+            match client.upload_slice_init(bucket, cos_path, init).await {
+                Ok(init) => {
+                    if let Some(result) = init.instant() {
+                        return Ok(result);
+                    }
+                    (
+                        init.session,
+                        init.slice_size,
+                        init.serial_upload,
+                        BTreeSet::new(),
+                    )
+                }
+                Err(e) if e.code() == CODE_SLICE_UNFINISHED => {
+                    let list = client.upload_slice_list(bucket, cos_path).await?;
+                    tracing::debug!(
+                        cos_path,
+                        received = list.listparts.len(),
+                        "resuming an unfinished slice upload"
+                    );
+                    let done: BTreeSet<u64> = list
+                        .listparts
+                        .iter()
+                        .filter(|p| p.datalen > 0)
+                        .map(|p| p.offset)
+                        .collect();
+                    (list.session, list.slice_size, list.serial_upload, done)
+                }
+                Err(e) => return Err(e),
+            };
+        if session.is_empty() {
+            return Err(Error::Network {
+                status: None,
+                message: "upload_slice_init answered without a session".into(),
+            });
+        }
+        let slice_size = if slice_size == 0 {
+            self.slice_size
+        } else {
+            slice_size
+        };
+        let offsets: Vec<u64> = (0..size)
+            .step_by(usize::try_from(slice_size).unwrap_or(usize::MAX))
+            .filter(|o| !done.contains(o))
+            .collect();
+        let concurrency = if serial { 1 } else { self.max_concurrency };
+        let sha_ref = file_sha.as_deref();
+        let session_ref = session.as_str();
+        let sends = futures_util::stream::iter(offsets.into_iter().map(|offset| async move {
+            let len = slice_size.min(size - offset);
+            let data = self.source.read(offset, len).await?;
+            self.send_slice(session_ref, offset, data, sha_ref).await
+        }))
+        .buffer_unordered(concurrency);
+        let finished: Vec<Option<UploadResult>> = sends.try_collect().await?;
+        if let Some(done) = finished.into_iter().flatten().next() {
+            return Ok(done);
+        }
+        client
+            .upload_slice_finish(bucket, cos_path, &session, size, sha_ref)
+            .await
+    }
+
+    /// One slice, tried up to [`SLICE_ATTEMPTS`] times; `Some` when the server says
+    /// the upload is complete.
+    async fn send_slice(
+        &self,
+        session: &str,
+        offset: u64,
+        data: Bytes,
+        sha: Option<&str>,
+    ) -> Result<Option<UploadResult>> {
+        let mut attempt = 1;
+        loop {
+            let r = self
+                .client
+                .upload_slice_data(
+                    &self.bucket,
+                    &self.cos_path,
+                    session,
+                    offset,
+                    data.clone(),
+                    sha,
+                )
+                .await;
+            match r {
+                Ok(d) => {
+                    return Ok((!d.access_url.is_empty()).then(|| UploadResult {
+                        access_url: d.access_url,
+                        ..UploadResult::default()
+                    }));
+                }
+                Err(e @ Error::Cos { .. }) if attempt < SLICE_ATTEMPTS => {
+                    tracing::debug!(offset, error = %e, "retrying a slice");
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// A file request addressed by bucket and path.
+#[derive(Debug, Clone)]
+struct FileTarget {
+    client: CosClient,
+    bucket: String,
+    cos_path: String,
+}
+
+/// `stat_file`: see [`CosClient::stat_file`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send().await"]
+pub struct StatFile(FileTarget);
+
+impl StatFile {
+    /// Gets the attributes.
+    ///
+    /// Errors: [`Error::Params`] for a bad path; the service's code when the file does
+    /// not exist.
+    pub async fn send(self) -> Result<FileStat> {
+        let t = self.0;
+        path::check_file(&t.cos_path)?;
+        t.client
+            .call(
+                "V4StatFile",
+                Method::GET,
+                &t.bucket,
+                &t.cos_path,
+                &[("op", "stat")],
+                Payload::Empty,
+                Signing::More,
+            )
+            .await?
+            .data()
+    }
+}
+
+/// `del_file`: see [`CosClient::del_file`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send().await"]
+pub struct DelFile(FileTarget);
+
+impl DelFile {
+    /// Deletes the file.
+    ///
+    /// Errors: [`Error::Params`] for a bad path; the service's codes.
+    pub async fn send(self) -> Result<()> {
+        let t = self.0;
+        path::check_file(&t.cos_path)?;
+        delete(&t.client, &t.bucket, &t.cos_path, "V4DelFile").await
+    }
+}
+
+/// `POST {"op": "delete"}` with a once-signature (files and folders).
+pub(crate) async fn delete(
+    client: &CosClient,
+    bucket: &str,
+    cos_path: &str,
+    operation: &'static str,
+) -> Result<()> {
+    let body = Json::Object(vec![("op".into(), Json::Str("delete".into()))]).dumps();
+    client
+        .call(
+            operation,
+            Method::POST,
+            bucket,
+            cos_path,
+            &[],
+            Payload::Typed("application/json".into(), Bytes::from(body)),
+            Signing::Once,
+        )
+        .await?;
+    Ok(())
+}
+
+/// `update_file`: see [`CosClient::update_file`].
+///
+/// The HTTP headers (`cache_control`, `content_type`, `content_language`,
+/// `content_disposition`, `content_encoding`, `x-cos-meta-*`) are replaced as a
+/// group: headers not set in an update that sets any of them are erased.
+#[derive(Debug, Clone)]
+#[must_use = "call .send().await"]
+pub struct UpdateFile {
+    target: FileTarget,
+    biz_attr: Option<String>,
+    authority: Option<Authority>,
+    headers: Vec<(&'static str, String)>,
+    meta: Vec<(String, String)>,
+}
+
+/// The standard headers in the order the official SDK's dict gives them.
+const HEADER_ORDER: [&str; 5] = [
+    "Content-Encoding",
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Language",
+    "Cache-Control",
+];
+
+impl UpdateFile {
+    fn set_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.retain(|(k, _)| *k != name);
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Sets the note.
+    pub fn biz_attr(mut self, biz_attr: impl Into<String>) -> Self {
+        self.biz_attr = Some(biz_attr.into());
+        self
+    }
+
+    /// Sets the permissions.
+    pub fn authority(mut self, authority: Authority) -> Self {
+        self.authority = Some(authority);
+        self
+    }
+
+    /// Sets `Cache-Control`.
+    pub fn cache_control(self, value: impl Into<String>) -> Self {
+        self.set_header("Cache-Control", value)
+    }
+
+    /// Sets `Content-Type`.
+    pub fn content_type(self, value: impl Into<String>) -> Self {
+        self.set_header("Content-Type", value)
+    }
+
+    /// Sets `Content-Language`.
+    pub fn content_language(self, value: impl Into<String>) -> Self {
+        self.set_header("Content-Language", value)
+    }
+
+    /// Sets `Content-Disposition`.
+    pub fn content_disposition(self, value: impl Into<String>) -> Self {
+        self.set_header("Content-Disposition", value)
+    }
+
+    /// Sets `Content-Encoding`.
+    pub fn content_encoding(self, value: impl Into<String>) -> Self {
+        self.set_header("Content-Encoding", value)
+    }
+
+    /// Sets a custom header; `key` must start with `x-cos-meta-` (checked by `send`).
+    pub fn x_cos_meta(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        let key = key.into();
+        self.meta.retain(|(k, _)| *k != key);
+        self.meta.push((key, value.into()));
+        self
+    }
+
+    /// The JSON body (fields in the official SDK's order).
+    fn body(&self) -> String {
+        let mut fields = Vec::new();
+        if let Some(b) = &self.biz_attr {
+            fields.push(("biz_attr".to_owned(), Json::Str(b.clone())));
+        }
+        if !self.headers.is_empty() || !self.meta.is_empty() {
+            let mut custom = Vec::new();
+            for name in HEADER_ORDER {
+                if let Some((_, v)) = self.headers.iter().find(|(k, _)| *k == name) {
+                    custom.push((name.to_owned(), Json::Str(v.clone())));
+                }
+            }
+            for (k, v) in &self.meta {
+                custom.push((k.clone(), Json::Str(v.clone())));
+            }
+            fields.push(("custom_headers".to_owned(), Json::Object(custom)));
+        }
+        if let Some(a) = self.authority {
+            fields.push(("authority".to_owned(), Json::Str(a.as_str().to_owned())));
+        }
+        fields.push(("op".to_owned(), Json::Str("update".to_owned())));
+        Json::Object(fields).dumps()
+    }
+
+    /// Updates the attributes.
+    ///
+    /// Errors: [`Error::Params`] for a bad path or a custom header not starting with
+    /// `x-cos-meta-`; the service's codes.
+    pub async fn send(self) -> Result<()> {
+        path::check_file(&self.target.cos_path)?;
+        if let Some((k, _)) = self
+            .meta
+            .iter()
+            .find(|(k, _)| !k.starts_with("x-cos-meta-"))
+        {
+            return Err(Error::params(format!(
+                "custom header {k:?} must start with x-cos-meta-"
+            )));
+        }
+        let body = self.body();
+        let t = &self.target;
+        t.client
+            .call(
+                "V4UpdateFile",
+                Method::POST,
+                &t.bucket,
+                &t.cos_path,
+                &[],
+                Payload::Typed("application/json".into(), Bytes::from(body)),
+                Signing::Once,
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// `move_file`: see [`CosClient::move_file`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send().await"]
+pub struct MoveFile {
+    target: FileTarget,
+    dest: String,
+    overwrite: bool,
+}
+
+impl MoveFile {
+    /// Replace an existing destination (default `false`).
+    pub fn overwrite(mut self, yes: bool) -> Self {
+        self.overwrite = yes;
+        self
+    }
+
+    /// Moves (renames) the file.
+    ///
+    /// Errors: [`Error::Params`] for a bad source or destination path; the service's
+    /// codes (e.g. when the destination exists and `overwrite` is off).
+    pub async fn send(self) -> Result<()> {
+        let t = &self.target;
+        path::check_file(&t.cos_path)?;
+        path::check_file(&self.dest)?;
+        let overwrite = if self.overwrite { "1" } else { "0" };
+        t.client
+            .call(
+                "V4MoveFile",
+                Method::POST,
+                &t.bucket,
+                &t.cos_path,
+                &[
+                    ("to_over_write", overwrite),
+                    ("dest_fileid", &self.dest),
+                    ("op", "move"),
+                ],
+                Payload::Empty,
+                Signing::Once,
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// A download: see [`CosClient::download_file`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send().await or .bytes().await"]
+pub struct DownloadFile {
+    target: FileTarget,
+    headers: Vec<(String, String)>,
+    local_path: Option<PathBuf>,
+}
+
+impl DownloadFile {
+    /// Adds a request header (e.g. `Range`).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    async fn fetch(&self) -> Result<Bytes> {
+        let t = &self.target;
+        path::check_file(&t.cos_path)?;
+        path::check_bucket(&t.bucket)?;
+        let sign = t
+            .client
+            .sign_download(&t.bucket, &t.cos_path, t.client.sign_lifetime());
+        let (host, path_and_query) = t.client.download_location(&t.bucket, &t.cos_path, &sign);
+        let mut request =
+            cos_core::raw::RawRequest::new("V4Download", Method::GET, host, path_and_query);
+        for (k, v) in &self.headers {
+            request = request.header(k.clone(), v.clone());
+        }
+        let response = t.client.send_raw(request).await?;
+        let status = response.status.as_u16();
+        if status != 200 && status != 206 {
+            return Err(status_error(status, "download"));
+        }
+        let declared = response
+            .headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n != response.body.len() as u64) {
+            return Err(Error::Network {
+                status: Some(status),
+                message: "download failed with an incomplete file".into(),
+            });
+        }
+        Ok(response.body)
+    }
+
+    /// Downloads into memory.
+    ///
+    /// Errors: [`Error::Params`] for a bad path; [`Error::Network`] for a status other
+    /// than 200/206 or a short body.
+    pub async fn bytes(self) -> Result<Bytes> {
+        self.fetch().await
+    }
+
+    /// Downloads to the local file given to [`CosClient::download_file`] (written to a
+    /// temporary file next to it, then renamed).
+    ///
+    /// Errors: as [`DownloadFile::bytes`], and [`Error::Io`] when writing fails.
+    pub async fn send(self) -> Result<()> {
+        let body = self.fetch().await?;
+        let Some(dest) = self.local_path.clone() else {
+            return Err(Error::params("no local path to download to"));
+        };
+        let mut tmp = dest.clone().into_os_string();
+        tmp.push(".v4download");
+        tokio::fs::write(&tmp, &body).await?;
+        tokio::fs::rename(&tmp, &dest).await?;
+        Ok(())
+    }
+}
+
+impl CosClient {
+    fn file_target(&self, bucket: &str, cos_path: &str) -> FileTarget {
+        FileTarget {
+            client: self.clone(),
+            bucket: bucket.to_owned(),
+            cos_path: cos_path.to_owned(),
+        }
+    }
+
+    fn upload(&self, bucket: &str, cos_path: &str, source: Source) -> UploadFile {
+        UploadFile {
+            client: self.clone(),
+            bucket: bucket.to_owned(),
+            cos_path: cos_path.to_owned(),
+            source,
+            biz_attr: String::new(),
+            insert_only: true,
+            single_threshold: DEFAULT_SINGLE_THRESHOLD,
+            slice_size: DEFAULT_SLICE_SIZE,
+            enable_sha1: false,
+            max_concurrency: 1,
+        }
+    }
+
+    /// Uploads the local file `local_path` to `cos_path` (single request below 8 MiB,
+    /// slice upload above).
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// let done = client
+    ///     .upload_file("mybucket", "/sample_file.txt", "local_file_1.txt")
+    ///     .biz_attr("a demo file")
+    ///     .insert_only(false)
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", done.access_url);
+    /// # Ok(()) }
+    /// ```
+    pub fn upload_file(
+        &self,
+        bucket: &str,
+        cos_path: &str,
+        local_path: impl AsRef<Path>,
+    ) -> UploadFile {
+        self.upload(
+            bucket,
+            cos_path,
+            Source::File(local_path.as_ref().to_path_buf()),
+        )
+    }
+
+    /// Uploads `data` to `cos_path`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// client.upload_bytes("mybucket", "/hello.txt", "hello").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn upload_bytes(&self, bucket: &str, cos_path: &str, data: impl Into<Bytes>) -> UploadFile {
+        self.upload(bucket, cos_path, Source::Memory(data.into()))
+    }
+
+    /// Gets a file's attributes.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// let stat = client.stat_file("mybucket", "/sample_file.txt").send().await?;
+    /// println!("{} {} {}", stat.name, stat.filesize, stat.sha);
+    /// # Ok(()) }
+    /// ```
+    pub fn stat_file(&self, bucket: &str, cos_path: &str) -> StatFile {
+        StatFile(self.file_target(bucket, cos_path))
+    }
+
+    /// Updates a file's attributes (a once-signed request).
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// use cos_v4_legacy::Authority;
+    /// client
+    ///     .update_file("mybucket", "/sample_file.txt")
+    ///     .biz_attr("This is a demo file")
+    ///     .authority(Authority::WRPrivate)
+    ///     .cache_control("max-age=60")
+    ///     .content_type("text/plain")
+    ///     .content_disposition("attachment")
+    ///     .content_language("en")
+    ///     .x_cos_meta("x-cos-meta-xxx", "xxx")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_file(&self, bucket: &str, cos_path: &str) -> UpdateFile {
+        UpdateFile {
+            target: self.file_target(bucket, cos_path),
+            biz_attr: None,
+            authority: None,
+            headers: Vec::new(),
+            meta: Vec::new(),
+        }
+    }
+
+    /// Deletes a file (a once-signed request).
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// client.del_file("mybucket", "/sample_file_move.txt").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn del_file(&self, bucket: &str, cos_path: &str) -> DelFile {
+        DelFile(self.file_target(bucket, cos_path))
+    }
+
+    /// Moves (renames) a file to `dest_path` in the same bucket.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// client
+    ///     .move_file("mybucket", "/sample_file.txt", "/sample_file_move.txt")
+    ///     .overwrite(true)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn move_file(&self, bucket: &str, cos_path: &str, dest_path: &str) -> MoveFile {
+        MoveFile {
+            target: self.file_target(bucket, cos_path),
+            dest: dest_path.to_owned(),
+            overwrite: false,
+        }
+    }
+
+    /// Downloads a file through its signed download URL to `local_path`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// client.download_file("mybucket", "/sample_file.txt", "copy.txt").send().await?;
+    /// let data = client.download_file("mybucket", "/sample_file.txt", "").bytes().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn download_file(
+        &self,
+        bucket: &str,
+        cos_path: &str,
+        local_path: impl AsRef<Path>,
+    ) -> DownloadFile {
+        let p = local_path.as_ref();
+        DownloadFile {
+            target: self.file_target(bucket, cos_path),
+            headers: Vec::new(),
+            local_path: (!p.as_os_str().is_empty()).then(|| p.to_path_buf()),
+        }
+    }
+
+    /// The signed download URL of a file (valid for the configured signature lifetime),
+    /// as the official SDK builds it.
+    ///
+    /// ```no_run
+    /// # fn run(client: cos_v4_legacy::CosClient) {
+    /// let url = client.download_url("mybucket", "/sample_file.txt");
+    /// # }
+    /// ```
+    pub fn download_url(&self, bucket: &str, cos_path: &str) -> String {
+        let sign = self.sign_download(bucket, cos_path, self.sign_lifetime());
+        let (host, path_and_query) = self.download_location(bucket, cos_path, &sign);
+        let scheme = if self.config().https { "https" } else { "http" };
+        format!("{scheme}://{host}{path_and_query}")
+    }
+}
