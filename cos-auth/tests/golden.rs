@@ -108,6 +108,12 @@ fn qsign_vectors_match_byte_for_byte() {
         let ok = qsign::verify(&received, &[creds.clone()][..], kt.start() + 1)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(ok.location, AuthLocation::Header);
+        // The cached-key verifier agrees, on a miss and on a hit.
+        let cache = qsign::SigningKeyCache::new();
+        for _ in 0..2 {
+            qsign::verify_with_cache(&received, &[creds.clone()][..], kt.start() + 1, &cache)
+                .unwrap_or_else(|e| panic!("{name}: cached: {e}"));
+        }
     }
 }
 

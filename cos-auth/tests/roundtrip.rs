@@ -107,6 +107,14 @@ proptest! {
         let kt = KeyTime::new(KT.0, KT.1).unwrap();
         let auth = authorization(&r, &creds(), kt);
         prop_assert_eq!(check(&r, &auth, &[creds()]), Ok(()));
+        // The cached-key verifier agrees.
+        let path = cos_auth::encode::signed_path(&r.key).into_owned();
+        let p = pairs(&r.params);
+        let mut h = pairs(&r.headers);
+        h.push(("Authorization", &auth));
+        let received = ReceivedRequest { method: &r.method, path: &path, query: &p, headers: &h };
+        let cache = qsign::SigningKeyCache::new();
+        prop_assert!(qsign::verify_with_cache(&received, &[creds()][..], KT.0 + 10, &cache).is_ok());
     }
 
     #[test]
@@ -376,4 +384,22 @@ fn header_policy_all_signs_everything() {
         .headers(&headers);
     let (_, inter) = qsign::sign_with_intermediates(&s, &creds(), kt, &no_params);
     assert_eq!(inter.url_param_list, "");
+}
+
+#[test]
+fn names_colliding_after_lowercasing_keep_the_last_pair_on_both_sides() {
+    let r = Req {
+        method: "GET".into(),
+        key: "0".into(),
+        params: vec![("Kw".into(), "a".into()), ("kw".into(), String::new())],
+        headers: vec![
+            ("Host".into(), HOST.into()),
+            ("x-cos-meta-A".into(), "1".into()),
+            ("X-COS-META-a".into(), "2".into()),
+        ],
+    };
+    let kt = KeyTime::new(KT.0, KT.1).unwrap();
+    let auth = authorization(&r, &creds(), kt);
+    assert!(auth.contains("q-url-param-list=kw&"), "{auth}");
+    assert_eq!(check(&r, &auth, &[creds()]), Ok(()));
 }

@@ -1,7 +1,7 @@
 //! Request authentication with the `cos-auth` verifier, and COS's answers to failures.
 
 use cos_auth::Credentials;
-use cos_auth::qsign::{ReceivedRequest, VerifyError, verify};
+use cos_auth::qsign::{ReceivedRequest, SigningKeyCache, VerifyError, verify_with_cache};
 
 use crate::errors::ApiError;
 
@@ -16,6 +16,13 @@ pub(crate) enum Identity {
 
 /// Verifies a request, trying each candidate path (`/key`, then `/bucket/key` for
 /// path-style requests). `now` is Unix seconds.
+/// SignKeys of the current key-time window, shared by every request (most clients
+/// sign many requests with one key time).
+fn key_cache() -> &'static SigningKeyCache {
+    static CACHE: std::sync::OnceLock<SigningKeyCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(SigningKeyCache::new)
+}
+
 pub(crate) fn authenticate(
     credentials: &[Credentials],
     method: &str,
@@ -40,7 +47,7 @@ pub(crate) fn authenticate(
             query: &query,
             headers: &headers,
         };
-        match verify(&req, credentials, now) {
+        match verify_with_cache(&req, credentials, now, key_cache()) {
             Ok(v) => return Ok(Identity::Signed(v.credentials)),
             Err(VerifyError::Missing) => return Ok(Identity::Anonymous),
             Err(e @ VerifyError::SignatureMismatch) => last = e,

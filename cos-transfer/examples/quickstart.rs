@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use cos_core::{BucketName, Client, Config, ObjectKey};
 use cos_transfer::{
-    CancelHandle, CosBackend, DownloadOptions, ObjectOptions, Progress, ProgressFn, UploadOptions,
-    crc64, download_file, upload_file,
+    CancelHandle, CopyOptions, CopySource, CosBackend, DownloadOptions, ObjectOptions, Progress,
+    ProgressFn, UploadOptions, crc64, download_file, upload_file,
 };
 use futures_util::TryStreamExt;
 use http_body_util::{BodyExt, Empty};
@@ -247,15 +247,19 @@ async fn main() -> Result<(), BoxError> {
     );
 
     let copy = ObjectKey::new("quickstart/copy.bin")?;
-    t.client
-        .copy_object(&t.bucket, &copy, &t.bucket, &key)
-        .send()
-        .await?;
-    let head = t.client.head_object(&t.bucket, &copy).send().await?;
+    let copied = cos_transfer::copy(
+        &backend,
+        t.bucket.as_str(),
+        copy.as_str(),
+        &CopySource::new(t.bucket.as_str(), key.as_str()),
+        &CopyOptions::default(),
+        None,
+        &cancel,
+    )
+    .await?;
     println!(
-        "copied to {copy} on the server side: {} bytes, crc64 {:?}",
-        head.content_length.unwrap_or(0),
-        head.crc64
+        "copied to {copy} on the server side: {} bytes, crc64 {:?} (checked against the source)",
+        copied.size, copied.crc64
     );
 
     let result = t

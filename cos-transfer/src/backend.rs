@@ -1,11 +1,16 @@
-//! The requests a transfer needs, as a trait. `cos-core`'s client implements it; tests
-//! can implement it with a fake to drive every failure deterministically.
+//! The requests a transfer needs, as traits: [`Backend`] for one object's upload and
+//! download, [`CopyBackend`] for server-side copies and moves, [`BucketBackend`] for the
+//! folder operations (listing and batch deletes). `cos-core`'s client implements all
+//! three ([`CosBackend`](crate::CosBackend)); tests implement them with a fake to drive
+//! every failure deterministically.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use bytes::Bytes;
 use futures_util::Stream;
+
+pub use cos_core::MetadataDirective;
 
 use crate::error::RemoteError;
 use crate::resume::{ListedPart, ListedUpload};
@@ -116,4 +121,180 @@ pub trait Backend: Send + Sync {
         key: &str,
         range: Option<RangeRequest<'_>>,
     ) -> impl Future<Output = Result<ByteStream, RemoteError>> + Send;
+}
+
+/// The source object of a server-side copy: bucket and key, optionally in another region
+/// or a specific version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CopySource {
+    /// Source bucket.
+    pub bucket: String,
+    /// Source key.
+    pub key: String,
+    /// Region of the source bucket (`None`: the client's region).
+    pub region: Option<String>,
+    /// Copy this version (`None`: the current one).
+    pub version_id: Option<String>,
+}
+
+impl CopySource {
+    /// The current version of `bucket`/`key` in the client's region.
+    pub fn new(bucket: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            bucket: bucket.into(),
+            key: key.into(),
+            region: None,
+            version_id: None,
+        }
+    }
+
+    /// The source bucket is in `region` (a cross-region copy).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Copies version `id` of the source.
+    pub fn version_id(mut self, id: impl Into<String>) -> Self {
+        self.version_id = Some(id.into());
+        self
+    }
+}
+
+/// What HEAD says about a copy source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// Size, ETag, Last-Modified, CRC-64.
+    pub object: ObjectInfo,
+    /// The headers that describe the object (`Content-Type` and the other entity headers,
+    /// `x-cos-meta-*`), which a multipart copy with [`MetadataDirective::Copy`] carries
+    /// over to the new object.
+    pub headers: Vec<(String, String)>,
+}
+
+/// One byte range of a copy source: bytes `start..end` (end exclusive), pinned to the
+/// source's ETag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CopyRange<'a> {
+    /// First byte.
+    pub start: u64,
+    /// One past the last byte.
+    pub end: u64,
+    /// `x-cos-copy-source-If-Match`: the copy fails if the source changed.
+    pub if_match: Option<&'a str>,
+}
+
+/// The service operations of server-side copies and moves, on top of [`Backend`].
+///
+/// Implementations retry transient failures themselves; an error returned here ends the
+/// operation.
+pub trait CopyBackend: Backend {
+    /// HEAD Object on the copy source.
+    fn head_source(
+        &self,
+        source: &CopySource,
+    ) -> impl Future<Output = Result<SourceInfo, RemoteError>> + Send;
+    /// PUT Object - Copy of the whole source. With [`MetadataDirective::Replaced`] the new
+    /// object gets the backend's own object options instead of the source's metadata.
+    fn copy_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        source: &CopySource,
+        directive: MetadataDirective,
+        if_match: Option<&str>,
+    ) -> impl Future<Output = Result<Written, RemoteError>> + Send;
+    /// Initiate Multipart Upload for a copy: with `source_headers` (a copy keeping the
+    /// source's metadata) the upload carries exactly those headers, without them the
+    /// backend's own object options.
+    fn create_copy_upload(
+        &self,
+        bucket: &str,
+        key: &str,
+        source_headers: Option<&[(String, String)]>,
+    ) -> impl Future<Output = Result<String, RemoteError>> + Send;
+    /// Upload Part - Copy of `range` of the source.
+    #[allow(clippy::too_many_arguments)]
+    fn upload_part_copy(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        number: u32,
+        source: &CopySource,
+        range: CopyRange<'_>,
+    ) -> impl Future<Output = Result<Written, RemoteError>> + Send;
+    /// DELETE Object of the source (of its version when it names one, in its region):
+    /// the second half of a move.
+    fn delete_source(
+        &self,
+        source: &CopySource,
+    ) -> impl Future<Output = Result<(), RemoteError>> + Send;
+}
+
+/// An object as listed by List Objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedObject {
+    /// The key (decoded).
+    pub key: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// ETag as listed.
+    pub etag: String,
+}
+
+/// An object or one of its versions, for deletion.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectId {
+    /// The key.
+    pub key: String,
+    /// The version (`None`: the current object).
+    pub version_id: Option<String>,
+}
+
+/// An object a batch delete could not remove.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteFailure {
+    /// What was to be deleted.
+    pub id: ObjectId,
+    /// COS error code, e.g. `AccessDenied`.
+    pub code: String,
+    /// COS error message.
+    pub message: String,
+}
+
+/// One page of a listing and where the next one starts (`None`: this was the last).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T, M> {
+    /// The entries of this page.
+    pub items: Vec<T>,
+    /// The marker of the next page.
+    pub next: Option<M>,
+}
+
+/// The service operations of the folder operations (listing, batch deletes), on top of
+/// [`Backend`].
+pub trait BucketBackend: Backend {
+    /// One page of List Objects under `prefix`, starting after `marker`.
+    fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        marker: Option<&str>,
+    ) -> impl Future<Output = Result<Page<ListedObject, String>, RemoteError>> + Send;
+    /// One page of List Object Versions under `prefix` (versions and delete markers),
+    /// starting after `marker` (a key and version id).
+    fn list_versions(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        marker: Option<&ObjectId>,
+    ) -> impl Future<Output = Result<Page<ObjectId, ObjectId>, RemoteError>> + Send;
+    /// Delete Multiple Objects (1 to 1000 ids); returns the ids that were not deleted.
+    fn delete_objects(
+        &self,
+        bucket: &str,
+        ids: Vec<ObjectId>,
+    ) -> impl Future<Output = Result<Vec<DeleteFailure>, RemoteError>> + Send;
 }

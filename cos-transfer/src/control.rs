@@ -1,30 +1,111 @@
-//! Progress events and cancellation.
+//! Progress events (through a callback or a stream) and cancellation.
 
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+
+use futures_util::Stream;
+use tokio::sync::mpsc;
 
 /// A progress event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Progress {
     /// Bytes done so far out of the total (parts resumed from a checkpoint count as done).
+    /// In folder operations, the bytes of all files together.
     Bytes {
         /// Bytes done.
         done: u64,
         /// Total bytes.
         total: u64,
     },
-    /// A part (or download range) finished.
+    /// A part (or download range, or copied part) finished.
     Part {
         /// Its 1-based number.
         number: u32,
         /// Its length.
         len: u64,
     },
+    /// A folder operation started on one file.
+    FileStarted {
+        /// The object key.
+        key: String,
+        /// The file's size.
+        size: u64,
+    },
+    /// A folder operation finished with one file.
+    FileFinished {
+        /// The object key.
+        key: String,
+        /// What happened to it.
+        status: FileStatus,
+    },
+}
+
+/// What a folder operation did with one file, as reported in [`Progress::FileFinished`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileStatus {
+    /// Transferred (or deleted).
+    Done,
+    /// Left alone: the destination already has the same size and CRC-64.
+    Unchanged,
+    /// Refused without any request (e.g. a key that would escape the destination).
+    Refused,
+    /// Failed; the summary carries the error.
+    Failed,
 }
 
 /// A callback receiving progress events; called from the transfer's tasks.
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// Progress events as a [`Stream`]; see [`progress_stream`]. The stream ends when every
+/// clone of its [`ProgressFn`] is dropped (i.e. when the transfer finished and the
+/// caller dropped its copy).
+#[derive(Debug)]
+pub struct ProgressStream {
+    rx: mpsc::UnboundedReceiver<Progress>,
+}
+
+impl ProgressStream {
+    /// The next event, or `None` once the transfer dropped its sender.
+    pub async fn recv(&mut self) -> Option<Progress> {
+        self.rx.recv().await
+    }
+}
+
+impl Stream for ProgressStream {
+    type Item = Progress;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Progress>> {
+        self.rx.poll_recv(cx)
+    }
+}
+
+/// A progress callback that forwards every event into a [`ProgressStream`].
+///
+/// Events are small and queued without bound (at most a few per part), so a slow reader
+/// never slows the transfer down.
+///
+/// ```
+/// # async fn run() {
+/// use futures_util::StreamExt;
+/// let (progress, mut events) = cos_transfer::progress_stream();
+/// progress(cos_transfer::Progress::Bytes { done: 1, total: 2 });
+/// drop(progress); // normally: pass it to a transfer, which drops it when done
+/// while let Some(event) = events.next().await {
+///     println!("{event:?}");
+/// }
+/// # }
+/// ```
+pub fn progress_stream() -> (ProgressFn, ProgressStream) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let f: ProgressFn = Arc::new(move |p| {
+        // The reader may have gone away; the transfer goes on regardless.
+        let _ = tx.send(p);
+    });
+    (f, ProgressStream { rx })
+}
 
 /// Cancels a running transfer from anywhere. Cheap to clone.
 #[derive(Debug, Clone, Default)]
@@ -38,7 +119,7 @@ impl CancelHandle {
         Self::default()
     }
 
-    /// Requests cancellation: no new part starts; the transfer returns
+    /// Requests cancellation: no new part (or file) starts; the transfer returns
     /// [`TransferError::Cancelled`](crate::TransferError::Cancelled).
     pub fn cancel(&self) {
         self.flag.store(true, Ordering::SeqCst);

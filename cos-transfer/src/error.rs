@@ -61,6 +61,14 @@ pub enum TransferError {
     /// Cancelled through a [`CancelHandle`](crate::CancelHandle).
     #[error("the transfer was cancelled")]
     Cancelled,
+    /// A folder download refused a key that would land outside the destination.
+    #[error("key {key:?} refused: {reason}")]
+    UnsafeKey {
+        /// The key.
+        key: String,
+        /// Why it is unsafe.
+        reason: crate::paths::UnsafeKey,
+    },
     /// An option is out of range.
     #[error("invalid option: {0}")]
     InvalidOption(String),

@@ -1,30 +1,54 @@
 //! Resumable, verified, bounded-memory transfers for Tencent Cloud COS.
 //!
-//! [`upload_file`] and [`download_file`] run against any [`Backend`] (the service
-//! operations a transfer needs; `cos-core`'s client provides one). Underneath is a
-//! sans-IO core, testable without sockets:
+//! Operations, each running against a backend trait (`cos-core`'s client provides all
+//! of them through [`CosBackend`]; tests use fakes):
+//! - [`upload_file`] / [`download_file`] ([`Backend`]): single request or concurrent
+//!   parts, resumable from checkpoints, CRC-64 verified;
+//! - [`copy`] / [`move_object`] ([`CopyBackend`]): server-side copies, multipart above
+//!   5 GiB, across buckets and regions;
+//! - [`upload_dir`] / [`download_dir`] / [`delete_prefix`] ([`BucketBackend`]): folders,
+//!   with globs, skip-unchanged and per-file reports.
+//!
+//! Progress comes through a callback ([`ProgressFn`]) or a stream ([`progress_stream`]);
+//! a [`CancelHandle`] stops any of them.
+//!
+//! Underneath is a sans-IO core, testable without sockets:
 //! - [`crc64`]: COS's `x-cos-hash-crc64ecma` (CRC-64/XZ) and combining part CRCs into
 //!   the whole-object CRC without reading the data again;
 //! - [`plan`]: choosing single PUT vs multipart and planning parts within COS limits;
 //! - [`checkpoint`]: upload and download checkpoints, saved atomically;
-//! - [`resume`]: deciding what a restarted transfer may reuse.
+//! - [`resume`]: deciding what a restarted transfer may reuse;
+//! - [`paths`]: keys to local paths (refusing any that would escape) and glob filters.
 #![deny(missing_docs)]
 
 mod backend;
 pub mod checkpoint;
 mod control;
+mod copy;
 mod cos;
 pub mod crc64;
+mod dir;
 mod download;
 mod error;
 mod fileio;
+pub mod paths;
 pub mod plan;
 pub mod resume;
 mod upload;
 
-pub use backend::{Backend, ByteStream, ObjectInfo, RangeRequest, Written};
-pub use control::{CancelHandle, Progress, ProgressFn};
+pub use backend::{
+    Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
+    ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest, SourceInfo, Written,
+};
+pub use control::{
+    CancelHandle, FileStatus, Progress, ProgressFn, ProgressStream, progress_stream,
+};
+pub use copy::{CopyOptions, CopyOutcome, copy, move_object};
 pub use cos::{CosBackend, ObjectOptions};
+pub use dir::{
+    DELETE_BATCH, DeleteOptions, DeleteSummary, DirOptions, DirSummary, FileReport, delete_prefix,
+    download_dir, upload_dir,
+};
 pub use download::{DownloadOptions, DownloadOutcome, download_file, partial_path};
 pub use error::{RemoteError, TransferError};
 pub use upload::{UploadOptions, UploadOutcome, upload_file};

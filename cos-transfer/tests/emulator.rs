@@ -2,103 +2,71 @@
 //! injected 503s and connection resets, and resume counted on the emulator side.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::Instant;
 
-use cos_core::{BucketName, Client, Config, RetryConfig};
-use cos_emulator::{Emulator, EmulatorHandle, FaultAction, FaultRule};
+use common::emu::{
+    BUCKET, client_for_addr, count, random as data_seeded, same_file, setup, setup_with,
+    write_random_file,
+};
+use cos_core::BucketName;
+use cos_emulator::{Emulator, FaultAction, FaultRule};
 use cos_transfer::{
     CancelHandle, CosBackend, DownloadOptions, ObjectOptions, Progress, ProgressFn, TransferError,
     UploadOptions, download_file, upload_file,
 };
 
 const MIB: usize = 1024 * 1024;
-const BUCKET: &str = "examplebucket-1250000000";
-
-fn client_for(emu: &EmulatorHandle) -> Client {
-    let config = Config::builder()
-        .region("ap-guangzhou")
-        .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap())
-        .connect_to(emu.addr().to_string())
-        .read_timeout(Duration::from_secs(10))
-        .operation_timeout(Duration::from_secs(60))
-        .retry(
-            RetryConfig::default()
-                .max_attempts(6)
-                .delays(Duration::from_millis(2), Duration::from_millis(20)),
-        )
-        .build()
-        .unwrap();
-    Client::new(config).unwrap()
-}
-
-async fn setup() -> (EmulatorHandle, CosBackend) {
-    let emu = Emulator::builder().seed(7).start().await.unwrap();
-    let client = client_for(&emu);
-    client
-        .create_bucket(&BucketName::new(BUCKET).unwrap())
-        .send()
-        .await
-        .unwrap();
-    (emu, CosBackend::new(client))
-}
 
 fn data(len: usize) -> Vec<u8> {
-    let mut x: u32 = 0x1234_5678;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as u8
-        })
-        .collect()
+    data_seeded(len, 0x1234_5678)
 }
 
-fn count(emu: &EmulatorHandle, op: &str, status: u16) -> usize {
-    emu.requests()
-        .iter()
-        .filter(|r| r.operation == op && r.status == status)
-        .count()
-}
-
+/// 20 % 503s and connection resets mid-body on Upload Part and GET Object: a 256 MiB
+/// file (`COS_TRANSFER_BIG_MIB` to change) goes up and comes back byte-identical.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_trip_through_503s_and_resets_is_byte_identical() {
-    let (emu, backend) = setup().await;
+    let mib: u64 = std::env::var("COS_TRANSFER_BIG_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256);
+    // Bench mode: no MD5 ETags, which a debug build computes slowly; CRC-64 still checks.
+    let (emu, _) = setup_with(Emulator::builder().bench_mode(true)).await;
+    // Enough attempts that a part fails all of them with negligible probability.
+    let backend = CosBackend::new(client_for_addr(emu.addr(), 12)).object_options(
+        ObjectOptions::new()
+            .content_type("application/x-test")
+            .metadata("origin", "cos-rs"),
+    );
+    for op in ["UploadPart", "GetObject"] {
+        emu.add_fault(
+            FaultRule::new(FaultAction::status(503))
+                .operation(op)
+                .probability(0.2),
+        );
+    }
     emu.add_fault(
-        FaultRule::new(FaultAction::Status {
-            status: 503,
-            code: "SlowDown".into(),
-        })
-        .operation("UploadPart")
-        .probability(0.2),
+        FaultRule::new(FaultAction::ResetRequestAfter(1_000_000))
+            .operation("UploadPart")
+            .probability(0.1),
     );
     emu.add_fault(
-        FaultRule::new(FaultAction::Status {
-            status: 503,
-            code: "SlowDown".into(),
-        })
-        .operation("GetObject")
-        .probability(0.2),
-    );
-    emu.add_fault(
-        FaultRule::new(FaultAction::ResetResponseAfter(300_000))
+        FaultRule::new(FaultAction::ResetResponseAfter(3_000_000))
             .operation("GetObject")
-            .first(3),
+            .probability(0.1),
     );
     let dir = tempfile::tempdir().unwrap();
-    let body = data(24 * MIB + 123);
     let src = dir.path().join("src.bin");
-    std::fs::write(&src, &body).unwrap();
-    let options = ObjectOptions::new()
-        .content_type("application/x-test")
-        .metadata("origin", "cos-rs");
-    let backend = backend.object_options(options);
+    let t = Instant::now();
+    write_random_file(&src, mib << 20, 42);
+    let generated = t.elapsed();
     let up = UploadOptions::default()
-        .multipart_threshold(8 * MIB as u64)
-        .part_size(4 * MIB as u64)
+        .part_size(8 * MIB as u64)
         .concurrency(4);
+    let t = Instant::now();
     let out = upload_file(
         &backend,
         BUCKET,
@@ -110,25 +78,28 @@ async fn round_trip_through_503s_and_resets_is_byte_identical() {
     )
     .await
     .unwrap();
+    let uploaded = t.elapsed();
     assert!(out.multipart);
-    assert_eq!(out.parts_sent, 7);
-    assert_eq!(count(&emu, "UploadPart", 200), 7);
-    let init = emu
-        .requests()
-        .into_iter()
-        .find(|r| r.operation == "InitiateMultipartUpload")
+    let parts = (mib as usize).div_ceil(8);
+    assert_eq!(out.parts_sent as usize, parts);
+    assert_eq!(count(&emu, "UploadPart", 200), parts);
+    let head = backend
+        .client()
+        .head_object(
+            &BucketName::new(BUCKET).unwrap(),
+            &cos_core::ObjectKey::new("big/file.bin").unwrap(),
+        )
+        .send()
+        .await
         .unwrap();
-    assert!(
-        init.headers
-            .iter()
-            .any(|(k, v)| k.eq_ignore_ascii_case("x-cos-meta-origin") && v == "cos-rs")
-    );
+    assert!(head.metadata.contains(&("origin".into(), "cos-rs".into())));
+    assert_eq!(head.content_type.as_deref(), Some("application/x-test"));
 
     let dest = dir.path().join("dest.bin");
     let down = DownloadOptions::default()
-        .single_threshold(8 * MIB as u64)
-        .part_size(4 * MIB as u64)
+        .part_size(8 * MIB as u64)
         .concurrency(4);
+    let t = Instant::now();
     let got = download_file(
         &backend,
         BUCKET,
@@ -140,15 +111,21 @@ async fn round_trip_through_503s_and_resets_is_byte_identical() {
     )
     .await
     .unwrap();
+    let downloaded = t.elapsed();
     assert_eq!(got.crc64, out.crc64);
-    assert!(
-        std::fs::read(&dest).unwrap() == body,
-        "downloaded bytes differ"
-    );
+    assert!(same_file(&src, &dest), "downloaded bytes differ");
     // The faults really happened and were absorbed.
+    let resets = |op: &str| count(&emu, op, 0);
     assert!(count(&emu, "UploadPart", 503) > 0, "no 503 on UploadPart");
     assert!(count(&emu, "GetObject", 503) > 0, "no 503 on GetObject");
-    eprintln!("stream resumes: {}", got.stream_resumes);
+    eprintln!(
+        "{mib} MiB: generated {generated:?}, up {uploaded:?} (503s {}, resets {}), down {downloaded:?} (503s {}, resets {}, stream resumes {})",
+        count(&emu, "UploadPart", 503),
+        resets("UploadPart"),
+        count(&emu, "GetObject", 503),
+        resets("GetObject"),
+        got.stream_resumes
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -64,7 +64,7 @@ fn sizing_picks_single_or_multipart() {
     let s = UploadSizing::default();
     assert_eq!(s.plan(20 * MIB).unwrap(), UploadPlan::Single);
     assert!(
-        matches!(s.plan(20 * MIB + 1).unwrap(), UploadPlan::Multipart(p) if p.part_size() == 8 * MIB)
+        matches!(s.plan(20 * MIB + 1).unwrap(), UploadPlan::Multipart(p) if p.part_size() == 16 * MIB)
     );
 }
 

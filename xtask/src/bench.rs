@@ -115,3 +115,19 @@ pub fn emulator() -> Result<(), String> {
     }
     Ok(())
 }
+
+/// `cargo xtask bench transfer`: cos-transfer's upload_file / download_file against a
+/// bare hyper ceiling and the official Python SDK (defaults and best settings), 1 GiB
+/// each (`BENCH_TRANSFER_MIB` to change), median of `BENCH_TRANSFER_RUNS` (default 4)
+/// runs, plus the peak RSS of a 4 GiB upload. Ends with the `transfer: ...` line.
+pub fn transfer() -> Result<(), String> {
+    // The harness uses the venv when it exists; make sure it does.
+    if let Err(e) = python::ensure_sdk() {
+        println!("python baseline unavailable: {e}");
+    }
+    capture(
+        &cargo_bin(),
+        &["bench", "-q", "-p", "cos-transfer", "--bench", "transfer"],
+    )
+    .map(|_| ())
+}

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         ["bench", "sign"] => bench::sign(),
         ["bench", "xml"] => bench::xml(),
         ["bench", "emulator"] => bench::emulator(),
+        ["bench", "transfer"] => bench::transfer(),
         ["bench"] => bench::sign().and_then(|()| bench::xml()),
         ["quickstart", rest @ ..] => quickstart(rest),
         ["python"] => python::ensure_sdk().map(|p| println!("{}", p.display())),

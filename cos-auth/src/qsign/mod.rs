@@ -25,4 +25,7 @@ pub use signer::{
     Intermediates, SECURITY_TOKEN_HEADER, SignableRequest, Signature, SigningKey, SigningKeyCache,
     SigningSettings, sign, sign_with_intermediates, sign_with_key,
 };
-pub use verify::{AuthLocation, CredentialLookup, ReceivedRequest, Verified, VerifyError, verify};
+pub use verify::{
+    AuthLocation, CredentialLookup, ReceivedRequest, Verified, VerifyError, verify,
+    verify_with_cache,
+};

@@ -4,7 +4,9 @@ use std::collections::HashMap;
 
 use super::authorization::AuthorizationParts;
 use super::canonical::strip_port;
-use super::signer::{SECURITY_TOKEN_HEADER, SigningKey, signature_hex, string_to_sign};
+use super::signer::{
+    SECURITY_TOKEN_HEADER, SigningKey, SigningKeyCache, signature_hex, string_to_sign,
+};
 use crate::Credentials;
 use crate::encode::{constant_time_eq, push_encoded, signed_path};
 
@@ -129,14 +131,31 @@ pub enum VerifyError {
     InvalidToken,
 }
 
+/// Whether `raw` percent-encoded and lowercased equals `encoded_lower`, without
+/// allocating in the common case of a name made of unreserved characters only.
+fn name_matches(raw: &str, encoded_lower: &str, buf: &mut String) -> bool {
+    if raw
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+    {
+        return raw.eq_ignore_ascii_case(encoded_lower)
+            && !encoded_lower.bytes().any(|b| b.is_ascii_uppercase());
+    }
+    buf.clear();
+    push_encoded(buf, raw);
+    buf.make_ascii_lowercase();
+    buf == encoded_lower
+}
+
+/// The value of the last pair whose encoded, lowercased name is `encoded_lower_name`:
+/// the signer keeps the last of names that collide after lowercasing (the official
+/// SDK's dict semantics), so the verifier must too.
 fn find<'a>(pairs: &[(&str, &'a str)], encoded_lower_name: &str) -> Option<&'a str> {
     let mut buf = String::new();
-    pairs.iter().find_map(|(k, v)| {
-        buf.clear();
-        push_encoded(&mut buf, k);
-        buf.make_ascii_lowercase();
-        (buf == encoded_lower_name).then_some(*v)
-    })
+    pairs
+        .iter()
+        .rev()
+        .find_map(|(k, v)| name_matches(k, encoded_lower_name, &mut buf).then_some(*v))
 }
 
 fn names(list: &str) -> impl Iterator<Item = &str> {
@@ -148,6 +167,34 @@ fn names(list: &str) -> impl Iterator<Item = &str> {
 /// The host is accepted signed with or without its port. Errors: a [`VerifyError`]
 /// naming the first reason the request is not authentic.
 pub fn verify<L>(req: &ReceivedRequest<'_>, lookup: &L, now: u64) -> Result<Verified, VerifyError>
+where
+    L: CredentialLookup + ?Sized,
+{
+    verify_inner(req, lookup, now, None)
+}
+
+/// [`verify`], reusing SignKeys through `cache`: a server verifying many requests
+/// signed for the same key time skips the first HMAC.
+///
+/// Errors: as [`verify`].
+pub fn verify_with_cache<L>(
+    req: &ReceivedRequest<'_>,
+    lookup: &L,
+    now: u64,
+    cache: &SigningKeyCache,
+) -> Result<Verified, VerifyError>
+where
+    L: CredentialLookup + ?Sized,
+{
+    verify_inner(req, lookup, now, Some(cache))
+}
+
+fn verify_inner<L>(
+    req: &ReceivedRequest<'_>,
+    lookup: &L,
+    now: u64,
+    cache: Option<&SigningKeyCache>,
+) -> Result<Verified, VerifyError>
 where
     L: CredentialLookup + ?Sized,
 {
@@ -200,7 +247,7 @@ where
             return Err(VerifyError::InvalidToken);
         }
     }
-    check_signature(req, &parts, &credentials)?;
+    check_signature(req, &parts, &credentials, cache)?;
     Ok(Verified {
         credentials,
         location,
@@ -212,6 +259,7 @@ fn check_signature(
     req: &ReceivedRequest<'_>,
     parts: &AuthorizationParts,
     credentials: &Credentials,
+    cache: Option<&SigningKeyCache>,
 ) -> Result<(), VerifyError> {
     let mut head = String::with_capacity(256);
     for c in req.method.chars() {
@@ -251,7 +299,10 @@ fn check_signature(
             candidates.push(Some(bare));
         }
     }
-    let key = SigningKey::derive(credentials.secret_key(), parts.key_time);
+    let key = match cache {
+        Some(c) => c.get(credentials, parts.key_time),
+        None => SigningKey::derive(credentials.secret_key(), parts.key_time),
+    };
     for host in candidates {
         let mut s = head.clone();
         for (i, (name, v)) in values.iter().enumerate() {

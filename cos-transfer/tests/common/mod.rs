@@ -2,6 +2,9 @@
 //! through every failure deterministically.
 #![allow(dead_code)]
 
+pub mod emu;
+pub mod python;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,7 +12,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use bytes::Bytes;
 use cos_transfer::crc64::checksum;
 use cos_transfer::resume::{ListedPart, ListedUpload};
-use cos_transfer::{Backend, ByteStream, ObjectInfo, RangeRequest, RemoteError, Written};
+use cos_transfer::{
+    Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
+    ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest, RemoteError,
+    SourceInfo, Written,
+};
 use md5::Digest;
 
 pub fn etag_of(data: &[u8]) -> String {
@@ -34,6 +41,8 @@ pub struct Upload {
     pub parts: BTreeMap<u32, Bytes>,
 }
 
+pub type Headers = Vec<(String, String)>;
+
 #[derive(Default)]
 pub struct Faults {
     /// Upload Part of these numbers fails (every time while listed).
@@ -44,6 +53,12 @@ pub struct Faults {
     pub fail_ranges_at: Vec<u64>,
     /// Report a wrong CRC on Complete / HEAD.
     pub wrong_crc: bool,
+    /// Upload Part - Copy of these numbers fails.
+    pub fail_copy_parts: Vec<u32>,
+    /// Delete Multiple Objects refuses these keys.
+    pub undeletable: Vec<String>,
+    /// Upload Part / PUT Object of keys containing this fails.
+    pub fail_keys_containing: Option<String>,
 }
 
 #[derive(Default)]
@@ -55,6 +70,15 @@ pub struct Fake {
     pub get_calls: AtomicUsize,
     pub put_calls: AtomicUsize,
     pub md5_parts: AtomicUsize,
+    pub copy_part_calls: AtomicUsize,
+    pub copy_calls: AtomicUsize,
+    pub head_calls: AtomicUsize,
+    /// Sizes of the Delete Multiple Objects batches, in order.
+    pub delete_batches: Mutex<Vec<usize>>,
+    /// Headers each copy upload was created with (`None`: the backend's own options).
+    pub copy_upload_headers: Mutex<Vec<Option<Headers>>>,
+    /// Keys per List Objects page (default 1000).
+    pub page_size: Mutex<Option<usize>>,
     next_id: AtomicUsize,
 }
 
@@ -88,8 +112,31 @@ impl Fake {
     }
 }
 
+impl Fake {
+    fn check_key(&self, key: &str) -> Result<(), RemoteError> {
+        match &self.faults.lock().unwrap().fail_keys_containing {
+            Some(s) if key.contains(s.as_str()) => Err(err(format!("injected failure of {key}"))),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn put(&self, key: &str, data: &[u8]) {
+        self.objects
+            .lock()
+            .unwrap()
+            .insert(key.into(), Bytes::copy_from_slice(data));
+    }
+
+    pub fn keys(&self) -> Vec<String> {
+        let mut k: Vec<String> = self.objects.lock().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    }
+}
+
 impl Backend for Fake {
     async fn head(&self, _bucket: &str, key: &str) -> Result<ObjectInfo, RemoteError> {
+        self.head_calls.fetch_add(1, Ordering::SeqCst);
         let data = self.object(key).ok_or_else(|| err("NoSuchKey"))?;
         let wrong = self.faults.lock().unwrap().wrong_crc;
         Ok(ObjectInfo {
@@ -108,6 +155,7 @@ impl Backend for Fake {
         md5: Option<[u8; 16]>,
     ) -> Result<Written, RemoteError> {
         check_md5(&body, md5)?;
+        self.check_key(key)?;
         self.put_calls.fetch_add(1, Ordering::SeqCst);
         let w = Written {
             etag: etag_of(&body),
@@ -294,5 +342,166 @@ impl Backend for Fake {
             chunks.push(Err(err("connection reset")));
         }
         Ok(Box::pin(futures_util::stream::iter(chunks)))
+    }
+}
+
+impl CopyBackend for Fake {
+    async fn head_source(&self, source: &CopySource) -> Result<SourceInfo, RemoteError> {
+        Ok(SourceInfo {
+            object: self.head(&source.bucket, &source.key).await?,
+            headers: vec![("content-type".into(), "application/x-fake".into())],
+        })
+    }
+
+    async fn copy_object(
+        &self,
+        _bucket: &str,
+        key: &str,
+        source: &CopySource,
+        _directive: MetadataDirective,
+        if_match: Option<&str>,
+    ) -> Result<Written, RemoteError> {
+        self.copy_calls.fetch_add(1, Ordering::SeqCst);
+        let data = self.object(&source.key).ok_or_else(|| err("NoSuchKey"))?;
+        if if_match.is_some_and(|m| m != etag_of(&data)) {
+            return Err(err("PreconditionFailed"));
+        }
+        let w = Written {
+            etag: etag_of(&data),
+            crc64: Some(checksum(&data)),
+        };
+        self.objects.lock().unwrap().insert(key.into(), data);
+        Ok(w)
+    }
+
+    async fn create_copy_upload(
+        &self,
+        _bucket: &str,
+        key: &str,
+        source_headers: Option<&[(String, String)]>,
+    ) -> Result<String, RemoteError> {
+        self.copy_upload_headers
+            .lock()
+            .unwrap()
+            .push(source_headers.map(<[_]>::to_vec));
+        Ok(self.start_upload(key, "2026-11-21T10:00:00.000Z"))
+    }
+
+    async fn upload_part_copy(
+        &self,
+        _bucket: &str,
+        _key: &str,
+        upload_id: &str,
+        number: u32,
+        source: &CopySource,
+        range: CopyRange<'_>,
+    ) -> Result<Written, RemoteError> {
+        self.copy_part_calls.fetch_add(1, Ordering::SeqCst);
+        tokio::task::yield_now().await;
+        if self
+            .faults
+            .lock()
+            .unwrap()
+            .fail_copy_parts
+            .contains(&number)
+        {
+            return Err(err(format!("injected failure of copy part {number}")));
+        }
+        let data = self.object(&source.key).ok_or_else(|| err("NoSuchKey"))?;
+        if range.if_match.is_some_and(|m| m != etag_of(&data)) {
+            return Err(err("PreconditionFailed"));
+        }
+        let body = data.slice(range.start as usize..range.end as usize);
+        let mut uploads = self.uploads.lock().unwrap();
+        let up = uploads
+            .get_mut(upload_id)
+            .ok_or_else(|| err("NoSuchUpload"))?;
+        let w = Written {
+            etag: etag_of(&body),
+            crc64: Some(checksum(&body)),
+        };
+        up.parts.insert(number, body);
+        Ok(w)
+    }
+
+    async fn delete_source(&self, source: &CopySource) -> Result<(), RemoteError> {
+        self.objects
+            .lock()
+            .unwrap()
+            .remove(&source.key)
+            .map(|_| ())
+            .ok_or_else(|| err("NoSuchKey"))
+    }
+}
+
+impl BucketBackend for Fake {
+    async fn list_objects(
+        &self,
+        _bucket: &str,
+        prefix: &str,
+        marker: Option<&str>,
+    ) -> Result<Page<ListedObject, String>, RemoteError> {
+        let size = self.page_size.lock().unwrap().unwrap_or(1000);
+        let objects = self.objects.lock().unwrap();
+        let mut keys: Vec<&String> = objects
+            .keys()
+            .filter(|k| k.starts_with(prefix) && marker.is_none_or(|m| k.as_str() > m))
+            .collect();
+        keys.sort();
+        let more = keys.len() > size;
+        keys.truncate(size);
+        let items: Vec<ListedObject> = keys
+            .iter()
+            .map(|k| ListedObject {
+                key: (*k).clone(),
+                size: objects[*k].len() as u64,
+                etag: etag_of(&objects[*k]),
+            })
+            .collect();
+        let next = more.then(|| items.last().map(|o| o.key.clone())).flatten();
+        Ok(Page { items, next })
+    }
+
+    async fn list_versions(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        marker: Option<&ObjectId>,
+    ) -> Result<Page<ObjectId, ObjectId>, RemoteError> {
+        let page = self
+            .list_objects(bucket, prefix, marker.map(|m| m.key.as_str()))
+            .await?;
+        let id = |key: String| ObjectId {
+            key,
+            version_id: Some("v1".into()),
+        };
+        Ok(Page {
+            items: page.items.into_iter().map(|o| id(o.key)).collect(),
+            next: page.next.map(id),
+        })
+    }
+
+    async fn delete_objects(
+        &self,
+        _bucket: &str,
+        ids: Vec<ObjectId>,
+    ) -> Result<Vec<DeleteFailure>, RemoteError> {
+        assert!((1..=1000).contains(&ids.len()), "batch of {}", ids.len());
+        self.delete_batches.lock().unwrap().push(ids.len());
+        let undeletable = self.faults.lock().unwrap().undeletable.clone();
+        let mut objects = self.objects.lock().unwrap();
+        let mut failures = Vec::new();
+        for id in ids {
+            if undeletable.contains(&id.key) {
+                failures.push(DeleteFailure {
+                    id,
+                    code: "AccessDenied".into(),
+                    message: "injected".into(),
+                });
+            } else {
+                objects.remove(&id.key);
+            }
+        }
+        Ok(failures)
     }
 }

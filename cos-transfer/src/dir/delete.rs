@@ -1,0 +1,167 @@
+//! `delete_prefix`: list a prefix (objects or every version) and delete it with Delete
+//! Multiple Objects, 1000 keys at a time.
+
+use crate::backend::{BucketBackend, DeleteFailure, ObjectId};
+use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
+use crate::error::TransferError;
+use crate::paths::{Filter, relative_key};
+
+/// How `delete_prefix` runs.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct DeleteOptions {
+    /// Delete every version and delete marker too (default false: the current objects;
+    /// on a versioned bucket that adds delete markers).
+    pub all_versions: bool,
+    /// Only relative keys matching one of these globs (default: all).
+    pub include: Vec<String>,
+    /// Relative keys matching one of these globs are kept.
+    pub exclude: Vec<String>,
+}
+
+impl DeleteOptions {
+    /// Sets whether every version is deleted.
+    pub fn all_versions(mut self, yes: bool) -> Self {
+        self.all_versions = yes;
+        self
+    }
+    /// Adds an include glob.
+    pub fn include(mut self, glob: impl Into<String>) -> Self {
+        self.include.push(glob.into());
+        self
+    }
+    /// Adds an exclude glob.
+    pub fn exclude(mut self, glob: impl Into<String>) -> Self {
+        self.exclude.push(glob.into());
+        self
+    }
+}
+
+/// The outcome of [`delete_prefix`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DeleteSummary {
+    /// Objects (or versions) deleted.
+    pub deleted: u64,
+    /// Objects the service refused to delete.
+    pub failures: Vec<DeleteFailure>,
+    /// Delete Multiple Objects requests sent.
+    pub batches: u32,
+}
+
+/// COS's limit of keys per Delete Multiple Objects request.
+pub const DELETE_BATCH: usize = 1000;
+
+/// Deletes every object under `prefix` (every version too with
+/// [`DeleteOptions::all_versions`]) with Delete Multiple Objects, 1000 keys per request,
+/// listing and deleting page by page. Objects the service refuses to delete are listed
+/// in [`DeleteSummary::failures`] and do not stop the rest. A [`Progress::FileFinished`]
+/// event is sent per key.
+///
+/// Errors: [`TransferError::Remote`] when a listing or a batch request fails (the
+/// objects deleted so far stay deleted), [`TransferError::Cancelled`] (checked between
+/// batches), [`TransferError::InvalidOption`] for a bad glob.
+///
+/// ```no_run
+/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
+/// use cos_transfer::{CancelHandle, CosBackend, DeleteOptions, delete_prefix};
+/// let backend = CosBackend::new(client);
+/// let summary = delete_prefix(&backend, "examplebucket-1250000000", "tmp/",
+///                             &DeleteOptions::default().all_versions(true), None,
+///                             &CancelHandle::new()).await?;
+/// println!("{} deleted, {} failed", summary.deleted, summary.failures.len());
+/// # Ok(()) }
+/// ```
+pub async fn delete_prefix<B: BucketBackend>(
+    backend: &B,
+    bucket: &str,
+    prefix: &str,
+    options: &DeleteOptions,
+    progress: Option<ProgressFn>,
+    cancel: &CancelHandle,
+) -> Result<DeleteSummary, TransferError> {
+    let filter =
+        Filter::new(&options.include, &options.exclude).map_err(TransferError::InvalidOption)?;
+    let accepts = |key: &str| relative_key(prefix, key).is_some_and(|rel| filter.accepts(rel));
+    let mut summary = DeleteSummary::default();
+    let mut batch: Vec<ObjectId> = Vec::with_capacity(DELETE_BATCH);
+    let mut object_marker: Option<String> = None;
+    let mut version_marker: Option<ObjectId> = None;
+    loop {
+        let (items, more) = if options.all_versions {
+            let page = backend
+                .list_versions(bucket, prefix, version_marker.as_ref())
+                .await
+                .map_err(|e| TransferError::remote("ListObjectVersions", e))?;
+            let more = page.next.is_some() && page.next != version_marker;
+            version_marker = page.next;
+            (page.items, more)
+        } else {
+            let page = backend
+                .list_objects(bucket, prefix, object_marker.as_deref())
+                .await
+                .map_err(|e| TransferError::remote("ListObjects", e))?;
+            let items = page
+                .items
+                .into_iter()
+                .map(|o| ObjectId {
+                    key: o.key,
+                    version_id: None,
+                })
+                .collect();
+            let more = page.next.is_some() && page.next != object_marker;
+            object_marker = page.next;
+            (items, more)
+        };
+        for id in items.into_iter().filter(|id| accepts(&id.key)) {
+            batch.push(id);
+            if batch.len() == DELETE_BATCH {
+                send_batch(backend, bucket, &mut batch, &mut summary, &progress, cancel).await?;
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    if !batch.is_empty() {
+        send_batch(backend, bucket, &mut batch, &mut summary, &progress, cancel).await?;
+    }
+    Ok(summary)
+}
+
+async fn send_batch<B: BucketBackend>(
+    backend: &B,
+    bucket: &str,
+    batch: &mut Vec<ObjectId>,
+    summary: &mut DeleteSummary,
+    progress: &Option<ProgressFn>,
+    cancel: &CancelHandle,
+) -> Result<(), TransferError> {
+    if cancel.is_cancelled() {
+        return Err(TransferError::Cancelled);
+    }
+    let ids = std::mem::take(batch);
+    let keys: Vec<String> = ids.iter().map(|i| i.key.clone()).collect();
+    let n = ids.len() as u64;
+    let failures = backend
+        .delete_objects(bucket, ids)
+        .await
+        .map_err(|e| TransferError::remote("DeleteMultipleObjects", e))?;
+    summary.batches += 1;
+    summary.deleted += n.saturating_sub(failures.len() as u64);
+    if let Some(p) = progress {
+        for key in keys {
+            let failed = failures.iter().any(|f| f.id.key == key);
+            p(Progress::FileFinished {
+                key,
+                status: if failed {
+                    FileStatus::Failed
+                } else {
+                    FileStatus::Done
+                },
+            });
+        }
+    }
+    summary.failures.extend(failures);
+    Ok(())
+}

@@ -1,0 +1,197 @@
+//! `upload_dir`: walk a local folder, upload the files concurrently.
+
+use std::path::{Path, PathBuf};
+
+use futures_util::StreamExt;
+
+use super::{DirOptions, DirProgress, DirSummary, FileReport, unchanged};
+use crate::backend::Backend;
+use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
+use crate::error::TransferError;
+use crate::paths::key_for;
+use crate::upload::{UploadOptions, upload_file};
+
+/// A local file found by the walk.
+struct LocalFile {
+    rel: String,
+    path: PathBuf,
+    size: u64,
+}
+
+/// A file found by the walk, or an entry that could not be read.
+type Found = Result<LocalFile, (PathBuf, std::io::Error)>;
+
+/// Every regular file below `root` (following symlinks to files, not to folders), with
+/// its `/`-separated relative path; entries that cannot be read come back as errors.
+fn walk(root: &Path) -> Result<Vec<Found>, TransferError> {
+    let mut out = Vec::new();
+    // The folder itself must be readable; anything below is reported per entry.
+    std::fs::read_dir(root).map_err(|e| TransferError::io(root, e))?;
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) => {
+                out.push(Err((dir, e)));
+                continue;
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    out.push(Err((dir.clone(), e)));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let is_symlink = entry.file_type().is_ok_and(|t| t.is_symlink());
+            match std::fs::metadata(&path) {
+                Ok(m) if m.is_dir() && !is_symlink => stack.push(path),
+                Ok(m) if m.is_file() => {
+                    let rel = path
+                        .strip_prefix(root)
+                        .ok()
+                        .and_then(|r| key_for("", r))
+                        .unwrap_or_default();
+                    out.push(Ok(LocalFile {
+                        rel,
+                        path,
+                        size: m.len(),
+                    }));
+                }
+                Ok(_) => {}
+                Err(e) => out.push(Err((path, e))),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Uploads every file below `local_dir` to `bucket` under `prefix` (`prefix` + `/` +
+/// the relative path with `/` separators), several files at once.
+///
+/// Every file gets a [`FileReport`]; a failed file does not stop the others, and a
+/// cancelled operation reports the files it did not start as failed with
+/// [`TransferError::Cancelled`]. Progress: [`Progress::FileStarted`] /
+/// [`Progress::FileFinished`] per file and [`Progress::Bytes`] over all files.
+///
+/// Errors: [`TransferError::Io`] when `local_dir` cannot be read,
+/// [`TransferError::InvalidOption`] for a bad glob or a zero concurrency; everything
+/// else is reported per file.
+///
+/// ```no_run
+/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
+/// use cos_transfer::{CancelHandle, CosBackend, DirOptions, upload_dir};
+/// let backend = CosBackend::new(client);
+/// let options = DirOptions::default().exclude("**/*.tmp").skip_unchanged(true);
+/// let summary = upload_dir(&backend, "examplebucket-1250000000", "backup/site",
+///                          "site".as_ref(), &options, None, &CancelHandle::new()).await?;
+/// println!("{} uploaded, {} unchanged, {} failed", summary.done, summary.unchanged, summary.failed);
+/// # Ok(()) }
+/// ```
+pub async fn upload_dir<B: Backend>(
+    backend: &B,
+    bucket: &str,
+    prefix: &str,
+    local_dir: &Path,
+    options: &DirOptions,
+    progress: Option<ProgressFn>,
+    cancel: &CancelHandle,
+) -> Result<DirSummary, TransferError> {
+    let filter = options.filter()?;
+    options.prepare_checkpoint_dir().await?;
+    let root = local_dir.to_owned();
+    let found = tokio::task::spawn_blocking(move || walk(&root))
+        .await
+        .map_err(|e| TransferError::io(local_dir, std::io::Error::other(e)))??;
+    let mut reports = Vec::new();
+    let mut files = Vec::new();
+    for f in found {
+        match f {
+            Ok(f) if f.rel.is_empty() => reports.push(FileReport {
+                key: f.path.display().to_string(),
+                path: Some(f.path),
+                size: f.size,
+                status: FileStatus::Failed,
+                error: Some(TransferError::InvalidOption(
+                    "file name is not valid UTF-8".into(),
+                )),
+            }),
+            Ok(f) if filter.accepts(&f.rel) => files.push(f),
+            Ok(_) => {}
+            Err((path, e)) => reports.push(FileReport {
+                key: path.display().to_string(),
+                path: Some(path.clone()),
+                size: 0,
+                status: FileStatus::Failed,
+                error: Some(TransferError::io(path, e)),
+            }),
+        }
+    }
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let dp = DirProgress::new(progress, files.iter().map(|f| f.size).sum());
+    let upload = &options.upload;
+    let dp_ref = &dp;
+    let mut results = futures_util::stream::iter(files)
+        .map(|f| async move {
+            let key = key_for(prefix, Path::new(&f.rel)).unwrap_or_else(|| f.rel.clone());
+            let result =
+                upload_one(backend, bucket, &key, &f, options, upload, dp_ref, cancel).await;
+            let (status, error) = match result {
+                Ok(s) => (s, None),
+                Err(e) => (FileStatus::Failed, Some(e)),
+            };
+            let report = FileReport {
+                key,
+                path: Some(f.path),
+                size: f.size,
+                status,
+                error,
+            };
+            dp_ref.finished(&report);
+            report
+        })
+        .buffer_unordered(options.file_concurrency);
+    while let Some(r) = results.next().await {
+        reports.push(r);
+    }
+    Ok(DirSummary::from_reports(reports))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn upload_one<B: Backend>(
+    backend: &B,
+    bucket: &str,
+    key: &str,
+    f: &LocalFile,
+    options: &DirOptions,
+    upload: &UploadOptions,
+    dp: &DirProgress,
+    cancel: &CancelHandle,
+) -> Result<FileStatus, TransferError> {
+    if cancel.is_cancelled() {
+        return Err(TransferError::Cancelled);
+    }
+    dp.emit(Progress::FileStarted {
+        key: key.to_owned(),
+        size: f.size,
+    });
+    if options.skip_unchanged && unchanged(backend, bucket, key, &f.path, f.size).await? {
+        dp.add(f.size);
+        return Ok(FileStatus::Unchanged);
+    }
+    let mut upload = upload.clone();
+    upload.checkpoint = options.checkpoint_for("upload", bucket, key);
+    upload_file(
+        backend,
+        bucket,
+        key,
+        &f.path,
+        &upload,
+        dp.for_file(),
+        cancel,
+    )
+    .await?;
+    Ok(FileStatus::Done)
+}

@@ -1,0 +1,358 @@
+//! copy / move, upload_dir / download_dir and delete_prefix through cos-core against the
+//! in-process emulator.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::emu::{BUCKET, count, create_bucket, random, setup};
+use cos_core::{BucketName, ObjectKey};
+use cos_emulator::{FaultAction, FaultRule};
+use cos_transfer::paths::UnsafeKey;
+use cos_transfer::{
+    CancelHandle, CopyOptions, CopySource, CosBackend, DeleteOptions, DirOptions, FileStatus,
+    MetadataDirective, ObjectOptions, TransferError, UploadOptions, copy, delete_prefix,
+    download_dir, move_object, upload_dir,
+};
+use futures_util::TryStreamExt;
+
+const MIB: usize = 1024 * 1024;
+const OTHER: &str = "otherbucket-1250000000";
+
+fn b(name: &str) -> BucketName {
+    BucketName::new(name).unwrap()
+}
+fn k(key: &str) -> ObjectKey {
+    ObjectKey::new(key).unwrap()
+}
+
+async fn put(backend: &CosBackend, bucket: &str, key: &str, body: Vec<u8>) {
+    backend
+        .client()
+        .put_object(&b(bucket), &k(key))
+        .body(body)
+        .content_type("text/x-source")
+        .metadata("color", "blue")
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn get(backend: &CosBackend, bucket: &str, key: &str) -> Vec<u8> {
+    backend
+        .client()
+        .get_object(&b(bucket), &k(key))
+        .send()
+        .await
+        .unwrap()
+        .body
+        .collect()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
+    let (emu, backend) = setup().await;
+    create_bucket(backend.client(), OTHER).await;
+    let body = random(5 * MIB + 3, 1);
+    put(&backend, BUCKET, "src.bin", body.clone()).await;
+    let cancel = CancelHandle::new();
+
+    // Small: one PUT Object - Copy, metadata kept.
+    let out = copy(
+        &backend,
+        OTHER,
+        "copied.bin",
+        &CopySource::new(BUCKET, "src.bin"),
+        &CopyOptions::default(),
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert!(!out.multipart);
+    assert_eq!(out.crc64, Some(cos_transfer::crc64::checksum(&body)));
+    let head = backend
+        .client()
+        .head_object(&b(OTHER), &k("copied.bin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.content_type.as_deref(), Some("text/x-source"));
+    assert!(head.metadata.contains(&("color".into(), "blue".into())));
+
+    // Multipart, source named with its region, metadata kept from the source.
+    let parts = CopyOptions::default()
+        .single_threshold(2 * MIB as u64)
+        .part_size(MIB as u64)
+        .concurrency(4);
+    let source = CopySource::new(BUCKET, "src.bin").region("ap-guangzhou");
+    let out = copy(&backend, OTHER, "parts.bin", &source, &parts, None, &cancel)
+        .await
+        .unwrap();
+    assert!(out.multipart);
+    assert_eq!(out.parts, 6);
+    assert_eq!(count(&emu, "UploadPartCopy", 200), 6);
+    assert_eq!(get(&backend, OTHER, "parts.bin").await, body);
+    let head = backend
+        .client()
+        .head_object(&b(OTHER), &k("parts.bin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.content_type.as_deref(), Some("text/x-source"));
+    assert!(head.metadata.contains(&("color".into(), "blue".into())));
+    assert_eq!(head.crc64, out.crc64);
+
+    // Cross-region: the copy source header names the other region.
+    let far = CopySource::new(BUCKET, "src.bin").region("ap-beijing");
+    copy(&backend, OTHER, "far.bin", &far, &parts, None, &cancel)
+        .await
+        .unwrap();
+    assert!(emu.requests().iter().any(|r| {
+        r.operation == "UploadPartCopy"
+            && r.header("x-cos-copy-source")
+                .is_some_and(|v| v.contains(".cos.ap-beijing."))
+    }));
+
+    // Replaced: the backend's object options become the metadata.
+    let replacing = backend.clone().object_options(
+        ObjectOptions::new()
+            .content_type("application/x-new")
+            .metadata("color", "red"),
+    );
+    for (key, options) in [
+        ("replaced-small.bin", CopyOptions::default()),
+        ("replaced-parts.bin", parts.clone()),
+    ] {
+        copy(
+            &replacing,
+            OTHER,
+            key,
+            &CopySource::new(BUCKET, "src.bin"),
+            &options.metadata(MetadataDirective::Replaced),
+            None,
+            &cancel,
+        )
+        .await
+        .unwrap();
+        let head = backend
+            .client()
+            .head_object(&b(OTHER), &k(key))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            head.content_type.as_deref(),
+            Some("application/x-new"),
+            "{key}"
+        );
+        assert!(
+            head.metadata.contains(&("color".into(), "red".into())),
+            "{key}"
+        );
+    }
+
+    // Move: copy, then the source is gone.
+    move_object(
+        &backend,
+        OTHER,
+        "moved.bin",
+        &CopySource::new(BUCKET, "src.bin"),
+        &parts,
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert_eq!(get(&backend, OTHER, "moved.bin").await, body);
+    let gone = backend
+        .client()
+        .head_object(&b(BUCKET), &k("src.bin"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(gone.is_not_found());
+    // No multipart upload left anywhere.
+    for bucket in [BUCKET, OTHER] {
+        let l = backend
+            .client()
+            .list_multipart_uploads(&b(bucket))
+            .send()
+            .await
+            .unwrap();
+        assert!(l.uploads.is_empty());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn folders_round_trip_with_failures_skips_and_refused_keys() {
+    let (emu, backend) = setup().await;
+    let src = tempfile::tempdir().unwrap();
+    let files = [
+        ("a.txt", 100),
+        ("sub/b.bin", 3 * MIB),
+        ("sub/deep/c.txt", 0),
+        ("sub/deep/fail.txt", 10),
+        ("skip/me.tmp", 10),
+    ];
+    for (i, (rel, len)) in files.iter().enumerate() {
+        let p = src.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, random(*len, i as u64 + 1)).unwrap();
+    }
+    // One file fails on every attempt; the others go through.
+    emu.add_fault(
+        FaultRule::new(FaultAction::status(403))
+            .operation("PutObject")
+            .key_pattern("site/sub/deep/fail.txt"),
+    );
+    let options = DirOptions::default()
+        .exclude("skip/**")
+        .skip_unchanged(true)
+        .upload(
+            UploadOptions::default()
+                .multipart_threshold(2 * MIB as u64)
+                .part_size(MIB as u64),
+        );
+    let cancel = CancelHandle::new();
+    let s = upload_dir(
+        &backend,
+        BUCKET,
+        "site",
+        src.path(),
+        &options,
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert_eq!((s.done, s.failed, s.unchanged), (3, 1, 0), "{s:?}");
+    assert_eq!(s.problems().next().unwrap().key, "site/sub/deep/fail.txt");
+    emu.clear_faults();
+
+    // Again: the three are unchanged, the failed one goes up now.
+    let s = upload_dir(
+        &backend,
+        BUCKET,
+        "site",
+        src.path(),
+        &options,
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert_eq!((s.done, s.failed, s.unchanged), (1, 0, 3), "{s:?}");
+
+    // Keys that would escape the destination, stored next to good ones.
+    for key in ["site/../escape.txt", "site/sub/../../up.txt"] {
+        put(&backend, BUCKET, key, b"evil".to_vec()).await;
+    }
+    let listed: Vec<String> = backend
+        .client()
+        .list_objects(&b(BUCKET))
+        .prefix("site/")
+        .into_pages()
+        .map_ok(|p| p.contents.into_iter().map(|o| o.key).collect::<Vec<_>>())
+        .try_concat()
+        .await
+        .unwrap();
+    assert!(listed.iter().any(|k| k.contains("..")), "{listed:?}");
+
+    let outer = tempfile::tempdir().unwrap();
+    let dest = outer.path().join("restore");
+    let s = download_dir(
+        &backend,
+        BUCKET,
+        "site/",
+        &dest,
+        &DirOptions::default(),
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert_eq!((s.done, s.refused, s.failed), (4, 2, 0), "{s:?}");
+    for f in s.problems() {
+        assert_eq!(f.status, FileStatus::Refused);
+        assert!(matches!(
+            f.error,
+            Some(TransferError::UnsafeKey {
+                reason: UnsafeKey::ParentDir,
+                ..
+            })
+        ));
+    }
+    assert!(!outer.path().join("escape.txt").exists());
+    assert!(!outer.path().join("up.txt").exists());
+    for (rel, _) in &files[..4] {
+        assert_eq!(
+            std::fs::read(dest.join(rel)).unwrap(),
+            std::fs::read(src.path().join(rel)).unwrap(),
+            "{rel}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_prefix_removes_every_version() {
+    let (_emu, backend) = setup().await;
+    let client = backend.client();
+    client
+        .put_bucket_versioning(&b(BUCKET), cos_xml::VersioningStatus::Enabled)
+        .send()
+        .await
+        .unwrap();
+    for i in 0..5 {
+        for round in 0..2 {
+            put(&backend, BUCKET, &format!("tmp/{i}"), vec![round; 10]).await;
+        }
+    }
+    put(&backend, BUCKET, "keep/x", vec![1]).await;
+    let cancel = CancelHandle::new();
+    // Current objects only: delete markers on top of the versions.
+    let s = delete_prefix(
+        &backend,
+        BUCKET,
+        "tmp/",
+        &DeleteOptions::default(),
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert_eq!((s.deleted, s.batches), (5, 1));
+    assert_eq!(
+        versions(&backend, "tmp/").await,
+        15,
+        "10 versions + 5 delete markers"
+    );
+    let s = delete_prefix(
+        &backend,
+        BUCKET,
+        "tmp/",
+        &DeleteOptions::default().all_versions(true),
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.deleted, 15);
+    assert!(s.failures.is_empty());
+    assert_eq!(versions(&backend, "tmp/").await, 0);
+    assert_eq!(versions(&backend, "keep/").await, 1);
+}
+
+async fn versions(backend: &CosBackend, prefix: &str) -> usize {
+    backend
+        .client()
+        .list_object_versions(&b(BUCKET))
+        .prefix(prefix)
+        .send()
+        .await
+        .unwrap()
+        .entries
+        .len()
+}
