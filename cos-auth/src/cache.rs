@@ -172,10 +172,10 @@ impl CachingProvider {
         loop {
             let role = {
                 let mut st = inner.lock();
-                if let Some(c) = &st.cached {
-                    if c.is_fresh((inner.clock)(), inner.margin) {
-                        return Ok(c.clone());
-                    }
+                if let Some(c) = &st.cached
+                    && c.is_fresh((inner.clock)(), inner.margin)
+                {
+                    return Ok(c.clone());
                 }
                 if st.refreshing {
                     Role::Waiter(st.generation)
@@ -208,10 +208,10 @@ impl CachingProvider {
                     WaitForChange { inner, generation }.await;
                     let st = inner.lock();
                     if st.generation == generation + 1 {
-                        if let Some((g, e)) = &st.last_error {
-                            if *g == st.generation {
-                                return Err(e.clone());
-                            }
+                        if let Some((g, e)) = &st.last_error
+                            && *g == st.generation
+                        {
+                            return Err(e.clone());
                         }
                         if let Some(c) = &st.cached {
                             return Ok(c.clone());

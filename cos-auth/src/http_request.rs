@@ -27,10 +27,10 @@ fn collect_headers<B>(req: &http::Request<B>) -> Result<Vec<(String, String)>, H
             .map_err(|_| HttpSignError::NonUtf8Header(k.as_str().to_owned()))?;
         out.push((k.as_str().to_owned(), v.to_owned()));
     }
-    if !req.headers().contains_key(http::header::HOST) {
-        if let Some(auth) = req.uri().authority() {
-            out.push(("host".to_owned(), auth.as_str().to_owned()));
-        }
+    if !req.headers().contains_key(http::header::HOST)
+        && let Some(auth) = req.uri().authority()
+    {
+        out.push(("host".to_owned(), auth.as_str().to_owned()));
     }
     Ok(out)
 }

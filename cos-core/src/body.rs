@@ -347,23 +347,23 @@ impl ByteStream {
                     }
                     None => {
                         st.done = true;
-                        if let Some(exp) = st.expected_len {
-                            if exp != st.received {
-                                let e = IntegrityError::LengthMismatch {
-                                    expected: exp,
-                                    received: st.received,
-                                };
-                                return Some((Err(Error::integrity(e)), st));
-                            }
+                        if let Some(exp) = st.expected_len
+                            && exp != st.received
+                        {
+                            let e = IntegrityError::LengthMismatch {
+                                expected: exp,
+                                received: st.received,
+                            };
+                            return Some((Err(Error::integrity(e)), st));
                         }
-                        if let Some((c, remote)) = &st.crc {
-                            if c.value() != *remote {
-                                let e = IntegrityError::Crc64Mismatch {
-                                    local: c.value(),
-                                    remote: *remote,
-                                };
-                                return Some((Err(Error::integrity(e)), st));
-                            }
+                        if let Some((c, remote)) = &st.crc
+                            && c.value() != *remote
+                        {
+                            let e = IntegrityError::Crc64Mismatch {
+                                local: c.value(),
+                                remote: *remote,
+                            };
+                            return Some((Err(Error::integrity(e)), st));
                         }
                         return None;
                     }
@@ -433,13 +433,13 @@ impl ByteStream {
                 file.write_all(&chunk).await?;
                 written += chunk.len() as u64;
             }
-            if let Some(exp) = self.expected_len {
-                if exp != written {
-                    return Err(Error::integrity(IntegrityError::LengthMismatch {
-                        expected: exp,
-                        received: written,
-                    }));
-                }
+            if let Some(exp) = self.expected_len
+                && exp != written
+            {
+                return Err(Error::integrity(IntegrityError::LengthMismatch {
+                    expected: exp,
+                    received: written,
+                }));
             }
             file.flush().await?;
             file.sync_all().await?;

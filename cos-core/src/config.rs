@@ -271,15 +271,15 @@ impl ConfigBuilder {
         let credentials = self
             .credentials
             .ok_or_else(|| Error::Config("credentials are required".into()))?;
-        if let Some(addr) = &self.connect_to {
-            if addr.is_empty() || addr.contains('/') {
-                return Err(Error::Config(format!("bad connect_to address {addr:?}")));
-            }
+        if let Some(addr) = &self.connect_to
+            && (addr.is_empty() || addr.contains('/'))
+        {
+            return Err(Error::Config(format!("bad connect_to address {addr:?}")));
         }
-        if let Some(p) = &self.proxy {
-            if p.parse::<http::Uri>().is_err() {
-                return Err(Error::Config(format!("bad proxy URL {p:?}")));
-            }
+        if let Some(p) = &self.proxy
+            && p.parse::<http::Uri>().is_err()
+        {
+            return Err(Error::Config(format!("bad proxy URL {p:?}")));
         }
         let scheme = self.scheme.unwrap_or(if self.connect_to.is_some() {
             Scheme::Http

@@ -422,15 +422,14 @@ impl Transport {
                 had_request_id,
             });
         }
-        if let (Some(tap), true) = (tap, cfg.verify_crc64) {
-            if let (Some(remote), Some((local, sent))) = (
+        if let (Some(tap), true) = (tap, cfg.verify_crc64)
+            && let (Some(remote), Some((local, sent))) = (
                 header_str(&parts.headers, "x-cos-hash-crc64ecma"),
                 tap.value(),
-            ) {
-                if req.body.content_length().is_none_or(|l| l == sent) {
-                    crate::crc::verify(local, &remote)?;
-                }
-            }
+            )
+            && req.body.content_length().is_none_or(|l| l == sent)
+        {
+            crate::crc::verify(local, &remote)?;
         }
         Ok(Attempt::Done(RawResponse {
             status,

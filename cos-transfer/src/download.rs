@@ -297,14 +297,14 @@ async fn run<B: Backend>(
                         total,
                     });
                 }
-                if let Some(path) = cp_path {
-                    if last_save.elapsed() >= options.checkpoint_interval {
-                        // Ranges are on disk before they are recorded.
-                        file.sync_data().map_err(|e| TransferError::io(temp, e))?;
-                        cp.done = done.clone();
-                        checkpoint::save(path, &cp)?;
-                        last_save = Instant::now();
-                    }
+                if let Some(path) = cp_path
+                    && last_save.elapsed() >= options.checkpoint_interval
+                {
+                    // Ranges are on disk before they are recorded.
+                    file.sync_data().map_err(|e| TransferError::io(temp, e))?;
+                    cp.done = done.clone();
+                    checkpoint::save(path, &cp)?;
+                    last_save = Instant::now();
                 }
             }
             Err(e) => {
@@ -313,11 +313,11 @@ async fn run<B: Backend>(
         }
     }
     if let Some(e) = first_error {
-        if let Some(path) = cp_path {
-            if file.sync_data().is_ok() {
-                cp.done = done.clone();
-                checkpoint::save(path, &cp)?;
-            }
+        if let Some(path) = cp_path
+            && file.sync_data().is_ok()
+        {
+            cp.done = done.clone();
+            checkpoint::save(path, &cp)?;
         }
         return Err(e);
     }
@@ -325,14 +325,14 @@ async fn run<B: Backend>(
         plan.parts()
             .map(|p| done.get(&p.number).map_or((0, 0), |d| (d.crc64, d.len))),
     );
-    if let Some(remote_crc) = info.crc64 {
-        if remote_crc != combined {
-            return Err(TransferError::Integrity {
-                what: format!("{bucket}/{key}"),
-                local: combined,
-                remote: remote_crc,
-            });
-        }
+    if let Some(remote_crc) = info.crc64
+        && remote_crc != combined
+    {
+        return Err(TransferError::Integrity {
+            what: format!("{bucket}/{key}"),
+            local: combined,
+            remote: remote_crc,
+        });
     }
     file.sync_all().map_err(|e| TransferError::io(temp, e))?;
     Ok(DownloadOutcome {

@@ -484,12 +484,12 @@ async fn send_parts<B: Backend>(
                     },
                 );
                 ctx.report(part.number, part.len);
-                if let Some(path) = &options.checkpoint {
-                    if last_save.elapsed() >= options.checkpoint_interval {
-                        cp.parts = done.clone();
-                        checkpoint::save(path, cp)?;
-                        last_save = Instant::now();
-                    }
+                if let Some(path) = &options.checkpoint
+                    && last_save.elapsed() >= options.checkpoint_interval
+                {
+                    cp.parts = done.clone();
+                    checkpoint::save(path, cp)?;
+                    last_save = Instant::now();
                 }
             }
             Err(e) => {

@@ -28,6 +28,20 @@ pub fn ensure_sdk() -> Result<PathBuf, String> {
         return Ok(py);
     }
     let venv = root().join("target/xtask-python");
+    // The same lock file cos-emulator's `python::python_with_sdk` takes, so a bench and
+    // a test run never install into the venv at once.
+    let lock_path = venv.with_extension("lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| format!("{}: {e}", lock_path.display()))?;
+    lock.lock()
+        .map_err(|e| format!("lock {}: {e}", lock_path.display()))?;
+    if has_sdk(&py) {
+        return Ok(py);
+    }
     let system = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let status = Command::new(&system)
         .args(["-m", "venv"])

@@ -197,10 +197,11 @@ impl SigningKeyCache {
     /// The cached key for these credentials and key time, derived on a miss.
     pub fn get(&self, credentials: &Credentials, key_time: KeyTime) -> SigningKey {
         let mut slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((secret, key)) = slot.as_ref() {
-            if key.key_time == key_time && secret == credentials.secret_key() {
-                return key.clone();
-            }
+        if let Some((secret, key)) = slot.as_ref()
+            && key.key_time == key_time
+            && secret == credentials.secret_key()
+        {
+            return key.clone();
         }
         let key = SigningKey::derive(credentials.secret_key(), key_time);
         *slot = Some((credentials.secret_key().to_owned(), key.clone()));

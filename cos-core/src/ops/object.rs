@@ -121,11 +121,11 @@ impl PutObject {
         if let Some(e) = self.err {
             return Err(e);
         }
-        if self.md5 {
-            if let Some(b) = self.req.body.as_bytes() {
-                let v = super::content_md5(b);
-                self.req.header("Content-MD5", v);
-            }
+        if self.md5
+            && let Some(b) = self.req.body.as_bytes()
+        {
+            let v = super::content_md5(b);
+            self.req.header("Content-MD5", v);
         }
         self.req.verify_upload_crc = true;
         Ok(PutObjectOutput::from_raw(self.client.send(self.req).await?))

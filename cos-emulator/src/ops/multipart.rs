@@ -192,7 +192,7 @@ fn unquote(etag: &str) -> &str {
 
 /// Raw bytes of a hex MD5 (ETags of parts); `None` if not hex.
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())

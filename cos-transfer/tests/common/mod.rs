@@ -301,10 +301,10 @@ impl Backend for Fake {
         let data = self.object(key).ok_or_else(|| err("NoSuchKey"))?;
         let (start, end) = match range {
             Some(r) => {
-                if let Some(m) = r.if_match {
-                    if m != etag_of(&data) {
-                        return Err(err("PreconditionFailed"));
-                    }
+                if let Some(m) = r.if_match
+                    && m != etag_of(&data)
+                {
+                    return Err(err("PreconditionFailed"));
                 }
                 if self
                     .faults
