@@ -1,5 +1,7 @@
 //! Request authentication with the `cos-auth` verifier, and COS's answers to failures.
 
+use std::borrow::Cow;
+
 use cos_auth::Credentials;
 use cos_auth::qsign::{ReceivedRequest, SigningKeyCache, VerifyError, verify_with_cache};
 
@@ -14,31 +16,28 @@ pub(crate) enum Identity {
     Anonymous,
 }
 
-/// Verifies a request, trying each candidate path (`/key`, then `/bucket/key` for
-/// path-style requests). `now` is Unix seconds.
-/// SignKeys of the current key-time window, shared by every request (most clients
-/// sign many requests with one key time).
-fn key_cache() -> &'static SigningKeyCache {
-    static CACHE: std::sync::OnceLock<SigningKeyCache> = std::sync::OnceLock::new();
-    CACHE.get_or_init(SigningKeyCache::new)
+thread_local! {
+    /// SignKeys of the current key-time window, shared by the requests a thread
+    /// verifies (most clients sign many requests with one key time). Per thread, so
+    /// that threads do not contend on its lock.
+    static KEY_CACHE: SigningKeyCache = SigningKeyCache::new();
 }
 
+/// Verifies a request, trying each candidate path (`/key`, then `/bucket/key` for
+/// path-style requests). `now` is Unix seconds.
 pub(crate) fn authenticate(
     credentials: &[Credentials],
     method: &str,
     paths: &[String],
     query: &[(String, String)],
-    headers: &[(String, String)],
+    headers: &[(&str, Cow<'_, str>)],
     now: u64,
 ) -> Result<Identity, ApiError> {
     let query: Vec<(&str, &str)> = query
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let headers: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_ref())).collect();
     let mut last = VerifyError::Missing;
     for path in paths {
         let req = ReceivedRequest {
@@ -47,7 +46,8 @@ pub(crate) fn authenticate(
             query: &query,
             headers: &headers,
         };
-        match verify_with_cache(&req, credentials, now, key_cache()) {
+        let verified = KEY_CACHE.with(|cache| verify_with_cache(&req, credentials, now, cache));
+        match verified {
             Ok(v) => return Ok(Identity::Signed(v.credentials)),
             Err(VerifyError::Missing) => return Ok(Identity::Anonymous),
             Err(e @ VerifyError::SignatureMismatch) => last = e,

@@ -261,6 +261,11 @@ impl FaultSet {
         self.rules.clear();
     }
 
+    /// Whether there is no rule.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
     /// Decides which faults hit a request of `operation` on `key`.
     pub fn decide(&mut self, operation: &str, key: Option<&str>) -> Injected {
         let mut out = Injected::default();

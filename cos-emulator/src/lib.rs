@@ -167,7 +167,7 @@ impl EmulatorBuilder {
             },
             store,
             faults::FaultSet::new(self.faults, self.seed),
-            header_case::template().await,
+            header_case::HeaderCase::new().await,
         ));
         let running = server::spawn(listener, shared.clone());
         Ok(EmulatorHandle {
@@ -212,22 +212,22 @@ impl EmulatorHandle {
 
     /// Adds a fault rule while running.
     pub fn add_fault(&self, rule: FaultRule) {
-        self.shared.faults().add(rule);
+        self.shared.edit_faults(|f| f.add(rule));
     }
 
     /// Removes every fault rule.
     pub fn clear_faults(&self) {
-        self.shared.faults().clear();
+        self.shared.edit_faults(faults::FaultSet::clear);
     }
 
     /// Every request received so far, in arrival order of completion.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.log().clone()
+        self.shared.log.to_vec()
     }
 
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
-        self.shared.log().clear();
+        self.shared.log.clear();
     }
 
     /// Stops accepting connections, lets in-flight requests finish (up to 5 s), and

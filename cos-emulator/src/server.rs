@@ -1,13 +1,15 @@
 //! The HTTP server: accepting connections, and the life of one request (routing,
 //! faults, authentication, dispatch, response headers, the request log).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use cos_auth::Credentials;
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, SERVER};
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response};
 use hyper_util::rt::TokioIo;
@@ -18,9 +20,9 @@ use tokio::task::{JoinHandle, JoinSet};
 use crate::auth;
 use crate::body::{ReqBody, RespBody};
 use crate::errors::{ApiError, Failure};
-use crate::faults::FaultSet;
+use crate::faults::{FaultSet, Injected};
 use crate::ops::{self, Ctx};
-use crate::record::RecordedRequest;
+use crate::record::{NewRequest, RequestLog};
 use crate::routing;
 use crate::storage::Store;
 
@@ -38,12 +40,15 @@ pub(crate) struct Shared {
     pub config: Config,
     pub store: Store,
     faults: Mutex<FaultSet>,
-    log: Mutex<Vec<RecordedRequest>>,
+    /// Whether `faults` has rules: without, requests skip its lock.
+    any_faults: AtomicBool,
+    /// Every request answered (or reset), for `Emulator::requests`.
+    pub log: RequestLog,
     requests: AtomicU64,
     /// What the legacy v4 API keeps besides the objects.
     pub v4: crate::v4::V4State,
     /// Makes hyper write COS's header name case (see [`crate::header_case`]).
-    pub header_case: hyper::http::Extensions,
+    pub header_case: crate::header_case::HeaderCase,
 }
 
 impl Shared {
@@ -51,25 +56,38 @@ impl Shared {
         config: Config,
         store: Store,
         faults: FaultSet,
-        header_case: hyper::http::Extensions,
+        header_case: crate::header_case::HeaderCase,
     ) -> Self {
         Shared {
             header_case,
             config,
             store,
+            any_faults: AtomicBool::new(!faults.is_empty()),
             faults: Mutex::new(faults),
-            log: Mutex::new(Vec::new()),
+            log: RequestLog::default(),
             requests: AtomicU64::new(0),
             v4: crate::v4::V4State::default(),
         }
     }
 
-    pub fn faults(&self) -> MutexGuard<'_, FaultSet> {
+    fn faults(&self) -> MutexGuard<'_, FaultSet> {
         self.faults.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn log(&self) -> MutexGuard<'_, Vec<RecordedRequest>> {
-        self.log.lock().unwrap_or_else(|e| e.into_inner())
+    /// Changes the fault rules.
+    pub fn edit_faults(&self, edit: impl FnOnce(&mut FaultSet)) {
+        let mut faults = self.faults();
+        edit(&mut faults);
+        self.any_faults.store(!faults.is_empty(), Ordering::Release);
+    }
+
+    /// The faults to inject into a request of `operation` on `key`.
+    fn inject(&self, operation: &str, key: Option<&str>) -> Injected {
+        if self.any_faults.load(Ordering::Acquire) {
+            self.faults().decide(operation, key)
+        } else {
+            Injected::default()
+        }
     }
 }
 
@@ -156,6 +174,21 @@ async fn stopped_signal(rx: &mut watch::Receiver<bool>) {
 /// copy), so each read allocates afresh; larger reads mean fewer, bigger chunks.
 const READ_BUFFER: usize = 4 << 20;
 
+/// A number per thread, handed out in the order threads first ask (for spreading
+/// threads over per-thread resources).
+pub(crate) fn thread_slot() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static SLOT: usize = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    SLOT.with(|s| *s)
+}
+
+/// `x-cos-request-id`.
+const X_COS_REQUEST_ID: HeaderName = HeaderName::from_static("x-cos-request-id");
+/// `x-cos-trace-id`.
+const X_COS_TRACE_ID: HeaderName = HeaderName::from_static("x-cos-trace-id");
+
 /// Why a connection was dropped instead of answered.
 #[derive(Debug, thiserror::Error)]
 #[error("connection reset")]
@@ -166,39 +199,34 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<RespBody>, ConnectionReset> {
     let n = shared.requests.fetch_add(1, Ordering::Relaxed);
-    let request_id = request_id(n);
+    let now = crate::time::now_secs();
+    let request_id = request_id(now, n);
     let (parts, incoming) = req.into_parts();
     let host = parts
         .headers
         .get(hyper::header::HOST)
         .and_then(|h| h.to_str().ok())
         .or_else(|| parts.uri.authority().map(|a| a.as_str()))
-        .unwrap_or("")
-        .to_owned();
-    let raw_path = parts.uri.path().to_owned();
-    let query = cos_auth::encode::decode_query(parts.uri.query().unwrap_or(""));
-    let headers: Vec<(String, String)> = parts
+        .unwrap_or("");
+    let raw_path = parts.uri.path();
+    let raw_query = parts.uri.query().unwrap_or("");
+    let query = cos_auth::encode::decode_query(raw_query);
+    let headers: Vec<(&str, Cow<'_, str>)> = parts
         .headers
         .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_owned(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
+        .map(|(k, v)| (k.as_str(), String::from_utf8_lossy(v.as_bytes())))
         .collect();
-    let raw_query = parts.uri.query().unwrap_or("").to_owned();
-    let v4 = crate::v4::Route::parse(&parts.method, &host, &raw_path, &raw_query);
+    let v4 = crate::v4::Route::parse(&parts.method, host, raw_path, raw_query);
     let (target, op) = match &v4 {
         Some(route) => (route.target(), route.operation()),
         None => {
-            let target = routing::resolve(&host, &raw_path);
+            let target = routing::resolve(host, raw_path);
             let copy_source = parts.headers.contains_key("x-cos-copy-source");
             let op = routing::operation(&parts.method, &target, &query, copy_source);
             (target, op)
         }
     };
-    let injected = shared.faults().decide(op, target.key.as_deref());
+    let injected = shared.inject(op, target.key.as_deref());
     if !injected.latency.is_zero() {
         tokio::time::sleep(injected.latency).await;
     }
@@ -220,7 +248,7 @@ async fn handle(
                 route,
                 &parts.method,
                 &query,
-                &raw_query,
+                raw_query,
                 &parts.headers,
                 &mut body,
                 &request_id,
@@ -241,7 +269,7 @@ async fn handle(
             shared: &shared,
             method: parts.method.clone(),
             op,
-            host: host.clone(),
+            host: host.to_owned(),
             bucket: target.bucket.clone(),
             key: target.key.clone(),
             query: &query,
@@ -259,8 +287,8 @@ async fn handle(
             record(
                 &shared,
                 &parts.method,
-                &host,
-                &raw_path,
+                host,
+                raw_path,
                 &query,
                 &headers,
                 op,
@@ -273,25 +301,24 @@ async fn handle(
         Err(Failure::Api(e)) => {
             // A request whose body was not read must not be left half-consumed on a
             // keep-alive connection: hyper closes it if needed.
-            error_response(&e, &host, &raw_path, &request_id, is_head)
+            error_response(&e, host, raw_path, &request_id, is_head)
         }
     };
     let h = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&request_id) {
-        h.insert("x-cos-request-id", v.clone());
-        h.insert("x-cos-trace-id", v);
+        h.insert(X_COS_REQUEST_ID, v.clone());
+        h.insert(X_COS_TRACE_ID, v);
     }
-    h.insert("server", HeaderValue::from_static("tencent-cos"));
-    if let Ok(v) = HeaderValue::from_str(&crate::time::http_date(crate::time::now_secs())) {
-        h.insert("date", v);
-    }
-    response.extensions_mut().extend(shared.header_case.clone());
+    h.insert(SERVER, HeaderValue::from_static("tencent-cos"));
+    h.insert(DATE, crate::time::http_date_header(crate::time::now_secs()));
+    let case = shared.header_case.for_headers(response.headers());
+    response.extensions_mut().extend(case);
     let status = response.status().as_u16();
     record(
         &shared,
         &parts.method,
-        &host,
-        &raw_path,
+        host,
+        raw_path,
         &query,
         &headers,
         op,
@@ -307,6 +334,7 @@ async fn handle(
     Ok(response)
 }
 
+/// Appends a request to the log (without its headers in bench mode).
 #[allow(clippy::too_many_arguments)]
 fn record(
     shared: &Shared,
@@ -314,39 +342,66 @@ fn record(
     host: &str,
     path: &str,
     query: &[(String, String)],
-    headers: &[(String, String)],
-    op: &str,
+    headers: &[(&str, Cow<'_, str>)],
+    operation: &'static str,
     target: &routing::Target,
     status: u16,
     body_len: u64,
 ) {
-    let entry = RecordedRequest {
-        method: method.as_str().to_owned(),
-        host: host.to_owned(),
-        path: path.to_owned(),
+    let headers = if shared.config.bench_mode {
+        Vec::new()
+    } else {
+        headers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone().into_owned()))
+            .collect()
+    };
+    let entry = NewRequest {
+        method,
+        host,
+        path: path.into(),
         query: query.to_vec(),
-        headers: if shared.config.bench_mode {
-            Vec::new()
-        } else {
-            headers.to_vec()
-        },
-        operation: op.to_owned(),
-        bucket: target.bucket.clone(),
-        key: target.key.clone(),
+        headers,
+        operation,
+        bucket: target.bucket.as_deref(),
+        key: target.key.as_deref().map(Box::from),
         status,
         body_len,
     };
-    shared.log().push(entry);
+    shared.log.push(entry);
 }
 
-fn request_id(n: u64) -> String {
+/// COS-like request id: base64 of `<secs hex>_<pid hex>_<request number hex>`.
+///
+/// The first part is 18 bytes (until 2106), so its base64 (24 characters, no padding)
+/// is a prefix of the whole id's: it is encoded once per second per thread.
+fn request_id(now: u64, n: u64) -> String {
     use base64::Engine;
-    let raw = format!(
-        "{:08x}_{:08x}_{n:x}",
-        crate::time::now_secs(),
-        std::process::id()
-    );
-    base64::engine::general_purpose::STANDARD.encode(raw)
+    use std::io::Write;
+    thread_local! {
+        static PREFIX: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+    }
+    let engine = &base64::engine::general_purpose::STANDARD;
+    let mut id = String::with_capacity(48);
+    PREFIX.with_borrow_mut(|(secs, prefix)| {
+        if *secs != now {
+            let raw = format!("{now:08x}_{:08x}_", std::process::id());
+            *prefix = engine.encode(raw.as_bytes());
+            *secs = now;
+        }
+        id.push_str(prefix);
+    });
+    if id.ends_with('=') {
+        // Padded, so not a prefix (a timestamp beyond 32 bits): encode the whole id.
+        let raw = format!("{now:08x}_{:08x}_{n:x}", std::process::id());
+        return engine.encode(raw.as_bytes());
+    }
+    let mut tail = [0u8; 16];
+    let mut rest = &mut tail[..];
+    let _ = write!(rest, "{n:x}");
+    let unused = rest.len();
+    engine.encode_string(&tail[..tail.len() - unused], &mut id);
+    id
 }
 
 /// A COS XML error (no body for HEAD).
@@ -380,4 +435,18 @@ pub(crate) fn error_response(
         HeaderValue::from(if is_head { 0 } else { xml.len() }),
     );
     r
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn request_id_is_base64_of_time_pid_and_number() {
+        use base64::Engine;
+        let pid = std::process::id();
+        for (now, n) in [(1_700_000_000, 0), (1_700_000_000, 0xabcdef), (1 << 36, 7)] {
+            let raw = format!("{now:08x}_{pid:08x}_{n:x}");
+            let want = base64::engine::general_purpose::STANDARD.encode(raw);
+            assert_eq!(super::request_id(now, n), want);
+        }
+    }
 }

@@ -1,6 +1,9 @@
 //! Clock and date formats (HTTP dates for headers, ISO 8601 for XML).
 
+use std::cell::RefCell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use hyper::header::HeaderValue;
 
 /// Seconds since the Unix epoch.
 pub(crate) fn now_secs() -> u64 {
@@ -12,6 +15,22 @@ pub(crate) fn now_secs() -> u64 {
 /// `Sat, 21 Nov 2026 09:42:07 GMT`.
 pub(crate) fn http_date(secs: u64) -> String {
     httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// The `Date` header value for `secs`, formatted at most once per second per thread.
+pub(crate) fn http_date_header(secs: u64) -> HeaderValue {
+    thread_local! {
+        static LAST: RefCell<Option<(u64, HeaderValue)>> = const { RefCell::new(None) };
+    }
+    LAST.with_borrow_mut(|last| match last {
+        Some((s, v)) if *s == secs => v.clone(),
+        _ => {
+            let v = HeaderValue::from_maybe_shared(bytes::Bytes::from(http_date(secs)))
+                .unwrap_or_else(|_| HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"));
+            *last = Some((secs, v.clone()));
+            v
+        }
+    })
 }
 
 /// Parses an HTTP date into Unix seconds.

@@ -366,6 +366,39 @@ pub(crate) fn signature_hex(key: &SigningKey, string_to_sign: &str) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
+/// Whether `expected` (lowercase hex) is the signature of the StringToSign for
+/// `sign_time` and `http_string`: the verifier's allocation-free equivalent of
+/// [`string_to_sign`] followed by [`signature_hex`].
+pub(crate) fn signature_matches(
+    key: &SigningKey,
+    sign_time: KeyTime,
+    http_string: &str,
+    expected: &str,
+) -> bool {
+    let mut digest_hex = [0u8; 40];
+    hex_into(&Sha1::digest(http_string.as_bytes()), &mut digest_hex);
+    let mut mac = key.mac.clone();
+    mac.update(b"sha1\n");
+    let mut time_text = [0u8; 41];
+    mac.update(key_time_text(sign_time, &mut time_text));
+    mac.update(b"\n");
+    mac.update(&digest_hex);
+    mac.update(b"\n");
+    let mut signature = [0u8; 40];
+    hex_into(&mac.finalize().into_bytes(), &mut signature);
+    crate::encode::constant_time_eq(&signature, expected.as_bytes())
+}
+
+/// `start;end` written into `buf` (two `u64` and `;` take at most 41 bytes).
+fn key_time_text(key_time: KeyTime, buf: &mut [u8; 41]) -> &[u8] {
+    use std::io::Write;
+    let mut rest = &mut buf[..];
+    let _ = write!(rest, "{key_time}");
+    let unused = rest.len();
+    let len = buf.len() - unused;
+    &buf[..len]
+}
+
 pub(crate) fn format_authorization(
     secret_id: &str,
     key_time: KeyTime,

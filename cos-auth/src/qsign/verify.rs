@@ -4,9 +4,7 @@ use std::collections::HashMap;
 
 use super::authorization::AuthorizationParts;
 use super::canonical::strip_port;
-use super::signer::{
-    SECURITY_TOKEN_HEADER, SigningKey, SigningKeyCache, signature_hex, string_to_sign,
-};
+use super::signer::{SECURITY_TOKEN_HEADER, SigningKey, SigningKeyCache, signature_matches};
 use crate::Credentials;
 use crate::encode::{constant_time_eq, push_encoded, signed_path};
 
@@ -261,70 +259,61 @@ fn check_signature(
     credentials: &Credentials,
     cache: Option<&SigningKeyCache>,
 ) -> Result<(), VerifyError> {
-    let mut head = String::with_capacity(256);
+    let mut s = String::with_capacity(256);
     for c in req.method.chars() {
-        head.push(c.to_ascii_lowercase());
+        s.push(c.to_ascii_lowercase());
     }
-    head.push('\n');
-    head.push_str(&signed_path(req.path));
-    head.push('\n');
+    s.push('\n');
+    s.push_str(&signed_path(req.path));
+    s.push('\n');
     for (i, name) in names(&parts.url_param_list).enumerate() {
         if i > 0 {
-            head.push('&');
+            s.push('&');
         }
         let v = find(req.query, name)
             .ok_or_else(|| VerifyError::MissingSignedParam(name.to_owned()))?;
-        head.push_str(name);
-        head.push('=');
-        push_encoded(&mut head, v);
+        s.push_str(name);
+        s.push('=');
+        push_encoded(&mut s, v);
     }
-    head.push('\n');
-
-    // Every header value, plus the host's two accepted forms.
-    let mut values = Vec::new();
-    let mut host_index = None;
-    for name in names(&parts.header_list) {
+    s.push('\n');
+    // Where the (last) host value sits in `s`, to try it again without its port.
+    let mut host = None;
+    for (i, name) in names(&parts.header_list).enumerate() {
         let v = find(req.headers, name)
             .ok_or_else(|| VerifyError::MissingSignedHeader(name.to_owned()))?;
+        if i > 0 {
+            s.push('&');
+        }
+        s.push_str(name);
+        s.push('=');
+        let start = s.len();
+        push_encoded(&mut s, v);
         if name == "host" {
-            host_index = Some(values.len());
-        }
-        values.push((name, v));
-    }
-    let mut candidates: Vec<Option<&str>> = vec![None];
-    if let Some(i) = host_index {
-        let full = values[i].1;
-        let bare = strip_port(full);
-        if bare != full {
-            candidates.push(Some(bare));
+            host = Some((start..s.len(), v));
         }
     }
+    s.push('\n');
     let key = match cache {
         Some(c) => c.get(credentials, parts.key_time),
         None => SigningKey::derive(credentials.secret_key(), parts.key_time),
     };
-    for host in candidates {
-        let mut s = head.clone();
-        for (i, (name, v)) in values.iter().enumerate() {
-            if i > 0 {
-                s.push('&');
+    // StringToSign carries q-sign-time and SignKey q-key-time (the official SDKs
+    // send the same value in both), so neither can be altered without detection.
+    if signature_matches(&key, parts.sign_time, &s, &parts.signature) {
+        return Ok(());
+    }
+    // The host is also accepted signed without its port.
+    if let Some((range, full)) = host {
+        let bare = strip_port(full);
+        if bare != full {
+            let mut alt = String::with_capacity(s.len());
+            alt.push_str(&s[..range.start]);
+            push_encoded(&mut alt, bare);
+            alt.push_str(&s[range.end..]);
+            if signature_matches(&key, parts.sign_time, &alt, &parts.signature) {
+                return Ok(());
             }
-            s.push_str(name);
-            s.push('=');
-            let v = if Some(i) == host_index {
-                host.unwrap_or(v)
-            } else {
-                v
-            };
-            push_encoded(&mut s, v);
-        }
-        s.push('\n');
-        // StringToSign carries q-sign-time and SignKey q-key-time (the official SDKs
-        // send the same value in both), so neither can be altered without detection.
-        let (sts, _) = string_to_sign(parts.sign_time, &s);
-        let sig = signature_hex(&key, &sts);
-        if constant_time_eq(sig.as_bytes(), parts.signature.as_bytes()) {
-            return Ok(());
         }
     }
     Err(VerifyError::SignatureMismatch)

@@ -27,6 +27,9 @@ pub(crate) fn owner_id() -> String {
 /// Largest XML or JSON document accepted in a request body.
 const MAX_DOCUMENT: usize = 4 << 20;
 
+/// Up to this many distinct request headers, [`Ctx::h`] scans instead of hashing.
+const LINEAR_SCAN_HEADERS: usize = 12;
+
 /// One request being handled.
 pub(crate) struct Ctx<'a> {
     pub shared: &'a Shared,
@@ -50,9 +53,19 @@ impl Ctx<'_> {
             .map(|(_, v)| v.as_str())
     }
 
-    /// A header, if valid text.
+    /// A header, if valid text (the first, when repeated).
     pub fn h(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
+        // Most requests carry a handful of headers: comparing names beats parsing and
+        // hashing `name` for a map lookup.
+        let value = if self.headers.keys_len() <= LINEAR_SCAN_HEADERS {
+            self.headers
+                .iter()
+                .find(|(k, _)| k.as_str().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        } else {
+            self.headers.get(name)
+        };
+        value.and_then(|v| v.to_str().ok())
     }
 
     pub fn bucket(&self) -> &str {
@@ -114,6 +127,9 @@ pub(crate) fn check_md5_digest(expected: &str, actual: &[u8; 16]) -> Result<(), 
 pub(crate) fn response(status: StatusCode) -> Response<RespBody> {
     let mut r = Response::new(RespBody::empty());
     *r.status_mut() = status;
+    // Room for what every answer gets (length, ids, server, date, etag, ...) without
+    // growing the map.
+    *r.headers_mut() = HeaderMap::with_capacity(12);
     r.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(0));
     r
 }

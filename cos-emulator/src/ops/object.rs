@@ -1,7 +1,7 @@
 //! Object operations: put, get/head, delete, delete multiple, copy, restore, append.
 
 use cos_xml::{CopyObjectResult, Delete, DeleteError, DeleteResult, DeletedObject, RestoreRequest};
-use hyper::header::{CONTENT_LENGTH, HeaderValue};
+use hyper::header::{CONTENT_LENGTH, ETAG, HeaderName, HeaderValue};
 use hyper::{Method, Response, StatusCode};
 
 use super::{Ctx, acl, check_md5_digest, response, set_header, xml};
@@ -127,10 +127,17 @@ pub(crate) fn record_from_headers(ctx: &Ctx<'_>) -> Result<ObjectRecord, ApiErro
 
 /// `"<md5 hex>"`, or in bench mode without MD5 a stand-in of the same shape.
 pub(crate) fn etag_of(d: &Digests) -> String {
-    match d.md5 {
-        Some(m) => format!("\"{}\"", crate::storage::hex(&m)),
-        None => format!("\"{:016x}{:016x}\"", d.crc64, d.len),
-    }
+    let digest = d.md5.unwrap_or_else(|| {
+        let mut stand_in = [0u8; 16];
+        stand_in[..8].copy_from_slice(&d.crc64.to_be_bytes());
+        stand_in[8..].copy_from_slice(&d.len.to_be_bytes());
+        stand_in
+    });
+    let mut etag = String::with_capacity(34);
+    etag.push('"');
+    crate::storage::push_hex(&mut etag, &digest);
+    etag.push('"');
+    etag
 }
 
 /// Streams the request body into a new blob, checking `Content-MD5`.
@@ -174,28 +181,36 @@ fn overwrite_forbidden() -> ApiError {
 
 /// Stores `record` as the new version of the addressed key; removes its files on failure.
 pub(crate) async fn commit(ctx: &Ctx<'_>, record: ObjectRecord, forbid: bool) -> OpResult<String> {
-    let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
-    let segments = record.segments.clone();
+    let (name, key) = (ctx.bucket(), ctx.key());
+    // Only files need removing on failure: memory is freed with the record.
+    let files = if ctx.shared.store.on_disk() {
+        record.segments.clone()
+    } else {
+        Vec::new()
+    };
     let r = ctx
         .shared
         .store
         .update(|st| {
-            if forbid && st.bucket(&name)?.current(&key).is_some() {
+            if forbid && st.bucket(name)?.current(key).is_some() {
                 return Err(overwrite_forbidden());
             }
-            st.put_version(&name, &key, Some(record))
+            st.put_version(name, key, Some(record))
         })
         .await;
     if r.is_err() {
-        ctx.shared.store.forget(segments).await;
+        ctx.shared.store.forget(files).await;
     }
     r
 }
 
 /// Adds the headers every write answer carries.
 fn write_headers(r: &mut Response<RespBody>, etag: &str, crc64: u64, version: &str) {
-    set_header(r, "etag", etag);
-    set_header(r, "x-cos-hash-crc64ecma", &crc64.to_string());
+    const CRC64: HeaderName = HeaderName::from_static("x-cos-hash-crc64ecma");
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        r.headers_mut().insert(ETAG, v);
+    }
+    r.headers_mut().insert(CRC64, HeaderValue::from(crc64));
     if version != "null" {
         set_header(r, "x-cos-version-id", version);
     }
@@ -791,4 +806,21 @@ pub(crate) async fn append_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBo
     write_headers(&mut r, &etag, crc, "null");
     set_header(&mut r, "x-cos-next-append-position", &size.to_string());
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_are_quoted_hex() {
+        let mut d = Digests {
+            md5: None,
+            crc64: 0x1234,
+            len: 4096,
+        };
+        assert_eq!(etag_of(&d), "\"00000000000012340000000000001000\"");
+        d.md5 = Some([0xab; 16]);
+        assert_eq!(etag_of(&d), format!("\"{}\"", "ab".repeat(16)));
+    }
 }

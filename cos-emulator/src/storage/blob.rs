@@ -24,6 +24,22 @@ pub(crate) struct Digests {
     pub len: u64,
 }
 
+/// Copies `data` into pool blocks: `current` is filled, and moved to `blocks` when full.
+fn append(blocks: &mut Vec<Bytes>, current: &mut Vec<u8>, mut data: &[u8]) {
+    while !data.is_empty() {
+        if current.capacity() == 0 {
+            *current = pool::take();
+        }
+        let room = pool::BLOCK - current.len();
+        let n = room.min(data.len());
+        current.extend_from_slice(&data[..n]);
+        data = &data[n..];
+        if current.len() == pool::BLOCK {
+            blocks.push(pool::freeze(std::mem::take(current)));
+        }
+    }
+}
+
 /// Receives a body chunk by chunk; nothing is visible until [`BlobWriter::finish`].
 /// Dropping an unfinished writer removes its temp file.
 #[derive(Debug)]
@@ -40,6 +56,9 @@ enum Sink {
     Memory {
         blocks: Vec<Bytes>,
         current: Vec<u8>,
+        /// The first chunk while it is the only one and small: a body received in one
+        /// small chunk is copied once, into an exact-size buffer, without a pool block.
+        first: Option<Bytes>,
     },
     File {
         file: BufWriter<tokio::fs::File>,
@@ -67,6 +86,7 @@ impl BlobWriter {
             Sink::Memory {
                 blocks: Vec::new(),
                 current: Vec::new(),
+                first: None,
             },
             md5,
         )
@@ -108,20 +128,24 @@ impl BlobWriter {
         self.crc.update(&chunk);
         self.len += chunk.len() as u64;
         match &mut self.sink {
-            Sink::Memory { blocks, current } => {
-                let mut rest = &chunk[..];
-                while !rest.is_empty() {
-                    if current.capacity() == 0 {
-                        *current = pool::take();
-                    }
-                    let room = pool::BLOCK - current.len();
-                    let n = room.min(rest.len());
-                    current.extend_from_slice(&rest[..n]);
-                    rest = &rest[n..];
-                    if current.len() == pool::BLOCK {
-                        blocks.push(pool::freeze(std::mem::take(current)));
-                    }
+            Sink::Memory {
+                blocks,
+                current,
+                first,
+            } => {
+                if blocks.is_empty()
+                    && current.is_empty()
+                    && first.is_none()
+                    && !chunk.is_empty()
+                    && chunk.len() < pool::BLOCK / 2
+                {
+                    *first = Some(chunk);
+                    return Ok(());
                 }
+                if let Some(f) = first.take() {
+                    append(blocks, current, &f);
+                }
+                append(blocks, current, &chunk);
             }
             Sink::File { file, .. } => file.write_all(&chunk).await?,
         }
@@ -136,9 +160,14 @@ impl BlobWriter {
             len: self.len,
         };
         let segments = match self.sink {
+            Sink::Memory { first: Some(f), .. } => vec![Segment {
+                len: f.len() as u64,
+                data: SegmentData::Memory(Bytes::copy_from_slice(&f)),
+            }],
             Sink::Memory {
                 mut blocks,
                 current,
+                first: None,
             } => {
                 if current.len() >= pool::BLOCK / 2 {
                     blocks.push(pool::freeze(current));
@@ -182,10 +211,17 @@ impl BlobWriter {
 /// Lowercase hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push_str(&format!("{b:02x}"));
-    }
+    push_hex(&mut s, bytes);
     s
+}
+
+/// Appends the lowercase hex form of `bytes` to `out`.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
 }
 
 /// Where each piece of a range comes from.

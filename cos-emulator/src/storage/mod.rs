@@ -16,7 +16,7 @@ use std::sync::{Mutex, MutexGuard};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use blob::{BlobWriter, Digests, hex, read_range};
+pub(crate) use blob::{BlobWriter, Digests, hex, push_hex, read_range};
 
 use crate::EmulatorError;
 use crate::errors::{ApiError, Failure, OpResult};
@@ -151,6 +151,15 @@ pub(crate) struct State {
     pub garbage: Vec<String>,
 }
 
+/// Adds the files of `segments` to `garbage`.
+fn discard_into(garbage: &mut Vec<String>, segments: &[Segment]) {
+    for s in segments {
+        if let SegmentData::File(name) = &s.data {
+            garbage.push(name.clone());
+        }
+    }
+}
+
 impl State {
     pub fn next_id(&mut self) -> u64 {
         self.counter += 1;
@@ -177,11 +186,7 @@ impl State {
 
     /// Remembers the files of `segments` for deletion.
     pub fn discard(&mut self, segments: &[Segment]) {
-        for s in segments {
-            if let SegmentData::File(name) = &s.data {
-                self.garbage.push(name.clone());
-            }
-        }
+        discard_into(&mut self.garbage, segments);
     }
 
     /// Stores a new version of `key` according to the bucket's versioning state,
@@ -198,31 +203,30 @@ impl State {
         } else {
             "null".to_owned()
         };
-        let now = crate::time::now_secs();
-        let b = self.bucket_mut(bucket)?;
-        let versions = b.objects.entry(key.to_owned()).or_default();
-        let mut dropped = Vec::new();
+        let b = self
+            .buckets
+            .get_mut(bucket)
+            .ok_or_else(ApiError::no_such_bucket)?;
+        let versions = match b.objects.get_mut(key) {
+            Some(v) => v,
+            None => b.objects.entry(key.to_owned()).or_default(),
+        };
         if !versioned {
-            versions.retain(|v| {
-                if v.id == "null" {
-                    dropped.push(v.clone());
-                    false
-                } else {
-                    true
+            // The "null" version (normally one) is replaced.
+            while let Some(i) = versions.iter().position(|v| v.id == "null") {
+                if let Some(o) = versions.remove(i).object {
+                    discard_into(&mut self.garbage, &o.segments);
                 }
-            });
+            }
         }
-        let last_modified = object.as_ref().map_or(now, |o| o.last_modified);
+        let last_modified = object
+            .as_ref()
+            .map_or_else(crate::time::now_secs, |o| o.last_modified);
         versions.push(Version {
             id: id.clone(),
             last_modified,
             object,
         });
-        for v in dropped {
-            if let Some(o) = v.object {
-                self.discard(&o.segments);
-            }
-        }
         Ok(id)
     }
 }
@@ -303,6 +307,11 @@ impl Store {
             Backend::Memory => Ok(BlobWriter::memory(md5)),
             Backend::Disk(dir) => Ok(BlobWriter::file(dir, md5).await?),
         }
+    }
+
+    /// Whether bodies are stored in files (see [`Store::forget`]).
+    pub fn on_disk(&self) -> bool {
+        matches!(self.backend, Backend::Disk(_))
     }
 
     /// Deletes the files of bodies that never became visible.
