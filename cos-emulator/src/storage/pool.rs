@@ -13,8 +13,9 @@ use bytes::Bytes;
 
 /// Size of one block.
 pub(crate) const BLOCK: usize = 1 << 20;
-/// At most this many bytes of idle blocks are kept for reuse.
-const MAX_IDLE: usize = 512 << 20;
+/// At most this many bytes of idle blocks are kept for reuse (enough for a 1 GiB object
+/// to be overwritten without touching fresh pages).
+const MAX_IDLE: usize = 1536 << 20;
 
 struct Pool {
     idle: Mutex<Vec<Vec<u8>>>,
