@@ -152,7 +152,13 @@ pub fn decode_path(path: &str) -> String {
 }
 
 /// Appends the lowercase hex form of `bytes` to `out`.
-pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+///
+/// ```
+/// let mut s = String::from("etag ");
+/// cos_auth::encode::push_hex(&mut s, &[0x0f, 0xa0]);
+/// assert_eq!(s, "etag 0fa0");
+/// ```
+pub fn push_hex(out: &mut String, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     for b in bytes {
         out.push(char::from(HEX[usize::from(b >> 4)]));
@@ -169,8 +175,12 @@ pub(crate) fn hex_into(bytes: &[u8], out: &mut [u8; 40]) {
     }
 }
 
-/// Lowercase hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex of `bytes` (digests, ETags, signatures).
+///
+/// ```
+/// assert_eq!(cos_auth::encode::hex(&[0xde, 0xad]), "dead");
+/// ```
+pub fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     push_hex(&mut s, bytes);
     s

@@ -1,72 +1,15 @@
 //! CRC-64/XZ, which COS calls `crc64ecma` and sends as the unsigned decimal header
 //! `x-cos-hash-crc64ecma`, and combining CRCs of consecutive parts.
 
-use crc_fast::{CrcAlgorithm, Digest};
-
-/// Streaming CRC-64/XZ.
+/// Streaming CRC-64/XZ, the CRC-64/XZ of a buffer, and the header parser: cos-core's.
 ///
 /// ```
 /// let mut c = cos_transfer::crc64::Crc64::new();
 /// c.update(b"1234");
 /// c.update(b"56789");
-/// assert_eq!(c.value(), 11051210869376104954);
+/// assert_eq!(c.value(), cos_transfer::crc64::checksum(b"123456789"));
 /// ```
-#[derive(Clone)]
-pub struct Crc64 {
-    digest: Digest,
-    len: u64,
-}
-
-impl std::fmt::Debug for Crc64 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Crc64")
-            .field("value", &self.value())
-            .field("len", &self.len)
-            .finish()
-    }
-}
-
-impl Default for Crc64 {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Crc64 {
-    /// A CRC over no bytes.
-    pub fn new() -> Self {
-        Self {
-            digest: Digest::new(CrcAlgorithm::Crc64Xz),
-            len: 0,
-        }
-    }
-
-    /// Feeds `data`.
-    pub fn update(&mut self, data: &[u8]) {
-        self.digest.update(data);
-        self.len += data.len() as u64;
-    }
-
-    /// The CRC of everything fed so far.
-    pub fn value(&self) -> u64 {
-        self.digest.finalize()
-    }
-
-    /// How many bytes were fed.
-    pub fn len(&self) -> u64 {
-        self.len
-    }
-
-    /// Whether nothing was fed.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-}
-
-/// The CRC-64/XZ of `data`.
-pub fn checksum(data: &[u8]) -> u64 {
-    crc_fast::checksum(CrcAlgorithm::Crc64Xz, data)
-}
+pub use cos_core::crc::{Crc64, crc64 as checksum, parse_header};
 
 /// The CRC-64/XZ polynomial, bit-reflected.
 const POLY: u64 = 0xC96C_5795_D787_0F42;
@@ -133,20 +76,4 @@ pub fn combine_all(parts: impl IntoIterator<Item = (u64, u64)>) -> u64 {
     parts
         .into_iter()
         .fold(0u64, |acc, (crc, len)| combine(acc, crc, len))
-}
-
-/// Formats a CRC as COS's header value (unsigned decimal).
-pub fn to_header(crc: u64) -> String {
-    crc.to_string()
-}
-
-/// Parses an `x-cos-hash-crc64ecma` header value.
-///
-/// Errors: `None` unless the value is an unsigned decimal that fits 64 bits.
-pub fn parse_header(value: &str) -> Option<u64> {
-    let v = value.trim();
-    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    v.parse().ok()
 }

@@ -215,6 +215,27 @@ impl CosClient {
         self.inner.config.sign_expired.as_secs().max(1)
     }
 
+    /// POSTs a multipart/form-data `form` to `cos_path`, signed with a multiple-use
+    /// signature: the shape of every upload request.
+    pub(crate) async fn post_form(
+        &self,
+        operation: &'static str,
+        bucket: &str,
+        cos_path: &str,
+        form: crate::wire::Form,
+    ) -> Result<Reply> {
+        self.call(
+            operation,
+            Method::POST,
+            bucket,
+            cos_path,
+            &[],
+            Payload::Typed(form.content_type(), form.finish()),
+            Signing::More,
+        )
+        .await
+    }
+
     /// Sends one API request for `cos_path` (already validated) and decodes the answer.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn call(

@@ -166,15 +166,7 @@ impl UploadFile {
             .part("op", b"upload");
         let reply = self
             .client
-            .call(
-                "V4Upload",
-                Method::POST,
-                &self.bucket,
-                &self.cos_path,
-                &[],
-                Payload::Typed(form.content_type(), form.finish()),
-                Signing::More,
-            )
+            .post_form("V4Upload", &self.bucket, &self.cos_path, form)
             .await?;
         reply.data()
     }

@@ -13,6 +13,7 @@
 //! file. The format comes from the SDK's code; whether the server checks it is not
 //! confirmed by any capture (**inferred**).
 
+use cos_auth::encode::hex;
 use sha1::Digest;
 
 /// The SHA-1 initial state.
@@ -96,11 +97,6 @@ impl SliceHasher {
     pub(crate) fn hexdigest(&self) -> String {
         hex(&self.full.clone().finalize())
     }
-}
-
-/// Lowercase hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The hex SHA-1 of `data`.

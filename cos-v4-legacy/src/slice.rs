@@ -3,9 +3,8 @@
 //! drives them; they are public for callers who run their own upload loop.
 
 use bytes::Bytes;
-use http::Method;
 
-use crate::client::{CosClient, Payload, Signing};
+use crate::client::CosClient;
 use crate::error::Result;
 use crate::path;
 use crate::sha::{SlicePart, upload_parts_json};
@@ -108,15 +107,7 @@ impl CosClient {
         }
         form.part("op", b"upload_slice_init");
         let reply = self
-            .call(
-                "V4UploadSliceInit",
-                Method::POST,
-                bucket,
-                cos_path,
-                &[],
-                Payload::Typed(form.content_type(), form.finish()),
-                Signing::More,
-            )
+            .post_form("V4UploadSliceInit", bucket, cos_path, form)
             .await?;
         reply.data()
     }
@@ -151,15 +142,7 @@ impl CosClient {
             .part("filecontent", &data)
             .part("op", b"upload_slice_data");
         let reply = self
-            .call(
-                "V4UploadSliceData",
-                Method::POST,
-                bucket,
-                cos_path,
-                &[],
-                Payload::Typed(form.content_type(), form.finish()),
-                Signing::More,
-            )
+            .post_form("V4UploadSliceData", bucket, cos_path, form)
             .await?;
         reply.data()
     }
@@ -193,15 +176,7 @@ impl CosClient {
             .part("filesize", filesize.to_string().as_bytes())
             .part("op", b"upload_slice_finish");
         let reply = self
-            .call(
-                "V4UploadSliceFinish",
-                Method::POST,
-                bucket,
-                cos_path,
-                &[],
-                Payload::Typed(form.content_type(), form.finish()),
-                Signing::More,
-            )
+            .post_form("V4UploadSliceFinish", bucket, cos_path, form)
             .await?;
         reply.data()
     }
@@ -223,15 +198,7 @@ impl CosClient {
         let mut form = Form::new();
         form.part("op", b"upload_slice_list");
         let reply = self
-            .call(
-                "V4UploadSliceList",
-                Method::POST,
-                bucket,
-                cos_path,
-                &[],
-                Payload::Typed(form.content_type(), form.finish()),
-                Signing::More,
-            )
+            .post_form("V4UploadSliceList", bucket, cos_path, form)
             .await?;
         reply.data()
     }

@@ -32,6 +32,44 @@ fn set_param(req: &mut OpRequest, name: &str, value: String) {
 /// A stream of list pages.
 pub type PageStream<T> = BoxStream<'static, Result<T, Error>>;
 
+/// The query parameters that continue a listing after `page`, or `None` on the last page.
+type NextMarkers<P> = fn(&P) -> Option<Vec<(&'static str, String)>>;
+
+/// Every page of a listing: fetches a page with `fetch`, then continues with the same
+/// request and the parameters `next_markers` names until it names none.
+fn paginate<P, F, Fut>(
+    client: Client,
+    req: OpRequest,
+    fetch: F,
+    next_markers: NextMarkers<P>,
+) -> PageStream<P>
+where
+    P: Send + 'static,
+    F: Fn(Client, OpRequest) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<P, Error>> + Send + 'static,
+{
+    futures_util::stream::try_unfold(Some(req), move |state| {
+        let step = state.map(|req| {
+            let next = clone_req(&req);
+            (fetch(client.clone(), req), next)
+        });
+        async move {
+            let Some((page, mut next)) = step else {
+                return Ok(None);
+            };
+            let page = page.await?;
+            let next = next_markers(&page).map(|params| {
+                for (name, value) in params {
+                    set_param(&mut next, name, value);
+                }
+                next
+            });
+            Ok(Some((page, next)))
+        }
+    })
+    .boxed()
+}
+
 macro_rules! list_builder_common {
     () => {
         common_setters!();
@@ -108,30 +146,19 @@ impl ListObjects {
     /// ```
     pub fn into_pages(self) -> PageStream<ListBucketResult> {
         let req = self.prepared();
-        let client = self.client;
-        futures_util::stream::try_unfold(Some(req), move |state| {
-            let client = client.clone();
-            async move {
-                let Some(req) = state else { return Ok(None) };
-                let next = clone_req(&req);
-                let page = list_objects_page(&client, req).await?;
-                let next_marker = page
+        paginate(
+            self.client,
+            req,
+            |client, req| async move { list_objects_page(&client, req).await },
+            |page| {
+                let marker = page
                     .next_marker
                     .clone()
                     .filter(|m| !m.is_empty())
-                    .or_else(|| page.contents.last().map(|o| o.key.clone()));
-                let next = match (page.is_truncated, next_marker) {
-                    (true, Some(m)) => {
-                        let mut n = next;
-                        set_param(&mut n, "marker", m);
-                        Some(n)
-                    }
-                    _ => None,
-                };
-                Ok(Some((page, next)))
-            }
-        })
-        .boxed()
+                    .or_else(|| page.contents.last().map(|o| o.key.clone()))?;
+                page.is_truncated.then(|| vec![("marker", marker)])
+            },
+        )
     }
 }
 
@@ -235,33 +262,16 @@ impl ListObjectVersions {
     /// All pages, following `NextKeyMarker` / `NextVersionIdMarker`.
     pub fn into_pages(self) -> PageStream<ListVersionsResult> {
         let req = self.prepared();
-        let client = self.client;
-        futures_util::stream::try_unfold(Some(req), move |state| {
-            let client = client.clone();
-            async move {
-                let Some(req) = state else { return Ok(None) };
-                let mut next = clone_req(&req);
-                let page = list_versions_page(&client, req).await?;
-                let more = page.is_truncated && page.next_key_marker.is_some();
-                let next = if more {
-                    set_param(
-                        &mut next,
-                        "key-marker",
-                        page.next_key_marker.clone().unwrap_or_default(),
-                    );
-                    set_param(
-                        &mut next,
-                        "version-id-marker",
-                        page.next_version_id_marker.clone().unwrap_or_default(),
-                    );
-                    Some(next)
-                } else {
-                    None
-                };
-                Ok(Some((page, next)))
-            }
-        })
-        .boxed()
+        paginate(
+            self.client,
+            req,
+            |client, req| async move { list_versions_page(&client, req).await },
+            |page| {
+                let key = page.next_key_marker.clone().filter(|_| page.is_truncated)?;
+                let version = page.next_version_id_marker.clone().unwrap_or_default();
+                Some(vec![("key-marker", key), ("version-id-marker", version)])
+            },
+        )
     }
 }
 
@@ -330,32 +340,16 @@ impl ListMultipartUploads {
     /// All pages, following `NextKeyMarker` / `NextUploadIdMarker`.
     pub fn into_pages(self) -> PageStream<ListMultipartUploadsResult> {
         let req = self.prepared();
-        let client = self.client;
-        futures_util::stream::try_unfold(Some(req), move |state| {
-            let client = client.clone();
-            async move {
-                let Some(req) = state else { return Ok(None) };
-                let mut next = clone_req(&req);
-                let page = list_uploads_page(&client, req).await?;
-                let next = if page.is_truncated && page.next_key_marker.is_some() {
-                    set_param(
-                        &mut next,
-                        "key-marker",
-                        page.next_key_marker.clone().unwrap_or_default(),
-                    );
-                    set_param(
-                        &mut next,
-                        "upload-id-marker",
-                        page.next_upload_id_marker.clone().unwrap_or_default(),
-                    );
-                    Some(next)
-                } else {
-                    None
-                };
-                Ok(Some((page, next)))
-            }
-        })
-        .boxed()
+        paginate(
+            self.client,
+            req,
+            |client, req| async move { list_uploads_page(&client, req).await },
+            |page| {
+                let key = page.next_key_marker.clone().filter(|_| page.is_truncated)?;
+                let upload = page.next_upload_id_marker.clone().unwrap_or_default();
+                Some(vec![("key-marker", key), ("upload-id-marker", upload)])
+            },
+        )
     }
 }
 
@@ -408,27 +402,18 @@ impl ListParts {
     /// All pages, following `NextPartNumberMarker`.
     pub fn into_pages(self) -> PageStream<ListPartsResult> {
         let req = self.prepared();
-        let client = self.client;
-        futures_util::stream::try_unfold(Some(req), move |state| {
-            let client = client.clone();
-            async move {
-                let Some(req) = state else { return Ok(None) };
-                let mut next = clone_req(&req);
-                let page = list_parts_page(&client, req).await?;
+        paginate(
+            self.client,
+            req,
+            |client, req| async move { list_parts_page(&client, req).await },
+            |page| {
                 let marker = page
                     .next_part_number_marker
-                    .or_else(|| page.parts.last().map(|p| p.part_number));
-                let next = match (page.is_truncated, marker) {
-                    (true, Some(m)) => {
-                        set_param(&mut next, "part-number-marker", m.to_string());
-                        Some(next)
-                    }
-                    _ => None,
-                };
-                Ok(Some((page, next)))
-            }
-        })
-        .boxed()
+                    .or_else(|| page.parts.last().map(|p| p.part_number))?;
+                page.is_truncated
+                    .then(|| vec![("part-number-marker", marker.to_string())])
+            },
+        )
     }
 }
 

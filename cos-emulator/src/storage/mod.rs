@@ -16,7 +16,8 @@ use std::sync::{Mutex, MutexGuard};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use blob::{BlobWriter, Digests, hex, push_hex, read_range};
+pub(crate) use blob::{BlobWriter, Digests, read_range};
+pub(crate) use cos_auth::encode::{hex, push_hex};
 
 use crate::EmulatorError;
 use crate::errors::{ApiError, Failure, OpResult};
