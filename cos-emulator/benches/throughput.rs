@@ -1,7 +1,11 @@
 //! PUT/GET throughput of one large object and 4 KiB requests per second against the
 //! emulator in bench mode, next to a bare hyper sink measured in the same run.
 //!
-//! `cargo bench -p cos-emulator --bench throughput` (256 MiB; `BENCH_BIG=1`: 1 GiB).
+//! `cargo bench -p cos-emulator --bench throughput` (`cargo xtask bench emulator`): a
+//! 1 GiB object (`BENCH_EMULATOR_MIB` to change), and 4 KiB PUTs and GETs over four
+//! keep-alive connections. Each round measures the sink and the emulator back to back;
+//! the ratios are the medians of the rounds' ratios (`BENCH_EMULATOR_ROUNDS`, default
+//! 5), so that a slow moment of a shared machine does not decide them.
 //! Prints `RESULT name value` lines and the emulator/sink ratios.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -71,7 +75,8 @@ fn repeat(len: u64) -> Repeat {
     }
 }
 
-/// A server that discards request bodies and answers GETs with `size` bytes.
+/// A server that discards request bodies and answers GETs with `size` bytes (4 KiB
+/// under `/small/`).
 async fn sink(size: u64) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -84,13 +89,18 @@ async fn sink(size: u64) -> SocketAddr {
             tokio::spawn(async move {
                 let svc = service_fn(move |req: Request<Incoming>| async move {
                     let is_get = req.method() == hyper::Method::GET;
+                    let small = req.uri().path().starts_with("/small/");
                     let mut body = req.into_body();
                     while let Some(f) = body.frame().await {
                         if f.is_err() {
                             break;
                         }
                     }
-                    let len = if is_get { size } else { 0 };
+                    let len = match (is_get, small) {
+                        (false, _) => 0,
+                        (true, true) => 4096,
+                        (true, false) => size,
+                    };
                     let mut r = Response::new(repeat(len));
                     r.headers_mut().insert("content-length", len.into());
                     Ok::<_, Infallible>(r)
@@ -171,8 +181,9 @@ async fn big(addr: SocketAddr, size: u64) -> (f64, f64) {
     (put, get)
 }
 
-/// 4 KiB PUTs per second over `conns` keep-alive connections for `secs`.
-async fn small(addr: SocketAddr, conns: usize, secs: f64) -> f64 {
+/// 4 KiB PUTs (or GETs of what they wrote) per second over `conns` keep-alive
+/// connections for `secs`.
+async fn small(addr: SocketAddr, conns: usize, secs: f64, get: bool) -> f64 {
     let deadline = Instant::now() + Duration::from_secs_f64(secs);
     let start = Instant::now();
     let mut tasks = Vec::new();
@@ -182,11 +193,16 @@ async fn small(addr: SocketAddr, conns: usize, secs: f64) -> f64 {
             let mut n = 0u64;
             while Instant::now() < deadline {
                 let key = format!("small/{c}/{}", n % 64);
-                send(
-                    &mut s,
-                    signed("PUT", &key, 4096).body(repeat(4096)).unwrap(),
-                )
-                .await;
+                if get {
+                    let got = send(&mut s, signed("GET", &key, 0).body(repeat(0)).unwrap()).await;
+                    assert_eq!(got, 4096);
+                } else {
+                    send(
+                        &mut s,
+                        signed("PUT", &key, 4096).body(repeat(4096)).unwrap(),
+                    )
+                    .await;
+                }
                 n += 1;
             }
             n
@@ -199,12 +215,22 @@ async fn small(addr: SocketAddr, conns: usize, secs: f64) -> f64 {
     total as f64 / start.elapsed().as_secs_f64()
 }
 
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
 fn main() {
-    let size: u64 = if std::env::var("BENCH_BIG").is_ok_and(|v| v == "1") {
-        1 << 30
-    } else {
-        256 << 20
-    };
+    let mib: u64 = std::env::var("BENCH_EMULATOR_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1024);
+    let rounds: usize = std::env::var("BENCH_EMULATOR_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
+        .max(1);
+    let size = mib << 20;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -218,7 +244,7 @@ fn main() {
         let mut s = connect(emu.addr()).await;
         send(&mut s, signed("PUT", "", 0).body(repeat(0)).unwrap()).await;
         let sink = sink(size).await;
-        println!("object size: {} MiB", size >> 20);
+        println!("object size: {mib} MiB, {rounds} rounds");
         if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "put") {
             // For profiling the PUT path alone.
             for _ in 0..10 {
@@ -228,41 +254,54 @@ fn main() {
             return;
         }
         if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "small") {
-            println!(
-                "emulator 4 KiB PUT {:.0}/s",
-                small(emu.addr(), 4, 5.0).await
-            );
+            let put = small(emu.addr(), 4, 5.0, false).await;
+            let get = small(emu.addr(), 4, 2.0, true).await;
+            println!("emulator 4 KiB PUT {put:.0}/s, GET {get:.0}/s");
             return;
         }
-        // Warm up both (connections, allocator, page cache of the process: the first
-        // large PUTs into fresh memory are page-fault bound), then measure each three
-        // times and keep the best.
-        small(emu.addr(), 2, 0.3).await;
-        small(sink, 2, 0.3).await;
-        for _ in 0..2 {
-            big(sink, size).await;
-            big(emu.addr(), size).await;
+        // Warm up both (connections, allocator, the process's memory: the first large
+        // PUTs into fresh memory are page-fault bound), then alternate.
+        for addr in [emu.addr(), sink] {
+            small(addr, 2, 0.3, false).await;
+            small(addr, 2, 0.3, true).await;
+            big(addr, size).await;
+            big(addr, size).await;
         }
-        let mut best = [0f64; 6];
-        for _ in 0..3 {
-            let (sp, sg) = big(sink, size).await;
-            let (ep, eg) = big(emu.addr(), size).await;
-            let sr = small(sink, 4, 2.0).await;
-            let er = small(emu.addr(), 4, 2.0).await;
-            for (b, v) in best.iter_mut().zip([sp, sg, sr, ep, eg, er]) {
-                *b = b.max(v);
+        // [sink, emulator] x [put, get, put4k, get4k], one entry per round.
+        let mut runs: [[Vec<f64>; 4]; 2] = Default::default();
+        for round in 0..rounds {
+            let mut line = Vec::new();
+            for (side, addr) in [sink, emu.addr()].into_iter().enumerate() {
+                let (put, get) = big(addr, size).await;
+                let put4k = small(addr, 4, 1.0, false).await;
+                let get4k = small(addr, 4, 1.0, true).await;
+                for (i, v) in [put, get, put4k, get4k].into_iter().enumerate() {
+                    runs[side][i].push(v);
+                }
+                line.push(format!(
+                    "{} put {put:.0} MiB/s get {get:.0} MiB/s put4k {put4k:.0}/s get4k {get4k:.0}/s",
+                    ["sink", "emulator"][side]
+                ));
+            }
+            eprintln!("round {round}: {}", line.join(" | "));
+        }
+        let names = ["put_mibs", "get_mibs", "put4k_rps", "get4k_rps"];
+        for (side, who) in ["sink", "emulator"].into_iter().enumerate() {
+            for (i, name) in names.iter().enumerate() {
+                println!("RESULT {who}_{name} {:.0}", median(runs[side][i].clone()));
             }
         }
-        let [sp, sg, sr, ep, eg, er] = best;
-        println!("RESULT sink_put_mibs {sp:.0}");
-        println!("RESULT sink_get_mibs {sg:.0}");
-        println!("RESULT sink_put4k_rps {sr:.0}");
-        println!("RESULT emulator_put_mibs {ep:.0}");
-        println!("RESULT emulator_get_mibs {eg:.0}");
-        println!("RESULT emulator_put4k_rps {er:.0}");
-        println!("RESULT ratio_put {:.2}", ep / sp);
-        println!("RESULT ratio_get {:.2}", eg / sg);
-        println!("RESULT ratio_put4k {:.2}", er / sr);
+        for (i, ratio) in ["ratio_put", "ratio_get", "ratio_put4k", "ratio_get4k"]
+            .into_iter()
+            .enumerate()
+        {
+            let per_round: Vec<f64> = runs[1][i]
+                .iter()
+                .zip(&runs[0][i])
+                .map(|(e, s)| e / s)
+                .collect();
+            println!("RESULT {ratio} {:.2}", median(per_round));
+        }
         emu.shutdown().await;
     });
 }

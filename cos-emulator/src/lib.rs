@@ -69,6 +69,7 @@ impl Emulator {
             bench_mode: false,
             faults: Vec::new(),
             seed: 0,
+            log_capacity: record::DEFAULT_LOG_CAPACITY,
         }
     }
 }
@@ -83,6 +84,7 @@ pub struct EmulatorBuilder {
     bench_mode: bool,
     faults: Vec<FaultRule>,
     seed: u64,
+    log_capacity: usize,
 }
 
 impl EmulatorBuilder {
@@ -132,6 +134,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many requests [`EmulatorHandle::requests`] keeps (default 100,000; 0 turns
+    /// the log off): older ones are forgotten, so that memory stays bounded however
+    /// long the emulator runs.
+    pub fn request_log_capacity(mut self, requests: usize) -> Self {
+        self.log_capacity = requests;
+        self
+    }
+
     /// Binds the address, loads the data directory if any, and serves in the
     /// background of the current tokio runtime.
     ///
@@ -168,6 +178,7 @@ impl EmulatorBuilder {
             store,
             faults::FaultSet::new(self.faults, self.seed),
             header_case::HeaderCase::new().await,
+            self.log_capacity,
         ));
         let running = server::spawn(listener, shared.clone());
         Ok(EmulatorHandle {
@@ -220,7 +231,9 @@ impl EmulatorHandle {
         self.shared.edit_faults(faults::FaultSet::clear);
     }
 
-    /// Every request received so far, in arrival order of completion.
+    /// The requests received so far (the latest
+    /// [`request_log_capacity`](EmulatorBuilder::request_log_capacity) of them), in
+    /// order of completion.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.log.to_vec()
     }

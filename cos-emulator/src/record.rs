@@ -1,6 +1,7 @@
 //! The request log.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use hyper::Method;
@@ -49,8 +50,8 @@ impl RecordedRequest {
     }
 }
 
-/// Requests per chunk of [`RequestLog`].
-const LOG_CHUNK: usize = 4096;
+/// How many requests [`RequestLog`] keeps by default.
+pub const DEFAULT_LOG_CAPACITY: usize = 100_000;
 
 /// A request to log: what is shared between entries borrowed, the rest owned (so
 /// that it is allocated before the log is locked).
@@ -103,21 +104,25 @@ impl Entry {
 
 /// The request log, sharded by thread so that threads logging at once do not contend
 /// on one lock; a sequence number restores the order of completion.
+///
+/// It keeps the latest `capacity` requests (about: the oldest entry of the logging
+/// thread's shard goes first), so that a long-running emulator does not grow without
+/// bound; the slots of forgotten entries are reused.
 #[derive(Debug)]
 pub(crate) struct RequestLog {
     shards: Box<[Mutex<Shard>]>,
     next: AtomicU64,
+    len: AtomicUsize,
+    capacity: usize,
 }
 
 /// Shards of [`RequestLog`] (threads beyond that share them).
 const LOG_SHARDS: usize = 8;
 
-/// One shard, kept in fixed-size chunks: appending never moves what is already
-/// logged (a single `Vec` would copy the whole log at every doubling, and a busy
-/// emulator logs hundreds of thousands of requests).
+/// One shard: entries in order of completion, oldest first.
 #[derive(Debug, Default)]
 struct Shard {
-    chunks: Vec<Vec<(u64, Entry)>>,
+    entries: VecDeque<(u64, Entry)>,
     /// The last host and bucket logged, shared by the entries that repeat them.
     last_host: Option<Arc<str>>,
     last_bucket: Option<Arc<str>>,
@@ -145,50 +150,65 @@ impl Shard {
             status: r.status,
             body_len: r.body_len,
         };
-        match self.chunks.last_mut() {
-            Some(chunk) if chunk.len() < LOG_CHUNK => chunk.push((seq, entry)),
-            _ => {
-                let mut chunk = Vec::with_capacity(LOG_CHUNK);
-                chunk.push((seq, entry));
-                self.chunks.push(chunk);
-            }
-        }
+        self.entries.push_back((seq, entry));
     }
 }
 
 impl Default for RequestLog {
     fn default() -> Self {
-        RequestLog {
-            shards: (0..LOG_SHARDS).map(|_| Mutex::default()).collect(),
-            next: AtomicU64::new(0),
-        }
+        Self::with_capacity(DEFAULT_LOG_CAPACITY)
     }
 }
 
 impl RequestLog {
+    /// A log that keeps the latest `capacity` requests (0: none).
+    pub fn with_capacity(capacity: usize) -> Self {
+        RequestLog {
+            shards: (0..LOG_SHARDS).map(|_| Mutex::default()).collect(),
+            next: AtomicU64::new(0),
+            len: AtomicUsize::new(0),
+            capacity,
+        }
+    }
+
     fn lock(shard: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
         shard.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Appends one request.
+    /// Appends one request, forgetting an old one when the log is full.
     pub fn push(&self, r: NewRequest<'_>) {
+        if self.capacity == 0 {
+            return;
+        }
         let seq = self.next.fetch_add(1, Ordering::Relaxed);
-        let shard = &self.shards[crate::server::thread_slot() % self.shards.len()];
-        Self::lock(shard).push(seq, r);
+        let mine = crate::server::thread_slot() % self.shards.len();
+        let mut shard = Self::lock(&self.shards[mine]);
+        shard.push(seq, r);
+        if self.len.fetch_add(1, Ordering::Relaxed) < self.capacity {
+            return;
+        }
+        // Full: this shard's oldest entry goes, or another shard's when this one holds
+        // only the new entry.
+        if shard.entries.len() > 1 {
+            shard.entries.pop_front();
+            self.len.fetch_sub(1, Ordering::Relaxed);
+            return;
+        }
+        drop(shard);
+        for (i, other) in self.shards.iter().enumerate() {
+            if i != mine && Self::lock(other).entries.pop_front().is_some() {
+                self.len.fetch_sub(1, Ordering::Relaxed);
+                return;
+            }
+        }
     }
 
-    /// Every logged request, in order of completion.
+    /// The logged requests, in order of completion.
     pub fn to_vec(&self) -> Vec<RecordedRequest> {
         let mut all: Vec<(u64, RecordedRequest)> = Vec::new();
         for shard in &self.shards {
             let shard = Self::lock(shard);
-            all.extend(
-                shard
-                    .chunks
-                    .iter()
-                    .flatten()
-                    .map(|(seq, e)| (*seq, e.to_recorded())),
-            );
+            all.extend(shard.entries.iter().map(|(seq, e)| (*seq, e.to_recorded())));
         }
         all.sort_unstable_by_key(|(seq, _)| *seq);
         all.into_iter().map(|(_, r)| r).collect()
@@ -197,7 +217,10 @@ impl RequestLog {
     /// Forgets every logged request.
     pub fn clear(&self) {
         for shard in &self.shards {
-            Self::lock(shard).chunks.clear();
+            let mut shard = Self::lock(shard);
+            let n = shard.entries.len();
+            shard.entries.clear();
+            self.len.fetch_sub(n, Ordering::Relaxed);
         }
     }
 }
@@ -222,19 +245,19 @@ mod tests {
     }
 
     #[test]
-    fn log_keeps_order_across_chunks() {
+    fn log_keeps_order_across_threads() {
         let log = RequestLog::default();
-        for i in 0..(LOG_CHUNK as u16 * 2 + 3) {
+        for i in 0..8195 {
             log.push(request(i));
         }
         std::thread::scope(|s| {
             s.spawn(|| log.push(request(9999)));
         });
         let all = log.to_vec();
-        assert_eq!(all.len(), LOG_CHUNK * 2 + 4);
+        assert_eq!(all.len(), 8196);
         assert_eq!(all.last().map(|r| r.status), Some(9999));
         assert!(
-            all[..LOG_CHUNK * 2 + 3]
+            all[..8195]
                 .iter()
                 .enumerate()
                 .all(|(i, r)| r.status as usize == i)
@@ -245,5 +268,35 @@ mod tests {
         assert_eq!(all[4].method, "GET");
         log.clear();
         assert!(log.to_vec().is_empty());
+    }
+
+    #[test]
+    fn a_full_log_forgets_the_oldest_requests() {
+        let log = RequestLog::with_capacity(100);
+        for i in 0..250 {
+            log.push(request(i));
+        }
+        let all = log.to_vec();
+        assert_eq!(all.len(), 100);
+        assert!(
+            all.iter()
+                .enumerate()
+                .all(|(i, r)| r.status as usize == 150 + i)
+        );
+        // Another thread's request displaces the oldest of the other shard.
+        std::thread::scope(|s| {
+            s.spawn(|| log.push(request(9999)));
+        });
+        let all = log.to_vec();
+        assert_eq!(all.len(), 100);
+        assert_eq!(all.first().map(|r| r.status), Some(151));
+        assert_eq!(all.last().map(|r| r.status), Some(9999));
+        log.clear();
+        log.push(request(1));
+        assert_eq!(log.to_vec().len(), 1);
+
+        let off = RequestLog::with_capacity(0);
+        off.push(request(1));
+        assert!(off.to_vec().is_empty());
     }
 }

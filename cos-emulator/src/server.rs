@@ -42,7 +42,7 @@ pub(crate) struct Shared {
     faults: Mutex<FaultSet>,
     /// Whether `faults` has rules: without, requests skip its lock.
     any_faults: AtomicBool,
-    /// Every request answered (or reset), for `Emulator::requests`.
+    /// The latest requests answered (or reset), for `Emulator::requests`.
     pub log: RequestLog,
     requests: AtomicU64,
     /// What the legacy v4 API keeps besides the objects.
@@ -57,6 +57,7 @@ impl Shared {
         store: Store,
         faults: FaultSet,
         header_case: crate::header_case::HeaderCase,
+        log_capacity: usize,
     ) -> Self {
         Shared {
             header_case,
@@ -64,7 +65,7 @@ impl Shared {
             store,
             any_faults: AtomicBool::new(!faults.is_empty()),
             faults: Mutex::new(faults),
-            log: RequestLog::default(),
+            log: RequestLog::with_capacity(log_capacity),
             requests: AtomicU64::new(0),
             v4: crate::v4::V4State::default(),
         }

@@ -148,10 +148,8 @@ fn write_at(file: &File, buf: &[u8], offset: u64) {
     file.write_all_at(buf, offset).unwrap();
 }
 
-/// File → multipart upload with plain hyper: one connection per worker, a reused
-/// buffer each, no checksums, no retries.
-async fn ceiling_upload(addr: SocketAddr, src: &Path, key: &str, part: u64, workers: usize) {
-    let size = std::fs::metadata(src).unwrap().len();
+/// Initiate Multipart Upload over a new connection; returns it and the upload id.
+async fn initiate(addr: SocketAddr, key: &str) -> (Sender, Arc<str>) {
     let mut s = connect(addr).await;
     let (_, body) = send(
         &mut s,
@@ -160,64 +158,16 @@ async fn ceiling_upload(addr: SocketAddr, src: &Path, key: &str, part: u64, work
             .unwrap(),
     )
     .await;
-    let upload_id: Arc<str> = between(
+    let id = between(
         std::str::from_utf8(&body).unwrap(),
         "<UploadId>",
         "</UploadId>",
-    )
-    .into();
-    let parts = size.div_ceil(part) as u32;
-    let next = Arc::new(AtomicU32::new(1));
-    let file = Arc::new(File::open(src).unwrap());
-    let mut tasks = Vec::new();
-    for _ in 0..workers {
-        let (next, file, upload_id, key) = (
-            next.clone(),
-            file.clone(),
-            upload_id.clone(),
-            key.to_owned(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut s = connect(addr).await;
-            let mut buf = BytesMut::new();
-            let mut etags = Vec::new();
-            loop {
-                let n = next.fetch_add(1, Ordering::SeqCst);
-                if n > parts {
-                    return etags;
-                }
-                let offset = u64::from(n - 1) * part;
-                let len = part.min(size - offset) as usize;
-                let f = file.clone();
-                buf = tokio::task::spawn_blocking(move || {
-                    buf.resize(len, 0);
-                    read_at(&f, &mut buf, offset);
-                    buf
-                })
-                .await
-                .unwrap();
-                let body = buf.freeze();
-                let number = n.to_string();
-                let req = signed(
-                    "PUT",
-                    &key,
-                    &[("partNumber", &number), ("uploadId", &upload_id)],
-                )
-                .header("content-length", len)
-                .body(Full::new(body.clone()))
-                .unwrap();
-                let body_back = body;
-                let (headers, _) = send(&mut s, req).await;
-                etags.push((n, headers["etag"].to_str().unwrap().to_owned()));
-                // The request (and its body) is gone: take the allocation back.
-                buf = body_back.try_into_mut().unwrap_or_default();
-            }
-        }));
-    }
-    let mut etags = Vec::new();
-    for t in tasks {
-        etags.extend(t.await.unwrap());
-    }
+    );
+    (s, id.into())
+}
+
+/// Complete Multipart Upload with the `(number, etag)` the workers collected.
+async fn complete(mut s: Sender, key: &str, upload_id: &str, mut etags: Vec<(u32, String)>) {
     etags.sort();
     let mut xml = String::from("<CompleteMultipartUpload>");
     for (n, e) in etags {
@@ -228,11 +178,195 @@ async fn ceiling_upload(addr: SocketAddr, src: &Path, key: &str, part: u64, work
     xml.push_str("</CompleteMultipartUpload>");
     send(
         &mut s,
-        signed("POST", key, &[("uploadId", &upload_id)])
+        signed("POST", key, &[("uploadId", upload_id)])
             .body(Full::new(Bytes::from(xml)))
             .unwrap(),
     )
     .await;
+}
+
+/// One multipart upload in progress, shared by its workers.
+struct Job {
+    addr: SocketAddr,
+    file: File,
+    key: String,
+    upload_id: Arc<str>,
+    next: AtomicU32,
+    parts: u32,
+    size: u64,
+    part: u64,
+}
+
+impl Job {
+    /// The next part to send: `(number, offset, len)`.
+    fn take(&self) -> Option<(u32, u64, u64)> {
+        let n = self.next.fetch_add(1, Ordering::SeqCst);
+        (n <= self.parts).then(|| {
+            let offset = u64::from(n - 1) * self.part;
+            (n, offset, self.part.min(self.size - offset))
+        })
+    }
+}
+
+/// Uploads `src` as `key` in parts of `part` bytes: Initiate, then `workers` copies of
+/// `worker` (each sends parts it takes from the job and returns their ETags), Complete.
+async fn multipart<W, F>(
+    addr: SocketAddr,
+    src: &Path,
+    key: &str,
+    part: u64,
+    workers: usize,
+    worker: W,
+) where
+    W: Fn(Arc<Job>) -> F,
+    F: std::future::Future<Output = Vec<(u32, String)>> + Send + 'static,
+{
+    let size = std::fs::metadata(src).unwrap().len();
+    let (s, upload_id) = initiate(addr, key).await;
+    let job = Arc::new(Job {
+        addr,
+        file: File::open(src).unwrap(),
+        key: key.to_owned(),
+        upload_id: upload_id.clone(),
+        next: AtomicU32::new(1),
+        parts: size.div_ceil(part) as u32,
+        size,
+        part,
+    });
+    let tasks: Vec<_> = (0..workers)
+        .map(|_| tokio::spawn(worker(job.clone())))
+        .collect();
+    let mut etags = Vec::new();
+    for t in tasks {
+        etags.extend(t.await.unwrap());
+    }
+    complete(s, key, &upload_id, etags).await;
+}
+
+/// File → multipart upload with plain hyper: one connection per worker, a reused
+/// buffer each, no checksums, no retries.
+async fn ceiling_upload(addr: SocketAddr, src: &Path, key: &str, part: u64, workers: usize) {
+    multipart(addr, src, key, part, workers, |job| async move {
+        let mut s = connect(job.addr).await;
+        let mut buf = BytesMut::new();
+        let mut etags = Vec::new();
+        while let Some((n, offset, len)) = job.take() {
+            let j = job.clone();
+            buf = tokio::task::spawn_blocking(move || {
+                buf.resize(len as usize, 0);
+                read_at(&j.file, &mut buf, offset);
+                buf
+            })
+            .await
+            .unwrap();
+            let body = buf.freeze();
+            let number = n.to_string();
+            let params = [
+                ("partNumber", number.as_str()),
+                ("uploadId", &job.upload_id),
+            ];
+            let req = signed("PUT", &job.key, &params)
+                .header("content-length", len)
+                .body(Full::new(body.clone()))
+                .unwrap();
+            let (headers, _) = send(&mut s, req).await;
+            etags.push((n, headers["etag"].to_str().unwrap().to_owned()));
+            // The request (and its body) is gone: take the allocation back.
+            buf = body.try_into_mut().unwrap_or_default();
+        }
+        etags
+    })
+    .await;
+}
+
+/// A client that never copies a body through user space: each part's CRC-64 is read
+/// through one 256 KiB buffer (as ours must, to verify it), then the part goes from the
+/// page cache to the socket with sendfile(2), as raw HTTP/1.1 on one connection per
+/// worker. It shows what loopback TCP and the emulator leave for any upload on this
+/// machine, whatever the client does.
+async fn zero_copy_upload(addr: SocketAddr, src: &Path, key: &str, part: u64, workers: usize) {
+    multipart(addr, src, key, part, workers, |job| async move {
+        let mut tcp = TcpStream::connect(job.addr).await.unwrap();
+        tcp.set_nodelay(true).unwrap();
+        let mut etags = Vec::new();
+        let mut crc_buf = vec![0u8; 256 * 1024];
+        while let Some((n, offset, len)) = job.take() {
+            let j = job.clone();
+            crc_buf = tokio::task::spawn_blocking(move || {
+                let mut crc = cos_transfer::crc64::Crc64::new();
+                let mut at = 0;
+                while at < len {
+                    let k = (len - at).min(crc_buf.len() as u64) as usize;
+                    read_at(&j.file, &mut crc_buf[..k], offset + at);
+                    crc.update(&crc_buf[..k]);
+                    at += k as u64;
+                }
+                std::hint::black_box(crc.value());
+                crc_buf
+            })
+            .await
+            .unwrap();
+            let number = n.to_string();
+            let params = [
+                ("partNumber", number.as_str()),
+                ("uploadId", &job.upload_id),
+            ];
+            let req = signed("PUT", &job.key, &params).body(()).unwrap();
+            let etag = raw_sendfile_put(&mut tcp, &req, &job.file, offset, len).await;
+            etags.push((n, etag));
+        }
+        etags
+    })
+    .await;
+}
+
+/// Sends `req`'s head, then `len` bytes of `file` at `offset` with sendfile(2); reads
+/// the (body-less) 200 answer and returns its ETag.
+async fn raw_sendfile_put(
+    tcp: &mut TcpStream,
+    req: &Request<()>,
+    file: &File,
+    offset: u64,
+    len: u64,
+) -> String {
+    use std::fmt::Write as _;
+    use std::os::fd::AsFd;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt, Interest};
+    let mut head = format!("PUT {} HTTP/1.1\r\n", req.uri());
+    for (k, v) in req.headers() {
+        write!(head, "{k}: {}\r\n", v.to_str().unwrap()).unwrap();
+    }
+    write!(head, "content-length: {len}\r\n\r\n").unwrap();
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let (mut at, end) = (offset, offset + len);
+    while at < end {
+        tcp.writable().await.unwrap();
+        let sent = tcp.try_io(Interest::WRITABLE, || {
+            let want = (end - at) as usize;
+            rustix::fs::sendfile(tcp.as_fd(), file.as_fd(), Some(&mut at), want)
+                .map_err(std::io::Error::from)
+        });
+        if let Err(e) = sent {
+            assert_eq!(e.kind(), std::io::ErrorKind::WouldBlock, "sendfile: {e}");
+        }
+    }
+    let mut answer = Vec::with_capacity(4096);
+    loop {
+        assert!(
+            tcp.read_buf(&mut answer).await.unwrap() > 0,
+            "connection closed"
+        );
+        let mut headers = [httparse::EMPTY_HEADER; 32];
+        let mut resp = httparse::Response::new(&mut headers);
+        if let httparse::Status::Complete(_) = resp.parse(&answer).unwrap() {
+            assert_eq!(resp.code, Some(200));
+            let etag = resp
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case("etag"));
+            return String::from_utf8(etag.unwrap().value.to_vec()).unwrap();
+        }
+    }
 }
 
 /// Writes `buf` at `at` on the blocking pool and hands the (cleared) buffer back.
@@ -315,13 +449,18 @@ part, threads, runs = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
 config = CosConfig(Region='ap-guangzhou', SecretId='AKIDEXAMPLE', SecretKey='SECRETKEYEXAMPLE',
                    Scheme='http', IP='127.0.0.1', Port=port, ServiceDomain='127.0.0.1:%d' % port)
 client = CosS3Client(config)
+def busy():
+    with open('/proc/stat') as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / 100.0
 for _ in range(runs):
+    b = busy()
     t = time.perf_counter()
     if mode == 'up':
         client.upload_file(Bucket=bucket, Key=key, LocalFilePath=path, PartSize=part, MAXThread=threads)
     else:
         client.download_file(Bucket=bucket, Key=key, DestFilePath=path, PartSize=part, MAXThread=threads)
-    print('TIME %.6f' % (time.perf_counter() - t), flush=True)
+    print('TIME %.6f %.2f' % (time.perf_counter() - t, busy() - b), flush=True)
     if mode == 'down':
         os.remove(path)
 "#;
@@ -338,7 +477,7 @@ fn python() -> Option<PathBuf> {
         .then_some(py)
 }
 
-/// Seconds per run of the Python SDK's upload_file / download_file.
+/// One [`Sample`] per run of the Python SDK's upload_file / download_file.
 #[allow(clippy::too_many_arguments)]
 fn python_runs(
     py: &Path,
@@ -349,7 +488,7 @@ fn python_runs(
     part: u64,
     threads: u64,
     runs: u64,
-) -> Vec<f64> {
+) -> Vec<Sample> {
     let out = Command::new(py)
         .args(["-c", PY_BENCH, &addr.port().to_string(), mode, BUCKET, key])
         .arg(path)
@@ -363,7 +502,13 @@ fn python_runs(
     );
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter_map(|l| l.strip_prefix("TIME ")?.parse().ok())
+        .filter_map(|l| {
+            let mut v = l.strip_prefix("TIME ")?.split(' ').map(str::parse::<f64>);
+            Some(Sample {
+                secs: v.next()?.ok()?,
+                busy: v.next()?.ok()?,
+            })
+        })
         .collect()
 }
 
@@ -431,19 +576,79 @@ fn rss_of_upload(addr: SocketAddr, dir: &Path, mib: u64) -> (u64, u64) {
 
 // ---------------------------------------------------------------- main
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+/// One timed run: wall-clock seconds, and the CPU seconds the whole machine was busy
+/// meanwhile (all cores: client, emulator and kernel; NaN without `/proc/stat`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Sample {
+    secs: f64,
+    busy: f64,
+}
+
+/// Busy CPU seconds of the machine since boot (`/proc/stat`, in USER_HZ = 1/100 s).
+fn machine_busy_secs() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/stat") else {
+        return f64::NAN;
+    };
+    let Some(cpu) = stat.lines().next() else {
+        return f64::NAN;
+    };
+    // user nice system idle iowait irq softirq steal ...
+    let f: Vec<u64> = cpu
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    if f.len() < 8 {
+        return f64::NAN;
+    }
+    (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) as f64 / 100.0
+}
+
+fn median_secs(v: &[Sample]) -> f64 {
+    let mut secs: Vec<f64> = v.iter().map(|s| s.secs).collect();
+    secs.sort_by(f64::total_cmp);
+    secs.get(secs.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 fn mibs(size: u64, secs: f64) -> f64 {
     size as f64 / MIB as f64 / secs
 }
 
-async fn timed<F: std::future::Future<Output = ()>>(f: F) -> f64 {
+/// Machine CPU seconds per GiB moved, over all runs.
+fn cpu_per_gib(size: u64, v: &[Sample]) -> f64 {
+    let busy: f64 = v.iter().map(|s| s.busy).sum();
+    busy / (v.len() as f64 * size as f64 / (1u64 << 30) as f64)
+}
+
+async fn timed<F: std::future::Future<Output = ()>>(f: F) -> Sample {
+    let busy = machine_busy_secs();
     let t = Instant::now();
     f.await;
-    t.elapsed().as_secs_f64()
+    Sample {
+        secs: t.elapsed().as_secs_f64(),
+        busy: machine_busy_secs() - busy,
+    }
+}
+
+/// One line of the table: median throughput and CPU per GiB, up and down.
+struct Row {
+    name: String,
+    up: f64,
+    down: f64,
+    up_cpu: f64,
+    down_cpu: f64,
+}
+
+impl Row {
+    fn new(name: &str, size: u64, up: &[Sample], down: &[Sample]) -> Self {
+        Row {
+            name: name.to_owned(),
+            up: mibs(size, median_secs(up)),
+            down: mibs(size, median_secs(down)),
+            up_cpu: cpu_per_gib(size, up),
+            down_cpu: cpu_per_gib(size, down),
+        }
+    }
 }
 
 fn write_source(path: &Path, size: u64) {
@@ -524,10 +729,50 @@ fn main() {
         down_opts.concurrency
     );
 
-    let (mut c_up, mut c_down, mut o_up, mut o_down) = (vec![], vec![], vec![], vec![]);
     let only = std::env::var("BENCH_TRANSFER_ONLY").ok();
+    let backend = CosBackend::new(client(addr));
+    let ours_up = || async {
+        upload_file(
+            &backend,
+            BUCKET,
+            "ours.bin",
+            &src,
+            &up_opts,
+            None,
+            &CancelHandle::new(),
+        )
+        .await
+        .unwrap();
+    };
+    let ours_down = || async {
+        download_file(
+            &backend,
+            BUCKET,
+            "ours.bin",
+            &dest,
+            &down_opts,
+            None,
+            &CancelHandle::new(),
+        )
+        .await
+        .unwrap();
+    };
+    let ceiling_up = || ceiling_upload(addr, &src, "ceiling.bin", part, conc);
+    let ceiling_down = |key: &'static str| {
+        ceiling_download(
+            addr,
+            key,
+            &dest,
+            size,
+            down_opts.part_size,
+            down_opts.concurrency,
+        )
+    };
+    let zero_copy_up = || zero_copy_upload(addr, &src, "zero-copy.bin", part, conc);
+
+    let (mut c_up, mut c_down, mut o_up, mut o_down, mut z_up) =
+        (vec![], vec![], vec![], vec![], vec![]);
     rt.block_on(async {
-        let backend = CosBackend::new(client(addr));
         backend
             .client()
             .create_bucket(&BucketName::new(BUCKET).unwrap())
@@ -536,147 +781,78 @@ fn main() {
             .unwrap();
         if let Some(only) = &only {
             // Profiling aid: one measurement, repeated.
-            upload_file(
-                &backend,
-                BUCKET,
-                "ours.bin",
-                &src,
-                &up_opts,
-                None,
-                &CancelHandle::new(),
-            )
-            .await
-            .unwrap();
+            ours_up().await;
             for _ in 0..runs {
                 let t = match only.as_str() {
-                    "ceiling_up" => {
-                        timed(ceiling_upload(addr, &src, "ceiling.bin", part, conc)).await
+                    "python_up" | "python_down" => {
+                        let py = python().unwrap();
+                        let (mode, key, path, p, t) = if only == "python_up" {
+                            ("up", "py.bin", src.as_path(), 16, 10)
+                        } else {
+                            ("down", "ours.bin", dest.as_path(), 32, 10)
+                        };
+                        python_runs(&py, addr, mode, key, path, p, t, 1)[0]
                     }
-                    "ours_up" => {
-                        timed(async {
-                            upload_file(
-                                &backend,
-                                BUCKET,
-                                "ours.bin",
-                                &src,
-                                &up_opts,
-                                None,
-                                &CancelHandle::new(),
-                            )
-                            .await
-                            .unwrap();
-                        })
-                        .await
-                    }
-                    "ceiling_down" => {
-                        timed(ceiling_download(
-                            addr,
-                            "ours.bin",
-                            &dest,
-                            size,
-                            down_opts.part_size,
-                            down_opts.concurrency,
-                        ))
-                        .await
-                    }
-                    _ => {
-                        timed(async {
-                            download_file(
-                                &backend,
-                                BUCKET,
-                                "ours.bin",
-                                &dest,
-                                &down_opts,
-                                None,
-                                &CancelHandle::new(),
-                            )
-                            .await
-                            .unwrap();
-                        })
-                        .await
-                    }
+                    "zero_copy_up" => timed(zero_copy_up()).await,
+                    "ceiling_up" => timed(ceiling_up()).await,
+                    "ours_up" => timed(ours_up()).await,
+                    "ceiling_down" => timed(ceiling_down("ours.bin")).await,
+                    _ => timed(ours_down()).await,
                 };
                 let _ = std::fs::remove_file(&dest);
-                eprintln!("{only}: {:.0} MiB/s", mibs(size, t));
+                eprintln!(
+                    "{only}: {:.0} MiB/s, {:.2} CPU s/GiB",
+                    mibs(size, t.secs),
+                    cpu_per_gib(size, &[t])
+                );
             }
             return;
         }
-        // All uploads, then all downloads; each phase starts with an unrecorded round
+        // All uploads, then all downloads; each phase starts with unrecorded rounds
         // (allocator, page cache, emulator), then the order alternates between runs so
         // that neither side always goes first.
         for run in 0..=runs + 1 {
             let ours_first = run % 2 == 1;
             let warm = run < 2;
-            let mut up = [0f64; 2];
+            let mut up = [Sample::default(); 2];
             for side in [ours_first, !ours_first] {
                 up[usize::from(side)] = if side {
-                    timed(async {
-                        upload_file(
-                            &backend,
-                            BUCKET,
-                            "ours.bin",
-                            &src,
-                            &up_opts,
-                            None,
-                            &CancelHandle::new(),
-                        )
-                        .await
-                        .unwrap();
-                    })
-                    .await
+                    timed(ours_up()).await
                 } else {
-                    timed(ceiling_upload(addr, &src, "ceiling.bin", part, conc)).await
+                    timed(ceiling_up()).await
                 };
             }
             eprintln!(
                 "upload run {run}{}: ceiling {:.0} / ours {:.0} MiB/s",
                 if warm { " (warm-up)" } else { "" },
-                mibs(size, up[0]),
-                mibs(size, up[1]),
+                mibs(size, up[0].secs),
+                mibs(size, up[1].secs),
             );
             if !warm {
                 c_up.push(up[0]);
                 o_up.push(up[1]);
             }
         }
+        for _ in 0..runs {
+            z_up.push(timed(zero_copy_up()).await);
+        }
         for run in 0..=runs + 1 {
             let ours_first = run % 2 == 1;
             let warm = run < 2;
-            let mut down = [0f64; 2];
+            let mut down = [Sample::default(); 2];
             for side in [ours_first, !ours_first] {
                 down[usize::from(side)] = if side {
-                    timed(async {
-                        download_file(
-                            &backend,
-                            BUCKET,
-                            "ours.bin",
-                            &dest,
-                            &down_opts,
-                            None,
-                            &CancelHandle::new(),
-                        )
-                        .await
-                        .unwrap();
-                    })
-                    .await
+                    timed(ours_down()).await
                 } else {
-                    timed(ceiling_download(
-                        addr,
-                        "ceiling.bin",
-                        &dest,
-                        size,
-                        down_opts.part_size,
-                        down_opts.concurrency,
-                    ))
-                    .await
+                    timed(ceiling_down("ceiling.bin")).await
                 };
                 std::fs::remove_file(&dest).unwrap();
             }
             eprintln!(
                 "download run {run}{}: ceiling {:.0} / ours {:.0} MiB/s",
                 if warm { " (warm-up)" } else { "" },
-                mibs(size, down[0]),
-                mibs(size, down[1])
+                mibs(size, down[0].secs),
+                mibs(size, down[1].secs)
             );
             if !warm {
                 c_down.push(down[0]);
@@ -687,77 +863,68 @@ fn main() {
     if only.is_some() {
         return; // the temporary folders are removed on the way out
     }
-    let c_up = mibs(size, median(c_up));
-    let c_down = mibs(size, median(c_down));
-    let o_up = mibs(size, median(o_up));
-    let o_down = mibs(size, median(o_down));
 
     // Python: defaults, a small sweep (one run each), then the best setting `runs` times.
-    let mut rows: Vec<(String, f64, f64)> = vec![
-        ("bare hyper (ceiling)".into(), c_up, c_down),
-        ("cos-transfer (ours)".into(), o_up, o_down),
+    let mut rows: Vec<Row> = vec![
+        Row::new("bare hyper (ceiling)", size, &c_up, &c_down),
+        Row::new("cos-transfer (ours)", size, &o_up, &o_down),
+        Row::new("zero-copy sendfile client (upload only)", size, &z_up, &[]),
     ];
     let mut py_best = None;
     if let Some(py) = python() {
-        let up_default = mibs(
-            size,
-            median(python_runs(&py, addr, "up", "py.bin", &src, 1, 5, runs)),
-        );
-        let down_default = mibs(
-            size,
-            median(python_runs(
-                &py, addr, "down", "ours.bin", &dest, 20, 5, runs,
-            )),
-        );
+        let up_default = python_runs(&py, addr, "up", "py.bin", &src, 1, 5, runs);
+        let down_default = python_runs(&py, addr, "down", "ours.bin", &dest, 20, 5, runs);
         let sweep = [(8, 5), (8, 10), (16, 10), (32, 10), (64, 16)];
-        let best = |mode: &str, key: &str, path: &Path| -> (u64, u64, f64) {
+        let best = |mode: &str, key: &str, path: &Path, default: Vec<Sample>| {
             let (p, t) = sweep
                 .iter()
                 .copied()
-                .map(|(p, t)| (p, t, python_runs(&py, addr, mode, key, path, p, t, 1)[0]))
+                .map(|(p, t)| {
+                    (
+                        p,
+                        t,
+                        python_runs(&py, addr, mode, key, path, p, t, 1)[0].secs,
+                    )
+                })
                 .min_by(|a, b| a.2.total_cmp(&b.2))
                 .map(|(p, t, _)| (p, t))
                 .unwrap();
-            (
-                p,
-                t,
-                mibs(
-                    size,
-                    median(python_runs(&py, addr, mode, key, path, p, t, runs)),
-                ),
-            )
+            let runs = python_runs(&py, addr, mode, key, path, p, t, runs);
+            // The defaults are one of the candidates too.
+            if median_secs(&default) < median_secs(&runs) {
+                let label = if mode == "up" {
+                    "1 MB x 5"
+                } else {
+                    "20 MB x 5"
+                };
+                (label.to_owned(), default)
+            } else {
+                (format!("{p} MB x {t}"), runs)
+            }
         };
-        let (up_p, up_t, up_best) = best("up", "py.bin", &src);
-        let (down_p, down_t, down_best) = best("down", "ours.bin", &dest);
-        // The defaults are one of the candidates too.
-        let (up_label, up_best) = if up_default > up_best {
-            ("1 MB x 5".to_owned(), up_default)
-        } else {
-            (format!("{up_p} MB x {up_t}"), up_best)
-        };
-        let (down_label, down_best) = if down_default > down_best {
-            ("20 MB x 5".to_owned(), down_default)
-        } else {
-            (format!("{down_p} MB x {down_t}"), down_best)
-        };
-        rows.push((
-            "python SDK, defaults (up 1 MB x 5, down 20 MB x 5)".into(),
-            up_default,
-            down_default,
+        let (up_label, up_best) = best("up", "py.bin", &src, up_default.clone());
+        let (down_label, down_best) = best("down", "ours.bin", &dest, down_default.clone());
+        rows.push(Row::new(
+            "python SDK, defaults (up 1 MB x 5, down 20 MB x 5)",
+            size,
+            &up_default,
+            &down_default,
         ));
-        rows.push((
-            format!("python SDK, best (up {up_label}, down {down_label})"),
-            up_best,
-            down_best,
-        ));
-        py_best = Some((up_best, down_best));
+        let best_row = Row::new(
+            &format!("python SDK, best (up {up_label}, down {down_label})"),
+            size,
+            &up_best,
+            &down_best,
+        );
+        py_best = Some((best_row.up, best_row.down));
+        rows.push(best_row);
     }
 
     let (rss_kib, before_kib) = rss_of_upload(addr, dir.path(), rss_mib);
     rt.block_on(async {
-        let c = client(addr);
         let b = BucketName::new(BUCKET).unwrap();
-        let _ = c
+        let _ = backend
+            .client()
             .delete_object(&b, &cos_core::ObjectKey::new("rss.bin").unwrap())
             .send()
             .await;
@@ -766,30 +933,41 @@ fn main() {
     let bound = 20 + 5 * (part / MIB) * conc as u64 / 2;
 
     println!();
-    println!("{:<58} {:>12} {:>12}", "client", "up MiB/s", "down MiB/s");
-    for (name, up, down) in &rows {
-        println!("{name:<58} {up:>12.0} {down:>12.0}");
+    println!(
+        "{:<58} {:>9} {:>10} {:>10} {:>10}",
+        "client", "up MiB/s", "down MiB/s", "up CPU", "down CPU"
+    );
+    for r in &rows {
+        println!(
+            "{:<58} {:>9.0} {:>10.0} {:>10.2} {:>10.2}",
+            r.name, r.up, r.down, r.up_cpu, r.down_cpu
+        );
     }
+    println!(
+        "CPU: core-seconds per GiB of the whole machine (both cores: client, emulator, kernel)"
+    );
     println!(
         "peak RSS of a {rss_mib} MiB upload: {rss_mib_peak} MiB (before: {} MiB; bound 20 + 2.5 x {} MiB x {conc} = {bound} MiB)",
         before_kib / 1024,
         part / MIB
     );
+    let (c, o) = (&rows[0], &rows[1]);
     for (name, v) in [
-        ("ceiling_up_mibs", c_up),
-        ("ceiling_down_mibs", c_down),
-        ("ours_up_mibs", o_up),
-        ("ours_down_mibs", o_down),
+        ("ceiling_up_mibs", c.up),
+        ("ceiling_down_mibs", c.down),
+        ("ours_up_mibs", o.up),
+        ("ours_down_mibs", o.down),
+        ("zero_copy_up_mibs", rows[2].up),
     ] {
         println!("RESULT {name} {v:.0}");
     }
     let (py_up, py_down) = py_best.unwrap_or((f64::NAN, f64::NAN));
     println!(
         "transfer: up_vs_ceiling={:.2} up_vs_python_best={:.2} down_vs_ceiling={:.2} down_vs_python_best={:.2} rss_4g_mib={rss_mib_peak}",
-        o_up / c_up,
-        o_up / py_up,
-        o_down / c_down,
-        o_down / py_down
+        o.up / c.up,
+        o.up / py_up,
+        o.down / c.down,
+        o.down / py_down
     );
     drop(rt);
     emu_rt.block_on(emu.shutdown());

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::BytesMut;
+use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
@@ -17,11 +17,10 @@ use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, DownloadCheckpoint, 
 use crate::control::{CancelHandle, Progress, ProgressFn};
 use crate::crc64::{self, Crc64};
 use crate::error::TransferError;
-use crate::fileio::write_all_at;
 use crate::plan::{MIN_PART_SIZE, Part, PartPlan};
 use crate::resume::{DownloadStart, decide_download_start};
 
-/// Bytes buffered per range before a positioned write.
+/// Bytes received per range before they are handed to the writer.
 const WRITE_CHUNK: usize = 1024 * 1024;
 
 /// How a download runs.
@@ -218,6 +217,7 @@ async fn run<B: Backend>(
             .map_err(|e| TransferError::io(temp, e))?
     };
     let file = Arc::new(file);
+    let writer = FileWriter::start(file.clone(), options.concurrency);
     let ranges_reused = u32::try_from(done.len()).unwrap_or(u32::MAX);
     let mut cp = DownloadCheckpoint {
         version: CHECKPOINT_VERSION,
@@ -253,14 +253,14 @@ async fn run<B: Backend>(
                 break;
             }
             let Some(part) = pending.next() else { break };
-            let file = file.clone();
             let plain_get = single;
+            let writer = &writer;
             in_flight.push(async move {
                 let r = fetch_range(
                     backend,
                     bucket,
                     key,
-                    file,
+                    writer,
                     temp,
                     part,
                     etag,
@@ -345,60 +345,125 @@ async fn run<B: Backend>(
     })
 }
 
-/// Writes `buf` at `offset` on the blocking pool; resolves to the buffer, cleared.
-fn spawn_write(
-    file: &Arc<File>,
-    buf: BytesMut,
+/// Received chunks for the [`FileWriter`]: they go to `offset` one after the other, and
+/// the (emptied) list comes back through `done` so that it can be filled again.
+struct WriteJob {
+    chunks: Vec<Bytes>,
     offset: u64,
-) -> tokio::task::JoinHandle<std::io::Result<BytesMut>> {
-    let file = file.clone();
-    tokio::task::spawn_blocking(move || {
-        write_all_at(&file, &buf, offset)?;
-        let mut buf = buf;
-        buf.clear();
-        Ok(buf)
-    })
+    done: tokio::sync::oneshot::Sender<std::io::Result<Vec<Bytes>>>,
 }
 
-/// One range's writes: a chunk is written while the next one is received, with two
-/// [`WRITE_CHUNK`] buffers taking turns.
+/// All of one download's writes, on one blocking thread, in arrival order.
+///
+/// Concurrent writers to one file queue on its inode lock (ext4 and tmpfs take it for
+/// every buffered write), and the waiting spins a CPU; one writer never waits for it.
+/// Chunks are written as received, with one vectored write per batch (no copy into a
+/// buffer of ours). The thread ends when the last handle is dropped.
+struct FileWriter {
+    jobs: tokio::sync::mpsc::Sender<WriteJob>,
+}
+
+impl FileWriter {
+    /// Starts the writer thread for `file`; at most `depth` writes wait in its queue.
+    /// Only this thread moves the file's cursor.
+    fn start(file: Arc<File>, depth: usize) -> Self {
+        let (jobs, mut queue) = tokio::sync::mpsc::channel::<WriteJob>(depth.max(1));
+        tokio::task::spawn_blocking(move || {
+            while let Some(job) = queue.blocking_recv() {
+                let mut chunks = job.chunks;
+                let result = write_chunks_at(&file, &chunks, job.offset).map(|()| {
+                    chunks.clear();
+                    chunks
+                });
+                // The range may have given up waiting (cancelled): nothing to tell.
+                let _ = job.done.send(result);
+            }
+        });
+        Self { jobs }
+    }
+
+    /// Queues `chunks` for `offset`; the receiver resolves to the emptied list.
+    async fn submit(
+        &self,
+        chunks: Vec<Bytes>,
+        offset: u64,
+    ) -> std::io::Result<tokio::sync::oneshot::Receiver<std::io::Result<Vec<Bytes>>>> {
+        let (done, receiver) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(WriteJob {
+                chunks,
+                offset,
+                done,
+            })
+            .await
+            .map_err(|_| std::io::Error::other("the file writer stopped"))?;
+        Ok(receiver)
+    }
+}
+
+/// Writes `chunks` back to back at `offset` with vectored writes, moving the cursor of
+/// `file` (only the writer thread does).
+fn write_chunks_at(file: &File, chunks: &[Bytes], offset: u64) -> std::io::Result<()> {
+    use std::io::{IoSlice, Seek, SeekFrom, Write};
+    let mut f = file;
+    f.seek(SeekFrom::Start(offset))?;
+    let mut slices: Vec<IoSlice<'_>> = chunks.iter().map(|c| IoSlice::new(c)).collect();
+    let mut slices = &mut slices[..];
+    while !slices.is_empty() {
+        match f.write_vectored(slices) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut slices, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// One range's writes: a batch of chunks is written while the next one is received.
 struct RangeWriter<'a> {
-    file: &'a Arc<File>,
+    writer: &'a FileWriter,
     path: &'a Path,
-    pending: Option<tokio::task::JoinHandle<std::io::Result<BytesMut>>>,
-    spare: Option<BytesMut>,
+    pending: Option<tokio::sync::oneshot::Receiver<std::io::Result<Vec<Bytes>>>>,
+    spare: Vec<Bytes>,
 }
 
 impl<'a> RangeWriter<'a> {
-    fn new(file: &'a Arc<File>, path: &'a Path) -> Self {
+    fn new(writer: &'a FileWriter, path: &'a Path) -> Self {
         Self {
-            file,
+            writer,
             path,
             pending: None,
-            spare: Some(BytesMut::with_capacity(WRITE_CHUNK)),
+            spare: Vec::new(),
         }
     }
 
     /// Waits for the write in progress, if any.
     async fn settle(&mut self) -> Result<(), TransferError> {
         if let Some(job) = self.pending.take() {
-            let buf = job
+            let chunks = job
                 .await
                 .map_err(|e| TransferError::io(self.path, std::io::Error::other(e)))?
                 .map_err(|e| TransferError::io(self.path, e))?;
-            self.spare = Some(buf);
+            self.spare = chunks;
         }
         Ok(())
     }
 
-    /// Starts writing `buf` at `offset` and returns an empty buffer to fill next.
-    async fn write(&mut self, buf: BytesMut, offset: u64) -> Result<BytesMut, TransferError> {
+    /// Starts writing `chunks` at `offset` and returns an empty list to fill next.
+    async fn write(
+        &mut self,
+        chunks: Vec<Bytes>,
+        offset: u64,
+    ) -> Result<Vec<Bytes>, TransferError> {
         self.settle().await?;
-        self.pending = Some(spawn_write(self.file, buf, offset));
-        Ok(self
-            .spare
-            .take()
-            .unwrap_or_else(|| BytesMut::with_capacity(WRITE_CHUNK)))
+        let job = self
+            .writer
+            .submit(chunks, offset)
+            .await
+            .map_err(|e| TransferError::io(self.path, e))?;
+        self.pending = Some(job);
+        Ok(std::mem::take(&mut self.spare))
     }
 }
 
@@ -409,7 +474,7 @@ async fn fetch_range<B: Backend>(
     backend: &B,
     bucket: &str,
     key: &str,
-    file: Arc<File>,
+    writer: &FileWriter,
     path: &Path,
     part: Part,
     etag: &str,
@@ -420,9 +485,10 @@ async fn fetch_range<B: Backend>(
     let mut pos = part.offset;
     let end = part.end();
     let mut resumes = 0u32;
-    let mut writer = RangeWriter::new(&file, path);
-    let mut buf = writer.spare.take().unwrap_or_default();
-    let mut buf_start = pos;
+    let mut writer = RangeWriter::new(writer, path);
+    let mut batch: Vec<Bytes> = Vec::new();
+    let mut batch_len = 0usize;
+    let mut batch_start = pos;
     loop {
         let range = (!(plain_get_first && pos == part.offset)).then_some(RangeRequest {
             start: pos,
@@ -452,15 +518,18 @@ async fn fetch_range<B: Backend>(
             }
             crc.update(&chunk);
             pos += chunk.len() as u64;
-            buf.extend_from_slice(&chunk);
-            if buf.len() >= WRITE_CHUNK {
-                buf = writer.write(buf, buf_start).await?;
-                buf_start = pos;
+            batch_len += chunk.len();
+            batch.push(chunk);
+            if batch_len >= WRITE_CHUNK {
+                batch = writer.write(batch, batch_start).await?;
+                batch_len = 0;
+                batch_start = pos;
             }
         }
-        if !buf.is_empty() {
-            buf = writer.write(buf, buf_start).await?;
-            buf_start = pos;
+        if !batch.is_empty() {
+            batch = writer.write(batch, batch_start).await?;
+            batch_len = 0;
+            batch_start = pos;
         }
         writer.settle().await?;
         if pos == end {

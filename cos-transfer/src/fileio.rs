@@ -1,5 +1,5 @@
-//! Positioned reads and writes on shared file handles (no seeking, so parts can be read
-//! and written concurrently), run on the blocking thread pool.
+//! Positioned reads on a shared file handle (no seeking, so parts can be read
+//! concurrently), run on the blocking thread pool.
 
 use std::fs::File;
 use std::io;
@@ -25,27 +25,6 @@ fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result
             0 => return Err(io::ErrorKind::UnexpectedEof.into()),
             n => {
                 buf = &mut buf[n..];
-                offset += n as u64;
-            }
-        }
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-pub(crate) fn write_all_at(file: &File, buf: &[u8], offset: u64) -> io::Result<()> {
-    use std::os::unix::fs::FileExt;
-    file.write_all_at(buf, offset)
-}
-
-#[cfg(windows)]
-pub(crate) fn write_all_at(file: &File, mut buf: &[u8], mut offset: u64) -> io::Result<()> {
-    use std::os::windows::fs::FileExt;
-    while !buf.is_empty() {
-        match file.seek_write(buf, offset)? {
-            0 => return Err(io::ErrorKind::WriteZero.into()),
-            n => {
-                buf = &buf[n..];
                 offset += n as u64;
             }
         }

@@ -100,16 +100,16 @@ pub fn xml() -> Result<(), String> {
     .map(|_| ())
 }
 
-/// `cargo xtask bench emulator`: PUT/GET of a large object (256 MiB; 1 GiB with
-/// `BENCH_BIG=1`) and 4 KiB PUTs per second against `cos-emulator --bench`, next to a
-/// bare hyper sink measured in the same run.
+/// `cargo xtask bench emulator`: PUT/GET of a 1 GiB object and 4 KiB PUTs and GETs per
+/// second against `cos-emulator --bench`, next to a bare hyper sink measured in the same
+/// run, round by round; prints the median emulator/sink ratios.
 pub fn emulator() -> Result<(), String> {
     let out = capture(
         &cargo_bin(),
         &["bench", "-q", "-p", "cos-emulator", "--bench", "throughput"],
     )?;
     let r = results(&out);
-    for name in ["ratio_put", "ratio_get", "ratio_put4k"] {
+    for name in ["ratio_put", "ratio_get", "ratio_put4k", "ratio_get4k"] {
         let v = get(&r, name).ok_or(format!("no {name} result"))?;
         println!("emulator/sink {name}: {v:.2}");
     }
