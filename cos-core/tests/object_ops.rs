@@ -83,6 +83,17 @@ async fn get_range_and_conditions() {
         Bytes::from_static(b"234")
     );
     assert_eq!(last(&emu).header("range"), Some("bytes=2-4"));
+    // Past the end: 416 InvalidRange, with the object's size in Content-Range.
+    let err = client
+        .get_object(&bucket, &k)
+        .range(10, None)
+        .send()
+        .await
+        .unwrap_err();
+    let service = err.service_error().unwrap();
+    assert_eq!(service.status.as_u16(), 416);
+    assert_eq!(service.code, "InvalidRange");
+    assert_eq!(service.headers["content-range"], "bytes */10");
     let etag = put.etag.unwrap();
     let err = client
         .get_object(&bucket, &k)

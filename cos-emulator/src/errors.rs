@@ -35,6 +35,8 @@ pub(crate) struct ApiError {
     pub status: u16,
     pub code: String,
     pub message: String,
+    /// A header the error answer carries, e.g. `Content-Range: bytes */SIZE` on 416.
+    pub header: Option<(&'static str, String)>,
 }
 
 impl ApiError {
@@ -43,6 +45,19 @@ impl ApiError {
             status,
             code: code.to_owned(),
             message: message.into(),
+            header: None,
+        }
+    }
+
+    /// 416 `InvalidRange` for an object of `size` bytes, with `Content-Range: bytes */SIZE`.
+    pub fn invalid_range(size: u64) -> Self {
+        ApiError {
+            header: Some(("content-range", format!("bytes */{size}"))),
+            ..Self::new(
+                416,
+                "InvalidRange",
+                "The requested range is not satisfiable.",
+            )
         }
     }
 

@@ -435,6 +435,11 @@ pub(crate) fn error_response(
         CONTENT_LENGTH,
         HeaderValue::from(if is_head { 0 } else { xml.len() }),
     );
+    if let Some((name, value)) = &e.header
+        && let Ok(v) = HeaderValue::from_str(value)
+    {
+        h.insert(*name, v);
+    }
     r
 }
 

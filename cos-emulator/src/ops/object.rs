@@ -288,13 +288,7 @@ fn conditions(ctx: &Ctx<'_>, prefix: &str, obj: &ObjectRecord) -> Result<bool, A
 
 /// A byte range request: `Ok(None)` for the whole object.
 fn parse_range(spec: &str, size: u64) -> Result<Option<(u64, u64)>, ApiError> {
-    let invalid = || {
-        ApiError::new(
-            416,
-            "InvalidRange",
-            "The requested range is not satisfiable.",
-        )
-    };
+    let invalid = || ApiError::invalid_range(size);
     let Some(r) = spec.trim().strip_prefix("bytes=") else {
         return Ok(None);
     };
