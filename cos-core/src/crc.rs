@@ -1,7 +1,9 @@
 //! CRC64 as COS computes it for `x-cos-hash-crc64ecma`: CRC-64/XZ (ECMA-182 polynomial,
-//! reflected, init and xorout all ones), written as an unsigned decimal string.
+//! reflected, init and xorout all ones), written as an unsigned decimal string. The
+//! digest and the combination of part CRCs are `cos-crc64`'s; the header parser and
+//! the check are this crate's.
 
-use crc_fast::{CrcAlgorithm, Digest};
+pub use cos_crc64::{Crc64, combine, combine_all};
 
 use crate::error::{Error, IntegrityError};
 
@@ -11,44 +13,7 @@ use crate::error::{Error, IntegrityError};
 /// assert_eq!(cos_core::crc::crc64(b"123456789"), 0x995d_c9bb_df19_39fa);
 /// ```
 pub fn crc64(data: &[u8]) -> u64 {
-    crc_fast::checksum(CrcAlgorithm::Crc64Xz, data)
-}
-
-/// An incremental CRC64 (CRC-64/XZ).
-#[derive(Clone)]
-pub struct Crc64 {
-    digest: Digest,
-}
-
-impl std::fmt::Debug for Crc64 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Crc64({})", self.value())
-    }
-}
-
-impl Default for Crc64 {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Crc64 {
-    /// A fresh digest.
-    pub fn new() -> Self {
-        Crc64 {
-            digest: Digest::new(CrcAlgorithm::Crc64Xz),
-        }
-    }
-
-    /// Adds `data`.
-    pub fn update(&mut self, data: &[u8]) {
-        self.digest.update(data);
-    }
-
-    /// The CRC64 of everything added so far.
-    pub fn value(&self) -> u64 {
-        self.digest.finalize()
-    }
+    cos_crc64::checksum(data)
 }
 
 /// Parses the `x-cos-hash-crc64ecma` header value (an unsigned decimal).

@@ -78,29 +78,3 @@ fn header_parsing_rejects_garbage() {
     }
     assert_eq!(parse_header(" 18446744073709551615 ").ok(), Some(u64::MAX));
 }
-
-proptest::proptest! {
-    #[test]
-    fn combine_matches_the_crc_of_the_concatenation(
-        a in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
-        b in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
-    ) {
-        let whole: Vec<u8> = a.iter().chain(&b).copied().collect();
-        proptest::prop_assert_eq!(
-            cos_transfer::crc64::combine(checksum(&a), checksum(&b), b.len() as u64),
-            checksum(&whole)
-        );
-    }
-}
-
-#[test]
-fn combine_agrees_with_crc_fast_for_large_lengths() {
-    for len in [1u64, 255, 4096, 8 << 20, 5 << 30, u64::from(u32::MAX) * 7] {
-        let (a, b) = (0x1234_5678_9abc_def0, 0x0fed_cba9_8765_4321);
-        assert_eq!(
-            cos_transfer::crc64::combine(a, b, len),
-            crc_fast::checksum_combine(crc_fast::CrcAlgorithm::Crc64Xz, a, b, len),
-            "len {len}"
-        );
-    }
-}

@@ -241,7 +241,7 @@ pub(crate) async fn complete(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
                     return Err(ApiError::new(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size."));
                 }
                 md5s.update(unhex(unquote(&part.etag)).unwrap_or_default());
-                crc = crc_fast::checksum_combine(crc_fast::CrcAlgorithm::Crc64Xz, crc, part.crc64, part.size);
+                crc = cos_crc64::combine(crc, part.crc64, part.size);
                 size += part.size;
                 segments.extend(part.segments.iter().cloned());
             }

@@ -770,12 +770,7 @@ pub(crate) async fn append_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBo
                     ..template
                 },
             };
-            obj.crc64 = crc_fast::checksum_combine(
-                crc_fast::CrcAlgorithm::Crc64Xz,
-                obj.crc64,
-                d.crc64,
-                d.len,
-            );
+            obj.crc64 = cos_crc64::combine(obj.crc64, d.crc64, d.len);
             obj.size += d.len;
             obj.segments.extend(segments);
             obj.etag = format!("\"{:016x}{:016x}\"", obj.crc64, obj.size);

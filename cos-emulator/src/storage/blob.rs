@@ -46,7 +46,7 @@ fn append(blocks: &mut Vec<Bytes>, current: &mut Vec<u8>, mut data: &[u8]) {
 pub(crate) struct BlobWriter {
     sink: Sink,
     md5: Option<Md5>,
-    crc: crc_fast::Digest,
+    crc: cos_crc64::Crc64,
     len: u64,
 }
 
@@ -111,7 +111,7 @@ impl BlobWriter {
         BlobWriter {
             sink,
             md5: md5.then(Md5::new),
-            crc: crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc64Xz),
+            crc: cos_crc64::Crc64::new(),
             len: 0,
         }
     }
@@ -156,7 +156,7 @@ impl BlobWriter {
     pub async fn finish(self) -> std::io::Result<(Vec<Segment>, Digests)> {
         let digests = Digests {
             md5: self.md5.map(|m| m.finalize().into()),
-            crc64: self.crc.finalize(),
+            crc64: self.crc.value(),
             len: self.len,
         };
         let segments = match self.sink {
