@@ -51,16 +51,89 @@ pub struct RangeRequest<'a> {
     pub if_match: Option<&'a str>,
 }
 
+/// Which object a download reads, on what conditions, and the `response-*` header
+/// overrides of its GETs: the Get Object options that apply to a whole-file download.
+///
+/// The conditions are checked once, by the HEAD that starts the download (a 304 or 412
+/// ends it before anything is written); every GET is then pinned to the ETag that HEAD
+/// saw. The version and the overrides go on every request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GetOptions {
+    /// Read this version (`versionId`).
+    pub version_id: Option<String>,
+    /// `If-Match`: only when the ETag matches (412 otherwise).
+    pub if_match: Option<String>,
+    /// `If-None-Match`: only when the ETag differs (304 otherwise).
+    pub if_none_match: Option<String>,
+    /// `If-Modified-Since` (HTTP date; 304 otherwise).
+    pub if_modified_since: Option<String>,
+    /// `If-Unmodified-Since` (HTTP date; 412 otherwise).
+    pub if_unmodified_since: Option<String>,
+    /// `response-content-type`.
+    pub response_content_type: Option<String>,
+    /// `response-content-language`.
+    pub response_content_language: Option<String>,
+    /// `response-expires`.
+    pub response_expires: Option<String>,
+    /// `response-cache-control`.
+    pub response_cache_control: Option<String>,
+    /// `response-content-disposition`.
+    pub response_content_disposition: Option<String>,
+    /// `response-content-encoding`.
+    pub response_content_encoding: Option<String>,
+}
+
+macro_rules! get_option_setters {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
+        impl GetOptions {
+            $(
+                $(#[$doc])*
+                pub fn $name(mut self, value: impl Into<String>) -> Self {
+                    self.$name = Some(value.into());
+                    self
+                }
+            )*
+        }
+    };
+}
+
+get_option_setters! {
+    /// Reads version `value`.
+    version_id,
+    /// Sets `If-Match`.
+    if_match,
+    /// Sets `If-None-Match`.
+    if_none_match,
+    /// Sets `If-Modified-Since` (an HTTP date).
+    if_modified_since,
+    /// Sets `If-Unmodified-Since` (an HTTP date).
+    if_unmodified_since,
+    /// Overrides the response `Content-Type`.
+    response_content_type,
+    /// Overrides the response `Content-Language`.
+    response_content_language,
+    /// Overrides the response `Expires`.
+    response_expires,
+    /// Overrides the response `Cache-Control`.
+    response_cache_control,
+    /// Overrides the response `Content-Disposition`.
+    response_content_disposition,
+    /// Overrides the response `Content-Encoding`.
+    response_content_encoding,
+}
+
 /// The service operations a transfer uses, for one object `key` in `bucket`.
 ///
 /// Implementations retry transient failures themselves; an error returned here ends
 /// the transfer (its checkpoint is kept).
 pub trait Backend: Send + Sync {
-    /// HEAD Object.
+    /// HEAD Object, of `get`'s version and with its conditions.
     fn head(
         &self,
         bucket: &str,
         key: &str,
+        get: &GetOptions,
     ) -> impl Future<Output = Result<ObjectInfo, RemoteError>> + Send;
     /// PUT Object with the whole body (`md5`: send it as `Content-MD5`).
     fn put_object(
@@ -114,12 +187,14 @@ pub trait Backend: Send + Sync {
         key: &str,
         upload_id: &str,
     ) -> impl Future<Output = Result<(), RemoteError>> + Send;
-    /// GET Object, whole (`range == None`) or a range.
+    /// GET Object, whole (`range == None`) or a range, of `get`'s version and with its
+    /// `response-*` overrides (its conditions are HEAD's business).
     fn get(
         &self,
         bucket: &str,
         key: &str,
         range: Option<RangeRequest<'_>>,
+        get: &GetOptions,
     ) -> impl Future<Output = Result<ByteStream, RemoteError>> + Send;
 }
 

@@ -5,12 +5,13 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
+use cos_core::ops::object::{GetObject, HeadObject};
 use cos_core::{Acl, BucketName, Client, MetadataDirective, ObjectKey, Region, StorageClass};
 use futures_util::{StreamExt, TryStreamExt};
 
 use crate::backend::{
     Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
-    ListedObject, ObjectId, ObjectInfo, Page, RangeRequest, SourceInfo, Written,
+    GetOptions, ListedObject, ObjectId, ObjectInfo, Page, RangeRequest, SourceInfo, Written,
 };
 use crate::error::RemoteError;
 use crate::resume::{ListedPart, ListedUpload};
@@ -222,14 +223,31 @@ fn boxed(e: cos_core::Error) -> RemoteError {
 }
 
 impl Backend for CosBackend {
-    async fn head(&self, bucket: &str, key: &str) -> Result<ObjectInfo, RemoteError> {
+    async fn head(
+        &self,
+        bucket: &str,
+        key: &str,
+        get: &GetOptions,
+    ) -> Result<ObjectInfo, RemoteError> {
         let (b, k) = names(bucket, key)?;
-        let h = self
-            .client
-            .head_object(&b, &k)
-            .send()
-            .await
-            .map_err(boxed)?;
+        let mut req = self.client.head_object(&b, &k);
+        if let Some(v) = &get.version_id {
+            req = req.version_id(v.clone());
+        }
+        for (value, set) in [
+            (
+                &get.if_match,
+                HeadObject::if_match as fn(HeadObject, String) -> HeadObject,
+            ),
+            (&get.if_none_match, HeadObject::if_none_match),
+            (&get.if_modified_since, HeadObject::if_modified_since),
+            (&get.if_unmodified_since, HeadObject::if_unmodified_since),
+        ] {
+            if let Some(v) = value {
+                req = set(req, v.clone());
+            }
+        }
+        let h = req.send().await.map_err(boxed)?;
         Ok(ObjectInfo {
             size: h.content_length.unwrap_or(0),
             etag: h.etag.unwrap_or_default(),
@@ -399,9 +417,38 @@ impl Backend for CosBackend {
         bucket: &str,
         key: &str,
         range: Option<RangeRequest<'_>>,
+        get: &GetOptions,
     ) -> Result<ByteStream, RemoteError> {
         let (b, k) = names(bucket, key)?;
         let mut req = self.client.get_object(&b, &k);
+        for (value, set) in [
+            (
+                &get.version_id,
+                GetObject::version_id as fn(GetObject, String) -> GetObject,
+            ),
+            (&get.response_content_type, GetObject::response_content_type),
+            (
+                &get.response_content_language,
+                GetObject::response_content_language,
+            ),
+            (&get.response_expires, GetObject::response_expires),
+            (
+                &get.response_cache_control,
+                GetObject::response_cache_control,
+            ),
+            (
+                &get.response_content_disposition,
+                GetObject::response_content_disposition,
+            ),
+            (
+                &get.response_content_encoding,
+                GetObject::response_content_encoding,
+            ),
+        ] {
+            if let Some(v) = value {
+                req = set(req, v.clone());
+            }
+        }
         if let Some(r) = range {
             req = req.range(r.start, Some(r.end.saturating_sub(1)));
             if let Some(m) = r.if_match {

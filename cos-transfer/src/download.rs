@@ -12,7 +12,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
-use crate::backend::{Backend, ObjectInfo, RangeRequest};
+use crate::backend::{Backend, GetOptions, ObjectInfo, RangeRequest};
 use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, DownloadCheckpoint, RemoteObject};
 use crate::control::{CancelHandle, Progress, ProgressFn};
 use crate::crc64::{self, Crc64};
@@ -41,6 +41,9 @@ pub struct DownloadOptions {
     pub max_stream_resumes: u32,
     /// Minimum time between checkpoint writes (default 1 s).
     pub checkpoint_interval: Duration,
+    /// The version to read, conditions, and `response-*` overrides (default: the
+    /// current version, unconditionally).
+    pub get: GetOptions,
 }
 
 impl Default for DownloadOptions {
@@ -52,6 +55,7 @@ impl Default for DownloadOptions {
             checkpoint: None,
             max_stream_resumes: 5,
             checkpoint_interval: Duration::from_secs(1),
+            get: GetOptions::default(),
         }
     }
 }
@@ -75,6 +79,11 @@ impl DownloadOptions {
     /// Keeps a checkpoint at `path`, making the download resumable.
     pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
         self.checkpoint = Some(path.into());
+        self
+    }
+    /// Sets the version, conditions and `response-*` overrides.
+    pub fn get(mut self, get: GetOptions) -> Self {
+        self.get = get;
         self
     }
 }
@@ -143,7 +152,7 @@ pub async fn download_file<B: Backend>(
         ));
     }
     let info = backend
-        .head(bucket, key)
+        .head(bucket, key, &options.get)
         .await
         .map_err(|e| TransferError::remote("HeadObject", e))?;
     let temp = partial_path(dest);
@@ -200,11 +209,17 @@ async fn run<B: Backend>(
         _ => None,
     };
     let existing_len = std::fs::metadata(temp).ok().map(|m| m.len());
-    let mut done =
-        match decide_download_start(cp.as_ref(), bucket, key, None, &remote, plan.part_size()) {
-            DownloadStart::Resume { done } if existing_len == Some(info.size) => done,
-            _ => BTreeMap::new(),
-        };
+    let mut done = match decide_download_start(
+        cp.as_ref(),
+        bucket,
+        key,
+        options.get.version_id.as_deref(),
+        &remote,
+        plan.part_size(),
+    ) {
+        DownloadStart::Resume { done } if existing_len == Some(info.size) => done,
+        _ => BTreeMap::new(),
+    };
     let file = if done.is_empty() {
         let f = File::create(temp).map_err(|e| TransferError::io(temp, e))?;
         f.set_len(info.size)
@@ -223,7 +238,7 @@ async fn run<B: Backend>(
         version: CHECKPOINT_VERSION,
         bucket: bucket.to_owned(),
         key: key.to_owned(),
-        version_id: None,
+        version_id: options.get.version_id.clone(),
         remote,
         part_size: plan.part_size(),
         done: done.clone(),
@@ -257,15 +272,7 @@ async fn run<B: Backend>(
             let writer = &writer;
             in_flight.push(async move {
                 let r = fetch_range(
-                    backend,
-                    bucket,
-                    key,
-                    writer,
-                    temp,
-                    part,
-                    etag,
-                    plain_get,
-                    options.max_stream_resumes,
+                    backend, bucket, key, writer, temp, part, etag, plain_get, options,
                 )
                 .await;
                 (part, r)
@@ -479,8 +486,9 @@ async fn fetch_range<B: Backend>(
     part: Part,
     etag: &str,
     plain_get_first: bool,
-    max_resumes: u32,
+    options: &DownloadOptions,
 ) -> Result<(u64, u32), TransferError> {
+    let max_resumes = options.max_stream_resumes;
     let mut crc = Crc64::new();
     let mut pos = part.offset;
     let end = part.end();
@@ -496,7 +504,7 @@ async fn fetch_range<B: Backend>(
             if_match: Some(etag),
         });
         let mut stream = backend
-            .get(bucket, key, range)
+            .get(bucket, key, range, &options.get)
             .await
             .map_err(|e| TransferError::remote("GetObject", e))?;
         let mut broken = false;

@@ -38,7 +38,8 @@ mod upload;
 
 pub use backend::{
     Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
-    ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest, SourceInfo, Written,
+    GetOptions, ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest,
+    SourceInfo, Written,
 };
 pub use control::{
     CancelHandle, FileStatus, Progress, ProgressFn, ProgressStream, progress_stream,

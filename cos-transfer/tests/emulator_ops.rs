@@ -9,9 +9,9 @@ use cos_core::{BucketName, ObjectKey};
 use cos_emulator::{FaultAction, FaultRule};
 use cos_transfer::paths::UnsafeKey;
 use cos_transfer::{
-    CancelHandle, CopyOptions, CopySource, CosBackend, DeleteOptions, DirOptions, FileStatus,
-    MetadataDirective, ObjectOptions, TransferError, UploadOptions, copy, delete_prefix,
-    download_dir, move_object, upload_dir,
+    CancelHandle, CopyOptions, CopySource, CosBackend, DeleteOptions, DirOptions, DownloadOptions,
+    FileStatus, GetOptions, MetadataDirective, ObjectOptions, TransferError, UploadOptions, copy,
+    delete_prefix, download_dir, download_file, move_object, upload_dir,
 };
 use futures_util::TryStreamExt;
 
@@ -355,4 +355,114 @@ async fn versions(backend: &CosBackend, prefix: &str) -> usize {
         .unwrap()
         .entries
         .len()
+}
+
+/// The HTTP status of a failed download's remote error.
+fn remote_status(e: &TransferError) -> Option<u16> {
+    let TransferError::Remote { source, .. } = e else {
+        return None;
+    };
+    let core = source.downcast_ref::<cos_core::Error>()?;
+    core.status().map(|s| s.as_u16())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn download_reads_a_version_with_conditions_and_overrides() {
+    let (emu, backend) = setup().await;
+    let client = backend.client();
+    client
+        .put_bucket_versioning(&b(BUCKET), cos_xml::VersioningStatus::Enabled)
+        .send()
+        .await
+        .unwrap();
+    let (v1, v2) = (random(3 * MIB + 5, 21), random(3 * MIB + 5, 22));
+    let first = client
+        .put_object(&b(BUCKET), &k("doc.bin"))
+        .body(v1.clone())
+        .send()
+        .await
+        .unwrap();
+    let second = client
+        .put_object(&b(BUCKET), &k("doc.bin"))
+        .body(v2.clone())
+        .send()
+        .await
+        .unwrap();
+    let v1_id = first.version_id.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("doc.bin");
+    let ranged = DownloadOptions::default()
+        .single_threshold(MIB as u64)
+        .part_size(MIB as u64);
+    let cancel = CancelHandle::new();
+
+    // The older version, in ranged GETs that all name it and carry the override.
+    emu.clear_requests();
+    let get = GetOptions::default()
+        .version_id(v1_id.clone())
+        .response_content_type("application/x-test")
+        .if_match(first.etag.clone().unwrap());
+    let out = download_file(
+        &backend,
+        BUCKET,
+        "doc.bin",
+        &dest,
+        &ranged.clone().get(get),
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert_eq!(out.ranges_fetched, 4);
+    assert_eq!(std::fs::read(&dest).unwrap(), v1);
+    let log = emu.requests();
+    let head = log.iter().find(|r| r.operation == "HeadObject").unwrap();
+    assert_eq!(head.query_param("versionId"), Some(v1_id.as_str()));
+    assert_eq!(head.header("if-match"), first.etag.as_deref());
+    let gets: Vec<_> = log.iter().filter(|r| r.operation == "GetObject").collect();
+    assert_eq!(gets.len(), 4);
+    for g in gets {
+        assert_eq!(g.query_param("versionId"), Some(v1_id.as_str()));
+        assert_eq!(
+            g.query_param("response-content-type"),
+            Some("application/x-test")
+        );
+        assert_eq!(g.status, 206);
+    }
+
+    // Conditions are checked by the HEAD: nothing is fetched or written when they fail.
+    std::fs::remove_file(&dest).unwrap();
+    let failing = [
+        (
+            GetOptions::default().if_none_match(second.etag.clone().unwrap()),
+            304,
+        ),
+        (GetOptions::default().if_match("\"not-the-etag\""), 412),
+        (
+            GetOptions::default().if_unmodified_since("Mon, 01 Jan 2001 00:00:00 GMT"),
+            412,
+        ),
+    ];
+    for (get, status) in failing {
+        emu.clear_requests();
+        let e = download_file(
+            &backend,
+            BUCKET,
+            "doc.bin",
+            &dest,
+            &ranged.clone().get(get),
+            None,
+            &cancel,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(remote_status(&e), Some(status), "{e}");
+        assert!(!dest.exists());
+        assert!(emu.requests().iter().all(|r| r.operation == "HeadObject"));
+    }
+    // Without options: the current version.
+    download_file(&backend, BUCKET, "doc.bin", &dest, &ranged, None, &cancel)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), v2);
 }

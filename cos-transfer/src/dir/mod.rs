@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::backend::Backend;
+use crate::backend::{Backend, GetOptions};
 use crate::control::{FileStatus, Progress, ProgressFn};
 use crate::crc64::Crc64;
 use crate::download::DownloadOptions;
@@ -273,7 +273,7 @@ async fn unchanged<B: Backend>(
     path: &Path,
     size: u64,
 ) -> Result<bool, TransferError> {
-    let Ok(info) = backend.head(bucket, key).await else {
+    let Ok(info) = backend.head(bucket, key, &GetOptions::default()).await else {
         return Ok(false);
     };
     match info.crc64 {

@@ -14,8 +14,8 @@ use cos_transfer::crc64::checksum;
 use cos_transfer::resume::{ListedPart, ListedUpload};
 use cos_transfer::{
     Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
-    ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest, RemoteError,
-    SourceInfo, Written,
+    GetOptions, ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest,
+    RemoteError, SourceInfo, Written,
 };
 use md5::Digest;
 
@@ -135,7 +135,12 @@ impl Fake {
 }
 
 impl Backend for Fake {
-    async fn head(&self, _bucket: &str, key: &str) -> Result<ObjectInfo, RemoteError> {
+    async fn head(
+        &self,
+        _bucket: &str,
+        key: &str,
+        _get: &GetOptions,
+    ) -> Result<ObjectInfo, RemoteError> {
         self.head_calls.fetch_add(1, Ordering::SeqCst);
         let data = self.object(key).ok_or_else(|| err("NoSuchKey"))?;
         let wrong = self.faults.lock().unwrap().wrong_crc;
@@ -296,6 +301,7 @@ impl Backend for Fake {
         _bucket: &str,
         key: &str,
         range: Option<RangeRequest<'_>>,
+        _get: &GetOptions,
     ) -> Result<ByteStream, RemoteError> {
         self.get_calls.fetch_add(1, Ordering::SeqCst);
         let data = self.object(key).ok_or_else(|| err("NoSuchKey"))?;
@@ -348,7 +354,9 @@ impl Backend for Fake {
 impl CopyBackend for Fake {
     async fn head_source(&self, source: &CopySource) -> Result<SourceInfo, RemoteError> {
         Ok(SourceInfo {
-            object: self.head(&source.bucket, &source.key).await?,
+            object: self
+                .head(&source.bucket, &source.key, &GetOptions::default())
+                .await?,
             headers: vec![("content-type".into(), "application/x-fake".into())],
         })
     }
