@@ -347,7 +347,8 @@ impl Transport {
         for (k, v) in &auth_headers {
             builder = builder.header(*k, v.as_str());
         }
-        let tap = req.verify_upload_crc.then(CrcTap::default);
+        // Hash the body only when the answer will be checked against it.
+        let tap = (req.verify_upload_crc && cfg.verify_crc64).then(CrcTap::default);
         let Some(body) = req.body.for_attempt(tap.clone()) else {
             return Err(crate::error::InvalidInput::Other(
                 "the stream body was already sent and cannot be replayed".into(),
@@ -422,7 +423,7 @@ impl Transport {
                 had_request_id,
             });
         }
-        if let (Some(tap), true) = (tap, cfg.verify_crc64)
+        if let Some(tap) = tap
             && let (Some(remote), Some((local, sent))) = (
                 header_str(&parts.headers, "x-cos-hash-crc64ecma"),
                 tap.value(),

@@ -441,11 +441,12 @@ async fn ceiling_download(
 
 // ---------------------------------------------------------------- Python
 
+/// A long-lived Python process (warm, as ours is in its process): one line per run on
+/// stdin, `up|down KEY PATH PART_MB THREADS`, one `TIME seconds busy` line back.
 const PY_BENCH: &str = r#"
 import os, sys, time
 from qcloud_cos import CosConfig, CosS3Client
-port, mode, bucket, key, path = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
-part, threads, runs = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
+port, bucket = int(sys.argv[1]), sys.argv[2]
 config = CosConfig(Region='ap-guangzhou', SecretId='AKIDEXAMPLE', SecretKey='SECRETKEYEXAMPLE',
                    Scheme='http', IP='127.0.0.1', Port=port, ServiceDomain='127.0.0.1:%d' % port)
 client = CosS3Client(config)
@@ -453,13 +454,14 @@ def busy():
     with open('/proc/stat') as f:
         v = [int(x) for x in f.readline().split()[1:9]]
     return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / 100.0
-for _ in range(runs):
+for line in sys.stdin:
+    mode, key, path, part, threads = line.split()
     b = busy()
     t = time.perf_counter()
     if mode == 'up':
-        client.upload_file(Bucket=bucket, Key=key, LocalFilePath=path, PartSize=part, MAXThread=threads)
+        client.upload_file(Bucket=bucket, Key=key, LocalFilePath=path, PartSize=int(part), MAXThread=int(threads))
     else:
-        client.download_file(Bucket=bucket, Key=key, DestFilePath=path, PartSize=part, MAXThread=threads)
+        client.download_file(Bucket=bucket, Key=key, DestFilePath=path, PartSize=int(part), MAXThread=int(threads))
     print('TIME %.6f %.2f' % (time.perf_counter() - t, busy() - b), flush=True)
     if mode == 'down':
         os.remove(path)
@@ -477,39 +479,60 @@ fn python() -> Option<PathBuf> {
         .then_some(py)
 }
 
-/// One [`Sample`] per run of the Python SDK's upload_file / download_file.
-#[allow(clippy::too_many_arguments)]
-fn python_runs(
-    py: &Path,
-    addr: SocketAddr,
-    mode: &str,
-    key: &str,
-    path: &Path,
-    part: u64,
-    threads: u64,
-    runs: u64,
-) -> Vec<Sample> {
-    let out = Command::new(py)
-        .args(["-c", PY_BENCH, &addr.port().to_string(), mode, BUCKET, key])
-        .arg(path)
-        .args([part.to_string(), threads.to_string(), runs.to_string()])
-        .output()
+/// The Python SDK in a worker process, kept between runs.
+struct PyWorker {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl PyWorker {
+    fn start(py: &Path, addr: SocketAddr) -> Self {
+        use std::process::Stdio;
+        let mut child = Command::new(py)
+            .args(["-c", PY_BENCH, &addr.port().to_string(), BUCKET])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        PyWorker {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    /// One upload_file / download_file of `key` from / to `path` with `part` MB parts
+    /// and `threads` threads.
+    fn run(&mut self, mode: &str, key: &str, path: &Path, part: u64, threads: u64) -> Sample {
+        use std::io::{BufRead, Write};
+        writeln!(
+            self.stdin,
+            "{mode} {key} {} {part} {threads}",
+            path.display()
+        )
         .unwrap();
-    assert!(
-        out.status.success(),
-        "python {mode} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| {
-            let mut v = l.strip_prefix("TIME ")?.split(' ').map(str::parse::<f64>);
-            Some(Sample {
-                secs: v.next()?.ok()?,
-                busy: v.next()?.ok()?,
-            })
-        })
-        .collect()
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        let mut v = line
+            .strip_prefix("TIME ")
+            .unwrap_or_else(|| panic!("python {mode} failed (see its stderr)"))
+            .split_whitespace()
+            .map(|x| x.parse::<f64>().unwrap());
+        Sample {
+            secs: v.next().unwrap(),
+            busy: v.next().unwrap(),
+        }
+    }
+}
+
+impl Drop for PyWorker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 // ---------------------------------------------------------------- RSS child
@@ -627,6 +650,26 @@ async fn timed<F: std::future::Future<Output = ()>>(f: F) -> Sample {
     Sample {
         secs: t.elapsed().as_secs_f64(),
         busy: machine_busy_secs() - busy,
+    }
+}
+
+/// The clients measured in each round (the discriminant indexes the samples).
+#[derive(Debug, Clone, Copy)]
+enum Who {
+    Ceiling = 0,
+    Ours = 1,
+    Python = 2,
+    ZeroCopy = 3,
+}
+
+impl Who {
+    fn name(self) -> &'static str {
+        match self {
+            Who::Ceiling => "ceiling",
+            Who::Ours => "ours",
+            Who::Python => "python",
+            Who::ZeroCopy => "zero-copy",
+        }
     }
 }
 
@@ -770,8 +813,6 @@ fn main() {
     };
     let zero_copy_up = || zero_copy_upload(addr, &src, "zero-copy.bin", part, conc);
 
-    let (mut c_up, mut c_down, mut o_up, mut o_down, mut z_up) =
-        (vec![], vec![], vec![], vec![], vec![]);
     rt.block_on(async {
         backend
             .client()
@@ -779,146 +820,148 @@ fn main() {
             .send()
             .await
             .unwrap();
-        if let Some(only) = &only {
-            // Profiling aid: one measurement, repeated.
-            ours_up().await;
-            for _ in 0..runs {
-                let t = match only.as_str() {
-                    "python_up" | "python_down" => {
-                        let py = python().unwrap();
-                        let (mode, key, path, p, t) = if only == "python_up" {
-                            ("up", "py.bin", src.as_path(), 16, 10)
-                        } else {
-                            ("down", "ours.bin", dest.as_path(), 32, 10)
-                        };
-                        python_runs(&py, addr, mode, key, path, p, t, 1)[0]
-                    }
-                    "zero_copy_up" => timed(zero_copy_up()).await,
-                    "ceiling_up" => timed(ceiling_up()).await,
-                    "ours_up" => timed(ours_up()).await,
-                    "ceiling_down" => timed(ceiling_down("ours.bin")).await,
-                    _ => timed(ours_down()).await,
-                };
-                let _ = std::fs::remove_file(&dest);
-                eprintln!(
-                    "{only}: {:.0} MiB/s, {:.2} CPU s/GiB",
-                    mibs(size, t.secs),
-                    cpu_per_gib(size, &[t])
-                );
-            }
-            return;
-        }
-        // All uploads, then all downloads; each phase starts with unrecorded rounds
-        // (allocator, page cache, emulator), then the order alternates between runs so
-        // that neither side always goes first.
-        for run in 0..=runs + 1 {
-            let ours_first = run % 2 == 1;
-            let warm = run < 2;
-            let mut up = [Sample::default(); 2];
-            for side in [ours_first, !ours_first] {
-                up[usize::from(side)] = if side {
-                    timed(ours_up()).await
-                } else {
-                    timed(ceiling_up()).await
-                };
-            }
-            eprintln!(
-                "upload run {run}{}: ceiling {:.0} / ours {:.0} MiB/s",
-                if warm { " (warm-up)" } else { "" },
-                mibs(size, up[0].secs),
-                mibs(size, up[1].secs),
-            );
-            if !warm {
-                c_up.push(up[0]);
-                o_up.push(up[1]);
-            }
-        }
-        for _ in 0..runs {
-            z_up.push(timed(zero_copy_up()).await);
-        }
-        for run in 0..=runs + 1 {
-            let ours_first = run % 2 == 1;
-            let warm = run < 2;
-            let mut down = [Sample::default(); 2];
-            for side in [ours_first, !ours_first] {
-                down[usize::from(side)] = if side {
-                    timed(ours_down()).await
-                } else {
-                    timed(ceiling_down("ceiling.bin")).await
-                };
-                std::fs::remove_file(&dest).unwrap();
-            }
-            eprintln!(
-                "download run {run}{}: ceiling {:.0} / ours {:.0} MiB/s",
-                if warm { " (warm-up)" } else { "" },
-                mibs(size, down[0].secs),
-                mibs(size, down[1].secs)
-            );
-            if !warm {
-                c_down.push(down[0]);
-                o_down.push(down[1]);
-            }
-        }
+        // The objects the downloads and the Python sweep read.
+        ours_up().await;
+        ceiling_up().await;
     });
-    if only.is_some() {
+    if let Some(only) = &only {
+        // Profiling aid: one measurement, repeated.
+        let mut py_only: Option<PyWorker> = None;
+        for _ in 0..runs {
+            let t = match only.as_str() {
+                "python_up" | "python_down" => {
+                    let py = py_only.get_or_insert_with(|| {
+                        PyWorker::start(&python().expect("no Python SDK venv"), addr)
+                    });
+                    if only == "python_up" {
+                        py.run("up", "py.bin", &src, 16, 10)
+                    } else {
+                        py.run("down", "ours.bin", &dest, 32, 10)
+                    }
+                }
+                "zero_copy_up" => rt.block_on(timed(zero_copy_up())),
+                "ceiling_up" => rt.block_on(timed(ceiling_up())),
+                "ours_up" => rt.block_on(timed(ours_up())),
+                "ceiling_down" => rt.block_on(timed(ceiling_down("ours.bin"))),
+                _ => rt.block_on(timed(ours_down())),
+            };
+            let _ = std::fs::remove_file(&dest);
+            eprintln!(
+                "{only}: {:.0} MiB/s, {:.2} CPU s/GiB",
+                mibs(size, t.secs),
+                cpu_per_gib(size, &[t])
+            );
+        }
         return; // the temporary folders are removed on the way out
     }
 
-    // Python: defaults, a small sweep (one run each), then the best setting `runs` times.
-    let mut rows: Vec<Row> = vec![
-        Row::new("bare hyper (ceiling)", size, &c_up, &c_down),
-        Row::new("cos-transfer (ours)", size, &o_up, &o_down),
-        Row::new("zero-copy sendfile client (upload only)", size, &z_up, &[]),
-    ];
-    let mut py_best = None;
-    if let Some(py) = python() {
-        let up_default = python_runs(&py, addr, "up", "py.bin", &src, 1, 5, runs);
-        let down_default = python_runs(&py, addr, "down", "ours.bin", &dest, 20, 5, runs);
-        let sweep = [(8, 5), (8, 10), (16, 10), (32, 10), (64, 16)];
-        let best = |mode: &str, key: &str, path: &Path, default: Vec<Sample>| {
-            let (p, t) = sweep
-                .iter()
-                .copied()
+    // The Python SDK's best settings for each direction: after a warm-up run, the faster
+    // of two runs of each candidate (its defaults among them); the fastest wins.
+    let mut py = python().map(|p| PyWorker::start(&p, addr));
+    let py_cfg = py.as_mut().map(|py| {
+        let mut pick = |mode: &str, key: &str, path: &Path, default: (u64, u64)| {
+            py.run(mode, key, path, default.0, default.1);
+            [default, (8, 5), (8, 10), (16, 10), (32, 10), (64, 16)]
+                .into_iter()
                 .map(|(p, t)| {
-                    (
-                        p,
-                        t,
-                        python_runs(&py, addr, mode, key, path, p, t, 1)[0].secs,
-                    )
+                    let secs = (0..2).map(|_| py.run(mode, key, path, p, t).secs);
+                    (p, t, secs.fold(f64::INFINITY, f64::min))
                 })
                 .min_by(|a, b| a.2.total_cmp(&b.2))
                 .map(|(p, t, _)| (p, t))
-                .unwrap();
-            let runs = python_runs(&py, addr, mode, key, path, p, t, runs);
-            // The defaults are one of the candidates too.
-            if median_secs(&default) < median_secs(&runs) {
-                let label = if mode == "up" {
-                    "1 MB x 5"
-                } else {
-                    "20 MB x 5"
-                };
-                (label.to_owned(), default)
-            } else {
-                (format!("{p} MB x {t}"), runs)
-            }
+                .unwrap()
         };
-        let (up_label, up_best) = best("up", "py.bin", &src, up_default.clone());
-        let (down_label, down_best) = best("down", "ours.bin", &dest, down_default.clone());
+        (
+            pick("up", "py.bin", &src, (1, 5)),
+            pick("down", "ours.bin", &dest, (20, 5)),
+        )
+    });
+
+    // Rounds: in each, every client moves the object once, in an order that rotates
+    // from round to round; the first two rounds of each direction are warm-ups. Ratios
+    // are the medians of the rounds' ratios, so that a slow moment of the machine
+    // weighs on both sides of a ratio alike.
+    let who: &[Who] = if py_cfg.is_some() {
+        &[Who::Ceiling, Who::Ours, Who::Python, Who::ZeroCopy]
+    } else {
+        &[Who::Ceiling, Who::Ours, Who::ZeroCopy]
+    };
+    let mut samples: [[Vec<Sample>; 4]; 2] = Default::default();
+    for up in [true, false] {
+        for run in 0..runs as usize + 2 {
+            let mut line = Vec::new();
+            for i in 0..who.len() {
+                let w = who[(i + run) % who.len()];
+                let sample = match (up, w) {
+                    (false, Who::ZeroCopy) => continue,
+                    (true, Who::Ceiling) => rt.block_on(timed(ceiling_up())),
+                    (true, Who::Ours) => rt.block_on(timed(ours_up())),
+                    (true, Who::ZeroCopy) => rt.block_on(timed(zero_copy_up())),
+                    (false, Who::Ceiling) => rt.block_on(timed(ceiling_down("ceiling.bin"))),
+                    (false, Who::Ours) => rt.block_on(timed(ours_down())),
+                    (up, Who::Python) => {
+                        let (py, (up_cfg, down_cfg)) = (py.as_mut().unwrap(), py_cfg.unwrap());
+                        let ((p, t), mode, key, path) = if up {
+                            (up_cfg, "up", "py.bin", src.as_path())
+                        } else {
+                            (down_cfg, "down", "ours.bin", dest.as_path())
+                        };
+                        py.run(mode, key, path, p, t)
+                    }
+                };
+                if !up {
+                    let _ = std::fs::remove_file(&dest);
+                }
+                line.push(format!("{} {:.0}", w.name(), mibs(size, sample.secs)));
+                if run >= 2 {
+                    samples[usize::from(!up)][w as usize].push(sample);
+                }
+            }
+            eprintln!(
+                "{} run {run}{}: {} MiB/s",
+                if up { "upload" } else { "download" },
+                if run < 2 { " (warm-up)" } else { "" },
+                line.join(" / ")
+            );
+        }
+    }
+    let [up, down] = &samples;
+    let mut rows: Vec<Row> = vec![
+        Row::new("bare hyper (ceiling)", size, &up[0], &down[0]),
+        Row::new("cos-transfer (ours)", size, &up[1], &down[1]),
+    ];
+    if let (Some(py), Some(((up_p, up_t), (down_p, down_t)))) = (py.as_mut(), py_cfg) {
+        let up_default: Vec<Sample> = (0..runs)
+            .map(|_| py.run("up", "py.bin", &src, 1, 5))
+            .collect();
+        let down_default: Vec<Sample> = (0..runs)
+            .map(|_| py.run("down", "ours.bin", &dest, 20, 5))
+            .collect();
         rows.push(Row::new(
             "python SDK, defaults (up 1 MB x 5, down 20 MB x 5)",
             size,
             &up_default,
             &down_default,
         ));
-        let best_row = Row::new(
-            &format!("python SDK, best (up {up_label}, down {down_label})"),
+        rows.push(Row::new(
+            &format!("python SDK, best (up {up_p} MB x {up_t}, down {down_p} MB x {down_t})"),
             size,
-            &up_best,
-            &down_best,
-        );
-        py_best = Some((best_row.up, best_row.down));
-        rows.push(best_row);
+            &up[2],
+            &down[2],
+        ));
     }
+    rows.push(Row::new(
+        "zero-copy sendfile client (upload only)",
+        size,
+        &up[3],
+        &[],
+    ));
+    // Median over rounds of `a`'s speed over `b`'s.
+    let ratio = |a: &[Sample], b: &[Sample]| -> f64 {
+        let mut r: Vec<f64> = a.iter().zip(b).map(|(a, b)| b.secs / a.secs).collect();
+        r.sort_by(f64::total_cmp);
+        r.get(r.len() / 2).copied().unwrap_or(f64::NAN)
+    };
 
     let (rss_kib, before_kib) = rss_of_upload(addr, dir.path(), rss_mib);
     rt.block_on(async {
@@ -957,17 +1000,16 @@ fn main() {
         ("ceiling_down_mibs", c.down),
         ("ours_up_mibs", o.up),
         ("ours_down_mibs", o.down),
-        ("zero_copy_up_mibs", rows[2].up),
     ] {
         println!("RESULT {name} {v:.0}");
     }
-    let (py_up, py_down) = py_best.unwrap_or((f64::NAN, f64::NAN));
+    println!("ratios: medians of the per-round ratios");
     println!(
         "transfer: up_vs_ceiling={:.2} up_vs_python_best={:.2} down_vs_ceiling={:.2} down_vs_python_best={:.2} rss_4g_mib={rss_mib_peak}",
-        o.up / c.up,
-        o.up / py_up,
-        o.down / c.down,
-        o.down / py_down
+        ratio(&up[1], &up[0]),
+        ratio(&up[1], &up[2]),
+        ratio(&down[1], &down[0]),
+        ratio(&down[1], &down[2]),
     );
     drop(rt);
     emu_rt.block_on(emu.shutdown());
