@@ -5,7 +5,8 @@
 //! 1 GiB object (`BENCH_EMULATOR_MIB` to change), and 4 KiB PUTs and GETs over four
 //! keep-alive connections. Each round measures the sink and the emulator back to back;
 //! the ratios are the medians of the rounds' ratios (`BENCH_EMULATOR_ROUNDS`, default
-//! 5), so that a slow moment of a shared machine does not decide them.
+//! 9; which side goes first alternates), so that a slow moment of a shared machine does
+//! not decide them.
 //! Prints `RESULT name value` lines and the emulator/sink ratios.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -228,7 +229,7 @@ fn main() {
     let rounds: usize = std::env::var("BENCH_EMULATOR_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(5)
+        .unwrap_or(9)
         .max(1);
     let size = mib << 20;
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -271,10 +272,13 @@ fn main() {
         let mut runs: [[Vec<f64>; 4]; 2] = Default::default();
         for round in 0..rounds {
             let mut line = Vec::new();
-            for (side, addr) in [sink, emu.addr()].into_iter().enumerate() {
+            // The side that goes first alternates.
+            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for side in order {
+                let addr = [sink, emu.addr()][side];
                 let (put, get) = big(addr, size).await;
-                let put4k = small(addr, 4, 1.0, false).await;
-                let get4k = small(addr, 4, 1.0, true).await;
+                let put4k = small(addr, 4, 0.5, false).await;
+                let get4k = small(addr, 4, 0.5, true).await;
                 for (i, v) in [put, get, put4k, get4k].into_iter().enumerate() {
                     runs[side][i].push(v);
                 }
