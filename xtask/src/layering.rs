@@ -3,7 +3,7 @@
 //! (an embedding team uses the signer alone), `cos-xml` of the HTTP stack, and the
 //! emulator of the client crates it is meant to test.
 
-use crate::util::{capture, cargo_bin};
+use crate::util::{capture_quiet, cargo_bin};
 
 const RUNTIME_AND_HTTP: &[&str] = &["tokio", "hyper", "reqwest", "futures"];
 
@@ -35,7 +35,7 @@ const RULES: &[(&str, &[&str], &str)] = &[
 pub fn check() -> Result<(), String> {
     let mut errors = Vec::new();
     for (krate, forbidden, why) in RULES {
-        let tree = capture(
+        let tree = capture_quiet(
             &cargo_bin(),
             &[
                 "tree", "-p", krate, "-e", "normal", "--prefix", "none", "--format", "{p}",

@@ -32,6 +32,15 @@ pub fn cargo(args: &[&str]) -> Result<(), String> {
 
 /// Runs `program args` and returns its stdout, echoing it.
 pub fn capture(program: &str, args: &[&str]) -> Result<String, String> {
+    run_capture(program, args, true)
+}
+
+/// As [`capture`], without echoing the output (for long listings only inspected).
+pub fn capture_quiet(program: &str, args: &[&str]) -> Result<String, String> {
+    run_capture(program, args, false)
+}
+
+fn run_capture(program: &str, args: &[&str], echo: bool) -> Result<String, String> {
     println!("$ {program} {}", args.join(" "));
     let out = Command::new(program)
         .args(args)
@@ -40,7 +49,9 @@ pub fn capture(program: &str, args: &[&str]) -> Result<String, String> {
         .output()
         .map_err(|e| format!("cannot run {program}: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    print!("{text}");
+    if echo {
+        print!("{text}");
+    }
     if out.status.success() {
         Ok(text)
     } else {
