@@ -1,4 +1,4 @@
-//! Upload and download checkpoints: what a restarted transfer needs to continue, saved
+//! Upload, download and copy checkpoints: what a restarted transfer needs to continue, saved
 //! atomically (temporary file, fsync, rename) so a crash never leaves a torn file.
 
 use std::collections::BTreeMap;
@@ -108,6 +108,51 @@ pub struct DownloadCheckpoint {
     pub done: BTreeMap<u32, DonePart>,
 }
 
+/// A part of a multipart copy that the service acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopiedPart {
+    /// The part's ETag as returned by Upload Part - Copy.
+    pub etag: String,
+    /// CRC-64/XZ of the part, when the service reported it.
+    pub crc64: Option<u64>,
+    /// Length of the part.
+    pub len: u64,
+}
+
+/// State of a multipart copy in progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopyCheckpoint {
+    /// [`CHECKPOINT_VERSION`].
+    pub version: u32,
+    /// Destination bucket.
+    pub bucket: String,
+    /// Destination key.
+    pub key: String,
+    /// The copy source as given (bucket, key, region, version).
+    pub source: CopySourceId,
+    /// The source object the copy is pinned to (from HEAD Object).
+    pub remote: RemoteObject,
+    /// The multipart upload id.
+    pub upload_id: String,
+    /// Part size the copy was planned with.
+    pub part_size: u64,
+    /// Acknowledged parts by number.
+    pub parts: BTreeMap<u32, CopiedPart>,
+}
+
+/// A copy source as recorded in a [`CopyCheckpoint`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopySourceId {
+    /// Source bucket.
+    pub bucket: String,
+    /// Source key.
+    pub key: String,
+    /// Source region (`None`: the client's).
+    pub region: Option<String>,
+    /// Source version (`None`: the current one).
+    pub version_id: Option<String>,
+}
+
 /// What identifies a version of a remote object (from HEAD Object).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteObject {
@@ -207,6 +252,12 @@ pub trait Versioned {
 }
 
 impl Versioned for UploadCheckpoint {
+    fn version(&self) -> u32 {
+        self.version
+    }
+}
+
+impl Versioned for CopyCheckpoint {
     fn version(&self) -> u32 {
         self.version
     }

@@ -107,6 +107,48 @@ pub fn progress_stream() -> (ProgressFn, ProgressStream) {
     (f, ProgressStream { rx })
 }
 
+/// Counts the bytes of one transfer's finished parts and reports each part and the new
+/// total to the callback, if any.
+pub(crate) struct PartProgress {
+    progress: Option<ProgressFn>,
+    done: u64,
+    total: u64,
+}
+
+impl PartProgress {
+    /// A transfer of `total` bytes, `done` of which are already done (resumed).
+    pub(crate) fn new(progress: Option<ProgressFn>, done: u64, total: u64) -> Self {
+        Self {
+            progress,
+            done,
+            total,
+        }
+    }
+
+    /// Restarts the count at `done` bytes, reported when there are any.
+    pub(crate) fn resume_at(&mut self, done: u64) {
+        self.done = done;
+        if let (Some(p), true) = (&self.progress, done > 0) {
+            p(Progress::Bytes {
+                done,
+                total: self.total,
+            });
+        }
+    }
+
+    /// Part `number` of `len` bytes is done.
+    pub(crate) fn part_done(&mut self, number: u32, len: u64) {
+        self.done += len;
+        if let Some(p) = &self.progress {
+            p(Progress::Part { number, len });
+            p(Progress::Bytes {
+                done: self.done,
+                total: self.total,
+            });
+        }
+    }
+}
+
 /// Cancels a running transfer from anywhere. Cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub struct CancelHandle {

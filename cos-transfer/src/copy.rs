@@ -1,15 +1,24 @@
 //! `copy` and `move_object`: server-side copies, one PUT Object - Copy up to a threshold
 //! (5 GiB, COS's limit for it), concurrent Upload Part - Copy above, every request pinned
-//! to the source's ETag, part CRCs combined and compared with the source's CRC-64.
+//! to the source's ETag, part CRCs combined and compared with the source's CRC-64;
+//! resumable from a checkpoint.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
 use crate::backend::{CopyBackend, CopyRange, CopySource, MetadataDirective};
-use crate::control::{CancelHandle, Progress, ProgressFn};
+use crate::checkpoint::{
+    self, CHECKPOINT_VERSION, CopiedPart, CopyCheckpoint, CopySourceId, RemoteObject,
+};
+use crate::control::{CancelHandle, PartProgress, ProgressFn};
 use crate::crc64;
 use crate::error::TransferError;
-use crate::plan::{MAX_PART_SIZE, PartPlan};
+use crate::plan::{MAX_PART_SIZE, Part, PartPlan};
+use crate::resume::{CopyStart, decide_copy_start, reconcile_copy};
 
 /// How a copy runs.
 #[derive(Debug, Clone)]
@@ -24,6 +33,13 @@ pub struct CopyOptions {
     /// Keep the source's metadata ([`MetadataDirective::Copy`], default) or use the
     /// backend's object options ([`MetadataDirective::Replaced`]).
     pub metadata: MetadataDirective,
+    /// Where to keep the checkpoint of a multipart copy; `None` (default) makes it
+    /// non-resumable: a failed or cancelled copy is aborted on the service. With a
+    /// checkpoint, the upload is kept and a rerun copies only the missing parts
+    /// (checked with List Parts), as long as the source is unchanged.
+    pub checkpoint: Option<PathBuf>,
+    /// Minimum time between checkpoint writes (default 1 s).
+    pub checkpoint_interval: Duration,
 }
 
 impl Default for CopyOptions {
@@ -33,6 +49,8 @@ impl Default for CopyOptions {
             part_size: 64 * 1024 * 1024,
             concurrency: 8,
             metadata: MetadataDirective::Copy,
+            checkpoint: None,
+            checkpoint_interval: Duration::from_secs(1),
         }
     }
 }
@@ -58,6 +76,11 @@ impl CopyOptions {
         self.metadata = directive;
         self
     }
+    /// Keeps a checkpoint at `path`, making a multipart copy resumable.
+    pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
+        self.checkpoint = Some(path.into());
+        self
+    }
 }
 
 /// What a copy did.
@@ -73,8 +96,10 @@ pub struct CopyOutcome {
     pub size: u64,
     /// Whether Upload Part - Copy was used.
     pub multipart: bool,
-    /// Parts copied (1 for a single copy).
+    /// Parts of the object (1 for a single copy).
     pub parts: u32,
+    /// Parts a resumed copy found already done (not copied by this call).
+    pub parts_reused: u32,
 }
 
 fn check(what: &str, expected: Option<u64>, got: Option<u64>) -> Result<(), TransferError> {
@@ -91,9 +116,16 @@ fn check(what: &str, expected: Option<u64>, got: Option<u64>) -> Result<(), Tran
 /// Copies `source` to `bucket`/`key` on the service (the data does not pass through this
 /// machine); the source may be in another bucket or region.
 ///
-/// Errors: [`TransferError::Remote`] when a request fails (a failed or cancelled
-/// multipart copy is aborted, leaving nothing behind), [`TransferError::Integrity`] when
-/// the copy's CRC-64 differs from the source's, [`TransferError::Cancelled`],
+/// A multipart copy with a [`checkpoint`](CopyOptions::checkpoint) is resumable: a
+/// rerun after a failure, a cancellation or a crash continues the same upload and
+/// copies only the parts that List Parts does not confirm, provided the source is
+/// unchanged (ETag, size, Last-Modified); otherwise the outdated upload is aborted and
+/// the copy starts over.
+///
+/// Errors: [`TransferError::Remote`] when a request fails (without a checkpoint a failed
+/// or cancelled multipart copy is aborted, leaving nothing behind),
+/// [`TransferError::Integrity`] when the copy's CRC-64 differs from the source's,
+/// [`TransferError::Cancelled`], [`TransferError::Checkpoint`],
 /// [`TransferError::InvalidOption`] for a zero concurrency or a threshold above 5 GiB.
 ///
 /// ```no_run
@@ -141,22 +173,14 @@ pub async fn copy<B: CopyBackend>(
             .await
             .map_err(|e| TransferError::remote("CopyObject", e))?;
         check(&what, info.object.crc64, written.crc64)?;
-        if let Some(p) = &progress {
-            p(Progress::Part {
-                number: 1,
-                len: size,
-            });
-            p(Progress::Bytes {
-                done: size,
-                total: size,
-            });
-        }
+        PartProgress::new(progress, 0, size).part_done(1, size);
         return Ok(CopyOutcome {
             etag: written.etag,
             crc64: written.crc64.or(info.object.crc64),
             size,
             multipart: false,
             parts: 1,
+            parts_reused: 0,
         });
     }
 
@@ -165,104 +189,207 @@ pub async fn copy<B: CopyBackend>(
         MetadataDirective::Copy => Some(info.headers.as_slice()),
         MetadataDirective::Replaced => None,
     };
-    let upload_id = backend
-        .create_copy_upload(bucket, key, headers)
-        .await
-        .map_err(|e| TransferError::remote("InitiateMultipartUpload", e))?;
-    let etag = info.object.etag.as_str();
-    let copied = copy_parts(
-        backend, bucket, key, &upload_id, source, &plan, etag, options, progress, cancel,
-    )
-    .await;
-    let parts = match copied {
-        Ok(parts) => parts,
-        Err(e) => {
-            // Nothing can resume a server-side copy cheaper than redoing it.
-            let _ = backend
-                .abort_multipart_upload(bucket, key, &upload_id)
-                .await;
-            return Err(e);
+    let remote = RemoteObject {
+        etag: info.object.etag.clone(),
+        size,
+        last_modified: info.object.last_modified.clone(),
+    };
+    let source_id = CopySourceId {
+        bucket: source.bucket.clone(),
+        key: source.key.clone(),
+        region: source.region.clone(),
+        version_id: source.version_id.clone(),
+    };
+    let cp_path = options.checkpoint.as_deref();
+    // An unreadable checkpoint is as good as none: the copy starts afresh.
+    let cp = cp_path.and_then(|p| checkpoint::load::<CopyCheckpoint>(p).ok().flatten());
+    let start = decide_copy_start(
+        cp.as_ref(),
+        bucket,
+        key,
+        &source_id,
+        &remote,
+        plan.part_size(),
+    );
+    let (upload_id, done, todo) = match start {
+        CopyStart::Resume { upload_id, parts } => {
+            match backend.list_parts(bucket, key, &upload_id).await {
+                Ok(listed) => {
+                    let (done, todo) = reconcile_copy(&plan, &parts, &listed);
+                    (upload_id, done, todo)
+                }
+                // Gone (aborted, completed or expired): start over.
+                Err(_) => {
+                    let id = create(backend, bucket, key, headers).await?;
+                    (id, BTreeMap::new(), plan.parts().collect())
+                }
+            }
+        }
+        CopyStart::Fresh { stale } => {
+            if let Some(old) = stale {
+                // The source changed since: that upload can never be completed.
+                let _ = backend.abort_multipart_upload(bucket, key, &old).await;
+            }
+            let id = create(backend, bucket, key, headers).await?;
+            (id, BTreeMap::new(), plan.parts().collect())
         }
     };
+    let reused = u32::try_from(done.len()).unwrap_or(u32::MAX);
+    let mut cp = CopyCheckpoint {
+        version: CHECKPOINT_VERSION,
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        source: source_id,
+        remote,
+        upload_id: upload_id.clone(),
+        part_size: plan.part_size(),
+        parts: done,
+    };
+    if let Some(path) = cp_path {
+        checkpoint::save(path, &cp)?;
+    }
+    let etag = info.object.etag.as_str();
+    let run = PartRun {
+        backend,
+        bucket,
+        key,
+        upload_id: &upload_id,
+        source,
+        etag,
+        total: plan.size(),
+        options,
+        checkpoint: cp_path,
+    };
+    if let Err(e) = run.copy_parts(todo, &mut cp, progress, cancel).await {
+        match cp_path {
+            // Resumable: keep the upload and what is done.
+            Some(path) => {
+                checkpoint::save(path, &cp)?;
+            }
+            None => {
+                let _ = backend
+                    .abort_multipart_upload(bucket, key, &upload_id)
+                    .await;
+            }
+        }
+        return Err(e);
+    }
+    let parts = cp.parts;
     let combined = parts
-        .iter()
-        .map(|(_, _, crc, len)| crc.map(|c| (c, *len)))
+        .values()
+        .map(|p| p.crc64.map(|c| (c, p.len)))
         .collect::<Option<Vec<_>>>()
         .map(crc64::combine_all);
     check(&what, info.object.crc64, combined)?;
     let count = u32::try_from(parts.len()).unwrap_or(u32::MAX);
-    let list = parts.into_iter().map(|(n, etag, _, _)| (n, etag)).collect();
+    let list = parts.into_iter().map(|(n, p)| (n, p.etag)).collect();
     let written = backend
         .complete_multipart_upload(bucket, key, &upload_id, list)
         .await
         .map_err(|e| TransferError::remote("CompleteMultipartUpload", e))?;
     check(&what, info.object.crc64.or(combined), written.crc64)?;
+    if let Some(path) = cp_path {
+        checkpoint::remove(path)?;
+    }
     Ok(CopyOutcome {
         etag: written.etag,
         crc64: written.crc64.or(combined),
         size,
         multipart: true,
         parts: count,
+        parts_reused: reused,
     })
 }
 
-/// Copies every part of `plan` with bounded concurrency; returns `(number, etag, crc64,
-/// len)` in part order.
-#[allow(clippy::too_many_arguments)]
-async fn copy_parts<B: CopyBackend>(
+/// Initiate Multipart Upload for a copy.
+async fn create<B: CopyBackend>(
     backend: &B,
     bucket: &str,
     key: &str,
-    upload_id: &str,
-    source: &CopySource,
-    plan: &PartPlan,
-    etag: &str,
-    options: &CopyOptions,
-    progress: Option<ProgressFn>,
-    cancel: &CancelHandle,
-) -> Result<Vec<(u32, String, Option<u64>, u64)>, TransferError> {
-    let mut pending = plan.parts();
-    let mut in_flight = FuturesUnordered::new();
-    let mut done = Vec::with_capacity(plan.count() as usize);
-    let mut done_bytes = 0u64;
-    loop {
-        while in_flight.len() < options.concurrency {
-            if cancel.is_cancelled() {
-                return Err(TransferError::Cancelled);
+    headers: Option<&[(String, String)]>,
+) -> Result<String, TransferError> {
+    backend
+        .create_copy_upload(bucket, key, headers)
+        .await
+        .map_err(|e| TransferError::remote("InitiateMultipartUpload", e))
+}
+
+/// What the parts of one multipart copy share.
+struct PartRun<'a, B> {
+    backend: &'a B,
+    bucket: &'a str,
+    key: &'a str,
+    upload_id: &'a str,
+    source: &'a CopySource,
+    etag: &'a str,
+    total: u64,
+    options: &'a CopyOptions,
+    checkpoint: Option<&'a Path>,
+}
+
+impl<B: CopyBackend> PartRun<'_, B> {
+    /// Copies the `todo` parts with bounded concurrency, recording each in `cp` (and,
+    /// throttled, in the checkpoint file).
+    async fn copy_parts(
+        &self,
+        todo: Vec<Part>,
+        cp: &mut CopyCheckpoint,
+        progress: Option<ProgressFn>,
+        cancel: &CancelHandle,
+    ) -> Result<(), TransferError> {
+        let mut pending = todo.into_iter();
+        let mut in_flight = FuturesUnordered::new();
+        let done: u64 = cp.parts.values().map(|p| p.len).sum();
+        let mut progress = PartProgress::new(progress, done, self.total);
+        let mut last_save = Instant::now();
+        loop {
+            while in_flight.len() < self.options.concurrency {
+                if cancel.is_cancelled() {
+                    return Err(TransferError::Cancelled);
+                }
+                let Some(part) = pending.next() else { break };
+                in_flight.push(async move {
+                    let range = CopyRange {
+                        start: part.offset,
+                        end: part.end(),
+                        if_match: Some(self.etag),
+                    };
+                    let written = self
+                        .backend
+                        .upload_part_copy(
+                            self.bucket,
+                            self.key,
+                            self.upload_id,
+                            part.number,
+                            self.source,
+                            range,
+                        )
+                        .await
+                        .map_err(|e| TransferError::remote("UploadPartCopy", e))?;
+                    Ok::<_, TransferError>((part, written))
+                });
             }
-            let Some(part) = pending.next() else { break };
-            in_flight.push(async move {
-                let range = CopyRange {
-                    start: part.offset,
-                    end: part.end(),
-                    if_match: Some(etag),
-                };
-                let written = backend
-                    .upload_part_copy(bucket, key, upload_id, part.number, source, range)
-                    .await
-                    .map_err(|e| TransferError::remote("UploadPartCopy", e))?;
-                Ok::<_, TransferError>((part, written))
-            });
+            let Some(result) = in_flight.next().await else {
+                return Ok(());
+            };
+            let (part, written) = result?;
+            progress.part_done(part.number, part.len);
+            cp.parts.insert(
+                part.number,
+                CopiedPart {
+                    etag: written.etag,
+                    crc64: written.crc64,
+                    len: part.len,
+                },
+            );
+            if let Some(path) = self.checkpoint
+                && last_save.elapsed() >= self.options.checkpoint_interval
+            {
+                checkpoint::save(path, cp)?;
+                last_save = Instant::now();
+            }
         }
-        let Some(result) = in_flight.next().await else {
-            break;
-        };
-        let (part, written) = result?;
-        done_bytes += part.len;
-        if let Some(p) = &progress {
-            p(Progress::Part {
-                number: part.number,
-                len: part.len,
-            });
-            p(Progress::Bytes {
-                done: done_bytes,
-                total: plan.size(),
-            });
-        }
-        done.push((part.number, written.etag, written.crc64, part.len));
     }
-    done.sort_by_key(|(n, ..)| *n);
-    Ok(done)
 }
 
 /// Moves `source` to `bucket`/`key`: [`copy`], then deletes the source (the given

@@ -14,7 +14,7 @@ use futures_util::stream::FuturesUnordered;
 
 use crate::backend::{Backend, GetOptions, ObjectInfo, RangeRequest};
 use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, DownloadCheckpoint, RemoteObject};
-use crate::control::{CancelHandle, Progress, ProgressFn};
+use crate::control::{CancelHandle, PartProgress, ProgressFn};
 use crate::crc64::{self, Crc64};
 use crate::error::TransferError;
 use crate::plan::{MIN_PART_SIZE, Part, PartPlan};
@@ -249,7 +249,7 @@ async fn run<B: Backend>(
     }
 
     let total = info.size;
-    let mut done_bytes: u64 = done.values().map(|p| p.len).sum();
+    let mut progress = PartProgress::new(progress, done.values().map(|p| p.len).sum(), total);
     let todo: Vec<Part> = plan
         .parts()
         .filter(|p| !done.contains_key(&p.number) && p.len > 0)
@@ -293,17 +293,7 @@ async fn run<B: Backend>(
                         len: part.len,
                     },
                 );
-                done_bytes += part.len;
-                if let Some(p) = &progress {
-                    p(Progress::Part {
-                        number: part.number,
-                        len: part.len,
-                    });
-                    p(Progress::Bytes {
-                        done: done_bytes,
-                        total,
-                    });
-                }
+                progress.part_done(part.number, part.len);
                 if let Some(path) = cp_path
                     && last_save.elapsed() >= options.checkpoint_interval
                 {

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::checkpoint::{
-    DonePart, DownloadCheckpoint, RemoteObject, SourceFingerprint, UploadCheckpoint,
+    CopiedPart, CopyCheckpoint, CopySourceId, DonePart, DownloadCheckpoint, RemoteObject,
+    SourceFingerprint, UploadCheckpoint,
 };
 use crate::plan::{Part, PartPlan, PlanError};
 
@@ -118,19 +119,25 @@ pub fn reconcile(
     let by_number: BTreeMap<u32, &ListedPart> = listed.iter().map(|p| (p.number, p)).collect();
     let mut out = Reconciled::default();
     for part in plan.parts() {
-        match (by_number.get(&part.number), recorded.get(&part.number)) {
-            (Some(l), Some(r))
-                if l.size == part.len
-                    && r.len == part.len
-                    && normalize_etag(&l.etag) == normalize_etag(&r.etag) =>
-            {
+        let listed = by_number.get(&part.number).copied();
+        match recorded.get(&part.number) {
+            Some(r) if confirms(listed, &part, &r.etag, r.len) => {
                 out.done.insert(part.number, r.clone());
             }
-            (Some(l), _) if l.size == part.len => out.verify.push((part, l.etag.clone())),
-            _ => out.todo.push(part),
+            _ => match listed {
+                Some(l) if l.size == part.len => out.verify.push((part, l.etag.clone())),
+                _ => out.todo.push(part),
+            },
         }
     }
     out
+}
+
+/// Whether the server's `listed` part is the recorded one (`etag`, `len`) of `part`.
+fn confirms(listed: Option<&ListedPart>, part: &Part, etag: &str, len: u64) -> bool {
+    listed.is_some_and(|l| {
+        l.size == part.len && len == part.len && normalize_etag(&l.etag) == normalize_etag(etag)
+    })
 }
 
 /// Without a checkpoint, the official SDK resumes the newest unfinished upload of the
@@ -183,4 +190,79 @@ pub fn decide_download_start(
         }
         _ => DownloadStart::Fresh,
     }
+}
+
+/// How a multipart copy starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CopyStart {
+    /// Initiate a new multipart upload; `stale` is the checkpoint's upload of the same
+    /// destination, which no longer matches the source and should be aborted.
+    Fresh {
+        /// The outdated upload of this destination, if any.
+        stale: Option<String>,
+    },
+    /// Continue `upload_id`; check the recorded parts with List Parts
+    /// ([`reconcile_copy`]).
+    Resume {
+        /// The upload to continue.
+        upload_id: String,
+        /// The parts the checkpoint recorded.
+        parts: BTreeMap<u32, CopiedPart>,
+    },
+}
+
+/// Decides whether a copy checkpoint can be continued: same destination, same source
+/// (bucket, key, region, version), the source unchanged (ETag, size, Last-Modified) and
+/// the same part size.
+pub fn decide_copy_start(
+    checkpoint: Option<&CopyCheckpoint>,
+    bucket: &str,
+    key: &str,
+    source: &CopySourceId,
+    remote: &RemoteObject,
+    part_size: u64,
+) -> CopyStart {
+    let Some(cp) = checkpoint else {
+        return CopyStart::Fresh { stale: None };
+    };
+    if cp.bucket != bucket || cp.key != key {
+        return CopyStart::Fresh { stale: None };
+    }
+    let same_source = cp.source == *source
+        && normalize_etag(&cp.remote.etag) == normalize_etag(&remote.etag)
+        && cp.remote.size == remote.size
+        && cp.remote.last_modified == remote.last_modified;
+    if same_source && cp.part_size == part_size {
+        CopyStart::Resume {
+            upload_id: cp.upload_id.clone(),
+            parts: cp.parts.clone(),
+        }
+    } else {
+        CopyStart::Fresh {
+            stale: Some(cp.upload_id.clone()),
+        }
+    }
+}
+
+/// Which parts of a resumed copy are done: those the server lists with the size of
+/// the plan's part and the ETag the checkpoint recorded. Every other part is copied
+/// (again). Returns the done parts and the parts to copy.
+pub fn reconcile_copy(
+    plan: &PartPlan,
+    recorded: &BTreeMap<u32, CopiedPart>,
+    listed: &[ListedPart],
+) -> (BTreeMap<u32, CopiedPart>, Vec<Part>) {
+    let by_number: BTreeMap<u32, &ListedPart> = listed.iter().map(|p| (p.number, p)).collect();
+    let mut done = BTreeMap::new();
+    let mut todo = Vec::new();
+    for part in plan.parts() {
+        let listed = by_number.get(&part.number).copied();
+        match recorded.get(&part.number) {
+            Some(r) if confirms(listed, &part, &r.etag, r.len) => {
+                done.insert(part.number, r.clone());
+            }
+            _ => todo.push(part),
+        }
+    }
+    (done, todo)
 }

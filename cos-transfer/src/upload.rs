@@ -13,7 +13,7 @@ use futures_util::stream::FuturesUnordered;
 
 use crate::backend::{Backend, Written};
 use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, SourceFingerprint, UploadCheckpoint};
-use crate::control::{CancelHandle, Progress, ProgressFn};
+use crate::control::{CancelHandle, PartProgress, ProgressFn};
 use crate::crc64;
 use crate::error::TransferError;
 use crate::fileio::read_part;
@@ -119,21 +119,13 @@ struct Ctx<'a, B> {
     key: &'a str,
     path: &'a Path,
     file: Arc<File>,
-    progress: Option<ProgressFn>,
+    progress: PartProgress,
     total: u64,
-    done_bytes: u64,
 }
 
 impl<B> Ctx<'_, B> {
     fn report(&mut self, number: u32, len: u64) {
-        self.done_bytes += len;
-        if let Some(p) = &self.progress {
-            p(Progress::Part { number, len });
-            p(Progress::Bytes {
-                done: self.done_bytes,
-                total: self.total,
-            });
-        }
+        self.progress.part_done(number, len);
     }
 }
 
@@ -199,9 +191,8 @@ pub async fn upload_file<B: Backend>(
         key,
         path: source,
         file: Arc::new(file),
-        progress,
+        progress: PartProgress::new(progress, 0, fingerprint.size),
         total: fingerprint.size,
-        done_bytes: 0,
     };
     match options.sizing.plan(fingerprint.size)? {
         UploadPlan::Single => upload_single(&mut ctx, options.content_md5, cancel).await,
@@ -371,17 +362,7 @@ async fn upload_multipart<B: Backend>(
     if let Some(path) = &options.checkpoint {
         checkpoint::save(path, &cp)?;
     }
-    let reused_bytes: u64 = done.values().map(|p| p.len).sum();
-    ctx.done_bytes = 0;
-    if reused_bytes > 0 {
-        ctx.done_bytes = reused_bytes;
-        if let Some(p) = &ctx.progress {
-            p(Progress::Bytes {
-                done: reused_bytes,
-                total: ctx.total,
-            });
-        }
-    }
+    ctx.progress.resume_at(done.values().map(|p| p.len).sum());
 
     let result = send_parts(ctx, &upload_id, todo, &mut done, &mut cp, options, cancel).await;
     let parts_sent = match result {

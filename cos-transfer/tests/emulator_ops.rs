@@ -176,13 +176,7 @@ async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
     assert!(gone.is_not_found());
     // No multipart upload left anywhere.
     for bucket in [BUCKET, OTHER] {
-        let l = backend
-            .client()
-            .list_multipart_uploads(&b(bucket))
-            .send()
-            .await
-            .unwrap();
-        assert!(l.uploads.is_empty());
+        assert!(open_uploads(&backend, bucket).await.is_empty());
     }
 }
 
@@ -465,4 +459,109 @@ async fn download_reads_a_version_with_conditions_and_overrides() {
         .await
         .unwrap();
     assert_eq!(std::fs::read(&dest).unwrap(), v2);
+}
+
+async fn open_uploads(backend: &CosBackend, bucket: &str) -> Vec<String> {
+    let l = backend
+        .client()
+        .list_multipart_uploads(&b(bucket))
+        .send()
+        .await
+        .unwrap();
+    l.uploads.into_iter().map(|u| u.upload_id).collect()
+}
+
+/// A copy that cancels itself once `after` parts are done.
+async fn copy_cancelled_after(
+    backend: &CosBackend,
+    source: &CopySource,
+    options: &CopyOptions,
+    after: u32,
+) -> TransferError {
+    let cancel = CancelHandle::new();
+    let trigger = cancel.clone();
+    let parts = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let progress: cos_transfer::ProgressFn = std::sync::Arc::new(move |p| {
+        if let cos_transfer::Progress::Part { .. } = p
+            && parts.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 >= after
+        {
+            trigger.cancel();
+        }
+    });
+    copy(
+        backend,
+        OTHER,
+        "resumed.bin",
+        source,
+        options,
+        Some(progress),
+        &cancel,
+    )
+    .await
+    .unwrap_err()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_multipart_copy_with_a_checkpoint_resumes_with_the_missing_parts() {
+    let (emu, backend) = setup().await;
+    create_bucket(backend.client(), OTHER).await;
+    let body = random(6 * MIB - 5, 31);
+    put(&backend, BUCKET, "big.bin", body.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cp = dir.path().join("copy.checkpoint");
+    let options = CopyOptions::default()
+        .single_threshold(MIB as u64)
+        .part_size(MIB as u64)
+        .concurrency(1)
+        .checkpoint(&cp);
+    let source = CopySource::new(BUCKET, "big.bin");
+    let never = CancelHandle::new();
+
+    // Cancelled after 2 of 6 parts: the upload and the checkpoint stay.
+    emu.clear_requests();
+    let e = copy_cancelled_after(&backend, &source, &options, 2).await;
+    assert!(matches!(e, TransferError::Cancelled), "{e}");
+    assert_eq!(count(&emu, "UploadPartCopy", 200), 2);
+    assert!(cp.exists());
+    let kept = open_uploads(&backend, OTHER).await;
+    assert_eq!(kept.len(), 1);
+
+    // First the rerun copies the 4 missing parts into the same upload. Then a copy is
+    // cancelled after 3 parts and its source rewritten: the rerun aborts the old upload
+    // and copies all 6 parts.
+    let changed = random(6 * MIB - 5, 32);
+    for (reused, copied, aborted, expected) in [(2, 4, 0, &body), (0, 6, 1, &changed)] {
+        if reused == 0 {
+            copy_cancelled_after(&backend, &source, &options, 3).await;
+            assert_eq!(open_uploads(&backend, OTHER).await.len(), 1);
+            put(&backend, BUCKET, "big.bin", changed.clone()).await;
+        }
+        emu.clear_requests();
+        let out = copy(
+            &backend,
+            OTHER,
+            "resumed.bin",
+            &source,
+            &options,
+            None,
+            &never,
+        )
+        .await
+        .unwrap();
+        assert_eq!((out.parts, out.parts_reused), (6, reused));
+        assert_eq!(count(&emu, "UploadPartCopy", 200), copied);
+        assert_eq!(count(&emu, "AbortMultipartUpload", 204), aborted);
+        assert_eq!(count(&emu, "InitiateMultipartUpload", 200), aborted);
+        assert_eq!(out.crc64, Some(cos_transfer::crc64::checksum(expected)));
+        assert_eq!(&get(&backend, OTHER, "resumed.bin").await, expected);
+        assert!(!cp.exists());
+        assert!(open_uploads(&backend, OTHER).await.is_empty());
+    }
+
+    // Without a checkpoint a cancelled copy leaves nothing behind.
+    let mut without = options.clone();
+    without.checkpoint = None;
+    let e = copy_cancelled_after(&backend, &source, &without, 2).await;
+    assert!(matches!(e, TransferError::Cancelled));
+    assert!(open_uploads(&backend, OTHER).await.is_empty());
 }

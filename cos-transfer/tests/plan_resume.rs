@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 
 use cos_transfer::checkpoint::{
-    self, CHECKPOINT_VERSION, CheckpointError, DonePart, DownloadCheckpoint, RemoteObject,
-    SourceFingerprint, UploadCheckpoint,
+    self, CHECKPOINT_VERSION, CheckpointError, CopiedPart, CopyCheckpoint, CopySourceId, DonePart,
+    DownloadCheckpoint, RemoteObject, SourceFingerprint, UploadCheckpoint,
 };
 use cos_transfer::plan::{MAX_PARTS, MIN_PART_SIZE, PartPlan, PlanError, UploadPlan, UploadSizing};
 use cos_transfer::resume::{
-    DownloadStart, FreshReason, ListedPart, ListedUpload, UploadStart, choose_existing_upload,
-    decide_download_start, decide_upload_start, etag_is_md5, reconcile,
+    CopyStart, DownloadStart, FreshReason, ListedPart, ListedUpload, UploadStart,
+    choose_existing_upload, decide_copy_start, decide_download_start, decide_upload_start,
+    etag_is_md5, reconcile, reconcile_copy,
 };
 use proptest::prelude::*;
 
@@ -307,4 +308,127 @@ fn checkpoints_save_atomically_and_reject_corruption() {
     ));
     checkpoint::remove(&path).unwrap();
     checkpoint::remove(&path).unwrap();
+}
+
+fn source_id() -> CopySourceId {
+    CopySourceId {
+        bucket: "src-1250000000".into(),
+        key: "a/b.bin".into(),
+        region: Some("ap-beijing".into()),
+        version_id: None,
+    }
+}
+
+fn copied(etag: &str, len: u64) -> CopiedPart {
+    CopiedPart {
+        etag: etag.into(),
+        crc64: Some(1),
+        len,
+    }
+}
+
+#[test]
+fn copy_resume_needs_the_same_source_destination_and_part_size() {
+    let parts: BTreeMap<u32, CopiedPart> = [(1, copied("\"p1\"", 40))].into();
+    let cp = CopyCheckpoint {
+        version: CHECKPOINT_VERSION,
+        bucket: "b".into(),
+        key: "k".into(),
+        source: source_id(),
+        remote: remote(),
+        upload_id: "u1".into(),
+        part_size: 40,
+        parts: parts.clone(),
+    };
+    let resume = CopyStart::Resume {
+        upload_id: "u1".into(),
+        parts,
+    };
+    assert_eq!(
+        decide_copy_start(Some(&cp), "b", "k", &source_id(), &remote(), 40),
+        resume
+    );
+    assert_eq!(
+        decide_copy_start(None, "b", "k", &source_id(), &remote(), 40),
+        CopyStart::Fresh { stale: None }
+    );
+    // Another destination: not ours to abort.
+    assert_eq!(
+        decide_copy_start(Some(&cp), "b", "other", &source_id(), &remote(), 40),
+        CopyStart::Fresh { stale: None }
+    );
+    // Same destination, but the source or the plan changed: the upload is stale.
+    let stale = CopyStart::Fresh {
+        stale: Some("u1".into()),
+    };
+    let other_version = CopySourceId {
+        version_id: Some("v2".into()),
+        ..source_id()
+    };
+    let other_region = CopySourceId {
+        region: None,
+        ..source_id()
+    };
+    for source in [other_version, other_region] {
+        assert_eq!(
+            decide_copy_start(Some(&cp), "b", "k", &source, &remote(), 40),
+            stale
+        );
+    }
+    let rewritten = RemoteObject {
+        last_modified: "Sun, 22 Nov 2026 10:00:00 GMT".into(),
+        ..remote()
+    };
+    assert_eq!(
+        decide_copy_start(Some(&cp), "b", "k", &source_id(), &rewritten, 40),
+        stale
+    );
+    assert_eq!(
+        decide_copy_start(Some(&cp), "b", "k", &source_id(), &remote(), 50),
+        stale
+    );
+    // The ETag is compared without quotes and case.
+    let requoted = RemoteObject {
+        etag: "E1".into(),
+        ..remote()
+    };
+    assert!(matches!(
+        decide_copy_start(Some(&cp), "b", "k", &source_id(), &requoted, 40),
+        CopyStart::Resume { .. }
+    ));
+}
+
+#[test]
+fn copy_reconcile_keeps_only_parts_listed_with_the_recorded_etag() {
+    let plan = PartPlan::with_part_size(100, 40).unwrap(); // 40 + 40 + 20
+    let recorded: BTreeMap<u32, CopiedPart> = [
+        (1, copied("\"p1\"", 40)),
+        (2, copied("\"p2\"", 40)),
+        (3, copied("\"p3\"", 20)),
+    ]
+    .into();
+    let listed = [
+        ListedPart {
+            number: 1,
+            etag: "P1".into(),
+            size: 40,
+        },
+        // Overwritten by someone else: copied again.
+        ListedPart {
+            number: 2,
+            etag: "\"other\"".into(),
+            size: 40,
+        },
+        // Part 3 is not listed (lost): copied again.
+    ];
+    let (done, todo) = reconcile_copy(&plan, &recorded, &listed);
+    assert_eq!(done.keys().copied().collect::<Vec<_>>(), vec![1]);
+    assert_eq!(
+        todo.iter().map(|p| p.number).collect::<Vec<_>>(),
+        vec![2, 3]
+    );
+    // A listed part the checkpoint never recorded is not trusted either.
+    let (done, todo) = reconcile_copy(&plan, &BTreeMap::new(), &listed);
+    assert!(done.is_empty());
+    assert_eq!(todo.len(), 3);
 }
