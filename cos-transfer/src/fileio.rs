@@ -1,12 +1,13 @@
-//! Positioned reads on a shared file handle (no seeking, so parts can be read
-//! concurrently), run on the blocking thread pool.
+//! File I/O of the transfers, off the async threads: positioned reads of upload parts
+//! on a shared handle (no seeking, so parts can be read concurrently), and the single
+//! writer thread of a download.
 
 use std::fs::File;
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 
 use crate::crc64;
 use crate::error::TransferError;
@@ -79,4 +80,129 @@ pub(crate) async fn read_part(
     .await
     .map_err(|e| TransferError::io(path, io::Error::other(e)))?;
     result.map_err(|e| TransferError::io(path, e))
+}
+
+/// Bytes received per range before they are handed to the writer.
+pub(crate) const WRITE_CHUNK: usize = 1024 * 1024;
+
+/// Received chunks for the [`FileWriter`]: they go to `offset` one after the other, and
+/// the (emptied) list comes back through `done` so that it can be filled again.
+struct WriteJob {
+    chunks: Vec<Bytes>,
+    offset: u64,
+    done: tokio::sync::oneshot::Sender<std::io::Result<Vec<Bytes>>>,
+}
+
+/// All of one download's writes, on one blocking thread, in arrival order.
+///
+/// Concurrent writers to one file queue on its inode lock (ext4 and tmpfs take it for
+/// every buffered write), and the waiting spins a CPU; one writer never waits for it.
+/// Chunks are written as received, with one vectored write per batch (no copy into a
+/// buffer of ours). The thread ends when the last handle is dropped.
+pub(crate) struct FileWriter {
+    jobs: tokio::sync::mpsc::Sender<WriteJob>,
+}
+
+impl FileWriter {
+    /// Starts the writer thread for `file`; at most `depth` writes wait in its queue.
+    /// Only this thread moves the file's cursor.
+    pub(crate) fn start(file: Arc<File>, depth: usize) -> Self {
+        let (jobs, mut queue) = tokio::sync::mpsc::channel::<WriteJob>(depth.max(1));
+        tokio::task::spawn_blocking(move || {
+            while let Some(job) = queue.blocking_recv() {
+                let mut chunks = job.chunks;
+                let result = write_chunks_at(&file, &chunks, job.offset).map(|()| {
+                    chunks.clear();
+                    chunks
+                });
+                // The range may have given up waiting (cancelled): nothing to tell.
+                let _ = job.done.send(result);
+            }
+        });
+        Self { jobs }
+    }
+
+    /// Queues `chunks` for `offset`; the receiver resolves to the emptied list.
+    async fn submit(
+        &self,
+        chunks: Vec<Bytes>,
+        offset: u64,
+    ) -> std::io::Result<tokio::sync::oneshot::Receiver<std::io::Result<Vec<Bytes>>>> {
+        let (done, receiver) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(WriteJob {
+                chunks,
+                offset,
+                done,
+            })
+            .await
+            .map_err(|_| std::io::Error::other("the file writer stopped"))?;
+        Ok(receiver)
+    }
+}
+
+/// Writes `chunks` back to back at `offset` with vectored writes, moving the cursor of
+/// `file` (only the writer thread does).
+fn write_chunks_at(file: &File, chunks: &[Bytes], offset: u64) -> std::io::Result<()> {
+    use std::io::{IoSlice, Seek, SeekFrom, Write};
+    let mut f = file;
+    f.seek(SeekFrom::Start(offset))?;
+    let mut slices: Vec<IoSlice<'_>> = chunks.iter().map(|c| IoSlice::new(c)).collect();
+    let mut slices = &mut slices[..];
+    while !slices.is_empty() {
+        match f.write_vectored(slices) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut slices, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// One range's writes: a batch of chunks is written while the next one is received.
+pub(crate) struct RangeWriter<'a> {
+    writer: &'a FileWriter,
+    path: &'a Path,
+    pending: Option<tokio::sync::oneshot::Receiver<std::io::Result<Vec<Bytes>>>>,
+    spare: Vec<Bytes>,
+}
+
+impl<'a> RangeWriter<'a> {
+    pub(crate) fn new(writer: &'a FileWriter, path: &'a Path) -> Self {
+        Self {
+            writer,
+            path,
+            pending: None,
+            spare: Vec::new(),
+        }
+    }
+
+    /// Waits for the write in progress, if any.
+    pub(crate) async fn settle(&mut self) -> Result<(), TransferError> {
+        if let Some(job) = self.pending.take() {
+            let chunks = job
+                .await
+                .map_err(|e| TransferError::io(self.path, std::io::Error::other(e)))?
+                .map_err(|e| TransferError::io(self.path, e))?;
+            self.spare = chunks;
+        }
+        Ok(())
+    }
+
+    /// Starts writing `chunks` at `offset` and returns an empty list to fill next.
+    pub(crate) async fn write(
+        &mut self,
+        chunks: Vec<Bytes>,
+        offset: u64,
+    ) -> Result<Vec<Bytes>, TransferError> {
+        self.settle().await?;
+        let job = self
+            .writer
+            .submit(chunks, offset)
+            .await
+            .map_err(|e| TransferError::io(self.path, e))?;
+        self.pending = Some(job);
+        Ok(std::mem::take(&mut self.spare))
+    }
 }
