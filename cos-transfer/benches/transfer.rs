@@ -1,15 +1,19 @@
 //! Transfer throughput against the emulator in bench mode, in one process tree and one
-//! run: a bare hyper multipart-upload / ranged-download harness (the ceiling), ours
-//! (`upload_file` / `download_file`), and the official Python SDK at its defaults and at
-//! its best settings; plus the peak RSS of a large upload, measured in a child process.
+//! run (Linux): a bare hyper multipart-upload / ranged-download harness (the ceiling),
+//! ours (`upload_file` / `download_file`), the official Python SDK (a warm worker
+//! process) at its defaults and at its best settings, and a zero-copy sendfile(2) upload
+//! client; plus the peak RSS of a large upload, measured in a child process.
+//!
+//! The clients take turns in rounds, in an order that rotates; ratios are the medians of
+//! the per-round ratios. Each figure comes with the machine's CPU seconds per GiB.
 //!
 //! `cargo bench -p cos-transfer --bench transfer` (or `cargo xtask bench transfer`).
 //! Environment: `BENCH_TRANSFER_MIB` (object size, default 1024), `BENCH_TRANSFER_RUNS`
-//! (runs per measurement, default 4: the order of ours and the ceiling alternates), `BENCH_TRANSFER_RSS_MIB` (default 4096),
-//! `BENCH_TRANSFER_PYTHON=0` to skip Python, `BENCH_TRANSFER_PART_MIB` /
-//! `BENCH_TRANSFER_CONCURRENCY` to try other settings for ours and the ceiling,
-//! `BENCH_TRANSFER_ONLY=ours_up|ours_down|ceiling_up|ceiling_down` to repeat one
-//! measurement (for profiling).
+//! (measured rounds per direction after two warm-up rounds, default 6),
+//! `BENCH_TRANSFER_RSS_MIB` (default 4096), `BENCH_TRANSFER_PYTHON=0` to skip Python,
+//! `BENCH_TRANSFER_PART_MIB` / `BENCH_TRANSFER_CONCURRENCY` to try other settings for
+//! ours and the ceiling, `BENCH_TRANSFER_ONLY=ours_up|ours_down|ceiling_up|ceiling_down|
+//! zero_copy_up|python_up|python_down` to repeat one measurement (for profiling).
 //! Prints `RESULT name value` lines, a table, and a last line
 //! `transfer: up_vs_ceiling=R up_vs_python_best=R down_vs_ceiling=R down_vs_python_best=R rss_4g_mib=N`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -462,9 +466,10 @@ for line in sys.stdin:
         client.upload_file(Bucket=bucket, Key=key, LocalFilePath=path, PartSize=int(part), MAXThread=int(threads))
     else:
         client.download_file(Bucket=bucket, Key=key, DestFilePath=path, PartSize=int(part), MAXThread=int(threads))
-    print('TIME %.6f %.2f' % (time.perf_counter() - t, busy() - b), flush=True)
+    secs, cpu = time.perf_counter() - t, busy() - b
     if mode == 'down':
         os.remove(path)
+    print('TIME %.6f %.2f' % (secs, cpu), flush=True)
 "#;
 
 fn python() -> Option<PathBuf> {
@@ -720,7 +725,7 @@ fn main() {
         return;
     }
     let size = env_u64("BENCH_TRANSFER_MIB", 1024) * MIB;
-    let runs = env_u64("BENCH_TRANSFER_RUNS", 4).max(1);
+    let runs = env_u64("BENCH_TRANSFER_RUNS", 6).max(1);
     let rss_mib = env_u64("BENCH_TRANSFER_RSS_MIB", 4096);
     let (up_opts, down_opts) = our_options();
     let (part, conc) = (up_opts.sizing.part_size, up_opts.concurrency);
@@ -765,7 +770,7 @@ fn main() {
     };
     let dest = dest_dir.path().join("dest.bin");
     println!(
-        "object {} MiB, {runs} runs each, part {} MiB x {conc} (upload), {} MiB x {} (download)",
+        "object {} MiB, {runs} rounds each way, part {} MiB x {conc} (upload), {} MiB x {} (download)",
         size / MIB,
         part / MIB,
         down_opts.part_size / MIB,

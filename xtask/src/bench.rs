@@ -118,7 +118,7 @@ pub fn emulator() -> Result<(), String> {
 
 /// `cargo xtask bench transfer`: cos-transfer's upload_file / download_file against a
 /// bare hyper ceiling and the official Python SDK (defaults and best settings), 1 GiB
-/// each (`BENCH_TRANSFER_MIB` to change), median of `BENCH_TRANSFER_RUNS` (default 4)
+/// each (`BENCH_TRANSFER_MIB` to change), median of `BENCH_TRANSFER_RUNS` (default 6)
 /// runs, plus the peak RSS of a 4 GiB upload. Ends with the `transfer: ...` line.
 pub fn transfer() -> Result<(), String> {
     // The harness uses the venv when it exists; make sure it does.
