@@ -81,6 +81,11 @@ impl CopyOptions {
         self.checkpoint = Some(path.into());
         self
     }
+    /// Sets the minimum time between checkpoint writes.
+    pub fn checkpoint_interval(mut self, interval: Duration) -> Self {
+        self.checkpoint_interval = interval;
+        self
+    }
 }
 
 /// What a copy did.

@@ -79,6 +79,11 @@ impl DownloadOptions {
         self.checkpoint = Some(path.into());
         self
     }
+    /// Sets the minimum time between checkpoint writes.
+    pub fn checkpoint_interval(mut self, interval: Duration) -> Self {
+        self.checkpoint_interval = interval;
+        self
+    }
     /// Sets the version, conditions and `response-*` overrides.
     pub fn get(mut self, get: GetOptions) -> Self {
         self.get = get;
