@@ -11,7 +11,7 @@ use bytes::Bytes;
 use common::{Fake, data};
 use cos_transfer::paths::UnsafeKey;
 use cos_transfer::{
-    CancelHandle, CopyOptions, CopySource, DeleteOptions, DirOptions, FileStatus,
+    CancelHandle, CopyOptions, CopySource, DeleteOptions, DirOptions, DirSummary, FileStatus,
     MetadataDirective, Progress, TransferError, UploadOptions, copy, delete_prefix, download_dir,
     move_object, progress_stream, upload_dir,
 };
@@ -402,6 +402,62 @@ async fn download_dir_skips_unchanged_files() {
         std::fs::read(dest.path().join("b.bin")).unwrap(),
         data(10, 2)
     );
+}
+
+/// Ten objects under `d/`, listed three per page; List Objects fails from call
+/// `fail_from` on, if given.
+fn ten_objects(fail_from: Option<usize>) -> Fake {
+    let fake = Fake::default();
+    *fake.page_size.lock().unwrap() = Some(3);
+    for i in 0..10 {
+        fake.put(&format!("d/{i:02}.bin"), &data(100 + i, i as u8));
+    }
+    fake.faults.lock().unwrap().fail_lists_from = fail_from;
+    fake
+}
+
+async fn download_d(fake: &Fake, dest: &std::path::Path) -> Result<DirSummary, TransferError> {
+    download_dir(
+        fake,
+        B,
+        "d/",
+        dest,
+        &DirOptions::default().file_concurrency(2),
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn download_dir_starts_before_the_listing_ends_and_reports_a_broken_listing() {
+    let fake = ten_objects(None);
+    let dest = tempfile::tempdir().unwrap();
+    let s = download_d(&fake, dest.path()).await.unwrap();
+    assert_eq!(s.done, 10);
+    assert_eq!(fake.list_calls.load(Ordering::SeqCst), 4);
+    let lists = fake.lists_before_first_get.lock().unwrap().unwrap();
+    assert!(lists < 4, "the first GET came after {lists} of 4 pages");
+
+    // The third page fails: the files of the first two are downloaded, then the error.
+    let fake = ten_objects(Some(2));
+    let dest = tempfile::tempdir().unwrap();
+    let e = download_d(&fake, dest.path()).await.unwrap_err();
+    assert!(
+        matches!(
+            e,
+            TransferError::Remote {
+                operation: "ListObjects",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    for i in 0..6 {
+        let got = std::fs::read(dest.path().join(format!("{i:02}.bin"))).unwrap();
+        assert_eq!(got, data(100 + i, i as u8));
+    }
+    assert!(!dest.path().join("06.bin").exists());
 }
 
 #[tokio::test]

@@ -1,41 +1,77 @@
-//! `download_dir`: list a prefix, download the objects concurrently below a folder,
-//! refusing keys that would land outside it.
+//! `download_dir`: list a prefix and download its objects concurrently below a folder
+//! while the listing goes on, refusing keys that would land outside it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 
 use super::{DirOptions, DirProgress, DirSummary, FileReport, unchanged};
 use crate::backend::{Backend, BucketBackend, ListedObject};
 use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
 use crate::download::{DownloadOptions, download_file};
 use crate::error::TransferError;
-use crate::paths::{local_relative_path, relative_key};
+use crate::paths::{Filter, local_relative_path, relative_key};
 
-/// Every object under `prefix`, page by page.
-async fn list_all<B: BucketBackend>(
-    backend: &B,
-    bucket: &str,
-    prefix: &str,
-) -> Result<Vec<ListedObject>, TransferError> {
-    let mut all = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
+/// The objects under `prefix`, page by page as the listing proceeds; a failed page
+/// ends the stream with its error.
+fn listing<'a, B: BucketBackend>(
+    backend: &'a B,
+    bucket: &'a str,
+    prefix: &'a str,
+) -> impl Stream<Item = Result<Vec<ListedObject>, TransferError>> + Send + 'a {
+    // State: the marker to continue from, or `None` once the last page was read.
+    futures_util::stream::unfold(Some(None::<String>), move |state| async move {
+        let marker = state?;
         let page = backend
             .list_objects(bucket, prefix, marker.as_deref())
             .await
-            .map_err(|e| TransferError::remote("ListObjects", e))?;
-        all.extend(page.items);
-        match page.next {
-            Some(m) if Some(&m) != marker.as_ref() => marker = Some(m),
-            _ => return Ok(all),
-        }
+            .map_err(|e| TransferError::remote("ListObjects", e));
+        let next = match &page {
+            Ok(p) => match &p.next {
+                Some(m) if Some(m) != marker.as_ref() => Some(Some(m.clone())),
+                _ => None,
+            },
+            Err(_) => None,
+        };
+        Some((page.map(|p| p.items), next))
+    })
+}
+
+/// What to do with a listed object: nothing (a folder marker, or filtered out), download
+/// it below `root`, or refuse it.
+fn classify(o: ListedObject, prefix: &str, filter: &Filter, root: &Path) -> Option<Job> {
+    if o.key.ends_with('/') {
+        return None;
     }
+    let rel = relative_key(prefix, &o.key)?;
+    if !filter.accepts(rel) {
+        return None;
+    }
+    let local = local_relative_path(rel);
+    Some(match local {
+        Ok(p) => Job::Download(root.join(p), o),
+        Err(reason) => Job::Refuse(FileReport {
+            key: o.key.clone(),
+            path: None,
+            size: o.size,
+            status: FileStatus::Refused,
+            error: Some(TransferError::UnsafeKey { key: o.key, reason }),
+        }),
+    })
+}
+
+/// What to do with one listed object.
+enum Job {
+    /// Download it to this path.
+    Download(PathBuf, ListedObject),
+    /// Refuse it (the key would land outside the destination).
+    Refuse(FileReport),
 }
 
 /// Downloads every object under `prefix` in `bucket` into `local_dir` (the key after the
 /// prefix is the relative path), several files at once. Keys ending in `/` (folder
-/// markers) are skipped.
+/// markers) are skipped. Downloads start with the first page of the listing, which goes
+/// on meanwhile; the byte total of [`Progress::Bytes`] grows as files are scheduled.
 ///
 /// Keys that would land outside `local_dir` (`..`, absolute paths, drive letters,
 /// backslashes, …; see [`paths`](crate::paths)) are refused without any request and
@@ -43,7 +79,8 @@ async fn list_all<B: BucketBackend>(
 /// file does not stop the others. Each file is written atomically (temporary file,
 /// CRC-64 check, rename).
 ///
-/// Errors: [`TransferError::Remote`] when listing fails, [`TransferError::Io`] when
+/// Errors: [`TransferError::Remote`] when listing fails (after the files already
+/// scheduled have finished), [`TransferError::Io`] when
 /// `local_dir` cannot be created, [`TransferError::InvalidOption`] for a bad glob or a
 /// zero concurrency; everything else is reported per file.
 ///
@@ -76,43 +113,35 @@ pub async fn download_dir<B: BucketBackend>(
     let root = tokio::fs::canonicalize(local_dir)
         .await
         .map_err(|e| TransferError::io(local_dir, e))?;
-    let listed = list_all(backend, bucket, prefix).await?;
-    let mut reports = Vec::new();
-    let mut files = Vec::new();
-    for o in listed {
-        if o.key.ends_with('/') {
-            continue;
-        }
-        let Some(rel) = relative_key(prefix, &o.key) else {
-            continue;
-        };
-        if !filter.accepts(rel) {
-            continue;
-        }
-        match local_relative_path(rel) {
-            Ok(p) => files.push((root.join(p), o)),
-            Err(reason) => {
-                let report = FileReport {
-                    key: o.key.clone(),
-                    path: None,
-                    size: o.size,
-                    status: FileStatus::Refused,
-                    error: Some(TransferError::UnsafeKey { key: o.key, reason }),
-                };
-                if let Some(p) = &progress {
-                    p(Progress::FileFinished {
-                        key: report.key.clone(),
-                        status: report.status,
-                    });
+    // Downloads start while the listing goes on: a prefix of millions of keys neither
+    // waits for its last page nor is held in memory. The byte total grows as files are
+    // scheduled.
+    let listing_error = std::sync::Mutex::new(None);
+    let objects = listing(backend, bucket, prefix)
+        .scan((), |(), page| {
+            futures_util::future::ready(match page {
+                Ok(items) => Some(futures_util::stream::iter(items)),
+                Err(e) => {
+                    *listing_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                    None
                 }
-                reports.push(report);
-            }
-        }
-    }
-    let dp = DirProgress::new(progress, files.iter().map(|(_, o)| o.size).sum());
+            })
+        })
+        .flatten();
+    let jobs =
+        objects.filter_map(|o| futures_util::future::ready(classify(o, prefix, &filter, &root)));
+    let dp = DirProgress::new(progress, 0);
     let (download, dp_ref, root) = (&options.download, &dp, &root);
-    let mut results = futures_util::stream::iter(files)
-        .map(|(path, o)| async move {
+    let results = jobs
+        .map(|job| async move {
+            let (path, o) = match job {
+                Job::Refuse(report) => {
+                    dp_ref.finished(&report);
+                    return report;
+                }
+                Job::Download(path, o) => (path, o),
+            };
+            dp_ref.grow(o.size);
             let result = download_one(
                 backend, bucket, &o.key, &path, o.size, root, options, download, dp_ref, cancel,
             )
@@ -132,8 +161,17 @@ pub async fn download_dir<B: BucketBackend>(
             report
         })
         .buffer_unordered(options.file_concurrency);
+    let mut results = std::pin::pin!(results);
+    let mut reports = Vec::new();
     while let Some(r) = results.next().await {
         reports.push(r);
+    }
+    let failed = listing_error
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    if let Some(e) = failed {
+        return Err(e);
     }
     Ok(DirSummary::from_reports(reports))
 }

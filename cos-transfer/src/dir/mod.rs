@@ -196,7 +196,7 @@ impl DirSummary {
 struct DirProgress {
     sink: Option<ProgressFn>,
     done: Arc<AtomicU64>,
-    total: u64,
+    total: Arc<AtomicU64>,
 }
 
 impl DirProgress {
@@ -204,8 +204,14 @@ impl DirProgress {
         Self {
             sink,
             done: Arc::new(AtomicU64::new(0)),
-            total,
+            total: Arc::new(AtomicU64::new(total)),
         }
+    }
+
+    /// Adds a file of `bytes` to the total (a folder download learns its files while
+    /// listing).
+    fn grow(&self, bytes: u64) {
+        self.total.fetch_add(bytes, Ordering::SeqCst);
     }
 
     fn emit(&self, p: Progress) {
@@ -218,7 +224,7 @@ impl DirProgress {
         let done = self.done.fetch_add(bytes, Ordering::SeqCst) + bytes;
         self.emit(Progress::Bytes {
             done,
-            total: self.total,
+            total: self.total.load(Ordering::SeqCst),
         });
     }
 

@@ -59,6 +59,8 @@ pub struct Faults {
     pub undeletable: Vec<String>,
     /// Upload Part / PUT Object of keys containing this fails.
     pub fail_keys_containing: Option<String>,
+    /// List Objects fails from this call on (0-based).
+    pub fail_lists_from: Option<usize>,
 }
 
 #[derive(Default)]
@@ -79,6 +81,10 @@ pub struct Fake {
     pub copy_upload_headers: Mutex<Vec<Option<Headers>>>,
     /// Keys per List Objects page (default 1000).
     pub page_size: Mutex<Option<usize>>,
+    /// List Objects calls so far.
+    pub list_calls: AtomicUsize,
+    /// How many List Objects calls had been made when the first GET came.
+    pub lists_before_first_get: Mutex<Option<usize>>,
     next_id: AtomicUsize,
 }
 
@@ -304,6 +310,10 @@ impl Backend for Fake {
         _get: &GetOptions,
     ) -> Result<ByteStream, RemoteError> {
         self.get_calls.fetch_add(1, Ordering::SeqCst);
+        self.lists_before_first_get
+            .lock()
+            .unwrap()
+            .get_or_insert(self.list_calls.load(Ordering::SeqCst));
         let data = self.object(key).ok_or_else(|| err("NoSuchKey"))?;
         let (start, end) = match range {
             Some(r) => {
@@ -449,6 +459,16 @@ impl BucketBackend for Fake {
         prefix: &str,
         marker: Option<&str>,
     ) -> Result<Page<ListedObject, String>, RemoteError> {
+        let call = self.list_calls.fetch_add(1, Ordering::SeqCst);
+        if self
+            .faults
+            .lock()
+            .unwrap()
+            .fail_lists_from
+            .is_some_and(|n| call >= n)
+        {
+            return Err(err("InternalError"));
+        }
         let size = self.page_size.lock().unwrap().unwrap_or(1000);
         let objects = self.objects.lock().unwrap();
         let mut keys: Vec<&String> = objects
