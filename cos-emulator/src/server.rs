@@ -282,21 +282,25 @@ async fn handle(
     }
     .await;
 
+    // Status 0: the connection was reset instead of answered.
+    let log = |status: u16| {
+        record(
+            &shared,
+            &parts.method,
+            host,
+            raw_path,
+            &query,
+            &headers,
+            op,
+            &target,
+            status,
+            body.bytes_read(),
+        );
+    };
     let mut response = match outcome {
         Ok(r) => r,
         Err(Failure::Reset) => {
-            record(
-                &shared,
-                &parts.method,
-                host,
-                raw_path,
-                &query,
-                &headers,
-                op,
-                &target,
-                0,
-                body.bytes_read(),
-            );
+            log(0);
             return Err(ConnectionReset);
         }
         Err(Failure::Api(e)) => {
@@ -314,19 +318,7 @@ async fn handle(
     h.insert(DATE, crate::time::http_date_header(crate::time::now_secs()));
     let case = shared.header_case.for_headers(response.headers());
     response.extensions_mut().extend(case);
-    let status = response.status().as_u16();
-    record(
-        &shared,
-        &parts.method,
-        host,
-        raw_path,
-        &query,
-        &headers,
-        op,
-        &target,
-        status,
-        body.bytes_read(),
-    );
+    log(response.status().as_u16());
     let limit = injected.response_limit();
     if limit.is_some() {
         let (p, b) = response.into_parts();

@@ -174,6 +174,21 @@ macro_rules! apply_object_options {
     }};
 }
 
+/// Adds `Content-MD5` (when the engine computed one) and the options' traffic limit to
+/// a request that carries a body (PUT Object, Upload Part).
+macro_rules! apply_body_options {
+    ($req:expr, $md5:expr, $options:expr) => {{
+        let mut req = $req;
+        if let Some(m) = $md5 {
+            req = req.content_md5(STANDARD.encode(m));
+        }
+        if let Some(t) = $options.traffic_limit {
+            req = req.traffic_limit(t);
+        }
+        req
+    }};
+}
+
 /// Runs transfers on a `cos-core` client.
 #[derive(Debug, Clone)]
 pub struct CosBackend {
@@ -264,14 +279,8 @@ impl Backend for CosBackend {
         md5: Option<[u8; 16]>,
     ) -> Result<Written, RemoteError> {
         let (b, k) = names(bucket, key)?;
-        let mut req =
-            apply_object_options!(self.client.put_object(&b, &k), &self.options).body(body);
-        if let Some(m) = md5 {
-            req = req.content_md5(STANDARD.encode(m));
-        }
-        if let Some(t) = self.options.traffic_limit {
-            req = req.traffic_limit(t);
-        }
+        let req = apply_object_options!(self.client.put_object(&b, &k), &self.options);
+        let req = apply_body_options!(req.body(body), md5, &self.options);
         let out = req.send().await.map_err(boxed)?;
         Ok(Written {
             etag: out.etag.unwrap_or_default(),
@@ -299,16 +308,11 @@ impl Backend for CosBackend {
         md5: Option<[u8; 16]>,
     ) -> Result<Written, RemoteError> {
         let (b, k) = names(bucket, key)?;
-        let mut req = self
+        let req = self
             .client
             .upload_part(&b, &k, upload_id, number)
             .body(body);
-        if let Some(m) = md5 {
-            req = req.content_md5(STANDARD.encode(m));
-        }
-        if let Some(t) = self.options.traffic_limit {
-            req = req.traffic_limit(t);
-        }
+        let req = apply_body_options!(req, md5, &self.options);
         let out = req.send().await.map_err(boxed)?;
         Ok(Written {
             etag: out.etag.unwrap_or_default(),

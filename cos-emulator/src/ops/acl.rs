@@ -220,14 +220,7 @@ pub(crate) async fn put_object_acl(ctx: &mut Ctx<'_>) -> OpResult<Response<RespB
     ctx.shared
         .store
         .update(|st| {
-            let b = st.bucket_mut(&name)?;
-            let obj = b
-                .objects
-                .get_mut(&key)
-                .and_then(|v| v.last_mut())
-                .and_then(|v| v.object.as_mut())
-                .ok_or_else(ApiError::no_such_key)?;
-            obj.acl = acl;
+            st.bucket_mut(&name)?.object_mut(&key, None)?.acl = acl;
             Ok(())
         })
         .await?;

@@ -199,19 +199,7 @@ async fn set_object_tags(ctx: &mut Ctx<'_>, tags: Option<Vec<(String, String)>>)
     ctx.shared
         .store
         .update(|st| {
-            let versions = st
-                .bucket_mut(&name)?
-                .objects
-                .get_mut(&key)
-                .ok_or_else(ApiError::no_such_key)?;
-            let v = match &version {
-                Some(id) => versions
-                    .iter_mut()
-                    .find(|v| &v.id == id)
-                    .ok_or_else(ApiError::no_such_version)?,
-                None => versions.last_mut().ok_or_else(ApiError::no_such_key)?,
-            };
-            let obj = v.object.as_mut().ok_or_else(ApiError::no_such_key)?;
+            let obj = st.bucket_mut(&name)?.object_mut(&key, version.as_deref())?;
             obj.tags = tags.unwrap_or_default();
             Ok(())
         })
@@ -220,18 +208,9 @@ async fn set_object_tags(ctx: &mut Ctx<'_>, tags: Option<Vec<(String, String)>>)
 
 pub(crate) fn get_object_tagging(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let st = ctx.shared.store.lock();
-    let versions = st
+    let v = st
         .bucket(ctx.bucket())?
-        .objects
-        .get(ctx.key())
-        .ok_or_else(ApiError::no_such_key)?;
-    let v = match ctx.q("versionId") {
-        Some(id) => versions
-            .iter()
-            .find(|v| v.id == id)
-            .ok_or_else(ApiError::no_such_version)?,
-        None => versions.last().ok_or_else(ApiError::no_such_key)?,
-    };
+        .version(ctx.key(), ctx.q("versionId"))?;
     let obj = v.object.as_ref().ok_or_else(ApiError::no_such_key)?;
     let doc = Tagging::new(obj.tags.iter().map(|(k, v)| Tag::new(k, v)));
     drop(st);

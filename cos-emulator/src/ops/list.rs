@@ -49,16 +49,6 @@ impl Enc {
     }
 }
 
-fn max_keys(ctx: &Ctx<'_>, name: &str) -> Result<usize, ApiError> {
-    match ctx.q(name) {
-        None | Some("") => Ok(1000),
-        Some(v) => v
-            .parse::<usize>()
-            .map(|n| n.min(1000))
-            .map_err(|_| ApiError::invalid_argument(format!("Invalid {name} {v:?}."))),
-    }
-}
-
 /// Folds `key` under the delimiter: the common prefix it belongs to, if any.
 fn fold(key: &str, prefix: &str, delimiter: &str) -> Option<String> {
     if delimiter.is_empty() {
@@ -74,7 +64,7 @@ pub(crate) fn list_objects(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let prefix = ctx.q("prefix").unwrap_or("").to_owned();
     let delimiter = ctx.q("delimiter").unwrap_or("").to_owned();
     let marker = ctx.q("marker").unwrap_or("").to_owned();
-    let max = max_keys(ctx, "max-keys")?;
+    let max = ctx.q_page_size("max-keys")?;
     let st = ctx.shared.store.lock();
     let b = st.bucket(ctx.bucket())?;
     let mut contents = Vec::new();
@@ -153,7 +143,7 @@ pub(crate) fn list_versions(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let delimiter = ctx.q("delimiter").unwrap_or("").to_owned();
     let key_marker = ctx.q("key-marker").unwrap_or("").to_owned();
     let vid_marker = ctx.q("version-id-marker").unwrap_or("").to_owned();
-    let max = max_keys(ctx, "max-keys")?;
+    let max = ctx.q_page_size("max-keys")?;
     let st = ctx.shared.store.lock();
     let b = st.bucket(ctx.bucket())?;
     let mut entries = Vec::new();
@@ -247,7 +237,7 @@ pub(crate) fn list_uploads(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let delimiter = ctx.q("delimiter").unwrap_or("").to_owned();
     let key_marker = ctx.q("key-marker").unwrap_or("").to_owned();
     let id_marker = ctx.q("upload-id-marker").unwrap_or("").to_owned();
-    let max = max_keys(ctx, "max-uploads")?;
+    let max = ctx.q_page_size("max-uploads")?;
     let st = ctx.shared.store.lock();
     let b = st.bucket(ctx.bucket())?;
     let mut all: Vec<_> = b

@@ -53,6 +53,27 @@ impl Ctx<'_> {
             .map(|(_, v)| v.as_str())
     }
 
+    /// A numeric query parameter: `None` when absent or empty.
+    ///
+    /// Errors: `InvalidArgument` when it is not a number of type `T`.
+    pub fn q_num<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, ApiError> {
+        match self.q(name) {
+            None | Some("") => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::invalid_argument(format!("Invalid {name} {v:?}."))),
+        }
+    }
+
+    /// A page size parameter (`max-keys`, `max-parts`, ...): 1000 when absent, at most
+    /// 1000.
+    ///
+    /// Errors: `InvalidArgument` when it is not a number.
+    pub fn q_page_size(&self, name: &str) -> Result<usize, ApiError> {
+        Ok(self.q_num::<usize>(name)?.map_or(1000, |n| n.min(1000)))
+    }
+
     /// A header, if valid text (the first, when repeated).
     pub fn h(&self, name: &str) -> Option<&str> {
         // Most requests carry a handful of headers: comparing names beats parsing and

@@ -309,25 +309,8 @@ pub(crate) async fn abort(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
 }
 
 pub(crate) fn list_parts(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
-    let marker: u32 = ctx
-        .q("part-number-marker")
-        .filter(|s| !s.is_empty())
-        .map(|m| {
-            m.parse()
-                .map_err(|_| ApiError::invalid_argument("Invalid part-number-marker."))
-        })
-        .transpose()?
-        .unwrap_or(0);
-    let max: usize = ctx
-        .q("max-parts")
-        .filter(|s| !s.is_empty())
-        .map(|m| {
-            m.parse()
-                .map_err(|_| ApiError::invalid_argument("Invalid max-parts."))
-        })
-        .transpose()?
-        .unwrap_or(1000)
-        .min(1000);
+    let marker: u32 = ctx.q_num("part-number-marker")?.unwrap_or(0);
+    let max = ctx.q_page_size("max-parts")?;
     let encode = ctx.q("encoding-type") == Some("url");
     let st = ctx.shared.store.lock();
     let b = st.bucket(ctx.bucket())?;

@@ -239,21 +239,6 @@ pub(crate) async fn put_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>
     Ok(r)
 }
 
-/// The version a GET/HEAD/copy addresses.
-fn find_version<'a>(
-    versions: Option<&'a Vec<Version>>,
-    version_id: Option<&str>,
-) -> Result<&'a Version, ApiError> {
-    let versions = versions.ok_or_else(ApiError::no_such_key)?;
-    match version_id {
-        Some(id) => versions
-            .iter()
-            .find(|v| v.id == id)
-            .ok_or_else(ApiError::no_such_version),
-        None => versions.last().ok_or_else(ApiError::no_such_key),
-    }
-}
-
 fn etag_matches(list: &str, etag: &str) -> bool {
     let bare = etag.trim_matches('"');
     list.split(',')
@@ -375,7 +360,7 @@ pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let st = ctx.shared.store.lock();
     let b = st.bucket(ctx.bucket())?;
     let version_id = ctx.q("versionId");
-    let v = find_version(b.objects.get(ctx.key()), version_id)?;
+    let v = b.version(ctx.key(), version_id)?;
     let Some(obj) = &v.object else {
         let e = if version_id.is_some() {
             ApiError::method_not_allowed()
@@ -601,7 +586,7 @@ pub(crate) fn copy_source(ctx: &Ctx<'_>) -> Result<(ObjectRecord, String, String
     let (bucket, key, version) = parse_copy_source(header)?;
     let st = ctx.shared.store.lock();
     let b = st.bucket(&bucket)?;
-    let v = find_version(b.objects.get(&key), version.as_deref())?;
+    let v = b.version(&key, version.as_deref())?;
     let obj = v.object.as_ref().ok_or_else(ApiError::no_such_key)?;
     if !conditions(ctx, "x-cos-copy-source-", obj)? {
         return Err(ApiError::precondition_failed());
@@ -687,16 +672,7 @@ pub(crate) async fn restore_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespB
         .shared
         .store
         .update(|st| {
-            let versions = st
-                .bucket_mut(&name)?
-                .objects
-                .get_mut(&key)
-                .ok_or_else(ApiError::no_such_key)?;
-            let v = match &version {
-                Some(id) => versions.iter_mut().find(|v| &v.id == id).ok_or_else(ApiError::no_such_version)?,
-                None => versions.last_mut().ok_or_else(ApiError::no_such_key)?,
-            };
-            let obj = v.object.as_mut().ok_or_else(ApiError::no_such_key)?;
+            let obj = st.bucket_mut(&name)?.object_mut(&key, version.as_deref())?;
             if !is_archive(&obj.storage_class) {
                 return Err(ApiError::new(
                     403,

@@ -136,6 +136,43 @@ impl Bucket {
         self.latest(key).and_then(|v| v.object.as_ref())
     }
 
+    /// Version `id` of `key`, or its latest version without one (possibly a delete
+    /// marker).
+    ///
+    /// Errors: `NoSuchKey`, `NoSuchVersion`.
+    pub fn version(&self, key: &str, id: Option<&str>) -> Result<&Version, ApiError> {
+        let versions = self.objects.get(key).ok_or_else(ApiError::no_such_key)?;
+        match id {
+            Some(id) => versions
+                .iter()
+                .find(|v| v.id == id)
+                .ok_or_else(ApiError::no_such_version),
+            None => versions.last().ok_or_else(ApiError::no_such_key),
+        }
+    }
+
+    /// The object of [`version`](Self::version), to change.
+    ///
+    /// Errors: `NoSuchKey` (also for a delete marker), `NoSuchVersion`.
+    pub fn object_mut(
+        &mut self,
+        key: &str,
+        id: Option<&str>,
+    ) -> Result<&mut ObjectRecord, ApiError> {
+        let versions = self
+            .objects
+            .get_mut(key)
+            .ok_or_else(ApiError::no_such_key)?;
+        let v = match id {
+            Some(id) => versions
+                .iter_mut()
+                .find(|v| v.id == id)
+                .ok_or_else(ApiError::no_such_version)?,
+            None => versions.last_mut().ok_or_else(ApiError::no_such_key)?,
+        };
+        v.object.as_mut().ok_or_else(ApiError::no_such_key)
+    }
+
     pub fn versioning_enabled(&self) -> bool {
         self.versioning.as_deref() == Some("Enabled")
     }

@@ -87,6 +87,20 @@ impl From<std::io::Error> for Failed {
 
 type V4Result<T> = Result<T, Failed>;
 
+/// The SHA-1 the client announced (hex, any case; none or empty: not checked) against
+/// the content's.
+fn check_sha(given: Option<String>, actual: &str) -> Result<(), Failed> {
+    match given {
+        Some(g) if !g.is_empty() && !g.eq_ignore_ascii_case(actual) => Err(V4Error::new(
+            400,
+            -4017,
+            "ERROR_PROXY_SHA_MISMATCH: sha does not match the content",
+        )
+        .into()),
+        _ => Ok(()),
+    }
+}
+
 fn bad(message: impl Into<String>) -> Failed {
     V4Error::new(
         400,
@@ -406,16 +420,7 @@ async fn upload(shared: &Shared, p: &V4Path, fields: &Fields) -> V4Result<Value>
         .cloned()
         .ok_or_else(|| bad("filecontent is missing"))?;
     let sha = crate::storage::hex(&sha1::Sha1::digest(&content));
-    if let Some(given) = fields.text("sha").filter(|s| !s.is_empty())
-        && !given.eq_ignore_ascii_case(&sha)
-    {
-        return Err(V4Error::new(
-            400,
-            -4017,
-            "ERROR_PROXY_SHA_MISMATCH: sha does not match the content",
-        )
-        .into());
-    }
+    check_sha(fields.text("sha"), &sha)?;
     let bucket = p.xml_bucket();
     let io = insert_only(fields);
     if io && current(shared, &bucket, p.key()).is_some() {
@@ -603,17 +608,7 @@ async fn slice_finish(shared: &Shared, p: &V4Path, fields: &Fields) -> V4Result<
         h.update(b);
     }
     let sha = crate::storage::hex(&h.finalize());
-    if let Some(given) = fields.text("sha").or(session.sha.clone())
-        && !given.is_empty()
-        && !given.eq_ignore_ascii_case(&sha)
-    {
-        return Err(V4Error::new(
-            400,
-            -4017,
-            "ERROR_PROXY_SHA_MISMATCH: sha does not match the content",
-        )
-        .into());
-    }
+    check_sha(fields.text("sha").or(session.sha.clone()), &sha)?;
     store_object(
         shared,
         &bucket,
@@ -679,13 +674,7 @@ async fn update_file(shared: &Shared, p: &V4Path, fields: &Fields) -> V4Result<V
     shared
         .store
         .update(|st| {
-            let b = st.bucket_mut(&bucket)?;
-            let obj = b
-                .objects
-                .get_mut(&key)
-                .and_then(|v| v.last_mut())
-                .and_then(|v| v.object.as_mut())
-                .ok_or_else(ApiError::no_such_key)?;
+            let obj = st.bucket_mut(&bucket)?.object_mut(&key, None)?;
             if let Some(acl) = acl {
                 obj.acl = acl;
             }

@@ -146,19 +146,7 @@ pub async fn download_dir<B: BucketBackend>(
                 backend, bucket, &o.key, &path, o.size, root, options, download, dp_ref, cancel,
             )
             .await;
-            let (status, error) = match result {
-                Ok(s) => (s, None),
-                Err(e) => (FileStatus::Failed, Some(e)),
-            };
-            let report = FileReport {
-                key: o.key,
-                path: Some(path),
-                size: o.size,
-                status,
-                error,
-            };
-            dp_ref.finished(&report);
-            report
+            dp_ref.file_done(o.key, path, o.size, result)
         })
         .buffer_unordered(options.file_concurrency);
     let mut results = std::pin::pin!(results);

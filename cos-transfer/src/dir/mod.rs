@@ -242,6 +242,29 @@ impl DirProgress {
         }))
     }
 
+    /// The report of a file transferred with `result`, announced.
+    fn file_done(
+        &self,
+        key: String,
+        path: PathBuf,
+        size: u64,
+        result: Result<FileStatus, TransferError>,
+    ) -> FileReport {
+        let (status, error) = match result {
+            Ok(s) => (s, None),
+            Err(e) => (FileStatus::Failed, Some(e)),
+        };
+        let report = FileReport {
+            key,
+            path: Some(path),
+            size,
+            status,
+            error,
+        };
+        self.finished(&report);
+        report
+    }
+
     fn finished(&self, report: &FileReport) {
         self.emit(Progress::FileFinished {
             key: report.key.clone(),

@@ -138,19 +138,7 @@ pub async fn upload_dir<B: Backend>(
             let key = key_for(prefix, Path::new(&f.rel)).unwrap_or_else(|| f.rel.clone());
             let result =
                 upload_one(backend, bucket, &key, &f, options, upload, dp_ref, cancel).await;
-            let (status, error) = match result {
-                Ok(s) => (s, None),
-                Err(e) => (FileStatus::Failed, Some(e)),
-            };
-            let report = FileReport {
-                key,
-                path: Some(f.path),
-                size: f.size,
-                status,
-                error,
-            };
-            dp_ref.finished(&report);
-            report
+            dp_ref.file_done(key, f.path, f.size, result)
         })
         .buffer_unordered(options.file_concurrency);
     while let Some(r) = results.next().await {
