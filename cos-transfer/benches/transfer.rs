@@ -4,8 +4,12 @@
 //! process) at its defaults and at its best settings, and a zero-copy sendfile(2) upload
 //! client; plus the peak RSS of a large upload, measured in a child process.
 //!
-//! The clients take turns in rounds, in an order that rotates; ratios are the medians of
-//! the per-round ratios. Each figure comes with the machine's CPU seconds per GiB.
+//! The emulator runs in a child process (this binary, re-run). The clients take turns in
+//! rounds, in an order that rotates; ratios are the medians of the per-round ratios.
+//! Each figure comes with CPU seconds per GiB: of the whole machine, of the client's
+//! process alone and of the emulator's process alone. The split tells what a client costs
+//! by itself, which is what decides its speed when the server is on another machine; the
+//! throughput here is shared-machine throughput (both sides on the same two cores).
 //!
 //! `cargo bench -p cos-transfer --bench transfer` (or `cargo xtask bench transfer`).
 //! Environment: `BENCH_TRANSFER_MIB` (object size, default 1024), `BENCH_TRANSFER_RUNS`
@@ -13,7 +17,8 @@
 //! `BENCH_TRANSFER_RSS_MIB` (default 4096), `BENCH_TRANSFER_PYTHON=0` to skip Python,
 //! `BENCH_TRANSFER_PART_MIB` / `BENCH_TRANSFER_CONCURRENCY` to try other settings for
 //! ours and the ceiling, `BENCH_TRANSFER_ONLY=ours_up|ours_down|ceiling_up|ceiling_down|
-//! zero_copy_up|python_up|python_down` to repeat one measurement (for profiling).
+//! zero_copy_up|python_up|python_down` to repeat one measurement (for profiling),
+//! `BENCH_TRANSFER_PIN=1` to keep the emulator on one core and the clients on the other.
 //! Prints `RESULT name value` lines, a table, and a last line
 //! `transfer: up_vs_ceiling=R up_vs_python_best=R down_vs_ceiling=R down_vs_python_best=R rss_4g_mib=N`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -446,7 +451,8 @@ async fn ceiling_download(
 // ---------------------------------------------------------------- Python
 
 /// A long-lived Python process (warm, as ours is in its process): one line per run on
-/// stdin, `up|down KEY PATH PART_MB THREADS`, one `TIME seconds busy` line back.
+/// stdin, `up|down KEY PATH PART_MB THREADS`, one `TIME seconds cpu` line back (`cpu`:
+/// the CPU seconds of the Python process, all its threads).
 const PY_BENCH: &str = r#"
 import os, sys, time
 from qcloud_cos import CosConfig, CosS3Client
@@ -454,19 +460,15 @@ port, bucket = int(sys.argv[1]), sys.argv[2]
 config = CosConfig(Region='ap-guangzhou', SecretId='AKIDEXAMPLE', SecretKey='SECRETKEYEXAMPLE',
                    Scheme='http', IP='127.0.0.1', Port=port, ServiceDomain='127.0.0.1:%d' % port)
 client = CosS3Client(config)
-def busy():
-    with open('/proc/stat') as f:
-        v = [int(x) for x in f.readline().split()[1:9]]
-    return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / 100.0
 for line in sys.stdin:
     mode, key, path, part, threads = line.split()
-    b = busy()
+    b = time.process_time()
     t = time.perf_counter()
     if mode == 'up':
         client.upload_file(Bucket=bucket, Key=key, LocalFilePath=path, PartSize=int(part), MAXThread=int(threads))
     else:
         client.download_file(Bucket=bucket, Key=key, DestFilePath=path, PartSize=int(part), MAXThread=int(threads))
-    secs, cpu = time.perf_counter() - t, busy() - b
+    secs, cpu = time.perf_counter() - t, time.process_time() - b
     if mode == 'down':
         os.remove(path)
     print('TIME %.6f %.2f' % (secs, cpu), flush=True)
@@ -528,12 +530,111 @@ impl PyWorker {
             .map(|x| x.parse::<f64>().unwrap());
         Sample {
             secs: v.next().unwrap(),
-            busy: v.next().unwrap(),
+            client: v.next().unwrap(),
+            ..Sample::default()
         }
     }
 }
 
 impl Drop for PyWorker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------- emulator child
+
+/// CPU seconds this process has used so far, all its threads, living and ended.
+fn process_cpu_secs() -> f64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+}
+
+/// Keeps this process (and the threads and children it starts afterwards) on one core,
+/// when `BENCH_TRANSFER_PIN=1` and the machine has at least two.
+fn pin_to(cpu: usize) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if std::env::var("BENCH_TRANSFER_PIN").is_ok_and(|v| v == "1") && cores >= 2 {
+        let mut set = rustix::thread::CpuSet::new();
+        set.set(cpu);
+        rustix::thread::sched_setaffinity(None, &set).unwrap();
+    }
+}
+
+/// In the child: the emulator in bench mode. Prints `ADDR host:port`, then answers every
+/// line on stdin with `CPU seconds` (its own CPU time so far); stops at end of input.
+fn emulator_child() {
+    use std::io::{BufRead, Write};
+    pin_to(1);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let emu = rt.block_on(async {
+        cos_emulator::Emulator::builder()
+            .bench_mode(true)
+            .start()
+            .await
+            .unwrap()
+    });
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "ADDR {}", emu.addr()).unwrap();
+    out.flush().unwrap();
+    for line in std::io::stdin().lock().lines() {
+        if line.is_err() {
+            break;
+        }
+        writeln!(out, "CPU {:.6}", process_cpu_secs()).unwrap();
+        out.flush().unwrap();
+    }
+    drop(out);
+    rt.block_on(emu.shutdown());
+}
+
+/// The emulator, run by this bench binary in a child process so that its CPU time is
+/// told apart from the clients'.
+struct EmulatorProcess {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+    addr: SocketAddr,
+}
+
+impl EmulatorProcess {
+    fn start() -> Self {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .env("COS_TRANSFER_BENCH_EMULATOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let addr = line.trim().strip_prefix("ADDR ").unwrap().parse().unwrap();
+        EmulatorProcess {
+            child,
+            stdin,
+            stdout,
+            addr,
+        }
+    }
+
+    /// The emulator's CPU seconds so far.
+    fn cpu(&mut self) -> f64 {
+        use std::io::{BufRead, Write};
+        writeln!(self.stdin).unwrap();
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        line.trim().strip_prefix("CPU ").unwrap().parse().unwrap()
+    }
+}
+
+impl Drop for EmulatorProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -604,12 +705,15 @@ fn rss_of_upload(addr: SocketAddr, dir: &Path, mib: u64) -> (u64, u64) {
 
 // ---------------------------------------------------------------- main
 
-/// One timed run: wall-clock seconds, and the CPU seconds the whole machine was busy
-/// meanwhile (all cores: client, emulator and kernel; NaN without `/proc/stat`).
+/// One timed run: wall-clock seconds; the CPU seconds the whole machine was busy
+/// meanwhile (all cores: client, emulator and kernel; NaN without `/proc/stat`); those
+/// of the client's process and of the emulator's process alone.
 #[derive(Debug, Clone, Copy, Default)]
 struct Sample {
     secs: f64,
     busy: f64,
+    client: f64,
+    server: f64,
 }
 
 /// Busy CPU seconds of the machine since boot (`/proc/stat`, in USER_HZ = 1/100 s).
@@ -642,20 +746,34 @@ fn mibs(size: u64, secs: f64) -> f64 {
     size as f64 / MIB as f64 / secs
 }
 
-/// Machine CPU seconds per GiB moved, over all runs.
-fn cpu_per_gib(size: u64, v: &[Sample]) -> f64 {
-    let busy: f64 = v.iter().map(|s| s.busy).sum();
+/// CPU seconds per GiB moved, over all runs, of what `cpu` picks from a sample.
+fn cpu_per_gib(size: u64, v: &[Sample], cpu: impl Fn(&Sample) -> f64) -> f64 {
+    let busy: f64 = v.iter().map(cpu).sum();
     busy / (v.len() as f64 * size as f64 / (1u64 << 30) as f64)
 }
 
-async fn timed<F: std::future::Future<Output = ()>>(f: F) -> Sample {
-    let busy = machine_busy_secs();
+/// Runs `f` to completion and times it (wall clock only).
+async fn wall<F: std::future::Future<Output = ()>>(f: F) -> Sample {
     let t = Instant::now();
     f.await;
     Sample {
         secs: t.elapsed().as_secs_f64(),
-        busy: machine_busy_secs() - busy,
+        client: f64::NAN,
+        ..Sample::default()
     }
+}
+
+/// One run with its CPU accounting: the machine's and the emulator's CPU around it, and
+/// this process's when the run did not bring its own (an in-process client).
+fn measure(emu: &mut EmulatorProcess, run: impl FnOnce() -> Sample) -> Sample {
+    let (busy, server, own) = (machine_busy_secs(), emu.cpu(), process_cpu_secs());
+    let mut s = run();
+    if s.client.is_nan() {
+        s.client = process_cpu_secs() - own;
+    }
+    s.server = emu.cpu() - server;
+    s.busy = machine_busy_secs() - busy;
+    s
 }
 
 /// The clients measured in each round (the discriminant indexes the samples).
@@ -678,23 +796,31 @@ impl Who {
     }
 }
 
-/// One line of the table: median throughput and CPU per GiB, up and down.
+/// One line of the table: median throughput, CPU per GiB of the machine, of the client
+/// alone and of the emulator alone; up and down.
 struct Row {
     name: String,
     up: f64,
     down: f64,
-    up_cpu: f64,
-    down_cpu: f64,
+    up_cpu: [f64; 3],
+    down_cpu: [f64; 3],
 }
 
 impl Row {
     fn new(name: &str, size: u64, up: &[Sample], down: &[Sample]) -> Self {
+        let cpu = |v: &[Sample]| {
+            [
+                cpu_per_gib(size, v, |s| s.busy),
+                cpu_per_gib(size, v, |s| s.client),
+                cpu_per_gib(size, v, |s| s.server),
+            ]
+        };
         Row {
             name: name.to_owned(),
             up: mibs(size, median_secs(up)),
             down: mibs(size, median_secs(down)),
-            up_cpu: cpu_per_gib(size, up),
-            down_cpu: cpu_per_gib(size, down),
+            up_cpu: cpu(up),
+            down_cpu: cpu(down),
         }
     }
 }
@@ -724,6 +850,10 @@ fn main() {
         rss_child(&addr);
         return;
     }
+    if std::env::var_os("COS_TRANSFER_BENCH_EMULATOR").is_some() {
+        emulator_child();
+        return;
+    }
     let size = env_u64("BENCH_TRANSFER_MIB", 1024) * MIB;
     let runs = env_u64("BENCH_TRANSFER_RUNS", 6).max(1);
     let rss_mib = env_u64("BENCH_TRANSFER_RSS_MIB", 4096);
@@ -739,20 +869,10 @@ fn main() {
     };
     println!("crc64: {crc_speed:.1} GiB/s on one core");
 
-    // The emulator runs on its own runtime, the clients on another.
-    let emu_rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("emulator")
-        .build()
-        .unwrap();
-    let emu = emu_rt.block_on(async {
-        cos_emulator::Emulator::builder()
-            .bench_mode(true)
-            .start()
-            .await
-            .unwrap()
-    });
-    let addr = emu.addr();
+    // The emulator runs in a child process, so that its CPU time can be told apart.
+    let mut emu = EmulatorProcess::start();
+    pin_to(0);
+    let addr = emu.addr;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -838,23 +958,26 @@ fn main() {
                     let py = py_only.get_or_insert_with(|| {
                         PyWorker::start(&python().expect("no Python SDK venv"), addr)
                     });
-                    if only == "python_up" {
-                        py.run("up", "py.bin", &src, 16, 10)
+                    let (mode, key, path, part, threads) = if only == "python_up" {
+                        ("up", "py.bin", src.as_path(), 16, 10)
                     } else {
-                        py.run("down", "ours.bin", &dest, 32, 10)
-                    }
+                        ("down", "ours.bin", dest.as_path(), 32, 10)
+                    };
+                    measure(&mut emu, || py.run(mode, key, path, part, threads))
                 }
-                "zero_copy_up" => rt.block_on(timed(zero_copy_up())),
-                "ceiling_up" => rt.block_on(timed(ceiling_up())),
-                "ours_up" => rt.block_on(timed(ours_up())),
-                "ceiling_down" => rt.block_on(timed(ceiling_down("ours.bin"))),
-                _ => rt.block_on(timed(ours_down())),
+                "zero_copy_up" => measure(&mut emu, || rt.block_on(wall(zero_copy_up()))),
+                "ceiling_up" => measure(&mut emu, || rt.block_on(wall(ceiling_up()))),
+                "ours_up" => measure(&mut emu, || rt.block_on(wall(ours_up()))),
+                "ceiling_down" => measure(&mut emu, || rt.block_on(wall(ceiling_down("ours.bin")))),
+                _ => measure(&mut emu, || rt.block_on(wall(ours_down()))),
             };
             let _ = std::fs::remove_file(&dest);
             eprintln!(
-                "{only}: {:.0} MiB/s, {:.2} CPU s/GiB",
+                "{only}: {:.0} MiB/s, CPU s/GiB: {:.2} machine, {:.2} client, {:.2} emulator",
                 mibs(size, t.secs),
-                cpu_per_gib(size, &[t])
+                cpu_per_gib(size, &[t], |s| s.busy),
+                cpu_per_gib(size, &[t], |s| s.client),
+                cpu_per_gib(size, &[t], |s| s.server),
             );
         }
         return; // the temporary folders are removed on the way out
@@ -899,11 +1022,15 @@ fn main() {
                 let w = who[(i + run) % who.len()];
                 let sample = match (up, w) {
                     (false, Who::ZeroCopy) => continue,
-                    (true, Who::Ceiling) => rt.block_on(timed(ceiling_up())),
-                    (true, Who::Ours) => rt.block_on(timed(ours_up())),
-                    (true, Who::ZeroCopy) => rt.block_on(timed(zero_copy_up())),
-                    (false, Who::Ceiling) => rt.block_on(timed(ceiling_down("ceiling.bin"))),
-                    (false, Who::Ours) => rt.block_on(timed(ours_down())),
+                    (true, Who::Ceiling) => measure(&mut emu, || rt.block_on(wall(ceiling_up()))),
+                    (true, Who::Ours) => measure(&mut emu, || rt.block_on(wall(ours_up()))),
+                    (true, Who::ZeroCopy) => {
+                        measure(&mut emu, || rt.block_on(wall(zero_copy_up())))
+                    }
+                    (false, Who::Ceiling) => {
+                        measure(&mut emu, || rt.block_on(wall(ceiling_down("ceiling.bin"))))
+                    }
+                    (false, Who::Ours) => measure(&mut emu, || rt.block_on(wall(ours_down()))),
                     (up, Who::Python) => {
                         let (py, (up_cfg, down_cfg)) = (py.as_mut().unwrap(), py_cfg.unwrap());
                         let ((p, t), mode, key, path) = if up {
@@ -911,7 +1038,7 @@ fn main() {
                         } else {
                             (down_cfg, "down", "ours.bin", dest.as_path())
                         };
-                        py.run(mode, key, path, p, t)
+                        measure(&mut emu, || py.run(mode, key, path, p, t))
                     }
                 };
                 if !up {
@@ -937,10 +1064,10 @@ fn main() {
     ];
     if let (Some(py), Some(((up_p, up_t), (down_p, down_t)))) = (py.as_mut(), py_cfg) {
         let up_default: Vec<Sample> = (0..runs)
-            .map(|_| py.run("up", "py.bin", &src, 1, 5))
+            .map(|_| measure(&mut emu, || py.run("up", "py.bin", &src, 1, 5)))
             .collect();
         let down_default: Vec<Sample> = (0..runs)
-            .map(|_| py.run("down", "ours.bin", &dest, 20, 5))
+            .map(|_| measure(&mut emu, || py.run("down", "ours.bin", &dest, 20, 5)))
             .collect();
         rows.push(Row::new(
             "python SDK, defaults (up 1 MB x 5, down 20 MB x 5)",
@@ -982,17 +1109,22 @@ fn main() {
 
     println!();
     println!(
-        "{:<58} {:>9} {:>10} {:>10} {:>10}",
-        "client", "up MiB/s", "down MiB/s", "up CPU", "down CPU"
+        "{:<58} {:>9} {:>10} {:>17} {:>17}",
+        "client", "up MiB/s", "down MiB/s", "up CPU m/c/e", "down CPU m/c/e"
     );
+    let cpu = |c: [f64; 3]| format!("{:.2}/{:.2}/{:.2}", c[0], c[1], c[2]);
     for r in &rows {
         println!(
-            "{:<58} {:>9.0} {:>10.0} {:>10.2} {:>10.2}",
-            r.name, r.up, r.down, r.up_cpu, r.down_cpu
+            "{:<58} {:>9.0} {:>10.0} {:>17} {:>17}",
+            r.name,
+            r.up,
+            r.down,
+            cpu(r.up_cpu),
+            cpu(r.down_cpu)
         );
     }
     println!(
-        "CPU: core-seconds per GiB of the whole machine (both cores: client, emulator, kernel)"
+        "CPU: core-seconds per GiB moved: m = the whole machine (client, emulator, kernel), c = the client's process, e = the emulator's process"
     );
     println!(
         "peak RSS of a {rss_mib} MiB upload: {rss_mib_peak} MiB (before: {} MiB; bound 20 + 2.5 x {} MiB x {conc} = {bound} MiB)",
@@ -1017,5 +1149,5 @@ fn main() {
         ratio(&down[1], &down[2]),
     );
     drop(rt);
-    emu_rt.block_on(emu.shutdown());
+    drop(emu);
 }
