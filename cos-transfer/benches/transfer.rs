@@ -486,43 +486,72 @@ fn python() -> Option<PathBuf> {
         .then_some(py)
 }
 
-/// The Python SDK in a worker process, kept between runs.
-struct PyWorker {
+/// A child process spoken to in lines, killed when dropped.
+struct LineChild {
     child: std::process::Child,
     stdin: std::process::ChildStdin,
     stdout: std::io::BufReader<std::process::ChildStdout>,
 }
 
-impl PyWorker {
-    fn start(py: &Path, addr: SocketAddr) -> Self {
+impl LineChild {
+    fn spawn(command: &mut Command) -> Self {
         use std::process::Stdio;
-        let mut child = Command::new(py)
-            .args(["-c", PY_BENCH, &addr.port().to_string(), BUCKET])
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
         let stdin = child.stdin.take().unwrap();
         let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        PyWorker {
+        LineChild {
             child,
             stdin,
             stdout,
         }
     }
 
+    /// The next line the child prints (empty once it has ended).
+    fn read_line(&mut self) -> String {
+        use std::io::BufRead;
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        line
+    }
+
+    /// Sends `line` and returns the child's answer.
+    fn ask(&mut self, line: &str) -> String {
+        use std::io::Write;
+        writeln!(self.stdin, "{line}").unwrap();
+        self.read_line()
+    }
+}
+
+impl Drop for LineChild {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The Python SDK in a worker process, kept between runs.
+struct PyWorker(LineChild);
+
+impl PyWorker {
+    fn start(py: &Path, addr: SocketAddr) -> Self {
+        PyWorker(LineChild::spawn(Command::new(py).args([
+            "-c",
+            PY_BENCH,
+            &addr.port().to_string(),
+            BUCKET,
+        ])))
+    }
+
     /// One upload_file / download_file of `key` from / to `path` with `part` MB parts
     /// and `threads` threads.
     fn run(&mut self, mode: &str, key: &str, path: &Path, part: u64, threads: u64) -> Sample {
-        use std::io::{BufRead, Write};
-        writeln!(
-            self.stdin,
-            "{mode} {key} {} {part} {threads}",
-            path.display()
-        )
-        .unwrap();
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).unwrap();
+        let line = self
+            .0
+            .ask(&format!("{mode} {key} {} {part} {threads}", path.display()));
         let mut v = line
             .strip_prefix("TIME ")
             .unwrap_or_else(|| panic!("python {mode} failed (see its stderr)"))
@@ -533,13 +562,6 @@ impl PyWorker {
             client: v.next().unwrap(),
             ..Sample::default()
         }
-    }
-}
-
-impl Drop for PyWorker {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -595,49 +617,24 @@ fn emulator_child() {
 /// The emulator, run by this bench binary in a child process so that its CPU time is
 /// told apart from the clients'.
 struct EmulatorProcess {
-    child: std::process::Child,
-    stdin: std::process::ChildStdin,
-    stdout: std::io::BufReader<std::process::ChildStdout>,
+    io: LineChild,
     addr: SocketAddr,
 }
 
 impl EmulatorProcess {
     fn start() -> Self {
-        use std::io::BufRead;
-        use std::process::Stdio;
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .env("COS_TRANSFER_BENCH_EMULATOR", "1")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
+        let mut io = LineChild::spawn(
+            Command::new(std::env::current_exe().unwrap()).env("COS_TRANSFER_BENCH_EMULATOR", "1"),
+        );
+        let line = io.read_line();
         let addr = line.trim().strip_prefix("ADDR ").unwrap().parse().unwrap();
-        EmulatorProcess {
-            child,
-            stdin,
-            stdout,
-            addr,
-        }
+        EmulatorProcess { io, addr }
     }
 
     /// The emulator's CPU seconds so far.
     fn cpu(&mut self) -> f64 {
-        use std::io::{BufRead, Write};
-        writeln!(self.stdin).unwrap();
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).unwrap();
+        let line = self.io.ask("");
         line.trim().strip_prefix("CPU ").unwrap().parse().unwrap()
-    }
-}
-
-impl Drop for EmulatorProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
