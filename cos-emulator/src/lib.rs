@@ -28,7 +28,6 @@ mod errors;
 mod faults;
 mod header_case;
 mod ops;
-pub mod python;
 mod record;
 mod routing;
 mod server;

@@ -1,29 +1,17 @@
 //! The official Python SDK (cos-python-sdk-v5 1.9.44) drives every operation against
 //! the emulator: `tests/python/interop.py`. Needs `python3` with `venv` and PyPI (or an
-//! existing `target/xtask-python` venv, the one `cargo xtask python` prepares); fails
-//! loudly otherwise.
+//! existing `target/xtask-python` venv, the one `cargo xtask python` prepares, set up by
+//! cos-testkit); fails loudly otherwise.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-/// The venv's interpreter (the one `cargo xtask python` prepares), created when missing.
-fn python_with_sdk() -> PathBuf {
-    let venv = workspace().join("target/xtask-python");
-    cos_emulator::python::python_with_sdk(&venv)
-        .unwrap_or_else(|e| panic!("the interop test needs Python with the official SDK: {e}"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_python_sdk_drives_every_operation() {
-    let python = tokio::task::spawn_blocking(python_with_sdk).await.unwrap();
+    let python = tokio::task::spawn_blocking(cos_testkit::python::python_or_panic)
+        .await
+        .unwrap();
     let emu = cos_emulator::Emulator::builder().start().await.unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/interop.py");
     let child = tokio::process::Command::new(&python)

@@ -7,6 +7,8 @@
 //! cargo xtask bench xml     cos-xml parsing speed
 //! cargo xtask quickstart    the main job: the end-to-end quickstart (emulator or real COS)
 //! cargo xtask python        prepare the Python venv with cos-python-sdk-v5 (for interop)
+//! cargo xtask node          install cos-nodejs-sdk-v5 under target/node-sdk (for interop)
+//! cargo xtask layering      check each crate's dependencies against the README table
 //! ```
 
 mod bench;
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         ["bench"] => bench::sign().and_then(|()| bench::xml()),
         ["quickstart", rest @ ..] => quickstart(rest),
         ["python"] => python::ensure_sdk().map(|p| println!("{}", p.display())),
+        ["node"] => python::ensure_node_sdk().map(|p| println!("{}", p.display())),
         ["layering"] => layering::check(),
         _ => {
             eprintln!("{}", USAGE);
@@ -46,8 +49,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str =
-    "usage: cargo xtask <ci | test [filter] | bench [sign|xml] | quickstart | python | layering>";
+const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml] | quickstart | python | node | layering>";
 
 /// Everything CI checks, in order of cost.
 fn ci() -> Result<(), String> {

@@ -1,18 +1,11 @@
 //! The official Python SDK in the workspace's `target/xtask-python` venv (the one
-//! `cargo xtask python` and cos-emulator's interop test prepare), created when missing.
+//! `cargo xtask python` and cos-emulator's interop test prepare), created when missing
+//! by cos-testkit.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-/// The venv's interpreter, creating the venv and installing the SDK when needed.
+/// The venv's interpreter, creating the venv and installing the SDK when needed;
+/// panics with the reason when that is impossible (the test must not skip).
 pub fn python_with_sdk() -> PathBuf {
-    let venv = workspace().join("target/xtask-python");
-    cos_emulator::python::python_with_sdk(&venv)
-        .unwrap_or_else(|e| panic!("the interop test needs Python with the official SDK: {e}"))
+    cos_testkit::python::python_or_panic()
 }
