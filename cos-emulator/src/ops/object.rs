@@ -568,9 +568,9 @@ pub(crate) fn parse_copy_source(v: &str) -> Result<(String, String, Option<Strin
         None => (v, None),
     };
     let (host, raw_path) = v.split_once('/').ok_or_else(bad)?;
-    let target = crate::routing::resolve(host, &format!("/{raw_path}"));
+    let target = crate::routing::resolve(host, &format!("/{raw_path}"))?;
     let target = if target.bucket.is_none() && !host.contains('.') {
-        crate::routing::resolve("127.0.0.1", &format!("/{host}/{raw_path}"))
+        crate::routing::resolve("127.0.0.1", &format!("/{host}/{raw_path}"))?
     } else {
         target
     };
