@@ -63,21 +63,37 @@ fn parse_tagging_header(v: &str) -> Result<Vec<(String, String)>, ApiError> {
     Ok(tags)
 }
 
+/// The `Content-Type` COS gives an object uploaded without one: the type its key's
+/// extension names (`1.zip` → `application/zip`, `1.txt` → `text/plain`), else
+/// `application/octet-stream`: the official Node SDK's tests against COS expect
+/// exactly that of `putObject` and `sliceUploadFile` without `Content-Type`
+/// (`cos-nodejs-sdk-v5` `test/test.js`, "putObject string Content-Type null ->
+/// application/zip", "sliceUploadFile string Content-Type null -> text/plain",
+/// "text 2" → `application/octet-stream`).
+fn content_type_of_key(key: &str) -> String {
+    mime_guess::from_path(key)
+        .first_raw()
+        .unwrap_or("application/octet-stream")
+        .to_owned()
+}
+
 /// The metadata of a new object from its request headers (sizes and hashes empty).
+///
+/// An empty standard header counts as absent, as in COS: the official Node SDK sends
+/// `Cache-Control:` (and `Content-Type:` on multipart init) empty on purpose, "so that
+/// a proxy's value is not stored as the object's" (`cos-nodejs-sdk-v5` `sdk/base.js`
+/// `putObject`, `multipartInit`).
 pub(crate) fn record_from_headers(ctx: &Ctx<'_>) -> Result<ObjectRecord, ApiError> {
     let mut headers = Vec::new();
     for name in STORED_HEADERS {
-        if let Some(v) = ctx.h(name) {
+        if let Some(v) = ctx.h(name).map(str::trim).filter(|v| !v.is_empty()) {
             headers.push((name.to_owned(), v.to_owned()));
         }
     }
     if !headers.iter().any(|(k, _)| k == "Content-Type") {
         headers.insert(
             0,
-            (
-                "Content-Type".to_owned(),
-                "application/octet-stream".to_owned(),
-            ),
+            ("Content-Type".to_owned(), content_type_of_key(ctx.key())),
         );
     }
     let meta = ctx
