@@ -1,8 +1,10 @@
 //! The COS operations, grouped by resource, and what they share.
 
 mod acl;
+mod append;
 mod bucket;
 mod config;
+mod copy;
 mod list;
 mod multipart;
 pub(crate) mod object;
@@ -224,9 +226,9 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::GetObject | Op::HeadObject => object::get_object(ctx),
         Op::DeleteObject => object::delete_object(ctx).await,
         Op::DeleteMultipleObjects => object::delete_multiple(ctx).await,
-        Op::CopyObject => object::copy_object(ctx).await,
+        Op::CopyObject => copy::copy_object(ctx).await,
         Op::RestoreObject => object::restore_object(ctx).await,
-        Op::AppendObject => object::append_object(ctx).await,
+        Op::AppendObject => append::append_object(ctx).await,
         Op::InitiateMultipartUpload => multipart::initiate(ctx).await,
         Op::UploadPart => multipart::upload_part(ctx).await,
         Op::UploadPartCopy => multipart::upload_part_copy(ctx).await,
