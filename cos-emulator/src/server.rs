@@ -257,7 +257,7 @@ async fn handle(
             )
             .await;
         }
-        let xml_op = xml_op.unwrap_or(Err(ApiError::method_not_allowed()))?;
+        let xml_op = xml_op.unwrap_or_else(|| Err(ApiError::method_not_allowed()))?;
         let mut paths = vec![target.signed_path()];
         paths.extend(target.full_path());
         let identity = auth::authenticate(
