@@ -4,11 +4,13 @@
 //! added to the table without a client call here does not compile.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::time::Duration;
 
 use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig, StorageClass};
 use cos_emulator::{Emulator, EmulatorHandle};
-use cos_xml::op::Op;
+use cos_xml::op::{Access, Op, Scope};
 use cos_xml::{CorsConfiguration, CorsRule, Tag, Tagging, VersioningStatus};
 
 const BUCKET: &str = "examplebucket-1250000000";
@@ -299,6 +301,60 @@ async fn every_operation_has_a_client_method_a_handler_and_a_log_entry() {
             assert!(
                 last.query.iter().any(|(k, _)| k == sub),
                 "{op}: sent without ?{sub}"
+            );
+        }
+    }
+}
+
+/// Anonymous requests are let through by the bucket's ACL according to the access
+/// class of their operation's spec: `Open` always, `Read` with `public-read`, `Write`
+/// with `public-read-write`, `Owner` never.
+#[tokio::test]
+async fn anonymous_access_follows_the_access_class_of_the_spec() {
+    let emu = Emulator::builder().start().await.unwrap();
+    let addr = emu.addr();
+    assert_eq!(
+        common::request(addr, "PUT", "", "", &[], b"").await.status,
+        200
+    );
+    // The service scope has a host of its own; its one operation is the owner's.
+    assert_eq!(Op::ListBuckets.spec().access, Access::Owner);
+    for acl in ["private", "public-read", "public-read-write"] {
+        let set = common::request(addr, "PUT", "", "acl", &[("x-cos-acl", acl)], b"").await;
+        assert_eq!(set.status, 200);
+        for &op in Op::ALL
+            .iter()
+            .filter(|op| op.spec().scope != Scope::Service)
+        {
+            let spec = op.spec();
+            let path = if spec.scope == Scope::Object {
+                "/k"
+            } else {
+                "/"
+            };
+            let target = match spec.subresource {
+                Some("uploadId") => format!("{path}?partNumber=1&uploadId=none"),
+                Some(sub) => format!("{path}?{sub}"),
+                None => path.to_owned(),
+            };
+            let source = format!("{}.cos.ap-guangzhou.myqcloud.com/k", common::BUCKET);
+            let copy = [("x-cos-copy-source", source.as_str())];
+            let headers: &[(&str, &str)] = if op.is_copy() { &copy } else { &[] };
+            let answer = common::unsigned(addr, spec.method.as_str(), &target, headers, b"").await;
+            let logged = emu.requests().pop().unwrap();
+            assert_eq!(logged.operation, op.name(), "{target}");
+            let allowed = match spec.access {
+                Access::Open => true,
+                Access::Read => acl != "private",
+                Access::Write => acl == "public-read-write",
+                Access::Owner => false,
+            };
+            assert_eq!(
+                answer.status != 403,
+                allowed,
+                "{op} anonymous on a {acl} bucket answered {}: {}",
+                answer.status,
+                answer.text()
             );
         }
     }
