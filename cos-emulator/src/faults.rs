@@ -163,6 +163,12 @@ impl FaultRule {
         self
     }
 
+    /// Restricts the rule to one operation of the table: the typed, always valid form
+    /// of [`FaultRule::operation`].
+    pub fn op(self, op: Op) -> Self {
+        self.operation(op.name())
+    }
+
     /// Restricts the rule to object keys matching a glob (`*` any run, `?` one character).
     pub fn key_pattern(mut self, glob: &str) -> Self {
         self.key_pattern = Some(glob.to_owned());
@@ -370,6 +376,8 @@ mod tests {
             assert!(e.contains(op.name()), "{e}");
         }
         assert!(e.contains("V4Download"), "{e}");
+        let typed = FaultRule::new(FaultAction::status(503)).op(Op::UploadPart);
+        assert!(typed.matches("UploadPart", None) && !typed.matches("PutObject", None));
     }
 
     #[test]
