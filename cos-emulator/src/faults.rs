@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use cos_xml::op::Op;
+
 use crate::EmulatorError;
 
 /// What a matching request suffers.
@@ -104,7 +106,7 @@ impl FaultRule {
                 v.parse().map_err(|_| bad(format!("{v:?} is not a number")))
             };
             match name {
-                "op" | "operation" => op = Some(value.to_owned()),
+                "op" | "operation" => op = Some(check_operation(value).map_err(bad)?),
                 "key" => key = Some(value.to_owned()),
                 "prob" | "probability" => {
                     prob = value
@@ -154,10 +156,17 @@ impl FaultRule {
         Ok(rule)
     }
 
-    /// Restricts the rule to one COS operation (`PutObject`, `GetObject`, `UploadPart`, ...).
+    /// Restricts the rule to one COS operation (`PutObject`, `GetObject`, `UploadPart`, ...:
+    /// a name of [`cos_xml::op::Op::ALL`], or `V4`/`V4Download`).
     pub fn operation(mut self, op: &str) -> Self {
         self.operation = Some(op.to_owned());
         self
+    }
+
+    /// Restricts the rule to one operation of the table: the typed, always valid form
+    /// of [`FaultRule::operation`].
+    pub fn op(self, op: Op) -> Self {
+        self.operation(op.name())
     }
 
     /// Restricts the rule to object keys matching a glob (`*` any run, `?` one character).
@@ -192,6 +201,25 @@ impl FaultRule {
             Some(glob) => key.is_some_and(|k| glob_match(glob, k)),
         }
     }
+}
+
+/// Checks an operation name of a rule: one of the table ([`Op::ALL`]) or of the v4
+/// API.
+///
+/// Errors: a message listing the valid names.
+fn check_operation(name: &str) -> Result<String, String> {
+    if name.parse::<Op>().is_ok() || crate::v4::OPERATIONS.contains(&name) {
+        return Ok(name.to_owned());
+    }
+    let valid: Vec<&str> = Op::ALL
+        .iter()
+        .map(|op| op.name())
+        .chain(crate::v4::OPERATIONS)
+        .collect();
+    Err(format!(
+        "unknown operation {name:?}; valid operations: {}",
+        valid.join(", ")
+    ))
 }
 
 /// `*` matches any run of characters, `?` exactly one.
@@ -335,6 +363,21 @@ mod tests {
         assert!(FaultRule::parse("op=GetObject").is_err());
         assert!(FaultRule::parse("status=503,latency-ms=1").is_err());
         assert!(FaultRule::parse("prob=2,status=503").is_err());
+        assert!(FaultRule::parse("op=V4Download,status=503").is_ok());
+    }
+
+    #[test]
+    fn unknown_operations_are_rejected_with_the_valid_names() {
+        let e = FaultRule::parse("op=UploadParts,status=503")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown operation \"UploadParts\""), "{e}");
+        for op in Op::ALL {
+            assert!(e.contains(op.name()), "{e}");
+        }
+        assert!(e.contains("V4Download"), "{e}");
+        let typed = FaultRule::new(FaultAction::status(503)).op(Op::UploadPart);
+        assert!(typed.matches("UploadPart", None) && !typed.matches("PutObject", None));
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Addressing (virtual-host and path-style) and naming the COS operation of a request.
 
+use cos_xml::op::{self, Op, SUBRESOURCES, Scope};
 use hyper::Method;
+
+use crate::errors::ApiError;
 
 /// What a request addresses.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,114 +49,185 @@ fn strip_port(host: &str) -> &str {
     }
 }
 
+/// The longest object key COS accepts, in bytes of UTF-8: "the encoded length can be
+/// up to 850 bytes" (COS object naming rules,
+/// <https://www.tencentcloud.com/document/product/436/13324>).
+pub(crate) const MAX_KEY_BYTES: usize = 850;
+
+/// Characters COS refuses in object keys: NUL, and the ASCII controls CAN, EM, SUB and
+/// ESC that the naming rules single out (436/13324).
+const FORBIDDEN_KEY_CHARS: [char; 5] = ['\0', '\u{18}', '\u{19}', '\u{1a}', '\u{1b}'];
+
+/// Decodes a percent-encoded path strictly: bytes, then UTF-8.
+///
+/// Errors: 400 `InvalidURI` when the bytes are not UTF-8 (decoding them lossily
+/// would make `/a%FF`, `/a%FE` and `/a%EF%BF%BD` one object). The codes are those of
+/// COS's error list (<https://www.tencentcloud.com/document/product/436/7730>).
+fn decode_strict(raw_path: &str) -> Result<String, ApiError> {
+    let bytes: Vec<u8> = percent_encoding::percent_decode_str(raw_path).collect();
+    String::from_utf8(bytes).map_err(|_| {
+        ApiError::new(
+            400,
+            "InvalidURI",
+            "Couldn't parse the specified URI: its path is not UTF-8.",
+        )
+    })
+}
+
+/// Checks an object key against COS's naming rules.
+///
+/// Errors: 400 `KeyTooLong` beyond [`MAX_KEY_BYTES`], 400 `InvalidObjectName` for a
+/// key with NUL or CAN/EM/SUB/ESC.
+pub(crate) fn check_key(key: &str) -> Result<(), ApiError> {
+    if key.len() > MAX_KEY_BYTES {
+        return Err(ApiError::new(
+            400,
+            "KeyTooLong",
+            format!(
+                "Your key is too long: {} bytes, at most {MAX_KEY_BYTES} are allowed.",
+                key.len()
+            ),
+        ));
+    }
+    if key.contains(FORBIDDEN_KEY_CHARS) {
+        return Err(ApiError::new(
+            400,
+            "InvalidObjectName",
+            "The object key contains a character COS does not allow (NUL, CAN, EM, SUB or ESC).",
+        ));
+    }
+    Ok(())
+}
+
 /// Resolves the bucket and key of a request from its `Host` and raw path.
-pub(crate) fn resolve(host: &str, raw_path: &str) -> Target {
-    let decoded = cos_auth::encode::decode_path(raw_path);
+///
+/// Errors: see [`decode_strict`] and [`check_key`].
+pub(crate) fn resolve(host: &str, raw_path: &str) -> Result<Target, ApiError> {
+    let decoded = decode_strict(raw_path)?;
     let path = decoded.strip_prefix('/').unwrap_or(&decoded);
-    if let Some(bucket) = host_bucket(host) {
-        return Target {
+    let target = if let Some(bucket) = host_bucket(host) {
+        Target {
             bucket: Some(bucket.to_owned()),
             key: (!path.is_empty()).then(|| path.to_owned()),
             path_style: false,
-        };
+        }
+    } else {
+        // Path-style: /<bucket>/<key>; GET / is the service.
+        let (bucket, key) = path.split_once('/').unwrap_or((path, ""));
+        Target {
+            bucket: (!bucket.is_empty()).then(|| bucket.to_owned()),
+            key: (!key.is_empty()).then(|| key.to_owned()),
+            path_style: true,
+        }
+    };
+    if let Some(key) = &target.key {
+        check_key(key)?;
     }
-    // Path-style: /<bucket>/<key>; GET / is the service.
-    let (bucket, key) = path.split_once('/').unwrap_or((path, ""));
-    Target {
-        bucket: (!bucket.is_empty()).then(|| bucket.to_owned()),
-        key: (!key.is_empty()).then(|| key.to_owned()),
-        path_style: true,
+    Ok(target)
+}
+
+/// Why a request names no operation the emulator serves.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum NoSuchOp {
+    /// A COS sub-resource the emulator does not implement (`website`, `symlink`, ...):
+    /// refused rather than served as the base operation of the method.
+    #[error("the sub-resource {0:?} is not implemented")]
+    NotImplemented(&'static str),
+    /// No operation of this method on this resource.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+}
+
+impl From<NoSuchOp> for ApiError {
+    /// COS's codes (436/7730): 501 `NotImplemented` for functionality the server does
+    /// not implement, 405 `MethodNotAllowed` for a method the resource does not
+    /// support.
+    fn from(e: NoSuchOp) -> Self {
+        match e {
+            NoSuchOp::NotImplemented(sub) => ApiError::new(
+                501,
+                "NotImplemented",
+                format!(
+                    "A header or query you provided implies functionality that is not implemented: ?{sub}."
+                ),
+            ),
+            NoSuchOp::MethodNotAllowed => ApiError::method_not_allowed(),
+        }
     }
 }
 
-/// Names the COS operation of a request (`Unknown` when none applies).
+/// Names the COS operation of a request, from the operation table ([`Op::find`]).
+///
+/// Errors: [`NoSuchOp::NotImplemented`] for a COS sub-resource no operation of the
+/// table serves, [`NoSuchOp::MethodNotAllowed`] for any other combination.
 pub(crate) fn operation(
     method: &Method,
     target: &Target,
     query: &[(String, String)],
     copy_source: bool,
-) -> &'static str {
-    let has = |name: &str| query.iter().any(|(k, _)| k == name);
-    if target.bucket.is_none() {
-        return if *method == Method::GET {
-            "ListBuckets"
-        } else {
-            "Unknown"
-        };
+) -> Result<Op, NoSuchOp> {
+    let scope = match (&target.bucket, &target.key) {
+        (None, _) => Scope::Service,
+        (Some(_), None) => Scope::Bucket,
+        (Some(_), Some(_)) => Scope::Object,
+    };
+    let sub = SUBRESOURCES
+        .iter()
+        .copied()
+        .find(|s| query.iter().any(|(k, _)| k == s));
+    let method = op::Method::from_name(method.as_str()).ok_or(NoSuchOp::MethodNotAllowed)?;
+    if let Some(op) = Op::find(method, scope, sub, copy_source) {
+        return Ok(op);
     }
-    if *method == Method::OPTIONS {
-        return "OptionsObject";
-    }
-    if target.key.is_none() {
-        let sub = [
-            "acl",
-            "cors",
-            "lifecycle",
-            "versioning",
-            "tagging",
-            "policy",
-        ]
-        .into_iter()
-        .find(|s| has(s));
-        return match (method.as_str(), sub) {
-            ("PUT", Some("acl")) => "PutBucketAcl",
-            ("PUT", Some("cors")) => "PutBucketCors",
-            ("PUT", Some("lifecycle")) => "PutBucketLifecycle",
-            ("PUT", Some("versioning")) => "PutBucketVersioning",
-            ("PUT", Some("tagging")) => "PutBucketTagging",
-            ("PUT", Some("policy")) => "PutBucketPolicy",
-            ("PUT", _) => "PutBucket",
-            ("GET", Some("acl")) => "GetBucketAcl",
-            ("GET", Some("cors")) => "GetBucketCors",
-            ("GET", Some("lifecycle")) => "GetBucketLifecycle",
-            ("GET", Some("versioning")) => "GetBucketVersioning",
-            ("GET", Some("tagging")) => "GetBucketTagging",
-            ("GET", Some("policy")) => "GetBucketPolicy",
-            ("GET", _) if has("location") => "GetBucketLocation",
-            ("GET", _) if has("uploads") => "ListMultipartUploads",
-            ("GET", _) if has("versions") => "ListObjectVersions",
-            ("GET", _) => "ListObjects",
-            ("HEAD", _) => "HeadBucket",
-            ("DELETE", Some("cors")) => "DeleteBucketCors",
-            ("DELETE", Some("lifecycle")) => "DeleteBucketLifecycle",
-            ("DELETE", Some("tagging")) => "DeleteBucketTagging",
-            ("DELETE", Some("policy")) => "DeleteBucketPolicy",
-            ("DELETE", None) => "DeleteBucket",
-            ("POST", _) if has("delete") => "DeleteMultipleObjects",
-            _ => "Unknown",
-        };
-    }
-    match method.as_str() {
-        "PUT" if has("acl") => "PutObjectAcl",
-        "PUT" if has("tagging") => "PutObjectTagging",
-        "PUT" if has("partNumber") && has("uploadId") => {
-            if copy_source {
-                "UploadPartCopy"
-            } else {
-                "UploadPart"
-            }
+    match sub {
+        Some(sub) if !Op::ALL.iter().any(|op| op.spec().subresource == Some(sub)) => {
+            Err(NoSuchOp::NotImplemented(sub))
         }
-        "PUT" if copy_source => "CopyObject",
-        "PUT" => "PutObject",
-        "GET" if has("acl") => "GetObjectAcl",
-        "GET" if has("tagging") => "GetObjectTagging",
-        "GET" if has("uploadId") => "ListParts",
-        "GET" => "GetObject",
-        "HEAD" => "HeadObject",
-        "DELETE" if has("tagging") => "DeleteObjectTagging",
-        "DELETE" if has("uploadId") => "AbortMultipartUpload",
-        "DELETE" => "DeleteObject",
-        "POST" if has("uploads") => "InitiateMultipartUpload",
-        "POST" if has("uploadId") => "CompleteMultipartUpload",
-        "POST" if has("restore") => "RestoreObject",
-        "POST" if has("append") => "AppendObject",
-        _ => "Unknown",
+        _ => Err(NoSuchOp::MethodNotAllowed),
     }
 }
+
+/// Resolves a request (see [`resolve`] and [`operation`]). Without a valid key, the
+/// target has none.
+pub(crate) fn route(
+    method: &Method,
+    host: &str,
+    raw_path: &str,
+    query: &[(String, String)],
+    copy_source: bool,
+) -> (Target, Result<Op, ApiError>) {
+    match resolve(host, raw_path) {
+        Ok(target) => {
+            let op = operation(method, &target, query, copy_source).map_err(ApiError::from);
+            (target, op)
+        }
+        Err(e) => {
+            let target = Target {
+                bucket: host_bucket(host).map(str::to_owned),
+                key: None,
+                path_style: false,
+            };
+            (target, Err(e))
+        }
+    }
+}
+
+/// The name an operation is logged and matched by fault rules under (`Unknown` when
+/// the request names none).
+pub(crate) fn op_name(op: &Result<Op, ApiError>) -> &'static str {
+    op.as_ref().map_or(UNKNOWN, |op| op.name())
+}
+
+/// The logged name of a request that names no operation.
+pub(crate) const UNKNOWN: &str = "Unknown";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn resolve(host: &str, path: &str) -> Target {
+        super::resolve(host, path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
 
     #[test]
     fn addressing() {
@@ -181,5 +255,100 @@ mod tests {
         assert_eq!(resolve("service.cos.myqcloud.com", "/").bucket, None);
         assert_eq!(resolve("cos.ap-guangzhou.myqcloud.com", "/").bucket, None);
         assert_eq!(resolve("localhost", "/b-1").bucket.as_deref(), Some("b-1"));
+    }
+
+    #[test]
+    fn strict_paths_and_key_limits() {
+        let host = "b-1.cos.ap-guangzhou.myqcloud.com";
+        for bad in ["/bad%FF", "/bad%FE", "/%C3%28"] {
+            let e = super::resolve(host, bad).unwrap_err();
+            assert_eq!((e.status, e.code.as_str()), (400, "InvalidURI"), "{bad}");
+        }
+        // A real U+FFFD is a valid key of its own.
+        assert_eq!(
+            resolve(host, "/bad%EF%BF%BD").key.as_deref(),
+            Some("bad\u{fffd}")
+        );
+        let longest = "k".repeat(MAX_KEY_BYTES);
+        assert_eq!(
+            resolve(host, &format!("/{longest}")).key,
+            Some(longest.clone())
+        );
+        let e = super::resolve(host, &format!("/{longest}k")).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "KeyTooLong"));
+        for bad in ["/a%00b", "/a%1Bb"] {
+            let e = super::resolve(host, bad).unwrap_err();
+            assert_eq!(e.code, "InvalidObjectName", "{bad}");
+        }
+    }
+
+    /// Every operation of the table is what a request built from its spec routes to.
+    #[test]
+    fn every_spec_routes_to_its_op() {
+        for &op in Op::ALL {
+            let spec = op.spec();
+            let target = Target {
+                bucket: (spec.scope != Scope::Service).then(|| "b-1".to_owned()),
+                key: (spec.scope == Scope::Object).then(|| "k".to_owned()),
+                path_style: false,
+            };
+            let mut query = vec![("prefix".to_owned(), String::new())];
+            query.extend(spec.subresource.map(|s| (s.to_owned(), "x".to_owned())));
+            let method = Method::from_bytes(spec.method.as_str().as_bytes()).unwrap();
+            assert_eq!(
+                operation(&method, &target, &query, op.is_copy()),
+                Ok(op),
+                "{op}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_subresources_are_refused() {
+        let bucket = Target {
+            bucket: Some("b-1".to_owned()),
+            ..Target::default()
+        };
+        let object = Target {
+            key: Some("k".to_owned()),
+            ..bucket.clone()
+        };
+        let q = |k: &str| vec![(k.to_owned(), String::new())];
+        for (method, target, sub) in [
+            (Method::DELETE, &bucket, "website"),
+            (Method::DELETE, &bucket, "replication"),
+            (Method::PUT, &bucket, "logging"),
+            (Method::GET, &bucket, "inventory"),
+            (Method::GET, &bucket, "intelligenttiering"),
+            (Method::PUT, &object, "symlink"),
+            (Method::POST, &object, "select"),
+        ] {
+            assert_eq!(
+                operation(&method, target, &q(sub), false),
+                Err(NoSuchOp::NotImplemented(sub)),
+                "{method} ?{sub}"
+            );
+        }
+        // A known sub-resource with a method it does not have.
+        assert_eq!(
+            operation(&Method::DELETE, &bucket, &q("versioning"), false),
+            Err(NoSuchOp::MethodNotAllowed)
+        );
+        assert_eq!(
+            operation(&Method::POST, &bucket, &[], false),
+            Err(NoSuchOp::MethodNotAllowed)
+        );
+        // Plain parameters leave the base operation.
+        for plain in [
+            "prefix",
+            "versionId",
+            "response-content-type",
+            "q-sign-algorithm",
+        ] {
+            assert_eq!(
+                operation(&Method::GET, &object, &q(plain), false),
+                Ok(Op::GetObject)
+            );
+        }
     }
 }

@@ -218,13 +218,14 @@ async fn handle(
         .map(|(k, v)| (k.as_str(), String::from_utf8_lossy(v.as_bytes())))
         .collect();
     let v4 = crate::v4::Route::parse(&parts.method, host, raw_path, raw_query);
-    let (target, op) = match &v4 {
-        Some(route) => (route.target(), route.operation()),
+    // `xml_op` is `None` for v4 requests (answered by `crate::v4`).
+    let (target, op, xml_op) = match &v4 {
+        Some(route) => (route.target(), route.operation(), None),
         None => {
-            let target = routing::resolve(host, raw_path);
             let copy_source = parts.headers.contains_key("x-cos-copy-source");
-            let op = routing::operation(&parts.method, &target, &query, copy_source);
-            (target, op)
+            let (target, xml_op) =
+                routing::route(&parts.method, host, raw_path, &query, copy_source);
+            (target, routing::op_name(&xml_op), Some(xml_op))
         }
     };
     let injected = shared.inject(op, target.key.as_deref());
@@ -256,6 +257,7 @@ async fn handle(
             )
             .await;
         }
+        let xml_op = xml_op.unwrap_or_else(|| Err(ApiError::method_not_allowed()))?;
         let mut paths = vec![target.signed_path()];
         paths.extend(target.full_path());
         let identity = auth::authenticate(
@@ -269,7 +271,7 @@ async fn handle(
         let mut ctx = Ctx {
             shared: &shared,
             method: parts.method.clone(),
-            op,
+            op: xml_op,
             host: host.to_owned(),
             bucket: target.bucket.clone(),
             key: target.key.clone(),

@@ -41,6 +41,7 @@ pub mod lifecycle;
 pub mod list;
 pub mod multipart;
 pub mod object;
+pub mod op;
 pub mod tagging;
 
 pub use acl::{AccessControlList, AccessControlPolicy, Grant, Grantee, GranteeType, Permission};

@@ -1,6 +1,7 @@
 //! Access control: canned ACLs, grant headers, ACL documents, and anonymous access.
 
 use cos_xml::acl::ALL_USERS_URI;
+use cos_xml::op::Access;
 use cos_xml::{AccessControlList, AccessControlPolicy, Grant, Grantee, Owner, Permission};
 use hyper::{Response, StatusCode};
 
@@ -250,17 +251,11 @@ fn allows(acl: &Acl, write: bool) -> bool {
 /// Lets an unsigned request through only where ACLs make the resource public.
 pub(crate) fn check_anonymous(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     let denied = || ApiError::access_denied("Access Denied.");
-    let write = match ctx.op {
-        "OptionsObject" => return Ok(()),
-        "GetObject" | "HeadObject" | "ListObjects" | "HeadBucket" | "ListParts" => false,
-        "PutObject"
-        | "DeleteObject"
-        | "InitiateMultipartUpload"
-        | "UploadPart"
-        | "CompleteMultipartUpload"
-        | "AbortMultipartUpload"
-        | "AppendObject" => true,
-        _ => return Err(denied()),
+    let write = match ctx.op.spec().access {
+        Access::Open => return Ok(()),
+        Access::Read => false,
+        Access::Write => true,
+        Access::Owner => return Err(denied()),
     };
     let st = ctx.shared.store.lock();
     let b = st.bucket(ctx.bucket())?;

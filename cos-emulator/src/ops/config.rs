@@ -9,9 +9,9 @@ use crate::body::RespBody;
 use crate::errors::{ApiError, OpResult};
 use crate::storage::Bucket;
 
-/// Which sub-resource an operation addresses.
+/// Which bucket document an operation addresses.
 #[derive(Clone, Copy)]
-enum Doc {
+pub(crate) enum Doc {
     Cors,
     Lifecycle,
     Tagging,
@@ -19,18 +19,6 @@ enum Doc {
 }
 
 impl Doc {
-    fn of(op: &str) -> Doc {
-        if op.ends_with("Cors") {
-            Doc::Cors
-        } else if op.ends_with("Lifecycle") {
-            Doc::Lifecycle
-        } else if op.ends_with("Tagging") {
-            Doc::Tagging
-        } else {
-            Doc::Policy
-        }
-    }
-
     fn slot(self, b: &mut Bucket) -> &mut Option<String> {
         match self {
             Doc::Cors => &mut b.cors,
@@ -82,8 +70,7 @@ fn validate_tags(tags: &[Tag]) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub(crate) async fn put(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
-    let doc = Doc::of(ctx.op);
+pub(crate) async fn put(ctx: &mut Ctx<'_>, doc: Doc) -> OpResult<Response<RespBody>> {
     let stored = match doc {
         Doc::Cors => {
             let c: CorsConfiguration = ctx.xml_body().await?;
@@ -146,8 +133,7 @@ pub(crate) async fn put(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     }))
 }
 
-pub(crate) fn get(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
-    let doc = Doc::of(ctx.op);
+pub(crate) fn get(ctx: &mut Ctx<'_>, doc: Doc) -> OpResult<Response<RespBody>> {
     let mut st = ctx.shared.store.lock();
     let b = st.bucket_mut(ctx.bucket())?;
     let text = doc.slot(b).clone().ok_or_else(|| doc.missing())?;
@@ -162,8 +148,7 @@ pub(crate) fn get(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     ))
 }
 
-pub(crate) async fn delete(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
-    let doc = Doc::of(ctx.op);
+pub(crate) async fn delete(ctx: &mut Ctx<'_>, doc: Doc) -> OpResult<Response<RespBody>> {
     let name = ctx.bucket().to_owned();
     ctx.shared
         .store

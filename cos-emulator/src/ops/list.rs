@@ -159,6 +159,11 @@ pub(crate) fn list_versions(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         }
         let folded = fold(key, &prefix, &delimiter);
         if let Some(p) = folded {
+            // A common prefix at or before the key marker was returned on an earlier
+            // page (it is the marker when a page ended on it).
+            if p.as_str() <= key_marker.as_str() {
+                continue;
+            }
             if prefixes.last() != Some(&p) {
                 if entries.len() + prefixes.len() >= max {
                     truncated = true;
@@ -257,8 +262,10 @@ pub(crate) fn list_uploads(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let mut next = None;
     for u in all {
         let folded = fold(&u.key, &prefix, &delimiter);
+        // A common prefix already returned (on this page, or on an earlier one: the
+        // key marker is the prefix a page ended on) is skipped.
         if let Some(p) = &folded
-            && prefixes.contains(p)
+            && (prefixes.contains(p) || p.as_str() <= key_marker.as_str())
         {
             continue;
         }
@@ -266,19 +273,24 @@ pub(crate) fn list_uploads(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
             truncated = true;
             break;
         }
-        next = Some((u.key.clone(), u.id.clone()));
         match folded {
             Some(p) => {
+                // The next page starts after the whole prefix, not after one upload
+                // under it.
+                next = Some((p.clone(), String::new()));
                 prefixes.insert(p);
             }
-            None => uploads.push(XmlUpload {
-                key: enc.s(&u.key),
-                upload_id: u.id.clone(),
-                storage_class: u.template.storage_class.clone(),
-                initiator: Some(Owner::new(owner_id())),
-                owner: Some(Owner::new(owner_id())),
-                initiated: iso8601(u.initiated),
-            }),
+            None => {
+                next = Some((u.key.clone(), u.id.clone()));
+                uploads.push(XmlUpload {
+                    key: enc.s(&u.key),
+                    upload_id: u.id.clone(),
+                    storage_class: u.template.storage_class.clone(),
+                    initiator: Some(Owner::new(owner_id())),
+                    owner: Some(Owner::new(owner_id())),
+                    initiated: iso8601(u.initiated),
+                });
+            }
         }
     }
     let (nk, ni) = match (truncated, next) {

@@ -1,12 +1,15 @@
 //! The COS operations, grouped by resource, and what they share.
 
 mod acl;
+mod append;
 mod bucket;
 mod config;
+mod copy;
 mod list;
 mod multipart;
 pub(crate) mod object;
 
+use cos_xml::op::Op;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::{HeaderMap, Method, Response, StatusCode};
 use serde::Serialize;
@@ -34,7 +37,7 @@ const LINEAR_SCAN_HEADERS: usize = 12;
 pub(crate) struct Ctx<'a> {
     pub shared: &'a Shared,
     pub method: Method,
-    pub op: &'static str,
+    pub op: Op,
     pub host: String,
     pub bucket: Option<String>,
     pub key: Option<String>,
@@ -181,53 +184,56 @@ pub(crate) fn set_header(r: &mut Response<RespBody>, name: &str, value: &str) {
     }
 }
 
-/// Runs the operation named by `ctx.op`.
+/// Runs the operation `ctx.op`: one arm per operation of the table, so an operation
+/// without a handler does not compile.
 pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    use config::Doc;
     if matches!(ctx.identity, Identity::Anonymous) {
         acl::check_anonymous(ctx)?;
     }
     match ctx.op {
-        "ListBuckets" => bucket::list_buckets(ctx),
-        "PutBucket" => bucket::put_bucket(ctx).await,
-        "HeadBucket" => bucket::head_bucket(ctx),
-        "DeleteBucket" => bucket::delete_bucket(ctx).await,
-        "GetBucketLocation" => bucket::get_location(ctx),
-        "PutBucketVersioning" => bucket::put_versioning(ctx).await,
-        "GetBucketVersioning" => bucket::get_versioning(ctx),
-        "PutBucketAcl" => acl::put_bucket_acl(ctx).await,
-        "GetBucketAcl" => acl::get_bucket_acl(ctx),
-        "PutObjectAcl" => acl::put_object_acl(ctx).await,
-        "GetObjectAcl" => acl::get_object_acl(ctx),
-        "PutBucketCors" | "PutBucketLifecycle" | "PutBucketTagging" | "PutBucketPolicy" => {
-            config::put(ctx).await
-        }
-        "GetBucketCors" | "GetBucketLifecycle" | "GetBucketTagging" | "GetBucketPolicy" => {
-            config::get(ctx)
-        }
-        "DeleteBucketCors"
-        | "DeleteBucketLifecycle"
-        | "DeleteBucketTagging"
-        | "DeleteBucketPolicy" => config::delete(ctx).await,
-        "OptionsObject" => config::preflight(ctx),
-        "PutObjectTagging" => config::put_object_tagging(ctx).await,
-        "GetObjectTagging" => config::get_object_tagging(ctx),
-        "DeleteObjectTagging" => config::delete_object_tagging(ctx).await,
-        "ListObjects" => list::list_objects(ctx),
-        "ListObjectVersions" => list::list_versions(ctx),
-        "ListMultipartUploads" => list::list_uploads(ctx),
-        "PutObject" => object::put_object(ctx).await,
-        "GetObject" | "HeadObject" => object::get_object(ctx),
-        "DeleteObject" => object::delete_object(ctx).await,
-        "DeleteMultipleObjects" => object::delete_multiple(ctx).await,
-        "CopyObject" => object::copy_object(ctx).await,
-        "RestoreObject" => object::restore_object(ctx).await,
-        "AppendObject" => object::append_object(ctx).await,
-        "InitiateMultipartUpload" => multipart::initiate(ctx).await,
-        "UploadPart" => multipart::upload_part(ctx).await,
-        "UploadPartCopy" => multipart::upload_part_copy(ctx).await,
-        "CompleteMultipartUpload" => multipart::complete(ctx).await,
-        "AbortMultipartUpload" => multipart::abort(ctx).await,
-        "ListParts" => multipart::list_parts(ctx),
-        _ => Err(ApiError::method_not_allowed().into()),
+        Op::ListBuckets => bucket::list_buckets(ctx),
+        Op::PutBucket => bucket::put_bucket(ctx).await,
+        Op::HeadBucket => bucket::head_bucket(ctx),
+        Op::DeleteBucket => bucket::delete_bucket(ctx).await,
+        Op::GetBucketLocation => bucket::get_location(ctx),
+        Op::PutBucketVersioning => bucket::put_versioning(ctx).await,
+        Op::GetBucketVersioning => bucket::get_versioning(ctx),
+        Op::PutBucketAcl => acl::put_bucket_acl(ctx).await,
+        Op::GetBucketAcl => acl::get_bucket_acl(ctx),
+        Op::PutObjectAcl => acl::put_object_acl(ctx).await,
+        Op::GetObjectAcl => acl::get_object_acl(ctx),
+        Op::PutBucketCors => config::put(ctx, Doc::Cors).await,
+        Op::PutBucketLifecycle => config::put(ctx, Doc::Lifecycle).await,
+        Op::PutBucketTagging => config::put(ctx, Doc::Tagging).await,
+        Op::PutBucketPolicy => config::put(ctx, Doc::Policy).await,
+        Op::GetBucketCors => config::get(ctx, Doc::Cors),
+        Op::GetBucketLifecycle => config::get(ctx, Doc::Lifecycle),
+        Op::GetBucketTagging => config::get(ctx, Doc::Tagging),
+        Op::GetBucketPolicy => config::get(ctx, Doc::Policy),
+        Op::DeleteBucketCors => config::delete(ctx, Doc::Cors).await,
+        Op::DeleteBucketLifecycle => config::delete(ctx, Doc::Lifecycle).await,
+        Op::DeleteBucketTagging => config::delete(ctx, Doc::Tagging).await,
+        Op::DeleteBucketPolicy => config::delete(ctx, Doc::Policy).await,
+        Op::OptionsObject => config::preflight(ctx),
+        Op::PutObjectTagging => config::put_object_tagging(ctx).await,
+        Op::GetObjectTagging => config::get_object_tagging(ctx),
+        Op::DeleteObjectTagging => config::delete_object_tagging(ctx).await,
+        Op::ListObjects => list::list_objects(ctx),
+        Op::ListObjectVersions => list::list_versions(ctx),
+        Op::ListMultipartUploads => list::list_uploads(ctx),
+        Op::PutObject => object::put_object(ctx).await,
+        Op::GetObject | Op::HeadObject => object::get_object(ctx),
+        Op::DeleteObject => object::delete_object(ctx).await,
+        Op::DeleteMultipleObjects => object::delete_multiple(ctx).await,
+        Op::CopyObject => copy::copy_object(ctx).await,
+        Op::RestoreObject => object::restore_object(ctx).await,
+        Op::AppendObject => append::append_object(ctx).await,
+        Op::InitiateMultipartUpload => multipart::initiate(ctx).await,
+        Op::UploadPart => multipart::upload_part(ctx).await,
+        Op::UploadPartCopy => multipart::upload_part_copy(ctx).await,
+        Op::CompleteMultipartUpload => multipart::complete(ctx).await,
+        Op::AbortMultipartUpload => multipart::abort(ctx).await,
+        Op::ListParts => multipart::list_parts(ctx),
     }
 }

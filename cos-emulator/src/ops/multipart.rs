@@ -10,7 +10,8 @@ use http_body_util::BodyExt;
 use hyper::{Response, StatusCode};
 use md5::Digest;
 
-use super::object::{check_traffic_limit, copy_source, etag_of, receive_body, record_from_headers};
+use super::copy::copy_source;
+use super::object::{check_traffic_limit, etag_of, receive_body, record_from_headers};
 use super::{Ctx, owner_id, response, set_header, xml};
 use crate::body::RespBody;
 use crate::errors::{ApiError, OpResult};

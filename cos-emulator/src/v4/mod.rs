@@ -89,8 +89,8 @@ impl Route {
     /// The operation name for the request log.
     pub fn operation(&self) -> &'static str {
         match self {
-            Route::Api(_) => "V4",
-            Route::Download(_) => "V4Download",
+            Route::Api(_) => OPERATIONS[0],
+            Route::Download(_) => OPERATIONS[1],
         }
     }
 
@@ -106,6 +106,9 @@ impl Route {
         }
     }
 }
+
+/// The names v4 requests are logged under: the JSON API, and downloads.
+pub(crate) const OPERATIONS: [&str; 2] = ["V4", "V4Download"];
 
 /// An unfinished slice upload.
 #[derive(Debug, Clone)]

@@ -762,7 +762,7 @@ async fn delete_object(
     let mut ctx = Ctx {
         shared,
         method: Method::DELETE,
-        op: "DeleteObject",
+        op: cos_xml::op::Op::DeleteObject,
         host: String::new(),
         bucket: Some(bucket.to_owned()),
         key: Some(key.to_owned()),
@@ -889,7 +889,7 @@ pub(crate) async fn download(
     let mut ctx = Ctx {
         shared,
         method: method.clone(),
-        op: "GetObject",
+        op: cos_xml::op::Op::GetObject,
         host: String::new(),
         bucket: Some(p.xml_bucket()),
         key: Some(p.key().to_owned()),

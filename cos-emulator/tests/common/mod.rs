@@ -104,6 +104,29 @@ pub async fn request(
     read_answer(s, method == "HEAD").await
 }
 
+/// Sends an unsigned request for `target` (a raw path and query, sent as is) to the
+/// bucket's virtual host and reads the answer until the connection closes.
+pub async fn unsigned(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Answer {
+    let mut head = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {BUCKET}.cos.ap-guangzhou.myqcloud.com\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    let _ = s.write_all(body).await;
+    read_answer(s, method == "HEAD").await
+}
+
 /// Sends a signed request advertising `total` body bytes but only `sent` of them,
 /// then closes the connection.
 pub async fn partial_upload(addr: SocketAddr, key: &str, total: usize, sent: usize) {

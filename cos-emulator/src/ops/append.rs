@@ -1,0 +1,91 @@
+//! APPEND Object.
+
+use hyper::{Response, StatusCode};
+
+use super::object::{check_traffic_limit, receive_body, record_from_headers, write_headers};
+use super::{Ctx, response, set_header};
+use crate::body::RespBody;
+use crate::errors::{ApiError, OpResult};
+use crate::storage::{ObjectRecord, State, Version};
+use crate::time::now_secs;
+
+pub(crate) async fn append_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    let position: u64 = ctx
+        .q("position")
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(|| ApiError::invalid_argument("Invalid position."))?;
+    check_traffic_limit(ctx)?;
+    let template = record_from_headers(ctx)?;
+    let check = |st: &State, name: &str, key: &str| -> Result<(), ApiError> {
+        let b = st.bucket(name)?;
+        if b.versioning.is_some() {
+            return Err(ApiError::new(
+                409,
+                "InvalidRequest",
+                "Append is not supported in versioned buckets.",
+            ));
+        }
+        let size = match b.current(key) {
+            None => 0,
+            Some(o) if !o.appendable => {
+                return Err(ApiError::new(
+                    409,
+                    "ObjectNotAppendable",
+                    "The object is not appendable.",
+                ));
+            }
+            Some(o) => o.size,
+        };
+        if size != position {
+            return Err(ApiError::new(
+                409,
+                "PositionNotEqualToLength",
+                "The position is not equal to the object length.",
+            ));
+        }
+        Ok(())
+    };
+    let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
+    check(&ctx.shared.store.lock(), &name, &key)?;
+    let (segments, d) = receive_body(ctx).await?;
+    let new_segments = segments.clone();
+    let result = ctx
+        .shared
+        .store
+        .update(|st| {
+            check(st, &name, &key)?;
+            let b = st.bucket_mut(&name)?;
+            let versions = b.objects.entry(key.clone()).or_default();
+            let mut obj = match versions.pop().and_then(|v| v.object) {
+                Some(o) => o,
+                None => ObjectRecord {
+                    appendable: true,
+                    ..template
+                },
+            };
+            obj.crc64 = cos_crc64::combine(obj.crc64, d.crc64, d.len);
+            obj.size += d.len;
+            obj.segments.extend(segments);
+            obj.etag = format!("\"{:016x}{:016x}\"", obj.crc64, obj.size);
+            obj.last_modified = now_secs();
+            let out = (obj.size, obj.etag.clone(), obj.crc64);
+            versions.push(Version {
+                id: "null".to_owned(),
+                last_modified: obj.last_modified,
+                object: Some(obj),
+            });
+            Ok(out)
+        })
+        .await;
+    let (size, etag, crc) = match result {
+        Ok(v) => v,
+        Err(e) => {
+            ctx.shared.store.forget(new_segments).await;
+            return Err(e);
+        }
+    };
+    let mut r = response(StatusCode::OK);
+    write_headers(&mut r, &etag, crc, "null");
+    set_header(&mut r, "x-cos-next-append-position", &size.to_string());
+    Ok(r)
+}
