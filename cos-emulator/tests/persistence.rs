@@ -393,3 +393,79 @@ async fn a_get_racing_an_overwrite_gets_the_whole_body_on_disk() {
 async fn a_get_racing_an_overwrite_gets_the_whole_body_in_memory() {
     get_races_overwrite_and_delete(None).await;
 }
+
+/// Item 13: a write appends to the journal; the snapshot (`meta.json`) is not
+/// rewritten however many objects there are.
+#[tokio::test]
+async fn a_put_appends_to_the_journal_without_rewriting_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let emu = Emulator::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap();
+    let addr = emu.addr();
+    assert_eq!(request(addr, "PUT", "", "", &[], b"").await.status, 200);
+    for i in 0..40 {
+        let key = format!("obj/{i}");
+        assert_eq!(request(addr, "PUT", &key, "", &[], b"x").await.status, 200);
+    }
+    emu.shutdown().await;
+    let emu = Emulator::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap();
+    let addr = emu.addr();
+    let meta = dir.path().join("meta.json");
+    let journal = dir.path().join("journal");
+    let snapshot = std::fs::read(&meta).unwrap();
+    assert!(snapshot.len() > 40 * 100, "the snapshot holds the objects");
+    assert_eq!(std::fs::metadata(&journal).unwrap().len(), 0);
+    assert_eq!(
+        request(addr, "PUT", "one", "", &[], b"more").await.status,
+        200
+    );
+    assert_eq!(
+        std::fs::read(&meta).unwrap(),
+        snapshot,
+        "meta.json was rewritten"
+    );
+    let grown = std::fs::metadata(&journal).unwrap().len();
+    assert!(grown > 0 && grown < 2048, "journal grew by {grown}");
+    emu.shutdown().await;
+    let emu = Emulator::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(get_whole(emu.addr(), "one").await, b"more");
+    assert_eq!(get_whole(emu.addr(), "obj/39").await, b"x");
+    emu.shutdown().await;
+}
+
+/// Item 13: an existing directory that is not an emulator data directory is refused,
+/// and its files are left alone.
+#[tokio::test]
+async fn a_foreign_data_dir_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["tmp", "blobs"] {
+        std::fs::create_dir(dir.path().join(d)).unwrap();
+        std::fs::write(dir.path().join(d).join("precious"), b"keep").unwrap();
+    }
+    let err = Emulator::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("not an emulator data directory"),
+        "{err}"
+    );
+    for d in ["tmp", "blobs"] {
+        assert_eq!(
+            std::fs::read(dir.path().join(d).join("precious")).unwrap(),
+            b"keep"
+        );
+    }
+}

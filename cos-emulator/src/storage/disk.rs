@@ -148,6 +148,8 @@ pub(crate) struct Dir {
     journal: Arc<Mutex<Journal>>,
     /// Size of the last snapshot.
     snapshot_len: AtomicU64,
+    /// The journal is compacted when larger than the snapshot and this.
+    compact_min: u64,
     next: AtomicU64,
     boot: u64,
     faults: StorageFaults,
@@ -224,6 +226,7 @@ impl Dir {
             tmp,
             journal: Arc::new(Mutex::new(journal)),
             snapshot_len: AtomicU64::new(json.len() as u64),
+            compact_min: MIN_COMPACT,
             next: AtomicU64::new(0),
             boot,
             faults,
@@ -279,7 +282,7 @@ impl Dir {
     /// Whether the journal has outgrown the snapshot.
     pub fn wants_compaction(&self) -> bool {
         let snapshot = self.snapshot_len.load(Ordering::Relaxed);
-        self.journal().len > snapshot.max(MIN_COMPACT)
+        self.journal().len > snapshot.max(self.compact_min)
     }
 
     /// Replaces the snapshot with `json` (the state up to the last record) and

@@ -269,3 +269,70 @@ async fn a_corrupt_journal_is_refused() {
         .unwrap_err();
     assert!(e.to_string().contains("journal corrupt at byte 0"), "{e}");
 }
+
+#[tokio::test]
+async fn the_journal_is_compacted_and_reloads() {
+    use crate::storage::{Backend, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut d, state) = Dir::open(dir.path(), StorageFaults::default())
+        .await
+        .unwrap();
+    d.compact_min = 0;
+    let store = Store {
+        state: std::sync::Mutex::new(state),
+        backend: Backend::Disk(d),
+        save_lock: tokio::sync::Mutex::new(()),
+        bench_mode: false,
+    };
+    store
+        .update(|st| {
+            st.buckets.insert(
+                "b".into(),
+                Bucket {
+                    name: "b".into(),
+                    ..Default::default()
+                },
+            );
+            Ok(())
+        })
+        .await
+        .unwrap();
+    for i in 0..20 {
+        let mut w = store.writer(false).await.unwrap();
+        w.write(bytes::Bytes::from(format!("body{i}")))
+            .await
+            .unwrap();
+        let (segments, digests) = w.finish().await.unwrap();
+        let mut o = object("unused");
+        o.segments = segments;
+        o.size = digests.len;
+        let key = format!("k{}", i % 5);
+        store
+            .update(|st| st.put_version("b", &key, Some(o)))
+            .await
+            .unwrap();
+    }
+    let journal_len = std::fs::metadata(dir.path().join(JOURNAL)).unwrap().len();
+    let snapshot_len = std::fs::metadata(dir.path().join(SNAPSHOT)).unwrap().len();
+    assert!(
+        journal_len <= snapshot_len,
+        "{journal_len} > {snapshot_len}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("blobs")).unwrap().count(),
+        5
+    );
+    drop(store);
+    let (_d, state) = Dir::open(dir.path(), StorageFaults::default())
+        .await
+        .unwrap();
+    for j in 0..5 {
+        let v = &state.buckets["b"].objects[&format!("k{j}")];
+        let Some(SegmentData::File(name)) = v[0].object.as_ref().map(|o| &o.segments[0].data)
+        else {
+            panic!("k{j} has no file");
+        };
+        let got = std::fs::read(dir.path().join("blobs").join(name)).unwrap();
+        assert_eq!(got, format!("body{}", 15 + j).into_bytes());
+    }
+}
