@@ -293,7 +293,9 @@ impl Dir {
         let r = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
             write_snapshot(&root, &tmp, &json)?;
             let mut j = j.lock().unwrap_or_else(|e| e.into_inner());
+            // Until emptied, the old records must not be appended to.
             j.len = 0;
+            j.uncertain = true;
             j.truncate()
         })
         .await
@@ -356,6 +358,9 @@ fn claim(root: &Path) -> Result<File, String> {
             return Err(format!(
                 "not an emulator data directory (no {MARKER} file) and not empty: refusing to use it"
             ));
+        }
+        if legacy {
+            let _ = std::fs::remove_file(root.join("meta.json.tmp"));
         }
         let mut f = File::create_new(&marker).map_err(|e| format!("{}: {e}", marker.display()))?;
         f.write_all(MARKER_TEXT.as_bytes())

@@ -140,7 +140,7 @@ pub(super) enum BucketBefore {
     /// It did not exist.
     Absent,
     /// Its configuration (objects and uploads are tracked by their own maps).
-    Config(Bucket),
+    Config(Box<Bucket>),
 }
 
 /// The buckets by name; changes of their configurations are tracked, and removed
@@ -168,7 +168,7 @@ impl Buckets {
     fn note(&mut self, name: &str) {
         if !self.before.contains_key(name) {
             let b = match self.map.get(name) {
-                Some(b) => BucketBefore::Config(b.config()),
+                Some(b) => BucketBefore::Config(Box::new(b.config())),
                 None => BucketBefore::Absent,
             };
             self.before.insert(name.to_owned(), b);
@@ -255,7 +255,7 @@ impl Buckets {
                     if let Some(b) = self.map.get_mut(&name) {
                         b.objects.rollback();
                         b.uploads.rollback();
-                        b.set_config(c);
+                        b.set_config(*c);
                     }
                 }
             }
