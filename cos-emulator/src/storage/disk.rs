@@ -84,7 +84,7 @@ pub(crate) fn snapshot_json(state: &State, seq: u64) -> serde_json::Result<Vec<u
     })
 }
 
-/// The open journal file.
+/// The open journal file, and what saving a transaction needs.
 #[derive(Debug)]
 struct Journal {
     file: File,
@@ -94,23 +94,26 @@ struct Journal {
     seq: u64,
     /// A failed write may have left bytes after `len` that could not be removed.
     uncertain: bool,
+    /// Size of the last snapshot.
+    snapshot_len: u64,
+    /// The journal is compacted when larger than the snapshot and this.
+    compact_min: u64,
+    root: PathBuf,
+    tmp: PathBuf,
+    blobs: Blobs,
+    faults: StorageFaults,
 }
 
 impl Journal {
     /// Appends a record durably; on failure removes whatever part of it was written.
-    fn append(
-        &mut self,
-        record: &[u8],
-        blobs: &Path,
-        faults: &StorageFaults,
-    ) -> std::io::Result<()> {
+    fn append(&mut self, record: &[u8]) -> std::io::Result<()> {
         if self.uncertain {
             self.truncate()?;
         }
         let r = (|| {
-            File::open(blobs)?.sync_all()?;
+            sync_dir(self.blobs.path())?;
             self.file.seek(SeekFrom::Start(self.len))?;
-            if faults.full() {
+            if self.faults.full() {
                 self.file.write_all(&record[..record.len() / 2])?;
                 return Err(std::io::ErrorKind::StorageFull.into());
             }
@@ -137,22 +140,41 @@ impl Journal {
         self.uncertain = false;
         Ok(())
     }
+
+    /// If the journal has outgrown the snapshot, replaces the snapshot with the
+    /// state (which contains every record) and empties the journal. A failure is
+    /// logged: the journal stays valid.
+    fn compact_if_due(&mut self, state: &Mutex<State>) {
+        if self.len <= self.snapshot_len.max(self.compact_min) {
+            return;
+        }
+        let json = {
+            let st = state.lock().unwrap_or_else(|e| e.into_inner());
+            snapshot_json(&st, self.seq)
+        };
+        let r = json.map_err(std::io::Error::other).and_then(|json| {
+            write_snapshot(&self.root, &self.tmp, &json)?;
+            // Until emptied, the old records must not be appended to.
+            self.len = 0;
+            self.uncertain = true;
+            self.truncate()?;
+            self.snapshot_len = json.len() as u64;
+            Ok(())
+        });
+        if let Err(e) = r {
+            tracing::warn!("cannot compact the journal: {e}");
+        }
+    }
 }
 
 /// The data directory.
 #[derive(Debug)]
 pub(crate) struct Dir {
-    root: PathBuf,
     blobs: Blobs,
     tmp: PathBuf,
     journal: Arc<Mutex<Journal>>,
-    /// Size of the last snapshot.
-    snapshot_len: AtomicU64,
-    /// The journal is compacted when larger than the snapshot and this.
-    compact_min: u64,
     next: AtomicU64,
     boot: u64,
-    faults: StorageFaults,
     /// Holds the lock on the marker file.
     _marker: File,
 }
@@ -209,11 +231,18 @@ impl Dir {
             .truncate(false)
             .open(&path)
             .map_err(io(&path))?;
+        let blobs = Blobs::new(blobs);
         let mut journal = Journal {
             file,
             len: 0,
             seq,
             uncertain: false,
+            snapshot_len: json.len() as u64,
+            compact_min: MIN_COMPACT,
+            root: root.to_path_buf(),
+            tmp: tmp.clone(),
+            blobs: blobs.clone(),
+            faults,
         };
         journal.truncate().map_err(io(&path))?;
         sync_dir(root).map_err(io(root))?;
@@ -221,15 +250,11 @@ impl Dir {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);
         let dir = Dir {
-            root: root.to_path_buf(),
-            blobs: Blobs::new(blobs),
+            blobs,
             tmp,
             journal: Arc::new(Mutex::new(journal)),
-            snapshot_len: AtomicU64::new(json.len() as u64),
-            compact_min: MIN_COMPACT,
             next: AtomicU64::new(0),
             boot,
-            faults,
             _marker: marker,
         };
         Ok((dir, state))
@@ -253,58 +278,41 @@ impl Dir {
         self.journal.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Sequence number of the last saved record.
-    pub fn seq(&self) -> u64 {
-        self.journal().seq
-    }
-
     /// Whether a failed save may have left its record in the journal.
     pub fn journal_uncertain(&self) -> bool {
         self.journal().uncertain
     }
 
-    /// Saves a transaction durably.
-    pub(super) async fn append(&self, changes: &[Change]) -> std::io::Result<()> {
-        let seq = self.seq() + 1;
-        let record = journal::encode(seq, changes).map_err(std::io::Error::other)?;
+    /// Saves a transaction durably and then applies it to `state`, deletes the body
+    /// files it stopped referencing, and compacts the journal if due.
+    ///
+    /// This runs to the end even if the caller goes away (a cancelled request), and
+    /// holds `order` (the order of transactions) until then: the state never lags
+    /// the journal, and no transaction is computed from a state missing a saved one.
+    pub(super) async fn commit(
+        &self,
+        changes: Vec<Change>,
+        garbage: Vec<String>,
+        state: Arc<Mutex<State>>,
+        order: tokio::sync::OwnedMutexGuard<()>,
+    ) -> std::io::Result<()> {
         let j = self.journal.clone();
-        let blobs = self.blobs.path().to_path_buf();
-        let faults = self.faults.clone();
         tokio::task::spawn_blocking(move || {
-            j.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .append(&record, &blobs, &faults)
+            let _order = order;
+            let mut j = j.lock().unwrap_or_else(|e| e.into_inner());
+            let record = journal::encode(j.seq + 1, &changes).map_err(std::io::Error::other)?;
+            j.append(&record)?;
+            {
+                let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+                journal::apply(&mut st, changes).map_err(std::io::Error::other)?;
+                st.commit();
+            }
+            j.blobs.delete_now(garbage);
+            j.compact_if_due(&state);
+            Ok(())
         })
         .await
         .map_err(std::io::Error::other)?
-    }
-
-    /// Whether the journal has outgrown the snapshot.
-    pub fn wants_compaction(&self) -> bool {
-        let snapshot = self.snapshot_len.load(Ordering::Relaxed);
-        self.journal().len > snapshot.max(self.compact_min)
-    }
-
-    /// Replaces the snapshot with `json` (the state up to the last record) and
-    /// empties the journal. A failure is logged: the journal stays valid.
-    pub async fn compact(&self, json: Vec<u8>) {
-        let (root, tmp, j) = (self.root.clone(), self.tmp.clone(), self.journal.clone());
-        let len = json.len() as u64;
-        let r = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-            write_snapshot(&root, &tmp, &json)?;
-            let mut j = j.lock().unwrap_or_else(|e| e.into_inner());
-            // Until emptied, the old records must not be appended to.
-            j.len = 0;
-            j.uncertain = true;
-            j.truncate()
-        })
-        .await
-        .map_err(std::io::Error::other)
-        .and_then(|r| r);
-        match r {
-            Ok(()) => self.snapshot_len.store(len, Ordering::Relaxed),
-            Err(e) => tracing::warn!("cannot compact the journal: {e}"),
-        }
     }
 
     /// New names (hard links) for the files of `segments`.

@@ -274,14 +274,14 @@ async fn a_corrupt_journal_is_refused() {
 async fn the_journal_is_compacted_and_reloads() {
     use crate::storage::{Backend, Store};
     let dir = tempfile::tempdir().unwrap();
-    let (mut d, state) = Dir::open(dir.path(), StorageFaults::default())
+    let (d, state) = Dir::open(dir.path(), StorageFaults::default())
         .await
         .unwrap();
-    d.compact_min = 0;
+    d.journal().compact_min = 0;
     let store = Store {
-        state: std::sync::Mutex::new(state),
+        state: std::sync::Mutex::new(state).into(),
         backend: Backend::Disk(d),
-        save_lock: tokio::sync::Mutex::new(()),
+        save_lock: tokio::sync::Mutex::new(()).into(),
         bench_mode: false,
     };
     store

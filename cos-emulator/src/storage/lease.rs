@@ -75,6 +75,12 @@ impl Blobs {
         if names.is_empty() {
             return;
         }
+        let blobs = self.clone();
+        let _ = tokio::task::spawn_blocking(move || blobs.delete_now(names)).await;
+    }
+
+    /// [`Blobs::delete`], blocking.
+    pub fn delete_now(&self, names: Vec<String>) {
         let now: Vec<PathBuf> = {
             let mut readers = self.readers();
             names
@@ -89,12 +95,9 @@ impl Blobs {
                 .map(|n| self.0.path.join(n))
                 .collect()
         };
-        let _ = tokio::task::spawn_blocking(move || {
-            for p in now {
-                let _ = std::fs::remove_file(p);
-            }
-        })
-        .await;
+        for p in now {
+            let _ = std::fs::remove_file(p);
+        }
     }
 }
 

@@ -19,7 +19,7 @@ mod tracked;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
@@ -351,10 +351,10 @@ enum Backend {
 /// The store: state, body backend, and persistence.
 #[derive(Debug)]
 pub(crate) struct Store {
-    state: Mutex<State>,
+    state: Arc<Mutex<State>>,
     backend: Backend,
-    /// Orders transactions on disk (held across the save).
-    save_lock: tokio::sync::Mutex<()>,
+    /// Orders transactions on disk (held until a transaction is saved and applied).
+    save_lock: Arc<tokio::sync::Mutex<()>>,
     /// Skip MD5s that nobody asked for.
     pub bench_mode: bool,
 }
@@ -362,9 +362,9 @@ pub(crate) struct Store {
 impl Store {
     pub fn in_memory(bench_mode: bool) -> Self {
         Store {
-            state: Mutex::new(State::default()),
+            state: Arc::new(Mutex::new(State::default())),
             backend: Backend::Memory,
-            save_lock: tokio::sync::Mutex::new(()),
+            save_lock: Arc::new(tokio::sync::Mutex::new(())),
             bench_mode,
         }
     }
@@ -377,9 +377,9 @@ impl Store {
     ) -> Result<Self, EmulatorError> {
         let (dir, state) = disk::Dir::open(path, faults).await?;
         Ok(Store {
-            state: Mutex::new(state),
+            state: Arc::new(Mutex::new(state)),
             backend: Backend::Disk(dir),
-            save_lock: tokio::sync::Mutex::new(()),
+            save_lock: Arc::new(tokio::sync::Mutex::new(())),
             bench_mode,
         })
     }
@@ -414,7 +414,7 @@ impl Store {
             }
             Backend::Disk(dir) => dir,
         };
-        let _order = self.save_lock.lock().await;
+        let order = self.save_lock.clone().lock_owned().await;
         let (r, changes, garbage) = {
             let mut st = self.lock();
             st.begin();
@@ -433,20 +433,9 @@ impl Store {
         if changes.is_empty() {
             return Ok(r);
         }
-        dir.append(&changes).await.map_err(Failure::from)?;
-        {
-            let mut st = self.lock();
-            journal::apply(&mut st, changes).map_err(ApiError::internal)?;
-            st.commit();
-        }
-        dir.blobs().delete(garbage).await;
-        if dir.wants_compaction() {
-            let snapshot = disk::snapshot_json(&self.lock(), dir.seq());
-            match snapshot {
-                Ok(json) => dir.compact(json).await,
-                Err(e) => tracing::warn!("cannot write the snapshot: {e}"),
-            }
-        }
+        dir.commit(changes, garbage, self.state.clone(), order)
+            .await
+            .map_err(Failure::from)?;
         Ok(r)
     }
 
