@@ -336,3 +336,45 @@ async fn the_journal_is_compacted_and_reloads() {
         assert_eq!(got, format!("body{}", 15 + j).into_bytes());
     }
 }
+
+/// A request dropped while its transaction is being saved (the client went away)
+/// still applies it: the state never lags what the journal holds.
+#[tokio::test]
+async fn a_cancelled_update_is_saved_and_applied_or_not_at_all() {
+    use crate::storage::{Backend, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let (d, state) = Dir::open(dir.path(), StorageFaults::default())
+        .await
+        .unwrap();
+    let store = Store {
+        state: std::sync::Mutex::new(state).into(),
+        backend: Backend::Disk(d),
+        save_lock: tokio::sync::Mutex::new(()).into(),
+        bench_mode: false,
+    };
+    let create = store.update(|st| {
+        st.buckets.insert(
+            "b".into(),
+            Bucket {
+                name: "b".into(),
+                ..Default::default()
+            },
+        );
+        Ok(())
+    });
+    // Polled once (the save is under way), then dropped.
+    let mut create = Box::pin(create);
+    let first =
+        std::future::poll_fn(|cx| std::task::Poll::Ready(create.as_mut().poll(cx).is_pending()))
+            .await;
+    assert!(first, "the save finished at the first poll");
+    drop(create);
+    // Wait for the save to end.
+    drop(store.save_lock.lock().await);
+    assert!(store.lock().buckets.contains_key("b"));
+    drop(store);
+    let (_d, state) = Dir::open(dir.path(), StorageFaults::default())
+        .await
+        .unwrap();
+    assert!(state.buckets.contains_key("b"));
+}
