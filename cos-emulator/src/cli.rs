@@ -13,7 +13,9 @@ usage: cos-emulator [options]
   --listen ADDR            address to listen on (default 127.0.0.1:9000; port 0 picks one)
   --credential ID:KEY[:TOKEN]
                            accept this key pair (repeatable; default AKIDEXAMPLE:SECRETKEYEXAMPLE)
-  --data-dir DIR           keep data in DIR (default: in memory)
+  --data-dir DIR           keep data in DIR (default: in memory); DIR must be new, empty or
+                           an emulator data dir (marker file cos-emulator-data); every
+                           acknowledged write is fsynced to DIR/journal first
   --region REGION          region reported for buckets (default ap-guangzhou)
   --fault SPEC             inject faults (repeatable), e.g. op=UploadPart,key=big/*,status=503,first=2
                            prob=P status=S code=C first=N reset-request-after=K

@@ -44,6 +44,8 @@ use cos_auth::Credentials;
 pub use errors::EmulatorError;
 pub use faults::{FaultAction, FaultRule};
 pub use record::RecordedRequest;
+#[doc(hidden)]
+pub use storage::StorageFaults;
 
 /// The default region.
 pub const DEFAULT_REGION: &str = "ap-guangzhou";
@@ -69,6 +71,7 @@ impl Emulator {
             faults: Vec::new(),
             seed: 0,
             log_capacity: record::DEFAULT_LOG_CAPACITY,
+            storage_faults: StorageFaults::default(),
         }
     }
 }
@@ -84,6 +87,7 @@ pub struct EmulatorBuilder {
     faults: Vec<FaultRule>,
     seed: u64,
     log_capacity: usize,
+    storage_faults: StorageFaults,
 }
 
 impl EmulatorBuilder {
@@ -107,8 +111,14 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Keeps data in this directory (created if needed) and reloads it on start.
-    /// Without it, everything lives in memory.
+    /// Keeps data in this directory and reloads it on start. Without it, everything
+    /// lives in memory.
+    ///
+    /// The directory is created if needed; an existing one must be empty or an
+    /// emulator data directory (it holds a `cos-emulator-data` marker file; data
+    /// directories of earlier versions, with only `meta.json`, `blobs/` and `tmp/`, are
+    /// adopted). One emulator at a time may use it. Every acknowledged change is
+    /// fsynced to an append-only journal before the answer, so data survives a crash.
     pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.data_dir = Some(dir.into());
         self
@@ -141,6 +151,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Failure injection for the data directory's writes (tests only).
+    #[doc(hidden)]
+    pub fn storage_faults(mut self, faults: StorageFaults) -> Self {
+        self.storage_faults = faults;
+        self
+    }
+
     /// Binds the address, loads the data directory if any, and serves in the
     /// background of the current tokio runtime.
     ///
@@ -153,7 +170,9 @@ impl EmulatorBuilder {
             self.credentials
         };
         let store = match &self.data_dir {
-            Some(dir) => storage::Store::open_dir(dir, self.bench_mode).await?,
+            Some(dir) => {
+                storage::Store::open_dir(dir, self.bench_mode, self.storage_faults.clone()).await?
+            }
             None => storage::Store::in_memory(self.bench_mode),
         };
         let listener = tokio::net::TcpListener::bind(self.listen)

@@ -95,9 +95,7 @@ async fn store_part(ctx: &Ctx<'_>, number: u32, part: PartRecord) -> OpResult<()
                 .uploads
                 .get_mut(&id)
                 .ok_or_else(ApiError::no_such_upload)?;
-            if let Some(old) = u.parts.insert(number, part) {
-                st.discard(&old.segments);
-            }
+            u.parts.insert(number, part);
             Ok(())
         })
         .await;
@@ -251,13 +249,7 @@ pub(crate) async fn complete(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
             let Some(upload) = b.uploads.remove(&id) else {
                 return Err(ApiError::no_such_upload());
             };
-            // Parts left out of the list are dropped.
-            let used: std::collections::HashSet<u32> = doc.parts.iter().map(|p| p.part_number).collect();
-            for (num, p) in &upload.parts {
-                if !used.contains(num) {
-                    st.discard(&p.segments);
-                }
-            }
+            // Parts left out of the list are dropped (with the upload).
             let record = ObjectRecord {
                 size,
                 etag: etag.clone(),
@@ -298,11 +290,7 @@ pub(crate) async fn abort(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
             if b.uploads.get(&id).is_none_or(|u| u.key != key) {
                 return Err(ApiError::no_such_upload());
             }
-            if let Some(u) = b.uploads.remove(&id) {
-                for p in u.parts.values() {
-                    st.discard(&p.segments);
-                }
-            }
+            b.uploads.remove(&id);
             Ok(())
         })
         .await?;

@@ -478,9 +478,6 @@ fn delete_in(
             b.objects.remove(key);
         }
         let marker = v.object.is_none();
-        if let Some(o) = v.object {
-            st.discard(&o.segments);
-        }
         return Ok(Deleted {
             version_id: Some(id.to_owned()),
             delete_marker: marker,
@@ -488,12 +485,7 @@ fn delete_in(
     }
     match versioning.as_deref() {
         None => {
-            let removed = st.bucket_mut(bucket)?.objects.remove(key);
-            for v in removed.into_iter().flatten() {
-                if let Some(o) = v.object {
-                    st.discard(&o.segments);
-                }
-            }
+            st.bucket_mut(bucket)?.objects.remove(key);
             Ok(Deleted {
                 version_id: None,
                 delete_marker: false,

@@ -2,13 +2,14 @@
 
 use std::collections::VecDeque;
 use std::io::SeekFrom;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use bytes::Bytes;
 use md5::{Digest, Md5};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufWriter};
 
 use super::disk::Dir;
+use super::lease::{Blobs, Lease};
 use super::pool;
 use super::{Segment, SegmentData};
 use crate::body::RespBody;
@@ -95,12 +96,16 @@ impl BlobWriter {
     pub async fn file(dir: &Dir, md5: bool) -> std::io::Result<Self> {
         let name = dir.fresh_name();
         let tmp = dir.tmp_path(&name);
-        let file = tokio::fs::File::create(&tmp).await?;
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .await?;
         Ok(Self::with_sink(
             Sink::File {
                 file: BufWriter::with_capacity(1 << 20, file),
                 tmp: TempFile(Some(tmp)),
-                dest: dir.blobs().join(&name),
+                dest: dir.blobs().path().join(&name),
                 name,
             },
             md5,
@@ -211,19 +216,19 @@ impl BlobWriter {
 /// Where each piece of a range comes from.
 enum Piece {
     Memory(Bytes),
-    File {
-        path: PathBuf,
-        offset: u64,
-        len: u64,
-    },
+    File { name: String, offset: u64, len: u64 },
 }
 
 /// A body streaming bytes `start..end` of the segments.
+///
+/// Call it while the state is locked: the files to read are leased at once, so that
+/// a later overwrite or delete does not cut the body short (their deletion waits for
+/// the body to be dropped).
 pub(crate) fn read_range(
     segments: &[Segment],
     start: u64,
     end: u64,
-    blob_dir: Option<&Path>,
+    blobs: Option<&Blobs>,
 ) -> RespBody {
     let mut pieces = Vec::new();
     let mut pos = 0u64;
@@ -244,7 +249,7 @@ pub(crate) fn read_range(
                 pieces.push(Piece::Memory(b.slice(f..t)));
             }
             SegmentData::File(name) => pieces.push(Piece::File {
-                path: blob_dir.map(|d| d.join(name)).unwrap_or_default(),
+                name: name.clone(),
                 offset: from,
                 len: to - from,
             }),
@@ -260,12 +265,27 @@ pub(crate) fn read_range(
             .collect();
         return RespBody::chunks(chunks);
     }
+    let names = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::File { name, .. } => Some(name.clone()),
+            Piece::Memory(_) => None,
+        })
+        .collect();
+    let dir = blobs.map(|b| (b.path().to_path_buf(), b.lease(names)));
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     tokio::spawn(async move {
+        // Keeps the files until the body is sent or abandoned.
+        let (dir, _lease): (PathBuf, Option<Lease>) = match dir {
+            Some((d, l)) => (d, Some(l)),
+            None => (PathBuf::new(), None),
+        };
         for piece in pieces {
             let r = match piece {
                 Piece::Memory(b) => tx.send(Ok(b)).await.map_err(|_| ()),
-                Piece::File { path, offset, len } => send_file(&tx, &path, offset, len).await,
+                Piece::File { name, offset, len } => {
+                    send_file(&tx, &dir.join(name), offset, len).await
+                }
             };
             if r.is_err() {
                 return;
@@ -277,7 +297,7 @@ pub(crate) fn read_range(
 
 async fn send_file(
     tx: &tokio::sync::mpsc::Sender<std::io::Result<Bytes>>,
-    path: &Path,
+    path: &std::path::Path,
     offset: u64,
     len: u64,
 ) -> Result<(), ()> {

@@ -1,23 +1,34 @@
 //! The data model (buckets, object versions, uploads) and the store that guards it.
 //!
 //! Metadata lives in one [`State`] behind a mutex; object bodies live in
-//! [`Segment`]s: in-memory `Bytes`, or immutable files in the data directory. In
-//! on-disk mode every acknowledged change is saved (temp file, fsync, rename)
-//! before the answer is sent.
+//! [`Segment`]s: in-memory `Bytes`, or immutable files in the data directory.
+//!
+//! Every change is a transaction ([`Store::update`]): an operation that fails changes
+//! nothing. In on-disk mode the transaction's changes are first saved durably to the
+//! journal (see [`disk`]), and only then become visible; the body files it stops
+//! referencing are deleted after that, and only once no response still reads them.
+//! Each body file is referenced by at most one segment of the state (copies are hard
+//! links under new names).
 
 mod blob;
 mod disk;
+mod journal;
+mod lease;
 mod pool;
+mod tracked;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use blob::{BlobWriter, Digests, read_range};
 pub(crate) use cos_auth::encode::{hex, push_hex};
+pub use disk::StorageFaults;
+pub(crate) use lease::Blobs;
+use tracked::{Buckets, Tracked};
 
 use crate::EmulatorError;
 use crate::errors::{ApiError, Failure, OpResult};
@@ -104,7 +115,7 @@ pub(crate) struct Upload {
 }
 
 /// A bucket with its configuration, objects and uploads.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Bucket {
     pub name: String,
     pub region: String,
@@ -120,12 +131,76 @@ pub(crate) struct Bucket {
     /// `Enabled` or `Suspended`; `None` when never configured.
     pub versioning: Option<String>,
     /// Versions of each key, oldest first.
-    pub objects: BTreeMap<String, Vec<Version>>,
+    pub objects: Tracked<Vec<Version>>,
     /// Uploads by id.
-    pub uploads: BTreeMap<String, Upload>,
+    pub uploads: Tracked<Upload>,
 }
 
 impl Bucket {
+    /// A copy of the configuration (without objects and uploads).
+    pub(crate) fn config(&self) -> Bucket {
+        let Bucket {
+            name,
+            region,
+            created,
+            acl,
+            az,
+            cors,
+            lifecycle,
+            tagging,
+            policy,
+            versioning,
+            objects: _,
+            uploads: _,
+        } = self;
+        Bucket {
+            name: name.clone(),
+            region: region.clone(),
+            created: *created,
+            acl: acl.clone(),
+            az: az.clone(),
+            cors: cors.clone(),
+            lifecycle: lifecycle.clone(),
+            tagging: tagging.clone(),
+            policy: policy.clone(),
+            versioning: versioning.clone(),
+            objects: Tracked::default(),
+            uploads: Tracked::default(),
+        }
+    }
+
+    /// Replaces the configuration with `c`'s, keeping objects and uploads.
+    pub(crate) fn set_config(&mut self, c: Bucket) {
+        let objects = std::mem::take(&mut self.objects);
+        let uploads = std::mem::take(&mut self.uploads);
+        *self = Bucket {
+            objects,
+            uploads,
+            ..c
+        };
+    }
+
+    /// Whether the configurations are equal.
+    pub(crate) fn same_config(&self, o: &Bucket) -> bool {
+        let Bucket {
+            name,
+            region,
+            created,
+            acl,
+            az,
+            cors,
+            lifecycle,
+            tagging,
+            policy,
+            versioning,
+            objects: _,
+            uploads: _,
+        } = self;
+        (name, region, created, acl, az) == (&o.name, &o.region, &o.created, &o.acl, &o.az)
+            && (cors, lifecycle, tagging, policy, versioning)
+                == (&o.cors, &o.lifecycle, &o.tagging, &o.policy, &o.versioning)
+    }
+
     /// The latest version of `key`, if any (may be a delete marker).
     pub fn latest(&self, key: &str) -> Option<&Version> {
         self.objects.get(key).and_then(|v| v.last())
@@ -179,29 +254,35 @@ impl Bucket {
 }
 
 /// Everything the emulator stores.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default)]
 pub(crate) struct State {
-    pub buckets: BTreeMap<String, Bucket>,
+    pub buckets: Buckets,
     /// Source of unique ids.
     pub counter: u64,
-    /// Files no longer referenced, deleted after the state is saved.
-    #[serde(skip)]
-    pub garbage: Vec<String>,
-}
-
-/// Adds the files of `segments` to `garbage`.
-fn discard_into(garbage: &mut Vec<String>, segments: &[Segment]) {
-    for s in segments {
-        if let SegmentData::File(name) = &s.data {
-            garbage.push(name.clone());
-        }
-    }
+    /// `counter` as last saved.
+    saved_counter: u64,
 }
 
 impl State {
     pub fn next_id(&mut self) -> u64 {
         self.counter += 1;
         self.counter
+    }
+
+    /// Starts a transaction (forgetting what reads through `bucket_mut` noted).
+    fn begin(&mut self) {
+        self.commit();
+    }
+
+    /// Ends a transaction, keeping its changes.
+    fn commit(&mut self) {
+        self.buckets.commit();
+        self.saved_counter = self.counter;
+    }
+
+    /// Ends a transaction, undoing its changes (ids stay used).
+    fn rollback(&mut self) {
+        self.buckets.rollback();
     }
 
     pub fn bucket(&self, name: &str) -> Result<&Bucket, ApiError> {
@@ -220,11 +301,6 @@ impl State {
         let now = crate::time::now_secs();
         use base64::Engine;
         base64::engine::general_purpose::STANDARD_NO_PAD.encode(format!("{now}{n:010}"))
-    }
-
-    /// Remembers the files of `segments` for deletion.
-    pub fn discard(&mut self, segments: &[Segment]) {
-        discard_into(&mut self.garbage, segments);
     }
 
     /// Stores a new version of `key` according to the bucket's versioning state,
@@ -251,11 +327,7 @@ impl State {
         };
         if !versioned {
             // The "null" version (normally one) is replaced.
-            while let Some(i) = versions.iter().position(|v| v.id == "null") {
-                if let Some(o) = versions.remove(i).object {
-                    discard_into(&mut self.garbage, &o.segments);
-                }
-            }
+            versions.retain(|v| v.id != "null");
         }
         let last_modified = object
             .as_ref()
@@ -279,10 +351,10 @@ enum Backend {
 /// The store: state, body backend, and persistence.
 #[derive(Debug)]
 pub(crate) struct Store {
-    state: Mutex<State>,
+    state: Arc<Mutex<State>>,
     backend: Backend,
-    /// Orders saves of the state (held across the write).
-    save_lock: tokio::sync::Mutex<()>,
+    /// Orders transactions on disk (held until a transaction is saved and applied).
+    save_lock: Arc<tokio::sync::Mutex<()>>,
     /// Skip MD5s that nobody asked for.
     pub bench_mode: bool,
 }
@@ -290,53 +362,81 @@ pub(crate) struct Store {
 impl Store {
     pub fn in_memory(bench_mode: bool) -> Self {
         Store {
-            state: Mutex::new(State::default()),
+            state: Arc::new(Mutex::new(State::default())),
             backend: Backend::Memory,
-            save_lock: tokio::sync::Mutex::new(()),
+            save_lock: Arc::new(tokio::sync::Mutex::new(())),
             bench_mode,
         }
     }
 
     /// Opens (or creates) a data directory and loads its saved state.
-    pub async fn open_dir(path: &Path, bench_mode: bool) -> Result<Self, EmulatorError> {
-        let (dir, state) = disk::Dir::open(path).await?;
+    pub async fn open_dir(
+        path: &Path,
+        bench_mode: bool,
+        faults: StorageFaults,
+    ) -> Result<Self, EmulatorError> {
+        let (dir, state) = disk::Dir::open(path, faults).await?;
         Ok(Store {
-            state: Mutex::new(state),
+            state: Arc::new(Mutex::new(state)),
             backend: Backend::Disk(dir),
-            save_lock: tokio::sync::Mutex::new(()),
+            save_lock: Arc::new(tokio::sync::Mutex::new(())),
             bench_mode,
         })
     }
 
-    /// Locks the state for reading or for changes that need no saving.
+    /// Locks the state for reading. Changes made through this guard are neither
+    /// saved nor undone: make them with [`Store::update`].
     pub fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Applies a change and, on disk, saves the state before returning.
+    /// Runs `f` as a transaction: if it fails, none of its changes remain; on disk,
+    /// its changes are saved to the journal before they become visible, and a failed
+    /// save (a full disk) also leaves the state as it was.
     pub async fn update<R>(
         &self,
         f: impl FnOnce(&mut State) -> Result<R, ApiError>,
     ) -> OpResult<R> {
-        match &self.backend {
+        let dir = match &self.backend {
             Backend::Memory => {
                 let mut st = self.lock();
-                let r = f(&mut st)?;
-                st.garbage.clear();
-                Ok(r)
-            }
-            Backend::Disk(dir) => {
-                let _order = self.save_lock.lock().await;
-                let (r, json, garbage) = {
-                    let mut st = self.lock();
-                    let r = f(&mut st)?;
-                    let json = serde_json::to_vec(&*st).map_err(ApiError::internal)?;
-                    (r, json, std::mem::take(&mut st.garbage))
+                st.begin();
+                return match f(&mut st) {
+                    Ok(r) => {
+                        st.commit();
+                        Ok(r)
+                    }
+                    Err(e) => {
+                        st.rollback();
+                        Err(e.into())
+                    }
                 };
-                dir.save(json, garbage).await.map_err(Failure::from)?;
-                Ok(r)
             }
+            Backend::Disk(dir) => dir,
+        };
+        let order = self.save_lock.clone().lock_owned().await;
+        let (r, changes, garbage) = {
+            let mut st = self.lock();
+            st.begin();
+            let r = match f(&mut st) {
+                Ok(r) => r,
+                Err(e) => {
+                    st.rollback();
+                    return Err(e.into());
+                }
+            };
+            // Hidden again until saved: what is visible is always what is on disk.
+            let (changes, garbage) = journal::collect(&st);
+            st.rollback();
+            (r, changes, garbage)
+        };
+        if changes.is_empty() {
+            return Ok(r);
         }
+        dir.commit(changes, garbage, self.state.clone(), order)
+            .await
+            .map_err(Failure::from)?;
+        Ok(r)
     }
 
     /// A writer for a new body (a temp file in on-disk mode).
@@ -352,19 +452,25 @@ impl Store {
         matches!(self.backend, Backend::Disk(_))
     }
 
-    /// Deletes the files of bodies that never became visible.
+    /// Deletes the files of bodies that never became visible (kept when a failed save
+    /// may still have reached the journal: the next start removes them if not).
     pub async fn forget(&self, segments: Vec<Segment>) {
-        if let Backend::Disk(dir) = &self.backend {
-            for s in segments {
-                if let SegmentData::File(name) = s.data {
-                    let _ = tokio::fs::remove_file(dir.blobs().join(name)).await;
-                }
-            }
+        if let Backend::Disk(dir) = &self.backend
+            && !dir.journal_uncertain()
+        {
+            let names = segments
+                .into_iter()
+                .filter_map(|s| match s.data {
+                    SegmentData::File(name) => Some(name),
+                    SegmentData::Memory(_) => None,
+                })
+                .collect();
+            dir.blobs().delete(names).await;
         }
     }
 
-    /// The blob directory, in on-disk mode.
-    pub fn blob_dir(&self) -> Option<&Path> {
+    /// The body files, in on-disk mode (readers take leases on them, see [`read_range`]).
+    pub fn blob_dir(&self) -> Option<&Blobs> {
         match &self.backend {
             Backend::Memory => None,
             Backend::Disk(dir) => Some(dir.blobs()),

@@ -239,7 +239,10 @@ fn object_sha(shared: &Shared, obj: &ObjectRecord) -> std::io::Result<String> {
         match &s.data {
             SegmentData::Memory(b) => h.update(b),
             SegmentData::File(name) => {
-                let dir = shared.store.blob_dir().unwrap_or(std::path::Path::new("."));
+                let dir = shared
+                    .store
+                    .blob_dir()
+                    .map_or(std::path::Path::new("."), |b| b.path());
                 h.update(std::fs::read(dir.join(name))?);
             }
         }
