@@ -69,9 +69,10 @@ pub(crate) fn build_http(config: &Config) -> Result<Http, Error> {
     let connector = match &config.proxy {
         None => Connector::Direct(http),
         Some(p) => {
-            let uri: Uri = p
-                .parse()
-                .map_err(|e| Error::Config(format!("bad proxy URL {p:?}: {e}")))?;
+            let uri: Uri = p.parse().map_err(|e| {
+                let p = crate::config::redact_userinfo(p);
+                Error::Config(format!("bad proxy URL {p:?}: {e}"))
+            })?;
             Connector::Proxy(Tunnel::new(uri, http))
         }
     };
@@ -88,8 +89,8 @@ pub(crate) fn build_http(config: &Config) -> Result<Http, Error> {
         .build(https))
 }
 
-/// What an operation asks the transport to send.
-#[derive(Debug)]
+/// What an operation asks the transport to send. Its `Debug` (shown by every operation
+/// builder's) hides the values of secret headers and query parameters.
 pub(crate) struct OpRequest {
     pub operation: &'static str,
     pub method: Method,
@@ -107,6 +108,47 @@ pub(crate) struct OpRequest {
     /// A raw request (see [`crate::raw`]): its own host, path and authorization, no
     /// qsign signature, and answers below 500 returned as they are.
     pub raw: Option<RawTarget>,
+}
+
+/// True for a header or query parameter whose value is a secret: signatures, tokens and
+/// SSE-C customer keys.
+fn is_secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("authorization")
+        || n.contains("signature")
+        || n.contains("token")
+        || n.contains("customer-key")
+        || n.starts_with("q-")
+}
+
+/// Name/value pairs for `Debug`, secret values replaced by `***`.
+struct Redacted<'a>(&'a [(String, String)]);
+
+impl std::fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, v)| {
+                let v = if is_secret_name(k) { "***" } else { v.as_str() };
+                (k.as_str(), v)
+            }))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for OpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpRequest")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("bucket", &self.bucket)
+            .field("key", &self.key)
+            .field("query", &Redacted(&self.query))
+            .field("headers", &Redacted(&self.headers))
+            .field("body", &self.body)
+            .field("verify_upload_crc", &self.verify_upload_crc)
+            .field("raw", &self.raw)
+            .finish()
+    }
 }
 
 impl OpRequest {
@@ -318,8 +360,10 @@ impl Transport {
         }
 
         // Build the hyper request.
-        let authority = cfg.connect_to.as_deref().unwrap_or(&host);
-        let mut uri = format!("{}://{authority}{wire_path}", cfg.scheme.as_str());
+        let mut uri = match &cfg.connect_to {
+            Some(origin) => format!("{origin}{wire_path}"),
+            None => format!("{}://{host}{wire_path}", cfg.scheme.as_str()),
+        };
         if !req.query.is_empty() {
             uri.push('?');
             for (i, (k, v)) in req.query.iter().enumerate() {

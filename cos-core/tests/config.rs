@@ -208,3 +208,60 @@ async fn requests_go_through_the_proxy_tunnel() {
         "{err:?}"
     );
 }
+
+/// Hardening 6: `Debug` of the configuration (and of its builder, the client and a
+/// builder carrying an SSE-C key) never prints a secret; nor does a proxy error.
+#[tokio::test]
+async fn debug_output_never_shows_secrets() {
+    let proxy = "http://proxyuser:pr0xy-pa55word@127.0.0.1:3128";
+    let builder = Config::builder()
+        .region("ap-guangzhou")
+        .credentials(creds())
+        .connect_to("http://127.0.0.1:9000")
+        .proxy(proxy);
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("pr0xy-pa55word"), "{shown}");
+    let config = builder.build().unwrap();
+    let client = Client::new(config.clone()).unwrap();
+    let bucket = BucketName::new(BUCKET).unwrap();
+    let put = client
+        .put_object(&bucket, &key("k"))
+        .header(
+            "x-cos-server-side-encryption-customer-key",
+            "c3NlLWMta2V5LXNlY3JldA==",
+        )
+        .body("x");
+    for shown in [
+        format!("{config:?}"),
+        format!("{config:#?}"),
+        format!("{client:?}"),
+        format!("{put:?}"),
+    ] {
+        for secret in [
+            "pr0xy-pa55word",
+            "SECRETKEYEXAMPLE",
+            "c3NlLWMta2V5LXNlY3JldA==",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    }
+    let shown = format!("{config:?}");
+    assert!(
+        shown.contains("127.0.0.1:3128"),
+        "the proxy is still named: {shown}"
+    );
+    assert!(
+        shown.contains("AKIDEXAMPLE"),
+        "the secret id is shown: {shown}"
+    );
+    // A malformed proxy URL is reported without its password.
+    let err = Config::builder()
+        .region("ap-guangzhou")
+        .credentials(creds())
+        .proxy("http://user:pr0xy-pa55word@bad host:1")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(!err.to_string().contains("pr0xy-pa55word"), "{err}");
+    assert!(!format!("{err:?}").contains("pr0xy-pa55word"), "{err:?}");
+}
