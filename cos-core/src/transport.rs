@@ -9,11 +9,11 @@ use bytes::Bytes;
 use cos_auth::KeyTime;
 use cos_auth::qsign::{SignableRequest, SigningKeyCache, SigningSettings, sign_with_key};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
-use http_body_util::BodyExt;
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::capture_connection;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::TokioExecutor;
 use tracing::Instrument;
 
 use crate::body::{Body, BoxError, CrcTap, HyperBody};
@@ -22,6 +22,13 @@ use crate::error::{Error, ServiceError};
 use crate::raw::RawTarget;
 use crate::retry::{Backoff, is_retryable_error};
 use crate::types::BucketName;
+use crate::watchdog::{ProgressIo, ReadError, read_body, until_stalled};
+
+/// The part of an error response body kept (and parsed) for [`ServiceError`].
+const ERROR_BODY_KEEP: usize = 64 * 1024;
+/// Past this many bytes of an error response body, the rest is not read: the connection
+/// is closed instead of drained for reuse.
+const ERROR_BODY_DRAIN: usize = 1024 * 1024;
 
 /// The TCP connector: direct, or through an HTTP proxy `CONNECT` tunnel.
 #[derive(Clone)]
@@ -30,11 +37,10 @@ pub(crate) enum Connector {
     Proxy(Tunnel<HttpConnector>),
 }
 
-type ConnectFuture =
-    Pin<Box<dyn Future<Output = Result<TokioIo<tokio::net::TcpStream>, BoxError>> + Send>>;
+type ConnectFuture = Pin<Box<dyn Future<Output = Result<ProgressIo, BoxError>> + Send>>;
 
 impl tower_service::Service<Uri> for Connector {
-    type Response = TokioIo<tokio::net::TcpStream>;
+    type Response = ProgressIo;
     type Error = BoxError;
     type Future = ConnectFuture;
 
@@ -49,11 +55,11 @@ impl tower_service::Service<Uri> for Connector {
         match self {
             Connector::Direct(c) => {
                 let f = c.call(dst);
-                Box::pin(async move { f.await.map_err(Into::into) })
+                Box::pin(async move { f.await.map(ProgressIo::new).map_err(Into::into) })
             }
             Connector::Proxy(t) => {
                 let f = t.call(dst);
-                Box::pin(async move { f.await.map_err(Into::into) })
+                Box::pin(async move { f.await.map(ProgressIo::new).map_err(Into::into) })
             }
         }
     }
@@ -186,6 +192,8 @@ pub(crate) struct RawResponse {
     pub headers: HeaderMap,
     pub body: Bytes,
     pub stream: Option<hyper::body::Incoming>,
+    /// When the operation timeout ends (it bounds reading `stream` too).
+    pub deadline: Option<tokio::time::Instant>,
 }
 
 impl RawResponse {
@@ -245,9 +253,16 @@ impl Transport {
     /// body is left unread in [`RawResponse::stream`].
     pub(crate) async fn send(&self, req: OpRequest, streaming: bool) -> Result<RawResponse, Error> {
         match self.config.operation_timeout {
-            Some(t) => tokio::time::timeout(t, self.send_inner(req, streaming))
-                .await
-                .map_err(|_| Error::Timeout(format!("operation did not finish within {t:?}")))?,
+            Some(t) => {
+                let deadline = tokio::time::Instant::now() + t;
+                let mut r = tokio::time::timeout_at(deadline, self.send_inner(req, streaming))
+                    .await
+                    .map_err(|_| {
+                        Error::Timeout(format!("operation did not finish within {t:?}"))
+                    })??;
+                r.deadline = Some(deadline);
+                Ok(r)
+            }
             None => self.send_inner(req, streaming).await,
         }
     }
@@ -399,29 +414,35 @@ impl Transport {
             )
             .into());
         };
-        let request = builder
+        let mut request = builder
             .body(body)
             .map_err(|e| Error::Config(format!("cannot build request: {e}")))?;
 
         let span = tracing::Span::current();
-        let response =
-            match tokio::time::timeout(cfg.read_timeout, self.http.request(request)).await {
-                Err(_) => {
-                    return Ok(Attempt::Failed {
-                        err: Error::Timeout("waiting for the response".into()),
-                        had_request_id: false,
-                    });
-                }
-                Ok(Err(e)) => {
-                    // Stream read errors from the body source are not connection errors.
-                    return Ok(Attempt::Failed {
-                        err: classify_client_error(e),
-                        had_request_id: false,
-                    });
-                }
-                Ok(Ok(r)) => r,
-            };
-        let (parts, incoming) = response.into_parts();
+        // `read_timeout` bounds stalls of the upload and then the wait for the head.
+        let connection = capture_connection(&mut request);
+        let sent = until_stalled(self.http.request(request), &connection, cfg.read_timeout);
+        let response = match sent.await {
+            None => {
+                return Ok(Attempt::Failed {
+                    err: Error::Timeout(format!(
+                        "the connection made no progress for {:?} sending the request \
+                             or waiting for the response",
+                        cfg.read_timeout
+                    )),
+                    had_request_id: false,
+                });
+            }
+            Some(Err(e)) => {
+                // Stream read errors from the body source are not connection errors.
+                return Ok(Attempt::Failed {
+                    err: classify_client_error(e),
+                    had_request_id: false,
+                });
+            }
+            Some(Ok(r)) => r,
+        };
+        let (parts, mut incoming) = response.into_parts();
         let status = parts.status;
         let request_id = header_str(&parts.headers, "x-cos-request-id");
         span.record("status", status.as_u16());
@@ -437,25 +458,37 @@ impl Transport {
                 headers: parts.headers,
                 body: Bytes::new(),
                 stream: Some(incoming),
+                deadline: None,
             }));
         }
-        let body = match tokio::time::timeout(cfg.read_timeout, incoming.collect()).await {
-            Err(_) => {
+        let raw_answer = req.raw.is_some() && status.as_u16() < 500;
+        let failed = !status.is_success() && !raw_answer;
+        // An error body is only parsed for its code and message: keep a bounded part.
+        let (keep, drain) = if failed {
+            (ERROR_BODY_KEEP, ERROR_BODY_DRAIN)
+        } else {
+            (usize::MAX, usize::MAX)
+        };
+        let body = match read_body(&mut incoming, cfg.read_timeout, keep, drain).await {
+            Err(ReadError::Stalled) => {
                 return Ok(Attempt::Failed {
-                    err: Error::Timeout("reading the response body".into()),
+                    err: Error::Timeout(format!(
+                        "no response body data for {:?}",
+                        cfg.read_timeout
+                    )),
                     had_request_id,
                 });
             }
-            Ok(Err(e)) => {
+            Err(ReadError::Body(e)) => {
                 return Ok(Attempt::Failed {
                     err: Error::Connection(Box::new(e)),
                     had_request_id,
                 });
             }
-            Ok(Ok(c)) => c.to_bytes(),
+            Ok(b) => b,
         };
-        let raw_answer = req.raw.is_some() && status.as_u16() < 500;
-        if !status.is_success() && !raw_answer {
+        drop(incoming);
+        if failed {
             let err = ServiceError::from_response(
                 status,
                 parts.headers,
@@ -481,6 +514,7 @@ impl Transport {
             headers: parts.headers,
             body,
             stream: None,
+            deadline: None,
         }))
     }
 }
