@@ -210,9 +210,7 @@ fn parse_connect_to(addr: &str) -> Result<(Scheme, String), Error> {
     } else if addr.starts_with("https://") {
         Scheme::Https
     } else {
-        // TEMPORARY (until the call sites pass a scheme): a bare address means http.
-        let addr = format!("http://{}", addr.trim_end_matches('/'));
-        return parse_connect_to(&addr);
+        return Err(bad("the scheme is missing (http:// or https://)"));
     };
     let uri: http::Uri = addr.parse().map_err(|_| bad("not a URL"))?;
     let Some(authority) = uri.authority() else {
@@ -362,7 +360,8 @@ impl ConfigBuilder {
     /// Builds the configuration.
     ///
     /// Errors: [`Error::InvalidInput`] for a missing or invalid region, [`Error::Config`]
-    /// when credentials are missing or the proxy / `connect_to` address is malformed.
+    /// when credentials are missing, the proxy URL is malformed, or `connect_to` is not an
+    /// `http://host[:port]` / `https://host[:port]` origin (a bare `host:port` included).
     pub fn build(self) -> Result<Config, Error> {
         let region = Region::new(
             self.region

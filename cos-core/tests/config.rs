@@ -265,3 +265,84 @@ async fn debug_output_never_shows_secrets() {
     assert!(!err.to_string().contains("pr0xy-pa55word"), "{err}");
     assert!(!format!("{err:?}").contains("pr0xy-pa55word"), "{err:?}");
 }
+
+fn with_connect_to(origin: &str) -> Result<Config, Error> {
+    Config::builder()
+        .region("ap-guangzhou")
+        .credentials(creds())
+        .connect_to(origin)
+        .build()
+}
+
+/// Hardening 7: `connect_to` names its scheme; a bare `host:port` (which used to switch
+/// to plain http silently) is a configuration error naming the fix.
+#[tokio::test]
+async fn connect_to_requires_an_explicit_scheme() {
+    for bad in [
+        "127.0.0.1:9000",
+        "localhost",
+        "ftp://127.0.0.1:9000",
+        "http://",
+        "http://127.0.0.1:9000/some/path",
+        "http://127.0.0.1:9000/?q=1",
+        "http://user:pass@127.0.0.1:9000",
+    ] {
+        let err = with_connect_to(bad).unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{bad}: {err:?}");
+        let msg = err.to_string();
+        assert!(msg.contains("http://"), "{bad}: the fix is named: {msg}");
+        assert!(!msg.contains("pass@"), "{bad}: {msg}");
+    }
+    let c = with_connect_to("http://127.0.0.1:9000/").unwrap();
+    assert_eq!(c.connect_to.as_deref(), Some("http://127.0.0.1:9000"));
+    assert_eq!(c.scheme, cos_core::Scheme::Http);
+    let c = with_connect_to("https://gateway.example.com:8443").unwrap();
+    assert_eq!(c.scheme, cos_core::Scheme::Https);
+    // An explicit scheme still governs COS URLs (presigning); the connection uses
+    // connect_to's.
+    let c = Config::builder()
+        .region("ap-guangzhou")
+        .credentials(creds())
+        .scheme(cos_core::Scheme::Https)
+        .connect_to("http://127.0.0.1:9000")
+        .build()
+        .unwrap();
+    assert_eq!(c.scheme, cos_core::Scheme::Https);
+}
+
+/// `https://` in `connect_to` is honoured: the client opens TLS (its first bytes are a
+/// TLS handshake record), and `http://` sends plain HTTP.
+#[tokio::test]
+async fn connect_to_scheme_chooses_tls_or_plain_http() {
+    for (origin_scheme, tls) in [("https", true), ("http", false)] {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let first = tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 3];
+            sock.read_exact(&mut buf).await.unwrap();
+            buf
+        });
+        let client = Client::new(
+            with_connect_to(&format!("{origin_scheme}://{addr}"))
+                .map(|mut c| {
+                    c.retry = cos_core::RetryConfig::disabled();
+                    c.read_timeout = Duration::from_millis(500);
+                    c
+                })
+                .unwrap(),
+        )
+        .unwrap();
+        let bucket = BucketName::new(BUCKET).unwrap();
+        let _ = client.head_bucket(&bucket).send().await;
+        let buf = tokio::time::timeout(Duration::from_secs(5), first)
+            .await
+            .unwrap()
+            .unwrap();
+        if tls {
+            assert_eq!(buf[0], 0x16, "a TLS handshake record: {buf:?}");
+        } else {
+            assert_eq!(&buf, b"HEA", "plain HTTP: {buf:?}");
+        }
+    }
+}
