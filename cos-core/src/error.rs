@@ -131,7 +131,8 @@ pub struct ServiceError {
     pub trace_id: Option<String>,
     /// Response headers.
     pub headers: HeaderMap,
-    /// The raw response body.
+    /// The raw response body: at most its first 64 KiB (the rest of a longer error body
+    /// is not kept).
     pub raw_body: Bytes,
 }
 
