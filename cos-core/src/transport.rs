@@ -311,6 +311,46 @@ impl Transport {
         }
     }
 
+    /// The authorization headers of one attempt: a fresh qsign signature, or what a raw
+    /// request's authorizer gives.
+    async fn authorization(
+        &self,
+        req: &OpRequest,
+        headers: &[(String, String)],
+        signed_path: &str,
+    ) -> Result<Vec<(&'static str, String)>, Error> {
+        let cfg = &self.config;
+        let mut auth_headers: Vec<(&'static str, String)> = Vec::new();
+        if let Some(raw) = &req.raw {
+            if let Some(authorize) = &raw.authorizer {
+                auth_headers.push(("authorization", authorize()));
+            }
+        } else {
+            let creds = cfg.credentials.provide_credentials().await?;
+            let key_time = KeyTime::aligned(cos_auth::qsign::unix_now(), cfg.sign_expiry.as_secs());
+            let signing_key = self.keys.get(&creds, key_time);
+            let signature = {
+                let h: Vec<(&str, &str)> = headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let q: Vec<(&str, &str)> = req
+                    .query
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let signable = SignableRequest::new(req.method.as_str(), signed_path)
+                    .params(&q)
+                    .headers(&h);
+                sign_with_key(&signable, &creds, &signing_key, &SigningSettings::default())
+            };
+            for (k, v) in signature.headers() {
+                auth_headers.push((k, v.to_owned()));
+            }
+        }
+        Ok(auth_headers)
+    }
+
     /// One attempt. `Err` is final (never retried); `Attempt::Failed` may be retried.
     async fn attempt(
         &self,
@@ -344,35 +384,7 @@ impl Transport {
             headers.push(("x-cos-sdk-retry".into(), "true".into()));
         }
 
-        // Sign this attempt (raw requests bring their own authorization).
-        let mut auth_headers: Vec<(&'static str, String)> = Vec::new();
-        if let Some(raw) = &req.raw {
-            if let Some(authorize) = &raw.authorizer {
-                auth_headers.push(("authorization", authorize()));
-            }
-        } else {
-            let creds = cfg.credentials.provide_credentials().await?;
-            let key_time = KeyTime::aligned(cos_auth::qsign::unix_now(), cfg.sign_expiry.as_secs());
-            let signing_key = self.keys.get(&creds, key_time);
-            let signature = {
-                let h: Vec<(&str, &str)> = headers
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                let q: Vec<(&str, &str)> = req
-                    .query
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                let signable = SignableRequest::new(req.method.as_str(), &signed_path)
-                    .params(&q)
-                    .headers(&h);
-                sign_with_key(&signable, &creds, &signing_key, &SigningSettings::default())
-            };
-            for (k, v) in signature.headers() {
-                auth_headers.push((k, v.to_owned()));
-            }
-        }
+        let auth_headers = self.authorization(req, &headers, &signed_path).await?;
 
         // Build the hyper request.
         let mut uri = match &cfg.connect_to {
@@ -442,6 +454,19 @@ impl Transport {
             }
             Some(Ok(r)) => r,
         };
+        self.answer(req, response, streaming, tap, &span).await
+    }
+
+    /// Reads the answer of one attempt: its status, and its body unless it is streamed.
+    async fn answer(
+        &self,
+        req: &OpRequest,
+        response: http::Response<hyper::body::Incoming>,
+        streaming: bool,
+        tap: Option<CrcTap>,
+        span: &tracing::Span,
+    ) -> Result<Attempt, Error> {
+        let cfg = &self.config;
         let (parts, mut incoming) = response.into_parts();
         let status = parts.status;
         let request_id = header_str(&parts.headers, "x-cos-request-id");
