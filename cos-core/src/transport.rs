@@ -79,7 +79,11 @@ pub(crate) fn build_http(config: &Config) -> Result<Http, Error> {
                 let p = crate::config::redact_userinfo(p);
                 Error::Config(format!("bad proxy URL {p:?}: {e}"))
             })?;
-            Connector::Proxy(Tunnel::new(uri, http))
+            let tunnel = match proxy_authorization(&uri)? {
+                Some(auth) => Tunnel::new(uri, http).with_auth(auth),
+                None => Tunnel::new(uri, http),
+            };
+            Connector::Proxy(tunnel)
         }
     };
     let https = hyper_rustls::HttpsConnectorBuilder::new()
@@ -93,6 +97,30 @@ pub(crate) fn build_http(config: &Config) -> Result<Http, Error> {
         .pool_max_idle_per_host(config.pool_max_idle_per_host)
         .pool_timer(hyper_util::rt::TokioTimer::new())
         .build(https))
+}
+
+/// The `Proxy-Authorization` (Basic) for the userinfo of a proxy URL
+/// (`http://user:password@host:port`, percent-decoded), sent with each `CONNECT`.
+fn proxy_authorization(uri: &Uri) -> Result<Option<HeaderValue>, Error> {
+    use base64::Engine as _;
+    let Some((userinfo, _)) = uri.authority().and_then(|a| a.as_str().rsplit_once('@')) else {
+        return Ok(None);
+    };
+    let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let pair = format!("{}:{}", decode(user), decode(password));
+    let value = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    );
+    let mut value =
+        HeaderValue::from_str(&value).map_err(|_| Error::Config("bad proxy credentials".into()))?;
+    value.set_sensitive(true);
+    Ok(Some(value))
 }
 
 /// What an operation asks the transport to send. Its `Debug` (shown by every operation

@@ -346,3 +346,58 @@ async fn connect_to_scheme_chooses_tls_or_plain_http() {
         }
     }
 }
+
+/// The userinfo of a proxy URL (the password `Debug` hides) is sent as the `CONNECT`'s
+/// `Proxy-Authorization: Basic`, percent-decoded; without userinfo none is sent.
+#[tokio::test]
+async fn proxy_credentials_are_sent_with_connect() {
+    for (userinfo, expected) in [
+        // base64("proxyuser:pr0xy pa55")
+        (
+            "proxyuser:pr0xy%20pa55@",
+            Some("Basic cHJveHl1c2VyOnByMHh5IHBhNTU="),
+        ),
+        ("", None),
+    ] {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let head = tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+                sock.read_exact(&mut byte).await.unwrap();
+                head.push(byte[0]);
+            }
+            let _ = sock
+                .write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n")
+                .await;
+            String::from_utf8_lossy(&head).into_owned()
+        });
+        let client = Client::new(
+            Config::builder()
+                .region("ap-guangzhou")
+                .credentials(creds())
+                .proxy(format!("http://{userinfo}{addr}"))
+                .retry(cos_core::RetryConfig::disabled())
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+        let bucket = BucketName::new(BUCKET).unwrap();
+        assert!(client.head_bucket(&bucket).send().await.is_err());
+        let head = tokio::time::timeout(Duration::from_secs(5), head)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(head.starts_with("CONNECT "), "{head}");
+        let auth = head
+            .lines()
+            .find_map(|l| l.strip_prefix("proxy-authorization: "))
+            .or_else(|| {
+                head.lines()
+                    .find_map(|l| l.strip_prefix("Proxy-Authorization: "))
+            });
+        assert_eq!(auth, expected, "{head}");
+    }
+}
