@@ -20,7 +20,7 @@ fn base(emu: &EmulatorHandle) -> ConfigBuilder {
     Config::builder()
         .region("ap-guangzhou")
         .credentials(creds())
-        .connect_to(emu.addr().to_string())
+        .connect_to(emu.endpoint())
         .retry(fast_retry())
 }
 
