@@ -2,6 +2,7 @@
 //! bodies ([`ByteStream`]: a checked byte stream with `collect` / `write_to_file`).
 
 use std::fmt;
+use std::future::Future as _;
 use std::io::SeekFrom;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures_util::stream::{BoxStream, Stream, StreamExt};
+use http_body::Body as _;
 use http_body_util::{BodyExt, Empty, Full, StreamBody, combinators::UnsyncBoxBody};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
@@ -283,96 +285,141 @@ impl Stream for ByteStream {
     }
 }
 
-struct Reading {
+/// The checked body of a response: length and CRC64 at the end, `read_timeout` between
+/// chunks and the operation deadline throughout, with one timer reset per chunk.
+struct Checked {
     incoming: hyper::body::Incoming,
     read_timeout: Duration,
+    /// The operation timeout's end, and its length (for the message).
+    deadline: Option<(tokio::time::Instant, Duration)>,
+    timer: Pin<Box<tokio::time::Sleep>>,
     received: u64,
     expected_len: Option<u64>,
     crc: Option<(Crc64, u64)>,
     done: bool,
 }
 
+impl Checked {
+    fn next_deadline(&self) -> tokio::time::Instant {
+        let stall = tokio::time::Instant::now() + self.read_timeout;
+        match self.deadline {
+            Some((d, _)) => stall.min(d),
+            None => stall,
+        }
+    }
+
+    fn timed_out(&self) -> Error {
+        match self.deadline {
+            Some((d, t)) if tokio::time::Instant::now() >= d => Error::Timeout(format!(
+                "operation did not finish within {t:?} (reading the response body)"
+            )),
+            _ => Error::Timeout(format!("no response body data for {:?}", self.read_timeout)),
+        }
+    }
+
+    fn finish(&self) -> Option<Error> {
+        if let Some(exp) = self.expected_len
+            && exp != self.received
+        {
+            let e = IntegrityError::LengthMismatch {
+                expected: exp,
+                received: self.received,
+            };
+            return Some(Error::integrity(e));
+        }
+        if let Some((c, remote)) = &self.crc
+            && c.value() != *remote
+        {
+            let e = IntegrityError::Crc64Mismatch {
+                local: c.value(),
+                remote: *remote,
+            };
+            return Some(Error::integrity(e));
+        }
+        None
+    }
+}
+
+fn body_error(e: hyper::Error) -> Error {
+    let eof = std::error::Error::source(&e)
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::UnexpectedEof);
+    if e.is_incomplete_message() || eof {
+        Error::integrity(IntegrityError::Truncated(e.to_string()))
+    } else {
+        Error::Connection(Box::new(e))
+    }
+}
+
+impl Stream for Checked {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.done {
+            return Poll::Ready(None);
+        }
+        loop {
+            match Pin::new(&mut this.incoming).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => {
+                    let Ok(data) = frame.into_data() else {
+                        continue;
+                    };
+                    if data.is_empty() {
+                        continue;
+                    }
+                    this.received += data.len() as u64;
+                    if let Some((c, _)) = this.crc.as_mut() {
+                        c.update(&data);
+                    }
+                    let next = this.next_deadline();
+                    this.timer.as_mut().reset(next);
+                    return Poll::Ready(Some(Ok(data)));
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(body_error(e))));
+                }
+                Poll::Ready(None) => {
+                    this.done = true;
+                    return Poll::Ready(this.finish().map(Err));
+                }
+                Poll::Pending => {
+                    if this.timer.as_mut().poll(cx).is_ready() {
+                        this.done = true;
+                        return Poll::Ready(Some(Err(this.timed_out())));
+                    }
+                    return Poll::Pending;
+                }
+            }
+        }
+    }
+}
+
 impl ByteStream {
+    /// A checked stream over `incoming`: `read_timeout` bounds each wait for a chunk and
+    /// `deadline` (the operation timeout's end, and its length) the whole read.
     pub(crate) fn from_incoming(
         incoming: hyper::body::Incoming,
         read_timeout: Duration,
+        deadline: Option<(tokio::time::Instant, Duration)>,
         expected_len: Option<u64>,
         expected_crc: Option<u64>,
     ) -> Self {
-        let st = Reading {
+        let mut st = Checked {
             incoming,
             read_timeout,
+            deadline,
+            timer: Box::pin(tokio::time::sleep(Duration::ZERO)),
             received: 0,
             expected_len,
             crc: expected_crc.map(|c| (Crc64::new(), c)),
             done: false,
         };
-        let inner = futures_util::stream::unfold(st, |mut st| async move {
-            if st.done {
-                return None;
-            }
-            loop {
-                let frame = tokio::time::timeout(st.read_timeout, st.incoming.frame()).await;
-                let frame = match frame {
-                    Err(_) => {
-                        st.done = true;
-                        return Some((Err(Error::Timeout("reading response body".into())), st));
-                    }
-                    Ok(f) => f,
-                };
-                match frame {
-                    Some(Ok(f)) => {
-                        if let Ok(data) = f.into_data() {
-                            if data.is_empty() {
-                                continue;
-                            }
-                            st.received += data.len() as u64;
-                            if let Some((c, _)) = st.crc.as_mut() {
-                                c.update(&data);
-                            }
-                            return Some((Ok(data), st));
-                        }
-                    }
-                    Some(Err(e)) => {
-                        st.done = true;
-                        let eof = std::error::Error::source(&e)
-                            .and_then(|s| s.downcast_ref::<std::io::Error>())
-                            .is_some_and(|io| io.kind() == std::io::ErrorKind::UnexpectedEof);
-                        let err = if e.is_incomplete_message() || eof {
-                            Error::integrity(IntegrityError::Truncated(e.to_string()))
-                        } else {
-                            Error::Connection(Box::new(e))
-                        };
-                        return Some((Err(err), st));
-                    }
-                    None => {
-                        st.done = true;
-                        if let Some(exp) = st.expected_len
-                            && exp != st.received
-                        {
-                            let e = IntegrityError::LengthMismatch {
-                                expected: exp,
-                                received: st.received,
-                            };
-                            return Some((Err(Error::integrity(e)), st));
-                        }
-                        if let Some((c, remote)) = &st.crc
-                            && c.value() != *remote
-                        {
-                            let e = IntegrityError::Crc64Mismatch {
-                                local: c.value(),
-                                remote: *remote,
-                            };
-                            return Some((Err(Error::integrity(e)), st));
-                        }
-                        return None;
-                    }
-                }
-            }
-        })
-        .boxed();
+        let first = st.next_deadline();
+        st.timer.as_mut().reset(first);
         ByteStream {
-            inner,
+            inner: st.boxed(),
             expected_len,
         }
     }

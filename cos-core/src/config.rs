@@ -1,6 +1,7 @@
 //! Client configuration: region, credentials, scheme, endpoint, timeouts, user agent,
 //! proxy, connection pool and retries.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -49,27 +50,36 @@ pub enum Endpoint {
 }
 
 /// Client configuration; build it with [`Config::builder`].
-#[derive(Debug, Clone)]
+///
+/// `Debug` never shows secrets: credentials print their secret id only, and the password
+/// (any userinfo) of the proxy URL is replaced by `***`.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Config {
     /// The region.
     pub region: Region,
     /// Where credentials come from.
     pub credentials: Arc<dyn ProvideCredentials>,
-    /// `https` (default) or `http`.
+    /// The scheme of COS URLs: requests (unless `connect_to` is set) and presigned URLs.
+    /// `https` by default; with `connect_to` and no explicit scheme, `connect_to`'s scheme.
     pub scheme: Scheme,
     /// The domain requests are addressed to.
     pub endpoint: Endpoint,
-    /// Connect to this `host:port` (e.g. `127.0.0.1:9000`) instead of resolving the COS
-    /// domain; the COS `Host` header is kept.
+    /// Connect to this origin, `http://host:port` or `https://host:port` (e.g.
+    /// `http://127.0.0.1:9000`), instead of resolving the COS domain, over the scheme it
+    /// names; the COS `Host` header is kept.
     pub connect_to: Option<String>,
     /// Put the bucket in the path (`/<bucket>/<key>`) instead of the host name.
     pub path_style: bool,
     /// Timeout for establishing a connection (default 10 s).
     pub connect_timeout: Duration,
-    /// Timeout waiting for the response head and between body chunks (default 60 s).
+    /// How long the connection may stall (default 60 s): while the request body is sent,
+    /// the socket must accept some bytes within this time (a slow but progressing upload
+    /// never times out); once the request is written, the response head must arrive within
+    /// it; and then each chunk of the response body.
     pub read_timeout: Duration,
-    /// Timeout for a whole operation, retries included (default none).
+    /// Timeout for a whole operation, retries and backoff included, and, for a streamed
+    /// download, until its body is read to the end (default none).
     pub operation_timeout: Option<Duration>,
     /// `User-Agent` header value.
     pub user_agent: String,
@@ -117,10 +127,16 @@ impl Config {
         }
     }
 
+    /// The `host:port` of `connect_to`, when set.
+    pub(crate) fn connect_authority(&self) -> Option<&str> {
+        let origin = self.connect_to.as_deref()?;
+        Some(origin.split_once("://").map_or(origin, |(_, a)| a))
+    }
+
     /// The host used for path-style requests and bucket-less region requests.
     fn service_host_for(&self, endpoint: &Endpoint) -> String {
-        if let Some(addr) = &self.connect_to {
-            return addr.clone();
+        if let Some(addr) = self.connect_authority() {
+            return addr.to_owned();
         }
         match endpoint {
             Endpoint::Default | Endpoint::Accelerate => {
@@ -144,8 +160,76 @@ impl Config {
     }
 }
 
-/// Builds a [`Config`].
-#[derive(Debug, Default)]
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("scheme", &self.scheme)
+            .field("endpoint", &self.endpoint)
+            .field("connect_to", &self.connect_to)
+            .field("path_style", &self.path_style)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("proxy", &self.proxy.as_deref().map(redact_userinfo))
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .field("retry", &self.retry)
+            .field("verify_crc64", &self.verify_crc64)
+            .field("sign_expiry", &self.sign_expiry)
+            .finish()
+    }
+}
+
+/// `url` with its userinfo (`user:password@`) replaced by `***@`, for `Debug`, `Display`
+/// and logs.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+/// Parses a `connect_to` origin: `http://host:port` or `https://host:port` (a trailing
+/// `/` allowed), into the scheme and the normalized origin.
+fn parse_connect_to(addr: &str) -> Result<(Scheme, String), Error> {
+    let bad = |why: &str| {
+        Error::Config(format!(
+            "bad connect_to address {:?}: {why}; give an origin such as \"http://127.0.0.1:9000\" \
+             or \"https://gateway.example.com:443\"",
+            redact_userinfo(addr)
+        ))
+    };
+    let scheme = if addr.starts_with("http://") {
+        Scheme::Http
+    } else if addr.starts_with("https://") {
+        Scheme::Https
+    } else {
+        return Err(bad("the scheme is missing (http:// or https://)"));
+    };
+    let uri: http::Uri = addr.parse().map_err(|_| bad("not a URL"))?;
+    let Some(authority) = uri.authority() else {
+        return Err(bad("no host"));
+    };
+    if authority.as_str().contains('@') {
+        return Err(bad("user info is not allowed"));
+    }
+    if authority.host().is_empty() {
+        return Err(bad("no host"));
+    }
+    if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+        return Err(bad("a path or query is not allowed"));
+    }
+    Ok((scheme, format!("{}://{authority}", scheme.as_str())))
+}
+
+/// Builds a [`Config`]. Its `Debug` hides secrets as [`Config`]'s does.
+#[derive(Default)]
 pub struct ConfigBuilder {
     region: Option<String>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
@@ -163,6 +247,22 @@ pub struct ConfigBuilder {
     retry: Option<RetryConfig>,
     verify_crc64: Option<bool>,
     sign_expiry: Option<Duration>,
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("scheme", &self.scheme)
+            .field("endpoint", &self.endpoint)
+            .field(
+                "connect_to",
+                &self.connect_to.as_deref().map(redact_userinfo),
+            )
+            .field("proxy", &self.proxy.as_deref().map(redact_userinfo))
+            .finish_non_exhaustive()
+    }
 }
 
 impl ConfigBuilder {
@@ -191,16 +291,12 @@ impl ConfigBuilder {
         self.endpoint = endpoint;
         self
     }
-    /// Connects to `host:port` (e.g. an emulator or a private gateway) while keeping
-    /// the COS `Host` header. Without an explicit scheme this implies `http`.
-    pub fn connect_to(mut self, addr: impl Into<String>) -> Self {
-        let addr: String = addr.into();
-        let addr = addr
-            .trim_start_matches("http://")
-            .trim_start_matches("https://")
-            .trim_end_matches('/')
-            .to_owned();
-        self.connect_to = Some(addr);
+    /// Connects to the origin `http://host:port` or `https://host:port` (e.g. an
+    /// emulator or a private gateway, over the scheme named) while keeping the COS `Host`
+    /// header. A bare `host:port` fails at [`build`](Self::build) with [`Error::Config`].
+    /// Without an explicit [`scheme`](Self::scheme), presigned URLs use this scheme too.
+    pub fn connect_to(mut self, origin: impl Into<String>) -> Self {
+        self.connect_to = Some(origin.into());
         self
     }
     /// Puts the bucket in the path instead of the host name.
@@ -213,12 +309,14 @@ impl ConfigBuilder {
         self.connect_timeout = Some(d);
         self
     }
-    /// Sets the read timeout (response head, and between body chunks).
+    /// Sets the read timeout: the longest stall of the upload, the wait for the response
+    /// head once the request is written, and the longest gap between response body chunks.
     pub fn read_timeout(mut self, d: Duration) -> Self {
         self.read_timeout = Some(d);
         self
     }
-    /// Sets a timeout for whole operations, retries included.
+    /// Sets a timeout for whole operations, retries included, and for a download until its
+    /// body stream ends.
     pub fn operation_timeout(mut self, d: Duration) -> Self {
         self.operation_timeout = Some(d);
         self
@@ -262,7 +360,8 @@ impl ConfigBuilder {
     /// Builds the configuration.
     ///
     /// Errors: [`Error::InvalidInput`] for a missing or invalid region, [`Error::Config`]
-    /// when credentials are missing or the proxy / `connect_to` address is malformed.
+    /// when credentials are missing, the proxy URL is malformed, or `connect_to` is not an
+    /// `http://host[:port]` / `https://host[:port]` origin (a bare `host:port` included).
     pub fn build(self) -> Result<Config, Error> {
         let region = Region::new(
             self.region
@@ -271,27 +370,29 @@ impl ConfigBuilder {
         let credentials = self
             .credentials
             .ok_or_else(|| Error::Config("credentials are required".into()))?;
-        if let Some(addr) = &self.connect_to
-            && (addr.is_empty() || addr.contains('/'))
-        {
-            return Err(Error::Config(format!("bad connect_to address {addr:?}")));
-        }
+        let connect_to = self
+            .connect_to
+            .as_deref()
+            .map(parse_connect_to)
+            .transpose()?;
         if let Some(p) = &self.proxy
             && p.parse::<http::Uri>().is_err()
         {
-            return Err(Error::Config(format!("bad proxy URL {p:?}")));
+            return Err(Error::Config(format!(
+                "bad proxy URL {:?}",
+                redact_userinfo(p)
+            )));
         }
-        let scheme = self.scheme.unwrap_or(if self.connect_to.is_some() {
-            Scheme::Http
-        } else {
-            Scheme::Https
-        });
+        let scheme = self
+            .scheme
+            .or(connect_to.as_ref().map(|(s, _)| *s))
+            .unwrap_or_default();
         Ok(Config {
             region,
             credentials,
             scheme,
             endpoint: self.endpoint,
-            connect_to: self.connect_to,
+            connect_to: connect_to.map(|(_, origin)| origin),
             path_style: self.path_style,
             connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(10)),
             read_timeout: self.read_timeout.unwrap_or(Duration::from_secs(60)),

@@ -43,6 +43,16 @@ pub enum Error {
     /// The configuration is unusable (bad endpoint, proxy or header value).
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// A paginated listing (`into_pages`) stopped advancing: a truncated page named a
+    /// next marker that repeats or steps back from one already used, or named none, so
+    /// continuing would fetch pages forever. Never retried.
+    #[error("listing {operation} does not advance: {detail}")]
+    ListingLoop {
+        /// The list operation (`ListObjects`, `ListParts`, …).
+        operation: &'static str,
+        /// What the page named, and why it does not advance.
+        detail: String,
+    },
 }
 
 impl Error {
@@ -68,6 +78,12 @@ impl Error {
     /// The HTTP status, for service errors.
     pub fn status(&self) -> Option<StatusCode> {
         self.service_error().map(|e| e.status)
+    }
+
+    /// True when a paginated listing stopped because its marker did not advance
+    /// ([`Error::ListingLoop`]).
+    pub fn is_listing_loop(&self) -> bool {
+        matches!(self, Error::ListingLoop { .. })
     }
 
     /// True for client errors (everything that is not a service error).
@@ -115,7 +131,8 @@ pub struct ServiceError {
     pub trace_id: Option<String>,
     /// Response headers.
     pub headers: HeaderMap,
-    /// The raw response body.
+    /// The raw response body: at most its first 64 KiB (the rest of a longer error body
+    /// is not kept).
     pub raw_body: Bytes,
 }
 

@@ -44,6 +44,7 @@ pub mod raw;
 pub mod retry;
 mod transport;
 pub mod types;
+mod watchdog;
 
 pub use body::{Body, ByteStream};
 pub use client::{Client, ResponseMeta};

@@ -9,11 +9,11 @@ use bytes::Bytes;
 use cos_auth::KeyTime;
 use cos_auth::qsign::{SignableRequest, SigningKeyCache, SigningSettings, sign_with_key};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
-use http_body_util::BodyExt;
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::capture_connection;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::TokioExecutor;
 use tracing::Instrument;
 
 use crate::body::{Body, BoxError, CrcTap, HyperBody};
@@ -22,6 +22,13 @@ use crate::error::{Error, ServiceError};
 use crate::raw::RawTarget;
 use crate::retry::{Backoff, is_retryable_error};
 use crate::types::BucketName;
+use crate::watchdog::{ProgressIo, ReadError, read_body, until_stalled};
+
+/// The part of an error response body kept (and parsed) for [`ServiceError`].
+const ERROR_BODY_KEEP: usize = 64 * 1024;
+/// Past this many bytes of an error response body, the rest is not read: the connection
+/// is closed instead of drained for reuse.
+const ERROR_BODY_DRAIN: usize = 1024 * 1024;
 
 /// The TCP connector: direct, or through an HTTP proxy `CONNECT` tunnel.
 #[derive(Clone)]
@@ -30,11 +37,10 @@ pub(crate) enum Connector {
     Proxy(Tunnel<HttpConnector>),
 }
 
-type ConnectFuture =
-    Pin<Box<dyn Future<Output = Result<TokioIo<tokio::net::TcpStream>, BoxError>> + Send>>;
+type ConnectFuture = Pin<Box<dyn Future<Output = Result<ProgressIo, BoxError>> + Send>>;
 
 impl tower_service::Service<Uri> for Connector {
-    type Response = TokioIo<tokio::net::TcpStream>;
+    type Response = ProgressIo;
     type Error = BoxError;
     type Future = ConnectFuture;
 
@@ -49,11 +55,11 @@ impl tower_service::Service<Uri> for Connector {
         match self {
             Connector::Direct(c) => {
                 let f = c.call(dst);
-                Box::pin(async move { f.await.map_err(Into::into) })
+                Box::pin(async move { f.await.map(ProgressIo::new).map_err(Into::into) })
             }
             Connector::Proxy(t) => {
                 let f = t.call(dst);
-                Box::pin(async move { f.await.map_err(Into::into) })
+                Box::pin(async move { f.await.map(ProgressIo::new).map_err(Into::into) })
             }
         }
     }
@@ -69,10 +75,15 @@ pub(crate) fn build_http(config: &Config) -> Result<Http, Error> {
     let connector = match &config.proxy {
         None => Connector::Direct(http),
         Some(p) => {
-            let uri: Uri = p
-                .parse()
-                .map_err(|e| Error::Config(format!("bad proxy URL {p:?}: {e}")))?;
-            Connector::Proxy(Tunnel::new(uri, http))
+            let uri: Uri = p.parse().map_err(|e| {
+                let p = crate::config::redact_userinfo(p);
+                Error::Config(format!("bad proxy URL {p:?}: {e}"))
+            })?;
+            let tunnel = match proxy_authorization(&uri)? {
+                Some(auth) => Tunnel::new(uri, http).with_auth(auth),
+                None => Tunnel::new(uri, http),
+            };
+            Connector::Proxy(tunnel)
         }
     };
     let https = hyper_rustls::HttpsConnectorBuilder::new()
@@ -88,8 +99,32 @@ pub(crate) fn build_http(config: &Config) -> Result<Http, Error> {
         .build(https))
 }
 
-/// What an operation asks the transport to send.
-#[derive(Debug)]
+/// The `Proxy-Authorization` (Basic) for the userinfo of a proxy URL
+/// (`http://user:password@host:port`, percent-decoded), sent with each `CONNECT`.
+fn proxy_authorization(uri: &Uri) -> Result<Option<HeaderValue>, Error> {
+    use base64::Engine as _;
+    let Some((userinfo, _)) = uri.authority().and_then(|a| a.as_str().rsplit_once('@')) else {
+        return Ok(None);
+    };
+    let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let pair = format!("{}:{}", decode(user), decode(password));
+    let value = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    );
+    let mut value =
+        HeaderValue::from_str(&value).map_err(|_| Error::Config("bad proxy credentials".into()))?;
+    value.set_sensitive(true);
+    Ok(Some(value))
+}
+
+/// What an operation asks the transport to send. Its `Debug` (shown by every operation
+/// builder's) hides the values of secret headers and query parameters.
 pub(crate) struct OpRequest {
     pub operation: &'static str,
     pub method: Method,
@@ -107,6 +142,47 @@ pub(crate) struct OpRequest {
     /// A raw request (see [`crate::raw`]): its own host, path and authorization, no
     /// qsign signature, and answers below 500 returned as they are.
     pub raw: Option<RawTarget>,
+}
+
+/// True for a header or query parameter whose value is a secret: signatures, tokens and
+/// SSE-C customer keys.
+fn is_secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("authorization")
+        || n.contains("signature")
+        || n.contains("token")
+        || n.contains("customer-key")
+        || n.starts_with("q-")
+}
+
+/// Name/value pairs for `Debug`, secret values replaced by `***`.
+struct Redacted<'a>(&'a [(String, String)]);
+
+impl std::fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, v)| {
+                let v = if is_secret_name(k) { "***" } else { v.as_str() };
+                (k.as_str(), v)
+            }))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for OpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpRequest")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("bucket", &self.bucket)
+            .field("key", &self.key)
+            .field("query", &Redacted(&self.query))
+            .field("headers", &Redacted(&self.headers))
+            .field("body", &self.body)
+            .field("verify_upload_crc", &self.verify_upload_crc)
+            .field("raw", &self.raw)
+            .finish()
+    }
 }
 
 impl OpRequest {
@@ -144,6 +220,8 @@ pub(crate) struct RawResponse {
     pub headers: HeaderMap,
     pub body: Bytes,
     pub stream: Option<hyper::body::Incoming>,
+    /// When the operation timeout ends (it bounds reading `stream` too).
+    pub deadline: Option<tokio::time::Instant>,
 }
 
 impl RawResponse {
@@ -203,9 +281,16 @@ impl Transport {
     /// body is left unread in [`RawResponse::stream`].
     pub(crate) async fn send(&self, req: OpRequest, streaming: bool) -> Result<RawResponse, Error> {
         match self.config.operation_timeout {
-            Some(t) => tokio::time::timeout(t, self.send_inner(req, streaming))
-                .await
-                .map_err(|_| Error::Timeout(format!("operation did not finish within {t:?}")))?,
+            Some(t) => {
+                let deadline = tokio::time::Instant::now() + t;
+                let mut r = tokio::time::timeout_at(deadline, self.send_inner(req, streaming))
+                    .await
+                    .map_err(|_| {
+                        Error::Timeout(format!("operation did not finish within {t:?}"))
+                    })??;
+                r.deadline = Some(deadline);
+                Ok(r)
+            }
             None => self.send_inner(req, streaming).await,
         }
     }
@@ -254,6 +339,46 @@ impl Transport {
         }
     }
 
+    /// The authorization headers of one attempt: a fresh qsign signature, or what a raw
+    /// request's authorizer gives.
+    async fn authorization(
+        &self,
+        req: &OpRequest,
+        headers: &[(String, String)],
+        signed_path: &str,
+    ) -> Result<Vec<(&'static str, String)>, Error> {
+        let cfg = &self.config;
+        let mut auth_headers: Vec<(&'static str, String)> = Vec::new();
+        if let Some(raw) = &req.raw {
+            if let Some(authorize) = &raw.authorizer {
+                auth_headers.push(("authorization", authorize()));
+            }
+        } else {
+            let creds = cfg.credentials.provide_credentials().await?;
+            let key_time = KeyTime::aligned(cos_auth::qsign::unix_now(), cfg.sign_expiry.as_secs());
+            let signing_key = self.keys.get(&creds, key_time);
+            let signature = {
+                let h: Vec<(&str, &str)> = headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let q: Vec<(&str, &str)> = req
+                    .query
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let signable = SignableRequest::new(req.method.as_str(), signed_path)
+                    .params(&q)
+                    .headers(&h);
+                sign_with_key(&signable, &creds, &signing_key, &SigningSettings::default())
+            };
+            for (k, v) in signature.headers() {
+                auth_headers.push((k, v.to_owned()));
+            }
+        }
+        Ok(auth_headers)
+    }
+
     /// One attempt. `Err` is final (never retried); `Attempt::Failed` may be retried.
     async fn attempt(
         &self,
@@ -287,39 +412,13 @@ impl Transport {
             headers.push(("x-cos-sdk-retry".into(), "true".into()));
         }
 
-        // Sign this attempt (raw requests bring their own authorization).
-        let mut auth_headers: Vec<(&'static str, String)> = Vec::new();
-        if let Some(raw) = &req.raw {
-            if let Some(authorize) = &raw.authorizer {
-                auth_headers.push(("authorization", authorize()));
-            }
-        } else {
-            let creds = cfg.credentials.provide_credentials().await?;
-            let key_time = KeyTime::aligned(cos_auth::qsign::unix_now(), cfg.sign_expiry.as_secs());
-            let signing_key = self.keys.get(&creds, key_time);
-            let signature = {
-                let h: Vec<(&str, &str)> = headers
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                let q: Vec<(&str, &str)> = req
-                    .query
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                let signable = SignableRequest::new(req.method.as_str(), &signed_path)
-                    .params(&q)
-                    .headers(&h);
-                sign_with_key(&signable, &creds, &signing_key, &SigningSettings::default())
-            };
-            for (k, v) in signature.headers() {
-                auth_headers.push((k, v.to_owned()));
-            }
-        }
+        let auth_headers = self.authorization(req, &headers, &signed_path).await?;
 
         // Build the hyper request.
-        let authority = cfg.connect_to.as_deref().unwrap_or(&host);
-        let mut uri = format!("{}://{authority}{wire_path}", cfg.scheme.as_str());
+        let mut uri = match &cfg.connect_to {
+            Some(origin) => format!("{origin}{wire_path}"),
+            None => format!("{}://{host}{wire_path}", cfg.scheme.as_str()),
+        };
         if !req.query.is_empty() {
             uri.push('?');
             for (i, (k, v)) in req.query.iter().enumerate() {
@@ -355,29 +454,48 @@ impl Transport {
             )
             .into());
         };
-        let request = builder
+        let mut request = builder
             .body(body)
             .map_err(|e| Error::Config(format!("cannot build request: {e}")))?;
 
         let span = tracing::Span::current();
-        let response =
-            match tokio::time::timeout(cfg.read_timeout, self.http.request(request)).await {
-                Err(_) => {
-                    return Ok(Attempt::Failed {
-                        err: Error::Timeout("waiting for the response".into()),
-                        had_request_id: false,
-                    });
-                }
-                Ok(Err(e)) => {
-                    // Stream read errors from the body source are not connection errors.
-                    return Ok(Attempt::Failed {
-                        err: classify_client_error(e),
-                        had_request_id: false,
-                    });
-                }
-                Ok(Ok(r)) => r,
-            };
-        let (parts, incoming) = response.into_parts();
+        // `read_timeout` bounds stalls of the upload and then the wait for the head.
+        let connection = capture_connection(&mut request);
+        let sent = until_stalled(self.http.request(request), &connection, cfg.read_timeout);
+        let response = match sent.await {
+            None => {
+                return Ok(Attempt::Failed {
+                    err: Error::Timeout(format!(
+                        "the connection made no progress for {:?} sending the request \
+                             or waiting for the response",
+                        cfg.read_timeout
+                    )),
+                    had_request_id: false,
+                });
+            }
+            Some(Err(e)) => {
+                // Stream read errors from the body source are not connection errors.
+                return Ok(Attempt::Failed {
+                    err: classify_client_error(e),
+                    had_request_id: false,
+                });
+            }
+            Some(Ok(r)) => r,
+        };
+        self.answer(req, response, streaming, tap, &span).await
+    }
+
+    /// Reads the answer of one attempt: its status, and its body unless it is streamed.
+    async fn answer(
+        &self,
+        req: &OpRequest,
+        response: http::Response<hyper::body::Incoming>,
+        streaming: bool,
+        tap: Option<CrcTap>,
+        span: &tracing::Span,
+    ) -> Result<Attempt, Error> {
+        let cfg = &self.config;
+        let (parts, mut incoming) = response.into_parts();
         let status = parts.status;
         let request_id = header_str(&parts.headers, "x-cos-request-id");
         span.record("status", status.as_u16());
@@ -393,25 +511,37 @@ impl Transport {
                 headers: parts.headers,
                 body: Bytes::new(),
                 stream: Some(incoming),
+                deadline: None,
             }));
         }
-        let body = match tokio::time::timeout(cfg.read_timeout, incoming.collect()).await {
-            Err(_) => {
+        let raw_answer = req.raw.is_some() && status.as_u16() < 500;
+        let failed = !status.is_success() && !raw_answer;
+        // An error body is only parsed for its code and message: keep a bounded part.
+        let (keep, drain) = if failed {
+            (ERROR_BODY_KEEP, ERROR_BODY_DRAIN)
+        } else {
+            (usize::MAX, usize::MAX)
+        };
+        let body = match read_body(&mut incoming, cfg.read_timeout, keep, drain).await {
+            Err(ReadError::Stalled) => {
                 return Ok(Attempt::Failed {
-                    err: Error::Timeout("reading the response body".into()),
+                    err: Error::Timeout(format!(
+                        "no response body data for {:?}",
+                        cfg.read_timeout
+                    )),
                     had_request_id,
                 });
             }
-            Ok(Err(e)) => {
+            Err(ReadError::Body(e)) => {
                 return Ok(Attempt::Failed {
                     err: Error::Connection(Box::new(e)),
                     had_request_id,
                 });
             }
-            Ok(Ok(c)) => c.to_bytes(),
+            Ok(b) => b,
         };
-        let raw_answer = req.raw.is_some() && status.as_u16() < 500;
-        if !status.is_success() && !raw_answer {
+        drop(incoming);
+        if failed {
             let err = ServiceError::from_response(
                 status,
                 parts.headers,
@@ -437,6 +567,7 @@ impl Transport {
             headers: parts.headers,
             body,
             stream: None,
+            deadline: None,
         }))
     }
 }

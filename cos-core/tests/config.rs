@@ -20,7 +20,7 @@ fn base(emu: &EmulatorHandle) -> ConfigBuilder {
     Config::builder()
         .region("ap-guangzhou")
         .credentials(creds())
-        .connect_to(emu.addr().to_string())
+        .connect_to(emu.endpoint())
         .retry(fast_retry())
 }
 
@@ -207,4 +207,197 @@ async fn requests_go_through_the_proxy_tunnel() {
         matches!(err, Error::Connection(_) | Error::Timeout(_)),
         "{err:?}"
     );
+}
+
+/// Hardening 6: `Debug` of the configuration (and of its builder, the client and a
+/// builder carrying an SSE-C key) never prints a secret; nor does a proxy error.
+#[tokio::test]
+async fn debug_output_never_shows_secrets() {
+    let proxy = "http://proxyuser:pr0xy-pa55word@127.0.0.1:3128";
+    let builder = Config::builder()
+        .region("ap-guangzhou")
+        .credentials(creds())
+        .connect_to("http://127.0.0.1:9000")
+        .proxy(proxy);
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("pr0xy-pa55word"), "{shown}");
+    let config = builder.build().unwrap();
+    let client = Client::new(config.clone()).unwrap();
+    let bucket = BucketName::new(BUCKET).unwrap();
+    let put = client
+        .put_object(&bucket, &key("k"))
+        .header(
+            "x-cos-server-side-encryption-customer-key",
+            "c3NlLWMta2V5LXNlY3JldA==",
+        )
+        .body("x");
+    for shown in [
+        format!("{config:?}"),
+        format!("{config:#?}"),
+        format!("{client:?}"),
+        format!("{put:?}"),
+    ] {
+        for secret in [
+            "pr0xy-pa55word",
+            "SECRETKEYEXAMPLE",
+            "c3NlLWMta2V5LXNlY3JldA==",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    }
+    let shown = format!("{config:?}");
+    assert!(
+        shown.contains("127.0.0.1:3128"),
+        "the proxy is still named: {shown}"
+    );
+    assert!(
+        shown.contains("AKIDEXAMPLE"),
+        "the secret id is shown: {shown}"
+    );
+    // A malformed proxy URL is reported without its password.
+    let err = Config::builder()
+        .region("ap-guangzhou")
+        .credentials(creds())
+        .proxy("http://user:pr0xy-pa55word@bad host:1")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(!err.to_string().contains("pr0xy-pa55word"), "{err}");
+    assert!(!format!("{err:?}").contains("pr0xy-pa55word"), "{err:?}");
+}
+
+fn with_connect_to(origin: &str) -> Result<Config, Error> {
+    Config::builder()
+        .region("ap-guangzhou")
+        .credentials(creds())
+        .connect_to(origin)
+        .build()
+}
+
+/// Hardening 7: `connect_to` names its scheme; a bare `host:port` (which used to switch
+/// to plain http silently) is a configuration error naming the fix.
+#[tokio::test]
+async fn connect_to_requires_an_explicit_scheme() {
+    for bad in [
+        "127.0.0.1:9000",
+        "localhost",
+        "ftp://127.0.0.1:9000",
+        "http://",
+        "http://127.0.0.1:9000/some/path",
+        "http://127.0.0.1:9000/?q=1",
+        "http://user:pass@127.0.0.1:9000",
+    ] {
+        let err = with_connect_to(bad).unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{bad}: {err:?}");
+        let msg = err.to_string();
+        assert!(msg.contains("http://"), "{bad}: the fix is named: {msg}");
+        assert!(!msg.contains("pass@"), "{bad}: {msg}");
+    }
+    let c = with_connect_to("http://127.0.0.1:9000/").unwrap();
+    assert_eq!(c.connect_to.as_deref(), Some("http://127.0.0.1:9000"));
+    assert_eq!(c.scheme, cos_core::Scheme::Http);
+    let c = with_connect_to("https://gateway.example.com:8443").unwrap();
+    assert_eq!(c.scheme, cos_core::Scheme::Https);
+    // An explicit scheme still governs COS URLs (presigning); the connection uses
+    // connect_to's.
+    let c = Config::builder()
+        .region("ap-guangzhou")
+        .credentials(creds())
+        .scheme(cos_core::Scheme::Https)
+        .connect_to("http://127.0.0.1:9000")
+        .build()
+        .unwrap();
+    assert_eq!(c.scheme, cos_core::Scheme::Https);
+}
+
+/// `https://` in `connect_to` is honoured: the client opens TLS (its first bytes are a
+/// TLS handshake record), and `http://` sends plain HTTP.
+#[tokio::test]
+async fn connect_to_scheme_chooses_tls_or_plain_http() {
+    for (origin_scheme, tls) in [("https", true), ("http", false)] {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let first = tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 3];
+            sock.read_exact(&mut buf).await.unwrap();
+            buf
+        });
+        let client = Client::new(
+            with_connect_to(&format!("{origin_scheme}://{addr}"))
+                .map(|mut c| {
+                    c.retry = cos_core::RetryConfig::disabled();
+                    c.read_timeout = Duration::from_millis(500);
+                    c
+                })
+                .unwrap(),
+        )
+        .unwrap();
+        let bucket = BucketName::new(BUCKET).unwrap();
+        let _ = client.head_bucket(&bucket).send().await;
+        let buf = tokio::time::timeout(Duration::from_secs(5), first)
+            .await
+            .unwrap()
+            .unwrap();
+        if tls {
+            assert_eq!(buf[0], 0x16, "a TLS handshake record: {buf:?}");
+        } else {
+            assert_eq!(&buf, b"HEA", "plain HTTP: {buf:?}");
+        }
+    }
+}
+
+/// The userinfo of a proxy URL (the password `Debug` hides) is sent as the `CONNECT`'s
+/// `Proxy-Authorization: Basic`, percent-decoded; without userinfo none is sent.
+#[tokio::test]
+async fn proxy_credentials_are_sent_with_connect() {
+    for (userinfo, expected) in [
+        // base64("proxyuser:pr0xy pa55")
+        (
+            "proxyuser:pr0xy%20pa55@",
+            Some("Basic cHJveHl1c2VyOnByMHh5IHBhNTU="),
+        ),
+        ("", None),
+    ] {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let head = tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+                sock.read_exact(&mut byte).await.unwrap();
+                head.push(byte[0]);
+            }
+            let _ = sock
+                .write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n")
+                .await;
+            String::from_utf8_lossy(&head).into_owned()
+        });
+        let client = Client::new(
+            Config::builder()
+                .region("ap-guangzhou")
+                .credentials(creds())
+                .proxy(format!("http://{userinfo}{addr}"))
+                .retry(cos_core::RetryConfig::disabled())
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+        let bucket = BucketName::new(BUCKET).unwrap();
+        assert!(client.head_bucket(&bucket).send().await.is_err());
+        let head = tokio::time::timeout(Duration::from_secs(5), head)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(head.starts_with("CONNECT "), "{head}");
+        let auth = head
+            .lines()
+            .find_map(|l| l.strip_prefix("proxy-authorization: "))
+            .or_else(|| {
+                head.lines()
+                    .find_map(|l| l.strip_prefix("Proxy-Authorization: "))
+            });
+        assert_eq!(auth, expected, "{head}");
+    }
 }

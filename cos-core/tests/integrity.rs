@@ -32,7 +32,7 @@ fn client(addr: std::net::SocketAddr) -> Client {
         Config::builder()
             .region("ap-guangzhou")
             .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap())
-            .connect_to(addr.to_string())
+            .connect_to(format!("http://{addr}"))
             .retry(RetryConfig::disabled())
             .read_timeout(Duration::from_secs(5))
             .build()

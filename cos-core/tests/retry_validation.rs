@@ -99,7 +99,7 @@ async fn client_errors_4xx_are_not_retried() {
         cos_core::Config::builder()
             .region("ap-guangzhou")
             .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "WRONG").unwrap())
-            .connect_to(emu.addr().to_string())
+            .connect_to(emu.endpoint())
             .build()
             .unwrap(),
     )
@@ -244,7 +244,7 @@ async fn legacy_region_alias_and_path_style() {
         cos_core::Config::builder()
             .region("cosgz")
             .credentials(creds())
-            .connect_to(emu.addr().to_string())
+            .connect_to(emu.endpoint())
             .path_style(true)
             .retry(RetryConfig::disabled())
             .build()

@@ -58,7 +58,7 @@ fn client(addr: SocketAddr) -> Client {
     let config = Config::builder()
         .region("ap-guangzhou")
         .credentials(Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap())
-        .connect_to(addr.to_string())
+        .connect_to(format!("http://{addr}"))
         .build()
         .unwrap();
     Client::new(config).unwrap()

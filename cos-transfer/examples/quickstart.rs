@@ -64,7 +64,7 @@ async fn target() -> Result<Target, BoxError> {
             "AKIDEXAMPLE",
             "SECRETKEYEXAMPLE",
         )?)
-        .connect_to(emu.addr().to_string())
+        .connect_to(emu.endpoint())
         .build()?;
     let client = Client::new(config)?;
     let bucket = BucketName::new("quickstart-1250000000")?;

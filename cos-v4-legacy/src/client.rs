@@ -116,7 +116,7 @@ impl CosClient {
     ///     1250000000,
     ///     "AKIDEXAMPLE",
     ///     "SECRETKEYEXAMPLE",
-    ///     Config::new("gz").connect_to("127.0.0.1:9000"),
+    ///     Config::new("gz").connect_to("http://127.0.0.1:9000"),
     /// )?;
     /// # Ok(()) }
     /// ```

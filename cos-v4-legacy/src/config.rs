@@ -42,7 +42,7 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// Lifetime of multiple-use and download signatures (default 300 s).
     pub sign_expired: Duration,
-    /// Connect to this `host:port` instead (plain http), keeping the `Host` header.
+    /// Connect to this origin (`http://host:port` or `https://host:port`), keeping `Host`.
     pub connect_to: Option<String>,
     /// The `User-Agent` (default `cos-python-sdk-v4`, what COS knows from the SDK).
     pub user_agent: String,
@@ -104,8 +104,8 @@ impl Config {
         self
     }
 
-    /// Connects to `addr` (`host:port`, e.g. the emulator) over http, keeping the COS
-    /// `Host` header.
+    /// Connects to the origin `addr` (`http://host:port` or `https://host:port`, e.g. the
+    /// emulator), keeping the COS `Host` header.
     pub fn connect_to(mut self, addr: impl Into<String>) -> Self {
         self.connect_to = Some(addr.into());
         self

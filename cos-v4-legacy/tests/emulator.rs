@@ -25,7 +25,7 @@ async fn setup() -> Setup {
         cos_core::Config::builder()
             .region("ap-guangzhou")
             .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap())
-            .connect_to(emu.addr().to_string())
+            .connect_to(emu.endpoint())
             .operation_timeout(Duration::from_secs(20))
             .build()
             .unwrap(),
@@ -38,7 +38,7 @@ async fn setup() -> Setup {
         "AKIDEXAMPLE",
         "SECRETKEYEXAMPLE",
         Config::new("gz")
-            .connect_to(emu.addr().to_string())
+            .connect_to(emu.endpoint())
             .timeout(Duration::from_secs(10)),
     )
     .unwrap();

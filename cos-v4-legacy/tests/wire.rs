@@ -149,7 +149,7 @@ async fn requests_match_the_official_sdk() {
         "AKIDEXAMPLE",
         "SECRETKEYEXAMPLE",
         Config::new("sh")
-            .connect_to(addr)
+            .connect_to(format!("http://{addr}"))
             .timeout(Duration::from_secs(10)),
     )
     .unwrap();

@@ -6,14 +6,16 @@
 use cos_xml::{
     ListBucketResult, ListMultipartUploadsResult, ListPartsResult, ListVersionsResult, VersionEntry,
 };
-use futures_util::stream::{BoxStream, StreamExt};
 use http::Method;
 
+use super::paginate::{Marker, Next, paginate};
 use super::{common_setters, query_setters, url_decode};
 use crate::client::Client;
 use crate::error::Error;
 use crate::transport::{OpRequest, body_str};
 use crate::types::{BucketName, ObjectKey};
+
+pub use super::paginate::PageStream;
 
 fn dec(s: &mut String) {
     *s = url_decode(s);
@@ -27,47 +29,6 @@ fn dec_opt(s: &mut Option<String>) {
 fn set_param(req: &mut OpRequest, name: &str, value: String) {
     req.query.retain(|(k, _)| k != name);
     req.query.push((name.to_owned(), value));
-}
-
-/// A stream of list pages.
-pub type PageStream<T> = BoxStream<'static, Result<T, Error>>;
-
-/// The query parameters that continue a listing after `page`, or `None` on the last page.
-type NextMarkers<P> = fn(&P) -> Option<Vec<(&'static str, String)>>;
-
-/// Every page of a listing: fetches a page with `fetch`, then continues with the same
-/// request and the parameters `next_markers` names until it names none.
-fn paginate<P, F, Fut>(
-    client: Client,
-    req: OpRequest,
-    fetch: F,
-    next_markers: NextMarkers<P>,
-) -> PageStream<P>
-where
-    P: Send + 'static,
-    F: Fn(Client, OpRequest) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = Result<P, Error>> + Send + 'static,
-{
-    futures_util::stream::try_unfold(Some(req), move |state| {
-        let step = state.map(|req| {
-            let next = clone_req(&req);
-            (fetch(client.clone(), req), next)
-        });
-        async move {
-            let Some((page, mut next)) = step else {
-                return Ok(None);
-            };
-            let page = page.await?;
-            let next = next_markers(&page).map(|params| {
-                for (name, value) in params {
-                    set_param(&mut next, name, value);
-                }
-                next
-            });
-            Ok(Some((page, next)))
-        }
-    })
-    .boxed()
 }
 
 macro_rules! list_builder_common {
@@ -132,7 +93,8 @@ impl ListObjects {
         list_objects_page(&self.client, req).await
     }
 
-    /// All pages, following `NextMarker`.
+    /// All pages, following `NextMarker`; a marker that does not advance ends the stream
+    /// with [`Error::ListingLoop`].
     ///
     /// ```no_run
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
@@ -149,29 +111,25 @@ impl ListObjects {
         paginate(
             self.client,
             req,
+            Marker::Key(String::new()),
             |client, req| async move { list_objects_page(&client, req).await },
             |page| {
-                let marker = page
-                    .next_marker
-                    .clone()
-                    .filter(|m| !m.is_empty())
-                    .or_else(|| page.contents.last().map(|o| o.key.clone()))?;
-                page.is_truncated.then(|| vec![("marker", marker)])
+                if !page.is_truncated {
+                    return Next::Done;
+                }
+                // `NextMarker`, or else the last entry (a key or a common prefix).
+                let last_key = page.contents.last().map(|o| o.key.as_str());
+                let last_prefix = page.common_prefixes.last().map(|p| p.prefix.as_str());
+                match page.next_marker.as_deref().filter(|m| !m.is_empty()) {
+                    Some(m) => Next::From(Marker::Key(m.to_owned())),
+                    None => match last_key.max(last_prefix) {
+                        Some(m) => Next::From(Marker::Key(m.to_owned())),
+                        None => Next::Stuck("a truncated page without NextMarker or entries"),
+                    },
+                }
             },
         )
     }
-}
-
-fn clone_req(r: &OpRequest) -> OpRequest {
-    let mut n = OpRequest::new(
-        r.operation,
-        r.method.clone(),
-        r.bucket.clone(),
-        r.key.clone(),
-    );
-    n.query = r.query.clone();
-    n.headers = r.headers.clone();
-    n
 }
 
 async fn list_objects_page(client: &Client, req: OpRequest) -> Result<ListBucketResult, Error> {
@@ -259,17 +217,32 @@ impl ListObjectVersions {
         list_versions_page(&self.client, req).await
     }
 
-    /// All pages, following `NextKeyMarker` / `NextVersionIdMarker`.
+    /// All pages, following `NextKeyMarker` / `NextVersionIdMarker`; a marker that does
+    /// not advance ends the stream with [`Error::ListingLoop`].
     pub fn into_pages(self) -> PageStream<ListVersionsResult> {
         let req = self.prepared();
         paginate(
             self.client,
             req,
+            Marker::KeyId("version-id-marker", String::new(), String::new()),
             |client, req| async move { list_versions_page(&client, req).await },
             |page| {
-                let key = page.next_key_marker.clone().filter(|_| page.is_truncated)?;
-                let version = page.next_version_id_marker.clone().unwrap_or_default();
-                Some(vec![("key-marker", key), ("version-id-marker", version)])
+                if !page.is_truncated {
+                    return Next::Done;
+                }
+                let last = page.entries.last().map(|e| match e {
+                    VersionEntry::Version(v) => (&v.key, &v.version_id),
+                    VersionEntry::DeleteMarker(d) => (&d.key, &d.version_id),
+                });
+                let (key, id) = match (&page.next_key_marker, last) {
+                    (Some(k), _) => (k.clone(), page.next_version_id_marker.clone()),
+                    (None, Some((k, v))) => (k.clone(), Some(v.clone())),
+                    (None, None) => {
+                        return Next::Stuck("a truncated page without NextKeyMarker or entries");
+                    }
+                };
+                let id = id.unwrap_or_default();
+                Next::From(Marker::KeyId("version-id-marker", key, id))
             },
         )
     }
@@ -337,17 +310,29 @@ impl ListMultipartUploads {
         list_uploads_page(&self.client, req).await
     }
 
-    /// All pages, following `NextKeyMarker` / `NextUploadIdMarker`.
+    /// All pages, following `NextKeyMarker` / `NextUploadIdMarker`; a marker that does
+    /// not advance ends the stream with [`Error::ListingLoop`].
     pub fn into_pages(self) -> PageStream<ListMultipartUploadsResult> {
         let req = self.prepared();
         paginate(
             self.client,
             req,
+            Marker::KeyId("upload-id-marker", String::new(), String::new()),
             |client, req| async move { list_uploads_page(&client, req).await },
             |page| {
-                let key = page.next_key_marker.clone().filter(|_| page.is_truncated)?;
-                let upload = page.next_upload_id_marker.clone().unwrap_or_default();
-                Some(vec![("key-marker", key), ("upload-id-marker", upload)])
+                if !page.is_truncated {
+                    return Next::Done;
+                }
+                let last = page.uploads.last().map(|u| (&u.key, &u.upload_id));
+                let (key, id) = match (&page.next_key_marker, last) {
+                    (Some(k), _) => (k.clone(), page.next_upload_id_marker.clone()),
+                    (None, Some((k, u))) => (k.clone(), Some(u.clone())),
+                    (None, None) => {
+                        return Next::Stuck("a truncated page without NextKeyMarker or uploads");
+                    }
+                };
+                let id = id.unwrap_or_default();
+                Next::From(Marker::KeyId("upload-id-marker", key, id))
             },
         )
     }
@@ -399,19 +384,26 @@ impl ListParts {
         list_parts_page(&self.client, req).await
     }
 
-    /// All pages, following `NextPartNumberMarker`.
+    /// All pages, following `NextPartNumberMarker`; a marker that does not advance ends
+    /// the stream with [`Error::ListingLoop`].
     pub fn into_pages(self) -> PageStream<ListPartsResult> {
         let req = self.prepared();
         paginate(
             self.client,
             req,
+            Marker::Part(0),
             |client, req| async move { list_parts_page(&client, req).await },
             |page| {
-                let marker = page
+                if !page.is_truncated {
+                    return Next::Done;
+                }
+                match page
                     .next_part_number_marker
-                    .or_else(|| page.parts.last().map(|p| p.part_number))?;
-                page.is_truncated
-                    .then(|| vec![("part-number-marker", marker.to_string())])
+                    .or_else(|| page.parts.last().map(|p| p.part_number))
+                {
+                    Some(n) => Next::From(Marker::Part(n)),
+                    None => Next::Stuck("a truncated page without NextPartNumberMarker or parts"),
+                }
             },
         )
     }

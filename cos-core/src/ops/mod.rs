@@ -21,6 +21,7 @@ pub mod bucket_config;
 pub mod list;
 pub mod multipart;
 pub mod object;
+mod paginate;
 pub mod presign;
 pub mod service;
 

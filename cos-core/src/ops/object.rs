@@ -233,7 +233,10 @@ impl GetObject {
             !self.ranged && r.status == StatusCode::OK && r.header("content-encoding").is_none();
         let expected_crc = if verify && full { crc64 } else { None };
         let body = match r.stream.take() {
-            Some(s) => ByteStream::from_incoming(s, read_timeout, content_length, expected_crc),
+            Some(s) => {
+                let deadline = r.deadline.zip(self.client.config().operation_timeout);
+                ByteStream::from_incoming(s, read_timeout, deadline, content_length, expected_crc)
+            }
             None => ByteStream::from_bytes(r.body.clone()),
         };
         Ok(GetObjectOutput {

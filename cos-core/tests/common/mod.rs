@@ -13,7 +13,7 @@ pub fn client_for(emu: &EmulatorHandle, retry: RetryConfig) -> Client {
     let config = Config::builder()
         .region("ap-guangzhou")
         .credentials(creds())
-        .connect_to(emu.addr().to_string())
+        .connect_to(emu.endpoint())
         .read_timeout(Duration::from_secs(5))
         .operation_timeout(Duration::from_secs(20))
         .retry(retry)

@@ -15,7 +15,7 @@ pub fn client_for_addr(addr: std::net::SocketAddr, attempts: u32) -> Client {
     let config = Config::builder()
         .region("ap-guangzhou")
         .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap())
-        .connect_to(addr.to_string())
+        .connect_to(format!("http://{addr}"))
         .read_timeout(Duration::from_secs(10))
         .operation_timeout(Duration::from_secs(60))
         .retry(
