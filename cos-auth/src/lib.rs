@@ -33,6 +33,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
+#![deny(unreachable_pub)]
 
 mod cache;
 mod credentials;
@@ -44,6 +45,6 @@ pub mod qsign;
 pub mod v4;
 
 pub use cache::{CachingProvider, CachingProviderBuilder, DEFAULT_REFRESH_MARGIN};
-pub use credentials::{Credentials, CredentialsError};
+pub use credentials::{CredentialField, Credentials, CredentialsError, EnvError};
 pub use provider::{ChainProvider, EnvProvider, ProvideCredentials, ProvideFuture, StaticProvider};
 pub use qsign::KeyTime;

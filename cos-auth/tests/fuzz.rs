@@ -12,7 +12,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use cos_auth::encode::{decode_path, decode_query, encode_component, form_decode};
+use cos_auth::encode::{decode_path, decode_query, signed_path, url_path};
 use cos_auth::qsign::{
     self, AuthorizationParts, KeyTime, ReceivedRequest, SignableRequest, SigningSettings,
 };
@@ -232,7 +232,10 @@ proptest! {
         let _ = KeyTime::parse(&value).map(|kt| {
             assert_eq!(KeyTime::parse(&kt.to_string()), Ok(kt));
         });
-        let _ = qsign::strip_port(&value);
+        // An arbitrary Host value (its port stripped before signing) signs without panic.
+        let host = [("Host", value.as_str())];
+        let req = SignableRequest::new("GET", "k").headers(&host);
+        let _ = qsign::sign(&req, &creds(), KeyTime::from_now(NOW, 60), &SigningSettings::default());
     }
 
     #[test]
@@ -327,13 +330,12 @@ proptest! {
 
     #[test]
     fn percent_decoders_are_bounded_and_invert_the_encoders(s in "\\PC{0,48}", junk in tricky()) {
-        prop_assert_eq!(decode_path(&encode_component(&s)), s.clone());
-        let mut form = String::new();
+        prop_assert_eq!(decode_path(&url_path(&s)), signed_path(&s));
+        let mut form = String::from("n=");
         encode::push_form_encoded(&mut form, &s);
-        prop_assert_eq!(form_decode(&form), s.clone());
+        prop_assert_eq!(decode_query(&form), [("n".to_owned(), s.clone())]);
         // Arbitrary input: a byte decodes to at most one replacement character.
         prop_assert!(decode_path(&junk).len() <= 3 * junk.len());
-        prop_assert!(form_decode(&junk).len() <= 3 * junk.len());
         let pairs = decode_query(&junk);
         prop_assert!(pairs.len() <= junk.len());
         let total: usize = pairs.iter().map(|(k, v)| k.len() + v.len()).sum();
