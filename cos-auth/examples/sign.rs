@@ -12,7 +12,7 @@ use cos_auth::qsign::{
     SigningSettings,
 };
 use cos_auth::v4::V4Signer;
-use cos_auth::{Credentials, CredentialsError, EnvProvider};
+use cos_auth::{Credentials, CredentialsError, EnvError, EnvProvider};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("credentials: {c} (from the environment)");
             c
         }
-        Err(CredentialsError::NotFound { .. }) => {
+        Err(CredentialsError::Env(EnvError::Unset)) => {
             let c = Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE")?;
             println!(
                 "credentials: {c} (example keys: set COS_SECRET_ID/COS_SECRET_KEY to use yours)"

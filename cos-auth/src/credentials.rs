@@ -6,6 +6,53 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+/// A part of [`Credentials`], as named in a [`CredentialsError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CredentialField {
+    /// The secret id.
+    SecretId,
+    /// The secret key.
+    SecretKey,
+    /// The security token.
+    Token,
+}
+
+impl fmt::Display for CredentialField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CredentialField::SecretId => "secret id",
+            CredentialField::SecretKey => "secret key",
+            CredentialField::Token => "token",
+        })
+    }
+}
+
+/// Why [`EnvProvider`](crate::EnvProvider) found no usable credentials. Messages name
+/// variables, never their values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnvError {
+    /// Neither pair of variables is set (an empty variable counts as unset).
+    #[error(
+        "neither COS_SECRET_ID/COS_SECRET_KEY nor TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY is set"
+    )]
+    Unset,
+    /// One variable of a pair is set and the other is not.
+    #[error("{set} is set but {missing} is not")]
+    Incomplete {
+        /// The variable that is set, e.g. `COS_SECRET_ID`.
+        set: &'static str,
+        /// The variable that is missing, e.g. `COS_SECRET_KEY`.
+        missing: &'static str,
+    },
+    /// A variable's value has leading or trailing whitespace.
+    #[error("{variable} has leading or trailing whitespace")]
+    Whitespace {
+        /// The variable, e.g. `COS_SECRET_KEY`.
+        variable: &'static str,
+    },
+}
+
 /// Why credentials could not be built or obtained.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -20,17 +67,12 @@ pub enum CredentialsError {
     /// because it silently breaks every signature).
     #[error("{field} has leading or trailing whitespace")]
     Whitespace {
-        /// Which field: `secret id`, `secret key` or `token`.
-        field: &'static str,
+        /// Which field.
+        field: CredentialField,
     },
-    /// A provider found no credentials (for example: environment variables unset).
-    #[error("no credentials from {provider}: {reason}")]
-    NotFound {
-        /// The provider that looked.
-        provider: &'static str,
-        /// What it looked for.
-        reason: String,
-    },
+    /// The environment holds no usable credentials.
+    #[error("no credentials in the environment: {0}")]
+    Env(EnvError),
     /// The caller-supplied fetch function of a caching provider failed.
     #[error("fetching credentials failed: {0}")]
     Fetch(String),
@@ -70,7 +112,7 @@ pub struct Credentials {
     expiry: Option<SystemTime>,
 }
 
-fn check(field: &'static str, value: &str) -> Result<(), CredentialsError> {
+fn check(field: CredentialField, value: &str) -> Result<(), CredentialsError> {
     if value.trim() != value {
         return Err(CredentialsError::Whitespace { field });
     }
@@ -94,8 +136,8 @@ impl Credentials {
         if secret_key.is_empty() {
             return Err(CredentialsError::EmptySecretKey);
         }
-        check("secret id", &secret_id)?;
-        check("secret key", &secret_key)?;
+        check(CredentialField::SecretId, &secret_id)?;
+        check(CredentialField::SecretKey, &secret_key)?;
         Ok(Self {
             secret_id: secret_id.into(),
             secret_key: Secret(secret_key.into()),
@@ -109,7 +151,7 @@ impl Credentials {
     /// Errors: [`CredentialsError::Whitespace`] when the token has surrounding whitespace.
     pub fn with_token(mut self, token: impl Into<String>) -> Result<Self, CredentialsError> {
         let token = token.into();
-        check("token", &token)?;
+        check(CredentialField::Token, &token)?;
         self.token = if token.is_empty() {
             None
         } else {

@@ -1,20 +1,34 @@
-//! Percent-encoding rules shared by the XML signer, presigned URLs and the v4 signer.
+//! The wire contract: how object keys, query strings and digests are written on the
+//! wire, for the clients that send what the signer signed and the servers that verify it.
 //!
-//! COS (like the official SDKs) keeps only the RFC 3986 unreserved characters
-//! `A-Z a-z 0-9 - _ . ~` unencoded in signed header/param names and values, writes
-//! uppercase hex, and encodes space as `%20`. Object keys in URLs additionally keep `/`.
+//! | function | direction | used for |
+//! |---|---|---|
+//! | [`url_path`] | key → URL | the path of a request URL |
+//! | [`signed_path`] | key → HttpString | the path the signature covers (`ReceivedRequest::path`) |
+//! | [`push_form_encoded`] | text → query | query names and values (`+` for space) |
+//! | [`decode_path`] | URL → key | a received path, `+` kept |
+//! | [`decode_query`] | query → pairs | a received query, `+` as space |
+//! | [`hex`], [`push_hex`] | bytes → text | digests and signatures (lowercase) |
+//!
+//! A path written by [`url_path`] decodes with [`decode_path`] to the [`signed_path`] of
+//! the key, and a component written by [`push_form_encoded`] decodes with
+//! [`decode_query`] to itself: what a client sends is what a server verifies.
+//!
+//! The encoding inside the HttpString (names and values of signed headers and params:
+//! only the RFC 3986 unreserved characters `A-Z a-z 0-9 - _ . ~` kept, uppercase hex,
+//! space as `%20`) is part of the signer and not exposed.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Everything except `A-Z a-z 0-9 - _ . ~` is encoded.
-pub const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
     .remove(b'.')
     .remove(b'~');
 
 /// [`UNRESERVED`] plus `/`: the set used for object keys in URL paths and v4 file ids.
-pub const KEY_PATH: &AsciiSet = &UNRESERVED.remove(b'/');
+pub(crate) const KEY_PATH: &AsciiSet = &UNRESERVED.remove(b'/');
 
 /// `true` for the bytes [`UNRESERVED`] keeps (`A-Z a-z 0-9 - _ . ~`).
 static KEEP: [bool; 256] = {
@@ -32,7 +46,7 @@ static KEEP: [bool; 256] = {
 ///
 /// This is the signer's hot path, so it scans bytes against a table and copies runs of
 /// unreserved characters at once; the result equals `utf8_percent_encode(s, UNRESERVED)`.
-pub fn push_encoded(out: &mut String, s: &str) {
+pub(crate) fn push_encoded(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -54,15 +68,10 @@ pub fn push_encoded(out: &mut String, s: &str) {
     }
 }
 
-/// Percent-encodes `s`, keeping only unreserved characters (`A-Za-z0-9-_.~`).
-///
-/// This is the encoding COS applies to header and parameter names and values when
-/// it builds the HttpString.
-///
-/// ```
-/// assert_eq!(cos_auth::encode::encode_component("a b/c+d"), "a%20b%2Fc%2Bd");
-/// ```
-pub fn encode_component(s: &str) -> String {
+/// Percent-encodes `s`, keeping only unreserved characters (`A-Za-z0-9-_.~`): the
+/// encoding of header and parameter names and values in the HttpString.
+#[cfg(test)]
+fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     push_encoded(&mut out, s);
     out
@@ -70,6 +79,9 @@ pub fn encode_component(s: &str) -> String {
 
 /// Returns the path an object key is signed under: the raw UTF-8 key with exactly one
 /// leading `/` added when it has none. It is neither URL-encoded nor normalised.
+///
+/// A server passes this form (the [`decode_path`] of the URL path, bucket removed) as
+/// [`ReceivedRequest::path`](crate::qsign::ReceivedRequest::path) to the verifier.
 ///
 /// ```
 /// assert_eq!(cos_auth::encode::signed_path("dir/a b.txt"), "/dir/a b.txt");
@@ -107,8 +119,17 @@ pub fn url_path(key: &str) -> String {
     out
 }
 
-/// Encodes a query component the way Python's `urllib.parse.urlencode` does
-/// (`quote_plus`): unreserved characters kept, space as `+`, everything else `%XX`.
+/// Appends a query component (a parameter name or value) encoded the way Python's
+/// `urllib.parse.urlencode` does (`quote_plus`), as the official SDK writes query
+/// strings: unreserved characters kept, space as `+`, everything else `%XX` (uppercase).
+///
+/// ```
+/// use cos_auth::encode::{decode_query, push_form_encoded};
+/// let mut query = String::from("prefix=");
+/// push_form_encoded(&mut query, "a b/c+d");
+/// assert_eq!(query, "prefix=a+b%2Fc%2Bd");
+/// assert_eq!(decode_query(&query), [("prefix".into(), "a b/c+d".into())]);
+/// ```
 pub fn push_form_encoded(out: &mut String, s: &str) {
     for (i, part) in s.split(' ').enumerate() {
         if i > 0 {
@@ -119,7 +140,8 @@ pub fn push_form_encoded(out: &mut String, s: &str) {
 }
 
 /// Decodes a URL query string into `(name, value)` pairs: `+` is a space, `%XX` is
-/// decoded, invalid UTF-8 is replaced. A pair without `=` has an empty value.
+/// decoded, invalid UTF-8 is replaced. A pair without `=` has an empty value. A server
+/// passes these pairs as [`ReceivedRequest::query`](crate::qsign::ReceivedRequest::query) to the verifier.
 ///
 /// ```
 /// let q = cos_auth::encode::decode_query("acl&prefix=a%2Fb+c&x=");
@@ -137,21 +159,30 @@ pub fn decode_query(query: &str) -> Vec<(String, String)> {
 }
 
 /// Decodes one form-encoded component (`+` as space, `%XX`).
-pub fn form_decode(s: &str) -> String {
+fn form_decode(s: &str) -> String {
     let plus_free = s.replace('+', " ");
     percent_encoding::percent_decode_str(&plus_free)
         .decode_utf8_lossy()
         .into_owned()
 }
 
-/// Decodes a percent-encoded URL path (`+` stays `+`).
+/// Decodes a percent-encoded URL path: `%XX` is decoded, `+` stays `+`, invalid UTF-8 is
+/// replaced. It inverts [`url_path`] up to the leading `/`.
+///
+/// ```
+/// use cos_auth::encode::{decode_path, signed_path, url_path};
+/// assert_eq!(decode_path("/dir/a%20b+c.txt"), "/dir/a b+c.txt");
+/// let key = "dir/./a b+ü.txt";
+/// assert_eq!(decode_path(&url_path(key)), signed_path(key));
+/// ```
 pub fn decode_path(path: &str) -> String {
     percent_encoding::percent_decode_str(path)
         .decode_utf8_lossy()
         .into_owned()
 }
 
-/// Appends the lowercase hex form of `bytes` to `out`.
+/// Appends the lowercase hex form of `bytes` to `out` (the form of `q-signature`,
+/// digests and ETags).
 ///
 /// ```
 /// let mut s = String::from("etag ");

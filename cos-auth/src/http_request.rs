@@ -14,17 +14,18 @@ pub enum HttpSignError {
     /// A header that would be signed is not valid UTF-8.
     #[error("header {0} is not valid UTF-8")]
     NonUtf8Header(String),
-    /// The produced value could not be put into a header.
-    #[error("invalid header value: {0}")]
+    /// The produced value could not be put into a header (the credentials' secret id
+    /// or token holds a character HTTP forbids); the cause is the `source()`.
+    #[error("a signature header value is not valid in HTTP")]
     InvalidHeaderValue(#[from] http::header::InvalidHeaderValue),
 }
 
-fn collect_headers<B>(req: &http::Request<B>) -> Result<Vec<(String, String)>, HttpSignError> {
+/// The headers as text, plus `host` from the URI when absent. Errors: the name of a
+/// header whose value is not UTF-8.
+fn collect_headers<B>(req: &http::Request<B>) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::with_capacity(req.headers().len() + 1);
     for (k, v) in req.headers() {
-        let v = v
-            .to_str()
-            .map_err(|_| HttpSignError::NonUtf8Header(k.as_str().to_owned()))?;
+        let v = v.to_str().map_err(|_| k.as_str().to_owned())?;
         out.push((k.as_str().to_owned(), v.to_owned()));
     }
     if !req.headers().contains_key(http::header::HOST)
@@ -53,7 +54,7 @@ pub fn sign_request<B>(
     key_time: KeyTime,
     settings: &SigningSettings,
 ) -> Result<Signature, HttpSignError> {
-    let headers = collect_headers(req)?;
+    let headers = collect_headers(req).map_err(HttpSignError::NonUtf8Header)?;
     let query = decode_query(req.uri().query().unwrap_or(""));
     let path = decode_path(req.uri().path());
     let (h, q) = (borrow(&headers), borrow(&query));
@@ -70,7 +71,7 @@ pub fn sign_request<B>(
 
 /// Verifies a received `http::Request` at `now` (Unix seconds).
 ///
-/// Errors: [`VerifyError`]; a non-UTF-8 header counts as malformed.
+/// Errors: [`VerifyError`]; [`VerifyError::NonUtf8Header`] for a header that is not UTF-8.
 pub fn verify_request<B, L>(
     req: &http::Request<B>,
     lookup: &L,
@@ -79,7 +80,7 @@ pub fn verify_request<B, L>(
 where
     L: CredentialLookup + ?Sized,
 {
-    let headers = collect_headers(req).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    let headers = collect_headers(req).map_err(VerifyError::NonUtf8Header)?;
     let query = decode_query(req.uri().query().unwrap_or(""));
     let path = decode_path(req.uri().path());
     let (h, q) = (borrow(&headers), borrow(&query));

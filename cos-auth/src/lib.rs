@@ -7,9 +7,31 @@
 //! - [`Credentials`] and providers: static, environment, chain, and a caching wrapper
 //!   for temporary credentials.
 //!
-//! This crate does no I/O and has no async runtime or HTTP client dependency; time and
-//! randomness are passed in (convenience wrappers read the system clock). The optional
-//! `http` feature signs `http::Request` values.
+//! This crate does no I/O and has no async runtime, HTTP client or serde dependency;
+//! time and randomness are passed in (convenience wrappers read the system clock). The
+//! optional `http` feature signs `http::Request` values.
+//!
+//! # The contract
+//!
+//! - **Signing** borrows a view of the request ([`qsign::SignableRequest`]: method, raw
+//!   key, decoded params and headers) and returns what to add ([`qsign::Signature`]: the
+//!   `Authorization` value and, for temporary credentials, the token header). It never
+//!   owns or edits a request. [`qsign::presign_url`] returns a URL instead.
+//! - **Verifying** takes what a server received ([`qsign::ReceivedRequest`]) and returns
+//!   who signed it or a [`qsign::VerifyError`] saying why not.
+//! - **On the wire**, a client writes the key with [`encode::url_path`] and the query with
+//!   [`encode::push_form_encoded`]; a server reads them back with [`encode::decode_path`]
+//!   and [`encode::decode_query`]. Those and [`encode::hex`] are the whole public
+//!   encoding surface.
+//! - **Everything else is private**: canonicalisation (which headers are signed, how
+//!   names and values are encoded, sorted and deduplicated) and the single
+//!   HttpString → StringToSign → HMAC core that signing, presigning and verifying share.
+//!   [`qsign::sign_with_intermediates`] shows its intermediate values for debugging.
+//! - **Errors** are enums to match on: [`CredentialsError`] (with [`EnvError`]),
+//!   [`qsign::InvalidKeyTime`], [`qsign::AuthorizationError`], [`qsign::VerifyError`],
+//!   [`v4::V4DecodeError`] and [`v4::V4VerifyError`]. Their messages name fields and
+//!   variables, never secrets, and carry their cause in the message, not again in
+//!   `source()`.
 //!
 //! ```
 //! use cos_auth::{Credentials, KeyTime};
@@ -33,6 +55,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
+#![deny(unreachable_pub)]
 
 mod cache;
 mod credentials;
@@ -44,6 +67,6 @@ pub mod qsign;
 pub mod v4;
 
 pub use cache::{CachingProvider, CachingProviderBuilder, DEFAULT_REFRESH_MARGIN};
-pub use credentials::{Credentials, CredentialsError};
+pub use credentials::{CredentialField, Credentials, CredentialsError, EnvError};
 pub use provider::{ChainProvider, EnvProvider, ProvideCredentials, ProvideFuture, StaticProvider};
 pub use qsign::KeyTime;

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use crate::credentials::EnvError;
 use crate::{Credentials, CredentialsError};
 
 /// The future a provider returns.
@@ -98,38 +99,34 @@ impl EnvProvider {
 
     /// Loads credentials now.
     ///
-    /// Errors: [`CredentialsError::NotFound`] when neither variable pair is set (or only
-    /// half of one), and the errors of [`Credentials::new`] for bad values.
+    /// Errors: [`CredentialsError::Env`] when neither variable pair is set, only half
+    /// of one is, or a value has surrounding whitespace.
     pub fn load(&self) -> Result<Credentials, CredentialsError> {
         let get = |n: &str| (self.lookup)(n).filter(|v| !v.is_empty());
+        // Checked here rather than by `Credentials::new`, so that the error names the
+        // variable.
+        let checked = |var: &'static str| match get(var) {
+            Some(v) if v.trim() != v => Err(CredentialsError::Env(EnvError::Whitespace {
+                variable: var,
+            })),
+            v => Ok(v),
+        };
         for [id_var, key_var, token_var] in FAMILIES {
-            match (get(id_var), get(key_var)) {
-                (Some(id), Some(key)) => {
-                    let creds = Credentials::new(id, key)?;
-                    return match get(token_var) {
-                        Some(t) => creds.with_token(t),
-                        None => Ok(creds),
-                    };
-                }
+            let incomplete =
+                |set, missing| CredentialsError::Env(EnvError::Incomplete { set, missing });
+            let (id, key) = match (checked(id_var)?, checked(key_var)?) {
+                (Some(id), Some(key)) => (id, key),
                 (None, None) => continue,
-                (Some(_), None) => {
-                    return Err(CredentialsError::NotFound {
-                        provider: "environment",
-                        reason: format!("{id_var} is set but {key_var} is not"),
-                    });
-                }
-                (None, Some(_)) => {
-                    return Err(CredentialsError::NotFound {
-                        provider: "environment",
-                        reason: format!("{key_var} is set but {id_var} is not"),
-                    });
-                }
-            }
+                (Some(_), None) => return Err(incomplete(id_var, key_var)),
+                (None, Some(_)) => return Err(incomplete(key_var, id_var)),
+            };
+            let creds = Credentials::new(id, key)?;
+            return match checked(token_var)? {
+                Some(t) => creds.with_token(t),
+                None => Ok(creds),
+            };
         }
-        Err(CredentialsError::NotFound {
-            provider: "environment",
-            reason: "neither COS_SECRET_ID/COS_SECRET_KEY nor TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY is set".into(),
-        })
+        Err(CredentialsError::Env(EnvError::Unset))
     }
 }
 

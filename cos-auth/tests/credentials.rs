@@ -10,8 +10,8 @@ use cos_auth::qsign::{
 };
 use cos_auth::v4::V4Signer;
 use cos_auth::{
-    CachingProvider, ChainProvider, Credentials, CredentialsError, EnvProvider, ProvideCredentials,
-    StaticProvider,
+    CachingProvider, ChainProvider, CredentialField, Credentials, CredentialsError, EnvError,
+    EnvProvider, ProvideCredentials, StaticProvider,
 };
 
 const KEY: &str = "SECRETKEYEXAMPLE";
@@ -98,7 +98,9 @@ fn whitespace_and_empty_values_are_rejected() {
     let c = Credentials::new("id", "k").unwrap();
     assert!(matches!(
         c.clone().with_token(" t"),
-        Err(CredentialsError::Whitespace { field: "token" })
+        Err(CredentialsError::Whitespace {
+            field: CredentialField::Token
+        })
     ));
     assert_eq!(c.clone().with_token("").unwrap().token(), None);
 }
@@ -135,18 +137,54 @@ fn environment_provider_prefers_cos_variables() {
     let c = tc.load().unwrap();
     assert_eq!((c.secret_id(), c.token()), ("tc-id", Some("tc-token")));
 
-    assert!(matches!(
-        env(&[]).load(),
-        Err(CredentialsError::NotFound { .. })
-    ));
-    assert!(matches!(
+    assert_eq!(env(&[]).load(), Err(CredentialsError::Env(EnvError::Unset)));
+    assert_eq!(
         env(&[("COS_SECRET_ID", "x")]).load(),
-        Err(CredentialsError::NotFound { .. })
-    ));
-    assert!(matches!(
+        Err(CredentialsError::Env(EnvError::Incomplete {
+            set: "COS_SECRET_ID",
+            missing: "COS_SECRET_KEY"
+        }))
+    );
+    assert_eq!(
+        env(&[("TENCENTCLOUD_SECRET_KEY", "k")]).load(),
+        Err(CredentialsError::Env(EnvError::Incomplete {
+            set: "TENCENTCLOUD_SECRET_KEY",
+            missing: "TENCENTCLOUD_SECRET_ID"
+        }))
+    );
+    assert_eq!(
         env(&[("COS_SECRET_ID", "x "), ("COS_SECRET_KEY", "k")]).load(),
-        Err(CredentialsError::Whitespace { .. })
-    ));
+        Err(CredentialsError::Env(EnvError::Whitespace {
+            variable: "COS_SECRET_ID"
+        }))
+    );
+    assert_eq!(
+        env(&[
+            ("COS_SECRET_ID", "x"),
+            ("COS_SECRET_KEY", "k"),
+            ("COS_SECURITY_TOKEN", "t\n")
+        ])
+        .load(),
+        Err(CredentialsError::Env(EnvError::Whitespace {
+            variable: "COS_SECURITY_TOKEN"
+        }))
+    );
+}
+
+#[test]
+fn environment_errors_name_variables_never_values() {
+    let secret = "VERY-SECRET-KEY ";
+    let err = env(&[("COS_SECRET_ID", "x"), ("COS_SECRET_KEY", secret)])
+        .load()
+        .unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains("VERY-SECRET"), "{text}");
+    assert_eq!(
+        err.to_string(),
+        "no credentials in the environment: COS_SECRET_KEY has leading or trailing whitespace"
+    );
+    // The cause is in the message, not repeated as a `source()`.
+    assert!(std::error::Error::source(&err).is_none());
 }
 
 #[tokio::test]

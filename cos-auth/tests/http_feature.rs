@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use cos_auth::Credentials;
-use cos_auth::http_request::{sign_request, verify_request};
+use cos_auth::http_request::{HttpSignError, sign_request, verify_request};
 use cos_auth::qsign::{self, KeyTime, SignableRequest, SigningSettings, VerifyError};
 
 #[test]
@@ -48,5 +48,28 @@ fn an_http_request_signs_like_the_borrowed_view_and_verifies() {
     assert_eq!(
         verify_request(&req, &lookup[..], 1_700_000_001).unwrap_err(),
         VerifyError::SignatureMismatch
+    );
+}
+
+#[test]
+fn a_non_utf8_header_is_a_typed_error_on_both_sides() {
+    let creds = Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap();
+    let kt = KeyTime::new(1_700_000_000, 1_700_003_600).unwrap();
+    let mut req = http::Request::builder()
+        .uri("http://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.txt")
+        .header(
+            "x-cos-meta-name",
+            http::HeaderValue::from_bytes(b"caf\xe9").unwrap(),
+        )
+        .body(())
+        .unwrap();
+    match sign_request(&mut req, &creds, kt, &SigningSettings::default()) {
+        Err(HttpSignError::NonUtf8Header(name)) => assert_eq!(name, "x-cos-meta-name"),
+        other => panic!("{other:?}"),
+    }
+    assert!(req.headers().get("authorization").is_none());
+    assert_eq!(
+        verify_request(&req, &[creds][..], 1_700_000_001).unwrap_err(),
+        VerifyError::NonUtf8Header("x-cos-meta-name".into())
     );
 }

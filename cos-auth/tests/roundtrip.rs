@@ -4,7 +4,8 @@
 
 use cos_auth::Credentials;
 use cos_auth::qsign::{
-    self, HeaderPolicy, KeyTime, ReceivedRequest, SignableRequest, SigningSettings, VerifyError,
+    self, AuthField, AuthorizationError, HeaderPolicy, InvalidKeyTime, KeyTime, ReceivedRequest,
+    SignableRequest, SigningSettings, VerifyError,
 };
 use proptest::prelude::*;
 
@@ -282,6 +283,50 @@ fn verifier_reports_precise_reasons() {
     let mut hg = pairs(&r.headers);
     hg.push(("Authorization", "garbage"));
     assert!(matches!(run(hg, &p, KT.0), Err(VerifyError::Malformed(_))));
+
+    // Malformed authorizations say which field and why, in the header and in a
+    // presigned query alike, and never echo the value.
+    let bad_time = auth.replace(
+        &format!("q-key-time={};{}", KT.0, KT.1),
+        &format!("q-key-time={};{}", KT.1, KT.0),
+    );
+    let mut hb = pairs(&r.headers);
+    hb.push(("Authorization", &bad_time));
+    let err = run(hb, &p, KT.0).unwrap_err();
+    assert_eq!(
+        err,
+        VerifyError::Malformed(AuthorizationError::InvalidTime {
+            field: AuthField::KeyTime,
+            reason: InvalidKeyTime::StartAfterEnd {
+                start: KT.1,
+                end: KT.0
+            },
+        })
+    );
+    assert!(
+        err.to_string()
+            .starts_with("malformed authorization: q-key-time: ")
+    );
+    assert!(std::error::Error::source(&err).is_none());
+    let mut q = p.clone();
+    q.extend(
+        auth.split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .filter(|(k, _)| *k != "q-signature"),
+    );
+    let err = run(pairs(&r.headers), &q, KT.0).unwrap_err();
+    assert_eq!(
+        err,
+        VerifyError::Malformed(AuthorizationError::Missing(AuthField::Signature))
+    );
+    q.push(("q-signature", "0123"));
+    q.push(("q-signature", "0123"));
+    assert_eq!(
+        run(pairs(&r.headers), &q, KT.0),
+        Err(VerifyError::Malformed(AuthorizationError::Duplicate(
+            AuthField::Signature
+        )))
+    );
 }
 
 #[test]

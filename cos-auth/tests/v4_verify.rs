@@ -4,7 +4,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use cos_auth::Credentials;
-use cos_auth::v4::{self, V4Expectation, V4Nonce, V4SignatureKind, V4Signer, V4VerifyError};
+use cos_auth::v4::{
+    self, V4DecodeError, V4Expectation, V4Field, V4Nonce, V4SignatureKind, V4Signer, V4VerifyError,
+};
 
 fn creds() -> Credentials {
     Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap()
@@ -104,6 +106,53 @@ fn wrong_bucket_appid_key_or_tampering_is_rejected() {
             "{garbage}"
         );
     }
+}
+
+#[test]
+fn malformed_signatures_say_what_is_wrong_without_echoing_it() {
+    let with_mac =
+        |plaintext: &str| STANDARD.encode([&[7u8; 20][..], plaintext.as_bytes()].concat());
+    let full = "a=1250000000&k=AKIDEXAMPLE&e=0&t=1&r=2&f=/x&b=mybucket";
+    let cases = [
+        ("!!!".to_owned(), V4DecodeError::NotBase64),
+        (STANDARD.encode([0u8; 20]), V4DecodeError::TooShort),
+        (
+            STANDARD.encode([&[0u8; 20][..], &[0xff, 0xfe]].concat()),
+            V4DecodeError::NotUtf8,
+        ),
+        (with_mac("a=1&k"), V4DecodeError::FieldWithoutEquals),
+        (
+            with_mac(&full.replace("&b=mybucket", "")),
+            V4DecodeError::MissingField(V4Field::Bucket),
+        ),
+        (
+            with_mac(&full.replace("t=1", "t=soon")),
+            V4DecodeError::NotANumber(V4Field::Now),
+        ),
+        (
+            with_mac(&full.replace("e=0", "e=-1")),
+            V4DecodeError::NotANumber(V4Field::Expired),
+        ),
+    ];
+    for (sign, want) in cases {
+        let err = v4::decode(&sign).unwrap_err();
+        assert_eq!(err, V4VerifyError::Malformed(want), "{sign}");
+        assert_eq!(
+            v4::verify(&sign, &expect("/x"), &[creds()][..], NOW),
+            Err(V4VerifyError::Malformed(want))
+        );
+        let text = err.to_string();
+        assert!(text.starts_with("malformed v4 signature: "), "{text}");
+        assert!(
+            !text.contains("AKIDEXAMPLE") && !text.contains("soon"),
+            "{text}"
+        );
+        assert!(std::error::Error::source(&err).is_none());
+    }
+    assert_eq!(
+        V4VerifyError::Malformed(V4DecodeError::MissingField(V4Field::SecretId)).to_string(),
+        "malformed v4 signature: field k is missing"
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::client::{CosClient, Payload, Signing, status_error};
 use crate::error::{CODE_SLICE_UNFINISHED, Error, Result};
 use crate::path;
 use crate::sha::{self, SlicePart};
-use crate::slice::SliceInitRequest;
+use crate::slice::{SliceInitRequest, server_slice_size};
 use crate::types::{Authority, FileStat, UploadResult};
 use crate::wire::{Form, Json};
 
@@ -224,19 +224,15 @@ impl UploadFile {
                 message: "upload_slice_init answered without a session".into(),
             });
         }
-        let slice_size = if slice_size == 0 {
-            self.slice_size
-        } else {
-            slice_size
-        };
-        let offsets: Vec<u64> = (0..size)
+        let slice_size = server_slice_size(slice_size, self.slice_size)?;
+        // Offsets are generated as the slices are sent: nothing is sized by the answer.
+        let offsets = (0..size)
             .step_by(usize::try_from(slice_size).unwrap_or(usize::MAX))
-            .filter(|o| !done.contains(o))
-            .collect();
+            .filter(|o| !done.contains(o));
         let concurrency = if serial { 1 } else { self.max_concurrency };
         let sha_ref = file_sha.as_deref();
         let session_ref = session.as_str();
-        let sends = futures_util::stream::iter(offsets.into_iter().map(|offset| async move {
+        let sends = futures_util::stream::iter(offsets.map(|offset| async move {
             let len = slice_size.min(size - offset);
             let data = self.source.read(offset, len).await?;
             self.send_slice(session_ref, offset, data, sha_ref).await

@@ -1,5 +1,7 @@
 //! Folder operations: create, stat, update, list (also as a stream of pages), delete.
 
+use std::collections::HashSet;
+
 use bytes::Bytes;
 use futures_util::Stream;
 use http::Method;
@@ -242,7 +244,10 @@ impl ListFolder {
     /// ```
     pub fn into_stream(self) -> impl Stream<Item = Result<ListPage>> + Send + 'static {
         let context = Some(self.context.clone());
-        futures_util::stream::try_unfold((self, context), |(list, context)| async move {
+        // Every context asked for so far: an answer naming one again would list forever.
+        let seen = HashSet::from([self.context.clone()]);
+        let state = (self, context, seen);
+        futures_util::stream::try_unfold(state, |(list, context, mut seen)| async move {
             let Some(context) = context else {
                 return Ok(None);
             };
@@ -250,10 +255,18 @@ impl ListFolder {
             let page = list.page(&context).await?;
             let next = if page.listover || page.context.is_empty() {
                 None
+            } else if !seen.insert(page.context.clone()) {
+                return Err(Error::Network {
+                    status: None,
+                    message: format!(
+                        "list_folder answered context {:?} again without listover: the listing does not advance",
+                        page.context
+                    ),
+                });
             } else {
                 Some(page.context.clone())
             };
-            Ok(Some((page, (list, next))))
+            Ok(Some((page, (list, next, seen))))
         })
     }
 }

@@ -5,11 +5,46 @@
 use bytes::Bytes;
 
 use crate::client::CosClient;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::path;
 use crate::sha::{SlicePart, upload_parts_json};
 use crate::types::{SliceData, SliceInit, SliceList, UploadResult};
 use crate::wire::Form;
+
+/// The slice sizes COS's v4 API answers with: 512 KiB, 1, 2 or 3 MiB (the documented
+/// valid values of `slice_size`, "查询上传分片" / upload_slice_list, API doc 436/6070).
+const SERVER_SLICE_MIN: u64 = 512 * 1024;
+/// See [`SERVER_SLICE_MIN`].
+const SERVER_SLICE_MAX: u64 = 3 * 1024 * 1024;
+
+/// The slice size to upload with, from the `slice_size` the server answered (`0`: it did
+/// not say, keep `requested`).
+///
+/// The answer is accepted between the smaller of `requested` and 512 KiB and the larger
+/// of `requested` and 3 MiB: every slice is held in memory while it is sent and every
+/// slice is a request, so a size outside the documented range (1 byte, or the whole
+/// file) is refused rather than turned into millions of requests or one huge buffer.
+///
+/// Errors: [`Error::Network`] for a size out of that range.
+pub(crate) fn server_slice_size(answered: u64, requested: u64) -> Result<u64> {
+    if answered == 0 {
+        return Ok(requested);
+    }
+    let (lo, hi) = (
+        requested.min(SERVER_SLICE_MIN),
+        requested.max(SERVER_SLICE_MAX),
+    );
+    if (lo..=hi).contains(&answered) {
+        Ok(answered)
+    } else {
+        Err(Error::Network {
+            status: None,
+            message: format!(
+                "the server answered slice_size {answered}, outside {lo}..={hi} (requested {requested})"
+            ),
+        })
+    }
+}
 
 /// What `upload_slice_init` declares.
 #[derive(Debug, Clone, Default)]

@@ -60,7 +60,7 @@ impl HeaderPolicy {
 }
 
 /// Removes a `:port` suffix from a Host value (`[v6]:port` aware).
-pub fn strip_port(host: &str) -> &str {
+pub(super) fn strip_port(host: &str) -> &str {
     if let Some(rest) = host.strip_prefix('[') {
         return match rest.find(']') {
             Some(i) => &host[..i + 2],

@@ -21,10 +21,54 @@ pub struct KeyTime {
     end: u64,
 }
 
-/// A key time whose start is after its end, or that could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid key time: {0}")]
-pub struct InvalidKeyTime(pub(crate) String);
+/// One end of a [`KeyTime`], as named in an [`InvalidKeyTime`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyTimeBound {
+    /// The start (before the `;`).
+    Start,
+    /// The end (after the `;`).
+    End,
+}
+
+impl fmt::Display for KeyTimeBound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyTimeBound::Start => "start",
+            KeyTimeBound::End => "end",
+        })
+    }
+}
+
+/// A key time whose start is after its end, or text that is not `start;end`.
+///
+/// ```
+/// use cos_auth::KeyTime;
+/// use cos_auth::qsign::{InvalidKeyTime, KeyTimeBound};
+/// assert_eq!(KeyTime::parse("5;3"), Err(InvalidKeyTime::StartAfterEnd { start: 5, end: 3 }));
+/// assert_eq!(KeyTime::parse("1;x"), Err(InvalidKeyTime::NotANumber(KeyTimeBound::End)));
+/// assert_eq!(KeyTime::parse("1"), Err(InvalidKeyTime::NotStartEnd));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvalidKeyTime {
+    /// The window ends before it starts.
+    #[error("invalid key time: start {start} is after end {end}")]
+    StartAfterEnd {
+        /// The start given.
+        start: u64,
+        /// The end given.
+        end: u64,
+    },
+    /// The text has no `;`.
+    #[error("invalid key time: not of the form start;end")]
+    NotStartEnd,
+    /// One end is empty or holds something other than the digits `0-9`.
+    #[error("invalid key time: the {0} is not a decimal number")]
+    NotANumber(KeyTimeBound),
+    /// One end has more digits than a `u64` holds.
+    #[error("invalid key time: the {0} is too large")]
+    TooLarge(KeyTimeBound),
+}
 
 impl KeyTime {
     /// A window from `start` to `end` (inclusive, Unix seconds).
@@ -32,7 +76,7 @@ impl KeyTime {
     /// Errors: [`InvalidKeyTime`] when `start > end`.
     pub fn new(start: u64, end: u64) -> Result<Self, InvalidKeyTime> {
         if start > end {
-            return Err(InvalidKeyTime(format!("start {start} is after end {end}")));
+            return Err(InvalidKeyTime::StartAfterEnd { start, end });
         }
         Ok(Self { start, end })
     }
@@ -83,17 +127,16 @@ impl KeyTime {
     ///
     /// Errors: [`InvalidKeyTime`] unless the text is two decimal numbers with `start <= end`.
     pub fn parse(s: &str) -> Result<Self, InvalidKeyTime> {
-        let (a, b) = s
-            .split_once(';')
-            .ok_or_else(|| InvalidKeyTime(format!("{s:?} is not start;end")))?;
-        let num = |t: &str| {
+        let (a, b) = s.split_once(';').ok_or(InvalidKeyTime::NotStartEnd)?;
+        let num = |t: &str, bound| {
             if t.is_empty() || !t.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(InvalidKeyTime(format!("{t:?} is not a number")));
+                return Err(InvalidKeyTime::NotANumber(bound));
             }
+            // Only digits: overflow is the one way left to fail.
             t.parse::<u64>()
-                .map_err(|e| InvalidKeyTime(format!("{t:?}: {e}")))
+                .map_err(|_| InvalidKeyTime::TooLarge(bound))
         };
-        Self::new(num(a)?, num(b)?)
+        Self::new(num(a, KeyTimeBound::Start)?, num(b, KeyTimeBound::End)?)
     }
 }
 
@@ -125,6 +168,34 @@ mod tests {
         for bad in ["", "1", "1;", ";2", "2;1", "a;b", "+1;2", "1;2;3"] {
             assert!(KeyTime::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn parse_errors_say_which_end_and_why() {
+        use KeyTimeBound::{End, Start};
+        let cases = [
+            ("", InvalidKeyTime::NotStartEnd),
+            ("12", InvalidKeyTime::NotStartEnd),
+            (";2", InvalidKeyTime::NotANumber(Start)),
+            ("+1;2", InvalidKeyTime::NotANumber(Start)),
+            ("1;", InvalidKeyTime::NotANumber(End)),
+            ("1;2;3", InvalidKeyTime::NotANumber(End)),
+            ("1; 2", InvalidKeyTime::NotANumber(End)),
+            ("18446744073709551616;1", InvalidKeyTime::TooLarge(Start)),
+            ("1;99999999999999999999", InvalidKeyTime::TooLarge(End)),
+            ("2;1", InvalidKeyTime::StartAfterEnd { start: 2, end: 1 }),
+        ];
+        for (text, want) in cases {
+            assert_eq!(KeyTime::parse(text), Err(want), "{text:?}");
+        }
+        assert_eq!(
+            KeyTime::parse("1;x").unwrap_err().to_string(),
+            "invalid key time: the end is not a decimal number"
+        );
+        assert_eq!(
+            KeyTime::parse(&format!("{};{}", u64::MAX, u64::MAX)),
+            KeyTime::new(u64::MAX, u64::MAX)
+        );
     }
 
     #[test]

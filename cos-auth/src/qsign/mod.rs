@@ -9,21 +9,30 @@
 //!   uppercase hex), names lowercased after encoding, sorted by name;
 //! - StringToSign = `sha1\n{KeyTime}\n{hex(SHA1(HttpString))}\n`;
 //! - Signature = hex(HMAC-SHA1(SignKey as hex text, StringToSign)).
+//!
+//! Signing, presigning and verifying all go through one private core (HttpString →
+//! StringToSign → HMAC); canonicalisation (which headers are signed, how names and
+//! values are encoded and sorted) is private too. What a caller sees is the contract:
+//! a borrowed [`SignableRequest`] in, a [`Signature`] saying what to add out.
 
 mod authorization;
 mod canonical;
+mod core;
+mod key;
 mod key_time;
 mod presign;
-pub(crate) mod signer;
+mod signer;
 mod verify;
 
-pub use authorization::{AUTH_PARAMS, AuthorizationParts};
-pub use canonical::{HeaderPolicy, strip_port};
-pub use key_time::{CLOCK_SKEW_BACKDATE, InvalidKeyTime, KeyTime, to_unix, unix_now};
+pub use authorization::{AUTH_PARAMS, AuthField, AuthorizationError, AuthorizationParts};
+pub use canonical::HeaderPolicy;
+pub(crate) use key::hmac_sha1;
+pub use key::{SigningKey, SigningKeyCache};
+pub use key_time::{CLOCK_SKEW_BACKDATE, InvalidKeyTime, KeyTime, KeyTimeBound, to_unix, unix_now};
 pub use presign::{PresignRequest, PresignSettings, PresignedUrl, presign_url};
 pub use signer::{
-    Intermediates, SECURITY_TOKEN_HEADER, SignableRequest, Signature, SigningKey, SigningKeyCache,
-    SigningSettings, sign, sign_with_intermediates, sign_with_key,
+    Intermediates, SECURITY_TOKEN_HEADER, SignableRequest, Signature, SigningSettings, sign,
+    sign_with_intermediates, sign_with_key,
 };
 pub use verify::{
     AuthLocation, CredentialLookup, ReceivedRequest, Verified, VerifyError, verify,

@@ -11,15 +11,12 @@
 //! placed first among the extra parameters and signed like them. Turn it off to get
 //! exactly the official SDK's output.
 
-use std::borrow::Cow;
-
+use super::core;
+use super::key::SigningKey;
 use super::key_time::KeyTime;
-use super::signer::{
-    SECURITY_TOKEN_HEADER, SignableRequest, SigningKey, SigningSettings, canonicalize,
-    format_authorization, signature_hex, string_to_sign,
-};
+use super::signer::{SECURITY_TOKEN_HEADER, SignableRequest, SigningSettings, canonicalize};
 use crate::Credentials;
-use crate::encode::{push_form_encoded, url_path};
+use crate::encode::{push_form_encoded, signed_path, url_path};
 
 /// What to presign.
 #[derive(Debug, Clone, Copy)]
@@ -151,14 +148,14 @@ pub fn presign_url(
     // The token travels as a query parameter here, never as a header.
     let canonical = canonicalize(&signable, None, &settings.signing);
     let key = SigningKey::derive(credentials.secret_key(), key_time);
-    let (sts, _) = string_to_sign(key_time, &canonical.http_string);
-    let signature = signature_hex(&key, &sts);
-    let authorization = format_authorization(
+    let path = signed_path(req.key);
+    let digests = core::compute(&canonical.parts(req.method, &path), key_time, &key);
+    let authorization = core::authorization(
         credentials.secret_id(),
-        key_time,
+        &key,
         &canonical.header_list,
         &canonical.param_list,
-        &signature,
+        digests.signature(),
     );
     let mut url = String::with_capacity(256);
     url.push_str(req.scheme);
@@ -179,7 +176,7 @@ pub fn presign_url(
         url.push('&');
         push_form_encoded(&mut url, k);
         url.push('=');
-        push_form_encoded(&mut url, &Cow::Borrowed(*v));
+        push_form_encoded(&mut url, v);
     }
     PresignedUrl { url, authorization }
 }

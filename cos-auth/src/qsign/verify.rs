@@ -2,9 +2,12 @@
 
 use std::collections::HashMap;
 
-use super::authorization::AuthorizationParts;
+use super::authorization::{AuthorizationError, AuthorizationParts};
 use super::canonical::strip_port;
-use super::signer::{SECURITY_TOKEN_HEADER, SigningKey, SigningKeyCache, signature_matches};
+use super::core::{self, HttpParts};
+use super::key::{SigningKey, SigningKeyCache};
+use super::key_time::KeyTime;
+use super::signer::SECURITY_TOKEN_HEADER;
 use crate::Credentials;
 use crate::encode::{constant_time_eq, push_encoded, signed_path};
 
@@ -89,7 +92,11 @@ pub enum VerifyError {
     Missing,
     /// The authorization could not be parsed.
     #[error("malformed authorization: {0}")]
-    Malformed(String),
+    Malformed(AuthorizationError),
+    /// A header of the request is not valid UTF-8 (only from
+    /// `http_request::verify_request`, which reads an `http::Request`).
+    #[error("header {0} is not valid UTF-8")]
+    NonUtf8Header(String),
     /// `q-sign-algorithm` is not `sha1`.
     #[error("unsupported signature algorithm {0:?}")]
     UnsupportedAlgorithm(String),
@@ -259,62 +266,76 @@ fn check_signature(
     credentials: &Credentials,
     cache: Option<&SigningKeyCache>,
 ) -> Result<(), VerifyError> {
-    let mut s = String::with_capacity(256);
-    for c in req.method.chars() {
-        s.push(c.to_ascii_lowercase());
-    }
-    s.push('\n');
-    s.push_str(&signed_path(req.path));
-    s.push('\n');
+    // The params and headers lines of the HttpString, rebuilt in the order of the
+    // received name lists (which the signer sorted).
+    let mut lines = String::with_capacity(256);
     for (i, name) in names(&parts.url_param_list).enumerate() {
         if i > 0 {
-            s.push('&');
+            lines.push('&');
         }
         let v = find(req.query, name)
             .ok_or_else(|| VerifyError::MissingSignedParam(name.to_owned()))?;
-        s.push_str(name);
-        s.push('=');
-        push_encoded(&mut s, v);
+        lines.push_str(name);
+        lines.push('=');
+        push_encoded(&mut lines, v);
     }
-    s.push('\n');
-    // Where the (last) host value sits in `s`, to try it again without its port.
+    let params_end = lines.len();
+    // Where the (last) host value sits in `lines`, to try it again without its port.
     let mut host = None;
     for (i, name) in names(&parts.header_list).enumerate() {
         let v = find(req.headers, name)
             .ok_or_else(|| VerifyError::MissingSignedHeader(name.to_owned()))?;
         if i > 0 {
-            s.push('&');
+            lines.push('&');
         }
-        s.push_str(name);
-        s.push('=');
-        let start = s.len();
-        push_encoded(&mut s, v);
+        lines.push_str(name);
+        lines.push('=');
+        let start = lines.len();
+        push_encoded(&mut lines, v);
         if name == "host" {
-            host = Some((start..s.len(), v));
+            host = Some((start..lines.len(), v));
         }
     }
-    s.push('\n');
     let key = match cache {
         Some(c) => c.get(credentials, parts.key_time),
         None => SigningKey::derive(credentials.secret_key(), parts.key_time),
     };
+    let path = signed_path(req.path);
+    let (params, headers) = lines.split_at(params_end);
+    let http = HttpParts {
+        method: req.method,
+        path: &path,
+        params,
+        headers,
+    };
     // StringToSign carries q-sign-time and SignKey q-key-time (the official SDKs
     // send the same value in both), so neither can be altered without detection.
-    if signature_matches(&key, parts.sign_time, &s, &parts.signature) {
+    if signs(&http, parts.sign_time, &key, &parts.signature) {
         return Ok(());
     }
     // The host is also accepted signed without its port.
     if let Some((range, full)) = host {
         let bare = strip_port(full);
         if bare != full {
-            let mut alt = String::with_capacity(s.len());
-            alt.push_str(&s[..range.start]);
+            let mut alt = String::with_capacity(headers.len());
+            alt.push_str(&lines[params_end..range.start]);
             push_encoded(&mut alt, bare);
-            alt.push_str(&s[range.end..]);
-            if signature_matches(&key, parts.sign_time, &alt, &parts.signature) {
+            alt.push_str(&lines[range.end..]);
+            let http = HttpParts {
+                headers: &alt,
+                ..http
+            };
+            if signs(&http, parts.sign_time, &key, &parts.signature) {
                 return Ok(());
             }
         }
     }
     Err(VerifyError::SignatureMismatch)
+}
+
+/// Whether `expected` (lowercase hex) is the signature of `http` for `sign_time`,
+/// compared in constant time.
+fn signs(http: &HttpParts<'_>, sign_time: KeyTime, key: &SigningKey, expected: &str) -> bool {
+    let digests = core::compute(http, sign_time, key);
+    constant_time_eq(digests.signature_bytes(), expected.as_bytes())
 }

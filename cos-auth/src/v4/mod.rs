@@ -11,5 +11,6 @@ mod verify;
 
 pub use sign::{V4Nonce, V4Signer, file_id};
 pub use verify::{
-    DecodedV4, V4Expectation, V4SignatureKind, V4Verified, V4VerifyError, decode, verify,
+    DecodedV4, V4DecodeError, V4Expectation, V4Field, V4SignatureKind, V4Verified, V4VerifyError,
+    decode, verify,
 };

@@ -9,7 +9,7 @@ use percent_encoding::utf8_percent_encode;
 
 use crate::Credentials;
 use crate::encode::KEY_PATH;
-use crate::qsign::signer::hmac_sha1;
+use crate::qsign::hmac_sha1;
 use crate::qsign::unix_now;
 
 /// The time and random number that go into a v4 signature (injectable for tests).

@@ -1,12 +1,14 @@
 //! Checking v4 signatures on the server side.
 
+use std::fmt;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::sign::file_id;
 use crate::encode::constant_time_eq;
 use crate::qsign::CredentialLookup;
-use crate::qsign::signer::hmac_sha1;
+use crate::qsign::hmac_sha1;
 
 /// The fields of a decoded v4 signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,13 +34,84 @@ pub struct DecodedV4 {
     pub bucket: String,
 }
 
+/// A field of the v4 plaintext, as named in a [`V4DecodeError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum V4Field {
+    /// `a`: appid.
+    AppId,
+    /// `k`: secret id.
+    SecretId,
+    /// `e`: expiry.
+    Expired,
+    /// `t`: signing time.
+    Now,
+    /// `r`: random number.
+    Random,
+    /// `f`: file id.
+    FileId,
+    /// `b`: bucket.
+    Bucket,
+}
+
+impl V4Field {
+    const ALL: [V4Field; 7] = [
+        V4Field::AppId,
+        V4Field::SecretId,
+        V4Field::Expired,
+        V4Field::Now,
+        V4Field::Random,
+        V4Field::FileId,
+        V4Field::Bucket,
+    ];
+
+    /// The field's name in the plaintext, e.g. `k`.
+    pub fn name(self) -> &'static str {
+        ["a", "k", "e", "t", "r", "f", "b"][self as usize]
+    }
+}
+
+impl fmt::Display for V4Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a v4 signature could not be decoded. The message never shows the signature.
+///
+/// ```
+/// use cos_auth::v4::{V4DecodeError, V4VerifyError, decode};
+/// assert_eq!(decode("not base64!"), Err(V4VerifyError::Malformed(V4DecodeError::NotBase64)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum V4DecodeError {
+    /// The signature is not standard base64.
+    #[error("not base64")]
+    NotBase64,
+    /// The decoded bytes hold no plaintext after the 20-byte HMAC.
+    #[error("too short")]
+    TooShort,
+    /// The plaintext is not UTF-8.
+    #[error("the plaintext is not UTF-8")]
+    NotUtf8,
+    /// A `&`-separated part of the plaintext has no `=`.
+    #[error("a field has no '='")]
+    FieldWithoutEquals,
+    /// A field is absent.
+    #[error("field {0} is missing")]
+    MissingField(V4Field),
+    /// `e`, `t` or `r` is not a decimal number.
+    #[error("field {0} is not a number")]
+    NotANumber(V4Field),
+}
+
 /// Why a v4 signature was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum V4VerifyError {
     /// Not base64, too short, or a field missing or not a number.
     #[error("malformed v4 signature: {0}")]
-    Malformed(String),
+    Malformed(V4DecodeError),
     /// The access key id is unknown.
     #[error("unknown access key id {0:?}")]
     UnknownAccessKey(String),
@@ -102,44 +175,45 @@ pub struct V4Verified {
 
 /// Decodes a v4 signature without checking it.
 ///
-/// Errors: [`V4VerifyError::Malformed`].
+/// Errors: [`V4VerifyError::Malformed`] with the [`V4DecodeError`].
 pub fn decode(sign: &str) -> Result<DecodedV4, V4VerifyError> {
-    let bad = |m: &str| V4VerifyError::Malformed(m.to_owned());
+    decode_fields(sign).map_err(V4VerifyError::Malformed)
+}
+
+fn decode_fields(sign: &str) -> Result<DecodedV4, V4DecodeError> {
     let bytes = STANDARD
         .decode(sign.trim())
-        .map_err(|e| V4VerifyError::Malformed(format!("base64: {e}")))?;
+        .map_err(|_| V4DecodeError::NotBase64)?;
     if bytes.len() <= 20 {
-        return Err(bad("too short"));
+        return Err(V4DecodeError::TooShort);
     }
     let mut mac = [0u8; 20];
     mac.copy_from_slice(&bytes[..20]);
-    let plaintext =
-        String::from_utf8(bytes[20..].to_vec()).map_err(|_| bad("plaintext is not UTF-8"))?;
+    let plaintext = String::from_utf8(bytes[20..].to_vec()).map_err(|_| V4DecodeError::NotUtf8)?;
     let mut fields: [Option<&str>; 7] = [None; 7];
-    const NAMES: [&str; 7] = ["a", "k", "e", "t", "r", "f", "b"];
     for kv in plaintext.split('&') {
-        let (k, v) = kv.split_once('=').ok_or_else(|| bad("field without '='"))?;
-        if let Some(i) = NAMES.iter().position(|n| *n == k) {
-            fields[i] = Some(v);
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or(V4DecodeError::FieldWithoutEquals)?;
+        if let Some(f) = V4Field::ALL.iter().find(|f| f.name() == k) {
+            fields[*f as usize] = Some(v);
         }
     }
-    let get = |i: usize| {
-        fields[i].ok_or_else(|| V4VerifyError::Malformed(format!("field {} missing", NAMES[i])))
-    };
-    let num = |i: usize| -> Result<u64, V4VerifyError> {
-        get(i)?
+    let get = |f: V4Field| fields[f as usize].ok_or(V4DecodeError::MissingField(f));
+    let num = |f: V4Field| {
+        get(f)?
             .parse::<u64>()
-            .map_err(|_| V4VerifyError::Malformed(format!("field {} is not a number", NAMES[i])))
+            .map_err(|_| V4DecodeError::NotANumber(f))
     };
     Ok(DecodedV4 {
         mac,
-        appid: get(0)?.to_owned(),
-        secret_id: get(1)?.to_owned(),
-        expired: num(2)?,
-        now: num(3)?,
-        random: num(4)?,
-        file_id: get(5)?.to_owned(),
-        bucket: get(6)?.to_owned(),
+        appid: get(V4Field::AppId)?.to_owned(),
+        secret_id: get(V4Field::SecretId)?.to_owned(),
+        expired: num(V4Field::Expired)?,
+        now: num(V4Field::Now)?,
+        random: num(V4Field::Random)?,
+        file_id: get(V4Field::FileId)?.to_owned(),
+        bucket: get(V4Field::Bucket)?.to_owned(),
         plaintext: plaintext.clone(),
     })
 }
