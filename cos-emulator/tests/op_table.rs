@@ -20,7 +20,7 @@ fn client_for(emu: &EmulatorHandle) -> Client {
     let config = Config::builder()
         .region("ap-guangzhou")
         .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap())
-        .connect_to(emu.addr().to_string())
+        .connect_to(emu.endpoint())
         .read_timeout(Duration::from_secs(10))
         .operation_timeout(Duration::from_secs(30))
         .retry(RetryConfig::disabled())

@@ -249,7 +249,7 @@ fn client(addr: &str) -> CosClient {
         "AKIDEXAMPLE",
         "SECRETKEYEXAMPLE",
         Config::new("gz")
-            .connect_to(addr.to_owned())
+            .connect_to(format!("http://{addr}"))
             .timeout(Duration::from_secs(10))
             .max_attempts(1),
     )
