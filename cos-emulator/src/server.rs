@@ -10,11 +10,9 @@ use std::time::Duration;
 use cos_auth::Credentials;
 use hyper::body::Incoming;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, SERVER};
-use hyper::service::service_fn;
 use hyper::{Method, Request, Response};
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::auth;
@@ -32,6 +30,8 @@ pub(crate) struct Config {
     pub region: String,
     pub credentials: Vec<Credentials>,
     pub bench_mode: bool,
+    /// Timeouts and the connection cap.
+    pub limits: crate::conn::Limits,
 }
 
 /// State shared by all connections.
@@ -57,7 +57,7 @@ impl Shared {
         store: Store,
         faults: FaultSet,
         header_case: crate::header_case::HeaderCase,
-        log_capacity: usize,
+        log: RequestLog,
     ) -> Self {
         Shared {
             header_case,
@@ -65,7 +65,7 @@ impl Shared {
             store,
             any_faults: AtomicBool::new(!faults.is_empty()),
             faults: Mutex::new(faults),
-            log: RequestLog::with_capacity(log_capacity),
+            log,
             requests: AtomicU64::new(0),
             v4: crate::v4::V4State::default(),
         }
@@ -119,36 +119,28 @@ impl Running {
     }
 }
 
-/// Serves `listener` in a background task.
+/// Serves `listener` in a background task, at most `max_connections` connections at
+/// once: the loop accepts only when a slot is free, so further clients wait in the
+/// listen queue (holding no descriptor or buffer here).
 pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Running {
     let (stop, mut stopped) = watch::channel(false);
+    let slots = Arc::new(Semaphore::new(shared.config.limits.max_connections));
     let task = tokio::spawn(async move {
         let mut conns = JoinSet::new();
         loop {
+            let permit = tokio::select! {
+                permit = slots.clone().acquire_owned() => match permit {
+                    Ok(p) => p,
+                    Err(_) => break,
+                },
+                Some(_) = conns.join_next(), if !conns.is_empty() => continue,
+                _ = stopped_signal(&mut stopped) => break,
+            };
             tokio::select! {
                 accepted = listener.accept() => {
                     let Ok((stream, _)) = accepted else { continue };
                     let _ = stream.set_nodelay(true);
-                    let shared = shared.clone();
-                    let mut stop = stopped.clone();
-                    conns.spawn(async move {
-                        let service = service_fn(move |req| {
-                            let shared = shared.clone();
-                            async move { handle(shared, req).await }
-                        });
-                        let conn = hyper::server::conn::http1::Builder::new()
-                            .keep_alive(true)
-                            .max_buf_size(READ_BUFFER)
-                            .serve_connection(TokioIo::new(stream), service);
-                        tokio::pin!(conn);
-                        tokio::select! {
-                            _ = conn.as_mut() => {}
-                            _ = stopped_signal(&mut stop) => {
-                                conn.as_mut().graceful_shutdown();
-                                let _ = conn.await;
-                            }
-                        }
-                    });
+                    conns.spawn(crate::conn::serve(stream, shared.clone(), stopped.clone(), permit));
                 }
                 Some(_) = conns.join_next(), if !conns.is_empty() => {}
                 _ = stopped_signal(&mut stopped) => break,
@@ -160,7 +152,7 @@ pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Running {
 }
 
 /// Resolves once the stop flag is set (or its sender is gone).
-async fn stopped_signal(rx: &mut watch::Receiver<bool>) {
+pub(crate) async fn stopped_signal(rx: &mut watch::Receiver<bool>) {
     loop {
         if *rx.borrow_and_update() {
             return;
@@ -173,7 +165,7 @@ async fn stopped_signal(rx: &mut watch::Receiver<bool>) {
 
 /// Largest read buffer per connection. Stored bodies keep the chunks hyper read (no
 /// copy), so each read allocates afresh; larger reads mean fewer, bigger chunks.
-const READ_BUFFER: usize = 4 << 20;
+pub(crate) const READ_BUFFER: usize = 4 << 20;
 
 /// A number per thread, handed out in the order threads first ask (for spreading
 /// threads over per-thread resources).
@@ -195,9 +187,12 @@ const X_COS_TRACE_ID: HeaderName = HeaderName::from_static("x-cos-trace-id");
 #[error("connection reset")]
 pub(crate) struct ConnectionReset;
 
-async fn handle(
+/// Answers one request. A request body that stalls for `idle` ends it (the
+/// connection is dropped).
+pub(crate) async fn handle(
     shared: Arc<Shared>,
     req: Request<Incoming>,
+    idle: Duration,
 ) -> Result<Response<RespBody>, ConnectionReset> {
     let n = shared.requests.fetch_add(1, Ordering::Relaxed);
     let now = crate::time::now_secs();
@@ -232,8 +227,11 @@ async fn handle(
         tokio::time::sleep(injected.latency).await;
     }
     let is_head = parts.method == Method::HEAD;
-    let mut body = ReqBody::new(incoming, injected.reset_request_after);
+    let mut body = ReqBody::new(incoming, injected.reset_request_after).stall_timeout(idle);
 
+    // Whether the request was signed with known credentials: only then does the log
+    // keep its values in full.
+    let mut trusted = false;
     let outcome: Result<Response<RespBody>, Failure> = async {
         if let Some((status, code)) = &injected.status {
             return Err(ApiError::new(
@@ -256,8 +254,7 @@ async fn handle(
             )
             .await;
         }
-        let mut paths = vec![target.signed_path()];
-        paths.extend(target.full_path());
+        let paths = auth::signed_paths(&target);
         let identity = auth::authenticate(
             &shared.config.credentials,
             parts.method.as_str(),
@@ -266,6 +263,7 @@ async fn handle(
             &headers,
             crate::time::now_secs(),
         )?;
+        trusted = matches!(identity, auth::Identity::Signed(_));
         let mut ctx = Ctx {
             shared: &shared,
             method: parts.method.clone(),
@@ -295,6 +293,7 @@ async fn handle(
             &target,
             status,
             body.bytes_read(),
+            trusted,
         );
     };
     let mut response = match outcome {
@@ -327,7 +326,8 @@ async fn handle(
     Ok(response)
 }
 
-/// Appends a request to the log (without its headers in bench mode).
+/// Appends a request to the log (without its headers in bench mode; clipped unless
+/// `trusted`, see [`crate::record::keep_pairs`]).
 #[allow(clippy::too_many_arguments)]
 fn record(
     shared: &Shared,
@@ -340,26 +340,36 @@ fn record(
     target: &routing::Target,
     status: u16,
     body_len: u64,
+    trusted: bool,
 ) {
+    use crate::record::{keep_pairs, keep_text};
+    let mut truncated = false;
     let headers = if shared.config.bench_mode {
         Vec::new()
     } else {
-        headers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone().into_owned()))
-            .collect()
+        keep_pairs(
+            headers.iter().map(|(k, v)| (*k, v.as_ref())),
+            trusted,
+            &mut truncated,
+        )
     };
+    let query = keep_pairs(
+        query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        trusted,
+        &mut truncated,
+    );
     let entry = NewRequest {
         method,
-        host,
-        path: path.into(),
-        query: query.to_vec(),
+        host: keep_text(host, trusted, &mut truncated),
+        path: keep_text(path, trusted, &mut truncated).into(),
+        query,
         headers,
         operation,
-        bucket: target.bucket.as_deref(),
-        key: target.key.as_deref().map(Box::from),
+        bucket: (target.bucket.as_deref()).map(|b| keep_text(b, trusted, &mut truncated)),
+        key: (target.key.as_deref()).map(|k| keep_text(k, trusted, &mut truncated).into()),
         status,
         body_len,
+        truncated,
     };
     shared.log.push(entry);
 }
