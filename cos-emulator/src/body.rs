@@ -97,6 +97,16 @@ impl ReqBody {
         Ok(Bytes::from(out))
     }
 
+    /// Body bytes still to come, when known (`Some(0)` once read to the end; `None`
+    /// for a chunked body not yet ended).
+    pub fn remaining(&self) -> Option<u64> {
+        match &self.inner {
+            None => Some(0),
+            Some(b) if b.is_end_stream() => Some(0),
+            Some(b) => b.size_hint().exact(),
+        }
+    }
+
     /// Reads and discards the rest of the body.
     pub async fn drain(&mut self) -> OpResult<()> {
         while self.chunk().await?.is_some() {}

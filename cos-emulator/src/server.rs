@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use cos_auth::Credentials;
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, SERVER};
+use hyper::header::{
+    CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, SERVER,
+};
 use hyper::{Method, Request, Response};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
@@ -280,6 +282,13 @@ pub(crate) async fn handle(
     }
     .await;
 
+    // An error answer may leave the body unread: a small rest is read so that the
+    // connection stays usable, else the answer says it closes (hyper would close it
+    // after an answer promising keep-alive, failing the client's next request on it).
+    let closes = match &outcome {
+        Err(Failure::Api(_)) => !settle(&mut body).await,
+        _ => false,
+    };
     // Status 0: the connection was reset instead of answered.
     let log = |status: u16| {
         record(
@@ -303,9 +312,12 @@ pub(crate) async fn handle(
             return Err(ConnectionReset);
         }
         Err(Failure::Api(e)) => {
-            // A request whose body was not read must not be left half-consumed on a
-            // keep-alive connection: hyper closes it if needed.
-            error_response(&e, host, raw_path, &request_id, is_head)
+            let mut r = error_response(&e, host, raw_path, &request_id, is_head);
+            if closes {
+                r.headers_mut()
+                    .insert(CONNECTION, HeaderValue::from_static("close"));
+            }
+            r
         }
     };
     let h = response.headers_mut();
@@ -324,6 +336,27 @@ pub(crate) async fn handle(
         response = Response::from_parts(p, b.limit(limit));
     }
     Ok(response)
+}
+
+/// Largest unread rest of a request body [`settle`] reads after an error answer.
+const SETTLE_MAX: u64 = 64 << 10;
+/// Longest [`settle`] waits for that rest.
+const SETTLE_WAIT: Duration = Duration::from_secs(1);
+
+/// Reads the rest of a request body an error answer left unread, when small, of
+/// known length and arriving promptly; whether the connection can serve another
+/// request after.
+async fn settle(body: &mut ReqBody) -> bool {
+    match body.remaining() {
+        Some(0) => true,
+        Some(n) if n <= SETTLE_MAX => {
+            matches!(
+                tokio::time::timeout(SETTLE_WAIT, body.drain()).await,
+                Ok(Ok(()))
+            )
+        }
+        _ => false,
+    }
 }
 
 /// Appends a request to the log (without its headers in bench mode; clipped unless

@@ -236,3 +236,48 @@ async fn the_log_clips_unauthenticated_requests_and_keeps_its_byte_budget() {
     emu.clear_requests();
     assert_eq!(emu.request_log_bytes(), 0);
 }
+
+/// Reads from `s` until `n` answers' status lines were seen or the connection ends;
+/// returns what was read.
+async fn read_answers(s: &mut TcpStream, n: usize) -> String {
+    let mut all = Vec::new();
+    let mut buf = [0u8; 4096];
+    let read = async {
+        while String::from_utf8_lossy(&all).matches("HTTP/1.1 ").count() < n {
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(k) => all.extend_from_slice(&buf[..k]),
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(20), read).await;
+    String::from_utf8_lossy(&all).into_owned()
+}
+
+/// An error answered before the request body was read leaves the connection usable
+/// (a small rest is read first) or says `Connection: close` (a large one): never an
+/// answer promising keep-alive on a connection then closed under the client's next
+/// request (what made the official Python SDK fail with `RemoteDisconnected`).
+#[tokio::test]
+async fn error_answers_keep_the_connection_usable_or_say_they_close() {
+    let emu = Emulator::builder().start().await.unwrap();
+    let addr = emu.addr();
+    // No bucket: PUT Object is refused before its body is read.
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let head = format!("PUT /k HTTP/1.1\r\nHost: {HOST}\r\nContent-Length: 5\r\n\r\n");
+    s.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    s.write_all(b"hello").await.unwrap();
+    let next = format!("GET / HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n");
+    s.write_all(next.as_bytes()).await.unwrap();
+    let answers = read_answers(&mut s, 2).await;
+    assert_eq!(answers.matches("HTTP/1.1 ").count(), 2, "{answers}");
+
+    // A large unread body: the answer says the connection closes.
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let head = format!("PUT /k HTTP/1.1\r\nHost: {HOST}\r\nContent-Length: 100000000\r\n\r\n");
+    s.write_all(head.as_bytes()).await.unwrap();
+    let answer = read_answers(&mut s, 1).await.to_ascii_lowercase();
+    assert!(answer.starts_with("http/1.1 40"), "{answer}");
+    assert!(answer.contains("\r\nconnection: close\r\n"), "{answer}");
+}
