@@ -457,6 +457,48 @@ mod tests {
     }
 
     #[test]
+    fn untrusted_values_are_clipped_on_char_boundaries() {
+        let mut truncated = false;
+        let long = format!("{}é", "a".repeat(UNTRUSTED_VALUE_MAX - 1));
+        let kept = keep_text(&long, false, &mut truncated);
+        assert_eq!(kept.len(), UNTRUSTED_VALUE_MAX - 1);
+        assert!(truncated);
+        let mut truncated = false;
+        assert_eq!(keep_text(&long, true, &mut truncated), long);
+        assert!(!truncated);
+        let many: Vec<(String, String)> = (0..100)
+            .map(|i| (format!("h{i}"), "v".repeat(UNTRUSTED_VALUE_MAX)))
+            .collect();
+        let kept = keep_pairs(
+            many.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            false,
+            &mut truncated,
+        );
+        assert!(truncated);
+        assert!(pairs_bytes(&kept) <= UNTRUSTED_HEADERS_MAX + kept.len() * 48);
+        assert!(kept.len() < many.len());
+    }
+
+    #[test]
+    fn debug_redacts_only_the_signature_of_a_q_sign_authorization() {
+        let shown = secret_header(
+            "Authorization",
+            "q-sign-algorithm=sha1&q-ak=AK&q-signature=abcdef",
+        );
+        assert_eq!(
+            shown.as_deref(),
+            Some("q-sign-algorithm=sha1&q-ak=AK&q-signature=** redacted **")
+        );
+        assert_eq!(
+            secret_header("authorization", "v4sign").as_deref(),
+            Some(REDACTED)
+        );
+        assert_eq!(secret_header("content-type", "text/plain"), None);
+        assert_eq!(secret_param("Sign", "x").as_deref(), Some(REDACTED));
+        assert_eq!(secret_param("q-ak", "AK"), None);
+    }
+
+    #[test]
     fn log_keeps_order_across_threads() {
         let log = RequestLog::default();
         for i in 0..8195 {

@@ -140,7 +140,11 @@ pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Running {
             };
             tokio::select! {
                 accepted = listener.accept() => {
-                    let Ok((stream, _)) = accepted else { continue };
+                    let Ok((stream, _)) = accepted else {
+                        // Out of descriptors or the like: let connections end first.
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    };
                     let _ = stream.set_nodelay(true);
                     conns.spawn(crate::conn::serve(stream, shared.clone(), stopped.clone(), permit));
                 }
