@@ -131,7 +131,8 @@ impl RecordedRequest {
 /// How many requests [`RequestLog`] keeps by default.
 pub const DEFAULT_LOG_CAPACITY: usize = 100_000;
 
-/// How many bytes the entries of [`RequestLog`] may hold by default.
+/// How many bytes the request log may hold by default (see
+/// `EmulatorBuilder::request_log_max_bytes`).
 pub const DEFAULT_LOG_MAX_BYTES: usize = 64 << 20;
 
 /// Longest header value, query value or path kept of an unauthenticated request.
