@@ -2,6 +2,7 @@
 //! timeout, idle timeout; the connection cap is the accept loop's), so that a client
 //! cannot hold a connection, its descriptor and its buffers without sending.
 
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -9,14 +10,30 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use hyper::body::{Body, Incoming};
 use hyper::service::service_fn;
+use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, watch};
 use tokio::time::Instant;
 
-use crate::server::{self, Shared};
+/// Largest read buffer per connection. Stored bodies keep the chunks hyper read (no
+/// copy), so each read allocates afresh; larger reads mean fewer, bigger chunks.
+const READ_BUFFER: usize = 4 << 20;
+
+/// Resolves once the stop flag is set (or its sender is gone).
+pub(crate) async fn stopped_signal(rx: &mut watch::Receiver<bool>) {
+    loop {
+        if *rx.borrow_and_update() {
+            return;
+        }
+        if rx.changed().await.is_err() {
+            return;
+        }
+    }
+}
 
 /// Connection limits (see the builder's `header_read_timeout`, `idle_timeout` and
 /// `max_connections`).
@@ -150,16 +167,24 @@ fn deadline(from: Instant, d: Duration) -> Instant {
         .unwrap_or_else(|| from + Duration::from_secs(365 * 86_400))
 }
 
-/// Serves one connection until it closes, the stop flag is set (it then finishes its
-/// current request), or it stays idle for `idle_timeout` while no handler runs.
-/// `_permit` is its slot under the connection cap, given back when it ends.
-pub(crate) async fn serve(
+/// Serves one connection with `handle` until it closes, the stop flag is set (it then
+/// finishes its current request), or it stays idle for `idle_timeout` while no
+/// handler runs. `_permit` is its slot under the connection cap, given back when it
+/// ends.
+pub(crate) async fn serve<H, F, B, E>(
     stream: TcpStream,
-    shared: Arc<Shared>,
+    limits: Limits,
     mut stop: watch::Receiver<bool>,
     _permit: OwnedSemaphorePermit,
-) {
-    let limits = shared.config.limits;
+    handle: H,
+) where
+    H: Fn(Request<Incoming>) -> F + Send + 'static,
+    F: Future<Output = Result<Response<B>, E>> + Send + 'static,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let activity = Arc::new(Activity::new());
     let io = Watched {
         stream,
@@ -167,10 +192,10 @@ pub(crate) async fn serve(
     };
     let service_activity = activity.clone();
     let service = service_fn(move |req| {
-        let shared = shared.clone();
         let handling = Handling::start(&service_activity);
+        let answer = handle(req);
         async move {
-            let answer = server::handle(shared, req, limits.idle_timeout).await;
+            let answer = answer.await;
             drop(handling);
             answer
         }
@@ -179,7 +204,7 @@ pub(crate) async fn serve(
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .keep_alive(true)
-        .max_buf_size(server::READ_BUFFER)
+        .max_buf_size(READ_BUFFER)
         .serve_connection(TokioIo::new(io), service);
     tokio::pin!(conn);
     loop {
@@ -190,7 +215,7 @@ pub(crate) async fn serve(
         };
         tokio::select! {
             _ = conn.as_mut() => return,
-            _ = server::stopped_signal(&mut stop) => {
+            _ = stopped_signal(&mut stop) => {
                 conn.as_mut().graceful_shutdown();
                 let _ = conn.await;
                 return;

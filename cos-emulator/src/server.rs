@@ -19,6 +19,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use crate::auth;
 use crate::body::{ReqBody, RespBody};
+use crate::conn::{serve, stopped_signal};
 use crate::errors::{ApiError, Failure};
 use crate::faults::{FaultSet, Injected};
 use crate::ops::{self, Ctx};
@@ -146,7 +147,10 @@ pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Running {
                         continue;
                     };
                     let _ = stream.set_nodelay(true);
-                    conns.spawn(crate::conn::serve(stream, shared.clone(), stopped.clone(), permit));
+                    let shared = shared.clone();
+                    let limits = shared.config.limits;
+                    let handler = move |req| handle(shared.clone(), req, limits.idle_timeout);
+                    conns.spawn(serve(stream, limits, stopped.clone(), permit, handler));
                 }
                 Some(_) = conns.join_next(), if !conns.is_empty() => {}
                 _ = stopped_signal(&mut stopped) => break,
@@ -156,22 +160,6 @@ pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Running {
     });
     Running { stop, task }
 }
-
-/// Resolves once the stop flag is set (or its sender is gone).
-pub(crate) async fn stopped_signal(rx: &mut watch::Receiver<bool>) {
-    loop {
-        if *rx.borrow_and_update() {
-            return;
-        }
-        if rx.changed().await.is_err() {
-            return;
-        }
-    }
-}
-
-/// Largest read buffer per connection. Stored bodies keep the chunks hyper read (no
-/// copy), so each read allocates afresh; larger reads mean fewer, bigger chunks.
-pub(crate) const READ_BUFFER: usize = 4 << 20;
 
 /// A number per thread, handed out in the order threads first ask (for spreading
 /// threads over per-thread resources).
@@ -195,7 +183,7 @@ pub(crate) struct ConnectionReset;
 
 /// Answers one request. A request body that stalls for `idle` ends it (the
 /// connection is dropped).
-pub(crate) async fn handle(
+async fn handle(
     shared: Arc<Shared>,
     req: Request<Incoming>,
     idle: Duration,
