@@ -23,8 +23,32 @@ thread_local! {
     static KEY_CACHE: SigningKeyCache = SigningKeyCache::new();
 }
 
-/// Verifies a request, trying each candidate path (`/key`, then `/bucket/key` for
-/// path-style requests). `now` is Unix seconds.
+/// The message of the 403 `AccessDenied` answer to an expired signature.
+pub(crate) const REQUEST_EXPIRED: &str = "Request has expired";
+
+/// The paths a signature of a request to `target` may cover.
+///
+/// Virtual-host style: `/key` (the bucket is bound by the `Host` the client signed, as
+/// COS binds it). Path-style: only `/bucket/key` (and `/bucket` for bucket requests),
+/// what cos-core signs in path-style mode: a signature over `/key` alone does not
+/// name the bucket, so accepting it would let a URL presigned for `/key` of one bucket
+/// read `/key` of any other bucket of the account.
+pub(crate) fn signed_paths(target: &crate::routing::Target) -> Vec<String> {
+    let Some(full) = target.full_path() else {
+        return vec![target.signed_path()];
+    };
+    let mut paths = Vec::with_capacity(2);
+    if target.key.is_none()
+        && let Some(bucket_only) = full.strip_suffix('/')
+    {
+        paths.push(bucket_only.to_owned());
+    }
+    paths.push(full);
+    paths
+}
+
+/// Verifies a request, trying each candidate path (see [`signed_paths`]). `now` is
+/// Unix seconds.
 pub(crate) fn authenticate(
     credentials: &[Credentials],
     method: &str,
@@ -71,9 +95,11 @@ fn to_api_error(e: VerifyError) -> ApiError {
             "SignatureDoesNotMatch",
             format!("The Signature you specified is invalid. ({e})"),
         ),
-        VerifyError::Expired { .. } => {
-            ApiError::access_denied(format!("Request has expired. ({e})"))
-        }
+        // Exactly this code and text: the official Node SDK corrects its clock skew
+        // (from the answer's `Date`) only when `Code == "AccessDenied" && Message ==
+        // "Request has expired"` (tencentyun/cos-nodejs-sdk-v5 sdk/base.js,
+        // `allowRetry`, at af79a8d3); any suffix defeats it.
+        VerifyError::Expired { .. } => ApiError::access_denied(REQUEST_EXPIRED),
         VerifyError::NotYetValid { .. } => {
             ApiError::access_denied(format!("Request is not yet valid. ({e})"))
         }

@@ -19,6 +19,8 @@ pub(crate) struct ReqBody {
     inner: Option<Incoming>,
     read: u64,
     reset_after: Option<u64>,
+    /// Longest wait for the next chunk before the request is dropped.
+    stall: Option<std::time::Duration>,
 }
 
 impl ReqBody {
@@ -27,7 +29,15 @@ impl ReqBody {
             inner: Some(inner),
             read: 0,
             reset_after,
+            stall: None,
         }
+    }
+
+    /// Ends the request with [`Failure::Reset`] when no body bytes arrive for `d` (a
+    /// client that stalls mid-body must not hold the connection and its temp file).
+    pub fn stall_timeout(mut self, d: std::time::Duration) -> Self {
+        self.stall = Some(d);
+        self
     }
 
     /// Bytes read so far.
@@ -42,7 +52,13 @@ impl ReqBody {
             let Some(inner) = self.inner.as_mut() else {
                 return Ok(None);
             };
-            match inner.frame().await {
+            let frame = match self.stall {
+                Some(d) => tokio::time::timeout(d, inner.frame())
+                    .await
+                    .map_err(|_| Failure::Reset)?,
+                None => inner.frame().await,
+            };
+            match frame {
                 None => {
                     self.inner = None;
                     return Ok(None);
@@ -79,6 +95,16 @@ impl ReqBody {
             out.extend_from_slice(&c);
         }
         Ok(Bytes::from(out))
+    }
+
+    /// Body bytes still to come, when known (`Some(0)` once read to the end; `None`
+    /// for a chunked body not yet ended).
+    pub fn remaining(&self) -> Option<u64> {
+        match &self.inner {
+            None => Some(0),
+            Some(b) if b.is_end_stream() => Some(0),
+            Some(b) => b.size_hint().exact(),
+        }
     }
 
     /// Reads and discards the rest of the body.

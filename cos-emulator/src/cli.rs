@@ -22,6 +22,10 @@ usage: cos-emulator [options]
                            reset-response-after=K latency-ms=MS truncate-response=K
   --seed N                 seed of probabilistic faults (default 0)
   --bench                  skip work a benchmark should not measure (MD5 ETags)
+  --header-timeout-ms MS   close a connection whose request head takes longer (default 30000)
+  --idle-timeout-ms MS     close a connection whose bytes stop moving for longer (default 60000)
+  --max-connections N      serve at most N connections at once (default 1024)
+  --log-max-bytes N        bytes the request log may hold (default 67108864)
   -h, --help               show this help";
 
 /// Parsed command-line options.
@@ -44,6 +48,20 @@ pub struct Options {
     pub bench: bool,
     /// `--help` was given.
     pub help: bool,
+    /// `--header-timeout-ms`.
+    pub header_timeout: Option<std::time::Duration>,
+    /// `--idle-timeout-ms`.
+    pub idle_timeout: Option<std::time::Duration>,
+    /// `--max-connections`.
+    pub max_connections: Option<usize>,
+    /// `--log-max-bytes`.
+    pub log_max_bytes: Option<usize>,
+}
+
+/// A number argument.
+fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, EmulatorError> {
+    v.parse()
+        .map_err(|_| EmulatorError::Usage(format!("bad {name} {v:?}: want a number")))
 }
 
 impl Options {
@@ -64,6 +82,10 @@ impl Options {
             seed: 0,
             bench: false,
             help: false,
+            header_timeout: None,
+            idle_timeout: None,
+            max_connections: None,
+            log_max_bytes: None,
         };
         let mut args = args.into_iter().map(Into::into);
         while let Some(arg) = args.next() {
@@ -111,6 +133,16 @@ impl Options {
                         .map_err(|_| EmulatorError::Usage(format!("bad seed {v:?}")))?;
                 }
                 "--bench" => o.bench = true,
+                "--header-timeout-ms" => {
+                    let ms = number(&name, &value()?)?;
+                    o.header_timeout = Some(std::time::Duration::from_millis(ms));
+                }
+                "--idle-timeout-ms" => {
+                    let ms = number(&name, &value()?)?;
+                    o.idle_timeout = Some(std::time::Duration::from_millis(ms));
+                }
+                "--max-connections" => o.max_connections = Some(number(&name, &value()?)?),
+                "--log-max-bytes" => o.log_max_bytes = Some(number(&name, &value()?)?),
                 "-h" | "--help" => o.help = true,
                 other => {
                     return Err(EmulatorError::Usage(format!(
@@ -137,6 +169,18 @@ impl Options {
         }
         if let Some(d) = &self.data_dir {
             b = b.data_dir(d.clone());
+        }
+        if let Some(t) = self.header_timeout {
+            b = b.header_read_timeout(t);
+        }
+        if let Some(t) = self.idle_timeout {
+            b = b.idle_timeout(t);
+        }
+        if let Some(n) = self.max_connections {
+            b = b.max_connections(n);
+        }
+        if let Some(n) = self.log_max_bytes {
+            b = b.request_log_max_bytes(n);
         }
         b
     }
@@ -165,6 +209,26 @@ mod tests {
         assert!(o.bench);
         assert_eq!(o.region, "ap-beijing");
         assert!(Options::parse(["--nope"]).is_err());
+        let limits = Options::parse([
+            "--header-timeout-ms=1500",
+            "--idle-timeout-ms",
+            "2500",
+            "--max-connections",
+            "7",
+            "--log-max-bytes=4096",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            limits.header_timeout,
+            Some(std::time::Duration::from_millis(1500))
+        );
+        assert_eq!(
+            limits.idle_timeout,
+            Some(std::time::Duration::from_millis(2500))
+        );
+        assert_eq!(limits.max_connections, Some(7));
+        assert_eq!(limits.log_max_bytes, Some(4096));
+        assert!(Options::parse(["--max-connections", "many"]).is_err());
         assert!(Options::parse(["--credential", "justid"]).is_err());
     }
 }

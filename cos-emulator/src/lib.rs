@@ -24,6 +24,7 @@
 mod auth;
 mod body;
 pub mod cli;
+mod conn;
 mod errors;
 mod faults;
 mod header_case;
@@ -43,7 +44,9 @@ use cos_auth::Credentials;
 
 pub use errors::EmulatorError;
 pub use faults::{FaultAction, FaultRule};
-pub use record::RecordedRequest;
+pub use record::{
+    DEFAULT_LOG_MAX_BYTES, RecordedRequest, UNTRUSTED_HEADERS_MAX, UNTRUSTED_VALUE_MAX,
+};
 #[doc(hidden)]
 pub use storage::StorageFaults;
 
@@ -72,6 +75,8 @@ impl Emulator {
             seed: 0,
             log_capacity: record::DEFAULT_LOG_CAPACITY,
             storage_faults: StorageFaults::default(),
+            log_max_bytes: record::DEFAULT_LOG_MAX_BYTES,
+            limits: conn::Limits::default(),
         }
     }
 }
@@ -88,6 +93,8 @@ pub struct EmulatorBuilder {
     seed: u64,
     log_capacity: usize,
     storage_faults: StorageFaults,
+    log_max_bytes: usize,
+    limits: conn::Limits,
 }
 
 impl EmulatorBuilder {
@@ -158,6 +165,38 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many bytes the requests [`EmulatorHandle::requests`] keeps may hold (default
+    /// [`DEFAULT_LOG_MAX_BYTES`]; 0 turns the log off): older ones are forgotten beyond.
+    /// Requests that were not authenticated are kept clipped (see
+    /// [`RecordedRequest::truncated`]).
+    pub fn request_log_max_bytes(mut self, bytes: usize) -> Self {
+        self.log_max_bytes = bytes;
+        self
+    }
+
+    /// How long a client may take to send a request's head (request line and headers)
+    /// once the connection is ready for one, also between the requests of a keep-alive
+    /// connection; the connection is closed after (default 30 s).
+    pub fn header_read_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.limits.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long bytes may stop moving on a connection (a request body that stalls, an
+    /// answer the client stops reading, an idle keep-alive connection) before it is
+    /// closed (default 60 s). Time a request spends being handled does not count.
+    pub fn idle_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
+    /// How many connections are served at once (default 1024, at least 1): further
+    /// connections wait in the listen queue until one closes.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.limits.max_connections = connections.max(1);
+        self
+    }
+
     /// Binds the address, loads the data directory if any, and serves in the
     /// background of the current tokio runtime.
     ///
@@ -192,11 +231,12 @@ impl EmulatorBuilder {
                 region: self.region.clone(),
                 credentials,
                 bench_mode: self.bench_mode,
+                limits: self.limits,
             },
             store,
             faults::FaultSet::new(self.faults, self.seed),
             header_case::HeaderCase::new().await,
-            self.log_capacity,
+            record::RequestLog::new(self.log_capacity, self.log_max_bytes),
         ));
         let running = server::spawn(listener, shared.clone());
         Ok(EmulatorHandle {
@@ -254,6 +294,12 @@ impl EmulatorHandle {
     /// order of completion.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.log.to_vec()
+    }
+
+    /// The bytes the recorded requests hold (an estimate from above), at most
+    /// [`request_log_max_bytes`](EmulatorBuilder::request_log_max_bytes).
+    pub fn request_log_bytes(&self) -> usize {
+        self.shared.log.bytes()
     }
 
     /// Forgets the recorded requests.

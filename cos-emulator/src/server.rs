@@ -9,16 +9,17 @@ use std::time::Duration;
 
 use cos_auth::Credentials;
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, SERVER};
-use hyper::service::service_fn;
+use hyper::header::{
+    CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, SERVER,
+};
 use hyper::{Method, Request, Response};
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::auth;
 use crate::body::{ReqBody, RespBody};
+use crate::conn::{serve, stopped_signal};
 use crate::errors::{ApiError, Failure};
 use crate::faults::{FaultSet, Injected};
 use crate::ops::{self, Ctx};
@@ -32,6 +33,8 @@ pub(crate) struct Config {
     pub region: String,
     pub credentials: Vec<Credentials>,
     pub bench_mode: bool,
+    /// Timeouts and the connection cap.
+    pub limits: crate::conn::Limits,
 }
 
 /// State shared by all connections.
@@ -57,7 +60,7 @@ impl Shared {
         store: Store,
         faults: FaultSet,
         header_case: crate::header_case::HeaderCase,
-        log_capacity: usize,
+        log: RequestLog,
     ) -> Self {
         Shared {
             header_case,
@@ -65,7 +68,7 @@ impl Shared {
             store,
             any_faults: AtomicBool::new(!faults.is_empty()),
             faults: Mutex::new(faults),
-            log: RequestLog::with_capacity(log_capacity),
+            log,
             requests: AtomicU64::new(0),
             v4: crate::v4::V4State::default(),
         }
@@ -119,36 +122,35 @@ impl Running {
     }
 }
 
-/// Serves `listener` in a background task.
+/// Serves `listener` in a background task, at most `max_connections` connections at
+/// once: the loop accepts only when a slot is free, so further clients wait in the
+/// listen queue (holding no descriptor or buffer here).
 pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Running {
     let (stop, mut stopped) = watch::channel(false);
+    let slots = Arc::new(Semaphore::new(shared.config.limits.max_connections));
     let task = tokio::spawn(async move {
         let mut conns = JoinSet::new();
         loop {
+            let permit = tokio::select! {
+                permit = slots.clone().acquire_owned() => match permit {
+                    Ok(p) => p,
+                    Err(_) => break,
+                },
+                Some(_) = conns.join_next(), if !conns.is_empty() => continue,
+                _ = stopped_signal(&mut stopped) => break,
+            };
             tokio::select! {
                 accepted = listener.accept() => {
-                    let Ok((stream, _)) = accepted else { continue };
+                    let Ok((stream, _)) = accepted else {
+                        // Out of descriptors or the like: let connections end first.
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    };
                     let _ = stream.set_nodelay(true);
                     let shared = shared.clone();
-                    let mut stop = stopped.clone();
-                    conns.spawn(async move {
-                        let service = service_fn(move |req| {
-                            let shared = shared.clone();
-                            async move { handle(shared, req).await }
-                        });
-                        let conn = hyper::server::conn::http1::Builder::new()
-                            .keep_alive(true)
-                            .max_buf_size(READ_BUFFER)
-                            .serve_connection(TokioIo::new(stream), service);
-                        tokio::pin!(conn);
-                        tokio::select! {
-                            _ = conn.as_mut() => {}
-                            _ = stopped_signal(&mut stop) => {
-                                conn.as_mut().graceful_shutdown();
-                                let _ = conn.await;
-                            }
-                        }
-                    });
+                    let limits = shared.config.limits;
+                    let handler = move |req| handle(shared.clone(), req, limits.idle_timeout);
+                    conns.spawn(serve(stream, limits, stopped.clone(), permit, handler));
                 }
                 Some(_) = conns.join_next(), if !conns.is_empty() => {}
                 _ = stopped_signal(&mut stopped) => break,
@@ -158,22 +160,6 @@ pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Running {
     });
     Running { stop, task }
 }
-
-/// Resolves once the stop flag is set (or its sender is gone).
-async fn stopped_signal(rx: &mut watch::Receiver<bool>) {
-    loop {
-        if *rx.borrow_and_update() {
-            return;
-        }
-        if rx.changed().await.is_err() {
-            return;
-        }
-    }
-}
-
-/// Largest read buffer per connection. Stored bodies keep the chunks hyper read (no
-/// copy), so each read allocates afresh; larger reads mean fewer, bigger chunks.
-const READ_BUFFER: usize = 4 << 20;
 
 /// A number per thread, handed out in the order threads first ask (for spreading
 /// threads over per-thread resources).
@@ -195,9 +181,12 @@ const X_COS_TRACE_ID: HeaderName = HeaderName::from_static("x-cos-trace-id");
 #[error("connection reset")]
 pub(crate) struct ConnectionReset;
 
+/// Answers one request. A request body that stalls for `idle` ends it (the
+/// connection is dropped).
 async fn handle(
     shared: Arc<Shared>,
     req: Request<Incoming>,
+    idle: Duration,
 ) -> Result<Response<RespBody>, ConnectionReset> {
     let n = shared.requests.fetch_add(1, Ordering::Relaxed);
     let now = crate::time::now_secs();
@@ -233,8 +222,11 @@ async fn handle(
         tokio::time::sleep(injected.latency).await;
     }
     let is_head = parts.method == Method::HEAD;
-    let mut body = ReqBody::new(incoming, injected.reset_request_after);
+    let mut body = ReqBody::new(incoming, injected.reset_request_after).stall_timeout(idle);
 
+    // Whether the request was signed with known credentials: only then does the log
+    // keep its values in full.
+    let mut trusted = false;
     let outcome: Result<Response<RespBody>, Failure> = async {
         if let Some((status, code)) = &injected.status {
             return Err(ApiError::new(
@@ -258,8 +250,7 @@ async fn handle(
             .await;
         }
         let xml_op = xml_op.unwrap_or_else(|| Err(ApiError::method_not_allowed()))?;
-        let mut paths = vec![target.signed_path()];
-        paths.extend(target.full_path());
+        let paths = auth::signed_paths(&target);
         let identity = auth::authenticate(
             &shared.config.credentials,
             parts.method.as_str(),
@@ -268,6 +259,7 @@ async fn handle(
             &headers,
             crate::time::now_secs(),
         )?;
+        trusted = matches!(identity, auth::Identity::Signed(_));
         let mut ctx = Ctx {
             shared: &shared,
             method: parts.method.clone(),
@@ -284,6 +276,13 @@ async fn handle(
     }
     .await;
 
+    // An error answer may leave the body unread: a small rest is read so that the
+    // connection stays usable, else the answer says it closes (hyper would close it
+    // after an answer promising keep-alive, failing the client's next request on it).
+    let closes = match &outcome {
+        Err(Failure::Api(_)) => !settle(&mut body).await,
+        _ => false,
+    };
     // Status 0: the connection was reset instead of answered.
     let log = |status: u16| {
         record(
@@ -297,6 +296,7 @@ async fn handle(
             &target,
             status,
             body.bytes_read(),
+            trusted,
         );
     };
     let mut response = match outcome {
@@ -306,9 +306,12 @@ async fn handle(
             return Err(ConnectionReset);
         }
         Err(Failure::Api(e)) => {
-            // A request whose body was not read must not be left half-consumed on a
-            // keep-alive connection: hyper closes it if needed.
-            error_response(&e, host, raw_path, &request_id, is_head)
+            let mut r = error_response(&e, host, raw_path, &request_id, is_head);
+            if closes {
+                r.headers_mut()
+                    .insert(CONNECTION, HeaderValue::from_static("close"));
+            }
+            r
         }
     };
     let h = response.headers_mut();
@@ -329,7 +332,29 @@ async fn handle(
     Ok(response)
 }
 
-/// Appends a request to the log (without its headers in bench mode).
+/// Largest unread rest of a request body [`settle`] reads after an error answer.
+const SETTLE_MAX: u64 = 64 << 10;
+/// Longest [`settle`] waits for that rest.
+const SETTLE_WAIT: Duration = Duration::from_secs(1);
+
+/// Reads the rest of a request body an error answer left unread, when small, of
+/// known length and arriving promptly; whether the connection can serve another
+/// request after.
+async fn settle(body: &mut ReqBody) -> bool {
+    match body.remaining() {
+        Some(0) => true,
+        Some(n) if n <= SETTLE_MAX => {
+            matches!(
+                tokio::time::timeout(SETTLE_WAIT, body.drain()).await,
+                Ok(Ok(()))
+            )
+        }
+        _ => false,
+    }
+}
+
+/// Appends a request to the log (without its headers in bench mode; clipped unless
+/// `trusted`, see [`crate::record::keep_pairs`]).
 #[allow(clippy::too_many_arguments)]
 fn record(
     shared: &Shared,
@@ -342,26 +367,36 @@ fn record(
     target: &routing::Target,
     status: u16,
     body_len: u64,
+    trusted: bool,
 ) {
+    use crate::record::{keep_pairs, keep_text};
+    let mut truncated = false;
     let headers = if shared.config.bench_mode {
         Vec::new()
     } else {
-        headers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone().into_owned()))
-            .collect()
+        keep_pairs(
+            headers.iter().map(|(k, v)| (*k, v.as_ref())),
+            trusted,
+            &mut truncated,
+        )
     };
+    let query = keep_pairs(
+        query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        trusted,
+        &mut truncated,
+    );
     let entry = NewRequest {
         method,
-        host,
-        path: path.into(),
-        query: query.to_vec(),
+        host: keep_text(host, trusted, &mut truncated),
+        path: keep_text(path, trusted, &mut truncated).into(),
+        query,
         headers,
         operation,
-        bucket: target.bucket.as_deref(),
-        key: target.key.as_deref().map(Box::from),
+        bucket: (target.bucket.as_deref()).map(|b| keep_text(b, trusted, &mut truncated)),
+        key: (target.key.as_deref()).map(|k| keep_text(k, trusted, &mut truncated).into()),
         status,
         body_len,
+        truncated,
     };
     shared.log.push(entry);
 }

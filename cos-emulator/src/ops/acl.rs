@@ -231,7 +231,10 @@ pub(crate) async fn put_object_acl(ctx: &mut Ctx<'_>) -> OpResult<Response<RespB
 pub(crate) fn get_object_acl(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let st = ctx.shared.store.lock();
     let b = st.bucket(ctx.bucket())?;
-    let obj = b.current(ctx.key()).ok_or_else(ApiError::no_such_key)?;
+    // `?versionId=` reads that version's ACL (the official Node SDK's `getObjectAcl`
+    // sends `VersionId` as `versionId`: tencentyun/cos-nodejs-sdk-v5 sdk/base.js).
+    let v = b.version(ctx.key(), ctx.q("versionId"))?;
+    let obj = v.object.as_ref().ok_or_else(ApiError::no_such_key)?;
     let acl = if obj.acl.inherit {
         b.acl.clone()
     } else {
@@ -259,8 +262,13 @@ pub(crate) fn check_anonymous(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     };
     let st = ctx.shared.store.lock();
     let b = st.bucket(ctx.bucket())?;
+    // A read is authorised against the version it serves: `?versionId=` names an older
+    // version, whose ACL may be private while the current one is public-read.
     if !write
-        && let Some(obj) = ctx.key.as_deref().and_then(|k| b.current(k))
+        && let Some(obj) = ctx
+            .key
+            .as_deref()
+            .and_then(|k| served(b, k, ctx.q("versionId")))
         && !obj.acl.inherit
     {
         return if allows(&obj.acl, false) {
@@ -274,6 +282,16 @@ pub(crate) fn check_anonymous(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     } else {
         Err(denied())
     }
+}
+
+/// The object a read of `key` (at `version`, if given) serves: `None` when there is
+/// none (a delete marker, or no such key or version), which the operation answers.
+fn served<'a>(
+    b: &'a crate::storage::Bucket,
+    key: &str,
+    version: Option<&str>,
+) -> Option<&'a crate::storage::ObjectRecord> {
+    b.version(key, version).ok()?.object.as_ref()
 }
 
 /// The ACL an object gets from its PUT headers (`default`: the bucket's).

@@ -39,7 +39,7 @@ pub fn creds() -> Credentials {
     Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap()
 }
 
-fn now() -> u64 {
+pub fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -49,32 +49,49 @@ fn now() -> u64 {
 /// The head of a signed request for `bucket`/`key` (virtual-host style).
 fn head(method: &str, key: &str, query: &str, extra: &[(&str, &str)], len: usize) -> String {
     let host = format!("{BUCKET}.cos.ap-guangzhou.myqcloud.com");
+    let path = if key.is_empty() {
+        "/".to_owned()
+    } else {
+        cos_auth::encode::url_path(key)
+    };
+    let t = now();
+    let key_time = KeyTime::new(t - 60, t + 3600).unwrap();
+    signed_head(method, &host, &path, key, query, extra, len, key_time)
+}
+
+/// The head of a request to `host` with `wire_path` (encoded) on its request line,
+/// signed over `signed_path` (raw) for `key_time`, closing the connection after.
+#[allow(clippy::too_many_arguments)]
+pub fn signed_head(
+    method: &str,
+    host: &str,
+    wire_path: &str,
+    signed_path: &str,
+    query: &str,
+    extra: &[(&str, &str)],
+    len: usize,
+    key_time: KeyTime,
+) -> String {
     let len_s = len.to_string();
-    let mut headers: Vec<(&str, &str)> = vec![("Host", &host), ("Content-Length", &len_s)];
+    let mut headers: Vec<(&str, &str)> = vec![("Host", host), ("Content-Length", &len_s)];
     headers.extend_from_slice(extra);
     let params: Vec<(String, String)> = cos_auth::encode::decode_query(query);
     let params: Vec<(&str, &str)> = params
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let t = now();
     let auth = sign(
-        &SignableRequest::new(method, key)
+        &SignableRequest::new(method, signed_path)
             .headers(&headers)
             .params(&params),
         &creds(),
-        KeyTime::new(t - 60, t + 3600).unwrap(),
+        key_time,
         &SigningSettings::default(),
     );
-    let path = if key.is_empty() {
-        "/".to_owned()
-    } else {
-        cos_auth::encode::url_path(key)
-    };
     let target = if query.is_empty() {
-        path
+        wire_path.to_owned()
     } else {
-        format!("{path}?{query}")
+        format!("{wire_path}?{query}")
     };
     let mut s = format!("{method} {target} HTTP/1.1\r\n");
     for (k, v) in &headers {
@@ -85,6 +102,14 @@ fn head(method: &str, key: &str, query: &str, extra: &[(&str, &str)], len: usize
         auth.authorization()
     ));
     s
+}
+
+/// Sends a prepared head and body, and reads the answer until the connection closes.
+pub async fn send(addr: SocketAddr, head: &str, body: &[u8], is_head: bool) -> Answer {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    let _ = s.write_all(body).await;
+    read_answer(s, is_head).await
 }
 
 /// Sends a signed request and reads the answer until the connection closes.
