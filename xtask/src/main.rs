@@ -5,13 +5,17 @@
 //! cargo xtask test          the tests alone (nextest if installed, plus doc tests)
 //! cargo xtask bench sign    signatures/s of cos-auth, with the Python SDK's rate as baseline
 //! cargo xtask bench xml     cos-xml parsing speed
+//! cargo xtask fuzz          the decoder fuzzers (property tests) in release mode, many cases
+//! cargo xtask soak          1 GiB up/down x3 against a faulty emulator, kill -9 and restart
 //! cargo xtask quickstart    the main job: the end-to-end quickstart (emulator or real COS)
 //! cargo xtask python        prepare the Python venv with cos-python-sdk-v5 (for interop)
 //! ```
 
 mod bench;
+mod fuzz;
 mod layering;
 mod python;
+mod soak;
 mod util;
 
 use std::process::ExitCode;
@@ -30,6 +34,8 @@ fn main() -> ExitCode {
         ["bench", "transfer"] => bench::transfer(),
         ["bench"] => bench::sign().and_then(|()| bench::xml()),
         ["quickstart", rest @ ..] => quickstart(rest),
+        ["fuzz", rest @ ..] => fuzz::fuzz(rest),
+        ["soak", rest @ ..] => soak::soak(rest),
         ["python"] => python::ensure_sdk().map(|p| println!("{}", p.display())),
         ["layering"] => layering::check(),
         _ => {
@@ -46,8 +52,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str =
-    "usage: cargo xtask <ci | test [filter] | bench [sign|xml] | quickstart | python | layering>";
+const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | layering>";
 
 /// Everything CI checks, in order of cost.
 fn ci() -> Result<(), String> {
