@@ -45,8 +45,8 @@ const DEADLINE: Duration = Duration::from_secs(20);
 /// How a request addresses its bucket.
 #[derive(Debug, Clone, Copy)]
 enum Style {
-    VirtualHost,
-    PathStyle,
+    Virtual,
+    Path,
     Service,
     OtherHost,
     V4,
@@ -257,10 +257,10 @@ fn wire() -> impl Strategy<Value = Wire> {
     (
         method(),
         proptest::sample::select(vec![
-            Style::VirtualHost,
-            Style::VirtualHost,
-            Style::VirtualHost,
-            Style::PathStyle,
+            Style::Virtual,
+            Style::Virtual,
+            Style::Virtual,
+            Style::Path,
             Style::Service,
             Style::OtherHost,
             Style::V4,
@@ -293,11 +293,11 @@ fn now() -> u64 {
 /// The raw bytes of `w`: request line, headers (signed when asked), body.
 fn render(w: &Wire) -> Vec<u8> {
     let (host, raw_path) = match w.style {
-        Style::VirtualHost => (
+        Style::Virtual => (
             format!("{BUCKET}.cos.ap-guangzhou.myqcloud.com"),
             w.path.clone(),
         ),
-        Style::PathStyle => (
+        Style::Path => (
             "cos.ap-guangzhou.myqcloud.com".to_owned(),
             format!("/{BUCKET}{}", w.path),
         ),
@@ -372,7 +372,7 @@ fn authorization(w: &Wire, raw_path: &str, query: &str, headers: &[(String, Stri
         return V4Signer::new("1250000000", common::creds()).sign_more("test", path, 600);
     }
     let key = match w.style {
-        Style::PathStyle => decoded
+        Style::Path => decoded
             .strip_prefix(&format!("/{BUCKET}"))
             .unwrap_or(&decoded)
             .to_owned(),

@@ -177,9 +177,12 @@ fn decode<T: DeserializeOwned + Debug>(input: &[u8]) -> Result<(), TestCaseError
 
 // ---- a scripted server ----
 
+/// Chooses the status and body answering a request (given its line and body).
+type Answerer = Box<dyn FnMut(&str) -> (u16, Vec<u8>) + Send>;
+
 /// What the scripted server answers: a status and a body, and the request lines it saw.
 struct Script {
-    answer: Box<dyn FnMut(&str) -> (u16, Vec<u8>) + Send>,
+    answer: Answerer,
     seen: Vec<String>,
 }
 

@@ -5,6 +5,8 @@
 //! cargo xtask test          the tests alone (nextest if installed, plus doc tests)
 //! cargo xtask bench sign    signatures/s of cos-auth, with the Python SDK's rate as baseline
 //! cargo xtask bench xml     cos-xml parsing speed
+//! cargo xtask fuzz          the decoder fuzzers (property tests) in release mode, many cases
+//! cargo xtask soak          1 GiB up/down x3 against a faulty emulator, kill -9 and restart
 //! cargo xtask quickstart    the main job: the end-to-end quickstart (emulator or real COS)
 //! cargo xtask python        prepare the Python venv with cos-python-sdk-v5 (for interop)
 //! cargo xtask node          install cos-nodejs-sdk-v5 under target/node-sdk (for interop)
@@ -12,8 +14,10 @@
 //! ```
 
 mod bench;
+mod fuzz;
 mod layering;
 mod python;
+mod soak;
 mod util;
 
 use std::process::ExitCode;
@@ -32,6 +36,8 @@ fn main() -> ExitCode {
         ["bench", "transfer"] => bench::transfer(),
         ["bench"] => bench::sign().and_then(|()| bench::xml()),
         ["quickstart", rest @ ..] => quickstart(rest),
+        ["fuzz", rest @ ..] => fuzz::fuzz(rest),
+        ["soak", rest @ ..] => soak::soak(rest),
         ["python"] => python::ensure_sdk().map(|p| println!("{}", p.display())),
         ["node"] => python::ensure_node_sdk().map(|p| println!("{}", p.display())),
         ["layering"] => layering::check(),
@@ -49,7 +55,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml] | quickstart | python | node | layering>";
+const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering>";
 
 /// Everything CI checks, in order of cost.
 fn ci() -> Result<(), String> {
