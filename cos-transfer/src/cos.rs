@@ -7,11 +7,12 @@ use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 use cos_core::ops::object::{GetObject, HeadObject};
 use cos_core::{Acl, BucketName, Client, MetadataDirective, ObjectKey, Region, StorageClass};
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::StreamExt;
 
 use crate::backend::{
     Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
-    GetOptions, ListedObject, ObjectId, ObjectInfo, Page, RangeRequest, SourceInfo, Written,
+    GetOptions, ListedObject, ObjectId, ObjectInfo, Page, RangeRequest, SourceInfo, UploadMarker,
+    Written,
 };
 use crate::error::RemoteError;
 use crate::resume::{ListedPart, ListedUpload};
@@ -264,7 +265,7 @@ impl Backend for CosBackend {
         }
         let h = req.send().await.map_err(boxed)?;
         Ok(ObjectInfo {
-            size: h.content_length.unwrap_or(0),
+            size: h.content_length,
             etag: h.etag.unwrap_or_default(),
             last_modified: h.last_modified.unwrap_or_default(),
             crc64: h.crc64,
@@ -325,49 +326,71 @@ impl Backend for CosBackend {
         bucket: &str,
         key: &str,
         upload_id: &str,
-    ) -> Result<Vec<ListedPart>, RemoteError> {
+        marker: Option<u32>,
+    ) -> Result<Page<ListedPart, u32>, RemoteError> {
         let (b, k) = names(bucket, key)?;
-        let pages: Vec<_> = self
-            .client
-            .list_parts(&b, &k, upload_id)
-            .into_pages()
-            .try_collect()
-            .await
-            .map_err(boxed)?;
-        Ok(pages
+        let mut req = self.client.list_parts(&b, &k, upload_id);
+        if let Some(m) = marker {
+            req = req.part_number_marker(m);
+        }
+        let page = req.send().await.map_err(boxed)?;
+        let next = if page.is_truncated {
+            page.next_part_number_marker
+                .or_else(|| page.parts.last().map(|p| p.part_number))
+        } else {
+            None
+        };
+        let items = page
+            .parts
             .into_iter()
-            .flat_map(|p| p.parts)
             .map(|p| ListedPart {
                 number: p.part_number,
                 etag: p.etag,
                 size: p.size,
             })
-            .collect())
+            .collect();
+        Ok(Page { items, next })
     }
 
     async fn list_multipart_uploads(
         &self,
         bucket: &str,
         key: &str,
-    ) -> Result<Vec<ListedUpload>, RemoteError> {
+        marker: Option<&UploadMarker>,
+    ) -> Result<Page<ListedUpload, UploadMarker>, RemoteError> {
         let b = BucketName::new(bucket)?;
-        let pages: Vec<_> = self
-            .client
-            .list_multipart_uploads(&b)
-            .prefix(key)
-            .into_pages()
-            .try_collect()
-            .await
-            .map_err(boxed)?;
-        Ok(pages
+        let mut req = self.client.list_multipart_uploads(&b).prefix(key);
+        if let Some(m) = marker {
+            req = req
+                .key_marker(m.key.clone())
+                .upload_id_marker(m.upload_id.clone());
+        }
+        let page = req.send().await.map_err(boxed)?;
+        let next = match (page.is_truncated, page.next_key_marker) {
+            (true, Some(k)) if !k.is_empty() => Some(UploadMarker {
+                key: k,
+                upload_id: page.next_upload_id_marker.unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        let items = page
+            .uploads
             .into_iter()
-            .flat_map(|p| p.uploads)
             .map(|u| ListedUpload {
                 upload_id: u.upload_id,
                 key: u.key,
                 initiated: u.initiated,
+                storage_class: u.storage_class,
             })
-            .collect())
+            .collect();
+        Ok(Page { items, next })
+    }
+
+    fn upload_storage_class(&self) -> Option<&str> {
+        self.options
+            .storage_class
+            .as_ref()
+            .map(StorageClass::as_str)
     }
 
     async fn complete_multipart_upload(
@@ -513,7 +536,7 @@ impl CopyBackend for CosBackend {
             .collect();
         Ok(SourceInfo {
             object: ObjectInfo {
-                size: h.content_length.unwrap_or(0),
+                size: h.content_length,
                 etag: h.etag.unwrap_or_default(),
                 last_modified: h.last_modified.unwrap_or_default(),
                 crc64: h.crc64,
