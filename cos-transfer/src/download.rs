@@ -540,3 +540,26 @@ async fn fetch_range<B: Backend>(
         resumes += 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_only_ever_names_a_temporary_file_beside_the_destination() {
+        let dir = Path::new("d");
+        assert_eq!(
+            recorded_partial(dir, ".f.0123.cos-partial"),
+            Some(dir.join(".f.0123.cos-partial"))
+        );
+        for bad in [
+            "../.f.cos-partial",
+            "/etc/.x.cos-partial",
+            "sub/.f.cos-partial",
+            ".f.txt",
+            "f.cos-partial",
+        ] {
+            assert_eq!(recorded_partial(dir, bad), None, "{bad}");
+        }
+    }
+}

@@ -167,3 +167,41 @@ pub(crate) async fn find_upload<B: Backend>(
     }
     Err(too_long(OP, MAX_UPLOAD_PAGES, "pages"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stuck(r: Result<(), TransferError>) -> bool {
+        matches!(
+            r,
+            Err(TransferError::Listing {
+                problem: ListingProblem::MarkerNotAdvancing(_),
+                ..
+            })
+        )
+    }
+
+    #[test]
+    fn increasing_markers_refuse_repeats_and_cycles() {
+        let mut m = Increasing::new("ListObjects");
+        assert!(m.advance(&"a".to_owned()).is_ok());
+        assert!(m.advance(&"b".to_owned()).is_ok());
+        assert!(stuck(m.advance(&"a".to_owned())), "A, B, A");
+        let mut m = Increasing::new("ListParts");
+        assert!(m.advance(&3u32).is_ok());
+        assert!(stuck(m.advance(&3u32)), "3, 3");
+    }
+
+    #[test]
+    fn keyed_markers_allow_any_id_order_within_a_key_but_no_repeat() {
+        let mut m = KeyedMarkers::new("ListObjectVersions");
+        assert!(m.advance("a", Some("v9")).is_ok());
+        assert!(m.advance("a", Some("v1")).is_ok());
+        assert!(stuck(m.advance("a", Some("v9"))), "v9, v1, v9");
+        let mut m = KeyedMarkers::new("ListObjectVersions");
+        assert!(m.advance("a", Some("v1")).is_ok());
+        assert!(m.advance("b", Some("v1")).is_ok());
+        assert!(stuck(m.advance("a", Some("v2"))), "the key went back");
+    }
+}

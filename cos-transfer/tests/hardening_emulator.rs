@@ -193,3 +193,55 @@ async fn folder_downloads_never_follow_symlinks() {
         tree(dir.path())
     );
 }
+
+/// Item 5, through cos-core: a service whose HEAD answers 200 without `Content-Length`
+/// (a raw server on 127.0.0.1 that answers every request so) makes `download_file` fail
+/// with a typed error instead of writing a 0-byte file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_head_without_content_length_from_the_wire_is_a_typed_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        // A few connections at most: the client does not retry a 200.
+        for _ in 0..4 {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let mut req = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                match sock.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => req.extend_from_slice(&buf[..n]),
+                }
+            }
+            let reply = "HTTP/1.1 200 OK\r\nETag: \"0123\"\r\n\
+                         Last-Modified: Sat, 21 Nov 2026 10:00:00 GMT\r\n\
+                         x-cos-request-id: test\r\nConnection: close\r\n\r\n";
+            let _ = sock.write_all(reply.as_bytes()).await;
+            let _ = sock.shutdown().await;
+        }
+    });
+    let backend = CosBackend::new(common::emu::client_for_addr(addr, 1));
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("out.bin");
+    let (options, cancel) = (DownloadOptions::default(), CancelHandle::new());
+    let run = download_file(&backend, BUCKET, "k", &dest, &options, None, &cancel);
+    let e = tokio::time::timeout(std::time::Duration::from_secs(60), run)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            TransferError::MissingHeader {
+                operation: "HeadObject",
+                header: "Content-Length"
+            }
+        ),
+        "{e}"
+    );
+    assert!(tree(dir.path()).is_empty());
+    server.abort();
+}

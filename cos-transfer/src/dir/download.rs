@@ -45,13 +45,10 @@ fn listing<'a, B: BucketBackend>(
             Ok(p) => p,
             Err(e) => return Some((Err(TransferError::remote("ListObjects", e)), None)),
         };
-        let next = match page.next {
-            None => None,
-            Some(next) => Some(match markers.advance(&next) {
-                Ok(()) => ListState::Next(Some(next), markers),
-                Err(e) => ListState::Fail(e),
-            }),
-        };
+        let next = page.next.map(|next| match markers.advance(&next) {
+            Ok(()) => ListState::Next(Some(next), markers),
+            Err(e) => ListState::Fail(e),
+        });
         Some((Ok(page.items), next))
     })
 }
@@ -338,4 +335,33 @@ async fn download_one<B: Backend>(
     download.checkpoint = options.checkpoint_for("download", bucket, key);
     download_file(backend, bucket, key, path, &download, dp.for_file(), cancel).await?;
     Ok(FileStatus::Done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_refuse_a_second_key_for_one_file() {
+        let exact = Claims {
+            fold_case: false,
+            taken: std::sync::Mutex::new(HashMap::new()),
+        };
+        assert!(exact.claim(Path::new("a/B.txt"), "p/a/B.txt").is_ok());
+        assert!(exact.claim(Path::new("a/b.txt"), "p/a/b.txt").is_ok());
+        assert_eq!(
+            exact.claim(Path::new("a/B.txt"), "again"),
+            Err("p/a/B.txt".to_owned())
+        );
+        // Where the file system ignores case, `B.txt` and `b.txt` are one file.
+        let folded = Claims {
+            fold_case: true,
+            taken: std::sync::Mutex::new(HashMap::new()),
+        };
+        assert!(folded.claim(Path::new("a/B.txt"), "p/a/B.txt").is_ok());
+        assert_eq!(
+            folded.claim(Path::new("A/b.txt"), "p/A/b.txt"),
+            Err("p/a/B.txt".to_owned())
+        );
+    }
 }
