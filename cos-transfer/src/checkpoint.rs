@@ -87,6 +87,10 @@ pub struct UploadCheckpoint {
     pub source: SourceFingerprint,
     /// Acknowledged parts by number.
     pub parts: BTreeMap<u32, DonePart>,
+    /// Storage class the upload was initiated with (`None`: the service's default): an
+    /// upload configured with another one starts afresh rather than continue this one.
+    #[serde(default)]
+    pub storage_class: Option<String>,
 }
 
 /// State of a ranged download in progress.

@@ -274,8 +274,23 @@ async fn find_start<B: Backend>(
         Some(path) => checkpoint::load::<UploadCheckpoint>(path).unwrap_or(None),
         None => None,
     };
+    let class = ctx.backend.upload_storage_class();
     let candidate =
         match resume::decide_upload_start(cp.as_ref(), ctx.bucket, ctx.key, &fingerprint) {
+            UploadStart::Resume { upload_id, .. }
+                if cp
+                    .as_ref()
+                    .is_some_and(|c| c.storage_class.as_deref() != class) =>
+            {
+                // Initiated with another storage class: completing it would give the object
+                // that one. It is this crate's own (recorded), and nothing else can use it.
+                tracing::debug!(upload_id, "storage class changed: starting afresh");
+                let _ = ctx
+                    .backend
+                    .abort_multipart_upload(ctx.bucket, ctx.key, &upload_id)
+                    .await;
+                None
+            }
             UploadStart::Resume { upload_id, plan } => {
                 let recorded = cp.map(|c| c.parts).unwrap_or_default();
                 Some((upload_id, plan, recorded))
@@ -365,6 +380,7 @@ async fn upload_multipart<B: Backend>(
         part_size: plan.part_size(),
         source: fingerprint,
         parts: done.clone(),
+        storage_class: ctx.backend.upload_storage_class().map(str::to_owned),
     };
     if let Some(path) = &options.checkpoint {
         checkpoint::save(path, &cp)?;

@@ -276,6 +276,37 @@ async fn resume_existing_adopts_only_uploads_with_the_same_storage_class() {
     assert!(ups.contains_key(&archive) && !ups.contains_key(&standard));
 }
 
+/// Item 7: a checkpoint records the storage class its upload was initiated with; an
+/// upload now configured with another class starts afresh (and aborts the old upload)
+/// instead of completing the old one with the old class.
+#[tokio::test]
+async fn a_checkpointed_upload_with_another_storage_class_starts_afresh() {
+    let cancel = CancelHandle::new();
+    let dir = tempfile::tempdir().unwrap();
+    let body = data(4 * MIB, 10);
+    let src = dir.path().join("big");
+    std::fs::write(&src, &body).unwrap();
+    let fake = Fake::default();
+    fake.faults.lock().unwrap().fail_parts = vec![4];
+    let o = uopts().checkpoint(dir.path().join("big.cp"));
+    upload_file(&fake, B, "k", &src, &o, None, &cancel)
+        .await
+        .unwrap_err();
+    let old: Vec<String> = fake.uploads.lock().unwrap().keys().cloned().collect();
+    assert_eq!(old.len(), 1);
+    fake.faults.lock().unwrap().fail_parts.clear();
+    fake.storage_class.set("ARCHIVE".into()).unwrap();
+    let out = upload_file(&fake, B, "k", &src, &o, None, &cancel)
+        .await
+        .unwrap();
+    assert_eq!((out.parts_reused, out.parts_sent), (0, 4));
+    assert!(
+        fake.uploads.lock().unwrap().is_empty(),
+        "old upload aborted"
+    );
+    assert_eq!(fake.object("k").unwrap(), Bytes::from(body));
+}
+
 /// Item 7: a failed upload without a checkpoint aborts its multipart upload (nothing
 /// could resume it); the caller gets the upload's own error.
 #[tokio::test]

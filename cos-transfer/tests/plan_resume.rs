@@ -82,6 +82,7 @@ fn upload_cp(size: u64) -> UploadCheckpoint {
         part_size: 8 * MIB,
         source: fp(size),
         parts: BTreeMap::new(),
+        storage_class: None,
     }
 }
 

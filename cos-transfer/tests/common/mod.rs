@@ -99,6 +99,8 @@ pub struct Fake {
     pub page_size: Mutex<Option<usize>>,
     /// List Objects calls so far.
     pub list_calls: AtomicUsize,
+    /// The storage class of the uploads this backend initiates (unset: the default).
+    pub storage_class: std::sync::OnceLock<String>,
     /// List Parts and List Multipart Uploads calls so far.
     pub list_part_calls: AtomicUsize,
     pub list_upload_calls: AtomicUsize,
@@ -227,7 +229,12 @@ impl Backend for Fake {
         _bucket: &str,
         key: &str,
     ) -> Result<String, RemoteError> {
-        Ok(self.start_upload(key, "2026-11-21T10:00:00.000Z"))
+        let class = self.storage_class.get().map_or("STANDARD", String::as_str);
+        Ok(self.start_upload_in(key, "2026-11-21T10:00:00.000Z", class))
+    }
+
+    fn upload_storage_class(&self) -> Option<&str> {
+        self.storage_class.get().map(String::as_str)
     }
 
     async fn upload_part(
