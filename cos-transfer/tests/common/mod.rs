@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod emu;
+pub mod hostile;
 pub mod python;
 
 use std::collections::{BTreeMap, HashMap};
@@ -18,6 +19,8 @@ use cos_transfer::{
     RemoteError, SourceInfo, UploadMarker, Written,
 };
 use md5::Digest;
+
+pub use hostile::Hostile;
 
 pub fn etag_of(data: &[u8]) -> String {
     let d = md5::Md5::digest(data);
@@ -40,17 +43,6 @@ pub struct Upload {
     pub initiated: String,
     pub storage_class: String,
     pub parts: BTreeMap<u32, Bytes>,
-}
-
-/// A listing that never ends, as a broken or hostile service might send it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hostile {
-    /// Every page names the same next marker.
-    Repeat,
-    /// The next marker alternates between two values (A, B, A, B, ...).
-    Cycle,
-    /// Every page names a new, larger marker, forever.
-    Endless,
 }
 
 pub type Headers = Vec<(String, String)>;
@@ -145,21 +137,6 @@ impl Fake {
 
     fn hostile(&self) -> Option<Hostile> {
         self.faults.lock().unwrap().hostile_lists
-    }
-}
-
-/// The next marker of a hostile listing after `n` (0 for the first page).
-fn hostile_next(h: Hostile, n: u32) -> u32 {
-    match h {
-        Hostile::Repeat => 1,
-        Hostile::Cycle => {
-            if n == 1 {
-                2
-            } else {
-                1
-            }
-        }
-        Hostile::Endless => n + 1,
     }
 }
 
@@ -276,16 +253,7 @@ impl Backend for Fake {
     ) -> Result<Page<ListedPart, u32>, RemoteError> {
         self.list_part_calls.fetch_add(1, Ordering::SeqCst);
         if let Some(h) = self.hostile() {
-            let next = hostile_next(h, marker.unwrap_or(0));
-            let items = vec![ListedPart {
-                number: next,
-                etag: "\"0\"".into(),
-                size: 1,
-            }];
-            return Ok(Page {
-                items,
-                next: Some(next),
-            });
+            return Ok(hostile::parts_page(h, marker));
         }
         let uploads = self.uploads.lock().unwrap();
         let up = uploads.get(upload_id).ok_or_else(|| err("NoSuchUpload"))?;
@@ -316,19 +284,7 @@ impl Backend for Fake {
     ) -> Result<Page<ListedUpload, UploadMarker>, RemoteError> {
         self.list_upload_calls.fetch_add(1, Ordering::SeqCst);
         if let Some(h) = self.hostile() {
-            let n = marker.map_or(0, |m| m.upload_id.parse().unwrap());
-            let next = hostile_next(h, n);
-            let items = vec![ListedUpload {
-                upload_id: next.to_string(),
-                key: key.into(),
-                initiated: "2026-01-01T00:00:00.000Z".into(),
-                storage_class: "STANDARD".into(),
-            }];
-            let next = Some(UploadMarker {
-                key: key.into(),
-                upload_id: next.to_string(),
-            });
-            return Ok(Page { items, next });
+            return Ok(hostile::uploads_page(h, key, marker));
         }
         let uploads = self.uploads.lock().unwrap();
         let mut all: Vec<ListedUpload> = uploads
@@ -567,12 +523,7 @@ impl BucketBackend for Fake {
     ) -> Result<Page<ListedObject, String>, RemoteError> {
         let call = self.list_calls.fetch_add(1, Ordering::SeqCst);
         if let Some(h) = self.hostile() {
-            let n = marker.map_or(0, |m| m.trim_start_matches('m').parse().unwrap());
-            let next = format!("m{:08}", hostile_next(h, n));
-            return Ok(Page {
-                items: Vec::new(),
-                next: Some(next),
-            });
+            return Ok(hostile::objects_page(h, marker));
         }
         if self
             .faults
