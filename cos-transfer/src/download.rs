@@ -352,16 +352,7 @@ async fn run<B: Backend>(
     let mut done = target.done.clone();
     let writer = FileWriter::start(file.clone(), options.concurrency);
     let ranges_reused = u32::try_from(done.len()).unwrap_or(u32::MAX);
-    let mut cp = DownloadCheckpoint {
-        version: CHECKPOINT_VERSION,
-        bucket: bucket.to_owned(),
-        key: key.to_owned(),
-        version_id: options.get.version_id.clone(),
-        remote: job.remote.clone(),
-        part_size: plan.part_size(),
-        done: done.clone(),
-        partial: temp.file_name().map(|n| n.to_string_lossy().into_owned()),
-    };
+    let mut cp = checkpoint_of(job, options, target);
     if let Some(path) = cp_path {
         checkpoint::save(path, &cp)?;
     }
@@ -435,19 +426,7 @@ async fn run<B: Backend>(
         }
         return Err(e);
     }
-    let combined = crc64::combine_all(
-        plan.parts()
-            .map(|p| done.get(&p.number).map_or((0, 0), |d| (d.crc64, d.len))),
-    );
-    if let Some(remote_crc) = info.crc64
-        && remote_crc != combined
-    {
-        return Err(TransferError::Integrity {
-            what: format!("{bucket}/{key}"),
-            local: combined,
-            remote: remote_crc,
-        });
-    }
+    let combined = combined_crc(job, &done)?;
     file.sync_all().map_err(|e| TransferError::io(temp, e))?;
     Ok(DownloadOutcome {
         size: total,
@@ -457,6 +436,42 @@ async fn run<B: Backend>(
         ranges_reused,
         stream_resumes: resumes,
     })
+}
+
+/// The checkpoint of a download into `target`: the object it is pinned to, the ranges
+/// already there, and the temporary file's name.
+fn checkpoint_of(job: &Job<'_>, options: &DownloadOptions, target: &Target) -> DownloadCheckpoint {
+    DownloadCheckpoint {
+        version: CHECKPOINT_VERSION,
+        bucket: job.bucket.to_owned(),
+        key: job.key.to_owned(),
+        version_id: options.get.version_id.clone(),
+        remote: job.remote.clone(),
+        part_size: job.plan.part_size(),
+        done: target.done.clone(),
+        partial: target
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
+    }
+}
+
+/// The CRC-64 of the whole object, combined from the ranges' CRCs, compared with the
+/// service's when it sent one.
+fn combined_crc(job: &Job<'_>, done: &BTreeMap<u32, DonePart>) -> Result<u64, TransferError> {
+    let combined = crc64::combine_all(
+        job.plan
+            .parts()
+            .map(|p| done.get(&p.number).map_or((0, 0), |d| (d.crc64, d.len))),
+    );
+    match job.info.crc64 {
+        Some(remote) if remote != combined => Err(TransferError::Integrity {
+            what: format!("{}/{}", job.bucket, job.key),
+            local: combined,
+            remote,
+        }),
+        _ => Ok(combined),
+    }
 }
 
 /// Fetches `part` into the file, resuming a broken stream with a ranged GET pinned to
