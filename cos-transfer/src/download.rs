@@ -289,10 +289,19 @@ fn open_target(
         // Its ranges cannot be used (another object, or the file changed).
         let _ = std::fs::remove_file(old);
     }
-    let name: String = dest
+    // At most 100 bytes of the name: the whole stays within 255-byte file name limits.
+    let mut name = String::new();
+    for c in dest
         .file_name()
-        .map(|n| n.to_string_lossy().chars().take(100).collect())
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .to_string_lossy()
+        .chars()
+    {
+        if name.len() + c.len_utf8() > 100 {
+            break;
+        }
+        name.push(c);
+    }
     let (file, path) = create_unique(dir, &format!(".{name}."), PARTIAL_SUFFIX)
         .map_err(|e| TransferError::io(dest, e))?;
     if let Err(e) = file.set_len(size) {

@@ -403,3 +403,19 @@ async fn a_temporary_file_changed_between_attempts_is_caught_before_the_rename()
         .unwrap();
     assert_eq!(std::fs::read(&dest).unwrap(), body);
 }
+
+/// Item 1: the temporary file's name stays within file name limits for a destination
+/// whose name is near the 255-byte limit (multi-byte characters included).
+#[tokio::test]
+async fn a_destination_with_a_long_name_downloads() {
+    let cancel = CancelHandle::new();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = Fake::default();
+    let body = data(3 * MIB, 11);
+    fake.put("k", &body);
+    let dest = dir.path().join("文".repeat(80)); // 240 bytes
+    download_file(&fake, B, "k", &dest, &dopts(), None, &cancel)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), body);
+}

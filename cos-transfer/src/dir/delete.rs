@@ -61,8 +61,9 @@ pub const DELETE_BATCH: usize = 1000;
 ///
 /// Errors: [`TransferError::Remote`] when a listing or a batch request fails (the
 /// objects deleted so far stay deleted), [`TransferError::Listing`] when a listing's
-/// marker repeats or goes back (the listing would never end), [`TransferError::Cancelled`] (checked between
-/// batches), [`TransferError::InvalidOption`] for a bad glob.
+/// marker repeats or goes back (the listing would never end),
+/// [`TransferError::Cancelled`] (checked between batches),
+/// [`TransferError::InvalidOption`] for a bad glob.
 ///
 /// ```no_run
 /// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
