@@ -419,3 +419,43 @@ async fn a_destination_with_a_long_name_downloads() {
         .unwrap();
     assert_eq!(std::fs::read(&dest).unwrap(), body);
 }
+
+/// Items 1 and 2: a symlink put in place of the temporary file a checkpoint names is not
+/// followed on resume: the download starts a new file of its own, the link's target is
+/// untouched.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_symlink_in_place_of_the_recorded_temporary_file_is_not_followed() {
+    let cancel = CancelHandle::new();
+    let dir = tempfile::tempdir().unwrap();
+    let body = data(6 * MIB, 12);
+    let fake = Fake::default();
+    fake.put("k", &body);
+    fake.faults.lock().unwrap().fail_ranges_at = vec![5 * MIB as u64];
+    let dest = dir.path().join("out.bin");
+    let cp_path = dir.path().join("out.cp");
+    let o = dopts()
+        .checkpoint(&cp_path)
+        .checkpoint_interval(Duration::ZERO);
+    download_file(&fake, B, "k", &dest, &o, None, &cancel)
+        .await
+        .unwrap_err();
+    let cp: DownloadCheckpoint = checkpoint::load(&cp_path).unwrap().unwrap();
+    let temp = dir.path().join(cp.partial.unwrap());
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, vec![7u8; 6 * MIB]).unwrap();
+    std::fs::remove_file(&temp).unwrap();
+    std::os::unix::fs::symlink(&victim, &temp).unwrap();
+    fake.faults.lock().unwrap().fail_ranges_at.clear();
+    let out = download_file(&fake, B, "k", &dest, &o, None, &cancel)
+        .await
+        .unwrap();
+    assert_eq!(out.ranges_reused, 0);
+    assert_eq!(std::fs::read(&dest).unwrap(), body);
+    assert_eq!(std::fs::read(&victim).unwrap(), vec![7u8; 6 * MIB]);
+    assert!(
+        std::fs::symlink_metadata(&temp).is_err(),
+        "the link was removed"
+    );
+    assert!(partials(dir.path()).is_empty());
+}
