@@ -21,8 +21,9 @@ pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, RemoteError>> + Se
 /// What HEAD Object says about an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectInfo {
-    /// Content length.
-    pub size: u64,
+    /// Content length (`None` when the response had no `Content-Length`: the transfers
+    /// refuse such an object rather than guess its size).
+    pub size: Option<u64>,
     /// ETag as sent (with quotes).
     pub etag: String,
     /// Last-Modified as sent.
@@ -159,19 +160,30 @@ pub trait Backend: Send + Sync {
         body: Bytes,
         md5: Option<[u8; 16]>,
     ) -> impl Future<Output = Result<Written, RemoteError>> + Send;
-    /// List Parts (all pages).
+    /// One page of List Parts, starting after part number `marker`. The engines follow
+    /// the pages themselves, refusing a marker that does not advance.
     fn list_parts(
         &self,
         bucket: &str,
         key: &str,
         upload_id: &str,
-    ) -> impl Future<Output = Result<Vec<ListedPart>, RemoteError>> + Send;
-    /// List Multipart Uploads whose key starts with `key` (all pages).
+        marker: Option<u32>,
+    ) -> impl Future<Output = Result<Page<ListedPart, u32>, RemoteError>> + Send;
+    /// One page of List Multipart Uploads whose key starts with `key`, starting after
+    /// `marker`. The engines follow the pages themselves, refusing a marker that does
+    /// not advance.
     fn list_multipart_uploads(
         &self,
         bucket: &str,
         key: &str,
-    ) -> impl Future<Output = Result<Vec<ListedUpload>, RemoteError>> + Send;
+        marker: Option<&UploadMarker>,
+    ) -> impl Future<Output = Result<Page<ListedUpload, UploadMarker>, RemoteError>> + Send;
+    /// The storage class of the multipart uploads this backend initiates (`None`: the
+    /// service's default, `STANDARD`). An unfinished upload listed with another class is
+    /// never continued.
+    fn upload_storage_class(&self) -> Option<&str> {
+        None
+    }
     /// Complete Multipart Upload with `(number, etag)` in order.
     fn complete_multipart_upload(
         &self,
@@ -337,6 +349,15 @@ pub struct DeleteFailure {
     pub code: String,
     /// COS error message.
     pub message: String,
+}
+
+/// Where a page of List Multipart Uploads starts: after this key and upload id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UploadMarker {
+    /// `key-marker`.
+    pub key: String,
+    /// `upload-id-marker`.
+    pub upload_id: String,
 }
 
 /// One page of a listing and where the next one starts (`None`: this was the last).

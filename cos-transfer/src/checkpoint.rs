@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
@@ -87,6 +87,10 @@ pub struct UploadCheckpoint {
     pub source: SourceFingerprint,
     /// Acknowledged parts by number.
     pub parts: BTreeMap<u32, DonePart>,
+    /// Storage class the upload was initiated with (`None`: the service's default): an
+    /// upload configured with another one starts afresh rather than continue this one.
+    #[serde(default)]
+    pub storage_class: Option<String>,
 }
 
 /// State of a ranged download in progress.
@@ -106,6 +110,10 @@ pub struct DownloadCheckpoint {
     pub part_size: u64,
     /// Ranges already written to the temporary file, by 1-based number.
     pub done: BTreeMap<u32, DonePart>,
+    /// File name of the temporary file (beside the destination) the ranges are in: each
+    /// download writes to its own, unpredictably named file, which a restart finds here.
+    #[serde(default)]
+    pub partial: Option<String>,
 }
 
 /// A part of a multipart copy that the service acknowledged.
@@ -203,9 +211,18 @@ pub fn save<T: Serialize>(path: &Path, value: &T) -> Result<(), CheckpointError>
         source,
     };
     let text = serde_json::to_vec_pretty(value).map_err(|e| io(std::io::Error::other(e)))?;
-    let tmp = temp_path(path);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut prefix = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    prefix.push_str(".tmp.");
+    let (mut f, tmp) = crate::fileio::create_unique(dir, &prefix, "").map_err(io)?;
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
         f.write_all(&text)?;
         f.sync_all()?;
         fs::rename(&tmp, path)?;
@@ -234,15 +251,6 @@ pub fn remove(path: &Path) -> Result<(), CheckpointError> {
         }),
         _ => Ok(()),
     }
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".tmp.{}.{nanos}", std::process::id()));
-    path.with_file_name(name)
 }
 
 /// Checkpoints carry a format version.

@@ -17,6 +17,7 @@ use crate::checkpoint::{
 use crate::control::{CancelHandle, PartProgress, ProgressFn};
 use crate::crc64;
 use crate::error::TransferError;
+use crate::listing::list_all_parts;
 use crate::plan::{MAX_PART_SIZE, Part, PartPlan};
 use crate::resume::{CopyStart, decide_copy_start, reconcile_copy};
 
@@ -131,7 +132,9 @@ fn check(what: &str, expected: Option<u64>, got: Option<u64>) -> Result<(), Tran
 /// or cancelled multipart copy is aborted, leaving nothing behind),
 /// [`TransferError::Integrity`] when the copy's CRC-64 differs from the source's,
 /// [`TransferError::Cancelled`], [`TransferError::Checkpoint`],
-/// [`TransferError::InvalidOption`] for a zero concurrency or a threshold above 5 GiB.
+/// [`TransferError::InvalidOption`] for a zero concurrency or a threshold above 5 GiB,
+/// [`TransferError::MissingHeader`] when HEAD gives no `Content-Length`,
+/// [`TransferError::Listing`] when resuming meets a List Parts that does not advance.
 ///
 /// ```no_run
 /// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
@@ -164,7 +167,10 @@ pub async fn copy<B: CopyBackend>(
         .head_source(source)
         .await
         .map_err(|e| TransferError::remote("HeadObject", e))?;
-    let size = info.object.size;
+    let size = info.object.size.ok_or(TransferError::MissingHeader {
+        operation: "HeadObject",
+        header: "Content-Length",
+    })?;
     let what = format!("copy of {}/{}", source.bucket, source.key);
     if size <= options.single_threshold {
         let written = backend
@@ -218,13 +224,13 @@ pub async fn copy<B: CopyBackend>(
     );
     let (upload_id, done, todo) = match start {
         CopyStart::Resume { upload_id, parts } => {
-            match backend.list_parts(bucket, key, &upload_id).await {
-                Ok(listed) => {
+            match list_all_parts(backend, bucket, key, &upload_id).await? {
+                Some(listed) => {
                     let (done, todo) = reconcile_copy(&plan, &parts, &listed);
                     (upload_id, done, todo)
                 }
                 // Gone (aborted, completed or expired): start over.
-                Err(_) => {
+                None => {
                     let id = create(backend, bucket, key, headers).await?;
                     (id, BTreeMap::new(), plan.parts().collect())
                 }

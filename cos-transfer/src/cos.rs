@@ -6,12 +6,11 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 use cos_core::ops::object::{GetObject, HeadObject};
-use cos_core::{Acl, BucketName, Client, MetadataDirective, ObjectKey, Region, StorageClass};
-use futures_util::{StreamExt, TryStreamExt};
+use cos_core::{Acl, BucketName, Client, ObjectKey, StorageClass};
+use futures_util::StreamExt;
 
 use crate::backend::{
-    Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
-    GetOptions, ListedObject, ObjectId, ObjectInfo, Page, RangeRequest, SourceInfo, Written,
+    Backend, ByteStream, GetOptions, ObjectInfo, Page, RangeRequest, UploadMarker, Written,
 };
 use crate::error::RemoteError;
 use crate::resume::{ListedPart, ListedUpload};
@@ -264,7 +263,7 @@ impl Backend for CosBackend {
         }
         let h = req.send().await.map_err(boxed)?;
         Ok(ObjectInfo {
-            size: h.content_length.unwrap_or(0),
+            size: h.content_length,
             etag: h.etag.unwrap_or_default(),
             last_modified: h.last_modified.unwrap_or_default(),
             crc64: h.crc64,
@@ -325,49 +324,71 @@ impl Backend for CosBackend {
         bucket: &str,
         key: &str,
         upload_id: &str,
-    ) -> Result<Vec<ListedPart>, RemoteError> {
+        marker: Option<u32>,
+    ) -> Result<Page<ListedPart, u32>, RemoteError> {
         let (b, k) = names(bucket, key)?;
-        let pages: Vec<_> = self
-            .client
-            .list_parts(&b, &k, upload_id)
-            .into_pages()
-            .try_collect()
-            .await
-            .map_err(boxed)?;
-        Ok(pages
+        let mut req = self.client.list_parts(&b, &k, upload_id);
+        if let Some(m) = marker {
+            req = req.part_number_marker(m);
+        }
+        let page = req.send().await.map_err(boxed)?;
+        let next = if page.is_truncated {
+            page.next_part_number_marker
+                .or_else(|| page.parts.last().map(|p| p.part_number))
+        } else {
+            None
+        };
+        let items = page
+            .parts
             .into_iter()
-            .flat_map(|p| p.parts)
             .map(|p| ListedPart {
                 number: p.part_number,
                 etag: p.etag,
                 size: p.size,
             })
-            .collect())
+            .collect();
+        Ok(Page { items, next })
     }
 
     async fn list_multipart_uploads(
         &self,
         bucket: &str,
         key: &str,
-    ) -> Result<Vec<ListedUpload>, RemoteError> {
+        marker: Option<&UploadMarker>,
+    ) -> Result<Page<ListedUpload, UploadMarker>, RemoteError> {
         let b = BucketName::new(bucket)?;
-        let pages: Vec<_> = self
-            .client
-            .list_multipart_uploads(&b)
-            .prefix(key)
-            .into_pages()
-            .try_collect()
-            .await
-            .map_err(boxed)?;
-        Ok(pages
+        let mut req = self.client.list_multipart_uploads(&b).prefix(key);
+        if let Some(m) = marker {
+            req = req
+                .key_marker(m.key.clone())
+                .upload_id_marker(m.upload_id.clone());
+        }
+        let page = req.send().await.map_err(boxed)?;
+        let next = match (page.is_truncated, page.next_key_marker) {
+            (true, Some(k)) if !k.is_empty() => Some(UploadMarker {
+                key: k,
+                upload_id: page.next_upload_id_marker.unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        let items = page
+            .uploads
             .into_iter()
-            .flat_map(|p| p.uploads)
             .map(|u| ListedUpload {
                 upload_id: u.upload_id,
                 key: u.key,
                 initiated: u.initiated,
+                storage_class: u.storage_class,
             })
-            .collect())
+            .collect();
+        Ok(Page { items, next })
+    }
+
+    fn upload_storage_class(&self) -> Option<&str> {
+        self.options
+            .storage_class
+            .as_ref()
+            .map(StorageClass::as_str)
     }
 
     async fn complete_multipart_upload(
@@ -467,282 +488,6 @@ impl Backend for CosBackend {
     }
 }
 
-/// Headers that describe an object and that a copy keeping the source's metadata
-/// carries over.
-fn is_entity_header(name: &str) -> bool {
-    matches!(
-        name,
-        "content-type"
-            | "content-disposition"
-            | "content-encoding"
-            | "content-language"
-            | "cache-control"
-            | "expires"
-    ) || name.starts_with("x-cos-meta-")
-}
-
-impl CosBackend {
-    /// A client for the copy source's region (this one when it is the same region).
-    fn client_for(&self, region: Option<&str>) -> Result<Client, RemoteError> {
-        match region {
-            Some(r) if Region::new(r)? != self.client.config().region => {
-                let mut config = self.client.config().clone();
-                config.region = Region::new(r)?;
-                Ok(Client::new(config)?)
-            }
-            _ => Ok(self.client.clone()),
-        }
-    }
-}
-
-impl CopyBackend for CosBackend {
-    async fn head_source(&self, source: &CopySource) -> Result<SourceInfo, RemoteError> {
-        let (b, k) = names(&source.bucket, &source.key)?;
-        let client = self.client_for(source.region.as_deref())?;
-        let mut req = client.head_object(&b, &k);
-        if let Some(v) = &source.version_id {
-            req = req.version_id(v.clone());
-        }
-        let h = req.send().await.map_err(boxed)?;
-        let headers = h
-            .meta
-            .headers
-            .iter()
-            .filter(|(name, _)| is_entity_header(name.as_str()))
-            .filter_map(|(name, v)| Some((name.as_str().to_owned(), v.to_str().ok()?.to_owned())))
-            .collect();
-        Ok(SourceInfo {
-            object: ObjectInfo {
-                size: h.content_length.unwrap_or(0),
-                etag: h.etag.unwrap_or_default(),
-                last_modified: h.last_modified.unwrap_or_default(),
-                crc64: h.crc64,
-            },
-            headers,
-        })
-    }
-
-    async fn copy_object(
-        &self,
-        bucket: &str,
-        key: &str,
-        source: &CopySource,
-        directive: MetadataDirective,
-        if_match: Option<&str>,
-    ) -> Result<Written, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let (sb, sk) = names(&source.bucket, &source.key)?;
-        let mut req = self
-            .client
-            .copy_object(&b, &k, &sb, &sk)
-            .metadata_directive(directive);
-        req = match directive {
-            MetadataDirective::Replaced => apply_object_options!(req, &self.options),
-            MetadataDirective::Copy => apply_access_options!(req, &self.options),
-        };
-        if let Some(r) = &source.region {
-            req = req.source_region(r.clone());
-        }
-        if let Some(v) = &source.version_id {
-            req = req.source_version_id(v.clone());
-        }
-        if let Some(m) = if_match {
-            req = req.copy_source_if_match(m.to_owned());
-        }
-        let out = req.send().await.map_err(boxed)?;
-        let crc64 = out
-            .crc64
-            .or_else(|| out.result.crc64.as_deref().and_then(|c| c.parse().ok()));
-        Ok(Written {
-            etag: out.result.etag,
-            crc64,
-        })
-    }
-
-    async fn create_copy_upload(
-        &self,
-        bucket: &str,
-        key: &str,
-        source_headers: Option<&[(String, String)]>,
-    ) -> Result<String, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let req = self.client.create_multipart_upload(&b, &k);
-        let req = match source_headers {
-            Some(headers) => {
-                let mut req = apply_access_options!(req, &self.options);
-                for (name, value) in headers {
-                    req = req.header(name.clone(), value.clone());
-                }
-                req
-            }
-            None => apply_object_options!(req, &self.options),
-        };
-        Ok(req.send().await.map_err(boxed)?.upload_id)
-    }
-
-    async fn upload_part_copy(
-        &self,
-        bucket: &str,
-        key: &str,
-        upload_id: &str,
-        number: u32,
-        source: &CopySource,
-        range: CopyRange<'_>,
-    ) -> Result<Written, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let (sb, sk) = names(&source.bucket, &source.key)?;
-        let mut req = self
-            .client
-            .upload_part_copy(&b, &k, upload_id, number, &sb, &sk)
-            .source_range(range.start, range.end.saturating_sub(1));
-        if let Some(r) = &source.region {
-            req = req.source_region(r.clone());
-        }
-        if let Some(v) = &source.version_id {
-            req = req.source_version_id(v.clone());
-        }
-        if let Some(m) = range.if_match {
-            req = req.copy_source_if_match(m.to_owned());
-        }
-        let out = req.send().await.map_err(boxed)?;
-        Ok(Written {
-            crc64: out.crc64.as_deref().and_then(|c| c.parse().ok()),
-            etag: out.etag,
-        })
-    }
-
-    async fn delete_source(&self, source: &CopySource) -> Result<(), RemoteError> {
-        let (b, k) = names(&source.bucket, &source.key)?;
-        let client = self.client_for(source.region.as_deref())?;
-        match &source.version_id {
-            Some(v) => {
-                client
-                    .delete_object_version(&b, &k, v.clone())
-                    .send()
-                    .await
-                    .map_err(boxed)?;
-            }
-            None => {
-                client.delete_object(&b, &k).send().await.map_err(boxed)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl BucketBackend for CosBackend {
-    async fn list_objects(
-        &self,
-        bucket: &str,
-        prefix: &str,
-        marker: Option<&str>,
-    ) -> Result<Page<ListedObject, String>, RemoteError> {
-        let b = BucketName::new(bucket)?;
-        let mut req = self.client.list_objects(&b).prefix(prefix).max_keys(1000);
-        if let Some(m) = marker {
-            req = req.marker(m);
-        }
-        let page = req.send().await.map_err(boxed)?;
-        let next = if page.is_truncated {
-            page.next_marker
-                .clone()
-                .filter(|m| !m.is_empty())
-                .or_else(|| page.contents.last().map(|o| o.key.clone()))
-        } else {
-            None
-        };
-        Ok(Page {
-            items: page
-                .contents
-                .into_iter()
-                .map(|o| ListedObject {
-                    key: o.key,
-                    size: o.size,
-                    etag: o.etag,
-                })
-                .collect(),
-            next,
-        })
-    }
-
-    async fn list_versions(
-        &self,
-        bucket: &str,
-        prefix: &str,
-        marker: Option<&ObjectId>,
-    ) -> Result<Page<ObjectId, ObjectId>, RemoteError> {
-        let b = BucketName::new(bucket)?;
-        let mut req = self
-            .client
-            .list_object_versions(&b)
-            .prefix(prefix)
-            .max_keys(1000);
-        if let Some(m) = marker {
-            req = req.key_marker(m.key.clone());
-            if let Some(v) = &m.version_id {
-                req = req.version_id_marker(v.clone());
-            }
-        }
-        let page = req.send().await.map_err(boxed)?;
-        let next = match (page.is_truncated, &page.next_key_marker) {
-            (true, Some(k)) if !k.is_empty() => Some(ObjectId {
-                key: k.clone(),
-                version_id: page
-                    .next_version_id_marker
-                    .clone()
-                    .filter(|v| !v.is_empty()),
-            }),
-            _ => None,
-        };
-        let items = page
-            .versions()
-            .map(|v| (&v.key, &v.version_id))
-            .chain(page.delete_markers().map(|d| (&d.key, &d.version_id)))
-            .map(|(key, version)| ObjectId {
-                key: key.clone(),
-                version_id: Some(version.clone()),
-            })
-            .collect();
-        Ok(Page { items, next })
-    }
-
-    async fn delete_objects(
-        &self,
-        bucket: &str,
-        ids: Vec<ObjectId>,
-    ) -> Result<Vec<DeleteFailure>, RemoteError> {
-        let b = BucketName::new(bucket)?;
-        let mut failures = Vec::new();
-        let mut req = self.client.delete_objects(&b).quiet(true);
-        let mut any = false;
-        for id in ids {
-            match ObjectKey::new(id.key.clone()) {
-                Ok(k) => {
-                    any = true;
-                    req = match &id.version_id {
-                        Some(v) => req.key_version(&k, v.clone()),
-                        None => req.key(&k),
-                    };
-                }
-                Err(e) => failures.push(DeleteFailure {
-                    id,
-                    code: "InvalidKey".into(),
-                    message: e.to_string(),
-                }),
-            }
-        }
-        if !any {
-            return Ok(failures);
-        }
-        let result = req.send().await.map_err(boxed)?;
-        failures.extend(result.errors.into_iter().map(|e| DeleteFailure {
-            id: ObjectId {
-                key: e.key,
-                version_id: e.version_id,
-            },
-            code: e.code,
-            message: e.message,
-        }));
-        Ok(failures)
-    }
-}
+// The copy and folder operations, in files of their own (they use the macros above).
+mod bucket;
+mod copy;

@@ -1,9 +1,10 @@
 //! `download_file`: HEAD, then one GET or parallel ranged GETs pinned to the ETag into a
-//! temporary file beside the destination, renamed into place only after the combined
-//! CRC-64 matches the service's. A broken stream resumes with a ranged GET.
+//! temporary file of its own beside the destination, renamed into place only after the
+//! combined CRC-64 matches the service's and the file read back matches it. A broken
+//! stream resumes with a ranged GET.
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,7 +18,9 @@ use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, DownloadCheckpoint, 
 use crate::control::{CancelHandle, PartProgress, ProgressFn};
 use crate::crc64::{self, Crc64};
 use crate::error::TransferError;
-use crate::fileio::{FileWriter, RangeWriter, WRITE_CHUNK};
+use crate::fileio::{
+    FileWriter, RangeWriter, WRITE_CHUNK, create_unique, open_regular, read_back_crc64,
+};
 use crate::plan::{MIN_PART_SIZE, Part, PartPlan};
 use crate::resume::{DownloadStart, decide_download_start};
 
@@ -109,25 +112,30 @@ pub struct DownloadOutcome {
     pub stream_resumes: u32,
 }
 
-/// The temporary file a download of `dest` writes to.
-pub fn partial_path(dest: &Path) -> PathBuf {
-    let mut name = std::ffi::OsString::from(".");
-    name.push(dest.file_name().unwrap_or_default());
-    name.push(".cos-partial");
-    dest.with_file_name(name)
-}
+/// Every download's temporary file ends with this: `.NAME.<random>.cos-partial`, beside
+/// the destination.
+pub const PARTIAL_SUFFIX: &str = ".cos-partial";
 
 /// Downloads `bucket`/`key` to `dest`: HEAD, then one GET or concurrent ranged GETs
 /// pinned to the ETag, written into a temporary file beside `dest` and renamed into place
 /// once the combined CRC-64 matches the service's. A broken stream resumes with a ranged
 /// GET; with a checkpoint, a restarted download fetches only the missing ranges.
 ///
+/// The temporary file (`.NAME.<random>.cos-partial`) is this call's own: created
+/// exclusively under a name no one can predict (never through a symlink, never shared
+/// with another download of the same `dest`), and recorded in the checkpoint so that a
+/// restart finds it. Before the rename its content is read back and its CRC-64 compared
+/// with that of the bytes received (so with the service's): `dest` only ever becomes
+/// a complete file holding exactly this object. Of concurrent downloads to one `dest`,
+/// the last rename wins, each one whole.
+///
 /// Errors: [`TransferError::Remote`] when a request fails after the client's retries
 /// (a 412 precondition failure when the object changed underway),
-/// [`TransferError::Integrity`] on a CRC-64 mismatch, [`TransferError::Length`] for a
-/// short body, [`TransferError::Io`], [`TransferError::Checkpoint`],
-/// [`TransferError::Cancelled`], [`TransferError::InvalidOption`]. `dest` is only ever
-/// replaced by a complete, verified file.
+/// [`TransferError::MissingHeader`] when HEAD gives no `Content-Length`,
+/// [`TransferError::Integrity`] on a CRC-64 mismatch (of the data received, or of the
+/// file as written), [`TransferError::Length`] for a short body, [`TransferError::Io`],
+/// [`TransferError::Checkpoint`], [`TransferError::Cancelled`],
+/// [`TransferError::InvalidOption`].
 ///
 /// ```no_run
 /// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
@@ -158,25 +166,59 @@ pub async fn download_file<B: Backend>(
         .head(bucket, key, &options.get)
         .await
         .map_err(|e| TransferError::remote("HeadObject", e))?;
-    let temp = partial_path(dest);
-    let result = run(
-        backend, bucket, key, &info, &temp, options, progress, cancel,
-    )
-    .await;
+    let size = info.size.ok_or(TransferError::MissingHeader {
+        operation: "HeadObject",
+        header: "Content-Length",
+    })?;
+    let remote = RemoteObject {
+        etag: info.etag.clone(),
+        size,
+        last_modified: info.last_modified.clone(),
+    };
+    let single = size <= options.single_threshold;
+    let plan = if single {
+        PartPlan::with_part_size(size, size.max(1))?
+    } else {
+        PartPlan::new(size, options.part_size)?
+    };
+    let cp_path = options.checkpoint.as_deref().filter(|_| !single);
+    // An unreadable checkpoint is as good as none.
+    let cp = cp_path.and_then(|p| checkpoint::load::<DownloadCheckpoint>(p).unwrap_or(None));
+    let start = decide_download_start(
+        cp.as_ref(),
+        bucket,
+        key,
+        options.get.version_id.as_deref(),
+        &remote,
+        plan.part_size(),
+    );
+    let target = open_target(dest, cp.as_ref(), start, size)?;
+    let job = Job {
+        bucket,
+        key,
+        info: &info,
+        remote,
+        plan,
+        single,
+        cp_path,
+    };
+    let result = match run(backend, &job, &target, options, progress, cancel).await {
+        Ok(outcome) => finish(&target, dest, &job, outcome).await,
+        Err(e) => Err(e),
+    };
     match result {
         Ok(outcome) => {
-            std::fs::rename(&temp, dest).map_err(|e| TransferError::io(dest, e))?;
-            if let Some(cp) = &options.checkpoint {
+            if let Some(cp) = cp_path {
                 checkpoint::remove(cp)?;
             }
             Ok(outcome)
         }
         Err(e) => {
-            let keep =
-                options.checkpoint.is_some() && !matches!(e, TransferError::Integrity { .. });
-            if !keep {
-                let _ = std::fs::remove_file(&temp);
-                if let Some(cp) = &options.checkpoint {
+            // A checkpoint keeps the file for a restart; without one, or when its content
+            // is wrong, nothing is left behind.
+            if cp_path.is_none() || matches!(e, TransferError::Integrity { .. }) {
+                let _ = std::fs::remove_file(&target.path);
+                if let Some(cp) = cp_path {
                     let _ = checkpoint::remove(cp);
                 }
             }
@@ -185,73 +227,146 @@ pub async fn download_file<B: Backend>(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What one download fetches.
+struct Job<'a> {
+    bucket: &'a str,
+    key: &'a str,
+    info: &'a ObjectInfo,
+    remote: RemoteObject,
+    plan: PartPlan,
+    single: bool,
+    cp_path: Option<&'a Path>,
+}
+
+/// The temporary file of a download and the ranges already in it.
+struct Target {
+    file: Arc<File>,
+    path: PathBuf,
+    done: BTreeMap<u32, DonePart>,
+}
+
+/// The folder `dest` is in.
+fn parent_dir(dest: &Path) -> &Path {
+    match dest.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// The temporary file a checkpoint names, when the name is one of ours (a plain file
+/// name ending in [`PARTIAL_SUFFIX`]): a checkpoint never leads anywhere else.
+fn recorded_partial(dir: &Path, name: &str) -> Option<PathBuf> {
+    let mut parts = Path::new(name).components();
+    let only =
+        matches!(parts.next(), Some(std::path::Component::Normal(_))) && parts.next().is_none();
+    (only && name.starts_with('.') && name.ends_with(PARTIAL_SUFFIX)).then(|| dir.join(name))
+}
+
+/// Opens the temporary file to write: the checkpoint's, when it resumes and the file is
+/// still a regular file of the right size; otherwise a new one, created exclusively
+/// (and the checkpoint's outdated one removed).
+fn open_target(
+    dest: &Path,
+    cp: Option<&DownloadCheckpoint>,
+    start: DownloadStart,
+    size: u64,
+) -> Result<Target, TransferError> {
+    let dir = parent_dir(dest);
+    let recorded = cp
+        .and_then(|c| c.partial.as_deref())
+        .and_then(|name| recorded_partial(dir, name));
+    if let (DownloadStart::Resume { done }, Some(path)) = (start, &recorded)
+        && let Ok(file) = open_regular(path)
+        && file.metadata().is_ok_and(|m| m.len() == size)
+    {
+        return Ok(Target {
+            file: Arc::new(file),
+            path: path.clone(),
+            done,
+        });
+    }
+    if let Some(old) = recorded {
+        // Its ranges cannot be used (another object, or the file changed).
+        let _ = std::fs::remove_file(old);
+    }
+    // At most 100 bytes of the name: the whole stays within 255-byte file name limits.
+    let mut name = String::new();
+    for c in dest
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .chars()
+    {
+        if name.len() + c.len_utf8() > 100 {
+            break;
+        }
+        name.push(c);
+    }
+    let (file, path) = create_unique(dir, &format!(".{name}."), PARTIAL_SUFFIX)
+        .map_err(|e| TransferError::io(dest, e))?;
+    if let Err(e) = file.set_len(size) {
+        let _ = std::fs::remove_file(&path);
+        return Err(TransferError::io(&path, e));
+    }
+    Ok(Target {
+        file: Arc::new(file),
+        path,
+        done: BTreeMap::new(),
+    })
+}
+
+/// Reads the finished file back, checks that it holds exactly the bytes received, and
+/// renames it into place.
+async fn finish(
+    target: &Target,
+    dest: &Path,
+    job: &Job<'_>,
+    outcome: DownloadOutcome,
+) -> Result<DownloadOutcome, TransferError> {
+    let on_disk = read_back_crc64(target.file.clone(), &target.path, outcome.size).await?;
+    if on_disk != outcome.crc64 {
+        return Err(TransferError::Integrity {
+            what: format!(
+                "{}/{} as written to {}",
+                job.bucket,
+                job.key,
+                target.path.display()
+            ),
+            local: on_disk,
+            remote: outcome.crc64,
+        });
+    }
+    std::fs::rename(&target.path, dest).map_err(|e| TransferError::io(dest, e))?;
+    Ok(outcome)
+}
+
 async fn run<B: Backend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
-    info: &ObjectInfo,
-    temp: &Path,
+    job: &Job<'_>,
+    target: &Target,
     options: &DownloadOptions,
     progress: Option<ProgressFn>,
     cancel: &CancelHandle,
 ) -> Result<DownloadOutcome, TransferError> {
-    let remote = RemoteObject {
-        etag: info.etag.clone(),
-        size: info.size,
-        last_modified: info.last_modified.clone(),
-    };
-    let single = info.size <= options.single_threshold;
-    let plan = if single {
-        PartPlan::with_part_size(info.size, info.size.max(1))?
-    } else {
-        PartPlan::new(info.size, options.part_size)?
-    };
-    let cp = match &options.checkpoint {
-        Some(path) if !single => checkpoint::load::<DownloadCheckpoint>(path).unwrap_or(None),
-        _ => None,
-    };
-    let existing_len = std::fs::metadata(temp).ok().map(|m| m.len());
-    let mut done = match decide_download_start(
-        cp.as_ref(),
+    let Job {
         bucket,
         key,
-        options.get.version_id.as_deref(),
-        &remote,
-        plan.part_size(),
-    ) {
-        DownloadStart::Resume { done } if existing_len == Some(info.size) => done,
-        _ => BTreeMap::new(),
-    };
-    let file = if done.is_empty() {
-        let f = File::create(temp).map_err(|e| TransferError::io(temp, e))?;
-        f.set_len(info.size)
-            .map_err(|e| TransferError::io(temp, e))?;
-        f
-    } else {
-        OpenOptions::new()
-            .write(true)
-            .open(temp)
-            .map_err(|e| TransferError::io(temp, e))?
-    };
-    let file = Arc::new(file);
+        info,
+        plan,
+        single,
+        cp_path,
+        ..
+    } = *job;
+    let (file, temp) = (&target.file, target.path.as_path());
+    let mut done = target.done.clone();
     let writer = FileWriter::start(file.clone(), options.concurrency);
     let ranges_reused = u32::try_from(done.len()).unwrap_or(u32::MAX);
-    let mut cp = DownloadCheckpoint {
-        version: CHECKPOINT_VERSION,
-        bucket: bucket.to_owned(),
-        key: key.to_owned(),
-        version_id: options.get.version_id.clone(),
-        remote,
-        part_size: plan.part_size(),
-        done: done.clone(),
-    };
-    let cp_path = options.checkpoint.as_ref().filter(|_| !single);
+    let mut cp = checkpoint_of(job, options, target);
     if let Some(path) = cp_path {
         checkpoint::save(path, &cp)?;
     }
 
-    let total = info.size;
+    let total = plan.size();
     let mut progress = PartProgress::new(progress, done.values().map(|p| p.len).sum(), total);
     let todo: Vec<Part> = plan
         .parts()
@@ -271,11 +386,10 @@ async fn run<B: Backend>(
                 break;
             }
             let Some(part) = pending.next() else { break };
-            let plain_get = single;
             let writer = &writer;
             in_flight.push(async move {
                 let r = fetch_range(
-                    backend, bucket, key, writer, temp, part, etag, plain_get, options,
+                    backend, bucket, key, writer, temp, part, etag, single, options,
                 )
                 .await;
                 (part, r)
@@ -321,19 +435,7 @@ async fn run<B: Backend>(
         }
         return Err(e);
     }
-    let combined = crc64::combine_all(
-        plan.parts()
-            .map(|p| done.get(&p.number).map_or((0, 0), |d| (d.crc64, d.len))),
-    );
-    if let Some(remote_crc) = info.crc64
-        && remote_crc != combined
-    {
-        return Err(TransferError::Integrity {
-            what: format!("{bucket}/{key}"),
-            local: combined,
-            remote: remote_crc,
-        });
-    }
+    let combined = combined_crc(job, &done)?;
     file.sync_all().map_err(|e| TransferError::io(temp, e))?;
     Ok(DownloadOutcome {
         size: total,
@@ -343,6 +445,42 @@ async fn run<B: Backend>(
         ranges_reused,
         stream_resumes: resumes,
     })
+}
+
+/// The checkpoint of a download into `target`: the object it is pinned to, the ranges
+/// already there, and the temporary file's name.
+fn checkpoint_of(job: &Job<'_>, options: &DownloadOptions, target: &Target) -> DownloadCheckpoint {
+    DownloadCheckpoint {
+        version: CHECKPOINT_VERSION,
+        bucket: job.bucket.to_owned(),
+        key: job.key.to_owned(),
+        version_id: options.get.version_id.clone(),
+        remote: job.remote.clone(),
+        part_size: job.plan.part_size(),
+        done: target.done.clone(),
+        partial: target
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
+    }
+}
+
+/// The CRC-64 of the whole object, combined from the ranges' CRCs, compared with the
+/// service's when it sent one.
+fn combined_crc(job: &Job<'_>, done: &BTreeMap<u32, DonePart>) -> Result<u64, TransferError> {
+    let combined = crc64::combine_all(
+        job.plan
+            .parts()
+            .map(|p| done.get(&p.number).map_or((0, 0), |d| (d.crc64, d.len))),
+    );
+    match job.info.crc64 {
+        Some(remote) if remote != combined => Err(TransferError::Integrity {
+            what: format!("{}/{}", job.bucket, job.key),
+            local: combined,
+            remote,
+        }),
+        _ => Ok(combined),
+    }
 }
 
 /// Fetches `part` into the file, resuming a broken stream with a ranged GET pinned to
@@ -424,5 +562,28 @@ async fn fetch_range<B: Backend>(
             });
         }
         resumes += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_only_ever_names_a_temporary_file_beside_the_destination() {
+        let dir = Path::new("d");
+        assert_eq!(
+            recorded_partial(dir, ".f.0123.cos-partial"),
+            Some(dir.join(".f.0123.cos-partial"))
+        );
+        for bad in [
+            "../.f.cos-partial",
+            "/etc/.x.cos-partial",
+            "sub/.f.cos-partial",
+            ".f.txt",
+            "f.cos-partial",
+        ] {
+            assert_eq!(recorded_partial(dir, bad), None, "{bad}");
+        }
     }
 }

@@ -69,9 +69,57 @@ pub enum TransferError {
         /// Why it is unsafe.
         reason: crate::paths::UnsafeKey,
     },
+    /// A paged listing went round in circles (a marker repeated or went backwards) or
+    /// went on past anything the operation can use.
+    #[error("{operation}: {problem}")]
+    Listing {
+        /// The listing, e.g. `ListObjects`.
+        operation: &'static str,
+        /// What was wrong with it.
+        problem: ListingProblem,
+    },
+    /// A response lacked a header the transfer cannot do without (e.g. HEAD Object
+    /// without `Content-Length`: the size is unknown, so nothing is written).
+    #[error("{operation}: the response has no {header}")]
+    MissingHeader {
+        /// The request, e.g. `HeadObject`.
+        operation: &'static str,
+        /// The header, e.g. `Content-Length`.
+        header: &'static str,
+    },
+    /// Two keys of a folder download map to the same local file: the second is refused
+    /// rather than written over the first.
+    #[error("key {key:?} refused: {path} is already the destination of key {other:?}")]
+    Collision {
+        /// The refused key.
+        key: String,
+        /// The key that claimed the file first.
+        other: String,
+        /// The local file.
+        path: PathBuf,
+    },
     /// An option is out of range.
     #[error("invalid option: {0}")]
     InvalidOption(String),
+}
+
+/// What was wrong with a paged listing ([`TransferError::Listing`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ListingProblem {
+    /// The next page would start at a marker already used, or before it (COS lists in
+    /// key order, so markers only move forward): the listing would never end.
+    #[error("marker {0} does not move past the pages already read")]
+    MarkerNotAdvancing(String),
+    /// More entries or pages than the operation reads (e.g. more than COS's 10,000
+    /// parts of one upload).
+    #[error("more than {limit} {unit}")]
+    TooLong {
+        /// The bound.
+        limit: usize,
+        /// What was counted (`parts`, `pages`).
+        unit: &'static str,
+    },
 }
 
 impl TransferError {

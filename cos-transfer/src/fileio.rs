@@ -2,10 +2,11 @@
 //! on a shared handle (no seeking, so parts can be read concurrently), and the single
 //! writer thread of a download.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::{Bytes, BytesMut};
 
@@ -31,6 +32,98 @@ fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result
         }
     }
     Ok(())
+}
+
+/// A name part no other process can predict: std's `RandomState` is seeded from the
+/// operating system's random source.
+fn random_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    h.write_u32(std::process::id());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    h.write_u128(nanos);
+    format!("{:016x}", h.finish())
+}
+
+/// Creates a new file `dir/{prefix}{random}{suffix}`, readable and writable, exclusively
+/// (`create_new`: `O_EXCL`, so never through a symlink planted at the name, never a file
+/// that already exists). Returns the open file and its path.
+pub(crate) fn create_unique(dir: &Path, prefix: &str, suffix: &str) -> io::Result<(File, PathBuf)> {
+    for _ in 0..16 {
+        let path = dir.join(format!("{prefix}{}{suffix}", random_token()));
+        match OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(f) => return Ok((f, path)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "no free temporary file name",
+    ))
+}
+
+/// Opens the existing regular file at `path` for reading and writing, refusing a symlink
+/// (or anything swapped in between the check and the open, on Unix: the opened file must
+/// be the one checked).
+pub(crate) fn open_regular(path: &Path) -> io::Result<File> {
+    let checked = std::fs::symlink_metadata(path)?;
+    if !checked.file_type().is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    let file = OpenOptions::new().read(true).write(true).open(path)?;
+    let opened = file.metadata()?;
+    if !same_file(&checked, &opened) {
+        return Err(io::Error::other("the file changed while it was opened"));
+    }
+    Ok(file)
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    b.is_file()
+}
+
+/// Bytes read at a time when a finished download is read back.
+const READ_BACK_CHUNK: usize = 4 * 1024 * 1024;
+
+/// CRC-64 of the first `len` bytes of `file` as they are on disk, read on the blocking
+/// pool with positioned reads (large ones: one read per 4 MiB).
+pub(crate) async fn read_back_crc64(
+    file: Arc<File>,
+    path: &Path,
+    len: u64,
+) -> Result<u64, TransferError> {
+    let result = tokio::task::spawn_blocking(move || -> io::Result<u64> {
+        let mut buf = vec![0u8; READ_BACK_CHUNK];
+        let mut crc = crc64::Crc64::new();
+        let mut at = 0u64;
+        while at < len {
+            let n = usize::try_from(len - at).map_or(READ_BACK_CHUNK, |r| r.min(READ_BACK_CHUNK));
+            read_exact_at(&file, &mut buf[..n], at)?;
+            crc.update(&buf[..n]);
+            at += n as u64;
+        }
+        Ok(crc.value())
+    })
+    .await
+    .map_err(|e| TransferError::io(path, io::Error::other(e)))?;
+    result.map_err(|e| TransferError::io(path, e))
 }
 
 /// What was read for one part.

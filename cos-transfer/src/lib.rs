@@ -31,6 +31,7 @@ mod dir;
 mod download;
 mod error;
 mod fileio;
+mod listing;
 pub mod paths;
 pub mod plan;
 pub mod resume;
@@ -39,7 +40,7 @@ mod upload;
 pub use backend::{
     Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
     GetOptions, ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest,
-    SourceInfo, Written,
+    SourceInfo, UploadMarker, Written,
 };
 pub use control::{
     CancelHandle, FileStatus, Progress, ProgressFn, ProgressStream, progress_stream,
@@ -50,6 +51,6 @@ pub use dir::{
     DELETE_BATCH, DeleteOptions, DeleteSummary, DirOptions, DirSummary, FileReport, delete_prefix,
     download_dir, upload_dir,
 };
-pub use download::{DownloadOptions, DownloadOutcome, download_file, partial_path};
-pub use error::{RemoteError, TransferError};
+pub use download::{DownloadOptions, DownloadOutcome, PARTIAL_SUFFIX, download_file};
+pub use error::{ListingProblem, RemoteError, TransferError};
 pub use upload::{UploadOptions, UploadOutcome, upload_file};

@@ -34,6 +34,9 @@ pub enum UnsafeKey {
     /// It contains a NUL or another control character.
     #[error("control character")]
     Control,
+    /// A folder on its way below the destination is a symbolic link (never followed).
+    #[error("a folder on the way is a symbolic link")]
+    Symlink,
 }
 
 /// The path, relative to the destination folder, of a key whose prefix was removed
@@ -80,22 +83,38 @@ pub fn local_relative_path(rel: &str) -> Result<PathBuf, UnsafeKey> {
     }
 }
 
-/// The part of `key` after `prefix`, as the relative path of a folder operation: a
-/// prefix not ending in `/` names a folder too, so `photos` + `photos/a.jpg` gives
-/// `a.jpg`. `None` when the key does not start with the prefix.
+/// The folder a prefix names: the prefix itself when it is empty or ends in `/`,
+/// otherwise the prefix and a `/` (`photos` names the folder `photos/`).
+///
+/// ```
+/// use cos_transfer::paths::folder_prefix;
+/// assert_eq!(folder_prefix("photos"), "photos/");
+/// assert_eq!(folder_prefix("photos/"), "photos/");
+/// assert_eq!(folder_prefix(""), "");
+/// ```
+pub fn folder_prefix(prefix: &str) -> std::borrow::Cow<'_, str> {
+    if prefix.is_empty() || prefix.ends_with('/') {
+        prefix.into()
+    } else {
+        format!("{prefix}/").into()
+    }
+}
+
+/// The part of `key` inside the folder `prefix` names ([`folder_prefix`]), as the
+/// relative path of a folder download. `None` when the key is not in that folder: with
+/// the prefix `photos`, `photos/a.jpg` gives `a.jpg` but `photosa.jpg` is not in the
+/// folder. The relative path is the key without one fixed string, so two keys never
+/// give the same relative path.
 ///
 /// ```
 /// use cos_transfer::paths::relative_key;
 /// assert_eq!(relative_key("photos/", "photos/2024/a.jpg"), Some("2024/a.jpg"));
 /// assert_eq!(relative_key("photos", "photos/a.jpg"), Some("a.jpg"));
+/// assert_eq!(relative_key("photos", "photosa.jpg"), None);
 /// assert_eq!(relative_key("photos/", "videos/a.mp4"), None);
 /// ```
 pub fn relative_key<'k>(prefix: &str, key: &'k str) -> Option<&'k str> {
-    let rest = key.strip_prefix(prefix)?;
-    if !prefix.is_empty() && !prefix.ends_with('/') {
-        return Some(rest.strip_prefix('/').unwrap_or(rest));
-    }
-    Some(rest)
+    key.strip_prefix(folder_prefix(prefix).as_ref())
 }
 
 /// The key of a file at `rel` (relative to the uploaded folder) below `prefix`: segments

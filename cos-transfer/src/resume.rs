@@ -29,6 +29,8 @@ pub struct ListedUpload {
     pub key: String,
     /// `Initiated` timestamp as sent (ISO 8601, so it sorts as text).
     pub initiated: String,
+    /// Storage class of the future object, as listed (empty when not sent).
+    pub storage_class: String,
 }
 
 /// Why an upload starts afresh.
@@ -140,15 +142,33 @@ fn confirms(listed: Option<&ListedPart>, part: &Part, etag: &str, len: u64) -> b
     })
 }
 
-/// Without a checkpoint, the official SDK resumes the newest unfinished upload of the
-/// same key: this picks it.
+/// The unfinished upload an upload without a checkpoint may continue (only when asked
+/// to, see `UploadOptions::resume_existing`): the newest one of exactly `key` whose listed
+/// storage class is `storage_class` (`None`: `STANDARD`). An upload listed without a
+/// storage class is never chosen: what cannot be checked is not adopted.
+///
+/// ```
+/// use cos_transfer::resume::{ListedUpload, choose_existing_upload};
+/// let up = |id: &str, key: &str, at: &str, class: &str| ListedUpload {
+///     upload_id: id.into(), key: key.into(), initiated: at.into(), storage_class: class.into(),
+/// };
+/// let listed = [
+///     up("1", "k", "2026-01-01T00:00:00Z", "STANDARD"),
+///     up("2", "k", "2026-02-01T00:00:00Z", "ARCHIVE"),
+///     up("3", "k2", "2026-03-01T00:00:00Z", "STANDARD"),
+/// ];
+/// assert_eq!(choose_existing_upload(&listed, "k", None).unwrap().upload_id, "1");
+/// assert_eq!(choose_existing_upload(&listed, "k", Some("ARCHIVE")).unwrap().upload_id, "2");
+/// ```
 pub fn choose_existing_upload<'a>(
     uploads: &'a [ListedUpload],
     key: &str,
+    storage_class: Option<&str>,
 ) -> Option<&'a ListedUpload> {
+    let class = storage_class.unwrap_or("STANDARD");
     uploads
         .iter()
-        .filter(|u| u.key == key)
+        .filter(|u| u.key == key && u.storage_class.eq_ignore_ascii_case(class))
         .max_by(|a, b| a.initiated.cmp(&b.initiated))
 }
 

@@ -17,6 +17,7 @@ use crate::control::{CancelHandle, PartProgress, ProgressFn};
 use crate::crc64;
 use crate::error::TransferError;
 use crate::fileio::read_part;
+use crate::listing::{find_upload, list_all_parts};
 use crate::plan::{Part, PartPlan, UploadPlan, UploadSizing};
 use crate::resume::{self, UploadStart, etag_is_md5, reconcile};
 
@@ -30,11 +31,22 @@ pub struct UploadOptions {
     /// Peak memory is about part size × concurrency (one reused buffer per part in
     /// flight), independent of the file size.
     pub concurrency: usize,
-    /// Where to keep the checkpoint; `None` makes the upload non-resumable (cancelling
-    /// it aborts the multipart upload on the service).
+    /// Where to keep the checkpoint; `None` makes the upload non-resumable (when it
+    /// fails or is cancelled, its multipart upload is aborted on the service).
     pub checkpoint: Option<PathBuf>,
-    /// Without a usable checkpoint, continue the newest unfinished upload of the same key
-    /// as the official SDK does, reusing parts whose size and MD5 ETag match (default true).
+    /// Without a usable checkpoint, continue an unfinished upload of the same key found
+    /// with List Multipart Uploads, reusing parts whose size and MD5 ETag match
+    /// (default **false**).
+    ///
+    /// The rule: only an upload of exactly this key whose listed storage class is the
+    /// one this upload would use (see
+    /// [`choose_existing_upload`](crate::resume::choose_existing_upload)); the newest of
+    /// them. The listing cannot show an upload's ACL, grants, metadata or content
+    /// headers, and the object gets the adopted upload's, not this upload's: turn this
+    /// on only when every unfinished upload of the key is this application's own (the
+    /// official Python SDK adopts the newest upload of the key whatever its settings;
+    /// this crate does not by default). A checkpoint records the upload this crate
+    /// started, so resuming from one is always safe.
     pub resume_existing: bool,
     /// Minimum time between checkpoint writes (default 1 s; always written at the end of
     /// an interrupted upload).
@@ -50,7 +62,7 @@ impl Default for UploadOptions {
             sizing: UploadSizing::default(),
             concurrency: 8,
             checkpoint: None,
-            resume_existing: true,
+            resume_existing: false,
             checkpoint_interval: Duration::from_secs(1),
             content_md5: false,
         }
@@ -88,7 +100,8 @@ impl UploadOptions {
         self.checkpoint_interval = interval;
         self
     }
-    /// Sets whether an upload started elsewhere may be continued.
+    /// Sets whether an unfinished upload found by listing may be continued (see
+    /// [`UploadOptions::resume_existing`]).
     pub fn resume_existing(mut self, yes: bool) -> Self {
         self.resume_existing = yes;
         self
@@ -148,8 +161,10 @@ fn check_crc(what: String, local: u64, remote: Option<u64>) -> Result<(), Transf
 /// when a request fails after the client's retries, [`TransferError::Integrity`] on a
 /// CRC-64 mismatch, [`TransferError::Plan`] beyond COS's size limits,
 /// [`TransferError::Checkpoint`], [`TransferError::Cancelled`],
-/// [`TransferError::InvalidOption`]. On failure or cancellation a resumable upload keeps
-/// its checkpoint; a non-resumable one is aborted on cancellation.
+/// [`TransferError::InvalidOption`], [`TransferError::Listing`] when a listing read to
+/// resume does not advance. On failure or cancellation a resumable upload keeps its
+/// checkpoint; a non-resumable one (no checkpoint, `resume_existing` off) aborts its
+/// multipart upload.
 ///
 /// ```no_run
 /// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
@@ -259,8 +274,23 @@ async fn find_start<B: Backend>(
         Some(path) => checkpoint::load::<UploadCheckpoint>(path).unwrap_or(None),
         None => None,
     };
+    let class = ctx.backend.upload_storage_class();
     let candidate =
         match resume::decide_upload_start(cp.as_ref(), ctx.bucket, ctx.key, &fingerprint) {
+            UploadStart::Resume { upload_id, .. }
+                if cp
+                    .as_ref()
+                    .is_some_and(|c| c.storage_class.as_deref() != class) =>
+            {
+                // Initiated with another storage class: completing it would give the object
+                // that one. It is this crate's own (recorded), and nothing else can use it.
+                tracing::debug!(upload_id, "storage class changed: starting afresh");
+                let _ = ctx
+                    .backend
+                    .abort_multipart_upload(ctx.bucket, ctx.key, &upload_id)
+                    .await;
+                None
+            }
             UploadStart::Resume { upload_id, plan } => {
                 let recorded = cp.map(|c| c.parts).unwrap_or_default();
                 Some((upload_id, plan, recorded))
@@ -268,13 +298,9 @@ async fn find_start<B: Backend>(
             UploadStart::Fresh(reason) => {
                 tracing::debug!(?reason, "no usable checkpoint");
                 if options.resume_existing {
-                    let uploads = ctx
-                        .backend
-                        .list_multipart_uploads(ctx.bucket, ctx.key)
-                        .await
-                        .map_err(|e| TransferError::remote("ListMultipartUploads", e))?;
-                    resume::choose_existing_upload(&uploads, ctx.key)
-                        .map(|u| (u.upload_id.clone(), plan, BTreeMap::new()))
+                    find_upload(ctx.backend, ctx.bucket, ctx.key)
+                        .await?
+                        .map(|u| (u.upload_id, plan, BTreeMap::new()))
                 } else {
                     None
                 }
@@ -282,11 +308,7 @@ async fn find_start<B: Backend>(
         };
     if let Some((upload_id, plan, recorded)) = candidate {
         // The upload may have been completed or aborted since: then start afresh.
-        if let Ok(listed) = ctx
-            .backend
-            .list_parts(ctx.bucket, ctx.key, &upload_id)
-            .await
-        {
+        if let Some(listed) = list_all_parts(ctx.backend, ctx.bucket, ctx.key, &upload_id).await? {
             let r = reconcile(&plan, &recorded, &listed);
             let mut done = r.done;
             let mut todo = r.todo;
@@ -358,6 +380,7 @@ async fn upload_multipart<B: Backend>(
         part_size: plan.part_size(),
         source: fingerprint,
         parts: done.clone(),
+        storage_class: ctx.backend.upload_storage_class().map(str::to_owned),
     };
     if let Some(path) = &options.checkpoint {
         checkpoint::save(path, &cp)?;
@@ -371,23 +394,27 @@ async fn upload_multipart<B: Backend>(
             if let Some(path) = &options.checkpoint {
                 cp.parts = done.clone();
                 checkpoint::save(path, &cp)?;
-            } else if matches!(e, TransferError::Cancelled) {
-                // Nothing can resume it: do not leave a multipart upload behind.
-                let _ = ctx
-                    .backend
-                    .abort_multipart_upload(ctx.bucket, ctx.key, &upload_id)
-                    .await;
+            } else {
+                abort_orphan(ctx, &upload_id, options).await;
             }
             return Err(e);
         }
     };
 
     let parts: Vec<(u32, String)> = done.iter().map(|(n, p)| (*n, p.etag.clone())).collect();
-    let written: Written = ctx
+    let written: Written = match ctx
         .backend
         .complete_multipart_upload(ctx.bucket, ctx.key, &upload_id, parts)
         .await
-        .map_err(|e| TransferError::remote("CompleteMultipartUpload", e))?;
+    {
+        Ok(w) => w,
+        Err(e) => {
+            if options.checkpoint.is_none() {
+                abort_orphan(ctx, &upload_id, options).await;
+            }
+            return Err(TransferError::remote("CompleteMultipartUpload", e));
+        }
+    };
     let combined = crc64::combine_all(done.values().map(|p| (p.crc64, p.len)));
     if let Some(path) = &options.checkpoint {
         checkpoint::remove(path)?;
@@ -405,6 +432,23 @@ async fn upload_multipart<B: Backend>(
         parts_sent,
         parts_reused,
     })
+}
+
+/// Aborts the multipart upload of a failed upload that has no checkpoint, unless a later
+/// call may continue it (`resume_existing`): nothing else could ever complete it, and
+/// its parts would be billed until a lifecycle rule removes them. Best effort: the
+/// upload's own error is what the caller gets.
+async fn abort_orphan<B: Backend>(ctx: &Ctx<'_, B>, upload_id: &str, options: &UploadOptions) {
+    if options.resume_existing {
+        return;
+    }
+    if let Err(e) = ctx
+        .backend
+        .abort_multipart_upload(ctx.bucket, ctx.key, upload_id)
+        .await
+    {
+        tracing::debug!(error = %e, upload_id, "could not abort the failed upload");
+    }
 }
 
 /// Sends `todo` with bounded concurrency, reusing part buffers, recording each

@@ -11,8 +11,8 @@ use bytes::Bytes;
 use common::{Fake, data, etag_of};
 use cos_transfer::checkpoint::{self, UploadCheckpoint};
 use cos_transfer::{
-    CancelHandle, DownloadOptions, Progress, TransferError, UploadOptions, download_file,
-    partial_path, upload_file,
+    CancelHandle, DownloadOptions, PARTIAL_SUFFIX, Progress, TransferError, UploadOptions,
+    download_file, upload_file,
 };
 
 const MIB: usize = 1024 * 1024;
@@ -23,6 +23,15 @@ fn opts() -> UploadOptions {
         .multipart_threshold(2 * MIB as u64)
         .part_size(MIB as u64)
         .concurrency(3)
+}
+
+/// The temporary files of downloads left in `dir`.
+fn partials(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(PARTIAL_SUFFIX))
+        .collect()
 }
 
 fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
@@ -134,7 +143,8 @@ async fn without_a_checkpoint_an_existing_upload_is_continued_after_md5_checks()
             .insert(2, Bytes::copy_from_slice(&body[MIB..2 * MIB]));
         up.parts.insert(3, Bytes::from(vec![0u8; MIB])); // same size, wrong content
     }
-    let out = upload_file(&fake, B, "k", &src, &opts(), None, &CancelHandle::new())
+    let o = opts().resume_existing(true);
+    let out = upload_file(&fake, B, "k", &src, &o, None, &CancelHandle::new())
         .await
         .unwrap();
     assert_eq!((out.parts_reused, out.parts_sent), (2, 3));
@@ -206,7 +216,7 @@ async fn downloads_resume_broken_streams_with_ranged_gets() {
     assert_eq!(out.stream_resumes, 4);
     assert_eq!(out.ranges_fetched, 6);
     assert_eq!(std::fs::read(&dest).unwrap(), body);
-    assert!(!partial_path(&dest).exists());
+    assert!(partials(dir.path()).is_empty());
 
     // A small object: one plain GET, resumed by a ranged GET when it breaks.
     let small = data(300_000, 8);
@@ -238,7 +248,7 @@ async fn a_download_with_a_wrong_crc_leaves_nothing_behind() {
         .unwrap_err();
     assert!(matches!(e, TransferError::Integrity { .. }), "{e}");
     assert!(!dest.exists());
-    assert!(!partial_path(&dest).exists());
+    assert!(partials(dir.path()).is_empty());
 }
 
 #[tokio::test]
@@ -266,7 +276,7 @@ async fn a_failed_download_resumes_from_its_checkpoint() {
         ),
         "{e}"
     );
-    assert!(partial_path(&dest).exists() && !dest.exists());
+    assert!(partials(dir.path()).len() == 1 && !dest.exists());
 
     fake.faults.lock().unwrap().fail_ranges_at.clear();
     fake.get_calls.store(0, Ordering::SeqCst);

@@ -82,6 +82,7 @@ fn upload_cp(size: u64) -> UploadCheckpoint {
         part_size: 8 * MIB,
         source: fp(size),
         parts: BTreeMap::new(),
+        storage_class: None,
     }
 }
 
@@ -173,29 +174,35 @@ fn reconcile_trusts_only_matching_parts() {
 }
 
 #[test]
-fn official_sdk_style_resume_picks_newest_upload_of_the_key() {
+fn resume_picks_newest_upload_of_the_key_with_the_same_storage_class() {
+    let up = |id: &str, key: &str, at: &str, class: &str| ListedUpload {
+        upload_id: id.into(),
+        key: key.into(),
+        initiated: at.into(),
+        storage_class: class.into(),
+    };
     let uploads = vec![
-        ListedUpload {
-            upload_id: "old".into(),
-            key: "k".into(),
-            initiated: "2026-01-01T00:00:00.000Z".into(),
-        },
-        ListedUpload {
-            upload_id: "new".into(),
-            key: "k".into(),
-            initiated: "2026-02-01T00:00:00.000Z".into(),
-        },
-        ListedUpload {
-            upload_id: "other".into(),
-            key: "k2".into(),
-            initiated: "2027-01-01T00:00:00.000Z".into(),
-        },
+        up("old", "k", "2026-01-01T00:00:00.000Z", "STANDARD"),
+        up("new", "k", "2026-02-01T00:00:00.000Z", "STANDARD"),
+        up("ia", "k", "2026-03-01T00:00:00.000Z", "STANDARD_IA"),
+        up("unknown", "k", "2026-04-01T00:00:00.000Z", ""),
+        up("other", "k2", "2027-01-01T00:00:00.000Z", "STANDARD"),
     ];
     assert_eq!(
-        choose_existing_upload(&uploads, "k").unwrap().upload_id,
+        choose_existing_upload(&uploads, "k", None)
+            .unwrap()
+            .upload_id,
         "new"
     );
-    assert!(choose_existing_upload(&uploads, "none").is_none());
+    assert_eq!(
+        choose_existing_upload(&uploads, "k", Some("STANDARD_IA"))
+            .unwrap()
+            .upload_id,
+        "ia"
+    );
+    // A class that cannot be seen is never matched.
+    assert!(choose_existing_upload(&uploads, "k", Some("ARCHIVE")).is_none());
+    assert!(choose_existing_upload(&uploads, "none", None).is_none());
     let md5 = [
         0xd4, 0x1d, 0x8c, 0xd9, 0x8f, 0x00, 0xb2, 0x04, 0xe9, 0x80, 0x09, 0x98, 0xec, 0xf8, 0x42,
         0x7e,
@@ -231,6 +238,7 @@ fn download_resume_is_pinned_to_etag_size_and_date() {
         remote: remote(),
         part_size: 50,
         done: done.clone(),
+        partial: None,
     };
     assert_eq!(
         decide_download_start(Some(&cp), "b", "k", None, &remote(), 50),

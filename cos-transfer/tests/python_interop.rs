@@ -77,13 +77,15 @@ async fn python_sdk_upload_is_resumed_and_our_upload_is_downloaded_by_python() {
         .collect();
     assert!((4..12).contains(&listed.len()), "{listed:?}");
 
-    // Ours, without a checkpoint: the newest upload of the key, parts checked by size
-    // and MD5 ETag, only the missing ones sent.
+    // Ours, without a checkpoint but told that the key's unfinished uploads are ours to
+    // continue (`resume_existing`, off by default): the newest upload of the key with the
+    // same storage class, parts checked by size and MD5 ETag, only the missing ones sent.
     emu.clear_requests();
     // The same settings as the SDK's: multipart above 1 MiB, 1 MiB parts.
     let options = UploadOptions::default()
         .multipart_threshold(MIB)
-        .part_size(MIB);
+        .part_size(MIB)
+        .resume_existing(true);
     let out = upload_file(
         &backend,
         BUCKET,

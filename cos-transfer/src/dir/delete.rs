@@ -4,7 +4,8 @@
 use crate::backend::{BucketBackend, DeleteFailure, ObjectId};
 use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
 use crate::error::TransferError;
-use crate::paths::{Filter, relative_key};
+use crate::listing::{Increasing, KeyedMarkers};
+use crate::paths::Filter;
 
 /// How `delete_prefix` runs.
 #[derive(Debug, Clone, Default)]
@@ -59,8 +60,10 @@ pub const DELETE_BATCH: usize = 1000;
 /// event is sent per key.
 ///
 /// Errors: [`TransferError::Remote`] when a listing or a batch request fails (the
-/// objects deleted so far stay deleted), [`TransferError::Cancelled`] (checked between
-/// batches), [`TransferError::InvalidOption`] for a bad glob.
+/// objects deleted so far stay deleted), [`TransferError::Listing`] when a listing's
+/// marker repeats or goes back (the listing would never end),
+/// [`TransferError::Cancelled`] (checked between batches),
+/// [`TransferError::InvalidOption`] for a bad glob.
 ///
 /// ```no_run
 /// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
@@ -82,18 +85,24 @@ pub async fn delete_prefix<B: BucketBackend>(
 ) -> Result<DeleteSummary, TransferError> {
     let filter =
         Filter::new(&options.include, &options.exclude).map_err(TransferError::InvalidOption)?;
-    let accepts = |key: &str| relative_key(prefix, key).is_some_and(|rel| filter.accepts(rel));
+    let accepts = |key: &str| filter_key(prefix, key).is_some_and(|rel| filter.accepts(rel));
     let mut summary = DeleteSummary::default();
     let mut batch: Vec<ObjectId> = Vec::with_capacity(DELETE_BATCH);
     let mut object_marker: Option<String> = None;
     let mut version_marker: Option<ObjectId> = None;
+    // Every page must move the marker forward, or the listing would never end.
+    let mut object_markers = Increasing::new("ListObjects");
+    let mut version_markers = KeyedMarkers::new("ListObjectVersions");
     loop {
         let (items, more) = if options.all_versions {
             let page = backend
                 .list_versions(bucket, prefix, version_marker.as_ref())
                 .await
                 .map_err(|e| TransferError::remote("ListObjectVersions", e))?;
-            let more = page.next.is_some() && page.next != version_marker;
+            if let Some(next) = &page.next {
+                version_markers.advance(&next.key, next.version_id.as_deref())?;
+            }
+            let more = page.next.is_some();
             version_marker = page.next;
             (page.items, more)
         } else {
@@ -101,6 +110,9 @@ pub async fn delete_prefix<B: BucketBackend>(
                 .list_objects(bucket, prefix, object_marker.as_deref())
                 .await
                 .map_err(|e| TransferError::remote("ListObjects", e))?;
+            if let Some(next) = &page.next {
+                object_markers.advance(next)?;
+            }
             let items = page
                 .items
                 .into_iter()
@@ -109,7 +121,7 @@ pub async fn delete_prefix<B: BucketBackend>(
                     version_id: None,
                 })
                 .collect();
-            let more = page.next.is_some() && page.next != object_marker;
+            let more = page.next.is_some();
             object_marker = page.next;
             (items, more)
         };
@@ -127,6 +139,17 @@ pub async fn delete_prefix<B: BucketBackend>(
         send_batch(backend, bucket, &mut batch, &mut summary, &progress, cancel).await?;
     }
     Ok(summary)
+}
+
+/// What the globs of `delete_prefix` match: the key after `prefix` (and after the `/`
+/// that follows a prefix without one). Every key starting with `prefix` is deleted, as
+/// the name says: this is a string prefix, not a folder.
+fn filter_key<'k>(prefix: &str, key: &'k str) -> Option<&'k str> {
+    let rest = key.strip_prefix(prefix)?;
+    if !prefix.is_empty() && !prefix.ends_with('/') {
+        return Some(rest.strip_prefix('/').unwrap_or(rest));
+    }
+    Some(rest)
 }
 
 async fn send_batch<B: BucketBackend>(

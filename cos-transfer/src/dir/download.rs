@@ -1,6 +1,8 @@
 //! `download_dir`: list a prefix and download its objects concurrently below a folder
 //! while the listing goes on, refusing keys that would land outside it.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
 use futures_util::{Stream, StreamExt};
@@ -10,77 +12,192 @@ use crate::backend::{Backend, BucketBackend, ListedObject};
 use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
 use crate::download::{DownloadOptions, download_file};
 use crate::error::TransferError;
-use crate::paths::{Filter, local_relative_path, relative_key};
+use crate::fileio::create_unique;
+use crate::listing::Increasing;
+use crate::paths::{Filter, UnsafeKey, folder_prefix, local_relative_path, relative_key};
 
-/// The objects under `prefix`, page by page as the listing proceeds; a failed page
-/// ends the stream with its error.
+/// Where the listing of [`listing`] stands.
+enum ListState {
+    /// Read the page after this marker; `markers` checks that every page moves forward.
+    Next(Option<String>, Increasing<String>),
+    /// The last page was read; report this error next.
+    Fail(TransferError),
+}
+
+/// The objects under `folder`, page by page as the listing proceeds; a failed page, or a
+/// marker that does not move forward (the listing would never end), ends the stream with
+/// an error.
 fn listing<'a, B: BucketBackend>(
     backend: &'a B,
     bucket: &'a str,
-    prefix: &'a str,
+    folder: &'a str,
 ) -> impl Stream<Item = Result<Vec<ListedObject>, TransferError>> + Send + 'a {
-    // State: the marker to continue from, or `None` once the last page was read.
-    futures_util::stream::unfold(Some(None::<String>), move |state| async move {
-        let marker = state?;
-        let page = backend
-            .list_objects(bucket, prefix, marker.as_deref())
-            .await
-            .map_err(|e| TransferError::remote("ListObjects", e));
-        let next = match &page {
-            Ok(p) => match &p.next {
-                Some(m) if Some(m) != marker.as_ref() => Some(Some(m.clone())),
-                _ => None,
-            },
-            Err(_) => None,
+    let start = ListState::Next(None, Increasing::new("ListObjects"));
+    futures_util::stream::unfold(Some(start), move |state| async move {
+        let (marker, mut markers) = match state? {
+            ListState::Next(m, markers) => (m, markers),
+            ListState::Fail(e) => return Some((Err(e), None)),
         };
-        Some((page.map(|p| p.items), next))
+        let page = match backend
+            .list_objects(bucket, folder, marker.as_deref())
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => return Some((Err(TransferError::remote("ListObjects", e)), None)),
+        };
+        let next = page.next.map(|next| match markers.advance(&next) {
+            Ok(()) => ListState::Next(Some(next), markers),
+            Err(e) => ListState::Fail(e),
+        });
+        Some((Ok(page.items), next))
     })
 }
 
-/// What to do with a listed object: nothing (a folder marker, or filtered out), download
-/// it below `root`, or refuse it.
-fn classify(o: ListedObject, prefix: &str, filter: &Filter, root: &Path) -> Option<Job> {
+/// What to do with a listed object: nothing (a folder marker, outside the folder, or
+/// filtered out), download it to a path relative to the destination, or refuse it.
+fn classify(o: ListedObject, folder: &str, filter: &Filter) -> Option<Job> {
     if o.key.ends_with('/') {
         return None;
     }
-    let rel = relative_key(prefix, &o.key)?;
+    let rel = relative_key(folder, &o.key)?;
     if !filter.accepts(rel) {
         return None;
     }
     let local = local_relative_path(rel);
     Some(match local {
-        Ok(p) => Job::Download(root.join(p), o),
-        Err(reason) => Job::Refuse(FileReport {
-            key: o.key.clone(),
-            path: None,
-            size: o.size,
-            status: FileStatus::Refused,
-            error: Some(TransferError::UnsafeKey { key: o.key, reason }),
-        }),
+        Ok(p) => Job::Download(p, o),
+        Err(reason) => Job::Refuse(refusal(
+            o.key.clone(),
+            o.size,
+            TransferError::UnsafeKey { key: o.key, reason },
+        )),
     })
+}
+
+fn refusal(key: String, size: u64, error: TransferError) -> FileReport {
+    FileReport {
+        key,
+        path: None,
+        size,
+        status: FileStatus::Refused,
+        error: Some(error),
+    }
 }
 
 /// What to do with one listed object.
 enum Job {
-    /// Download it to this path.
+    /// Download it to this path, relative to the destination.
     Download(PathBuf, ListedObject),
     /// Refuse it (the key would land outside the destination).
     Refuse(FileReport),
 }
 
-/// Downloads every object under `prefix` in `bucket` into `local_dir` (the key after the
-/// prefix is the relative path), several files at once. Keys ending in `/` (folder
-/// markers) are skipped. Downloads start with the first page of the listing, which goes
-/// on meanwhile; the byte total of [`Progress::Bytes`] grows as files are scheduled.
+/// The local files of a folder download, each claimed by one key: a second key that
+/// would land on a claimed file is refused instead of overwriting it. On a file system
+/// that ignores case (`A.txt` is `a.txt`), paths are compared without case.
+struct Claims {
+    fold_case: bool,
+    taken: std::sync::Mutex<HashMap<String, String>>,
+}
+
+impl Claims {
+    fn new(root: &Path) -> Self {
+        Self {
+            fold_case: ignores_case(root),
+            taken: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Claims `rel` for `key`; `Err` with the key that has it already.
+    fn claim(&self, rel: &Path, key: &str) -> Result<(), String> {
+        let mut id = rel.to_string_lossy().into_owned();
+        if self.fold_case {
+            id = id.to_lowercase();
+        }
+        let mut taken = self.taken.lock().unwrap_or_else(|p| p.into_inner());
+        match taken.entry(id) {
+            Entry::Occupied(e) => Err(e.get().clone()),
+            Entry::Vacant(e) => {
+                e.insert(key.to_owned());
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Whether the file system of `root` ignores case: a new file found again under its name
+/// in capitals. When the probe cannot be made, the answer is yes (refusing more).
+fn ignores_case(root: &Path) -> bool {
+    let Ok((file, path)) = create_unique(root, ".cos-case-probe-", ".tmp") else {
+        return true;
+    };
+    drop(file);
+    let upper = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_uppercase())
+        .unwrap_or_default();
+    let ignores = std::fs::symlink_metadata(root.join(upper)).is_ok();
+    let _ = std::fs::remove_file(&path);
+    ignores
+}
+
+/// Creates the folders of `rel` below `root` one at a time, checking each before going
+/// on: an existing one must be a real folder, never a symlink (which could lead outside
+/// the destination), so nothing is ever created outside `root`.
+fn make_parents(root: &Path, rel: &Path, key: &str) -> Result<(), TransferError> {
+    let refuse = || TransferError::UnsafeKey {
+        key: key.to_owned(),
+        reason: UnsafeKey::Symlink,
+    };
+    let mut at = root.to_path_buf();
+    for c in rel.parent().into_iter().flat_map(Path::components) {
+        at.push(c);
+        let meta = match std::fs::symlink_metadata(&at) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::create_dir(&at) {
+                Ok(()) => continue,
+                // Created meanwhile (another file of this folder): check what it is.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::fs::symlink_metadata(&at).map_err(|e| TransferError::io(&at, e))?
+                }
+                Err(e) => return Err(TransferError::io(&at, e)),
+            },
+            other => other.map_err(|e| TransferError::io(&at, e))?,
+        };
+        if meta.file_type().is_symlink() {
+            return Err(refuse());
+        }
+        if !meta.is_dir() {
+            return Err(TransferError::io(
+                &at,
+                std::io::Error::other("not a folder"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Downloads every object in the folder `prefix` names in `bucket` into `local_dir`,
+/// several files at once. The folder is `prefix` itself when it ends in `/` (or is
+/// empty), otherwise `prefix/` ([`folder_prefix`](crate::paths::folder_prefix)): with
+/// `photos`, `photos/a.jpg` lands in `local_dir/a.jpg` and `photosa.jpg` is not part of
+/// the download. The key after the folder is the relative path, so two keys never
+/// map to one file; where the file system ignores case, a key landing on a file another
+/// key already has is refused ([`TransferError::Collision`]) rather than written over it.
+/// Keys ending in `/` (folder markers) are skipped. Downloads start with the first page
+/// of the listing, which goes on meanwhile; the byte total of [`Progress::Bytes`] grows
+/// as files are scheduled.
 ///
 /// Keys that would land outside `local_dir` (`..`, absolute paths, drive letters,
 /// backslashes, …; see [`paths`](crate::paths)) are refused without any request and
-/// reported with [`TransferError::UnsafeKey`]. Every file gets a [`FileReport`]; a failed
-/// file does not stop the others. Each file is written atomically (temporary file,
-/// CRC-64 check, rename).
+/// reported with [`TransferError::UnsafeKey`]. Folders below `local_dir` are created
+/// one at a time and symlinks are never followed: a key whose way goes through a
+/// symlink fails with [`UnsafeKey::Symlink`] before anything is created. Every file
+/// gets a [`FileReport`]; a failed file does not stop the others. Each file is written
+/// atomically (a temporary file of its own, CRC-64 checks, rename).
 ///
 /// Errors: [`TransferError::Remote`] when listing fails (after the files already
-/// scheduled have finished), [`TransferError::Io`] when
+/// scheduled have finished), [`TransferError::Listing`] when the listing's marker
+/// repeats or goes back, [`TransferError::Io`] when
 /// `local_dir` cannot be created, [`TransferError::InvalidOption`] for a bad glob or a
 /// zero concurrency; everything else is reported per file.
 ///
@@ -117,7 +234,10 @@ pub async fn download_dir<B: BucketBackend>(
     // waits for its last page nor is held in memory. The byte total grows as files are
     // scheduled.
     let listing_error = std::sync::Mutex::new(None);
-    let objects = listing(backend, bucket, prefix)
+    let folder = folder_prefix(prefix);
+    let folder = folder.as_ref();
+    let claims = Claims::new(&root);
+    let objects = listing(backend, bucket, folder)
         .scan((), |(), page| {
             futures_util::future::ready(match page {
                 Ok(items) => Some(futures_util::stream::iter(items)),
@@ -128,22 +248,32 @@ pub async fn download_dir<B: BucketBackend>(
             })
         })
         .flatten();
-    let jobs =
-        objects.filter_map(|o| futures_util::future::ready(classify(o, prefix, &filter, &root)));
+    let jobs = objects.filter_map(|o| futures_util::future::ready(classify(o, folder, &filter)));
     let dp = DirProgress::new(progress, 0);
-    let (download, dp_ref, root) = (&options.download, &dp, &root);
+    let (download, dp_ref, root, claims) = (&options.download, &dp, &root, &claims);
     let results = jobs
         .map(|job| async move {
-            let (path, o) = match job {
+            let (rel, o) = match job {
                 Job::Refuse(report) => {
                     dp_ref.finished(&report);
                     return report;
                 }
-                Job::Download(path, o) => (path, o),
+                Job::Download(rel, o) => (rel, o),
             };
+            let path = root.join(&rel);
+            if let Err(other) = claims.claim(&rel, &o.key) {
+                let error = TransferError::Collision {
+                    key: o.key.clone(),
+                    other,
+                    path,
+                };
+                let report = refusal(o.key, o.size, error);
+                dp_ref.finished(&report);
+                return report;
+            }
             dp_ref.grow(o.size);
             let result = download_one(
-                backend, bucket, &o.key, &path, o.size, root, options, download, dp_ref, cancel,
+                backend, bucket, &o.key, &rel, o.size, root, options, download, dp_ref, cancel,
             )
             .await;
             dp_ref.file_done(o.key, path, o.size, result)
@@ -169,7 +299,7 @@ async fn download_one<B: Backend>(
     backend: &B,
     bucket: &str,
     key: &str,
-    path: &Path,
+    rel: &Path,
     size: u64,
     root: &Path,
     options: &DirOptions,
@@ -184,21 +314,11 @@ async fn download_one<B: Backend>(
         key: key.to_owned(),
         size,
     });
-    if let Some(parent) = path.parent() {
-        tokio::fs::create_dir_all(parent)
-            .await
-            .map_err(|e| TransferError::io(parent, e))?;
-        // A symlinked folder inside the destination must not lead outside it.
-        let real = tokio::fs::canonicalize(parent)
-            .await
-            .map_err(|e| TransferError::io(parent, e))?;
-        if !real.starts_with(root) {
-            return Err(TransferError::io(
-                parent,
-                std::io::Error::other("folder leads outside the destination (symlink)"),
-            ));
-        }
-    }
+    let (owned_root, owned_rel, owned_key) = (root.to_owned(), rel.to_owned(), key.to_owned());
+    tokio::task::spawn_blocking(move || make_parents(&owned_root, &owned_rel, &owned_key))
+        .await
+        .map_err(|e| TransferError::io(root, std::io::Error::other(e)))??;
+    let path = &root.join(rel);
     let local_size = tokio::fs::symlink_metadata(path)
         .await
         .ok()
@@ -215,4 +335,33 @@ async fn download_one<B: Backend>(
     download.checkpoint = options.checkpoint_for("download", bucket, key);
     download_file(backend, bucket, key, path, &download, dp.for_file(), cancel).await?;
     Ok(FileStatus::Done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_refuse_a_second_key_for_one_file() {
+        let exact = Claims {
+            fold_case: false,
+            taken: std::sync::Mutex::new(HashMap::new()),
+        };
+        assert!(exact.claim(Path::new("a/B.txt"), "p/a/B.txt").is_ok());
+        assert!(exact.claim(Path::new("a/b.txt"), "p/a/b.txt").is_ok());
+        assert_eq!(
+            exact.claim(Path::new("a/B.txt"), "again"),
+            Err("p/a/B.txt".to_owned())
+        );
+        // Where the file system ignores case, `B.txt` and `b.txt` are one file.
+        let folded = Claims {
+            fold_case: true,
+            taken: std::sync::Mutex::new(HashMap::new()),
+        };
+        assert!(folded.claim(Path::new("a/B.txt"), "p/a/B.txt").is_ok());
+        assert_eq!(
+            folded.claim(Path::new("A/b.txt"), "p/A/b.txt"),
+            Err("p/a/B.txt".to_owned())
+        );
+    }
 }

@@ -44,7 +44,8 @@ pub struct DirOptions {
     pub download: DownloadOptions,
     /// Keep one checkpoint per file in this folder (named after the key's CRC-64), so
     /// that a rerun after a crash resumes every unfinished file (default: none; an upload
-    /// then still continues an unfinished upload of the same key, as the official SDK).
+    /// then continues an unfinished upload of the same key only with
+    /// [`UploadOptions::resume_existing`]).
     pub checkpoint_dir: Option<PathBuf>,
 }
 
@@ -306,7 +307,7 @@ async fn unchanged<B: Backend>(
         return Ok(false);
     };
     match info.crc64 {
-        Some(remote) if info.size == size => Ok(file_crc64(path).await? == remote),
+        Some(remote) if info.size == Some(size) => Ok(file_crc64(path).await? == remote),
         _ => Ok(false),
     }
 }

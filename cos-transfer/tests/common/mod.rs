@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod emu;
+pub mod hostile;
 pub mod python;
 
 use std::collections::{BTreeMap, HashMap};
@@ -15,9 +16,11 @@ use cos_transfer::resume::{ListedPart, ListedUpload};
 use cos_transfer::{
     Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
     GetOptions, ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest,
-    RemoteError, SourceInfo, Written,
+    RemoteError, SourceInfo, UploadMarker, Written,
 };
 use md5::Digest;
+
+pub use hostile::Hostile;
 
 pub fn etag_of(data: &[u8]) -> String {
     let d = md5::Md5::digest(data);
@@ -38,6 +41,7 @@ pub fn data(len: usize, seed: u8) -> Vec<u8> {
 pub struct Upload {
     pub key: String,
     pub initiated: String,
+    pub storage_class: String,
     pub parts: BTreeMap<u32, Bytes>,
 }
 
@@ -61,6 +65,10 @@ pub struct Faults {
     pub fail_keys_containing: Option<String>,
     /// List Objects fails from this call on (0-based).
     pub fail_lists_from: Option<usize>,
+    /// HEAD sends no `Content-Length`.
+    pub no_content_length: bool,
+    /// List Parts, List Multipart Uploads and List Objects never end.
+    pub hostile_lists: Option<Hostile>,
 }
 
 #[derive(Default)]
@@ -83,6 +91,11 @@ pub struct Fake {
     pub page_size: Mutex<Option<usize>>,
     /// List Objects calls so far.
     pub list_calls: AtomicUsize,
+    /// The storage class of the uploads this backend initiates (unset: the default).
+    pub storage_class: std::sync::OnceLock<String>,
+    /// List Parts and List Multipart Uploads calls so far.
+    pub list_part_calls: AtomicUsize,
+    pub list_upload_calls: AtomicUsize,
     /// How many List Objects calls had been made when the first GET came.
     pub lists_before_first_get: Mutex<Option<usize>>,
     next_id: AtomicUsize,
@@ -105,16 +118,25 @@ impl Fake {
     }
 
     pub fn start_upload(&self, key: &str, initiated: &str) -> String {
+        self.start_upload_in(key, initiated, "STANDARD")
+    }
+
+    pub fn start_upload_in(&self, key: &str, initiated: &str, class: &str) -> String {
         let id = format!("upload-{}", self.next_id.fetch_add(1, Ordering::SeqCst));
         self.uploads.lock().unwrap().insert(
             id.clone(),
             Upload {
                 key: key.into(),
                 initiated: initiated.into(),
+                storage_class: class.into(),
                 parts: BTreeMap::new(),
             },
         );
         id
+    }
+
+    fn hostile(&self) -> Option<Hostile> {
+        self.faults.lock().unwrap().hostile_lists
     }
 }
 
@@ -149,9 +171,12 @@ impl Backend for Fake {
     ) -> Result<ObjectInfo, RemoteError> {
         self.head_calls.fetch_add(1, Ordering::SeqCst);
         let data = self.object(key).ok_or_else(|| err("NoSuchKey"))?;
-        let wrong = self.faults.lock().unwrap().wrong_crc;
+        let (wrong, no_length) = {
+            let f = self.faults.lock().unwrap();
+            (f.wrong_crc, f.no_content_length)
+        };
         Ok(ObjectInfo {
-            size: data.len() as u64,
+            size: (!no_length).then_some(data.len() as u64),
             etag: etag_of(&data),
             last_modified: "Sat, 21 Nov 2026 10:00:00 GMT".into(),
             crc64: Some(checksum(&data) ^ u64::from(wrong)),
@@ -181,7 +206,12 @@ impl Backend for Fake {
         _bucket: &str,
         key: &str,
     ) -> Result<String, RemoteError> {
-        Ok(self.start_upload(key, "2026-11-21T10:00:00.000Z"))
+        let class = self.storage_class.get().map_or("STANDARD", String::as_str);
+        Ok(self.start_upload_in(key, "2026-11-21T10:00:00.000Z", class))
+    }
+
+    fn upload_storage_class(&self) -> Option<&str> {
+        self.storage_class.get().map(String::as_str)
     }
 
     async fn upload_part(
@@ -219,35 +249,67 @@ impl Backend for Fake {
         _bucket: &str,
         _key: &str,
         upload_id: &str,
-    ) -> Result<Vec<ListedPart>, RemoteError> {
+        marker: Option<u32>,
+    ) -> Result<Page<ListedPart, u32>, RemoteError> {
+        self.list_part_calls.fetch_add(1, Ordering::SeqCst);
+        if let Some(h) = self.hostile() {
+            return Ok(hostile::parts_page(h, marker));
+        }
         let uploads = self.uploads.lock().unwrap();
         let up = uploads.get(upload_id).ok_or_else(|| err("NoSuchUpload"))?;
-        Ok(up
+        // Two parts per page, to exercise the paging.
+        let mut items: Vec<ListedPart> = up
             .parts
             .iter()
+            .filter(|(n, _)| marker.is_none_or(|m| **n > m))
             .map(|(n, b)| ListedPart {
                 number: *n,
                 etag: etag_of(b),
                 size: b.len() as u64,
             })
-            .collect())
+            .take(3)
+            .collect();
+        let next = (items.len() == 3).then(|| {
+            items.pop();
+            items[1].number
+        });
+        Ok(Page { items, next })
     }
 
     async fn list_multipart_uploads(
         &self,
         _bucket: &str,
         key: &str,
-    ) -> Result<Vec<ListedUpload>, RemoteError> {
+        marker: Option<&UploadMarker>,
+    ) -> Result<Page<ListedUpload, UploadMarker>, RemoteError> {
+        self.list_upload_calls.fetch_add(1, Ordering::SeqCst);
+        if let Some(h) = self.hostile() {
+            return Ok(hostile::uploads_page(h, key, marker));
+        }
         let uploads = self.uploads.lock().unwrap();
-        Ok(uploads
+        let mut all: Vec<ListedUpload> = uploads
             .iter()
             .filter(|(_, u)| u.key.starts_with(key))
             .map(|(id, u)| ListedUpload {
                 upload_id: id.clone(),
                 key: u.key.clone(),
                 initiated: u.initiated.clone(),
+                storage_class: u.storage_class.clone(),
             })
-            .collect())
+            .collect();
+        // Key order, then initiation order, as COS lists them; two per page.
+        all.sort_by(|a, b| (&a.key, &a.initiated).cmp(&(&b.key, &b.initiated)));
+        let start = marker.map_or(0, |m| {
+            all.iter()
+                .position(|u| u.key == m.key && u.upload_id == m.upload_id)
+                .map_or(all.len(), |i| i + 1)
+        });
+        let items: Vec<ListedUpload> = all.iter().skip(start).take(2).cloned().collect();
+        let next = (start + 2 < all.len()).then(|| UploadMarker {
+            key: items[1].key.clone(),
+            upload_id: items[1].upload_id.clone(),
+        });
+        Ok(Page { items, next })
     }
 
     async fn complete_multipart_upload(
@@ -460,6 +522,9 @@ impl BucketBackend for Fake {
         marker: Option<&str>,
     ) -> Result<Page<ListedObject, String>, RemoteError> {
         let call = self.list_calls.fetch_add(1, Ordering::SeqCst);
+        if let Some(h) = self.hostile() {
+            return Ok(hostile::objects_page(h, marker));
+        }
         if self
             .faults
             .lock()

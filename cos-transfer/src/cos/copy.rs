@@ -1,0 +1,171 @@
+//! [`CopyBackend`] of [`CosBackend`]: HEAD of the source, PUT Object - Copy, the
+//! multipart copy's Initiate and Upload Part - Copy, and deleting the source of a move.
+
+use cos_core::{Client, MetadataDirective, Region};
+
+use super::{CosBackend, boxed, names};
+use crate::backend::{CopyBackend, CopyRange, CopySource, ObjectInfo, SourceInfo, Written};
+use crate::error::RemoteError;
+
+/// Headers that describe an object and that a copy keeping the source's metadata
+/// carries over.
+fn is_entity_header(name: &str) -> bool {
+    matches!(
+        name,
+        "content-type"
+            | "content-disposition"
+            | "content-encoding"
+            | "content-language"
+            | "cache-control"
+            | "expires"
+    ) || name.starts_with("x-cos-meta-")
+}
+
+impl CosBackend {
+    /// A client for the copy source's region (this one when it is the same region).
+    fn client_for(&self, region: Option<&str>) -> Result<Client, RemoteError> {
+        match region {
+            Some(r) if Region::new(r)? != self.client.config().region => {
+                let mut config = self.client.config().clone();
+                config.region = Region::new(r)?;
+                Ok(Client::new(config)?)
+            }
+            _ => Ok(self.client.clone()),
+        }
+    }
+}
+
+impl CopyBackend for CosBackend {
+    async fn head_source(&self, source: &CopySource) -> Result<SourceInfo, RemoteError> {
+        let (b, k) = names(&source.bucket, &source.key)?;
+        let client = self.client_for(source.region.as_deref())?;
+        let mut req = client.head_object(&b, &k);
+        if let Some(v) = &source.version_id {
+            req = req.version_id(v.clone());
+        }
+        let h = req.send().await.map_err(boxed)?;
+        let headers = h
+            .meta
+            .headers
+            .iter()
+            .filter(|(name, _)| is_entity_header(name.as_str()))
+            .filter_map(|(name, v)| Some((name.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect();
+        Ok(SourceInfo {
+            object: ObjectInfo {
+                size: h.content_length,
+                etag: h.etag.unwrap_or_default(),
+                last_modified: h.last_modified.unwrap_or_default(),
+                crc64: h.crc64,
+            },
+            headers,
+        })
+    }
+
+    async fn copy_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        source: &CopySource,
+        directive: MetadataDirective,
+        if_match: Option<&str>,
+    ) -> Result<Written, RemoteError> {
+        let (b, k) = names(bucket, key)?;
+        let (sb, sk) = names(&source.bucket, &source.key)?;
+        let mut req = self
+            .client
+            .copy_object(&b, &k, &sb, &sk)
+            .metadata_directive(directive);
+        req = match directive {
+            MetadataDirective::Replaced => apply_object_options!(req, &self.options),
+            MetadataDirective::Copy => apply_access_options!(req, &self.options),
+        };
+        if let Some(r) = &source.region {
+            req = req.source_region(r.clone());
+        }
+        if let Some(v) = &source.version_id {
+            req = req.source_version_id(v.clone());
+        }
+        if let Some(m) = if_match {
+            req = req.copy_source_if_match(m.to_owned());
+        }
+        let out = req.send().await.map_err(boxed)?;
+        let crc64 = out
+            .crc64
+            .or_else(|| out.result.crc64.as_deref().and_then(|c| c.parse().ok()));
+        Ok(Written {
+            etag: out.result.etag,
+            crc64,
+        })
+    }
+
+    async fn create_copy_upload(
+        &self,
+        bucket: &str,
+        key: &str,
+        source_headers: Option<&[(String, String)]>,
+    ) -> Result<String, RemoteError> {
+        let (b, k) = names(bucket, key)?;
+        let req = self.client.create_multipart_upload(&b, &k);
+        let req = match source_headers {
+            Some(headers) => {
+                let mut req = apply_access_options!(req, &self.options);
+                for (name, value) in headers {
+                    req = req.header(name.clone(), value.clone());
+                }
+                req
+            }
+            None => apply_object_options!(req, &self.options),
+        };
+        Ok(req.send().await.map_err(boxed)?.upload_id)
+    }
+
+    async fn upload_part_copy(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        number: u32,
+        source: &CopySource,
+        range: CopyRange<'_>,
+    ) -> Result<Written, RemoteError> {
+        let (b, k) = names(bucket, key)?;
+        let (sb, sk) = names(&source.bucket, &source.key)?;
+        let mut req = self
+            .client
+            .upload_part_copy(&b, &k, upload_id, number, &sb, &sk)
+            .source_range(range.start, range.end.saturating_sub(1));
+        if let Some(r) = &source.region {
+            req = req.source_region(r.clone());
+        }
+        if let Some(v) = &source.version_id {
+            req = req.source_version_id(v.clone());
+        }
+        if let Some(m) = range.if_match {
+            req = req.copy_source_if_match(m.to_owned());
+        }
+        let out = req.send().await.map_err(boxed)?;
+        Ok(Written {
+            crc64: out.crc64.as_deref().and_then(|c| c.parse().ok()),
+            etag: out.etag,
+        })
+    }
+
+    async fn delete_source(&self, source: &CopySource) -> Result<(), RemoteError> {
+        let (b, k) = names(&source.bucket, &source.key)?;
+        let client = self.client_for(source.region.as_deref())?;
+        match &source.version_id {
+            Some(v) => {
+                client
+                    .delete_object_version(&b, &k, v.clone())
+                    .send()
+                    .await
+                    .map_err(boxed)?;
+            }
+            None => {
+                client.delete_object(&b, &k).send().await.map_err(boxed)?;
+            }
+        }
+        Ok(())
+    }
+}
