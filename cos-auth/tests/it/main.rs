@@ -1,0 +1,8 @@
+//! cos-auth's integration tests, in one binary (one link instead of one per file).
+
+mod credentials;
+mod fuzz;
+mod golden;
+mod http_feature;
+mod roundtrip;
+mod v4_verify;

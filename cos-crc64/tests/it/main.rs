@@ -1,0 +1,3 @@
+//! cos-crc64's integration tests, in one binary.
+
+mod combine;
