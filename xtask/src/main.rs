@@ -1,7 +1,7 @@
 //! `cargo xtask`: test, CI and benchmark automation for cos-rs.
 //!
 //! ```text
-//! cargo xtask ci            fmt --check, clippy -D warnings, layering check, tests, docs
+//! cargo xtask ci            fmt --check, clippy -D warnings, structure, layering, tests, docs
 //! cargo xtask test          the tests alone (nextest if installed, plus doc tests)
 //! cargo xtask bench sign    signatures/s of cos-auth, with the Python SDK's rate as baseline
 //! cargo xtask bench xml     cos-xml parsing speed
@@ -11,6 +11,7 @@
 //! cargo xtask python        prepare the Python venv with cos-python-sdk-v5 (for interop)
 //! cargo xtask node          install cos-nodejs-sdk-v5 under target/node-sdk (for interop)
 //! cargo xtask layering      check each crate's dependencies against the README table
+//! cargo xtask structure     file/function length, no too_many_arguments, no import cycles
 //! ```
 
 mod bench;
@@ -18,6 +19,7 @@ mod fuzz;
 mod layering;
 mod python;
 mod soak;
+mod structure;
 mod util;
 
 use std::process::ExitCode;
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         ["python"] => python::ensure_sdk().map(|p| println!("{}", p.display())),
         ["node"] => python::ensure_node_sdk().map(|p| println!("{}", p.display())),
         ["layering"] => layering::check(),
+        ["structure"] => structure::check(),
         _ => {
             eprintln!("{}", USAGE);
             return ExitCode::from(2);
@@ -55,20 +58,13 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering>";
+const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering | structure>";
 
 /// Everything CI checks, in order of cost.
 fn ci() -> Result<(), String> {
     cargo(&["fmt", "--all", "--", "--check"])?;
-    cargo(&[
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--all-features",
-        "--",
-        "-D",
-        "warnings",
-    ])?;
+    cargo(structure::CLIPPY_ARGS)?;
+    structure::check()?;
     layering::check()?;
     test(&[])?;
     run(
