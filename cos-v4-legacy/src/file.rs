@@ -561,12 +561,20 @@ impl DownloadFile {
             .client
             .sign_download(&t.bucket, &t.cos_path, t.client.sign_lifetime());
         let (host, path_and_query) = t.client.download_location(&t.bucket, &t.cos_path, &sign);
-        let mut request =
-            cos_core::raw::RawRequest::new("V4Download", Method::GET, host, path_and_query);
+        let mut request = cos_core::transport::PreparedRequest::new(
+            "V4Download",
+            Method::GET,
+            host,
+            path_and_query,
+        );
         for (k, v) in &self.headers {
             request = request.header(k.clone(), v.clone());
         }
-        let response = t.client.send_raw(request).await?;
+        // The signature travels in the URL (`?sign=`): no `Authorization`.
+        let response = t
+            .client
+            .send(request, &cos_core::transport::Authorizer::None)
+            .await?;
         let status = response.status.as_u16();
         if status != 200 && status != 206 {
             return Err(status_error(status, "download"));

@@ -2,7 +2,8 @@
 //! (`/files/v2/{appid}/{bucket}{path}`), compatible with the official Python SDK
 //! `qcloud_cos_v4` request for request.
 //!
-//! It signs with `cos-auth`'s v4 signer and sends through `cos-core`'s HTTP transport
+//! It signs with `cos-auth`'s v4 signer (a `cos_core::transport::Authorizer`) and sends through
+//! `cos-core`'s HTTP transport [`cos_core::transport::Transport`]
 //! (pool, timeouts, retries on 5xx/connection errors, `connect_to`), not the XML layer.
 //! The data is COS's: files written here are objects of the bucket `{bucket}-{appid}`
 //! in the XML API, and folders are folder objects (keys ending in `/`).
