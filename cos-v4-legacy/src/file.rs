@@ -1,4 +1,4 @@
-//! File operations: upload (single or slice), stat, update, delete, move, download.
+//! File operations: upload (single or slice), stat, update, delete, move (downloads: `download`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -8,7 +8,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use http::Method;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use crate::client::{CosClient, Payload, Signing, status_error};
+use crate::client::{CosClient, Payload, Signing};
 use crate::error::{CODE_SLICE_UNFINISHED, Error, Result};
 use crate::path;
 use crate::sha::{self, SlicePart};
@@ -288,10 +288,10 @@ impl UploadFile {
 
 /// A file request addressed by bucket and path.
 #[derive(Debug, Clone)]
-struct FileTarget {
-    client: CosClient,
-    bucket: String,
-    cos_path: String,
+pub(crate) struct FileTarget {
+    pub(crate) client: CosClient,
+    pub(crate) bucket: String,
+    pub(crate) cos_path: String,
 }
 
 /// `stat_file`: see [`CosClient::stat_file`].
@@ -537,89 +537,8 @@ impl MoveFile {
     }
 }
 
-/// A download: see [`CosClient::download_file`].
-#[derive(Debug, Clone)]
-#[must_use = "call .send().await or .bytes().await"]
-pub struct DownloadFile {
-    target: FileTarget,
-    headers: Vec<(String, String)>,
-    local_path: Option<PathBuf>,
-}
-
-impl DownloadFile {
-    /// Adds a request header (e.g. `Range`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    async fn fetch(&self) -> Result<Bytes> {
-        let t = &self.target;
-        path::check_file(&t.cos_path)?;
-        path::check_bucket(&t.bucket)?;
-        let sign = t
-            .client
-            .sign_download(&t.bucket, &t.cos_path, t.client.sign_lifetime());
-        let (host, path_and_query) = t.client.download_location(&t.bucket, &t.cos_path, &sign);
-        let mut request = cos_core::transport::PreparedRequest::new(
-            "V4Download",
-            Method::GET,
-            host,
-            path_and_query,
-        );
-        for (k, v) in &self.headers {
-            request = request.header(k.clone(), v.clone());
-        }
-        // The signature travels in the URL (`?sign=`): no `Authorization`.
-        let response = t
-            .client
-            .send(request, &cos_core::transport::Authorizer::None)
-            .await?;
-        let status = response.status.as_u16();
-        if status != 200 && status != 206 {
-            return Err(status_error(status, "download"));
-        }
-        let declared = response
-            .headers
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n != response.body.len() as u64) {
-            return Err(Error::Network {
-                status: Some(status),
-                message: "download failed with an incomplete file".into(),
-            });
-        }
-        Ok(response.body)
-    }
-
-    /// Downloads into memory.
-    ///
-    /// Errors: [`Error::Params`] for a bad path; [`Error::Network`] for a status other
-    /// than 200/206 or a short body.
-    pub async fn bytes(self) -> Result<Bytes> {
-        self.fetch().await
-    }
-
-    /// Downloads to the local file given to [`CosClient::download_file`] (written to a
-    /// temporary file next to it, then renamed).
-    ///
-    /// Errors: as [`DownloadFile::bytes`], and [`Error::Io`] when writing fails.
-    pub async fn send(self) -> Result<()> {
-        let body = self.fetch().await?;
-        let Some(dest) = self.local_path.clone() else {
-            return Err(Error::params("no local path to download to"));
-        };
-        let mut tmp = dest.clone().into_os_string();
-        tmp.push(".v4download");
-        tokio::fs::write(&tmp, &body).await?;
-        tokio::fs::rename(&tmp, &dest).await?;
-        Ok(())
-    }
-}
-
 impl CosClient {
-    fn file_target(&self, bucket: &str, cos_path: &str) -> FileTarget {
+    pub(crate) fn file_target(&self, bucket: &str, cos_path: &str) -> FileTarget {
         FileTarget {
             client: self.clone(),
             bucket: bucket.to_owned(),
@@ -748,42 +667,5 @@ impl CosClient {
             dest: dest_path.to_owned(),
             overwrite: false,
         }
-    }
-
-    /// Downloads a file through its signed download URL to `local_path`.
-    ///
-    /// ```no_run
-    /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
-    /// client.download_file("mybucket", "/sample_file.txt", "copy.txt").send().await?;
-    /// let data = client.download_file("mybucket", "/sample_file.txt", "").bytes().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn download_file(
-        &self,
-        bucket: &str,
-        cos_path: &str,
-        local_path: impl AsRef<Path>,
-    ) -> DownloadFile {
-        let p = local_path.as_ref();
-        DownloadFile {
-            target: self.file_target(bucket, cos_path),
-            headers: Vec::new(),
-            local_path: (!p.as_os_str().is_empty()).then(|| p.to_path_buf()),
-        }
-    }
-
-    /// The signed download URL of a file (valid for the configured signature lifetime),
-    /// as the official SDK builds it.
-    ///
-    /// ```no_run
-    /// # fn run(client: cos_v4_legacy::CosClient) {
-    /// let url = client.download_url("mybucket", "/sample_file.txt");
-    /// # }
-    /// ```
-    pub fn download_url(&self, bucket: &str, cos_path: &str) -> String {
-        let sign = self.sign_download(bucket, cos_path, self.sign_lifetime());
-        let (host, path_and_query) = self.download_location(bucket, cos_path, &sign);
-        let scheme = if self.config().https { "https" } else { "http" };
-        format!("{scheme}://{host}{path_and_query}")
     }
 }

@@ -52,6 +52,7 @@
 
 mod client;
 pub mod config;
+mod download;
 pub mod error;
 mod file;
 mod folder;
@@ -64,10 +65,11 @@ mod wire;
 pub use client::CosClient;
 pub use config::Config;
 pub use cos_auth::v4::{V4Nonce, V4Signer, file_id};
+pub use download::DownloadFile;
 pub use error::{Error, Result};
 pub use file::{
-    DEFAULT_SINGLE_THRESHOLD, DEFAULT_SLICE_SIZE, DelFile, DownloadFile, MoveFile, StatFile,
-    UpdateFile, UploadFile,
+    DEFAULT_SINGLE_THRESHOLD, DEFAULT_SLICE_SIZE, DelFile, MoveFile, StatFile, UpdateFile,
+    UploadFile,
 };
 pub use folder::{CreateFolder, DelFolder, ListFolder, MAX_LIST_NUM, StatFolder, UpdateFolder};
 pub use sha::SlicePart;
