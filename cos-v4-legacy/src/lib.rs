@@ -60,6 +60,7 @@ mod path;
 pub mod sha;
 mod slice;
 pub mod types;
+mod update;
 mod wire;
 
 pub use client::CosClient;
@@ -68,8 +69,7 @@ pub use cos_auth::v4::{V4Nonce, V4Signer, file_id};
 pub use download::DownloadFile;
 pub use error::{Error, Result};
 pub use file::{
-    DEFAULT_SINGLE_THRESHOLD, DEFAULT_SLICE_SIZE, DelFile, MoveFile, StatFile, UpdateFile,
-    UploadFile,
+    DEFAULT_SINGLE_THRESHOLD, DEFAULT_SLICE_SIZE, DelFile, MoveFile, StatFile, UploadFile,
 };
 pub use folder::{CreateFolder, DelFolder, ListFolder, MAX_LIST_NUM, StatFolder, UpdateFolder};
 pub use sha::SlicePart;
@@ -78,3 +78,4 @@ pub use types::{
     Authority, FileStat, FolderStat, ListEntry, ListPage, ListedPart, SliceData, SliceInit,
     SliceList, UploadResult,
 };
+pub use update::UpdateFile;
