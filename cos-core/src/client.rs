@@ -1,7 +1,7 @@
 //! The [`Client`]: a cheap-to-clone handle holding the configuration, the
 //! [`Transport`] (connection pool) and the q-sign [`Authorizer`]. Every operation is a
-//! method returning a builder; [`Client::send`] resolves its request into a
-//! [`PreparedRequest`] for the transport.
+//! method returning a builder; sending resolves its request into a
+//! [`WireRequest`] for the transport.
 
 use std::sync::Arc;
 
@@ -11,7 +11,7 @@ use tracing::Instrument;
 use crate::config::{Config, Endpoint};
 use crate::error::Error;
 use crate::request::OpRequest;
-use crate::transport::{Accept, Authorizer, PreparedRequest, RawResponse, Transport, header_str};
+use crate::transport::{Accept, Authorizer, RawResponse, Transport, WireRequest, header_str};
 
 /// A COS client. Clone it freely: clones share the connection pool.
 ///
@@ -82,22 +82,18 @@ impl Client {
 
     pub(crate) async fn send(&self, req: OpRequest) -> Result<RawResponse, Error> {
         let span = operation_span(&req);
-        let prepared = prepare(&self.inner.config, req);
+        let wire = resolve(&self.inner.config, req);
         let auth = &self.inner.auth;
-        self.inner
-            .transport
-            .send(prepared, auth)
-            .instrument(span)
-            .await
+        self.inner.transport.send(wire, auth).instrument(span).await
     }
 
     pub(crate) async fn send_streaming(&self, req: OpRequest) -> Result<RawResponse, Error> {
         let span = operation_span(&req);
-        let prepared = prepare(&self.inner.config, req);
+        let wire = resolve(&self.inner.config, req);
         let auth = &self.inner.auth;
         self.inner
             .transport
-            .send_streaming(prepared, auth)
+            .send_streaming(wire, auth)
             .instrument(span)
             .await
     }
@@ -137,7 +133,7 @@ fn wire_path(config: &Config, req: &OpRequest) -> String {
 /// Resolves an operation's request into what the transport sends: `Host` (and the
 /// `tencentcos.cn` fallback when the retry policy asks for it), the encoded path and
 /// query, the COS status policy and the CRC-64 switch.
-pub(crate) fn prepare(config: &Config, req: OpRequest) -> PreparedRequest {
+pub(crate) fn resolve(config: &Config, req: OpRequest) -> WireRequest {
     let host = host_for(config, &req, &config.endpoint);
     let mut path_and_query = wire_path(config, &req);
     for (i, (k, v)) in req.query.iter().enumerate() {
@@ -147,16 +143,15 @@ pub(crate) fn prepare(config: &Config, req: OpRequest) -> PreparedRequest {
         cos_auth::encode::push_form_encoded(&mut path_and_query, v);
     }
     let verify = req.verify_upload_crc && req.verify_crc64.unwrap_or(config.verify_crc64);
-    let mut prepared =
-        PreparedRequest::new(req.operation, req.method.clone(), host, path_and_query)
-            .accept(Accept::Success)
-            .verify_crc64(verify);
+    let mut wire = WireRequest::new(req.operation, req.method.clone(), host, path_and_query)
+        .accept(Accept::Success)
+        .verify_crc64(verify);
     if config.retry.switch_domain_on_failure && config.endpoint == Endpoint::Default {
-        prepared = prepared.fallback_host(host_for(config, &req, &Endpoint::TencentCos));
+        wire = wire.fallback_host(host_for(config, &req, &Endpoint::TencentCos));
     }
-    prepared.headers = req.headers;
-    prepared.body = req.body;
-    prepared
+    wire.headers = req.headers;
+    wire.body = req.body;
+    wire
 }
 
 /// What every response carries: status, request id and all headers.
@@ -217,7 +212,7 @@ mod tests {
 
     #[test]
     fn virtual_hosted_target() {
-        let p = prepare(
+        let p = resolve(
             &config(false, true),
             op(Some("b-1250000000"), Some("dir/a b.txt")),
         );
@@ -232,11 +227,11 @@ mod tests {
 
     #[test]
     fn path_style_and_service_targets() {
-        let p = prepare(&config(true, false), op(Some("b-1250000000"), Some("/k")));
+        let p = resolve(&config(true, false), op(Some("b-1250000000"), Some("/k")));
         assert_eq!(p.host, "cos.ap-guangzhou.myqcloud.com");
         assert_eq!(p.fallback_host, None);
         assert!(p.path_and_query.starts_with("/b-1250000000/k?"));
-        let p = prepare(&config(false, false), op(None, None));
+        let p = resolve(&config(false, false), op(None, None));
         assert_eq!(p.host, "service.cos.myqcloud.com");
         assert!(p.path_and_query.starts_with("/?"));
     }
@@ -246,14 +241,14 @@ mod tests {
         let cfg = config(false, false);
         let mut r = op(Some("b-1250000000"), Some("k"));
         r.verify_upload_crc = true;
-        assert!(prepare(&cfg, r).verify_crc64);
+        assert!(resolve(&cfg, r).verify_crc64);
         let mut r = op(Some("b-1250000000"), Some("k"));
         r.verify_upload_crc = true;
         r.verify_crc64 = Some(false);
-        assert!(!prepare(&cfg, r).verify_crc64);
+        assert!(!resolve(&cfg, r).verify_crc64);
         // Never for requests whose answer carries no CRC of their body.
         let mut r = op(Some("b-1250000000"), Some("k"));
         r.verify_crc64 = Some(true);
-        assert!(!prepare(&cfg, r).verify_crc64);
+        assert!(!resolve(&cfg, r).verify_crc64);
     }
 }

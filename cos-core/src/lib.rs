@@ -15,7 +15,7 @@
 //! - Retries (see [`retry`]), CRC64 checks on uploads and full downloads (see [`crc`]),
 //!   and a `tracing` span per operation (operation, bucket, key) holding one per attempt
 //!   (attempt, status, request id — never credentials).
-//! - The [`transport`] underneath is public: it sends a prepared request (method,
+//! - The [`transport`] underneath is public: it sends a wire request (method,
 //!   host, encoded path and query, headers, body) with an [`Authorizer`](transport::Authorizer)
 //!   — what `cos-v4-legacy` uses for the v4 JSON API.
 //! - [`auth`] and [`xml`] re-export `cos-auth` and `cos-xml`, so that cos-core alone is

@@ -1,6 +1,6 @@
 //! Raw requests through a [`Client`]'s transport (its pool, timeouts, retries and
 //! `connect_to`): for requests the XML operations do not cover, such as a CORS
-//! preflight. A [`RawRequest`] is a [`PreparedRequest`] with its [`Authorizer`]
+//! preflight. A [`RawRequest`] is a [`WireRequest`] with its [`Authorizer`]
 //! (none by default; not q-signed); its answer is given back as is for every status
 //! below 500. Statuses of 500 and above, timeouts and connection errors are retried as
 //! for any other operation (when the body can be replayed) and end as an [`Error`] when
@@ -32,12 +32,12 @@ use crate::body::Body;
 use crate::client::Client;
 use crate::error::Error;
 pub use crate::transport::RawResponse;
-use crate::transport::{Authorizer, PreparedRequest, RequestHead};
+use crate::transport::{Authorizer, RequestHead, WireRequest};
 
 /// A request sent without the XML layer (see the [module docs](self)).
 #[derive(Debug)]
 pub struct RawRequest {
-    request: PreparedRequest,
+    request: WireRequest,
     authorizer: Authorizer,
 }
 
@@ -51,7 +51,7 @@ impl RawRequest {
         path_and_query: impl Into<String>,
     ) -> Self {
         RawRequest {
-            request: PreparedRequest::new(operation, method, host, path_and_query),
+            request: WireRequest::new(operation, method, host, path_and_query),
             authorizer: Authorizer::None,
         }
     }

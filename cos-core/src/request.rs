@@ -1,6 +1,6 @@
 //! [`OpRequest`]: what a COS XML operation asks the [`Client`](crate::Client) to send —
 //! its bucket, key, decoded query and headers, before the client resolves them into a
-//! [`PreparedRequest`](crate::transport::PreparedRequest).
+//! [`WireRequest`](crate::transport::WireRequest).
 
 use http::Method;
 

@@ -68,11 +68,11 @@ async fn raw_requests_use_the_transport_without_signing() {
     emu.shutdown().await;
 }
 
-/// The transport is public: a q-signed prepared request, sent without a `Client`, is
+/// The transport is public: a q-signed wire request, sent without a `Client`, is
 /// accepted by the emulator (which verifies signatures); an unsigned one is refused.
 #[tokio::test]
 async fn transport_sends_prepared_requests_with_an_authorizer() {
-    use cos_core::transport::{Accept, Authorizer, PreparedRequest, Transport, TransportConfig};
+    use cos_core::transport::{Accept, Authorizer, Transport, TransportConfig, WireRequest};
 
     let emu = common::emulator().await;
     let client = common::client_for(&emu, common::fast_retry());
@@ -86,7 +86,7 @@ async fn transport_sends_prepared_requests_with_an_authorizer() {
     .unwrap();
     let host = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
     let put = || {
-        PreparedRequest::new("PutObject", http::Method::PUT, host, "/dir/a%20b%2Bc.txt")
+        WireRequest::new("PutObject", http::Method::PUT, host, "/dir/a%20b%2Bc.txt")
             .body("hello")
             .accept(Accept::Success)
             .verify_crc64(true)
@@ -101,7 +101,7 @@ async fn transport_sends_prepared_requests_with_an_authorizer() {
     let got = client.get_object(&bucket, &key).send().await.unwrap();
     assert_eq!(&got.body.collect().await.unwrap()[..], b"hello");
     // A signed query survives the round trip through the wire encoding.
-    let list = PreparedRequest::new("ListObjects", http::Method::GET, host, "/?prefix=dir%2Fa+b")
+    let list = WireRequest::new("ListObjects", http::Method::GET, host, "/?prefix=dir%2Fa+b")
         .accept(Accept::Success);
     let r = transport.send(list, &auth).await.unwrap();
     assert!(String::from_utf8_lossy(&r.body).contains("<Key>dir/a b+c.txt</Key>"));

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use cos_auth::Credentials;
 use cos_auth::v4::V4Signer;
 use cos_core::transport::{
-    Authorizer, PreparedRequest, RawResponse, Scheme, Transport, TransportConfig,
+    Authorizer, RawResponse, Scheme, Transport, TransportConfig, WireRequest,
 };
 use http::Method;
 use serde::Deserialize;
@@ -247,7 +247,7 @@ impl CosClient {
             Signing::More => signer.sign_more(&b, &p, lifetime),
             Signing::Once => signer.sign_once(&b, &p),
         });
-        let mut request = PreparedRequest::new(
+        let mut request = WireRequest::new(
             operation,
             method,
             self.inner.config.hostname.clone(),
@@ -285,7 +285,7 @@ impl CosClient {
     /// 5xx, timeouts and connection errors are retried, then an error.
     pub(crate) async fn send(
         &self,
-        request: PreparedRequest,
+        request: WireRequest,
         authorizer: &Authorizer,
     ) -> Result<RawResponse> {
         self.inner

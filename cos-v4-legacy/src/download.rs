@@ -35,12 +35,8 @@ impl DownloadFile {
             .client
             .sign_download(&t.bucket, &t.cos_path, t.client.sign_lifetime());
         let (host, path_and_query) = t.client.download_location(&t.bucket, &t.cos_path, &sign);
-        let mut request = cos_core::transport::PreparedRequest::new(
-            "V4Download",
-            Method::GET,
-            host,
-            path_and_query,
-        );
+        let mut request =
+            cos_core::transport::WireRequest::new("V4Download", Method::GET, host, path_and_query);
         for (k, v) in &self.headers {
             request = request.header(k.clone(), v.clone());
         }

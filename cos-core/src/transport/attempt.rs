@@ -6,7 +6,7 @@ use http::{HeaderMap, Method, StatusCode};
 use hyper_util::client::legacy::connect::capture_connection;
 
 use super::Transport;
-use super::request::{Accept, PreparedRequest};
+use super::request::{Accept, WireRequest};
 use super::response::{RawResponse, header_str};
 use crate::body::{CrcTap, HyperBody};
 use crate::error::{Error, ServiceError};
@@ -95,7 +95,7 @@ impl Transport {
     /// Step 6: classifies the answer and reads its body (unless it is streamed).
     pub(crate) async fn read_answer(
         &self,
-        req: &PreparedRequest,
+        req: &WireRequest,
         response: http::Response<hyper::body::Incoming>,
         streaming: bool,
     ) -> Result<RawResponse, Failure> {

@@ -1,8 +1,8 @@
-//! The HTTP transport: it takes a [`PreparedRequest`] (method, `Host`, encoded path and
+//! The HTTP transport: it takes a [`WireRequest`] (method, `Host`, encoded path and
 //! query, headers, body) and an [`Authorizer`] (q-sign, a v4 signer callback, or none)
 //! and owns connections, timeouts, retries, re-signing, error classification and the
 //! CRC-64 check of uploads. It knows nothing of buckets, keys or XML documents; the
-//! [`Client`](crate::Client) resolves its operations into prepared requests, and
+//! [`Client`](crate::Client) resolves its operations into wire requests, and
 //! `cos-v4-legacy` sends its JSON API requests here directly.
 //!
 //! One attempt is a sequence of named steps:
@@ -24,10 +24,10 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), cos_core::Error> {
-//! use cos_core::transport::{Authorizer, PreparedRequest, Transport, TransportConfig};
+//! use cos_core::transport::{Authorizer, WireRequest, Transport, TransportConfig};
 //!
 //! let transport = Transport::new(TransportConfig::default())?;
-//! let request = PreparedRequest::new(
+//! let request = WireRequest::new(
 //!     "V4Stat",
 //!     http::Method::GET,
 //!     "sh.file.myqcloud.com",
@@ -50,7 +50,7 @@ use tracing::Instrument;
 
 pub use auth::{AuthorizeFn, Authorizer, QSign};
 pub use config::{DEFAULT_USER_AGENT, Scheme, TransportConfig};
-pub use request::{Accept, PreparedRequest, RequestHead};
+pub use request::{Accept, RequestHead, WireRequest};
 pub use response::RawResponse;
 
 pub(crate) use config::{parse_connect_to, redact_userinfo};
@@ -102,11 +102,7 @@ impl Transport {
     /// retries for 5xx and 429), [`Error::Timeout`], [`Error::Connection`],
     /// [`Error::Io`] reading a file body, [`Error::Credentials`], [`Error::Integrity`]
     /// for a CRC-64 mismatch, and [`Error::InvalidInput`] for a header HTTP cannot carry.
-    pub async fn send(
-        &self,
-        req: PreparedRequest,
-        auth: &Authorizer,
-    ) -> Result<RawResponse, Error> {
+    pub async fn send(&self, req: WireRequest, auth: &Authorizer) -> Result<RawResponse, Error> {
         self.send_timed(req, auth, false).await
     }
 
@@ -114,7 +110,7 @@ impl Transport {
     /// `RawResponse::stream`.
     pub(crate) async fn send_streaming(
         &self,
-        req: PreparedRequest,
+        req: WireRequest,
         auth: &Authorizer,
     ) -> Result<RawResponse, Error> {
         self.send_timed(req, auth, true).await
@@ -123,7 +119,7 @@ impl Transport {
     /// The retry loop under the operation timeout.
     async fn send_timed(
         &self,
-        req: PreparedRequest,
+        req: WireRequest,
         auth: &Authorizer,
         streaming: bool,
     ) -> Result<RawResponse, Error> {
@@ -149,7 +145,7 @@ impl Transport {
     /// One attempt, step by step (see the [module docs](self)), in its tracing span.
     async fn attempt(
         &self,
-        req: &PreparedRequest,
+        req: &WireRequest,
         auth: &Authorizer,
         state: AttemptState,
         streaming: bool,

@@ -1,4 +1,4 @@
-//! [`PreparedRequest`] — method, `Host`, encoded path and query, headers and body — and
+//! [`WireRequest`] — method, `Host`, encoded path and query, headers and body — and
 //! the first steps of an attempt: resolve the target, build the head, build the HTTP
 //! request.
 
@@ -28,8 +28,8 @@ pub enum Accept {
 /// authorization, which the [`Authorizer`](super::Authorizer) adds to every attempt.
 ///
 /// ```
-/// use cos_core::transport::{Accept, PreparedRequest};
-/// let request = PreparedRequest::new(
+/// use cos_core::transport::{Accept, WireRequest};
+/// let request = WireRequest::new(
 ///     "V4Stat",
 ///     http::Method::GET,
 ///     "sh.file.myqcloud.com",
@@ -39,7 +39,7 @@ pub enum Accept {
 /// .accept(Accept::BelowServerError);
 /// assert_eq!(request.path_and_query(), "/files/v2/1250000000/mybucket/a%20b.txt?op=stat");
 /// ```
-pub struct PreparedRequest {
+pub struct WireRequest {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) host: String,
@@ -51,9 +51,9 @@ pub struct PreparedRequest {
     pub(crate) verify_crc64: bool,
 }
 
-impl fmt::Debug for PreparedRequest {
+impl fmt::Debug for WireRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PreparedRequest")
+        f.debug_struct("WireRequest")
             .field("operation", &self.operation)
             .field("method", &self.method)
             .field("host", &self.host)
@@ -67,7 +67,7 @@ impl fmt::Debug for PreparedRequest {
     }
 }
 
-impl PreparedRequest {
+impl WireRequest {
     /// A request named `operation` (for tracing) of `method` on `host` (the `Host`
     /// header, and where to connect unless `connect_to` is set), with `path_and_query`
     /// already percent-encoded and starting with `/` (e.g. `/a%20b?op=stat`).
@@ -77,7 +77,7 @@ impl PreparedRequest {
         host: impl Into<String>,
         path_and_query: impl Into<String>,
     ) -> Self {
-        PreparedRequest {
+        WireRequest {
             operation,
             method,
             host: host.into(),
@@ -160,7 +160,7 @@ pub(crate) struct Target {
 /// (`connect_to`'s origin, or the scheme and host, then the path and query).
 pub(crate) fn resolve_target(
     config: &TransportConfig,
-    req: &PreparedRequest,
+    req: &WireRequest,
     fallback: bool,
 ) -> Target {
     let host = match (&req.fallback_host, fallback) {
@@ -177,7 +177,7 @@ pub(crate) fn resolve_target(
 /// Step 2: the signed headers of one attempt: `Host`, the request's, `Content-Length`
 /// when known (not for an empty GET/HEAD/OPTIONS), and `x-cos-sdk-retry: true` on
 /// retries.
-pub(crate) fn build_head(req: &PreparedRequest, host: &str, attempt: u32) -> Vec<(String, String)> {
+pub(crate) fn build_head(req: &WireRequest, host: &str, attempt: u32) -> Vec<(String, String)> {
     let mut headers: Vec<(String, String)> = Vec::with_capacity(req.headers.len() + 3);
     headers.push(("Host".into(), host.to_owned()));
     headers.extend(req.headers.iter().cloned());
@@ -237,8 +237,8 @@ pub(crate) fn http_request(
 mod tests {
     use super::*;
 
-    fn req(method: Method, body: &'static str) -> PreparedRequest {
-        PreparedRequest::new("Op", method, "b-1.cos.r.myqcloud.com", "/k%20?a=b").body(body)
+    fn req(method: Method, body: &'static str) -> WireRequest {
+        WireRequest::new("Op", method, "b-1.cos.r.myqcloud.com", "/k%20?a=b").body(body)
     }
 
     #[test]
