@@ -10,7 +10,7 @@ use crate::path;
 use crate::types::Authority;
 use crate::wire::Json;
 
-/// `update_file`: see [`CosClient::update_file`].
+/// `update_file`: see [`CosClient::update_file`](crate::CosClient::update_file).
 ///
 /// The HTTP headers (`cache_control`, `content_type`, `content_language`,
 /// `content_disposition`, `content_encoding`, `x-cos-meta-*`) are replaced as a
