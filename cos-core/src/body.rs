@@ -16,8 +16,8 @@ use http_body::Body as _;
 use http_body_util::{BodyExt, Empty, Full, StreamBody, combinators::UnsyncBoxBody};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
-use crate::crc::Crc64;
 use crate::error::{Error, IntegrityError};
+use cos_crc64::Crc64;
 
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub(crate) type HyperBody = UnsyncBoxBody<Bytes, BoxError>;
@@ -199,7 +199,7 @@ impl From<&'static [u8]> for Body {
 pub(crate) struct CrcTap(Arc<Mutex<(Crc64, u64)>>);
 
 impl CrcTap {
-    fn update(&self, data: &[u8]) {
+    pub(crate) fn update(&self, data: &[u8]) {
         if let Ok(mut g) = self.0.lock() {
             g.0.update(data);
             g.1 += data.len() as u64;

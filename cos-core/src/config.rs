@@ -11,28 +11,8 @@ use crate::error::{Error, InvalidInput};
 use crate::retry::RetryConfig;
 use crate::types::{BucketName, Region};
 
-/// The default user agent.
-pub const DEFAULT_USER_AGENT: &str = concat!("cos-rs/", env!("CARGO_PKG_VERSION"));
-
-/// `http` or `https`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Scheme {
-    /// Plain HTTP.
-    Http,
-    /// HTTPS (the default).
-    #[default]
-    Https,
-}
-
-impl Scheme {
-    /// `"http"` or `"https"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scheme::Http => "http",
-            Scheme::Https => "https",
-        }
-    }
-}
+pub use crate::transport::{DEFAULT_USER_AGENT, Scheme};
+use crate::transport::{TransportConfig, parse_connect_to, redact_userinfo};
 
 /// Which domain requests are addressed to (the `Host` header).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -113,6 +93,22 @@ impl Config {
         ConfigBuilder::default()
     }
 
+    /// The transport settings of this configuration.
+    pub fn transport_config(&self) -> TransportConfig {
+        let mut t = TransportConfig::default()
+            .scheme(self.scheme)
+            .connect_timeout(self.connect_timeout)
+            .read_timeout(self.read_timeout)
+            .user_agent(self.user_agent.clone())
+            .retry(self.retry.clone());
+        t.connect_to = self.connect_to.clone();
+        t.operation_timeout = self.operation_timeout;
+        t.proxy = self.proxy.clone();
+        t.pool_idle_timeout = self.pool_idle_timeout;
+        t.pool_max_idle_per_host = self.pool_max_idle_per_host;
+        t
+    }
+
     /// The domain (without port) requests about `bucket` are addressed to, for the
     /// given endpoint.
     pub(crate) fn bucket_host(&self, bucket: &BucketName, endpoint: &Endpoint) -> String {
@@ -181,51 +177,6 @@ impl fmt::Debug for Config {
             .field("sign_expiry", &self.sign_expiry)
             .finish()
     }
-}
-
-/// `url` with its userinfo (`user:password@`) replaced by `***@`, for `Debug`, `Display`
-/// and logs.
-pub(crate) fn redact_userinfo(url: &str) -> String {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[start..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
-        None => url.to_owned(),
-    }
-}
-
-/// Parses a `connect_to` origin: `http://host:port` or `https://host:port` (a trailing
-/// `/` allowed), into the scheme and the normalized origin.
-fn parse_connect_to(addr: &str) -> Result<(Scheme, String), Error> {
-    let bad = |why: &str| {
-        Error::Config(format!(
-            "bad connect_to address {:?}: {why}; give an origin such as \"http://127.0.0.1:9000\" \
-             or \"https://gateway.example.com:443\"",
-            redact_userinfo(addr)
-        ))
-    };
-    let scheme = if addr.starts_with("http://") {
-        Scheme::Http
-    } else if addr.starts_with("https://") {
-        Scheme::Https
-    } else {
-        return Err(bad("the scheme is missing (http:// or https://)"));
-    };
-    let uri: http::Uri = addr.parse().map_err(|_| bad("not a URL"))?;
-    let Some(authority) = uri.authority() else {
-        return Err(bad("no host"));
-    };
-    if authority.as_str().contains('@') {
-        return Err(bad("user info is not allowed"));
-    }
-    if authority.host().is_empty() {
-        return Err(bad("no host"));
-    }
-    if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
-        return Err(bad("a path or query is not allowed"));
-    }
-    Ok((scheme, format!("{}://{authority}", scheme.as_str())))
 }
 
 /// Builds a [`Config`]. Its `Debug` hides secrets as [`Config`]'s does.

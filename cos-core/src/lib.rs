@@ -13,8 +13,13 @@
 //! - One [`Error`] type: [`Error::Service`] for COS errors, the other variants for
 //!   client errors. A HEAD 404 is a `NoSuchResource` service error.
 //! - Retries (see [`retry`]), CRC64 checks on uploads and full downloads (see [`crc`]),
-//!   and a `tracing` span per attempt (operation, bucket, key, attempt, status, request
-//!   id — never credentials).
+//!   and a `tracing` span per operation (operation, bucket, key) holding one per attempt
+//!   (attempt, status, request id — never credentials).
+//! - The [`transport`] underneath is public: it sends a wire request (method,
+//!   host, encoded path and query, headers, body) with an [`Authorizer`](transport::Authorizer)
+//!   — what `cos-v4-legacy` uses for the v4 JSON API.
+//! - [`auth`] and [`xml`] re-export `cos-auth` and `cos-xml`, so that cos-core alone is
+//!   enough to call COS.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), cos_core::Error> {
@@ -22,7 +27,7 @@
 //!
 //! let config = Config::builder()
 //!     .region("ap-guangzhou")
-//!     .credentials_provider(cos_auth::EnvProvider::new())
+//!     .credentials_provider(cos_core::auth::EnvProvider::new())
 //!     .build()?;
 //! let client = Client::new(config)?;
 //! let bucket = BucketName::new("examplebucket-1250000000")?;
@@ -41,18 +46,25 @@ pub mod crc;
 pub mod error;
 pub mod ops;
 pub mod raw;
+mod request;
 pub mod retry;
-mod transport;
+pub mod transport;
 pub mod types;
 mod watchdog;
+
+/// `cos-auth`: credentials, providers and the q-sign / v4 signers.
+pub use cos_auth as auth;
+/// `cos-xml`: the XML documents of the COS API.
+pub use cos_xml as xml;
 
 pub use body::{Body, ByteStream};
 pub use client::{Client, ResponseMeta};
 pub use config::{Config, ConfigBuilder, Endpoint, Scheme};
 pub use error::{Error, IntegrityError, InvalidInput, Result, ServiceError};
 pub use ops::Operation;
-pub use raw::{RawRequest, RawResponse};
+pub use raw::RawRequest;
 pub use retry::RetryConfig;
+pub use transport::RawResponse;
 pub use types::{
     Acl, BucketName, MetadataDirective, ObjectKey, PartNumber, Region, StorageClass, TrafficLimit,
 };

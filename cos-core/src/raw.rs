@@ -1,73 +1,44 @@
-//! Raw requests: cos-core's HTTP transport (connection pool, TLS, timeouts, retries,
-//! `connect_to`, tracing) for protocols other than the XML API, such as the legacy v4
-//! JSON API.
+//! Raw requests through a [`Client`]'s transport (its pool, timeouts, retries and
+//! `connect_to`): for requests the XML operations do not cover, such as a CORS
+//! preflight. A [`RawRequest`] is a [`WireRequest`] with its [`Authorizer`]
+//! (none by default; not q-signed); its answer is given back as is for every status
+//! below 500. Statuses of 500 and above, timeouts and connection errors are retried as
+//! for any other operation (when the body can be replayed) and end as an [`Error`] when
+//! the retries run out.
 //!
-//! A [`RawRequest`] names its `Host` and its already-encoded path and query itself, is
-//! not signed with `q-sign-algorithm` (an optional [`Authorizer`] supplies the
-//! `Authorization` header, called afresh for every attempt), and its answer is given
-//! back as is for every status below 500. Statuses of 500 and above, timeouts and
-//! connection errors are retried as for any other operation (when the body can be
-//! replayed) and end as an [`Error`] when the retries run out.
+//! To send without a [`Client`] (another protocol, another host), use a
+//! [`Transport`](crate::transport::Transport) directly, as `cos-v4-legacy` does.
 //!
 //! ```no_run
 //! # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
 //! use cos_core::raw::RawRequest;
 //!
 //! let request = RawRequest::new(
-//!     "V4Stat",
-//!     http::Method::GET,
-//!     "sh.file.myqcloud.com",
-//!     "/files/v2/1250000000/mybucket/a.txt?op=stat",
+//!     "OptionsObject",
+//!     http::Method::OPTIONS,
+//!     "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com",
+//!     "/index.html",
 //! )
-//! .authorization(|| "signature".to_owned());
+//! .header("Origin", "https://example.com")
+//! .header("Access-Control-Request-Method", "GET");
 //! let response = client.send_raw(request).await?;
-//! println!("{} {}", response.status, String::from_utf8_lossy(&response.body));
+//! println!("{}", response.status);
 //! # Ok(()) }
 //! ```
 
-use std::fmt;
-use std::sync::Arc;
-
-use bytes::Bytes;
-use http::{HeaderMap, Method, StatusCode};
+use http::Method;
 
 use crate::body::Body;
 use crate::client::Client;
 use crate::error::Error;
-use crate::transport::OpRequest;
-
-/// Produces the `Authorization` header value of one attempt.
-pub type Authorizer = Arc<dyn Fn() -> String + Send + Sync>;
-
-/// Where a raw request goes and how it is authorized (kept by the transport).
-#[derive(Clone)]
-pub(crate) struct RawTarget {
-    /// The `Host` header (and the address connected to, unless `connect_to` is set).
-    pub host: String,
-    /// The encoded path with its query string, starting with `/`.
-    pub path_and_query: String,
-    /// The `Authorization` of each attempt, if any.
-    pub authorizer: Option<Authorizer>,
-}
-
-impl fmt::Debug for RawTarget {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RawTarget")
-            .field("host", &self.host)
-            .field("path_and_query", &self.path_and_query)
-            .field("authorizer", &self.authorizer.is_some())
-            .finish()
-    }
-}
+pub use crate::transport::RawResponse;
+use crate::transport::{Authorizer, RequestHead, WireRequest};
 
 /// A request sent without the XML layer (see the [module docs](self)).
 #[derive(Debug)]
 pub struct RawRequest {
-    operation: &'static str,
-    method: Method,
-    target: RawTarget,
-    headers: Vec<(String, String)>,
-    body: Body,
+    request: WireRequest,
+    authorizer: Authorizer,
 }
 
 impl RawRequest {
@@ -80,27 +51,20 @@ impl RawRequest {
         path_and_query: impl Into<String>,
     ) -> Self {
         RawRequest {
-            operation,
-            method,
-            target: RawTarget {
-                host: host.into(),
-                path_and_query: path_and_query.into(),
-                authorizer: None,
-            },
-            headers: Vec::new(),
-            body: Body::empty(),
+            request: WireRequest::new(operation, method, host, path_and_query),
+            authorizer: Authorizer::None,
         }
     }
 
     /// Adds a header (`Host`, `User-Agent` and `Content-Length` are set by the transport).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        self.request = self.request.header(name, value);
         self
     }
 
     /// The body (empty by default).
     pub fn body(mut self, body: impl Into<Body>) -> Self {
-        self.body = body.into();
+        self.request = self.request.body(body);
         self
     }
 
@@ -110,21 +74,16 @@ impl RawRequest {
         mut self,
         authorizer: impl Fn() -> String + Send + Sync + 'static,
     ) -> Self {
-        self.target.authorizer = Some(Arc::new(authorizer));
+        self.authorizer = Authorizer::header(move |_: &RequestHead<'_>| authorizer());
         self
     }
-}
 
-/// The answer to a [`RawRequest`]: any status below 500, with its whole body.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct RawResponse {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Response headers.
-    pub headers: HeaderMap,
-    /// The whole body.
-    pub body: Bytes,
+    /// Authorizes every attempt with `authorizer` (e.g. [`Client::authorizer`] to
+    /// q-sign it with the client's credentials).
+    pub fn authorizer(mut self, authorizer: Authorizer) -> Self {
+        self.authorizer = authorizer;
+        self
+    }
 }
 
 impl Client {
@@ -135,21 +94,9 @@ impl Client {
     /// [`Error::InvalidInput`] for a header that HTTP cannot carry.
     pub async fn send_raw(&self, request: RawRequest) -> Result<RawResponse, Error> {
         let RawRequest {
-            operation,
-            method,
-            target,
-            headers,
-            body,
+            request,
+            authorizer,
         } = request;
-        let mut op = OpRequest::new(operation, method, None, Some(target.path_and_query.clone()));
-        op.headers = headers;
-        op.body = body;
-        op.raw = Some(target);
-        let r = self.send(op).await?;
-        Ok(RawResponse {
-            status: r.status,
-            headers: r.headers,
-            body: r.body,
-        })
+        self.transport().send(request, &authorizer).await
     }
 }

@@ -6,6 +6,7 @@
 //! `<Error>` inside a `200`. Every retry carries the signed header
 //! `x-cos-sdk-retry: true` and is signed afresh.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -128,9 +129,139 @@ impl Backoff {
     }
 }
 
+/// Where the retry loop stands when it starts an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AttemptState {
+    /// The attempt, from 1.
+    pub number: u32,
+    /// Whether the attempt goes to the fallback host (`switch_domain_on_failure`).
+    pub fallback: bool,
+}
+
+/// A failed attempt, as the retry loop sees it.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Never retried (invalid input, credentials, integrity…).
+    Final(Error),
+    /// Retried when [`is_retryable_error`] says so, the body can be sent again and
+    /// attempts remain; `had_request_id` tells whether the server answered.
+    Retry { error: Error, had_request_id: bool },
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or the policy `cfg` stops it,
+/// sleeping with decorrelated-jitter backoff between attempts. It knows nothing of what
+/// is sent: `replayable` says whether the request can be sent again.
+pub(crate) async fn retry<T, F, Fut>(
+    cfg: &RetryConfig,
+    replayable: bool,
+    mut attempt: F,
+) -> Result<T, Error>
+where
+    F: FnMut(AttemptState) -> Fut,
+    Fut: Future<Output = Result<T, Failure>>,
+{
+    let mut backoff = Backoff::new(cfg);
+    let mut state = AttemptState {
+        number: 1,
+        fallback: false,
+    };
+    loop {
+        let (err, had_request_id) = match attempt(state).await {
+            Ok(v) => return Ok(v),
+            Err(Failure::Final(e)) => return Err(e),
+            Err(Failure::Retry {
+                error,
+                had_request_id,
+            }) => (error, had_request_id),
+        };
+        if state.number >= cfg.max_attempts || !replayable || !is_retryable_error(&err) {
+            return Err(err);
+        }
+        if cfg.switch_domain_on_failure && !had_request_id && !state.fallback {
+            tracing::debug!("no request id: switching to the fallback host, if any");
+            state.fallback = true;
+        }
+        let delay = backoff.next_delay();
+        tracing::debug!(attempt = state.number, ?delay, error = %err, "retrying");
+        tokio::time::sleep(delay).await;
+        state.number += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fast(n: u32) -> RetryConfig {
+        RetryConfig::default()
+            .max_attempts(n)
+            .delays(Duration::from_millis(1), Duration::from_millis(2))
+    }
+
+    fn flaky(error: Error, had_request_id: bool) -> Failure {
+        Failure::Retry {
+            error,
+            had_request_id,
+        }
+    }
+
+    #[tokio::test]
+    async fn loop_retries_retryable_failures_only() {
+        let mut seen = Vec::new();
+        let r: Result<(), Error> = retry(&fast(3), true, |s| {
+            seen.push(s);
+            async { Err(flaky(Error::Timeout("t".into()), false)) }
+        })
+        .await;
+        assert!(matches!(r, Err(Error::Timeout(_))));
+        assert_eq!(seen.iter().map(|s| s.number).collect::<Vec<_>>(), [1, 2, 3]);
+        assert!(seen.iter().all(|s| !s.fallback));
+
+        // Not replayable, not retryable, or final: one attempt.
+        for (replayable, failure) in [
+            (false, flaky(Error::Timeout("t".into()), false)),
+            (true, flaky(Error::Decode("d".into()), false)),
+            (true, Failure::Final(Error::Timeout("t".into()))),
+        ] {
+            let mut failure = Some(failure);
+            let mut n = 0;
+            let r: Result<(), Error> = retry(&fast(3), replayable, |_| {
+                n += 1;
+                let f = failure.take();
+                async move { Err(f.unwrap()) }
+            })
+            .await;
+            assert!(r.is_err());
+            assert_eq!(n, 1);
+        }
+    }
+
+    #[tokio::test]
+    async fn loop_switches_to_the_fallback_without_a_request_id() {
+        let cfg = fast(3).switch_domain_on_failure(true);
+        let mut seen = Vec::new();
+        let r = retry(&cfg, true, |s| {
+            seen.push(s.fallback);
+            async move {
+                if s.number < 3 {
+                    Err(flaky(Error::Timeout("t".into()), false))
+                } else {
+                    Ok(s.number)
+                }
+            }
+        })
+        .await;
+        assert_eq!(r.unwrap(), 3);
+        assert_eq!(seen, [false, true, true]);
+        // An answer with a request id keeps the host.
+        let mut seen = Vec::new();
+        let _ = retry::<(), _, _>(&cfg, true, |s| {
+            seen.push(s.fallback);
+            async { Err(flaky(Error::Timeout("t".into()), true)) }
+        })
+        .await;
+        assert_eq!(seen, [false, false, false]);
+    }
 
     #[test]
     fn backoff_stays_in_bounds() {

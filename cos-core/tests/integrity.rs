@@ -155,3 +155,43 @@ async fn copy_error_inside_200_is_service_error() {
     assert_eq!(se.code, "InternalError");
     assert_eq!(se.request_id.as_deref(), Some("rid"));
 }
+
+#[tokio::test]
+async fn crc64_check_can_be_switched_per_request() {
+    let resp = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nETag: \"x\"\r\nx-cos-hash-crc64ecma: 1\r\nConnection: close\r\n\r\n".to_vec();
+    let addr = lying_server(resp).await;
+    let (b, k) = names();
+    // On in the configuration, off for this request: the wrong CRC is not checked.
+    let out = client(addr)
+        .put_object(&b, &k)
+        .body("hello")
+        .verify_crc64(false)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.crc64, Some(1));
+    // Off in the configuration, on for this request: it is.
+    let off = Client::new(
+        Config::builder()
+            .region("ap-guangzhou")
+            .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap())
+            .connect_to(format!("http://{addr}"))
+            .retry(RetryConfig::disabled())
+            .verify_crc64(false)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    off.put_object(&b, &k).body("hello").send().await.unwrap();
+    let err = off
+        .put_object(&b, &k)
+        .body("hello")
+        .verify_crc64(true)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Integrity(IntegrityError::Crc64Mismatch { .. })),
+        "{err:?}"
+    );
+}

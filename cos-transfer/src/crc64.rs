@@ -10,4 +10,4 @@
 /// c.update(b"56789");
 /// assert_eq!(c.value(), cos_transfer::crc64::checksum(b"123456789"));
 /// ```
-pub use cos_core::crc::{Crc64, combine, combine_all, crc64 as checksum, parse_header};
+pub use cos_core::crc::{Crc64, checksum, combine, combine_all, parse_header};

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use cos_auth::Credentials;
 use cos_auth::v4::V4Signer;
-use cos_core::raw::RawRequest;
+use cos_core::transport::{
+    Authorizer, RawResponse, Scheme, Transport, TransportConfig, WireRequest,
+};
 use http::Method;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -34,7 +36,7 @@ struct Inner {
     appid: String,
     signer: V4Signer,
     config: Config,
-    http: cos_core::Client,
+    transport: Transport,
 }
 
 impl std::fmt::Debug for CosClient {
@@ -130,31 +132,15 @@ impl CosClient {
     ) -> Result<Self> {
         let credentials =
             Credentials::new(secret_id, secret_key).map_err(|e| Error::params(e.to_string()))?;
-        let mut core = cos_core::Config::builder()
-            // The region of the XML layer is unused by raw requests.
-            .region("ap-guangzhou")
-            .credentials(credentials.clone())
-            .scheme(if config.https {
-                cos_core::Scheme::Https
-            } else {
-                cos_core::Scheme::Http
-            })
-            .read_timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
-            .user_agent(config.user_agent.clone())
-            .retry(cos_core::RetryConfig::default().max_attempts(config.max_attempts));
-        if let Some(addr) = &config.connect_to {
-            core = core.connect_to(addr.clone());
-        }
-        let core = core.build().map_err(|e| Error::params(e.to_string()))?;
-        let http = cos_core::Client::new(core).map_err(|e| Error::params(e.to_string()))?;
+        let transport =
+            Transport::new(transport_config(&config)).map_err(|e| Error::params(e.to_string()))?;
         let appid = appid.to_string();
         Ok(CosClient {
             inner: Arc::new(Inner {
                 signer: V4Signer::new(appid.clone(), credentials),
                 appid,
                 config,
-                http,
+                transport,
             }),
         })
     }
@@ -257,25 +243,20 @@ impl CosClient {
         let signer = self.inner.signer.clone();
         let (b, p) = (bucket.to_owned(), cos_path.to_owned());
         let lifetime = self.sign_lifetime();
-        let mut request = RawRequest::new(
+        let authorizer = Authorizer::header(move |_| match signing {
+            Signing::More => signer.sign_more(&b, &p, lifetime),
+            Signing::Once => signer.sign_once(&b, &p),
+        });
+        let mut request = WireRequest::new(
             operation,
             method,
             self.inner.config.hostname.clone(),
             path_and_query,
-        )
-        .authorization(move || match signing {
-            Signing::More => signer.sign_more(&b, &p, lifetime),
-            Signing::Once => signer.sign_once(&b, &p),
-        });
+        );
         if let Payload::Typed(content_type, body) = payload {
             request = request.header("Content-Type", content_type).body(body);
         }
-        let response = self
-            .inner
-            .http
-            .send_raw(request)
-            .await
-            .map_err(Error::transport)?;
+        let response = self.send(request, &authorizer).await?;
         let status = response.status.as_u16();
         let envelope: Envelope =
             serde_json::from_slice(&response.body).map_err(|e| Error::Network {
@@ -300,11 +281,16 @@ impl CosClient {
         })
     }
 
-    /// Sends a raw request (downloads) through the shared transport.
-    pub(crate) async fn send_raw(&self, request: RawRequest) -> Result<cos_core::RawResponse> {
+    /// Sends `request` through the transport: every status below 500 is an answer;
+    /// 5xx, timeouts and connection errors are retried, then an error.
+    pub(crate) async fn send(
+        &self,
+        request: WireRequest,
+        authorizer: &Authorizer,
+    ) -> Result<RawResponse> {
         self.inner
-            .http
-            .send_raw(request)
+            .transport
+            .send(request, authorizer)
             .await
             .map_err(Error::transport)
     }
@@ -323,6 +309,23 @@ impl CosClient {
         );
         (host, format!("{}?sign={sign}", path::quote(cos_path, "/")))
     }
+}
+
+/// The transport settings of `config`: no COS region, no credentials — the v4
+/// authorizer signs each request.
+fn transport_config(config: &Config) -> TransportConfig {
+    let mut t = TransportConfig::default()
+        .scheme(if config.https {
+            Scheme::Https
+        } else {
+            Scheme::Http
+        })
+        .read_timeout(config.timeout)
+        .connect_timeout(config.connect_timeout)
+        .user_agent(config.user_agent.clone())
+        .retry(cos_core::RetryConfig::default().max_attempts(config.max_attempts));
+    t.connect_to = config.connect_to.clone();
+    t
 }
 
 /// The error of an unexpected HTTP status.

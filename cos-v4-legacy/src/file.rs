@@ -1,4 +1,4 @@
-//! File operations: upload (single or slice), stat, update, delete, move, download.
+//! File operations: upload (single or slice), stat, update, delete, move (downloads: `download`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -8,12 +8,13 @@ use futures_util::{StreamExt, TryStreamExt};
 use http::Method;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use crate::client::{CosClient, Payload, Signing, status_error};
+use crate::client::{CosClient, Payload, Signing};
 use crate::error::{CODE_SLICE_UNFINISHED, Error, Result};
 use crate::path;
 use crate::sha::{self, SlicePart};
 use crate::slice::{SliceInitRequest, server_slice_size};
-use crate::types::{Authority, FileStat, UploadResult};
+use crate::types::{FileStat, UploadResult};
+use crate::update::UpdateFile;
 use crate::wire::{Form, Json};
 
 /// Files below this size are sent in one request (the official SDK's 8 MiB).
@@ -288,10 +289,10 @@ impl UploadFile {
 
 /// A file request addressed by bucket and path.
 #[derive(Debug, Clone)]
-struct FileTarget {
-    client: CosClient,
-    bucket: String,
-    cos_path: String,
+pub(crate) struct FileTarget {
+    pub(crate) client: CosClient,
+    pub(crate) bucket: String,
+    pub(crate) cos_path: String,
 }
 
 /// `stat_file`: see [`CosClient::stat_file`].
@@ -360,139 +361,6 @@ pub(crate) async fn delete(
     Ok(())
 }
 
-/// `update_file`: see [`CosClient::update_file`].
-///
-/// The HTTP headers (`cache_control`, `content_type`, `content_language`,
-/// `content_disposition`, `content_encoding`, `x-cos-meta-*`) are replaced as a
-/// group: headers not set in an update that sets any of them are erased.
-#[derive(Debug, Clone)]
-#[must_use = "call .send().await"]
-pub struct UpdateFile {
-    target: FileTarget,
-    biz_attr: Option<String>,
-    authority: Option<Authority>,
-    headers: Vec<(&'static str, String)>,
-    meta: Vec<(String, String)>,
-}
-
-/// The standard headers in the order the official SDK's dict gives them.
-const HEADER_ORDER: [&str; 5] = [
-    "Content-Encoding",
-    "Content-Type",
-    "Content-Disposition",
-    "Content-Language",
-    "Cache-Control",
-];
-
-impl UpdateFile {
-    fn set_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.retain(|(k, _)| *k != name);
-        self.headers.push((name, value.into()));
-        self
-    }
-
-    /// Sets the note.
-    pub fn biz_attr(mut self, biz_attr: impl Into<String>) -> Self {
-        self.biz_attr = Some(biz_attr.into());
-        self
-    }
-
-    /// Sets the permissions.
-    pub fn authority(mut self, authority: Authority) -> Self {
-        self.authority = Some(authority);
-        self
-    }
-
-    /// Sets `Cache-Control`.
-    pub fn cache_control(self, value: impl Into<String>) -> Self {
-        self.set_header("Cache-Control", value)
-    }
-
-    /// Sets `Content-Type`.
-    pub fn content_type(self, value: impl Into<String>) -> Self {
-        self.set_header("Content-Type", value)
-    }
-
-    /// Sets `Content-Language`.
-    pub fn content_language(self, value: impl Into<String>) -> Self {
-        self.set_header("Content-Language", value)
-    }
-
-    /// Sets `Content-Disposition`.
-    pub fn content_disposition(self, value: impl Into<String>) -> Self {
-        self.set_header("Content-Disposition", value)
-    }
-
-    /// Sets `Content-Encoding`.
-    pub fn content_encoding(self, value: impl Into<String>) -> Self {
-        self.set_header("Content-Encoding", value)
-    }
-
-    /// Sets a custom header; `key` must start with `x-cos-meta-` (checked by `send`).
-    pub fn x_cos_meta(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        let key = key.into();
-        self.meta.retain(|(k, _)| *k != key);
-        self.meta.push((key, value.into()));
-        self
-    }
-
-    /// The JSON body (fields in the official SDK's order).
-    fn body(&self) -> String {
-        let mut fields = Vec::new();
-        if let Some(b) = &self.biz_attr {
-            fields.push(("biz_attr".to_owned(), Json::Str(b.clone())));
-        }
-        if !self.headers.is_empty() || !self.meta.is_empty() {
-            let mut custom = Vec::new();
-            for name in HEADER_ORDER {
-                if let Some((_, v)) = self.headers.iter().find(|(k, _)| *k == name) {
-                    custom.push((name.to_owned(), Json::Str(v.clone())));
-                }
-            }
-            for (k, v) in &self.meta {
-                custom.push((k.clone(), Json::Str(v.clone())));
-            }
-            fields.push(("custom_headers".to_owned(), Json::Object(custom)));
-        }
-        if let Some(a) = self.authority {
-            fields.push(("authority".to_owned(), Json::Str(a.as_str().to_owned())));
-        }
-        fields.push(("op".to_owned(), Json::Str("update".to_owned())));
-        Json::Object(fields).dumps()
-    }
-
-    /// Updates the attributes.
-    ///
-    /// Errors: [`Error::Params`] for a bad path or a custom header not starting with
-    /// `x-cos-meta-`; the service's codes.
-    pub async fn send(self) -> Result<()> {
-        path::check_file(&self.target.cos_path)?;
-        if let Some((k, _)) = self
-            .meta
-            .iter()
-            .find(|(k, _)| !k.starts_with("x-cos-meta-"))
-        {
-            return Err(Error::params(format!(
-                "custom header {k:?} must start with x-cos-meta-"
-            )));
-        }
-        let body = self.body();
-        let t = &self.target;
-        t.client
-            .call(
-                "V4UpdateFile",
-                Method::POST,
-                &t.bucket,
-                &t.cos_path,
-                &[],
-                Payload::Typed("application/json".into(), Bytes::from(body)),
-                Signing::Once,
-            )
-            .await?;
-        Ok(())
-    }
-}
-
 /// `move_file`: see [`CosClient::move_file`].
 #[derive(Debug, Clone)]
 #[must_use = "call .send().await"]
@@ -537,81 +405,8 @@ impl MoveFile {
     }
 }
 
-/// A download: see [`CosClient::download_file`].
-#[derive(Debug, Clone)]
-#[must_use = "call .send().await or .bytes().await"]
-pub struct DownloadFile {
-    target: FileTarget,
-    headers: Vec<(String, String)>,
-    local_path: Option<PathBuf>,
-}
-
-impl DownloadFile {
-    /// Adds a request header (e.g. `Range`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    async fn fetch(&self) -> Result<Bytes> {
-        let t = &self.target;
-        path::check_file(&t.cos_path)?;
-        path::check_bucket(&t.bucket)?;
-        let sign = t
-            .client
-            .sign_download(&t.bucket, &t.cos_path, t.client.sign_lifetime());
-        let (host, path_and_query) = t.client.download_location(&t.bucket, &t.cos_path, &sign);
-        let mut request =
-            cos_core::raw::RawRequest::new("V4Download", Method::GET, host, path_and_query);
-        for (k, v) in &self.headers {
-            request = request.header(k.clone(), v.clone());
-        }
-        let response = t.client.send_raw(request).await?;
-        let status = response.status.as_u16();
-        if status != 200 && status != 206 {
-            return Err(status_error(status, "download"));
-        }
-        let declared = response
-            .headers
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n != response.body.len() as u64) {
-            return Err(Error::Network {
-                status: Some(status),
-                message: "download failed with an incomplete file".into(),
-            });
-        }
-        Ok(response.body)
-    }
-
-    /// Downloads into memory.
-    ///
-    /// Errors: [`Error::Params`] for a bad path; [`Error::Network`] for a status other
-    /// than 200/206 or a short body.
-    pub async fn bytes(self) -> Result<Bytes> {
-        self.fetch().await
-    }
-
-    /// Downloads to the local file given to [`CosClient::download_file`] (written to a
-    /// temporary file next to it, then renamed).
-    ///
-    /// Errors: as [`DownloadFile::bytes`], and [`Error::Io`] when writing fails.
-    pub async fn send(self) -> Result<()> {
-        let body = self.fetch().await?;
-        let Some(dest) = self.local_path.clone() else {
-            return Err(Error::params("no local path to download to"));
-        };
-        let mut tmp = dest.clone().into_os_string();
-        tmp.push(".v4download");
-        tokio::fs::write(&tmp, &body).await?;
-        tokio::fs::rename(&tmp, &dest).await?;
-        Ok(())
-    }
-}
-
 impl CosClient {
-    fn file_target(&self, bucket: &str, cos_path: &str) -> FileTarget {
+    pub(crate) fn file_target(&self, bucket: &str, cos_path: &str) -> FileTarget {
         FileTarget {
             client: self.clone(),
             bucket: bucket.to_owned(),
@@ -703,13 +498,7 @@ impl CosClient {
     /// # Ok(()) }
     /// ```
     pub fn update_file(&self, bucket: &str, cos_path: &str) -> UpdateFile {
-        UpdateFile {
-            target: self.file_target(bucket, cos_path),
-            biz_attr: None,
-            authority: None,
-            headers: Vec::new(),
-            meta: Vec::new(),
-        }
+        UpdateFile::new(self.file_target(bucket, cos_path))
     }
 
     /// Deletes a file (a once-signed request).
@@ -740,42 +529,5 @@ impl CosClient {
             dest: dest_path.to_owned(),
             overwrite: false,
         }
-    }
-
-    /// Downloads a file through its signed download URL to `local_path`.
-    ///
-    /// ```no_run
-    /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
-    /// client.download_file("mybucket", "/sample_file.txt", "copy.txt").send().await?;
-    /// let data = client.download_file("mybucket", "/sample_file.txt", "").bytes().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn download_file(
-        &self,
-        bucket: &str,
-        cos_path: &str,
-        local_path: impl AsRef<Path>,
-    ) -> DownloadFile {
-        let p = local_path.as_ref();
-        DownloadFile {
-            target: self.file_target(bucket, cos_path),
-            headers: Vec::new(),
-            local_path: (!p.as_os_str().is_empty()).then(|| p.to_path_buf()),
-        }
-    }
-
-    /// The signed download URL of a file (valid for the configured signature lifetime),
-    /// as the official SDK builds it.
-    ///
-    /// ```no_run
-    /// # fn run(client: cos_v4_legacy::CosClient) {
-    /// let url = client.download_url("mybucket", "/sample_file.txt");
-    /// # }
-    /// ```
-    pub fn download_url(&self, bucket: &str, cos_path: &str) -> String {
-        let sign = self.sign_download(bucket, cos_path, self.sign_lifetime());
-        let (host, path_and_query) = self.download_location(bucket, cos_path, &sign);
-        let scheme = if self.config().https { "https" } else { "http" };
-        format!("{scheme}://{host}{path_and_query}")
     }
 }

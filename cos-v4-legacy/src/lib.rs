@@ -2,7 +2,8 @@
 //! (`/files/v2/{appid}/{bucket}{path}`), compatible with the official Python SDK
 //! `qcloud_cos_v4` request for request.
 //!
-//! It signs with `cos-auth`'s v4 signer and sends through `cos-core`'s HTTP transport
+//! It signs with `cos-auth`'s v4 signer (a `cos_core::transport::Authorizer`) and sends through
+//! `cos-core`'s HTTP transport [`cos_core::transport::Transport`]
 //! (pool, timeouts, retries on 5xx/connection errors, `connect_to`), not the XML layer.
 //! The data is COS's: files written here are objects of the bucket `{bucket}-{appid}`
 //! in the XML API, and folders are folder objects (keys ending in `/`).
@@ -51,6 +52,7 @@
 
 mod client;
 pub mod config;
+mod download;
 pub mod error;
 mod file;
 mod folder;
@@ -58,15 +60,16 @@ mod path;
 pub mod sha;
 mod slice;
 pub mod types;
+mod update;
 mod wire;
 
 pub use client::CosClient;
 pub use config::Config;
 pub use cos_auth::v4::{V4Nonce, V4Signer, file_id};
+pub use download::DownloadFile;
 pub use error::{Error, Result};
 pub use file::{
-    DEFAULT_SINGLE_THRESHOLD, DEFAULT_SLICE_SIZE, DelFile, DownloadFile, MoveFile, StatFile,
-    UpdateFile, UploadFile,
+    DEFAULT_SINGLE_THRESHOLD, DEFAULT_SLICE_SIZE, DelFile, MoveFile, StatFile, UploadFile,
 };
 pub use folder::{CreateFolder, DelFolder, ListFolder, MAX_LIST_NUM, StatFolder, UpdateFolder};
 pub use sha::SlicePart;
@@ -75,3 +78,4 @@ pub use types::{
     Authority, FileStat, FolderStat, ListEntry, ListPage, ListedPart, SliceData, SliceInit,
     SliceList, UploadResult,
 };
+pub use update::UpdateFile;

@@ -143,6 +143,18 @@ async fn file_operations() {
         .await
         .unwrap();
     assert_eq!(std::fs::read(&local).unwrap(), b"hello v4!");
+    // The temporary file is created exclusively, never at a guessable name: a file
+    // someone put at `<dest>.v4download` is neither written through nor removed.
+    let planted = dir.path().join("copy.txt.v4download");
+    std::fs::write(&planted, b"not mine").unwrap();
+    std::fs::remove_file(&local).unwrap();
+    c.download_file(BUCKET, "/dir/a b.txt", &local)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&local).unwrap(), b"hello v4!");
+    assert_eq!(std::fs::read(&planted).unwrap(), b"not mine");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     assert!(
         c.download_url(BUCKET, "/dir/a b.txt")
             .starts_with("http://mybucket-1250000000.cosgz.myqcloud.com/dir/a%20b.txt?sign=")

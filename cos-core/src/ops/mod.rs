@@ -66,6 +66,12 @@ macro_rules! common_setters {
             self.req.query.push((name.into(), value.into()));
             self
         }
+        /// Turns CRC-64 verification on or off for this request (default: the
+        /// configuration's `verify_crc64`).
+        pub fn verify_crc64(mut self, yes: bool) -> Self {
+            self.req.verify_crc64 = Some(yes);
+            self
+        }
     };
 }
 pub(crate) use common_setters;
