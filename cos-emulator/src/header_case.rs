@@ -87,7 +87,7 @@ impl HeaderCase {
     pub fn for_headers(&self, headers: &HeaderMap) -> Extensions {
         let Some(t) = self
             .slots
-            .get(crate::server::thread_slot() % self.slots.len().max(1))
+            .get(crate::threads::thread_slot() % self.slots.len().max(1))
         else {
             return Extensions::new();
         };

@@ -3,11 +3,9 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
-use cos_auth::Credentials;
 use hyper::body::Incoming;
 use hyper::header::{
     CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, SERVER,
@@ -21,79 +19,10 @@ use crate::auth;
 use crate::body::{ReqBody, RespBody};
 use crate::conn::{serve, stopped_signal};
 use crate::errors::{ApiError, Failure};
-use crate::faults::{FaultSet, Injected};
 use crate::ops::{self, Ctx};
-use crate::record::{NewRequest, RequestLog};
+use crate::record::NewRequest;
 use crate::routing;
-use crate::storage::Store;
-
-/// Static settings.
-#[derive(Debug)]
-pub(crate) struct Config {
-    pub region: String,
-    pub credentials: Vec<Credentials>,
-    pub bench_mode: bool,
-    /// Timeouts and the connection cap.
-    pub limits: crate::conn::Limits,
-}
-
-/// State shared by all connections.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub config: Config,
-    pub store: Store,
-    faults: Mutex<FaultSet>,
-    /// Whether `faults` has rules: without, requests skip its lock.
-    any_faults: AtomicBool,
-    /// The latest requests answered (or reset), for `Emulator::requests`.
-    pub log: RequestLog,
-    requests: AtomicU64,
-    /// What the legacy v4 API keeps besides the objects.
-    pub v4: crate::v4::V4State,
-    /// Makes hyper write COS's header name case (see [`crate::header_case`]).
-    pub header_case: crate::header_case::HeaderCase,
-}
-
-impl Shared {
-    pub fn new(
-        config: Config,
-        store: Store,
-        faults: FaultSet,
-        header_case: crate::header_case::HeaderCase,
-        log: RequestLog,
-    ) -> Self {
-        Shared {
-            header_case,
-            config,
-            store,
-            any_faults: AtomicBool::new(!faults.is_empty()),
-            faults: Mutex::new(faults),
-            log,
-            requests: AtomicU64::new(0),
-            v4: crate::v4::V4State::default(),
-        }
-    }
-
-    fn faults(&self) -> MutexGuard<'_, FaultSet> {
-        self.faults.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Changes the fault rules.
-    pub fn edit_faults(&self, edit: impl FnOnce(&mut FaultSet)) {
-        let mut faults = self.faults();
-        edit(&mut faults);
-        self.any_faults.store(!faults.is_empty(), Ordering::Release);
-    }
-
-    /// The faults to inject into a request of `operation` on `key`.
-    fn inject(&self, operation: &str, key: Option<&str>) -> Injected {
-        if self.any_faults.load(Ordering::Acquire) {
-            self.faults().decide(operation, key)
-        } else {
-            Injected::default()
-        }
-    }
-}
+use crate::state::Shared;
 
 /// A running accept loop.
 #[derive(Debug)]
@@ -161,16 +90,6 @@ pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Running {
     Running { stop, task }
 }
 
-/// A number per thread, handed out in the order threads first ask (for spreading
-/// threads over per-thread resources).
-pub(crate) fn thread_slot() -> usize {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    thread_local! {
-        static SLOT: usize = NEXT.fetch_add(1, Ordering::Relaxed);
-    }
-    SLOT.with(|s| *s)
-}
-
 /// `x-cos-request-id`.
 const X_COS_REQUEST_ID: HeaderName = HeaderName::from_static("x-cos-request-id");
 /// `x-cos-trace-id`.
@@ -188,7 +107,7 @@ async fn handle(
     req: Request<Incoming>,
     idle: Duration,
 ) -> Result<Response<RespBody>, ConnectionReset> {
-    let n = shared.requests.fetch_add(1, Ordering::Relaxed);
+    let n = shared.next_request_number();
     let now = crate::time::now_secs();
     let request_id = request_id(now, n);
     let (parts, incoming) = req.into_parts();
@@ -206,7 +125,7 @@ async fn handle(
         .iter()
         .map(|(k, v)| (k.as_str(), String::from_utf8_lossy(v.as_bytes())))
         .collect();
-    let v4 = crate::v4::Route::parse(&parts.method, host, raw_path, raw_query);
+    let v4 = routing::v4::Route::parse(&parts.method, host, raw_path, raw_query);
     // `xml_op` is `None` for v4 requests (answered by `crate::v4`).
     let (target, op, xml_op) = match &v4 {
         Some(route) => (route.target(), route.operation(), None),

@@ -30,7 +30,7 @@ use super::journal::{self, Change};
 use super::lease::Blobs;
 use super::tracked::Buckets;
 use super::{Segment, SegmentData, State};
-use crate::EmulatorError;
+use crate::errors::EmulatorError;
 
 const MARKER: &str = "cos-emulator-data";
 const MARKER_TEXT: &str = "cos-emulator data directory, format 2\n";

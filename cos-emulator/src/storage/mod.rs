@@ -30,7 +30,7 @@ pub use disk::StorageFaults;
 pub(crate) use lease::Blobs;
 use tracked::{Buckets, Tracked};
 
-use crate::EmulatorError;
+use crate::errors::EmulatorError;
 use crate::errors::{ApiError, Failure, OpResult};
 
 /// A piece of an object body.

@@ -23,7 +23,7 @@ use crate::auth::Identity;
 use crate::body::{ReqBody, RespBody};
 use crate::errors::{ApiError, Failure, OpResult};
 use crate::ops::{Ctx, object};
-use crate::server::Shared;
+use crate::state::Shared;
 use crate::storage::{Acl, ObjectRecord, Segment, SegmentData};
 
 /// The largest v4 request body (a single upload of 20 MiB plus the form).
