@@ -1,9 +1,9 @@
 //! On-disk mode: data survives a restart; nothing partial becomes visible.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
-use common::{BUCKET, partial_upload, request};
+use crate::common::{BUCKET, partial_upload, request};
 use cos_emulator::{Emulator, FaultRule, StorageFaults};
 
 fn files_in(dir: &std::path::Path) -> usize {

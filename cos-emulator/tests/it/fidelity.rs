@@ -4,9 +4,9 @@
 //! implement.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
-use common::{Answer, request, unsigned};
+use crate::common::{Answer, request, unsigned};
 use cos_emulator::{Emulator, EmulatorHandle};
 use cos_xml::{ListMultipartUploadsResult, ListVersionsResult, VersionEntry};
 

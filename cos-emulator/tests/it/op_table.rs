@@ -4,7 +4,7 @@
 //! added to the table without a client call here does not compile.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
