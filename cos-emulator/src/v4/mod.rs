@@ -37,18 +37,31 @@ impl V4Error {
     }
 }
 
+/// A v4 request as [`handle`] reads it.
+pub(crate) struct V4Request<'a> {
+    pub route: &'a Route,
+    pub method: &'a Method,
+    /// The decoded query pairs.
+    pub query: &'a [(String, String)],
+    pub raw_query: &'a str,
+    pub headers: &'a HeaderMap,
+    pub request_id: &'a str,
+}
+
 /// Handles a v4 request (API or download).
-#[allow(clippy::too_many_arguments)]
 pub(crate) async fn handle(
     shared: &Shared,
-    route: &Route,
-    method: &Method,
-    query: &[(String, String)],
-    raw_query: &str,
-    headers: &HeaderMap,
+    request: &V4Request<'_>,
     body: &mut ReqBody,
-    request_id: &str,
 ) -> OpResult<Response<RespBody>> {
+    let V4Request {
+        route,
+        method,
+        query,
+        raw_query,
+        headers,
+        request_id,
+    } = *request;
     match route {
         Route::Download(p) => {
             ops::download(shared, p, method, query, raw_query, headers, body).await
