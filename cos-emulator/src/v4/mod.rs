@@ -4,10 +4,14 @@
 //!
 //! Answers are `{code, message, request_id, data}`. The codes and answer fields other
 //! than `0` are inferred from the SDKs and the v4 documentation (no capture of COS
-//! exists); see [`ops`] for the list.
+//! exists); see [`api`] for the list.
 
+mod api;
+mod common;
 mod form;
-mod ops;
+mod manage;
+mod read;
+mod upload;
 
 use cos_auth::v4::{V4Expectation, V4SignatureKind, V4VerifyError};
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
@@ -15,27 +19,10 @@ use hyper::{HeaderMap, Method, Response, StatusCode};
 
 use crate::body::{ReqBody, RespBody};
 use crate::errors::OpResult;
-pub(crate) use crate::routing::v4::{Route, V4Path};
+use crate::routing::v4::{Route, V4Path};
 use crate::state::Shared;
-pub(crate) use crate::state::v4::{Attrs, Session};
-
-/// A v4 answer with a non-zero code.
-#[derive(Debug, Clone)]
-pub(crate) struct V4Error {
-    pub status: u16,
-    pub code: i64,
-    pub message: String,
-}
-
-impl V4Error {
-    pub fn new(status: u16, code: i64, message: impl Into<String>) -> Self {
-        V4Error {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-}
+use common::Failed;
+pub(crate) use common::V4Error;
 
 /// A v4 request as [`handle`] reads it.
 pub(crate) struct V4Request<'a> {
@@ -64,24 +51,24 @@ pub(crate) async fn handle(
     } = *request;
     match route {
         Route::Download(p) => {
-            ops::download(shared, p, method, query, raw_query, headers, body).await
+            read::download(shared, p, method, query, raw_query, headers, body).await
         }
         Route::Api(p) => {
             let outcome = async {
                 let kind = authenticate(shared, p, headers)?;
-                ops::api(shared, p, method, query, headers, body, kind).await
+                api::api(shared, p, method, query, headers, body, kind).await
             }
             .await;
             Ok(match outcome {
                 Ok(data) => answer(200, 0, "SUCCESS", request_id, data),
-                Err(ops::Failed::V4(e)) => answer(
+                Err(Failed::V4(e)) => answer(
                     e.status,
                     e.code,
                     &e.message,
                     request_id,
                     serde_json::Value::Null,
                 ),
-                Err(ops::Failed::Other(f)) => return Err(f),
+                Err(Failed::Other(f)) => return Err(f),
             })
         }
     }
@@ -92,7 +79,7 @@ fn authenticate(
     shared: &Shared,
     p: &V4Path,
     headers: &HeaderMap,
-) -> Result<V4SignatureKind, ops::Failed> {
+) -> Result<V4SignatureKind, Failed> {
     let Some(sign) = headers
         .get(hyper::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -118,24 +105,6 @@ fn authenticate(
         V4Error::new(403, code, format!("ERROR_CMD_SIGN_INVALID: {e}"))
     })?;
     Ok(verified.kind)
-}
-
-/// Marks a once-signature used; fails when it already was.
-pub(crate) fn consume_once(shared: &Shared, headers: &HeaderMap) -> Result<(), V4Error> {
-    let sign = headers
-        .get(hyper::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .trim()
-        .to_owned();
-    if !shared.v4.lock().used_once.insert(sign) {
-        return Err(V4Error::new(
-            403,
-            -98,
-            "ERROR_CMD_SIGN_REUSED: a once-signature can be used only once",
-        ));
-    }
-    Ok(())
 }
 
 /// A JSON answer `{code, message, request_id, data}`.

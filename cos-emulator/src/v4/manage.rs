@@ -3,16 +3,18 @@
 use hyper::{HeaderMap, Method};
 use serde_json::Value;
 
-use super::super::form::Fields;
-use super::super::{Attrs, V4Error, V4Path};
-use super::read::{acl_of, folder_exists};
-use super::{
+use super::common::V4Error;
+use super::common::{
     GROUP_HEADERS, V4Result, attrs, bad, current, file_exists, not_found, set_attrs, store_object,
 };
+use super::form::Fields;
+use super::read::{acl_of, folder_exists};
 use crate::auth::Identity;
 use crate::body::ReqBody;
 use crate::ops::{Ctx, object};
+use crate::routing::v4::V4Path;
 use crate::state::Shared;
+use crate::state::v4::Attrs;
 
 pub(super) async fn update_file(shared: &Shared, p: &V4Path, fields: &Fields) -> V4Result<Value> {
     let bucket = p.xml_bucket();

@@ -6,12 +6,14 @@ use cos_auth::v4::V4SignatureKind;
 use hyper::{HeaderMap, Method, Response};
 use serde_json::{Value, json};
 
-use super::super::V4Path;
-use super::{GROUP_HEADERS, V4Result, attrs, bad, current, not_found, object_sha, set_attrs, urls};
+use super::common::{
+    GROUP_HEADERS, V4Result, attrs, bad, current, not_found, object_sha, set_attrs, urls,
+};
 use crate::auth::Identity;
 use crate::body::{ReqBody, RespBody};
 use crate::errors::{ApiError, OpResult};
 use crate::ops::{Ctx, object};
+use crate::routing::v4::V4Path;
 use crate::state::Shared;
 use crate::storage::{Acl, ObjectRecord};
 

@@ -5,13 +5,15 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 use sha1::Digest;
 
-use super::super::form::Fields;
-use super::super::{Attrs, Session, V4Error, V4Path};
-use super::{
+use super::common::V4Error;
+use super::common::{
     Failed, MAX_SLICE, V4Result, bad, check_sha, current, file_exists, insert_only, set_attrs,
     store_object, urls,
 };
+use super::form::Fields;
+use crate::routing::v4::V4Path;
 use crate::state::Shared;
+use crate::state::v4::{Attrs, Session};
 
 pub(super) async fn upload(shared: &Shared, p: &V4Path, fields: &Fields) -> V4Result<Value> {
     let content = fields
