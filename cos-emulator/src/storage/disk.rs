@@ -26,10 +26,11 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
+use super::buckets::Buckets;
 use super::journal::{self, Change};
 use super::lease::Blobs;
-use super::tracked::Buckets;
-use super::{Segment, SegmentData, State};
+use super::model::{Segment, SegmentData};
+use super::state::State;
 use crate::errors::EmulatorError;
 
 const MARKER: &str = "cos-emulator-data";
