@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use cos_auth::Credentials;
 
-use crate::{EmulatorBuilder, EmulatorError, FaultRule};
+use cos_emulator::{EmulatorBuilder, EmulatorError, FaultRule};
 
 /// Usage text.
 pub const USAGE: &str = "\
@@ -77,7 +77,7 @@ impl Options {
             listen: SocketAddr::from(([127, 0, 0, 1], 9000)),
             credentials: Vec::new(),
             data_dir: None,
-            region: crate::DEFAULT_REGION.to_owned(),
+            region: cos_emulator::DEFAULT_REGION.to_owned(),
             faults: Vec::new(),
             seed: 0,
             bench: false,
@@ -156,7 +156,7 @@ impl Options {
 
     /// A builder with these options.
     pub fn builder(&self) -> EmulatorBuilder {
-        let mut b = crate::Emulator::builder()
+        let mut b = cos_emulator::Emulator::builder()
             .listen(self.listen)
             .region(self.region.clone())
             .bench_mode(self.bench)

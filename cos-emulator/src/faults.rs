@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use cos_xml::op::Op;
 
-use crate::EmulatorError;
+use crate::errors::EmulatorError;
 
 /// What a matching request suffers.
 #[derive(Debug, Clone, PartialEq)]
@@ -208,13 +208,13 @@ impl FaultRule {
 ///
 /// Errors: a message listing the valid names.
 fn check_operation(name: &str) -> Result<String, String> {
-    if name.parse::<Op>().is_ok() || crate::v4::OPERATIONS.contains(&name) {
+    if name.parse::<Op>().is_ok() || crate::routing::v4::OPERATIONS.contains(&name) {
         return Ok(name.to_owned());
     }
     let valid: Vec<&str> = Op::ALL
         .iter()
         .map(|op| op.name())
-        .chain(crate::v4::OPERATIONS)
+        .chain(crate::routing::v4::OPERATIONS)
         .collect();
     Err(format!(
         "unknown operation {name:?}; valid operations: {}",

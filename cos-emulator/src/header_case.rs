@@ -87,7 +87,7 @@ impl HeaderCase {
     pub fn for_headers(&self, headers: &HeaderMap) -> Extensions {
         let Some(t) = self
             .slots
-            .get(crate::server::thread_slot() % self.slots.len().max(1))
+            .get(crate::threads::thread_slot() % self.slots.len().max(1))
         else {
             return Extensions::new();
         };
@@ -141,31 +141,4 @@ async fn template(names: &[&str]) -> Extensions {
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), exchange).await;
     conn.abort();
     rx.await.unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    /// The raw answer to an anonymous request.
-    async fn answer(request: &str) -> String {
-        let emu = crate::Emulator::builder().start().await.unwrap();
-        let mut s = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
-        s.write_all(request.as_bytes()).await.unwrap();
-        let mut out = Vec::new();
-        s.read_to_end(&mut out).await.unwrap();
-        emu.shutdown().await;
-        String::from_utf8_lossy(&out).into_owned()
-    }
-
-    #[tokio::test]
-    async fn answers_use_cos_header_case() {
-        let out = answer(
-            "GET /k HTTP/1.1\r\nHost: nobucket-1250000000.cos.ap-guangzhou.myqcloud.com\r\nConnection: close\r\n\r\n",
-        )
-        .await;
-        for name in ["Content-Type: ", "Content-Length: ", "Date: ", "Server: "] {
-            assert!(out.contains(name), "{name:?} missing from {out}");
-        }
-    }
 }

@@ -23,7 +23,6 @@
 
 mod auth;
 mod body;
-pub mod cli;
 mod conn;
 mod errors;
 mod faults;
@@ -32,7 +31,9 @@ mod ops;
 mod record;
 mod routing;
 mod server;
+mod state;
 mod storage;
+mod threads;
 mod time;
 mod v4;
 
@@ -226,8 +227,8 @@ impl EmulatorBuilder {
                 addr: self.listen,
                 source,
             })?;
-        let shared = Arc::new(server::Shared::new(
-            server::Config {
+        let shared = Arc::new(state::Shared::new(
+            state::Config {
                 region: self.region.clone(),
                 credentials,
                 bench_mode: self.bench_mode,
@@ -259,7 +260,7 @@ fn default_credentials() -> Result<Credentials, EmulatorError> {
 pub struct EmulatorHandle {
     addr: SocketAddr,
     region: String,
-    shared: Arc<server::Shared>,
+    shared: Arc<state::Shared>,
     running: Option<server::Running>,
 }
 

@@ -1,8 +1,10 @@
 //! `cos-emulator`: a local COS server. See `cos-emulator --help`.
 
+mod cli;
+
 use std::process::ExitCode;
 
-use cos_emulator::cli::{Options, USAGE};
+use cli::{Options, USAGE};
 
 fn main() -> ExitCode {
     let options = match Options::parse(std::env::args().skip(1)) {

@@ -392,7 +392,7 @@ impl RequestLog {
             bytes = r.bytes();
         }
         let seq = self.next.fetch_add(1, Ordering::Relaxed);
-        let mine = crate::server::thread_slot() % self.shards.len();
+        let mine = crate::threads::thread_slot() % self.shards.len();
         let mut shard = Self::lock(&self.shards[mine]);
         shard.push(seq, r, bytes);
         self.len.fetch_add(1, Ordering::Relaxed);

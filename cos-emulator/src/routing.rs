@@ -1,5 +1,7 @@
 //! Addressing (virtual-host and path-style) and naming the COS operation of a request.
 
+pub(crate) mod v4;
+
 use cos_xml::op::{self, Op, SUBRESOURCES, Scope};
 use hyper::Method;
 

@@ -3,16 +3,15 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
-use cos_auth::Credentials;
+use cos_xml::op::Op;
 use hyper::body::Incoming;
 use hyper::header::{
     CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, SERVER,
 };
-use hyper::{Method, Request, Response};
+use hyper::{HeaderMap, Method, Request, Response};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
@@ -21,79 +20,11 @@ use crate::auth;
 use crate::body::{ReqBody, RespBody};
 use crate::conn::{serve, stopped_signal};
 use crate::errors::{ApiError, Failure};
-use crate::faults::{FaultSet, Injected};
+use crate::faults::Injected;
 use crate::ops::{self, Ctx};
-use crate::record::{NewRequest, RequestLog};
+use crate::record::NewRequest;
 use crate::routing;
-use crate::storage::Store;
-
-/// Static settings.
-#[derive(Debug)]
-pub(crate) struct Config {
-    pub region: String,
-    pub credentials: Vec<Credentials>,
-    pub bench_mode: bool,
-    /// Timeouts and the connection cap.
-    pub limits: crate::conn::Limits,
-}
-
-/// State shared by all connections.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub config: Config,
-    pub store: Store,
-    faults: Mutex<FaultSet>,
-    /// Whether `faults` has rules: without, requests skip its lock.
-    any_faults: AtomicBool,
-    /// The latest requests answered (or reset), for `Emulator::requests`.
-    pub log: RequestLog,
-    requests: AtomicU64,
-    /// What the legacy v4 API keeps besides the objects.
-    pub v4: crate::v4::V4State,
-    /// Makes hyper write COS's header name case (see [`crate::header_case`]).
-    pub header_case: crate::header_case::HeaderCase,
-}
-
-impl Shared {
-    pub fn new(
-        config: Config,
-        store: Store,
-        faults: FaultSet,
-        header_case: crate::header_case::HeaderCase,
-        log: RequestLog,
-    ) -> Self {
-        Shared {
-            header_case,
-            config,
-            store,
-            any_faults: AtomicBool::new(!faults.is_empty()),
-            faults: Mutex::new(faults),
-            log,
-            requests: AtomicU64::new(0),
-            v4: crate::v4::V4State::default(),
-        }
-    }
-
-    fn faults(&self) -> MutexGuard<'_, FaultSet> {
-        self.faults.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Changes the fault rules.
-    pub fn edit_faults(&self, edit: impl FnOnce(&mut FaultSet)) {
-        let mut faults = self.faults();
-        edit(&mut faults);
-        self.any_faults.store(!faults.is_empty(), Ordering::Release);
-    }
-
-    /// The faults to inject into a request of `operation` on `key`.
-    fn inject(&self, operation: &str, key: Option<&str>) -> Injected {
-        if self.any_faults.load(Ordering::Acquire) {
-            self.faults().decide(operation, key)
-        } else {
-            Injected::default()
-        }
-    }
-}
+use crate::state::Shared;
 
 /// A running accept loop.
 #[derive(Debug)]
@@ -161,16 +92,6 @@ pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Running {
     Running { stop, task }
 }
 
-/// A number per thread, handed out in the order threads first ask (for spreading
-/// threads over per-thread resources).
-pub(crate) fn thread_slot() -> usize {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    thread_local! {
-        static SLOT: usize = NEXT.fetch_add(1, Ordering::Relaxed);
-    }
-    SLOT.with(|s| *s)
-}
-
 /// `x-cos-request-id`.
 const X_COS_REQUEST_ID: HeaderName = HeaderName::from_static("x-cos-request-id");
 /// `x-cos-trace-id`.
@@ -188,17 +109,9 @@ async fn handle(
     req: Request<Incoming>,
     idle: Duration,
 ) -> Result<Response<RespBody>, ConnectionReset> {
-    let n = shared.requests.fetch_add(1, Ordering::Relaxed);
-    let now = crate::time::now_secs();
-    let request_id = request_id(now, n);
+    let n = shared.next_request_number();
+    let request_id = request_id(crate::time::now_secs(), n);
     let (parts, incoming) = req.into_parts();
-    let host = parts
-        .headers
-        .get(hyper::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| parts.uri.authority().map(|a| a.as_str()))
-        .unwrap_or("");
-    let raw_path = parts.uri.path();
     let raw_query = parts.uri.query().unwrap_or("");
     let query = cos_auth::encode::decode_query(raw_query);
     let headers: Vec<(&str, Cow<'_, str>)> = parts
@@ -206,74 +119,39 @@ async fn handle(
         .iter()
         .map(|(k, v)| (k.as_str(), String::from_utf8_lossy(v.as_bytes())))
         .collect();
-    let v4 = crate::v4::Route::parse(&parts.method, host, raw_path, raw_query);
-    // `xml_op` is `None` for v4 requests (answered by `crate::v4`).
-    let (target, op, xml_op) = match &v4 {
-        Some(route) => (route.target(), route.operation(), None),
-        None => {
-            let copy_source = parts.headers.contains_key("x-cos-copy-source");
-            let (target, xml_op) =
-                routing::route(&parts.method, host, raw_path, &query, copy_source);
-            (target, routing::op_name(&xml_op), Some(xml_op))
-        }
+    let head = Head {
+        method: &parts.method,
+        header_map: &parts.headers,
+        host: parts
+            .headers
+            .get(hyper::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| parts.uri.authority().map(|a| a.as_str()))
+            .unwrap_or(""),
+        raw_path: parts.uri.path(),
+        raw_query,
+        query: &query,
+        headers: &headers,
     };
-    let injected = shared.inject(op, target.key.as_deref());
+    let routed = Routed::of(&head);
+    let injected = shared.inject(routed.op, routed.target.key.as_deref());
     if !injected.latency.is_zero() {
         tokio::time::sleep(injected.latency).await;
     }
-    let is_head = parts.method == Method::HEAD;
     let mut body = ReqBody::new(incoming, injected.reset_request_after).stall_timeout(idle);
 
     // Whether the request was signed with known credentials: only then does the log
     // keep its values in full.
     let mut trusted = false;
-    let outcome: Result<Response<RespBody>, Failure> = async {
-        if let Some((status, code)) = &injected.status {
-            return Err(ApiError::new(
-                *status,
-                code,
-                "Please reduce your request rate. (injected fault)",
-            )
-            .into());
-        }
-        if let Some(route) = &v4 {
-            return crate::v4::handle(
-                &shared,
-                route,
-                &parts.method,
-                &query,
-                raw_query,
-                &parts.headers,
-                &mut body,
-                &request_id,
-            )
-            .await;
-        }
-        let xml_op = xml_op.unwrap_or_else(|| Err(ApiError::method_not_allowed()))?;
-        let paths = auth::signed_paths(&target);
-        let identity = auth::authenticate(
-            &shared.config.credentials,
-            parts.method.as_str(),
-            &paths,
-            &query,
-            &headers,
-            crate::time::now_secs(),
-        )?;
-        trusted = matches!(identity, auth::Identity::Signed(_));
-        let mut ctx = Ctx {
-            shared: &shared,
-            method: parts.method.clone(),
-            op: xml_op,
-            host: host.to_owned(),
-            bucket: target.bucket.clone(),
-            key: target.key.clone(),
-            query: &query,
-            headers: &parts.headers,
-            body: &mut body,
-            identity,
-        };
-        ops::dispatch(&mut ctx).await
-    }
+    let outcome = answer(
+        &shared,
+        &head,
+        &routed,
+        &injected,
+        &mut body,
+        &request_id,
+        &mut trusted,
+    )
     .await;
 
     // An error answer may leave the body unread: a small rest is read so that the
@@ -285,19 +163,14 @@ async fn handle(
     };
     // Status 0: the connection was reset instead of answered.
     let log = |status: u16| {
-        record(
-            &shared,
-            &parts.method,
-            host,
-            raw_path,
-            &query,
-            &headers,
-            op,
-            &target,
+        let entry = Logged {
+            operation: routed.op,
+            target: &routed.target,
             status,
-            body.bytes_read(),
+            body_len: body.bytes_read(),
             trusted,
-        );
+        };
+        record(&shared, &head, entry);
     };
     let mut response = match outcome {
         Ok(r) => r,
@@ -306,7 +179,8 @@ async fn handle(
             return Err(ConnectionReset);
         }
         Err(Failure::Api(e)) => {
-            let mut r = error_response(&e, host, raw_path, &request_id, is_head);
+            let is_head = parts.method == Method::HEAD;
+            let mut r = error_response(&e, head.host, head.raw_path, &request_id, is_head);
             if closes {
                 r.headers_mut()
                     .insert(CONNECTION, HeaderValue::from_static("close"));
@@ -314,15 +188,7 @@ async fn handle(
             r
         }
     };
-    let h = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&request_id) {
-        h.insert(X_COS_REQUEST_ID, v.clone());
-        h.insert(X_COS_TRACE_ID, v);
-    }
-    h.insert(SERVER, HeaderValue::from_static("tencent-cos"));
-    h.insert(DATE, crate::time::http_date_header(crate::time::now_secs()));
-    let case = shared.header_case.for_headers(response.headers());
-    response.extensions_mut().extend(case);
+    stamp(&shared, &mut response, &request_id);
     log(response.status().as_u16());
     let limit = injected.response_limit();
     if limit.is_some() {
@@ -330,6 +196,132 @@ async fn handle(
         response = Response::from_parts(p, b.limit(limit));
     }
     Ok(response)
+}
+
+/// What the steps of [`handle`] read of a request's head.
+struct Head<'a> {
+    method: &'a Method,
+    header_map: &'a HeaderMap,
+    host: &'a str,
+    raw_path: &'a str,
+    raw_query: &'a str,
+    /// The decoded query pairs.
+    query: &'a [(String, String)],
+    /// The headers, values decoded lossily.
+    headers: &'a [(&'a str, Cow<'a, str>)],
+}
+
+/// Which API and operation a request is for.
+struct Routed {
+    /// Set for a request of the legacy v4 API (answered by `crate::v4`).
+    v4: Option<routing::v4::Route>,
+    /// The bucket and key addressed.
+    target: routing::Target,
+    /// The operation name faults match and the log records.
+    op: &'static str,
+    /// The XML API operation (`None` for v4 requests).
+    xml_op: Option<Result<Op, ApiError>>,
+}
+
+impl Routed {
+    fn of(head: &Head<'_>) -> Routed {
+        let v4 = routing::v4::Route::parse(head.method, head.host, head.raw_path, head.raw_query);
+        match v4 {
+            Some(route) => Routed {
+                target: route.target(),
+                op: route.operation(),
+                xml_op: None,
+                v4: Some(route),
+            },
+            None => {
+                let copy_source = head.header_map.contains_key("x-cos-copy-source");
+                let (target, xml_op) = routing::route(
+                    head.method,
+                    head.host,
+                    head.raw_path,
+                    head.query,
+                    copy_source,
+                );
+                Routed {
+                    target,
+                    op: routing::op_name(&xml_op),
+                    xml_op: Some(xml_op),
+                    v4: None,
+                }
+            }
+        }
+    }
+}
+
+/// The answer to a routed request: an injected error status, the v4 API's answer, or
+/// the XML operation's once the signature checks out (`trusted` then says whether it
+/// was signed with known credentials).
+async fn answer(
+    shared: &Shared,
+    head: &Head<'_>,
+    routed: &Routed,
+    injected: &Injected,
+    body: &mut ReqBody,
+    request_id: &str,
+    trusted: &mut bool,
+) -> Result<Response<RespBody>, Failure> {
+    if let Some((status, code)) = &injected.status {
+        return Err(ApiError::new(
+            *status,
+            code,
+            "Please reduce your request rate. (injected fault)",
+        )
+        .into());
+    }
+    if let Some(route) = &routed.v4 {
+        let request = crate::v4::V4Request {
+            route,
+            method: head.method,
+            query: head.query,
+            raw_query: head.raw_query,
+            headers: head.header_map,
+            request_id,
+        };
+        return crate::v4::handle(shared, &request, body).await;
+    }
+    let xml_op = (routed.xml_op.clone()).unwrap_or_else(|| Err(ApiError::method_not_allowed()))?;
+    let paths = auth::signed_paths(&routed.target);
+    let identity = auth::authenticate(
+        &shared.config.credentials,
+        head.method.as_str(),
+        &paths,
+        head.query,
+        head.headers,
+        crate::time::now_secs(),
+    )?;
+    *trusted = matches!(identity, auth::Identity::Signed(_));
+    let mut ctx = Ctx {
+        shared,
+        method: head.method.clone(),
+        op: xml_op,
+        host: head.host.to_owned(),
+        bucket: routed.target.bucket.clone(),
+        key: routed.target.key.clone(),
+        query: head.query,
+        headers: head.header_map,
+        body,
+        identity,
+    };
+    ops::dispatch(&mut ctx).await
+}
+
+/// Adds the headers every answer carries (request and trace ids, `Server`, `Date`)
+/// and COS's header name case.
+fn stamp(shared: &Shared, response: &mut Response<RespBody>, request_id: &str) {
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert(X_COS_REQUEST_ID, v.clone());
+        h.insert(X_COS_TRACE_ID, v);
+    }
+    h.insert(SERVER, HeaderValue::from_static("tencent-cos"));
+    h.insert(DATE, crate::time::http_date_header(crate::time::now_secs()));
+    let case = shared.header_case.for_headers(response.headers());
+    response.extensions_mut().extend(case);
 }
 
 /// Largest unread rest of a request body [`settle`] reads after an error answer.
@@ -353,42 +345,47 @@ async fn settle(body: &mut ReqBody) -> bool {
     }
 }
 
-/// Appends a request to the log (without its headers in bench mode; clipped unless
-/// `trusted`, see [`crate::record::keep_pairs`]).
-#[allow(clippy::too_many_arguments)]
-fn record(
-    shared: &Shared,
-    method: &Method,
-    host: &str,
-    path: &str,
-    query: &[(String, String)],
-    headers: &[(&str, Cow<'_, str>)],
+/// How a request ended, for the log.
+struct Logged<'a> {
     operation: &'static str,
-    target: &routing::Target,
+    target: &'a routing::Target,
+    /// The answer's status; 0 when the connection was reset instead.
     status: u16,
     body_len: u64,
+    /// Whether it was signed with known credentials.
     trusted: bool,
-) {
+}
+
+/// Appends a request to the log (without its headers in bench mode; clipped unless
+/// `trusted`, see [`crate::record::keep_pairs`]).
+fn record(shared: &Shared, head: &Head<'_>, entry: Logged<'_>) {
     use crate::record::{keep_pairs, keep_text};
+    let Logged {
+        operation,
+        target,
+        status,
+        body_len,
+        trusted,
+    } = entry;
     let mut truncated = false;
     let headers = if shared.config.bench_mode {
         Vec::new()
     } else {
         keep_pairs(
-            headers.iter().map(|(k, v)| (*k, v.as_ref())),
+            head.headers.iter().map(|(k, v)| (*k, v.as_ref())),
             trusted,
             &mut truncated,
         )
     };
     let query = keep_pairs(
-        query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        head.query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         trusted,
         &mut truncated,
     );
     let entry = NewRequest {
-        method,
-        host: keep_text(host, trusted, &mut truncated),
-        path: keep_text(path, trusted, &mut truncated).into(),
+        method: head.method,
+        host: keep_text(head.host, trusted, &mut truncated),
+        path: keep_text(head.raw_path, trusted, &mut truncated).into(),
         query,
         headers,
         operation,

@@ -11,7 +11,7 @@ const TARGETS: &[(&str, &str, &str, u32)] = &[
     ("cos-xml", "fuzz", "", 50_000),
     ("cos-auth", "it", "fuzz::", 20_000),
     ("cos-v4-legacy", "fuzz", "", 2_000),
-    ("cos-emulator", "fuzz_wire", "", 5_000),
+    ("cos-emulator", "it", "fuzz_wire::", 5_000),
 ];
 
 const USAGE: &str = "usage: cargo xtask fuzz [--cases N] [--only PACKAGE]";

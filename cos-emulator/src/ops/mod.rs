@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::auth::Identity;
 use crate::body::{ReqBody, RespBody};
 use crate::errors::{ApiError, OpResult};
-use crate::server::Shared;
+use crate::state::Shared;
 
 /// The owner reported for every bucket and object.
 pub(crate) const OWNER_UIN: &str = "100000000001";

@@ -10,8 +10,8 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufWriter};
 
 use super::disk::Dir;
 use super::lease::{Blobs, Lease};
+use super::model::{Segment, SegmentData};
 use super::pool;
-use super::{Segment, SegmentData};
 use crate::body::RespBody;
 
 /// Size of the chunks read from files.

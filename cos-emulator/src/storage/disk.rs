@@ -26,11 +26,12 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
+use super::buckets::Buckets;
 use super::journal::{self, Change};
 use super::lease::Blobs;
-use super::tracked::Buckets;
-use super::{Segment, SegmentData, State};
-use crate::EmulatorError;
+use super::model::{Segment, SegmentData};
+use super::state::State;
+use crate::errors::EmulatorError;
 
 const MARKER: &str = "cos-emulator-data";
 const MARKER_TEXT: &str = "cos-emulator data directory, format 2\n";

@@ -13,7 +13,9 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Bucket, ObjectRecord, Segment, SegmentData, State, Upload, Version};
+use super::buckets::BucketBefore;
+use super::model::{Bucket, ObjectRecord, Segment, SegmentData, Upload, Version};
+use super::state::State;
 
 const MAGIC: [u8; 4] = *b"CEJ1";
 /// Size of a record header.
@@ -224,7 +226,7 @@ pub(super) fn collect(state: &State) -> (Vec<Change>, Vec<String>) {
         }
     }
     for (name, before) in state.buckets.touched() {
-        let existed = matches!(before, super::tracked::BucketBefore::Config(_));
+        let existed = matches!(before, BucketBefore::Config(_));
         let Some(b) = state.buckets.get(name) else {
             if existed {
                 changes.push(Change::Bucket {
@@ -246,7 +248,7 @@ pub(super) fn collect(state: &State) -> (Vec<Change>, Vec<String>) {
             whole_bucket(b, &mut changes, &mut new);
             continue;
         }
-        if let super::tracked::BucketBefore::Config(c) = before
+        if let BucketBefore::Config(c) = before
             && !c.same_config(b)
         {
             changes.push(bucket_change(b));

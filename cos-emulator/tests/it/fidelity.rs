@@ -4,9 +4,9 @@
 //! implement.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
-use common::{Answer, request, unsigned};
+use crate::common::{Answer, request, unsigned};
 use cos_emulator::{Emulator, EmulatorHandle};
 use cos_xml::{ListMultipartUploadsResult, ListVersionsResult, VersionEntry};
 
@@ -313,4 +313,29 @@ async fn unimplemented_subresources_are_refused() {
     // A known sub-resource with a method COS does not have for it.
     let a = request(addr, "DELETE", "", "versioning", &[], b"").await;
     assert_eq!((a.status, code(&a).as_str()), (405, "MethodNotAllowed"));
+}
+
+/// The raw answer to an anonymous request.
+async fn raw_answer(request: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let emu = Emulator::builder().start().await.unwrap();
+    let mut s = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+    s.write_all(request.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await.unwrap();
+    emu.shutdown().await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Header names are written in COS's case (clients such as the Python SDK look up
+/// `ETag` in a case-sensitive map), see `header_case`.
+#[tokio::test]
+async fn answers_use_cos_header_case() {
+    let out = raw_answer(
+        "GET /k HTTP/1.1\r\nHost: nobucket-1250000000.cos.ap-guangzhou.myqcloud.com\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    for name in ["Content-Type: ", "Content-Length: ", "Date: ", "Server: "] {
+        assert!(out.contains(name), "{name:?} missing from {out}");
+    }
 }

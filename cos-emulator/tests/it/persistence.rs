@@ -1,9 +1,9 @@
 //! On-disk mode: data survives a restart; nothing partial becomes visible.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
-use common::{BUCKET, partial_upload, request};
+use crate::common::{BUCKET, partial_upload, request};
 use cos_emulator::{Emulator, FaultRule, StorageFaults};
 
 fn files_in(dir: &std::path::Path) -> usize {
@@ -31,37 +31,7 @@ async fn data_survives_a_restart() {
     .await;
     assert_eq!(put.status, 200);
     // A multipart object made of two parts.
-    let init = request(addr, "POST", "mp.bin", "uploads", &[], b"").await;
-    let text = init.text();
-    let id = text
-        .split("<UploadId>")
-        .nth(1)
-        .unwrap()
-        .split('<')
-        .next()
-        .unwrap()
-        .to_owned();
-    let p1 = vec![1u8; 1 << 20];
-    let q1 = format!("partNumber=1&uploadId={id}");
-    let e1 = request(addr, "PUT", "mp.bin", &q1, &[], &p1).await;
-    let q2 = format!("partNumber=2&uploadId={id}");
-    let e2 = request(addr, "PUT", "mp.bin", &q2, &[], b"tail").await;
-    let xml = format!(
-        "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{}</ETag></Part><Part><PartNumber>2</PartNumber><ETag>{}</ETag></Part></CompleteMultipartUpload>",
-        e1.header("etag").unwrap(),
-        e2.header("etag").unwrap()
-    );
-    let done = request(
-        addr,
-        "POST",
-        "mp.bin",
-        &format!("uploadId={id}"),
-        &[],
-        xml.as_bytes(),
-    )
-    .await;
-    assert_eq!(done.status, 200, "{}", done.text());
-    let crc = done.header("x-cos-hash-crc64ecma").unwrap().to_owned();
+    let crc = two_part_upload(addr, "mp.bin").await;
     // An upload still in progress is kept too.
     let open = request(addr, "POST", "open.bin", "uploads", &[], b"").await;
     assert_eq!(open.status, 200);
@@ -113,6 +83,42 @@ async fn data_survives_a_restart() {
     assert_eq!(files_in(&dir.path().join("blobs")), 0);
     emu.shutdown().await;
     let _ = BUCKET;
+}
+
+/// Uploads `key` in two parts (1 MiB of ones, then `tail`) and returns the object's
+/// CRC-64 as COS announces it.
+async fn two_part_upload(addr: std::net::SocketAddr, key: &str) -> String {
+    let init = request(addr, "POST", key, "uploads", &[], b"").await;
+    let text = init.text();
+    let id = text
+        .split("<UploadId>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    let p1 = vec![1u8; 1 << 20];
+    let q1 = format!("partNumber=1&uploadId={id}");
+    let e1 = request(addr, "PUT", key, &q1, &[], &p1).await;
+    let q2 = format!("partNumber=2&uploadId={id}");
+    let e2 = request(addr, "PUT", key, &q2, &[], b"tail").await;
+    let xml = format!(
+        "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{}</ETag></Part><Part><PartNumber>2</PartNumber><ETag>{}</ETag></Part></CompleteMultipartUpload>",
+        e1.header("etag").unwrap(),
+        e2.header("etag").unwrap()
+    );
+    let done = request(
+        addr,
+        "POST",
+        key,
+        &format!("uploadId={id}"),
+        &[],
+        xml.as_bytes(),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    done.header("x-cos-hash-crc64ecma").unwrap().to_owned()
 }
 
 #[tokio::test]

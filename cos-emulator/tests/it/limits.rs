@@ -4,13 +4,13 @@
 //! request log keeps unauthenticated requests clipped and stays under its byte budget.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{request, send};
+use crate::common::{request, send};
 use cos_emulator::{Emulator, UNTRUSTED_HEADERS_MAX, UNTRUSTED_VALUE_MAX};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

@@ -3,9 +3,7 @@
 //! their bucket, and the request log's `Debug` keeping secrets out.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{Answer, BUCKET, now, request, send, signed_head};
+use crate::common::{Answer, BUCKET, now, request, send, signed_head};
 use cos_auth::qsign::{PresignRequest, PresignSettings, presign_url};
 use cos_auth::{Credentials, KeyTime};
 use cos_emulator::{Emulator, EmulatorHandle};

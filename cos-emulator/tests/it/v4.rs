@@ -2,7 +2,7 @@
 //! The legacy v4 endpoints: signatures (once-signatures for one file, used once),
 //! JSON and form bodies, signed downloads, and the shared storage.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

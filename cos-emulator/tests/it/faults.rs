@@ -1,11 +1,9 @@
 //! Fault injection is observable on the wire and in the request log.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::request;
+use crate::common::request;
 use cos_emulator::{Emulator, FaultAction, FaultRule};
 
 async fn with_bucket(b: cos_emulator::EmulatorBuilder) -> cos_emulator::EmulatorHandle {

@@ -1,0 +1,17 @@
+//! cos-emulator's integration tests, in one binary (one link instead of one per file).
+//! Each module is one area; `common` is the small signed HTTP/1.1 client they share.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth_fidelity;
+mod common;
+mod faults;
+mod fidelity;
+mod fuzz_wire;
+mod interop;
+mod limits;
+mod node;
+mod op_table;
+mod persistence;
+#[cfg(unix)]
+mod persistence_kill;
+mod v4;
