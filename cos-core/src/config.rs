@@ -199,11 +199,10 @@ pub(crate) fn redact_userinfo(url: &str) -> String {
 /// `/` allowed), into the scheme and the normalized origin.
 fn parse_connect_to(addr: &str) -> Result<(Scheme, String), Error> {
     let bad = |why: &str| {
-        Error::Config(format!(
-            "bad connect_to address {:?}: {why}; give an origin such as \"http://127.0.0.1:9000\" \
-             or \"https://gateway.example.com:443\"",
-            redact_userinfo(addr)
-        ))
+        Error::Config(crate::error::ConfigError::ConnectTo {
+            address: redact_userinfo(addr),
+            reason: why.to_owned(),
+        })
     };
     let scheme = if addr.starts_with("http://") {
         Scheme::Http
@@ -369,7 +368,7 @@ impl ConfigBuilder {
         )?;
         let credentials = self
             .credentials
-            .ok_or_else(|| Error::Config("credentials are required".into()))?;
+            .ok_or(Error::Config(crate::error::ConfigError::MissingCredentials))?;
         let connect_to = self
             .connect_to
             .as_deref()
@@ -378,10 +377,10 @@ impl ConfigBuilder {
         if let Some(p) = &self.proxy
             && p.parse::<http::Uri>().is_err()
         {
-            return Err(Error::Config(format!(
-                "bad proxy URL {:?}",
-                redact_userinfo(p)
-            )));
+            return Err(Error::Config(crate::error::ConfigError::ProxyUrl {
+                url: redact_userinfo(p),
+                reason: None,
+            }));
         }
         let scheme = self
             .scheme

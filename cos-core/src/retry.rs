@@ -152,6 +152,7 @@ mod tests {
         assert!(is_retryable_status(StatusCode::TOO_MANY_REQUESTS));
         assert!(!is_retryable_status(StatusCode::FORBIDDEN));
         assert!(!is_retryable_error(&Error::Decode("x".into())));
-        assert!(is_retryable_error(&Error::Timeout("t".into())));
+        let t = crate::error::TimeoutError::BodyStalled(Duration::from_secs(1));
+        assert!(is_retryable_error(&Error::Timeout(t)));
     }
 }

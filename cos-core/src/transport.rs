@@ -75,9 +75,12 @@ pub(crate) fn build_http(config: &Config) -> Result<Http, Error> {
     let connector = match &config.proxy {
         None => Connector::Direct(http),
         Some(p) => {
-            let uri: Uri = p.parse().map_err(|e| {
+            let uri: Uri = p.parse().map_err(|e: http::uri::InvalidUri| {
                 let p = crate::config::redact_userinfo(p);
-                Error::Config(format!("bad proxy URL {p:?}: {e}"))
+                Error::Config(crate::error::ConfigError::ProxyUrl {
+                    url: p,
+                    reason: Some(e.to_string()),
+                })
             })?;
             let tunnel = match proxy_authorization(&uri)? {
                 Some(auth) => Tunnel::new(uri, http).with_auth(auth),
@@ -88,7 +91,7 @@ pub(crate) fn build_http(config: &Config) -> Result<Http, Error> {
     };
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-        .map_err(|e| Error::Config(format!("TLS setup: {e}")))?
+        .map_err(|e| Error::Config(crate::error::ConfigError::Tls(e.to_string())))?
         .https_or_http()
         .enable_http1()
         .wrap_connector(connector);
@@ -117,8 +120,8 @@ fn proxy_authorization(uri: &Uri) -> Result<Option<HeaderValue>, Error> {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(pair)
     );
-    let mut value =
-        HeaderValue::from_str(&value).map_err(|_| Error::Config("bad proxy credentials".into()))?;
+    let mut value = HeaderValue::from_str(&value)
+        .map_err(|_| Error::Config(crate::error::ConfigError::ProxyCredentials))?;
     value.set_sensitive(true);
     Ok(Some(value))
 }
@@ -286,7 +289,10 @@ impl Transport {
                 let mut r = tokio::time::timeout_at(deadline, self.send_inner(req, streaming))
                     .await
                     .map_err(|_| {
-                        Error::Timeout(format!("operation did not finish within {t:?}"))
+                        Error::Timeout(crate::error::TimeoutError::Operation {
+                            limit: t,
+                            reading_body: false,
+                        })
                     })??;
                 r.deadline = Some(deadline);
                 Ok(r)
@@ -456,7 +462,7 @@ impl Transport {
         };
         let mut request = builder
             .body(body)
-            .map_err(|e| Error::Config(format!("cannot build request: {e}")))?;
+            .map_err(|e| Error::Config(crate::error::ConfigError::Request(e.to_string())))?;
 
         let span = tracing::Span::current();
         // `read_timeout` bounds stalls of the upload and then the wait for the head.
@@ -465,11 +471,7 @@ impl Transport {
         let response = match sent.await {
             None => {
                 return Ok(Attempt::Failed {
-                    err: Error::Timeout(format!(
-                        "the connection made no progress for {:?} sending the request \
-                             or waiting for the response",
-                        cfg.read_timeout
-                    )),
+                    err: Error::Timeout(crate::error::TimeoutError::NoProgress(cfg.read_timeout)),
                     had_request_id: false,
                 });
             }
@@ -525,10 +527,7 @@ impl Transport {
         let body = match read_body(&mut incoming, cfg.read_timeout, keep, drain).await {
             Err(ReadError::Stalled) => {
                 return Ok(Attempt::Failed {
-                    err: Error::Timeout(format!(
-                        "no response body data for {:?}",
-                        cfg.read_timeout
-                    )),
+                    err: Error::Timeout(crate::error::TimeoutError::BodyStalled(cfg.read_timeout)),
                     had_request_id,
                 });
             }

@@ -140,7 +140,8 @@ fn causes_are_sources_or_messages_never_both() {
     assert!(io.to_string().contains("disk full"));
     let invalid = Error::from(cos_core::InvalidInput::PartNumber(0));
     assert_each_cause_once(&invalid);
-    assert!(Error::Timeout("t".into()).is_retryable());
+    let t = cos_core::error::TimeoutError::BodyStalled(Duration::from_secs(1));
+    assert!(Error::Timeout(t).is_retryable());
 }
 
 #[tokio::test]
