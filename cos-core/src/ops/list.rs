@@ -459,7 +459,6 @@ impl Client {
     /// # Ok(()) }
     /// ```
     #[doc(alias = "get_bucket")]
-    #[doc(alias = "list_objects_v2")]
     pub fn list_objects(&self, bucket: &BucketName) -> ListObjects {
         ListObjects {
             client: self.clone(),

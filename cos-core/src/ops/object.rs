@@ -245,33 +245,31 @@ async fn get_output(
     req: OpRequest,
     ranged: bool,
 ) -> Result<GetObjectOutput, Error> {
-    {
-        let verify = client.config().verify_crc64;
-        let read_timeout = client.config().read_timeout;
-        let mut r = client.send_streaming(req).await?;
-        let content_length = r.header("content-length").and_then(|v| v.parse().ok());
-        let crc64 = crc_header(&r);
-        let full = !ranged && r.status == StatusCode::OK && r.header("content-encoding").is_none();
-        let expected_crc = if verify && full { crc64 } else { None };
-        let body = match r.stream.take() {
-            Some(s) => {
-                let deadline = r.deadline.zip(client.config().operation_timeout);
-                ByteStream::from_incoming(s, read_timeout, deadline, content_length, expected_crc)
-            }
-            None => ByteStream::from_bytes(r.body.clone()),
-        };
-        Ok(GetObjectOutput {
-            content_length,
-            content_type: r.header("content-type"),
-            content_range: r.header("content-range"),
-            etag: r.header("etag"),
-            last_modified: r.header("last-modified"),
-            crc64,
-            version_id: r.header("x-cos-version-id"),
-            meta: ResponseMeta::from_raw(&r),
-            body,
-        })
-    }
+    let verify = client.config().verify_crc64;
+    let read_timeout = client.config().read_timeout;
+    let mut r = client.send_streaming(req).await?;
+    let content_length = r.header("content-length").and_then(|v| v.parse().ok());
+    let crc64 = crc_header(&r);
+    let full = !ranged && r.status == StatusCode::OK && r.header("content-encoding").is_none();
+    let expected_crc = if verify && full { crc64 } else { None };
+    let body = match r.stream.take() {
+        Some(s) => {
+            let deadline = r.deadline.zip(client.config().operation_timeout);
+            ByteStream::from_incoming(s, read_timeout, deadline, content_length, expected_crc)
+        }
+        None => ByteStream::from_bytes(r.body.clone()),
+    };
+    Ok(GetObjectOutput {
+        content_length,
+        content_type: r.header("content-type"),
+        content_range: r.header("content-range"),
+        etag: r.header("etag"),
+        last_modified: r.header("last-modified"),
+        crc64,
+        version_id: r.header("x-cos-version-id"),
+        meta: ResponseMeta::from_raw(&r),
+        body,
+    })
 }
 
 /// Result of HEAD Object.
