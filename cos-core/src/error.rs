@@ -167,7 +167,9 @@ pub enum ServiceCode {
     NotModified,
     /// `InvalidRange` (416).
     InvalidRange,
-    /// `SlowDown` (503): request rate too high; retried.
+    /// `SlowDown` (503): request rate too high; retried (as every 5xx). The S3 code
+    /// COS's S3-compatible API shares; no COS document read here lists it, so a 503
+    /// with another code is [`ServiceCode::Other`] and still retryable.
     SlowDown,
     /// Any other code ([`ServiceError::code`] has it).
     Other,
