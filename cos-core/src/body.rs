@@ -310,10 +310,13 @@ impl Checked {
 
     fn timed_out(&self) -> Error {
         match self.deadline {
-            Some((d, t)) if tokio::time::Instant::now() >= d => Error::Timeout(format!(
-                "operation did not finish within {t:?} (reading the response body)"
-            )),
-            _ => Error::Timeout(format!("no response body data for {:?}", self.read_timeout)),
+            Some((d, t)) if tokio::time::Instant::now() >= d => {
+                Error::Timeout(crate::error::TimeoutError::Operation {
+                    limit: t,
+                    reading_body: true,
+                })
+            }
+            _ => Error::Timeout(crate::error::TimeoutError::BodyStalled(self.read_timeout)),
         }
     }
 

@@ -320,7 +320,7 @@ impl ConfigBuilder {
         )?;
         let credentials = self
             .credentials
-            .ok_or_else(|| Error::Config("credentials are required".into()))?;
+            .ok_or(Error::Config(crate::error::ConfigError::MissingCredentials))?;
         let connect_to = self
             .connect_to
             .as_deref()
@@ -329,10 +329,10 @@ impl ConfigBuilder {
         if let Some(p) = &self.proxy
             && p.parse::<http::Uri>().is_err()
         {
-            return Err(Error::Config(format!(
-                "bad proxy URL {:?}",
-                redact_userinfo(p)
-            )));
+            return Err(Error::Config(crate::error::ConfigError::ProxyUrl {
+                url: redact_userinfo(p),
+                reason: None,
+            }));
         }
         let scheme = self
             .scheme

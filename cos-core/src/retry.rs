@@ -210,7 +210,7 @@ mod tests {
         let mut seen = Vec::new();
         let r: Result<(), Error> = retry(&fast(3), true, |s| {
             seen.push(s);
-            async { Err(flaky(Error::Timeout("t".into()), false)) }
+            async { Err(flaky(Error::Timeout(crate::error::TimeoutError::BodyStalled(std::time::Duration::from_secs(1))), false)) }
         })
         .await;
         assert!(matches!(r, Err(Error::Timeout(_))));
@@ -219,9 +219,9 @@ mod tests {
 
         // Not replayable, not retryable, or final: one attempt.
         for (replayable, failure) in [
-            (false, flaky(Error::Timeout("t".into()), false)),
+            (false, flaky(Error::Timeout(crate::error::TimeoutError::BodyStalled(std::time::Duration::from_secs(1))), false)),
             (true, flaky(Error::Decode("d".into()), false)),
-            (true, Failure::Final(Error::Timeout("t".into()))),
+            (true, Failure::Final(Error::Timeout(crate::error::TimeoutError::BodyStalled(std::time::Duration::from_secs(1))))),
         ] {
             let mut failure = Some(failure);
             let mut n = 0;
@@ -244,7 +244,7 @@ mod tests {
             seen.push(s.fallback);
             async move {
                 if s.number < 3 {
-                    Err(flaky(Error::Timeout("t".into()), false))
+                    Err(flaky(Error::Timeout(crate::error::TimeoutError::BodyStalled(std::time::Duration::from_secs(1))), false))
                 } else {
                     Ok(s.number)
                 }
@@ -257,7 +257,7 @@ mod tests {
         let mut seen = Vec::new();
         let _ = retry::<(), _, _>(&cfg, true, |s| {
             seen.push(s.fallback);
-            async { Err(flaky(Error::Timeout("t".into()), true)) }
+            async { Err(flaky(Error::Timeout(crate::error::TimeoutError::BodyStalled(std::time::Duration::from_secs(1))), true)) }
         })
         .await;
         assert_eq!(seen, [false, false, false]);
@@ -283,6 +283,7 @@ mod tests {
         assert!(is_retryable_status(StatusCode::TOO_MANY_REQUESTS));
         assert!(!is_retryable_status(StatusCode::FORBIDDEN));
         assert!(!is_retryable_error(&Error::Decode("x".into())));
-        assert!(is_retryable_error(&Error::Timeout("t".into())));
+        let t = crate::error::TimeoutError::BodyStalled(Duration::from_secs(1));
+        assert!(is_retryable_error(&Error::Timeout(t)));
     }
 }

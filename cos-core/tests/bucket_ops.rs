@@ -25,7 +25,7 @@ async fn create_bucket_sends_acl_and_conflicts_when_exists() {
     let client = client_for(&emu, fast_retry());
     let b = BucketName::new("newbucket-1250000000").unwrap();
     client
-        .create_bucket(&b)
+        .put_bucket(&b)
         .acl(Acl::PublicRead)
         .grant_read("id=\"100000000001\"")
         .send()
@@ -36,7 +36,7 @@ async fn create_bucket_sends_acl_and_conflicts_when_exists() {
     assert_eq!(r.host, "newbucket-1250000000.cos.ap-guangzhou.myqcloud.com");
     assert_eq!(r.header("x-cos-acl"), Some("public-read"));
     assert_eq!(r.header("x-cos-grant-read"), Some("id=\"100000000001\""));
-    let err = client.create_bucket(&b).send().await.unwrap_err();
+    let err = client.put_bucket(&b).send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
     assert_eq!(reqs(&emu, "PutBucket").len(), 2, "409 is not retried");
 }

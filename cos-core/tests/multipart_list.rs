@@ -16,7 +16,7 @@ async fn multipart_full_cycle_with_list_parts_and_part_copy() {
         .await
         .unwrap();
     let init = client
-        .create_multipart_upload(&bucket, &k)
+        .initiate_multipart_upload(&bucket, &k)
         .content_type("application/octet-stream")
         .send()
         .await
@@ -95,7 +95,7 @@ async fn abort_multipart_upload_and_errors() {
     let (emu, client, bucket) = setup().await;
     let k = key("x");
     let init = client
-        .create_multipart_upload(&bucket, &k)
+        .initiate_multipart_upload(&bucket, &k)
         .send()
         .await
         .unwrap();
@@ -241,7 +241,7 @@ async fn list_multipart_uploads_pages() {
     let (_emu, client, bucket) = setup().await;
     for k in ["u1", "u2", "u3"] {
         client
-            .create_multipart_upload(&bucket, &key(k))
+            .initiate_multipart_upload(&bucket, &key(k))
             .send()
             .await
             .unwrap();

@@ -249,7 +249,10 @@ async fn truncated_download_is_integrity_error_and_leaves_nothing() {
     let out = client.get_object(&bucket, &key("t")).send().await.unwrap();
     let err = out.body.write_to_file(&dest).await.unwrap_err();
     assert!(
-        matches!(err, Error::Integrity(_) | Error::Connection(_)),
+        matches!(
+            err.without_context(),
+            Error::Integrity(_) | Error::Connection(_)
+        ),
         "{err:?}"
     );
     assert_eq!(
@@ -261,7 +264,7 @@ async fn truncated_download_is_integrity_error_and_leaves_nothing() {
     let err = out.body.collect().await.unwrap_err();
     assert!(
         matches!(
-            err,
+            err.without_context(),
             Error::Integrity(IntegrityError::Truncated(_) | IntegrityError::LengthMismatch { .. })
                 | Error::Connection(_)
         ),
@@ -301,7 +304,7 @@ async fn delete_object_and_delete_objects_quiet() {
             .is_err()
     );
     let res = client
-        .delete_objects(&bucket)
+        .delete_multiple_objects(&bucket)
         .key(&key("b"))
         .key(&key("c"))
         .send()
@@ -315,7 +318,7 @@ async fn delete_object_and_delete_objects_quiet() {
         .await
         .unwrap();
     let res = client
-        .delete_objects(&bucket)
+        .delete_multiple_objects(&bucket)
         .key(&key("d"))
         .quiet(true)
         .send()
@@ -325,8 +328,12 @@ async fn delete_object_and_delete_objects_quiet() {
     let r = last(&emu);
     assert_eq!(r.operation, "DeleteMultipleObjects");
     assert!(r.header("content-md5").is_some());
-    let err = client.delete_objects(&bucket).send().await.unwrap_err();
-    assert!(matches!(err, Error::InvalidInput(_)));
+    let err = client
+        .delete_multiple_objects(&bucket)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err.without_context(), Error::InvalidInput(_)));
 }
 
 #[tokio::test]

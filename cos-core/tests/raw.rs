@@ -77,7 +77,7 @@ async fn transport_sends_prepared_requests_with_an_authorizer() {
     let emu = common::emulator().await;
     let client = common::client_for(&emu, common::fast_retry());
     let bucket = cos_core::BucketName::new("examplebucket-1250000000").unwrap();
-    client.create_bucket(&bucket).send().await.unwrap();
+    client.put_bucket(&bucket).send().await.unwrap();
     let transport = Transport::new(
         TransportConfig::default()
             .connect_to(emu.endpoint())

@@ -938,7 +938,7 @@ fn main() {
     rt.block_on(async {
         backend
             .client()
-            .create_bucket(&BucketName::new(BUCKET).unwrap())
+            .put_bucket(&BucketName::new(BUCKET).unwrap())
             .send()
             .await
             .unwrap();

@@ -68,7 +68,7 @@ async fn target() -> Result<Target, BoxError> {
         .build()?;
     let client = Client::new(config)?;
     let bucket = BucketName::new("quickstart-1250000000")?;
-    client.create_bucket(&bucket).send().await?;
+    client.put_bucket(&bucket).send().await?;
     println!("created bucket {bucket}");
     Ok(Target {
         client,
@@ -236,7 +236,8 @@ async fn main() -> Result<(), BoxError> {
         .get_presigned_download_url(&t.bucket, &key)
         .expires(Duration::from_secs(600))
         .build()
-        .await?;
+        .await?
+        .url;
     let fetched = fetch(&url, t.connect_to).await?;
     if crc64::checksum(&fetched) != local_crc {
         return Err("presigned download differs from the source".into());
@@ -264,7 +265,7 @@ async fn main() -> Result<(), BoxError> {
 
     let result = t
         .client
-        .delete_objects(&t.bucket)
+        .delete_multiple_objects(&t.bucket)
         .keys([&key, &copy])
         .quiet(true)
         .send()

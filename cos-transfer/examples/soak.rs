@@ -409,7 +409,7 @@ async fn get(client: &Client, key: &str) -> Result<Option<Vec<u8>>, BoxError> {
                 Ok(b) => return Ok(Some(b.to_vec())),
                 Err(e) => last = e.to_string(),
             },
-            Err(cos_core::Error::Service(s)) if s.status.as_u16() == 404 => return Ok(None),
+            Err(e) if e.is_not_found() => return Ok(None),
             Err(e) => last = e.to_string(),
         }
     }
@@ -511,7 +511,7 @@ async fn main() -> Result<(), BoxError> {
     );
     let mut emu = start_emulator(&args.emulator, &work.join("data"), args.seed).await?;
     client(emu.addr)?
-        .create_bucket(&BucketName::new(BUCKET)?)
+        .put_bucket(&BucketName::new(BUCKET)?)
         .send()
         .await?;
     let mut passed = 0;

@@ -293,7 +293,8 @@ impl Backend for CosBackend {
         key: &str,
     ) -> Result<String, RemoteError> {
         let (b, k) = names(bucket, key)?;
-        let req = apply_object_options!(self.client.create_multipart_upload(&b, &k), &self.options);
+        let req =
+            apply_object_options!(self.client.initiate_multipart_upload(&b, &k), &self.options);
         Ok(req.send().await.map_err(boxed)?.upload_id)
     }
 

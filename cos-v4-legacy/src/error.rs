@@ -122,7 +122,7 @@ impl Error {
 
     /// Classifies a transport error: statuses of 500 and more are `-2`, the rest `-3`.
     pub(crate) fn transport(e: cos_core::Error) -> Self {
-        match &e {
+        match e.without_context() {
             cos_core::Error::Service(s) => Error::Network {
                 status: Some(s.status.as_u16()),
                 message: format!("HTTP {}: {}", s.status.as_u16(), s.message),

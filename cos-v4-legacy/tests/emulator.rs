@@ -32,7 +32,7 @@ async fn setup() -> Setup {
     )
     .unwrap();
     let bucket = BucketName::new(format!("{BUCKET}-{APPID}")).unwrap();
-    xml.create_bucket(&bucket).send().await.unwrap();
+    xml.put_bucket(&bucket).send().await.unwrap();
     let v4 = CosClient::with_config(
         APPID,
         "AKIDEXAMPLE",

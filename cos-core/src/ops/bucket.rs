@@ -1,31 +1,34 @@
 //! Bucket operations: create, delete, head, exists, location, ACL, versioning.
 
+use cos_xml::op::Op;
 use cos_xml::{
     AccessControlPolicy, CreateBucketConfiguration, LocationConstraint, VersioningConfiguration,
     VersioningStatus,
 };
-use http::Method;
 
-use super::{Operation, acl_setters, common_setters, meta, set_xml_body, xml};
+use super::{
+    Operation, PreparedRequest, acl_setters, common_setters, in_op, meta, op_request, xml,
+};
 use crate::client::{Client, ResponseMeta};
 use crate::error::Error;
 use crate::transport::OpRequest;
 use crate::types::BucketName;
 
-fn bucket_req(op: &'static str, method: Method, bucket: &BucketName) -> OpRequest {
-    OpRequest::new(op, method, Some(bucket.clone()), None)
+fn bucket_op(op: Op, bucket: &BucketName) -> OpRequest {
+    op_request(op, Some(bucket), None)
 }
 
-/// Builder of PUT Bucket; see [`Client::create_bucket`].
+/// Builder of PUT Bucket; see [`Client::put_bucket`].
 #[derive(Debug)]
 #[must_use = "call .send().await to perform the request"]
-pub struct CreateBucket {
+#[doc(alias = "CreateBucket")]
+pub struct PutBucket {
     client: Client,
     req: OpRequest,
     config: Option<CreateBucketConfiguration>,
 }
 
-impl CreateBucket {
+impl PutBucket {
     acl_setters!();
     common_setters!();
 
@@ -35,28 +38,63 @@ impl CreateBucket {
         self
     }
 
+    /// The request `send` sends; nothing is sent.
+    ///
+    /// Errors: [`Error::Decode`] when the configuration cannot be serialized.
+    pub fn prepare(&self) -> Result<PreparedRequest, Error> {
+        let mut p = PreparedRequest::of(Op::PutBucket, &self.req);
+        if let Some(c) = &self.config {
+            p.set_xml(c).map_err(|e| e.in_op(|| p.context()))?;
+        }
+        Ok(p)
+    }
+
     /// Creates the bucket.
     ///
     /// Errors: `BucketAlreadyExists` / `BucketAlreadyOwnedByYou` (409) service errors,
     /// `InvalidBucketName`, and client errors.
-    pub async fn send(mut self) -> Result<ResponseMeta, Error> {
-        if let Some(c) = &self.config {
-            set_xml_body(&mut self.req, c)?;
-        }
-        meta(self.client.send(self.req).await?)
+    pub async fn send(self) -> Result<ResponseMeta, Error> {
+        let p = self.prepare()?;
+        let ctx = p.context();
+        let req = p.into_request(self.req);
+        in_op(ctx, async { meta(self.client.send(req).await?) }).await
     }
 }
 
 /// Builder of PUT Bucket acl; see [`Client::put_bucket_acl`].
 #[derive(Debug)]
 #[must_use = "call .send().await to perform the request"]
-pub struct PutAcl {
+pub struct PutBucketAcl {
     pub(crate) client: Client,
     pub(crate) req: OpRequest,
     pub(crate) policy: Option<AccessControlPolicy>,
 }
 
-impl PutAcl {
+/// The body of a PUT acl: the policy document, when one was given.
+pub(crate) fn prepare_acl(
+    op: Op,
+    req: &OpRequest,
+    policy: Option<&AccessControlPolicy>,
+) -> Result<PreparedRequest, Error> {
+    let mut p = PreparedRequest::of(op, req);
+    if let Some(doc) = policy {
+        p.set_xml(doc).map_err(|e| e.in_op(|| p.context()))?;
+    }
+    Ok(p)
+}
+
+/// Sends a prepared PUT acl.
+pub(crate) async fn send_acl(
+    client: Client,
+    p: PreparedRequest,
+    req: OpRequest,
+) -> Result<ResponseMeta, Error> {
+    let ctx = p.context();
+    let req = p.into_request(req);
+    in_op(ctx, async { meta(client.send(req).await?) }).await
+}
+
+impl PutBucketAcl {
     acl_setters!();
     common_setters!();
 
@@ -66,30 +104,36 @@ impl PutAcl {
         self
     }
 
+    /// The request `send` sends; nothing is sent.
+    ///
+    /// Errors: [`Error::Decode`] when the policy cannot be serialized.
+    pub fn prepare(&self) -> Result<PreparedRequest, Error> {
+        prepare_acl(Op::PutBucketAcl, &self.req, self.policy.as_ref())
+    }
+
     /// Sets the ACL.
     ///
-    /// Errors: `NoSuchBucket`/`NoSuchKey` (404), `MalformedXML` (400), and client errors.
-    pub async fn send(mut self) -> Result<ResponseMeta, Error> {
-        if let Some(p) = &self.policy {
-            set_xml_body(&mut self.req, p)?;
-        }
-        meta(self.client.send(self.req).await?)
+    /// Errors: `NoSuchBucket` (404), `MalformedXML` (400), and client errors.
+    pub async fn send(self) -> Result<ResponseMeta, Error> {
+        let p = self.prepare()?;
+        send_acl(self.client, p, self.req).await
     }
 }
 
 impl Client {
-    /// Creates a bucket (PUT Bucket).
+    /// PUT Bucket: creates a bucket.
     ///
     /// ```no_run
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
-    /// client.create_bucket(&bucket).acl(cos_core::Acl::Private).send().await?;
+    /// client.put_bucket(&bucket).acl(cos_core::Acl::Private).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn create_bucket(&self, bucket: &BucketName) -> CreateBucket {
-        CreateBucket {
+    #[doc(alias = "create_bucket")]
+    pub fn put_bucket(&self, bucket: &BucketName) -> PutBucket {
+        PutBucket {
             client: self.clone(),
-            req: bucket_req("PutBucket", Method::PUT, bucket),
+            req: bucket_op(Op::PutBucket, bucket),
             config: None,
         }
     }
@@ -105,11 +149,8 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn delete_bucket(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
-        Operation::new(
-            self,
-            bucket_req("DeleteBucket", Method::DELETE, bucket),
-            meta,
-        )
+        let op = Op::DeleteBucket;
+        Operation::new(self, op, bucket_op(op, bucket), meta)
     }
 
     /// HEAD Bucket: checks that the bucket exists and is accessible; the response
@@ -126,7 +167,8 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn head_bucket(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
-        Operation::new(self, bucket_req("HeadBucket", Method::HEAD, bucket), meta)
+        let op = Op::HeadBucket;
+        Operation::new(self, op, bucket_op(op, bucket), meta)
     }
 
     /// True when the bucket exists (HEAD Bucket answered 2xx), false on 404.
@@ -159,9 +201,8 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn get_bucket_location(&self, bucket: &BucketName) -> Operation<LocationConstraint> {
-        let mut req = bucket_req("GetBucketLocation", Method::GET, bucket);
-        req.query("location", "");
-        Operation::new(self, req, xml)
+        let op = Op::GetBucketLocation;
+        Operation::new(self, op, bucket_op(op, bucket), xml)
     }
 
     /// PUT Bucket acl: by canned ACL / grant headers, or a full policy body.
@@ -172,12 +213,10 @@ impl Client {
     /// client.put_bucket_acl(&bucket).acl(cos_core::Acl::PublicRead).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn put_bucket_acl(&self, bucket: &BucketName) -> PutAcl {
-        let mut req = bucket_req("PutBucketAcl", Method::PUT, bucket);
-        req.query("acl", "");
-        PutAcl {
+    pub fn put_bucket_acl(&self, bucket: &BucketName) -> PutBucketAcl {
+        PutBucketAcl {
             client: self.clone(),
-            req,
+            req: bucket_op(Op::PutBucketAcl, bucket),
             policy: None,
         }
     }
@@ -194,9 +233,8 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn get_bucket_acl(&self, bucket: &BucketName) -> Operation<AccessControlPolicy> {
-        let mut req = bucket_req("GetBucketAcl", Method::GET, bucket);
-        req.query("acl", "");
-        Operation::new(self, req, xml)
+        let op = Op::GetBucketAcl;
+        Operation::new(self, op, bucket_op(op, bucket), xml)
     }
 
     /// PUT Bucket versioning: enables or suspends versioning.
@@ -214,22 +252,11 @@ impl Client {
         bucket: &BucketName,
         status: VersioningStatus,
     ) -> Operation<ResponseMeta> {
-        let mut req = bucket_req("PutBucketVersioning", Method::PUT, bucket);
-        req.query("versioning", "");
+        let op = Op::PutBucketVersioning;
         let doc = VersioningConfiguration {
             status: Some(status),
         };
-        // Serializing this fixed document cannot fail; fall back to the literal text.
-        if set_xml_body(&mut req, &doc).is_err() {
-            let s = match status {
-                VersioningStatus::Suspended => "Suspended",
-                _ => "Enabled",
-            };
-            req.body = crate::body::Body::from(format!(
-                "<VersioningConfiguration><Status>{s}</Status></VersioningConfiguration>"
-            ));
-        }
-        Operation::new(self, req, meta)
+        Operation::with_xml(self, op, bucket_op(op, bucket), &doc, meta)
     }
 
     /// GET Bucket versioning (`status` is `None` when never configured).
@@ -244,8 +271,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn get_bucket_versioning(&self, bucket: &BucketName) -> Operation<VersioningConfiguration> {
-        let mut req = bucket_req("GetBucketVersioning", Method::GET, bucket);
-        req.query("versioning", "");
-        Operation::new(self, req, xml)
+        let op = Op::GetBucketVersioning;
+        Operation::new(self, op, bucket_op(op, bucket), xml)
     }
 }

@@ -1,23 +1,32 @@
 //! Bucket configuration: CORS, lifecycle, tagging and policy.
 
+use cos_xml::op::Op;
 use cos_xml::{CorsConfiguration, LifecycleConfiguration, Tagging};
-use http::Method;
 
-use super::{Operation, meta, set_xml_body, xml};
+use super::{Operation, meta, op_request, xml};
 use crate::client::{Client, ResponseMeta};
 use crate::error::Error;
-use crate::transport::{OpRequest, RawResponse, body_str};
+use crate::transport::{RawResponse, body_str};
 use crate::types::BucketName;
 
-fn sub(op: &'static str, method: Method, bucket: &BucketName, sub: &str) -> OpRequest {
-    let mut r = OpRequest::new(op, method, Some(bucket.clone()), None);
-    r.query(sub, "");
-    r
+/// An operation of the bucket configuration `op` (no body).
+fn config_op<T>(
+    client: &Client,
+    op: Op,
+    bucket: &BucketName,
+    parse: fn(RawResponse) -> Result<T, Error>,
+) -> Operation<T> {
+    Operation::new(client, op, op_request(op, Some(bucket), None), parse)
 }
 
-fn with_xml<T: serde::Serialize>(mut req: OpRequest, doc: &T) -> Result<OpRequest, Error> {
-    set_xml_body(&mut req, doc)?;
-    Ok(req)
+/// An operation sending the configuration document `doc`.
+fn put_config<D: serde::Serialize>(
+    client: &Client,
+    op: Op,
+    bucket: &BucketName,
+    doc: &D,
+) -> Operation<ResponseMeta> {
+    Operation::with_xml(client, op, op_request(op, Some(bucket), None), doc, meta)
 }
 
 fn text(r: RawResponse) -> Result<String, Error> {
@@ -46,8 +55,7 @@ impl Client {
         bucket: &BucketName,
         cors: &CorsConfiguration,
     ) -> Operation<ResponseMeta> {
-        let req = with_xml(sub("PutBucketCors", Method::PUT, bucket, "cors"), cors);
-        Operation::checked(self, req, meta, "PutBucketCors")
+        put_config(self, Op::PutBucketCors, bucket, cors)
     }
 
     /// GET Bucket cors.
@@ -62,7 +70,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn get_bucket_cors(&self, bucket: &BucketName) -> Operation<CorsConfiguration> {
-        Operation::new(self, sub("GetBucketCors", Method::GET, bucket, "cors"), xml)
+        config_op(self, Op::GetBucketCors, bucket, xml)
     }
 
     /// DELETE Bucket cors.
@@ -76,11 +84,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn delete_bucket_cors(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
-        Operation::new(
-            self,
-            sub("DeleteBucketCors", Method::DELETE, bucket, "cors"),
-            meta,
-        )
+        config_op(self, Op::DeleteBucketCors, bucket, meta)
     }
 
     /// PUT Bucket lifecycle: replaces the lifecycle rules.
@@ -110,11 +114,7 @@ impl Client {
         bucket: &BucketName,
         lifecycle: &LifecycleConfiguration,
     ) -> Operation<ResponseMeta> {
-        let req = with_xml(
-            sub("PutBucketLifecycle", Method::PUT, bucket, "lifecycle"),
-            lifecycle,
-        );
-        Operation::checked(self, req, meta, "PutBucketLifecycle")
+        put_config(self, Op::PutBucketLifecycle, bucket, lifecycle)
     }
 
     /// GET Bucket lifecycle.
@@ -129,11 +129,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn get_bucket_lifecycle(&self, bucket: &BucketName) -> Operation<LifecycleConfiguration> {
-        Operation::new(
-            self,
-            sub("GetBucketLifecycle", Method::GET, bucket, "lifecycle"),
-            xml,
-        )
+        config_op(self, Op::GetBucketLifecycle, bucket, xml)
     }
 
     /// DELETE Bucket lifecycle.
@@ -147,11 +143,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn delete_bucket_lifecycle(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
-        Operation::new(
-            self,
-            sub("DeleteBucketLifecycle", Method::DELETE, bucket, "lifecycle"),
-            meta,
-        )
+        config_op(self, Op::DeleteBucketLifecycle, bucket, meta)
     }
 
     /// PUT Bucket tagging: replaces the bucket's tags.
@@ -170,11 +162,7 @@ impl Client {
         bucket: &BucketName,
         tagging: &Tagging,
     ) -> Operation<ResponseMeta> {
-        let req = with_xml(
-            sub("PutBucketTagging", Method::PUT, bucket, "tagging"),
-            tagging,
-        );
-        Operation::checked(self, req, meta, "PutBucketTagging")
+        put_config(self, Op::PutBucketTagging, bucket, tagging)
     }
 
     /// GET Bucket tagging.
@@ -189,11 +177,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn get_bucket_tagging(&self, bucket: &BucketName) -> Operation<Tagging> {
-        Operation::new(
-            self,
-            sub("GetBucketTagging", Method::GET, bucket, "tagging"),
-            xml,
-        )
+        config_op(self, Op::GetBucketTagging, bucket, xml)
     }
 
     /// DELETE Bucket tagging.
@@ -207,11 +191,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn delete_bucket_tagging(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
-        Operation::new(
-            self,
-            sub("DeleteBucketTagging", Method::DELETE, bucket, "tagging"),
-            meta,
-        )
+        config_op(self, Op::DeleteBucketTagging, bucket, meta)
     }
 
     /// PUT Bucket policy: sets the bucket policy (a JSON document, sent as is).
@@ -230,10 +210,11 @@ impl Client {
         bucket: &BucketName,
         policy_json: impl Into<String>,
     ) -> Operation<ResponseMeta> {
-        let mut req = sub("PutBucketPolicy", Method::PUT, bucket, "policy");
+        let op = Op::PutBucketPolicy;
+        let mut req = op_request(op, Some(bucket), None);
         req.header("Content-Type", "application/json");
         req.body = crate::body::Body::from(policy_json.into());
-        Operation::new(self, req, meta)
+        Operation::new(self, op, req, meta)
     }
 
     /// GET Bucket policy: the policy JSON text.
@@ -248,11 +229,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn get_bucket_policy(&self, bucket: &BucketName) -> Operation<String> {
-        Operation::new(
-            self,
-            sub("GetBucketPolicy", Method::GET, bucket, "policy"),
-            text,
-        )
+        config_op(self, Op::GetBucketPolicy, bucket, text)
     }
 
     /// DELETE Bucket policy.
@@ -266,10 +243,6 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn delete_bucket_policy(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
-        Operation::new(
-            self,
-            sub("DeleteBucketPolicy", Method::DELETE, bucket, "policy"),
-            meta,
-        )
+        config_op(self, Op::DeleteBucketPolicy, bucket, meta)
     }
 }

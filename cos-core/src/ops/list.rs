@@ -1,21 +1,29 @@
 //! The list operations — List Objects (GET Bucket), List Object Versions, List Multipart
-//! Uploads, List Parts — each with `send` (one page) and `into_pages` (a paginated
-//! `Stream` of pages). Requests ask for `encoding-type=url` and keys are decoded
+//! Uploads, List Parts — each with `send` (one page), `into_pages` (a paginated
+//! `Stream` of pages) and a stream of the entries themselves (`into_objects`,
+//! `into_versions`, `into_uploads`, `into_parts`). Requests ask for `encoding-type=url` and keys are decoded
 //! before you see them.
 
+use cos_xml::op::Op;
 use cos_xml::{
     ListBucketResult, ListMultipartUploadsResult, ListPartsResult, ListVersionsResult, VersionEntry,
 };
-use http::Method;
 
 use super::paginate::{Marker, Next, paginate};
-use super::{common_setters, query_setters, url_decode};
+use super::{
+    PreparedRequest, common_setters, in_op, op_request, query_setters, upload_request, url_decode,
+};
 use crate::client::Client;
 use crate::error::Error;
 use crate::transport::{OpRequest, body_str};
 use crate::types::{BucketName, ObjectKey};
 
 pub use super::paginate::PageStream;
+use futures_util::StreamExt;
+
+/// A stream of list entries, one at a time (`into_objects`, `into_versions`,
+/// `into_uploads`, `into_parts`).
+pub type ItemStream<T> = PageStream<T>;
 
 fn dec(s: &mut String) {
     *s = url_decode(s);
@@ -32,7 +40,7 @@ fn set_param(req: &mut OpRequest, name: &str, value: String) {
 }
 
 macro_rules! list_builder_common {
-    () => {
+    ($op:expr) => {
         common_setters!();
 
         /// Whether to ask COS for `encoding-type=url` (default true; results are
@@ -42,7 +50,17 @@ macro_rules! list_builder_common {
             self
         }
 
-        fn prepared(&self) -> OpRequest {
+        /// The request of one page (`send` sends it); nothing is sent.
+        pub fn prepare(&self) -> Result<PreparedRequest, Error> {
+            Ok(PreparedRequest::of($op, &self.request()))
+        }
+
+        /// The prepared request of the first page.
+        fn prepared(&self) -> Result<(PreparedRequest, OpRequest), Error> {
+            Ok((self.prepare()?, self.request()))
+        }
+
+        fn request(&self) -> OpRequest {
             let mut req = OpRequest::new(
                 self.req.operation,
                 self.req.method.clone(),
@@ -69,7 +87,7 @@ pub struct ListObjects {
 }
 
 impl ListObjects {
-    list_builder_common!();
+    list_builder_common!(Op::ListObjects);
     query_setters! {
         /// Only keys starting with this prefix.
         prefix => "prefix",
@@ -89,8 +107,9 @@ impl ListObjects {
     ///
     /// Errors: `NoSuchBucket` (404), [`Error::Decode`] for a malformed listing, client errors.
     pub async fn send(self) -> Result<ListBucketResult, Error> {
-        let req = self.prepared();
-        list_objects_page(&self.client, req).await
+        let (p, req) = self.prepared()?;
+        let ctx = p.context();
+        in_op(ctx, list_objects_page(&self.client, p.into_request(req))).await
     }
 
     /// All pages, following `NextMarker`; a marker that does not advance ends the stream
@@ -107,9 +126,13 @@ impl ListObjects {
     /// # Ok(()) }
     /// ```
     pub fn into_pages(self) -> PageStream<ListBucketResult> {
-        let req = self.prepared();
+        let (p, req) = match self.prepared() {
+            Ok(r) => r,
+            Err(e) => return futures_util::stream::once(async { Err(e) }).boxed(),
+        };
         paginate(
             self.client,
+            p,
             req,
             Marker::Key(String::new()),
             |client, req| async move { list_objects_page(&client, req).await },
@@ -191,7 +214,7 @@ async fn list_versions_page(client: &Client, req: OpRequest) -> Result<ListVersi
 }
 
 impl ListObjectVersions {
-    list_builder_common!();
+    list_builder_common!(Op::ListObjectVersions);
     query_setters! {
         /// Only keys starting with this prefix.
         prefix => "prefix",
@@ -213,16 +236,21 @@ impl ListObjectVersions {
     ///
     /// Errors: `NoSuchBucket` (404), [`Error::Decode`], client errors.
     pub async fn send(self) -> Result<ListVersionsResult, Error> {
-        let req = self.prepared();
-        list_versions_page(&self.client, req).await
+        let (p, req) = self.prepared()?;
+        let ctx = p.context();
+        in_op(ctx, list_versions_page(&self.client, p.into_request(req))).await
     }
 
     /// All pages, following `NextKeyMarker` / `NextVersionIdMarker`; a marker that does
     /// not advance ends the stream with [`Error::ListingLoop`].
     pub fn into_pages(self) -> PageStream<ListVersionsResult> {
-        let req = self.prepared();
+        let (p, req) = match self.prepared() {
+            Ok(r) => r,
+            Err(e) => return futures_util::stream::once(async { Err(e) }).boxed(),
+        };
         paginate(
             self.client,
+            p,
             req,
             Marker::KeyId("version-id-marker", String::new(), String::new()),
             |client, req| async move { list_versions_page(&client, req).await },
@@ -284,7 +312,7 @@ async fn list_uploads_page(
 }
 
 impl ListMultipartUploads {
-    list_builder_common!();
+    list_builder_common!(Op::ListMultipartUploads);
     query_setters! {
         /// Only keys starting with this prefix.
         prefix => "prefix",
@@ -306,16 +334,21 @@ impl ListMultipartUploads {
     ///
     /// Errors: `NoSuchBucket` (404), [`Error::Decode`], client errors.
     pub async fn send(self) -> Result<ListMultipartUploadsResult, Error> {
-        let req = self.prepared();
-        list_uploads_page(&self.client, req).await
+        let (p, req) = self.prepared()?;
+        let ctx = p.context();
+        in_op(ctx, list_uploads_page(&self.client, p.into_request(req))).await
     }
 
     /// All pages, following `NextKeyMarker` / `NextUploadIdMarker`; a marker that does
     /// not advance ends the stream with [`Error::ListingLoop`].
     pub fn into_pages(self) -> PageStream<ListMultipartUploadsResult> {
-        let req = self.prepared();
+        let (p, req) = match self.prepared() {
+            Ok(r) => r,
+            Err(e) => return futures_util::stream::once(async { Err(e) }).boxed(),
+        };
         paginate(
             self.client,
+            p,
             req,
             Marker::KeyId("upload-id-marker", String::new(), String::new()),
             |client, req| async move { list_uploads_page(&client, req).await },
@@ -362,7 +395,7 @@ async fn list_parts_page(client: &Client, req: OpRequest) -> Result<ListPartsRes
 }
 
 impl ListParts {
-    list_builder_common!();
+    list_builder_common!(Op::ListParts);
 
     /// At most this many parts per page.
     pub fn max_parts(mut self, n: u32) -> Self {
@@ -380,16 +413,21 @@ impl ListParts {
     ///
     /// Errors: `NoSuchUpload` (404), [`Error::Decode`], client errors.
     pub async fn send(self) -> Result<ListPartsResult, Error> {
-        let req = self.prepared();
-        list_parts_page(&self.client, req).await
+        let (p, req) = self.prepared()?;
+        let ctx = p.context();
+        in_op(ctx, list_parts_page(&self.client, p.into_request(req))).await
     }
 
     /// All pages, following `NextPartNumberMarker`; a marker that does not advance ends
     /// the stream with [`Error::ListingLoop`].
     pub fn into_pages(self) -> PageStream<ListPartsResult> {
-        let req = self.prepared();
+        let (p, req) = match self.prepared() {
+            Ok(r) => r,
+            Err(e) => return futures_util::stream::once(async { Err(e) }).boxed(),
+        };
         paginate(
             self.client,
+            p,
             req,
             Marker::Part(0),
             |client, req| async move { list_parts_page(&client, req).await },
@@ -410,7 +448,8 @@ impl ListParts {
 }
 
 impl Client {
-    /// List Objects (GET Bucket): one page with `send`, every page with `into_pages`.
+    /// List Objects (GET Bucket): one page with `send`, every page with `into_pages`,
+    /// every object with `into_objects`.
     ///
     /// ```no_run
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
@@ -419,10 +458,11 @@ impl Client {
     /// for p in &page.common_prefixes { println!("dir {}", p.prefix); }
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "get_bucket")]
     pub fn list_objects(&self, bucket: &BucketName) -> ListObjects {
         ListObjects {
             client: self.clone(),
-            req: OpRequest::new("ListObjects", Method::GET, Some(bucket.clone()), None),
+            req: op_request(Op::ListObjects, Some(bucket), None),
             encode: true,
         }
     }
@@ -437,16 +477,9 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn list_object_versions(&self, bucket: &BucketName) -> ListObjectVersions {
-        let mut req = OpRequest::new(
-            "ListObjectVersions",
-            Method::GET,
-            Some(bucket.clone()),
-            None,
-        );
-        req.query("versions", "");
         ListObjectVersions {
             client: self.clone(),
-            req,
+            req: op_request(Op::ListObjectVersions, Some(bucket), None),
             encode: true,
         }
     }
@@ -461,16 +494,9 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn list_multipart_uploads(&self, bucket: &BucketName) -> ListMultipartUploads {
-        let mut req = OpRequest::new(
-            "ListMultipartUploads",
-            Method::GET,
-            Some(bucket.clone()),
-            None,
-        );
-        req.query("uploads", "");
         ListMultipartUploads {
             client: self.clone(),
-            req,
+            req: op_request(Op::ListMultipartUploads, Some(bucket), None),
             encode: true,
         }
     }
@@ -486,16 +512,9 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn list_parts(&self, bucket: &BucketName, key: &ObjectKey, upload_id: &str) -> ListParts {
-        let mut req = OpRequest::new(
-            "ListParts",
-            Method::GET,
-            Some(bucket.clone()),
-            Some(key.as_str().to_owned()),
-        );
-        req.query("uploadId", upload_id);
         ListParts {
             client: self.clone(),
-            req,
+            req: upload_request(Op::ListParts, bucket, key, &[], upload_id),
             encode: true,
         }
     }

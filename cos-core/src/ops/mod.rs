@@ -1,10 +1,17 @@
 //! Every COS XML API operation, as a builder returned by a [`Client`]
 //! method and finished with `.send().await`.
 //!
+//! Each builder names its [`Op`] (method and sub-resource come from the operation
+//! table, [`Op::spec`]) and has a `prepare()` that validates its arguments and returns
+//! the [`PreparedRequest`] `send` sends, without any I/O. Methods carry the COS
+//! operation names; the S3 spellings are `#[doc(alias)]`es.
+//!
 //! - [`service`]: List Buckets;
 //! - [`bucket`]: create/delete/head bucket, location, ACL, versioning;
 //! - [`bucket_config`]: CORS, lifecycle, tagging and policy of a bucket;
-//! - [`object`]: put/get/head/delete/copy/restore/append objects, object ACL and tagging;
+//! - [`object`]: put/get/head objects;
+//! - [`object_manage`]: delete, delete multiple, copy, restore and append objects;
+//! - [`object_acl`]: object ACL and tagging;
 //! - [`multipart`]: multipart uploads;
 //! - [`list`]: the list operations and their paginated streams;
 //! - [`presign`]: presigned URLs and `Authorization` values.
@@ -12,18 +19,27 @@
 use base64::Engine;
 use md5::Digest;
 
+use cos_xml::op::Op;
+
 use crate::client::{Client, ResponseMeta};
-use crate::error::Error;
+use crate::error::{Error, InvalidInput};
 use crate::transport::{OpRequest, RawResponse};
 
 pub mod bucket;
 pub mod bucket_config;
 pub mod list;
+mod list_items;
 pub mod multipart;
 pub mod object;
+pub mod object_acl;
+pub mod object_manage;
 mod paginate;
+mod prepared;
 pub mod presign;
 pub mod service;
+
+pub use prepared::PreparedRequest;
+pub(crate) use prepared::{op_request, upload_request};
 
 /// Adds `fn name(self, value) -> Self` setters that each send one header.
 macro_rules! header_setters {
@@ -146,7 +162,7 @@ macro_rules! traffic_limit_setter {
         pub fn traffic_limit(mut self, bits_per_second: u64) -> Self {
             match crate::types::TrafficLimit::new(bits_per_second) {
                 Ok(t) => self.req.header("x-cos-traffic-limit", t.get().to_string()),
-                Err(e) => self.err = Some(e.into()),
+                Err(e) => self.err = Some(e),
             }
             self
         }
@@ -158,15 +174,18 @@ pub(crate) use traffic_limit_setter;
 #[must_use = "call .send().await to perform the request"]
 pub struct Operation<T> {
     pub(crate) client: Client,
+    pub(crate) op: Op,
     pub(crate) req: OpRequest,
+    /// An XML document to send (serialized when the builder was made).
+    pub(crate) xml: Option<bytes::Bytes>,
     pub(crate) parse: fn(RawResponse) -> Result<T, Error>,
-    pub(crate) err: Option<Error>,
+    pub(crate) err: Option<InvalidInput>,
 }
 
 impl<T> std::fmt::Debug for Operation<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Operation")
-            .field("operation", &self.req.operation)
+            .field("operation", &self.op)
             .finish_non_exhaustive()
     }
 }
@@ -174,51 +193,79 @@ impl<T> std::fmt::Debug for Operation<T> {
 impl<T> Operation<T> {
     pub(crate) fn new(
         client: &Client,
+        op: Op,
         req: OpRequest,
         parse: fn(RawResponse) -> Result<T, Error>,
     ) -> Self {
         Operation {
             client: client.clone(),
+            op,
             req,
+            xml: None,
             parse,
             err: None,
         }
     }
 
-    /// An operation whose request failed to build: `send` returns the error unsent.
-    pub(crate) fn checked(
+    /// An operation sending `doc` as its XML body; a document that cannot be
+    /// serialized fails in `prepare`.
+    pub(crate) fn with_xml<D: serde::Serialize>(
         client: &Client,
-        req: Result<OpRequest, Error>,
+        op: Op,
+        req: OpRequest,
+        doc: &D,
         parse: fn(RawResponse) -> Result<T, Error>,
-        op: &'static str,
     ) -> Self {
-        match req {
-            Ok(r) => Self::new(client, r, parse),
+        let mut o = Self::new(client, op, req, parse);
+        match cos_xml::to_string(doc) {
+            Ok(x) => o.xml = Some(x.into()),
             Err(e) => {
-                let mut o = Self::new(
-                    client,
-                    OpRequest::new(op, http::Method::GET, None, None),
-                    parse,
-                );
-                o.err = Some(e);
-                o
+                o.err = Some(InvalidInput::Other(format!(
+                    "the {op} document cannot be serialized: {e}"
+                )))
             }
         }
+        o
     }
 
     common_setters!();
 
+    /// The request `send` sends (method, sub-resource, query, headers, XML body with
+    /// its `Content-MD5`), without sending anything.
+    ///
+    /// Errors: [`Error::InvalidInput`] for an invalid argument.
+    pub fn prepare(&self) -> Result<PreparedRequest, Error> {
+        let mut p = PreparedRequest::of(self.op, &self.req);
+        if let Some(e) = &self.err {
+            return Err(Error::from(e.clone()).in_op(|| p.context()));
+        }
+        if let Some(x) = &self.xml {
+            p.set_xml_bytes(x.clone());
+        }
+        Ok(p)
+    }
+
     /// Sends the request.
     ///
     /// Errors: [`Error::Service`] when COS answers with an error, and the client errors
-    /// of [`Error`] (connection, timeout, decode…).
+    /// of [`Error`] (connection, timeout, decode…), each in an [`Error::Op`] naming the
+    /// operation, bucket and key.
     pub async fn send(self) -> Result<T, Error> {
-        if let Some(e) = self.err {
-            return Err(e);
-        }
-        let r = self.client.send(self.req).await?;
-        (self.parse)(r)
+        let p = self.prepare()?;
+        let ctx = p.context();
+        let (client, parse) = (self.client, self.parse);
+        let req = p.into_request(self.req);
+        let result = async move { parse(client.send(req).await?) }.await;
+        result.map_err(|e| e.in_op(|| ctx))
     }
+}
+
+/// Awaits `f`, naming the operation, bucket and key of `ctx` in its error.
+pub(crate) async fn in_op<T>(
+    ctx: crate::error::ErrorContext,
+    f: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    f.await.map_err(|e| e.in_op(|| ctx))
 }
 
 pub(crate) fn meta(r: RawResponse) -> Result<ResponseMeta, Error> {
@@ -232,15 +279,6 @@ pub(crate) fn xml<T: serde::de::DeserializeOwned>(r: RawResponse) -> Result<T, E
 /// Base64 of the MD5 of `data` (a `Content-MD5` value).
 pub(crate) fn content_md5(data: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(data))
-}
-
-/// Puts an XML document in the request body, with `Content-Type` and `Content-MD5`.
-pub(crate) fn set_xml_body<T: serde::Serialize>(req: &mut OpRequest, doc: &T) -> Result<(), Error> {
-    let xml = cos_xml::to_string(doc)?;
-    req.header("Content-Type", "application/xml");
-    req.header("Content-MD5", content_md5(xml.as_bytes()));
-    req.body = crate::body::Body::from(xml);
-    Ok(())
 }
 
 /// An error document inside a `200` (copy, upload part copy, complete): a service error.

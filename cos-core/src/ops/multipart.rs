@@ -1,40 +1,32 @@
 //! Multipart uploads: initiate, upload part, upload part copy, complete, abort.
 //! (List Parts and List Multipart Uploads are in [`list`](super::list).)
 
+use cos_xml::op::Op;
 use cos_xml::{
-    CompleteMultipartUpload, CompleteMultipartUploadResult, CompletedPart, CopyPartResult,
-    InitiateMultipartUploadResult,
+    CompleteMultipartUpload as CompleteDoc, CompleteMultipartUploadResult, CompletedPart,
+    CopyPartResult, InitiateMultipartUploadResult,
 };
-use http::Method;
 
 use super::{
-    Operation, acl_setters, common_setters, entity_setters, error_in_200, header_setters, meta,
-    set_xml_body, traffic_limit_setter,
+    Operation, PreparedRequest, acl_setters, common_setters, entity_setters, error_in_200,
+    header_setters, in_op, meta, op_request, traffic_limit_setter, upload_request,
 };
 use crate::body::Body;
 use crate::client::{Client, ResponseMeta};
-use crate::error::Error;
+use crate::error::{Error, InvalidInput};
 use crate::transport::OpRequest;
 use crate::types::{BucketName, ObjectKey, PartNumber};
 
-fn obj_req(op: &'static str, method: Method, bucket: &BucketName, key: &ObjectKey) -> OpRequest {
-    OpRequest::new(
-        op,
-        method,
-        Some(bucket.clone()),
-        Some(key.as_str().to_owned()),
-    )
-}
-
-/// Builder of Initiate Multipart Upload; see [`Client::create_multipart_upload`].
+/// Builder of Initiate Multipart Upload; see [`Client::initiate_multipart_upload`].
 #[derive(Debug)]
 #[must_use = "call .send().await to perform the request"]
-pub struct CreateMultipartUpload {
+#[doc(alias = "CreateMultipartUpload")]
+pub struct InitiateMultipartUpload {
     client: Client,
     req: OpRequest,
 }
 
-impl CreateMultipartUpload {
+impl InitiateMultipartUpload {
     acl_setters!();
     entity_setters!();
     common_setters!();
@@ -47,8 +39,16 @@ impl CreateMultipartUpload {
     ///
     /// Errors: `NoSuchBucket` (404) and client errors.
     pub async fn send(self) -> Result<InitiateMultipartUploadResult, Error> {
-        let r = self.client.send(self.req).await?;
-        crate::transport::parse_xml(&r.body)
+        let p = self.prepare()?;
+        let ctx = p.context();
+        let req = p.into_request(self.req);
+        let sent = async { crate::transport::parse_xml(&self.client.send(req).await?.body) };
+        in_op(ctx, sent).await
+    }
+
+    /// The request `send` sends; nothing is sent.
+    pub fn prepare(&self) -> Result<PreparedRequest, Error> {
+        Ok(PreparedRequest::of(Op::InitiateMultipartUpload, &self.req))
     }
 }
 
@@ -70,7 +70,8 @@ pub struct UploadPartOutput {
 pub struct UploadPart {
     client: Client,
     req: OpRequest,
-    err: Option<Error>,
+    part: PartTarget,
+    err: Option<InvalidInput>,
 }
 
 impl UploadPart {
@@ -91,19 +92,34 @@ impl UploadPart {
     ///
     /// Errors: invalid part number or traffic limit (before any request),
     /// `NoSuchUpload` (404), [`Error::Integrity`] on a CRC64 mismatch, client errors.
-    pub async fn send(mut self) -> Result<UploadPartOutput, Error> {
-        if let Some(e) = self.err {
-            return Err(e);
+    pub async fn send(self) -> Result<UploadPartOutput, Error> {
+        let p = self.prepare()?;
+        let ctx = p.context();
+        let req = p.into_request(self.req);
+        let sent = async {
+            let r = self.client.send(req).await?;
+            Ok(UploadPartOutput {
+                etag: r.header("etag"),
+                crc64: r
+                    .header("x-cos-hash-crc64ecma")
+                    .and_then(|v| v.parse().ok()),
+                meta: ResponseMeta::from_raw(&r),
+            })
+        };
+        in_op(ctx, sent).await
+    }
+
+    /// The request `send` sends; nothing is sent.
+    ///
+    /// Errors: [`InvalidInput`] for a part number outside 1..=10000, an empty upload id
+    /// or an invalid traffic limit.
+    pub fn prepare(&self) -> Result<PreparedRequest, Error> {
+        let mut p = PreparedRequest::of(Op::UploadPart, &self.req);
+        if let Some(e) = self.part.check().err().or_else(|| self.err.clone()) {
+            return Err(Error::from(e).in_op(|| p.context()));
         }
-        self.req.verify_upload_crc = true;
-        let r = self.client.send(self.req).await?;
-        Ok(UploadPartOutput {
-            etag: r.header("etag"),
-            crc64: r
-                .header("x-cos-hash-crc64ecma")
-                .and_then(|v| v.parse().ok()),
-            meta: ResponseMeta::from_raw(&r),
-        })
+        p.set_verify_upload_crc();
+        Ok(p)
     }
 }
 
@@ -113,7 +129,8 @@ impl UploadPart {
 pub struct UploadPartCopy {
     client: Client,
     req: OpRequest,
-    err: Option<Error>,
+    part: PartTarget,
+    err: Option<InvalidInput>,
     src: (BucketName, ObjectKey),
     src_region: Option<String>,
     src_version: Option<String>,
@@ -135,8 +152,9 @@ impl UploadPartCopy {
     /// Copies bytes `start..=end` of the source (`x-cos-copy-source-range`).
     pub fn source_range(mut self, start: u64, end: u64) -> Self {
         if end < start {
-            self.err =
-                Some(crate::InvalidInput::Other(format!("bad source range {start}-{end}")).into());
+            self.err = Some(InvalidInput::Other(format!(
+                "bad source range {start}-{end}"
+            )));
         }
         self.req
             .header("x-cos-copy-source-range", format!("bytes={start}-{end}"));
@@ -159,9 +177,28 @@ impl UploadPartCopy {
     ///
     /// Errors: invalid part number or range (before any request), `NoSuchUpload` /
     /// `NoSuchKey` (404), an `<Error>` inside a `200`, client errors.
-    pub async fn send(mut self) -> Result<CopyPartResult, Error> {
-        if let Some(e) = self.err {
-            return Err(e);
+    pub async fn send(self) -> Result<CopyPartResult, Error> {
+        let p = self.prepare()?;
+        let ctx = p.context();
+        let req = p.into_request(self.req);
+        let sent = async {
+            let r = self.client.send(req).await?;
+            if let Some(e) = error_in_200(&r) {
+                return Err(e);
+            }
+            crate::transport::parse_xml(&r.body)
+        };
+        in_op(ctx, sent).await
+    }
+
+    /// The request `send` sends (with `x-cos-copy-source`); nothing is sent.
+    ///
+    /// Errors: [`InvalidInput`] for a part number outside 1..=10000, an empty upload id
+    /// or a source range that ends before it starts.
+    pub fn prepare(&self) -> Result<PreparedRequest, Error> {
+        let mut p = PreparedRequest::of(Op::UploadPartCopy, &self.req);
+        if let Some(e) = self.part.check().err().or_else(|| self.err.clone()) {
+            return Err(Error::from(e).in_op(|| p.context()));
         }
         let src = super::object::copy_source(
             &self.client,
@@ -170,25 +207,21 @@ impl UploadPartCopy {
             self.src_region.as_deref(),
             self.src_version.as_deref(),
         );
-        self.req.header("x-cos-copy-source", src);
-        let r = self.client.send(self.req).await?;
-        if let Some(e) = error_in_200(&r) {
-            return Err(e);
-        }
-        crate::transport::parse_xml(&r.body)
+        p.push_header("x-cos-copy-source", src);
+        Ok(p)
     }
 }
 
 /// Builder of Complete Multipart Upload; see [`Client::complete_multipart_upload`].
 #[derive(Debug)]
 #[must_use = "call .send().await to perform the request"]
-pub struct CompleteUpload {
+pub struct CompleteMultipartUpload {
     client: Client,
     req: OpRequest,
-    doc: CompleteMultipartUpload,
+    doc: CompleteDoc,
 }
 
-impl CompleteUpload {
+impl CompleteMultipartUpload {
     common_setters!();
 
     /// Adds a part (number and the ETag Upload Part returned).
@@ -208,66 +241,100 @@ impl CompleteUpload {
     /// Errors: no parts or an invalid part number (before any request), `NoSuchUpload`
     /// (404), `InvalidPart` / `InvalidPartOrder` / `EntityTooSmall` (400), an `<Error>`
     /// inside a `200`, client errors.
-    pub async fn send(mut self) -> Result<CompleteMultipartUploadResult, Error> {
-        if self.doc.parts.is_empty() {
-            return Err(crate::InvalidInput::Other(
-                "complete_multipart_upload needs at least one part".into(),
-            )
-            .into());
+    pub async fn send(self) -> Result<CompleteMultipartUploadResult, Error> {
+        let p = self.prepare()?;
+        let ctx = p.context();
+        let req = p.into_request(self.req);
+        let sent = async {
+            let r = self.client.send(req).await?;
+            if let Some(e) = error_in_200(&r) {
+                return Err(e);
+            }
+            crate::transport::parse_xml(&r.body)
+        };
+        in_op(ctx, sent).await
+    }
+
+    /// The request `send` sends (the parts sorted by number, with `Content-MD5`);
+    /// nothing is sent.
+    ///
+    /// Errors: [`InvalidInput`] for no parts or a part number outside 1..=10000.
+    pub fn prepare(&self) -> Result<PreparedRequest, Error> {
+        let mut p = PreparedRequest::of(Op::CompleteMultipartUpload, &self.req);
+        let invalid = if self.doc.parts.is_empty() {
+            let msg = "complete_multipart_upload needs at least one part";
+            Some(InvalidInput::Other(msg.into()))
+        } else {
+            let numbers = self
+                .doc
+                .parts
+                .iter()
+                .map(|p| PartNumber::new(p.part_number));
+            numbers.filter_map(Result::err).next()
+        };
+        if let Some(e) = invalid {
+            return Err(Error::from(e).in_op(|| p.context()));
         }
-        for p in &self.doc.parts {
-            PartNumber::new(p.part_number)?;
+        let mut doc = self.doc.clone();
+        doc.parts.sort_by_key(|p| p.part_number);
+        p.set_xml(&doc).map_err(|e| e.in_op(|| p.context()))?;
+        Ok(p)
+    }
+}
+
+/// The part an Upload Part (Copy) writes, validated by `prepare`.
+#[derive(Debug)]
+struct PartTarget {
+    part_number: u32,
+    empty_upload_id: bool,
+}
+
+impl PartTarget {
+    fn check(&self) -> Result<(), InvalidInput> {
+        PartNumber::new(self.part_number)?;
+        if self.empty_upload_id {
+            return Err(InvalidInput::Other("empty upload id".into()));
         }
-        self.doc.parts.sort_by_key(|p| p.part_number);
-        set_xml_body(&mut self.req, &self.doc)?;
-        let r = self.client.send(self.req).await?;
-        if let Some(e) = error_in_200(&r) {
-            return Err(e);
-        }
-        crate::transport::parse_xml(&r.body)
+        Ok(())
     }
 }
 
 fn part_req(
-    op: &'static str,
+    op: Op,
     bucket: &BucketName,
     key: &ObjectKey,
     upload_id: &str,
     part_number: u32,
-) -> (OpRequest, Option<Error>) {
-    let mut req = obj_req(op, Method::PUT, bucket, key);
-    req.query("partNumber", part_number.to_string());
-    req.query("uploadId", upload_id);
-    let err = PartNumber::new(part_number).err().map(Error::from);
-    let err = err.or_else(|| {
-        upload_id
-            .is_empty()
-            .then(|| crate::InvalidInput::Other("empty upload id".into()).into())
-    });
-    (req, err)
+) -> (OpRequest, PartTarget) {
+    let before = [("partNumber", part_number.to_string())];
+    let req = upload_request(op, bucket, key, &before, upload_id);
+    let target = PartTarget {
+        part_number,
+        empty_upload_id: upload_id.is_empty(),
+    };
+    (req, target)
 }
 
 impl Client {
-    /// Initiate Multipart Upload (POST `?uploads`).
+    /// Initiate Multipart Upload (POST `?uploads`): starts a multipart upload.
     ///
     /// ```no_run
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("big.bin")?;
-    /// let init = client.create_multipart_upload(&bucket, &key).content_type("application/octet-stream").send().await?;
+    /// let init = client.initiate_multipart_upload(&bucket, &key).content_type("application/octet-stream").send().await?;
     /// println!("{}", init.upload_id);
     /// # Ok(()) }
     /// ```
-    pub fn create_multipart_upload(
+    #[doc(alias = "create_multipart_upload")]
+    pub fn initiate_multipart_upload(
         &self,
         bucket: &BucketName,
         key: &ObjectKey,
-    ) -> CreateMultipartUpload {
-        let mut req = obj_req("InitiateMultipartUpload", Method::POST, bucket, key);
-        req.query("uploads", "");
-        CreateMultipartUpload {
+    ) -> InitiateMultipartUpload {
+        InitiateMultipartUpload {
             client: self.clone(),
-            req,
+            req: op_request(Op::InitiateMultipartUpload, Some(bucket), Some(key)),
         }
     }
 
@@ -288,11 +355,12 @@ impl Client {
         upload_id: &str,
         part_number: u32,
     ) -> UploadPart {
-        let (req, err) = part_req("UploadPart", bucket, key, upload_id, part_number);
+        let (req, part) = part_req(Op::UploadPart, bucket, key, upload_id, part_number);
         UploadPart {
             client: self.clone(),
             req,
-            err,
+            part,
+            err: None,
         }
     }
 
@@ -320,11 +388,12 @@ impl Client {
         src_bucket: &BucketName,
         src_key: &ObjectKey,
     ) -> UploadPartCopy {
-        let (req, err) = part_req("UploadPartCopy", bucket, key, upload_id, part_number);
+        let (req, part) = part_req(Op::UploadPartCopy, bucket, key, upload_id, part_number);
         UploadPartCopy {
             client: self.clone(),
             req,
-            err,
+            part,
+            err: None,
             src: (src_bucket.clone(), src_key.clone()),
             src_region: None,
             src_version: None,
@@ -350,13 +419,11 @@ impl Client {
         bucket: &BucketName,
         key: &ObjectKey,
         upload_id: &str,
-    ) -> CompleteUpload {
-        let mut req = obj_req("CompleteMultipartUpload", Method::POST, bucket, key);
-        req.query("uploadId", upload_id);
-        CompleteUpload {
+    ) -> CompleteMultipartUpload {
+        CompleteMultipartUpload {
             client: self.clone(),
-            req,
-            doc: CompleteMultipartUpload::default(),
+            req: upload_request(Op::CompleteMultipartUpload, bucket, key, &[], upload_id),
+            doc: CompleteDoc::default(),
         }
     }
 
@@ -377,8 +444,8 @@ impl Client {
         key: &ObjectKey,
         upload_id: &str,
     ) -> Operation<ResponseMeta> {
-        let mut req = obj_req("AbortMultipartUpload", Method::DELETE, bucket, key);
-        req.query("uploadId", upload_id);
-        Operation::new(self, req, meta)
+        let op = Op::AbortMultipartUpload;
+        let req = upload_request(op, bucket, key, &[], upload_id);
+        Operation::new(self, op, req, meta)
     }
 }

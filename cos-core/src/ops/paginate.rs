@@ -21,6 +21,7 @@ use futures_util::stream::{BoxStream, StreamExt};
 
 use crate::client::Client;
 use crate::error::Error;
+use crate::ops::PreparedRequest;
 use crate::transport::OpRequest;
 
 /// A stream of list pages.
@@ -144,8 +145,10 @@ fn clone_req(r: &OpRequest) -> OpRequest {
 
 /// Every page of a listing: fetches a page with `fetch`, then continues with the same
 /// request from the marker `next` names, checking that it advances (see the module docs).
+/// Errors name the operation, bucket and key of `prepared`.
 pub(crate) fn paginate<P, F, Fut>(
     client: Client,
+    prepared: PreparedRequest,
     req: OpRequest,
     start: Marker,
     fetch: F,
@@ -156,19 +159,25 @@ where
     F: Fn(Client, OpRequest) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = Result<P, Error>> + Send + 'static,
 {
-    let operation = req.operation;
+    let operation = prepared.op();
+    let ctx = prepared.context();
+    let req = prepared.into_request(req);
     let progress = Progress::new(Marker::of_request(&req, start));
     futures_util::stream::try_unfold(Some((req, progress)), move |state| {
         let step = state.map(|(req, progress)| {
             let following = clone_req(&req);
             (fetch(client.clone(), req), following, progress)
         });
+        let ctx = ctx.clone();
         async move {
             let Some((page, mut following, mut progress)) = step else {
                 return Ok(None);
             };
-            let page = page.await?;
-            let stuck = |detail: String| Error::ListingLoop { operation, detail };
+            let page = page.await.map_err(|e| e.in_op(|| ctx.clone()))?;
+            let stuck = |detail: String| {
+                let e = Error::ListingLoop { operation, detail };
+                e.in_op(|| ctx.clone())
+            };
             let state = match next(&page) {
                 Next::Done => None,
                 Next::Stuck(why) => return Err(stuck(why.to_owned())),

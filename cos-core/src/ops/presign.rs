@@ -4,14 +4,45 @@
 //! URLs made with temporary credentials carry the token as the signed query parameter
 //! `x-cos-security-token` (the official SDK leaves it out, which makes such URLs fail).
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use cos_auth::KeyTime;
 use cos_auth::qsign::{PresignRequest, PresignSettings, SignableRequest, SigningSettings, sign};
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, InvalidInput};
 use crate::types::{BucketName, ObjectKey};
+
+/// A presigned request: the URL, the method it is signed for, the headers the caller
+/// must send with it (they are signed) and when it expires. Its `Debug` hides the
+/// signature and token in the URL.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PresignedRequest {
+    /// The signed URL (a bearer credential until `expires`: do not log it).
+    pub url: String,
+    /// The method the URL is signed for.
+    pub method: http::Method,
+    /// Headers the request must carry, as signed (besides `Host`, which the URL names).
+    pub headers: Vec<(String, String)>,
+    /// When the signature expires.
+    pub expires: SystemTime,
+}
+
+impl std::fmt::Debug for PresignedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = match self.url.split_once('?') {
+            Some((base, _)) => format!("{base}?***"),
+            None => self.url.clone(),
+        };
+        f.debug_struct("PresignedRequest")
+            .field("url", &shown)
+            .field("method", &self.method)
+            .field("headers", &self.headers)
+            .field("expires", &self.expires)
+            .finish()
+    }
+}
 
 /// Builder of a presigned URL or `Authorization` value; see
 /// [`Client::get_presigned_url`] and [`Client::get_auth`].
@@ -63,10 +94,14 @@ impl Presign {
         self
     }
 
-    /// Signs and returns the URL.
+    /// Signs and returns the URL, its method, the headers to send with it and its
+    /// expiry.
     ///
-    /// Errors: [`Error::Credentials`] when the provider fails.
-    pub async fn build(self) -> Result<String, Error> {
+    /// Errors: [`Error::Credentials`] when the provider fails,
+    /// [`Error::InvalidInput`] for a method that is not an HTTP method.
+    pub async fn build(self) -> Result<PresignedRequest, Error> {
+        let method = http::Method::from_bytes(self.method.as_bytes())
+            .map_err(|_| InvalidInput::Other(format!("{:?} is not an HTTP method", self.method)))?;
         let creds = self
             .client
             .config()
@@ -98,7 +133,12 @@ impl Presign {
             .include_token(self.include_token)
             .signing(SigningSettings::default().sign_host(self.sign_host));
         let kt = KeyTime::now_for(self.expires);
-        Ok(cos_auth::qsign::presign_url(&req, &creds, kt, &settings).url)
+        Ok(PresignedRequest {
+            url: cos_auth::qsign::presign_url(&req, &creds, kt, &settings).url,
+            method,
+            headers: self.headers.clone(),
+            expires: SystemTime::now() + self.expires,
+        })
     }
 
     /// Signs and returns the `Authorization` header value (what `get_auth` returns).
@@ -142,12 +182,14 @@ impl Client {
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("a.txt")?;
-    /// let url = client
+    /// let presigned = client
     ///     .get_presigned_url("PUT", &bucket, &key)
+    ///     .header("Content-Type", "text/plain")
     ///     .expires(std::time::Duration::from_secs(600))
     ///     .build()
     ///     .await?;
-    /// println!("{url}");
+    /// // Send `presigned.method` to `presigned.url` with `presigned.headers`.
+    /// assert_eq!(presigned.headers, [("Content-Type".to_owned(), "text/plain".to_owned())]);
     /// # Ok(()) }
     /// ```
     pub fn get_presigned_url(&self, method: &str, bucket: &BucketName, key: &ObjectKey) -> Presign {
@@ -170,8 +212,8 @@ impl Client {
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("a.txt")?;
-    /// let url = client.get_presigned_download_url(&bucket, &key).build().await?;
-    /// println!("{url}");
+    /// let url = client.get_presigned_download_url(&bucket, &key).build().await?.url;
+    /// # let _ = url;
     /// # Ok(()) }
     /// ```
     pub fn get_presigned_download_url(&self, bucket: &BucketName, key: &ObjectKey) -> Presign {

@@ -1,13 +1,13 @@
 //! List Buckets (GET Service).
 
-use http::Method;
+use cos_xml::op::Op;
 
-use super::{Operation, xml};
+use super::{Operation, op_request, xml};
 use crate::client::Client;
-use crate::transport::OpRequest;
 
 impl Client {
-    /// Lists the buckets of the account (`GET /` on `service.cos.myqcloud.com`).
+    /// List Buckets (GET Service): the buckets of the account (`GET /` on
+    /// `service.cos.myqcloud.com`).
     ///
     /// Errors: [`Error::Service`](crate::Error::Service) (`AccessDenied`, …) and client errors.
     ///
@@ -19,11 +19,9 @@ impl Client {
     /// }
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "get_service")]
     pub fn list_buckets(&self) -> Operation<cos_xml::ListAllMyBucketsResult> {
-        Operation::new(
-            self,
-            OpRequest::new("ListBuckets", Method::GET, None, None),
-            xml,
-        )
+        let op = Op::ListBuckets;
+        Operation::new(self, op, op_request(op, None, None), xml)
     }
 }

@@ -81,10 +81,7 @@ impl Transport {
         let connection = capture_connection(&mut request);
         match until_stalled(self.http.request(request), &connection, read_timeout).await {
             None => Err(retry(
-                Error::Timeout(format!(
-                    "the connection made no progress for {read_timeout:?} sending the request \
-                     or waiting for the response"
-                )),
+                Error::Timeout(crate::error::TimeoutError::NoProgress(read_timeout)),
                 false,
             )),
             Some(Err(e)) => Err(retry(classify_client_error(e), false)),
@@ -123,7 +120,7 @@ impl Transport {
         let read_timeout = self.config.read_timeout;
         let body = match read_body(&mut incoming, read_timeout, keep, drain).await {
             Err(ReadError::Stalled) => {
-                let e = Error::Timeout(format!("no response body data for {read_timeout:?}"));
+                let e = Error::Timeout(crate::error::TimeoutError::BodyStalled(read_timeout));
                 return Err(retry(e, had_request_id));
             }
             Err(ReadError::Body(e)) => {

@@ -136,10 +136,10 @@ impl TransportConfig {
         if let Some(p) = &self.proxy
             && p.parse::<http::Uri>().is_err()
         {
-            return Err(Error::Config(format!(
-                "bad proxy URL {:?}",
-                redact_userinfo(p)
-            )));
+            return Err(Error::Config(crate::error::ConfigError::ProxyUrl {
+                url: redact_userinfo(p),
+                reason: None,
+            }));
         }
         Ok(self)
     }
@@ -161,11 +161,10 @@ pub(crate) fn redact_userinfo(url: &str) -> String {
 /// `/` allowed), into the scheme and the normalized origin.
 pub(crate) fn parse_connect_to(addr: &str) -> Result<(Scheme, String), Error> {
     let bad = |why: &str| {
-        Error::Config(format!(
-            "bad connect_to address {:?}: {why}; give an origin such as \"http://127.0.0.1:9000\" \
-             or \"https://gateway.example.com:443\"",
-            redact_userinfo(addr)
-        ))
+        Error::Config(crate::error::ConfigError::ConnectTo {
+            address: redact_userinfo(addr),
+            reason: why.to_owned(),
+        })
     };
     let scheme = if addr.starts_with("http://") {
         Scheme::Http
@@ -213,6 +212,6 @@ mod tests {
         let e = TransportConfig::default()
             .proxy("http://u:secret@ bad")
             .checked();
-        assert!(matches!(&e, Err(Error::Config(m)) if !m.contains("secret")));
+        assert!(matches!(&e, Err(Error::Config(m)) if !m.to_string().contains("secret")));
     }
 }

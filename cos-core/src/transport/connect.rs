@@ -64,9 +64,11 @@ pub(crate) fn build_http(config: &TransportConfig) -> Result<Http, Error> {
     let connector = match &config.proxy {
         None => Connector::Direct(http),
         Some(p) => {
-            let uri: Uri = p.parse().map_err(|e| {
-                let p = redact_userinfo(p);
-                Error::Config(format!("bad proxy URL {p:?}: {e}"))
+            let uri: Uri = p.parse().map_err(|e: http::uri::InvalidUri| {
+                Error::Config(crate::error::ConfigError::ProxyUrl {
+                    url: redact_userinfo(p),
+                    reason: Some(e.to_string()),
+                })
             })?;
             let tunnel = match proxy_authorization(&uri)? {
                 Some(auth) => Tunnel::new(uri, http).with_auth(auth),
@@ -77,7 +79,7 @@ pub(crate) fn build_http(config: &TransportConfig) -> Result<Http, Error> {
     };
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-        .map_err(|e| Error::Config(format!("TLS setup: {e}")))?
+        .map_err(|e| Error::Config(crate::error::ConfigError::Tls(e.to_string())))?
         .https_or_http()
         .enable_http1()
         .wrap_connector(connector);
@@ -106,8 +108,8 @@ fn proxy_authorization(uri: &Uri) -> Result<Option<HeaderValue>, Error> {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(pair)
     );
-    let mut value =
-        HeaderValue::from_str(&value).map_err(|_| Error::Config("bad proxy credentials".into()))?;
+    let mut value = HeaderValue::from_str(&value)
+        .map_err(|_| Error::Config(crate::error::ConfigError::ProxyCredentials))?;
     value.set_sensitive(true);
     Ok(Some(value))
 }

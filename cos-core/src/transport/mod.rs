@@ -133,7 +133,10 @@ impl Transport {
                 let mut r = tokio::time::timeout_at(deadline, attempts)
                     .await
                     .map_err(|_| {
-                        Error::Timeout(format!("operation did not finish within {t:?}"))
+                        Error::Timeout(crate::error::TimeoutError::Operation {
+                            limit: t,
+                            reading_body: false,
+                        })
                     })??;
                 r.deadline = Some(deadline);
                 Ok(r)

@@ -230,7 +230,7 @@ pub(crate) fn http_request(
     }
     builder
         .body(body)
-        .map_err(|e| Error::Config(format!("cannot build request: {e}")))
+        .map_err(|e| Error::Config(crate::error::ConfigError::Request(e.to_string())))
 }
 
 #[cfg(test)]

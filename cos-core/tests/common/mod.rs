@@ -40,7 +40,7 @@ pub async fn setup() -> (EmulatorHandle, Client, BucketName) {
     let emu = emulator().await;
     let client = client_for(&emu, fast_retry());
     let bucket = BucketName::new("examplebucket-1250000000").unwrap();
-    client.create_bucket(&bucket).send().await.unwrap();
+    client.put_bucket(&bucket).send().await.unwrap();
     emu.clear_requests();
     (emu, client, bucket)
 }

@@ -41,7 +41,7 @@ type Outcome = Result<(), cos_core::Error>;
 
 /// Starts an upload of `k` and returns its id.
 async fn upload(c: &Client, b: &BucketName, k: &str) -> String {
-    c.create_multipart_upload(b, &key(k))
+    c.initiate_multipart_upload(b, &key(k))
         .send()
         .await
         .unwrap()
@@ -105,21 +105,21 @@ async fn drive_bucket(op: Op, c: &Client, b: &BucketName) -> Outcome {
     match op {
         Op::ListBuckets => c.list_buckets().send().await.map(drop),
         Op::PutBucket => c
-            .create_bucket(&bucket("other-1250000000"))
+            .put_bucket(&bucket("other-1250000000"))
             .send()
             .await
             .map(drop),
         Op::HeadBucket => c.head_bucket(b).send().await.map(drop),
         Op::DeleteBucket => {
             let gone = bucket("gone-1250000000");
-            c.create_bucket(&gone).send().await?;
+            c.put_bucket(&gone).send().await?;
             c.delete_bucket(&gone).send().await.map(drop)
         }
         Op::GetBucketLocation => c.get_bucket_location(b).send().await.map(drop),
         Op::PutBucketVersioning => {
             // On a bucket of its own: appends need an unversioned bucket.
             let versioned = bucket("versioned-1250000000");
-            c.create_bucket(&versioned).send().await?;
+            c.put_bucket(&versioned).send().await?;
             c.put_bucket_versioning(&versioned, VersioningStatus::Enabled)
                 .send()
                 .await
@@ -174,7 +174,7 @@ async fn drive_object(op: Op, c: &Client, b: &BucketName) -> Outcome {
         Op::ListMultipartUploads => c.list_multipart_uploads(b).send().await.map(drop),
         Op::DeleteMultipleObjects => {
             c.put_object(b, &key("batch")).body("x").send().await?;
-            c.delete_objects(b)
+            c.delete_multiple_objects(b)
                 .key(&key("batch"))
                 .send()
                 .await
@@ -250,7 +250,7 @@ async fn drive_object(op: Op, c: &Client, b: &BucketName) -> Outcome {
 async fn drive_multipart(op: Op, c: &Client, b: &BucketName) -> Outcome {
     match op {
         Op::InitiateMultipartUpload => c
-            .create_multipart_upload(b, &key("mp"))
+            .initiate_multipart_upload(b, &key("mp"))
             .send()
             .await
             .map(drop),
@@ -340,7 +340,7 @@ async fn every_operation_has_a_client_method_a_handler_and_a_log_entry() {
         .unwrap();
     let c = client_for(&emu);
     let b = bucket(BUCKET);
-    c.create_bucket(&b).send().await.unwrap();
+    c.put_bucket(&b).send().await.unwrap();
     c.put_object(&b, &key("src"))
         .body("source")
         .send()

@@ -90,7 +90,7 @@ impl BucketBackend for CosBackend {
     ) -> Result<Vec<DeleteFailure>, RemoteError> {
         let b = BucketName::new(bucket)?;
         let mut failures = Vec::new();
-        let mut req = self.client.delete_objects(&b).quiet(true);
+        let mut req = self.client.delete_multiple_objects(&b).quiet(true);
         let mut any = false;
         for id in ids {
             match ObjectKey::new(id.key.clone()) {

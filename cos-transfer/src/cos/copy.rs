@@ -106,7 +106,7 @@ impl CopyBackend for CosBackend {
         source_headers: Option<&[(String, String)]>,
     ) -> Result<String, RemoteError> {
         let (b, k) = names(bucket, key)?;
-        let req = self.client.create_multipart_upload(&b, &k);
+        let req = self.client.initiate_multipart_upload(&b, &k);
         let req = match source_headers {
             Some(headers) => {
                 let mut req = apply_access_options!(req, &self.options);

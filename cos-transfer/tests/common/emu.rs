@@ -34,7 +34,7 @@ pub fn client_for(emu: &EmulatorHandle) -> Client {
 
 pub async fn create_bucket(client: &Client, name: &str) {
     client
-        .create_bucket(&BucketName::new(name).unwrap())
+        .put_bucket(&BucketName::new(name).unwrap())
         .send()
         .await
         .unwrap();
