@@ -25,7 +25,10 @@
 //!
 //! Conventions:
 //! - optional elements are `Option`, repeated elements are `Vec` (empty when absent);
-//! - dates are kept as the strings COS sends;
+//! - dates are kept as the strings COS sends; `*_time()` methods parse them
+//!   (see [`time::parse_time`]);
+//! - response models are `#[non_exhaustive]` (COS adds elements over time): outside
+//!   this crate build them with `default()` or their `new(..)` and assign fields;
 //! - with `encoding-type=url`, keys stay percent-encoded — decoding is the client's job;
 //! - bucket policies are JSON and have no model here.
 #![deny(missing_docs)]
@@ -43,6 +46,7 @@ pub mod multipart;
 pub mod object;
 pub mod op;
 pub mod tagging;
+pub mod time;
 
 pub use acl::{AccessControlList, AccessControlPolicy, Grant, Grantee, GranteeType, Permission};
 pub use bucket::{

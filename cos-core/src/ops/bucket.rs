@@ -216,9 +216,7 @@ impl Client {
     ) -> Operation<ResponseMeta> {
         let mut req = bucket_req("PutBucketVersioning", Method::PUT, bucket);
         req.query("versioning", "");
-        let doc = VersioningConfiguration {
-            status: Some(status),
-        };
+        let doc = VersioningConfiguration::new(status);
         // Serializing this fixed document cannot fail; fall back to the literal text.
         if set_xml_body(&mut req, &doc).is_err() {
             let s = match status {
