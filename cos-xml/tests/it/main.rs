@@ -1,7 +1,7 @@
 //! cos-xml's integration tests, in one binary (one link instead of one per file).
 //!
-//! `cargo xtask fuzz` runs the `fuzz` module alone (`--test it fuzz::`) with
-//! `PROPTEST_CASES` raised.
+//! `cargo xtask fuzz` runs this binary (`--test it`) with `PROPTEST_CASES` raised:
+//! only the `fuzz` module reads it; the other property tests fix their case counts.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod codec;
