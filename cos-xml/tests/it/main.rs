@@ -6,6 +6,7 @@
 
 mod codec;
 mod common;
+mod construct;
 mod fast;
 mod fuzz;
 mod models_docs;
