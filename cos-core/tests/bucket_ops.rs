@@ -145,15 +145,12 @@ async fn bucket_cors_roundtrip_and_missing() {
     let (emu, client, bucket) = setup().await;
     let err = client.get_bucket_cors(&bucket).send().await.unwrap_err();
     assert!(err.is_not_found(), "{err}");
-    let cors = CorsConfiguration {
-        rules: vec![CorsRule {
-            allowed_origins: vec!["https://example.com".into()],
-            allowed_methods: vec!["GET".into(), "PUT".into()],
-            max_age_seconds: Some(600),
-            ..Default::default()
-        }],
+    let cors = CorsConfiguration::new(vec![CorsRule {
+        allowed_origins: vec!["https://example.com".into()],
+        allowed_methods: vec!["GET".into(), "PUT".into()],
+        max_age_seconds: Some(600),
         ..Default::default()
-    };
+    }]);
     client.put_bucket_cors(&bucket, &cors).send().await.unwrap();
     assert_eq!(last(&emu).header("content-type"), Some("application/xml"));
     let got = client.get_bucket_cors(&bucket).send().await.unwrap();
@@ -183,24 +180,22 @@ async fn bucket_lifecycle_roundtrip() {
             .unwrap_err()
             .is_not_found()
     );
-    let lc = LifecycleConfiguration {
-        rules: vec![LifecycleRule {
-            id: Some("r1".into()),
-            filter: Some(LifecycleFilter {
-                prefix: Some("logs/".into()),
-                ..Default::default()
-            }),
-            status: RuleStatus::Enabled,
-            transitions: vec![],
-            expiration: Some(cos_xml::Expiration {
-                days: Some(30),
-                ..Default::default()
-            }),
-            noncurrent_version_transitions: vec![],
-            noncurrent_version_expiration: None,
-            abort_incomplete_multipart_upload: None,
-        }],
-    };
+    let lc = LifecycleConfiguration::new(vec![LifecycleRule {
+        id: Some("r1".into()),
+        filter: Some(LifecycleFilter {
+            prefix: Some("logs/".into()),
+            ..Default::default()
+        }),
+        status: RuleStatus::Enabled,
+        transitions: vec![],
+        expiration: Some(cos_xml::Expiration {
+            days: Some(30),
+            ..Default::default()
+        }),
+        noncurrent_version_transitions: vec![],
+        noncurrent_version_expiration: None,
+        abort_incomplete_multipart_upload: None,
+    }]);
     client
         .put_bucket_lifecycle(&bucket, &lc)
         .send()

@@ -126,13 +126,11 @@ fn assert_loop_error(case: &str, ok: usize, err: Option<Error>, max_ok: usize) {
 }
 
 fn objects_page(next_marker: &str) -> String {
-    let p = ListBucketResult {
-        name: bucket().to_string(),
-        max_keys: 1,
-        is_truncated: true,
-        next_marker: Some(next_marker.to_owned()),
-        ..Default::default()
-    };
+    let mut p = ListBucketResult::default();
+    p.name = bucket().to_string();
+    p.max_keys = 1;
+    p.is_truncated = true;
+    p.next_marker = Some(next_marker.to_owned());
     cos_xml::to_string(&p).unwrap()
 }
 
@@ -168,14 +166,12 @@ async fn list_objects_repeated_or_cycling_marker_is_an_error() {
 }
 
 fn versions_page(key: &str, version: &str) -> String {
-    let p = ListVersionsResult {
-        name: bucket().to_string(),
-        max_keys: 1,
-        is_truncated: true,
-        next_key_marker: Some(key.to_owned()),
-        next_version_id_marker: Some(version.to_owned()),
-        ..Default::default()
-    };
+    let mut p = ListVersionsResult::default();
+    p.name = bucket().to_string();
+    p.max_keys = 1;
+    p.is_truncated = true;
+    p.next_key_marker = Some(key.to_owned());
+    p.next_version_id_marker = Some(version.to_owned());
     cos_xml::to_string(&p).unwrap()
 }
 
@@ -201,14 +197,12 @@ async fn list_object_versions_repeated_or_cycling_marker_is_an_error() {
 }
 
 fn uploads_page(key: &str, upload: &str) -> String {
-    let p = ListMultipartUploadsResult {
-        bucket: bucket().to_string(),
-        max_uploads: 1,
-        is_truncated: true,
-        next_key_marker: Some(key.to_owned()),
-        next_upload_id_marker: Some(upload.to_owned()),
-        ..Default::default()
-    };
+    let mut p = ListMultipartUploadsResult::default();
+    p.bucket = bucket().to_string();
+    p.max_uploads = 1;
+    p.is_truncated = true;
+    p.next_key_marker = Some(key.to_owned());
+    p.next_upload_id_marker = Some(upload.to_owned());
     cos_xml::to_string(&p).unwrap()
 }
 
@@ -233,10 +227,8 @@ async fn list_multipart_uploads_repeated_or_cycling_marker_is_an_error() {
     }
     // Truncated, with nothing to continue from: an error, not a silent end.
     let (addr, _) = hostile_server(vec![{
-        let p = ListMultipartUploadsResult {
-            is_truncated: true,
-            ..Default::default()
-        };
+        let mut p = ListMultipartUploadsResult::default();
+        p.is_truncated = true;
         cos_xml::to_string(&p).unwrap()
     }])
     .await;
@@ -246,15 +238,13 @@ async fn list_multipart_uploads_repeated_or_cycling_marker_is_an_error() {
 }
 
 fn parts_page(next: u32) -> String {
-    let p = ListPartsResult {
-        bucket: bucket().to_string(),
-        key: "big.bin".into(),
-        upload_id: "upload".into(),
-        max_parts: 1,
-        is_truncated: true,
-        next_part_number_marker: Some(next),
-        ..Default::default()
-    };
+    let mut p = ListPartsResult::default();
+    p.bucket = bucket().to_string();
+    p.key = "big.bin".into();
+    p.upload_id = "upload".into();
+    p.max_parts = 1;
+    p.is_truncated = true;
+    p.next_part_number_marker = Some(next);
     cos_xml::to_string(&p).unwrap()
 }
 

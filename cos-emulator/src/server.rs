@@ -439,13 +439,10 @@ pub(crate) fn error_response(
     request_id: &str,
     is_head: bool,
 ) -> Response<RespBody> {
-    let doc = cos_xml::ErrorResponse {
-        code: e.code.clone(),
-        message: e.message.clone(),
-        resource: Some(format!("{host}{path}")),
-        request_id: Some(request_id.to_owned()),
-        trace_id: Some(request_id.to_owned()),
-    };
+    let mut doc = cos_xml::ErrorResponse::new(e.code.clone(), e.message.clone());
+    doc.resource = Some(format!("{host}{path}"));
+    doc.request_id = Some(request_id.to_owned());
+    doc.trace_id = Some(request_id.to_owned());
     let xml = cos_xml::to_string_with_declaration(&doc).unwrap_or_default();
     let status =
         hyper::StatusCode::from_u16(e.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);

@@ -29,6 +29,7 @@ pub const ALL_USERS_URI: &str = "http://cam.qcloud.com/groups/global/AllUsers";
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "AccessControlPolicy")]
+#[non_exhaustive]
 pub struct AccessControlPolicy {
     /// Owner of the bucket or object.
     #[serde(rename = "Owner", default)]
@@ -38,8 +39,19 @@ pub struct AccessControlPolicy {
     pub access_control_list: AccessControlList,
 }
 
+impl AccessControlPolicy {
+    /// A policy of `owner` giving `grants`.
+    pub fn new(owner: Owner, grants: Vec<Grant>) -> Self {
+        AccessControlPolicy {
+            owner,
+            access_control_list: AccessControlList { grants },
+        }
+    }
+}
+
 /// `<AccessControlList>`: list of grants.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AccessControlList {
     /// `<Grant>` entries in document order.
     #[serde(rename = "Grant", default)]
@@ -55,6 +67,16 @@ pub struct Grant {
     /// The permission.
     #[serde(rename = "Permission")]
     pub permission: Permission,
+}
+
+impl Grant {
+    /// Gives `permission` to `grantee`.
+    pub fn new(grantee: Grantee, permission: Permission) -> Self {
+        Grant {
+            grantee,
+            permission,
+        }
+    }
 }
 
 /// `<Grantee xmlns:xsi="…" xsi:type="CanonicalUser|Group">`.

@@ -1,6 +1,10 @@
 //! Bucket-level documents: GET Service, PUT Bucket, GET Bucket location, versioning.
 
+use std::time::SystemTime;
+
 use serde::{Deserialize, Serialize};
+
+use crate::codec::XmlError;
 
 use crate::common::Owner;
 
@@ -17,6 +21,7 @@ use crate::common::Owner;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "ListAllMyBucketsResult")]
+#[non_exhaustive]
 pub struct ListAllMyBucketsResult {
     /// The account that owns the buckets.
     #[serde(rename = "Owner", default)]
@@ -46,8 +51,20 @@ pub struct ListAllMyBucketsResult {
     pub next_marker: Option<String>,
 }
 
+impl ListAllMyBucketsResult {
+    /// An unpaged answer: `owner`'s `buckets`.
+    pub fn new(owner: Owner, buckets: Vec<Bucket>) -> Self {
+        ListAllMyBucketsResult {
+            owner,
+            buckets: Buckets { bucket: buckets },
+            ..Default::default()
+        }
+    }
+}
+
 /// `<Buckets>`: wrapper of the bucket list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Buckets {
     /// `<Bucket>` entries in document order (empty when the account has none).
     #[serde(rename = "Bucket", default)]
@@ -56,6 +73,7 @@ pub struct Buckets {
 
 /// `<Bucket>`: one bucket of a GET Service answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Bucket {
     /// Bucket name, `BucketName-APPID`.
     #[serde(rename = "Name", default)]
@@ -73,6 +91,18 @@ pub struct Bucket {
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_type: Option<String>,
+}
+
+impl Bucket {
+    /// [`creation_date`](Self::creation_date) parsed (creation time of the bucket).
+    ///
+    /// # Errors
+    ///
+    /// [`XmlError::InvalidValue`] when the text is not a timestamp COS writes
+    /// (see [`crate::time::parse_time`]).
+    pub fn creation_time(&self) -> Result<SystemTime, XmlError> {
+        crate::time::parse_element(&self.creation_date, "CreationDate")
+    }
 }
 
 /// `<CreateBucketConfiguration>`: optional body of PUT Bucket.
@@ -106,10 +136,20 @@ pub struct CreateBucketConfiguration {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "LocationConstraint")]
+#[non_exhaustive]
 pub struct LocationConstraint {
     /// Region of the bucket, e.g. `ap-beijing`.
     #[serde(rename = "$text", default)]
     pub region: String,
+}
+
+impl LocationConstraint {
+    /// The location document of a bucket in `region`.
+    pub fn new(region: impl Into<String>) -> Self {
+        LocationConstraint {
+            region: region.into(),
+        }
+    }
 }
 
 /// `<VersioningConfiguration>`: body of PUT Bucket versioning, response of GET.
@@ -117,10 +157,21 @@ pub struct LocationConstraint {
 /// A bucket that never had versioning enabled answers `<VersioningConfiguration/>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "VersioningConfiguration")]
+#[non_exhaustive]
 pub struct VersioningConfiguration {
     /// Versioning state; `None` when never configured.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VersioningStatus>,
+}
+
+impl VersioningConfiguration {
+    /// A document setting (or reporting) `status`; [`Default`] gives the
+    /// never-configured `<VersioningConfiguration/>`.
+    pub fn new(status: VersioningStatus) -> Self {
+        VersioningConfiguration {
+            status: Some(status),
+        }
+    }
 }
 
 /// Versioning state of a bucket.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// An account reference: `<Owner>` or `<Initiator>` (`ID` + `DisplayName`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Owner {
     /// Account ID, e.g. `1250000000` or `qcs::cam::uin/100000000001:uin/100000000001`.
     #[serde(rename = "ID", default)]
@@ -30,6 +31,7 @@ impl Owner {
 
 /// A `<CommonPrefixes>` entry of a listing: keys grouped by `Delimiter`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommonPrefix {
     /// The common prefix, including the delimiter (URL-encoded when `EncodingType` is `url`).
     #[serde(rename = "Prefix", default)]

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "CORSConfiguration")]
+#[non_exhaustive]
 pub struct CorsConfiguration {
     /// Rules, in document order.
     #[serde(rename = "CORSRule", default)]
@@ -29,6 +30,16 @@ pub struct CorsConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub response_vary: Option<bool>,
+}
+
+impl CorsConfiguration {
+    /// A configuration holding `rules` (`ResponseVary` left unset).
+    pub fn new(rules: Vec<CorsRule>) -> Self {
+        CorsConfiguration {
+            rules,
+            response_vary: None,
+        }
+    }
 }
 
 /// `<CORSRule>`: one cross-origin rule.

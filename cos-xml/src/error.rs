@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 /// also carry this body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "Error")]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Error code, e.g. `NoSuchKey`, `AccessDenied`, `SignatureDoesNotMatch`.
     #[serde(rename = "Code", default)]
@@ -34,4 +35,16 @@ pub struct ErrorResponse {
     /// Trace ID for Tencent support.
     #[serde(rename = "TraceId", default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
+}
+
+impl ErrorResponse {
+    /// An error body with `code` and `message` only; the other elements can be
+    /// assigned afterwards.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        ErrorResponse {
+            code: code.into(),
+            message: message.into(),
+            ..Default::default()
+        }
+    }
 }

@@ -25,9 +25,41 @@
 //!
 //! Conventions:
 //! - optional elements are `Option`, repeated elements are `Vec` (empty when absent);
-//! - dates are kept as the strings COS sends;
+//! - dates are kept as the strings COS sends; `*_time()` methods parse them
+//!   (see [`time::parse_time`]);
+//! - response models are `#[non_exhaustive]` (COS adds elements over time): outside
+//!   this crate build them with `default()` or their `new(..)` and assign fields;
 //! - with `encoding-type=url`, keys stay percent-encoded — decoding is the client's job;
 //! - bucket policies are JSON and have no model here.
+//!
+//! Building a response model (in a server, or a test fake):
+//!
+//! ```
+//! use cos_xml::{ErrorResponse, ListBucketResult, ObjectSummary};
+//!
+//! let mut entry = ObjectSummary::default();
+//! entry.key = "a.txt".into();
+//! entry.last_modified = "2017-08-08T09:43:35.000Z".into();
+//! let mut list = ListBucketResult::default();
+//! list.name = "examplebucket-1250000000".into();
+//! list.contents.push(entry);
+//! assert_eq!(list.contents[0].last_modified_time()?,
+//!            std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_502_185_415));
+//! let err = ErrorResponse::new("NoSuchKey", "The specified key does not exist.");
+//! assert_eq!(err.code, "NoSuchKey");
+//! # Ok::<(), cos_xml::XmlError>(())
+//! ```
+//!
+//! A struct literal does not compile outside this crate, even with
+//! `..Default::default()`, so a new element added to a model is not a breaking change:
+//!
+//! ```compile_fail,E0639
+//! let _ = cos_xml::ListBucketResult { name: "b".into(), ..Default::default() };
+//! ```
+//!
+//! ```compile_fail,E0639
+//! let _ = cos_xml::ErrorResponse { code: "NoSuchKey".into(), ..Default::default() };
+//! ```
 #![deny(missing_docs)]
 
 pub mod acl;
@@ -43,6 +75,7 @@ pub mod multipart;
 pub mod object;
 pub mod op;
 pub mod tagging;
+pub mod time;
 
 pub use acl::{AccessControlList, AccessControlPolicy, Grant, Grantee, GranteeType, Permission};
 pub use bucket::{

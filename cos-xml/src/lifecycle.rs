@@ -19,10 +19,18 @@ use crate::common::Tag;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "LifecycleConfiguration")]
+#[non_exhaustive]
 pub struct LifecycleConfiguration {
     /// Rules, in document order.
     #[serde(rename = "Rule", default)]
     pub rules: Vec<LifecycleRule>,
+}
+
+impl LifecycleConfiguration {
+    /// A configuration holding `rules`.
+    pub fn new(rules: Vec<LifecycleRule>) -> Self {
+        LifecycleConfiguration { rules }
+    }
 }
 
 /// `<Rule>`: one lifecycle rule.

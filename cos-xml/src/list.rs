@@ -3,7 +3,11 @@
 //! With `encoding-type=url` COS percent-encodes keys, prefixes and markers;
 //! these models keep the raw strings and leave decoding to the client.
 
+use std::time::SystemTime;
+
 use serde::{Deserialize, Serialize};
+
+use crate::codec::XmlError;
 
 use crate::common::{CommonPrefix, Owner};
 
@@ -31,6 +35,7 @@ use crate::common::{CommonPrefix, Owner};
 /// produces the same value several times faster than [`crate::from_str`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "ListBucketResult")]
+#[non_exhaustive]
 pub struct ListBucketResult {
     /// Bucket name.
     #[serde(rename = "Name", default)]
@@ -74,6 +79,7 @@ pub struct ListBucketResult {
 
 /// `<Contents>`: one object of a listing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ObjectSummary {
     /// Object key (URL-encoded when `EncodingType` is `url`).
     #[serde(rename = "Key", default)]
@@ -102,6 +108,18 @@ pub struct ObjectSummary {
     pub storage_tier: Option<String>,
 }
 
+impl ObjectSummary {
+    /// [`last_modified`](Self::last_modified) parsed (last modification time).
+    ///
+    /// # Errors
+    ///
+    /// [`XmlError::InvalidValue`] when the text is not a timestamp COS writes
+    /// (see [`crate::time::parse_time`]).
+    pub fn last_modified_time(&self) -> Result<SystemTime, XmlError> {
+        crate::time::parse_element(&self.last_modified, "LastModified")
+    }
+}
+
 /// `<ListVersionsResult>`: response of GET Bucket Object versions.
 ///
 /// `<Version>` and `<DeleteMarker>` entries are kept in one list,
@@ -109,6 +127,7 @@ pub struct ObjectSummary {
 /// key first, delete markers interleaved).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "ListVersionsResult")]
+#[non_exhaustive]
 pub struct ListVersionsResult {
     /// `url` when keys, prefixes and markers are percent-encoded.
     #[serde(
@@ -212,6 +231,7 @@ pub enum VersionEntry {
 
 /// `<Version>`: a stored version of an object.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ObjectVersion {
     /// Object key.
     #[serde(rename = "Key", default)]
@@ -246,8 +266,21 @@ pub struct ObjectVersion {
     pub owner: Option<Owner>,
 }
 
+impl ObjectVersion {
+    /// [`last_modified`](Self::last_modified) parsed (last modification time).
+    ///
+    /// # Errors
+    ///
+    /// [`XmlError::InvalidValue`] when the text is not a timestamp COS writes
+    /// (see [`crate::time::parse_time`]).
+    pub fn last_modified_time(&self) -> Result<SystemTime, XmlError> {
+        crate::time::parse_element(&self.last_modified, "LastModified")
+    }
+}
+
 /// `<DeleteMarker>`: a delete marker in a version listing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteMarkerEntry {
     /// Object key.
     #[serde(rename = "Key", default)]
@@ -264,4 +297,16 @@ pub struct DeleteMarkerEntry {
     /// Owner of the marker.
     #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
+}
+
+impl DeleteMarkerEntry {
+    /// [`last_modified`](Self::last_modified) parsed (last modification time).
+    ///
+    /// # Errors
+    ///
+    /// [`XmlError::InvalidValue`] when the text is not a timestamp COS writes
+    /// (see [`crate::time::parse_time`]).
+    pub fn last_modified_time(&self) -> Result<SystemTime, XmlError> {
+        crate::time::parse_element(&self.last_modified, "LastModified")
+    }
 }

@@ -1,12 +1,17 @@
 //! Multipart upload documents.
 
+use std::time::SystemTime;
+
 use serde::{Deserialize, Serialize};
+
+use crate::codec::XmlError;
 
 use crate::common::{CommonPrefix, Owner};
 
 /// `<InitiateMultipartUploadResult>`: response of Initiate Multipart Upload.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "InitiateMultipartUploadResult")]
+#[non_exhaustive]
 pub struct InitiateMultipartUploadResult {
     /// Bucket name.
     #[serde(rename = "Bucket", default)]
@@ -19,9 +24,25 @@ pub struct InitiateMultipartUploadResult {
     pub upload_id: String,
 }
 
+impl InitiateMultipartUploadResult {
+    /// The answer naming the new upload `upload_id` of `key` in `bucket`.
+    pub fn new(
+        bucket: impl Into<String>,
+        key: impl Into<String>,
+        upload_id: impl Into<String>,
+    ) -> Self {
+        InitiateMultipartUploadResult {
+            bucket: bucket.into(),
+            key: key.into(),
+            upload_id: upload_id.into(),
+        }
+    }
+}
+
 /// `<ListMultipartUploadsResult>`: response of List Multipart Uploads.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "ListMultipartUploadsResult")]
+#[non_exhaustive]
 pub struct ListMultipartUploadsResult {
     /// Bucket name.
     #[serde(rename = "Bucket", default)]
@@ -79,6 +100,7 @@ pub struct ListMultipartUploadsResult {
 
 /// `<Upload>`: one multipart upload in progress.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Upload {
     /// Object key.
     #[serde(rename = "Key", default)]
@@ -100,9 +122,22 @@ pub struct Upload {
     pub initiated: String,
 }
 
+impl Upload {
+    /// [`initiated`](Self::initiated) parsed (start time of the upload).
+    ///
+    /// # Errors
+    ///
+    /// [`XmlError::InvalidValue`] when the text is not a timestamp COS writes
+    /// (see [`crate::time::parse_time`]).
+    pub fn initiated_time(&self) -> Result<SystemTime, XmlError> {
+        crate::time::parse_element(&self.initiated, "Initiated")
+    }
+}
+
 /// `<ListPartsResult>`: response of List Parts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "ListPartsResult")]
+#[non_exhaustive]
 pub struct ListPartsResult {
     /// Bucket name.
     #[serde(rename = "Bucket", default)]
@@ -152,6 +187,7 @@ pub struct ListPartsResult {
 
 /// `<Part>` of a [`ListPartsResult`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Part {
     /// Part number (1..=10000).
     #[serde(rename = "PartNumber", default)]
@@ -165,6 +201,18 @@ pub struct Part {
     /// Size in bytes.
     #[serde(rename = "Size", default)]
     pub size: u64,
+}
+
+impl Part {
+    /// [`last_modified`](Self::last_modified) parsed (upload time of the part).
+    ///
+    /// # Errors
+    ///
+    /// [`XmlError::InvalidValue`] when the text is not a timestamp COS writes
+    /// (see [`crate::time::parse_time`]).
+    pub fn last_modified_time(&self) -> Result<SystemTime, XmlError> {
+        crate::time::parse_element(&self.last_modified, "LastModified")
+    }
 }
 
 /// `<CompleteMultipartUpload>`: body of Complete Multipart Upload.
@@ -206,6 +254,7 @@ impl CompletedPart {
 /// `<CompleteMultipartUploadResult>`: response of Complete Multipart Upload.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "CompleteMultipartUploadResult")]
+#[non_exhaustive]
 pub struct CompleteMultipartUploadResult {
     /// URL of the object, e.g. `examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/exampleobject`.
     #[serde(rename = "Location", default)]
@@ -227,6 +276,7 @@ pub struct CompleteMultipartUploadResult {
 /// `<CopyPartResult>`: response of Upload Part - Copy.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "CopyPartResult")]
+#[non_exhaustive]
 pub struct CopyPartResult {
     /// Entity tag of the new part.
     #[serde(rename = "ETag", default)]
@@ -237,4 +287,28 @@ pub struct CopyPartResult {
     /// CRC-64/ECMA of the part, when COS reports it.
     #[serde(rename = "CRC64", default, skip_serializing_if = "Option::is_none")]
     pub crc64: Option<String>,
+}
+
+impl CopyPartResult {
+    /// A part copy result with the new part's entity tag and modification time
+    /// (as written on the wire).
+    pub fn new(etag: impl Into<String>, last_modified: impl Into<String>) -> Self {
+        CopyPartResult {
+            etag: etag.into(),
+            last_modified: last_modified.into(),
+            ..Default::default()
+        }
+    }
+}
+
+impl CopyPartResult {
+    /// [`last_modified`](Self::last_modified) parsed (modification time of the new part).
+    ///
+    /// # Errors
+    ///
+    /// [`XmlError::InvalidValue`] when the text is not a timestamp COS writes
+    /// (see [`crate::time::parse_time`]).
+    pub fn last_modified_time(&self) -> Result<SystemTime, XmlError> {
+        crate::time::parse_element(&self.last_modified, "LastModified")
+    }
 }

@@ -1,10 +1,15 @@
 //! Object-level documents: copy, multi-object delete, restore.
 
+use std::time::SystemTime;
+
 use serde::{Deserialize, Serialize};
+
+use crate::codec::XmlError;
 
 /// `<CopyObjectResult>`: response of PUT Object - Copy.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "CopyObjectResult")]
+#[non_exhaustive]
 pub struct CopyObjectResult {
     /// Entity tag of the new object.
     #[serde(rename = "ETag", default)]
@@ -18,6 +23,30 @@ pub struct CopyObjectResult {
     /// CRC-64/ECMA of the new object, when COS reports it.
     #[serde(rename = "CRC64", default, skip_serializing_if = "Option::is_none")]
     pub crc64: Option<String>,
+}
+
+impl CopyObjectResult {
+    /// A copy result with the new object's entity tag and modification time
+    /// (as written on the wire).
+    pub fn new(etag: impl Into<String>, last_modified: impl Into<String>) -> Self {
+        CopyObjectResult {
+            etag: etag.into(),
+            last_modified: last_modified.into(),
+            ..Default::default()
+        }
+    }
+}
+
+impl CopyObjectResult {
+    /// [`last_modified`](Self::last_modified) parsed (modification time of the new object).
+    ///
+    /// # Errors
+    ///
+    /// [`XmlError::InvalidValue`] when the text is not a timestamp COS writes
+    /// (see [`crate::time::parse_time`]).
+    pub fn last_modified_time(&self) -> Result<SystemTime, XmlError> {
+        crate::time::parse_element(&self.last_modified, "LastModified")
+    }
 }
 
 /// `<Delete>`: body of DELETE Multiple Objects.
@@ -60,6 +89,7 @@ impl ObjectIdentifier {
 /// `<DeleteResult>`: response of DELETE Multiple Objects.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "DeleteResult")]
+#[non_exhaustive]
 pub struct DeleteResult {
     /// Objects deleted (omitted in quiet mode).
     #[serde(rename = "Deleted", default)]
@@ -71,6 +101,7 @@ pub struct DeleteResult {
 
 /// `<Deleted>` entry of a [`DeleteResult`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeletedObject {
     /// Object key.
     #[serde(rename = "Key", default)]
@@ -94,8 +125,19 @@ pub struct DeletedObject {
     pub delete_marker_version_id: Option<String>,
 }
 
+impl DeletedObject {
+    /// A `<Deleted>` entry for `key`.
+    pub fn new(key: impl Into<String>) -> Self {
+        DeletedObject {
+            key: key.into(),
+            ..Default::default()
+        }
+    }
+}
+
 /// `<Error>` entry of a [`DeleteResult`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteError {
     /// Object key.
     #[serde(rename = "Key", default)]
@@ -109,6 +151,22 @@ pub struct DeleteError {
     /// Error message.
     #[serde(rename = "Message", default)]
     pub message: String,
+}
+
+impl DeleteError {
+    /// An `<Error>` entry: `key` could not be deleted because of `code`.
+    pub fn new(
+        key: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        DeleteError {
+            key: key.into(),
+            code: code.into(),
+            message: message.into(),
+            ..Default::default()
+        }
+    }
 }
 
 /// `<RestoreRequest>`: body of POST Object restore.

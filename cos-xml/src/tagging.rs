@@ -11,6 +11,7 @@ use crate::common::Tag;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "Tagging")]
+#[non_exhaustive]
 pub struct Tagging {
     /// The tag set.
     #[serde(rename = "TagSet", default)]
@@ -30,8 +31,18 @@ impl Tagging {
 
 /// `<TagSet>`: the list of tags.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TagSet {
     /// `<Tag>` entries, in document order.
     #[serde(rename = "Tag", default)]
     pub tags: Vec<Tag>,
+}
+
+impl TagSet {
+    /// A tag set holding `tags`.
+    pub fn new(tags: impl IntoIterator<Item = Tag>) -> Self {
+        TagSet {
+            tags: tags.into_iter().collect(),
+        }
+    }
 }

@@ -8,7 +8,7 @@ use crate::util::{cargo_bin, run};
 /// The fuzz tests: (package, test binary, test-name filter, default cases here). The
 /// network-facing ones make real local connections per case, so they get fewer.
 const TARGETS: &[(&str, &str, &str, u32)] = &[
-    ("cos-xml", "fuzz", "", 50_000),
+    ("cos-xml", "it", "fuzz::", 50_000),
     ("cos-auth", "it", "fuzz::", 20_000),
     ("cos-v4-legacy", "fuzz", "", 2_000),
     ("cos-emulator", "it", "fuzz_wire::", 5_000),

@@ -253,9 +253,7 @@ impl Client {
         status: VersioningStatus,
     ) -> Operation<ResponseMeta> {
         let op = Op::PutBucketVersioning;
-        let doc = VersioningConfiguration {
-            status: Some(status),
-        };
+        let doc = VersioningConfiguration::new(status);
         Operation::with_xml(self, op, bucket_op(op, bucket), &doc, meta)
     }
 

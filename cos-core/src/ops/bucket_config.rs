@@ -46,7 +46,7 @@ impl Client {
     ///     allowed_methods: vec!["GET".into()],
     ///     ..Default::default()
     /// };
-    /// let cors = cos_xml::CorsConfiguration { rules: vec![rule], ..Default::default() };
+    /// let cors = cos_xml::CorsConfiguration::new(vec![rule]);
     /// client.put_bucket_cors(&bucket, &cors).send().await?;
     /// # Ok(()) }
     /// ```
@@ -105,7 +105,7 @@ impl Client {
     ///     noncurrent_version_expiration: None,
     ///     abort_incomplete_multipart_upload: None,
     /// };
-    /// let lc = LifecycleConfiguration { rules: vec![rule] };
+    /// let lc = LifecycleConfiguration::new(vec![rule]);
     /// client.put_bucket_lifecycle(&bucket, &lc).send().await?;
     /// # Ok(()) }
     /// ```

@@ -2,7 +2,7 @@
 
 use cos_xml::acl::ALL_USERS_URI;
 use cos_xml::op::Access;
-use cos_xml::{AccessControlList, AccessControlPolicy, Grant, Grantee, Owner, Permission};
+use cos_xml::{AccessControlPolicy, Grant, Grantee, Owner, Permission};
 use hyper::{Response, StatusCode};
 
 use super::{Ctx, owner_id, response, xml};
@@ -168,15 +168,9 @@ fn document(acl: &Acl) -> AccessControlPolicy {
             Some((_, id)) => Grantee::canonical_user(id),
             None => continue,
         };
-        grants.push(Grant {
-            grantee,
-            permission: permission(p),
-        });
+        grants.push(Grant::new(grantee, permission(p)));
     }
-    AccessControlPolicy {
-        owner: Owner::new(owner),
-        access_control_list: AccessControlList { grants },
-    }
+    AccessControlPolicy::new(Owner::new(owner), grants)
 }
 
 /// The ACL of a PUT acl request: headers, or else the XML body.

@@ -1,8 +1,8 @@
 //! Service and bucket operations: list buckets, create, head, delete, location, versioning.
 
 use cos_xml::{
-    Bucket as XmlBucket, Buckets, CreateBucketConfiguration, ListAllMyBucketsResult,
-    LocationConstraint, Owner, VersioningConfiguration, VersioningStatus,
+    Bucket as XmlBucket, CreateBucketConfiguration, ListAllMyBucketsResult, LocationConstraint,
+    Owner, VersioningConfiguration, VersioningStatus,
 };
 use hyper::{Response, StatusCode};
 
@@ -16,22 +16,19 @@ pub(crate) fn list_buckets(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let buckets = st
         .buckets
         .values()
-        .map(|b| XmlBucket {
-            name: b.name.clone(),
-            location: b.region.clone(),
-            creation_date: crate::time::iso8601(b.created).replace(".000Z", "Z"),
-            bucket_type: Some("cos".to_owned()),
+        .map(|b| {
+            let mut x = XmlBucket::default();
+            x.name = b.name.clone();
+            x.location = b.region.clone();
+            x.creation_date = crate::time::iso8601(b.created).replace(".000Z", "Z");
+            x.bucket_type = Some("cos".to_owned());
+            x
         })
         .collect();
     drop(st);
-    xml(&ListAllMyBucketsResult {
-        owner: Owner {
-            id: owner_id(),
-            display_name: Some(super::OWNER_UIN.to_owned()),
-        },
-        buckets: Buckets { bucket: buckets },
-        ..Default::default()
-    })
+    let mut owner = Owner::new(owner_id());
+    owner.display_name = Some(super::OWNER_UIN.to_owned());
+    xml(&ListAllMyBucketsResult::new(owner, buckets))
 }
 
 /// `<name>-<appid>`: lowercase letters, digits and `-`, the appid all digits.
@@ -134,7 +131,7 @@ pub(crate) async fn delete_bucket(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBo
 
 pub(crate) fn get_location(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let region = ctx.shared.store.lock().bucket(ctx.bucket())?.region.clone();
-    xml(&LocationConstraint { region })
+    xml(&LocationConstraint::new(region))
 }
 
 pub(crate) async fn put_versioning(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
@@ -163,11 +160,9 @@ pub(crate) fn get_versioning(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         .bucket(ctx.bucket())?
         .versioning
         .clone();
-    xml(&VersioningConfiguration {
-        status: match v.as_deref() {
-            Some("Enabled") => Some(VersioningStatus::Enabled),
-            Some("Suspended") => Some(VersioningStatus::Suspended),
-            _ => None,
-        },
+    xml(&match v.as_deref() {
+        Some("Enabled") => VersioningConfiguration::new(VersioningStatus::Enabled),
+        Some("Suspended") => VersioningConfiguration::new(VersioningStatus::Suspended),
+        _ => VersioningConfiguration::default(),
     })
 }

@@ -102,12 +102,9 @@ pub(crate) async fn copy_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody
     record.segments = ctx.shared.store.clone_segments(&src.segments).await?;
     let (etag, crc, modified) = (record.etag.clone(), record.crc64, record.last_modified);
     let version = commit(ctx, record, forbid_overwrite(ctx)).await?;
-    let doc = CopyObjectResult {
-        etag: etag.clone(),
-        last_modified: iso8601(modified),
-        version_id: (version != "null").then(|| version.clone()),
-        crc64: Some(crc.to_string()),
-    };
+    let mut doc = CopyObjectResult::new(etag.clone(), iso8601(modified));
+    doc.version_id = (version != "null").then(|| version.clone());
+    doc.crc64 = Some(crc.to_string());
     let mut r = xml(&doc)?;
     if version != "null" {
         set_header(&mut r, "x-cos-version-id", &version);

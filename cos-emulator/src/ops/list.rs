@@ -102,37 +102,35 @@ pub(crate) fn list_objects(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
             }
             None => {
                 last = Some(key.clone());
-                contents.push(ObjectSummary {
-                    key: enc.s(key),
-                    last_modified: iso8601(obj.last_modified),
-                    etag: obj.etag.clone(),
-                    size: obj.size,
-                    owner: Some(Owner::new(super::OWNER_UIN)),
-                    storage_class: obj.storage_class.clone(),
-                    storage_tier: None,
-                });
+                let mut o = ObjectSummary::default();
+                o.key = enc.s(key);
+                o.last_modified = iso8601(obj.last_modified);
+                o.etag = obj.etag.clone();
+                o.size = obj.size;
+                o.owner = Some(Owner::new(super::OWNER_UIN));
+                o.storage_class = obj.storage_class.clone();
+                contents.push(o);
             }
         }
     }
-    let doc = ListBucketResult {
-        name: b.name.clone(),
-        encoding_type: enc.name(),
-        prefix: enc.s(&prefix),
-        marker: enc.s(&marker),
-        max_keys: u32::try_from(max).unwrap_or(1000),
-        delimiter: (!delimiter.is_empty()).then(|| enc.s(&delimiter)),
-        is_truncated: truncated,
-        next_marker: if truncated {
-            last.map(|l| enc.s(&l))
-        } else {
-            None
-        },
-        common_prefixes: prefixes
-            .iter()
-            .map(|p| CommonPrefix::new(enc.s(p)))
-            .collect(),
-        contents,
+    let mut doc = ListBucketResult::default();
+    doc.name = b.name.clone();
+    doc.encoding_type = enc.name();
+    doc.prefix = enc.s(&prefix);
+    doc.marker = enc.s(&marker);
+    doc.max_keys = u32::try_from(max).unwrap_or(1000);
+    doc.delimiter = (!delimiter.is_empty()).then(|| enc.s(&delimiter));
+    doc.is_truncated = truncated;
+    doc.next_marker = if truncated {
+        last.map(|l| enc.s(&l))
+    } else {
+        None
     };
+    doc.common_prefixes = prefixes
+        .iter()
+        .map(|p| CommonPrefix::new(enc.s(p)))
+        .collect();
+    doc.contents = contents;
     drop(st);
     xml(&doc)
 }
@@ -190,24 +188,27 @@ pub(crate) fn list_versions(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
             let is_latest = i + 1 == n;
             next = Some((key.clone(), v.id.clone()));
             entries.push(match &v.object {
-                Some(o) => VersionEntry::Version(ObjectVersion {
-                    key: enc.s(key),
-                    version_id: v.id.clone(),
-                    is_latest,
-                    last_modified: iso8601(v.last_modified),
-                    etag: o.etag.clone(),
-                    size: o.size,
-                    storage_class: o.storage_class.clone(),
-                    storage_tier: None,
-                    owner: Some(Owner::new(owner_id())),
-                }),
-                None => VersionEntry::DeleteMarker(DeleteMarkerEntry {
-                    key: enc.s(key),
-                    version_id: v.id.clone(),
-                    is_latest,
-                    last_modified: iso8601(v.last_modified),
-                    owner: Some(Owner::new(owner_id())),
-                }),
+                Some(o) => {
+                    let mut e = ObjectVersion::default();
+                    e.key = enc.s(key);
+                    e.version_id = v.id.clone();
+                    e.is_latest = is_latest;
+                    e.last_modified = iso8601(v.last_modified);
+                    e.etag = o.etag.clone();
+                    e.size = o.size;
+                    e.storage_class = o.storage_class.clone();
+                    e.owner = Some(Owner::new(owner_id()));
+                    VersionEntry::Version(e)
+                }
+                None => {
+                    let mut e = DeleteMarkerEntry::default();
+                    e.key = enc.s(key);
+                    e.version_id = v.id.clone();
+                    e.is_latest = is_latest;
+                    e.last_modified = iso8601(v.last_modified);
+                    e.owner = Some(Owner::new(owner_id()));
+                    VersionEntry::DeleteMarker(e)
+                }
             });
         }
     }
@@ -215,23 +216,22 @@ pub(crate) fn list_versions(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         (true, Some((k, v))) => (Some(enc.s(&k)), Some(v)),
         _ => (None, None),
     };
-    let doc = ListVersionsResult {
-        encoding_type: enc.name(),
-        name: b.name.clone(),
-        prefix: enc.s(&prefix),
-        key_marker: enc.s(&key_marker),
-        version_id_marker: vid_marker.clone(),
-        max_keys: u32::try_from(max).unwrap_or(1000),
-        delimiter: (!delimiter.is_empty()).then(|| enc.s(&delimiter)),
-        is_truncated: truncated,
-        next_key_marker: nk,
-        next_version_id_marker: nv,
-        common_prefixes: prefixes
-            .iter()
-            .map(|p| CommonPrefix::new(enc.s(p)))
-            .collect(),
-        entries,
-    };
+    let mut doc = ListVersionsResult::default();
+    doc.encoding_type = enc.name();
+    doc.name = b.name.clone();
+    doc.prefix = enc.s(&prefix);
+    doc.key_marker = enc.s(&key_marker);
+    doc.version_id_marker = vid_marker.clone();
+    doc.max_keys = u32::try_from(max).unwrap_or(1000);
+    doc.delimiter = (!delimiter.is_empty()).then(|| enc.s(&delimiter));
+    doc.is_truncated = truncated;
+    doc.next_key_marker = nk;
+    doc.next_version_id_marker = nv;
+    doc.common_prefixes = prefixes
+        .iter()
+        .map(|p| CommonPrefix::new(enc.s(p)))
+        .collect();
+    doc.entries = entries;
     drop(st);
     xml(&doc)
 }
@@ -282,14 +282,14 @@ pub(crate) fn list_uploads(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
             }
             None => {
                 next = Some((u.key.clone(), u.id.clone()));
-                uploads.push(XmlUpload {
-                    key: enc.s(&u.key),
-                    upload_id: u.id.clone(),
-                    storage_class: u.template.storage_class.clone(),
-                    initiator: Some(Owner::new(owner_id())),
-                    owner: Some(Owner::new(owner_id())),
-                    initiated: iso8601(u.initiated),
-                });
+                let mut x = XmlUpload::default();
+                x.key = enc.s(&u.key);
+                x.upload_id = u.id.clone();
+                x.storage_class = u.template.storage_class.clone();
+                x.initiator = Some(Owner::new(owner_id()));
+                x.owner = Some(Owner::new(owner_id()));
+                x.initiated = iso8601(u.initiated);
+                uploads.push(x);
             }
         }
     }
@@ -297,23 +297,22 @@ pub(crate) fn list_uploads(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         (true, Some((k, i))) => (Some(enc.s(&k)), Some(i)),
         _ => (None, None),
     };
-    let doc = ListMultipartUploadsResult {
-        bucket: b.name.clone(),
-        encoding_type: enc.name(),
-        key_marker: Some(enc.s(&key_marker)),
-        upload_id_marker: Some(id_marker.clone()),
-        next_key_marker: nk,
-        next_upload_id_marker: ni,
-        max_uploads: u32::try_from(max).unwrap_or(1000),
-        is_truncated: truncated,
-        prefix: Some(enc.s(&prefix)),
-        delimiter: (!delimiter.is_empty()).then(|| enc.s(&delimiter)),
-        uploads,
-        common_prefixes: prefixes
-            .iter()
-            .map(|p| CommonPrefix::new(enc.s(p)))
-            .collect(),
-    };
+    let mut doc = ListMultipartUploadsResult::default();
+    doc.bucket = b.name.clone();
+    doc.encoding_type = enc.name();
+    doc.key_marker = Some(enc.s(&key_marker));
+    doc.upload_id_marker = Some(id_marker.clone());
+    doc.next_key_marker = nk;
+    doc.next_upload_id_marker = ni;
+    doc.max_uploads = u32::try_from(max).unwrap_or(1000);
+    doc.is_truncated = truncated;
+    doc.prefix = Some(enc.s(&prefix));
+    doc.delimiter = (!delimiter.is_empty()).then(|| enc.s(&delimiter));
+    doc.uploads = uploads;
+    doc.common_prefixes = prefixes
+        .iter()
+        .map(|p| CommonPrefix::new(enc.s(p)))
+        .collect();
     drop(st);
     xml(&doc)
 }

@@ -62,11 +62,11 @@ pub(crate) async fn initiate(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
             Ok(id)
         })
         .await?;
-    xml(&InitiateMultipartUploadResult {
-        bucket: ctx.bucket().to_owned(),
-        key: ctx.key().to_owned(),
-        upload_id: id,
-    })
+    xml(&InitiateMultipartUploadResult::new(
+        ctx.bucket(),
+        ctx.key(),
+        id,
+    ))
 }
 
 fn check_upload(ctx: &Ctx<'_>) -> Result<(), ApiError> {
@@ -178,11 +178,9 @@ pub(crate) async fn upload_part_copy(ctx: &mut Ctx<'_>) -> OpResult<Response<Res
         },
     )
     .await?;
-    xml(&CopyPartResult {
-        etag,
-        last_modified: iso8601(modified),
-        crc64: Some(d.crc64.to_string()),
-    })
+    let mut doc = CopyPartResult::new(etag, iso8601(modified));
+    doc.crc64 = Some(d.crc64.to_string());
+    xml(&doc)
 }
 
 fn unquote(etag: &str) -> &str {
@@ -262,13 +260,11 @@ pub(crate) async fn complete(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
             Ok((etag, crc, version))
         })
         .await?;
-    let doc = CompleteMultipartUploadResult {
-        location: format!("{}/{}", ctx.host, key),
-        bucket: name,
-        key,
-        etag,
-        crc64: None,
-    };
+    let mut doc = CompleteMultipartUploadResult::default();
+    doc.location = format!("{}/{}", ctx.host, key);
+    doc.bucket = name;
+    doc.key = key;
+    doc.etag = etag;
     let mut r = xml(&doc)?;
     set_header(&mut r, "x-cos-hash-crc64ecma", &crc.to_string());
     if version != "null" {
@@ -313,32 +309,33 @@ pub(crate) fn list_parts(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let parts: Vec<Part> = all
         .iter()
         .take(max)
-        .map(|(n, p)| Part {
-            part_number: **n,
-            last_modified: iso8601(p.last_modified),
-            etag: p.etag.clone(),
-            size: p.size,
+        .map(|(n, p)| {
+            let mut part = Part::default();
+            part.part_number = **n;
+            part.last_modified = iso8601(p.last_modified);
+            part.etag = p.etag.clone();
+            part.size = p.size;
+            part
         })
         .collect();
-    let doc = ListPartsResult {
-        bucket: b.name.clone(),
-        encoding_type: encode.then(|| "url".to_owned()),
-        key: if encode {
-            percent_encoding::utf8_percent_encode(&u.key, percent_encoding::NON_ALPHANUMERIC)
-                .to_string()
-        } else {
-            u.key.clone()
-        },
-        upload_id: u.id.clone(),
-        initiator: Some(Owner::new(owner_id())),
-        owner: Some(Owner::new(owner_id())),
-        part_number_marker: marker,
-        next_part_number_marker: parts.last().map(|p| p.part_number),
-        parts,
-        storage_class: u.template.storage_class.clone(),
-        max_parts: u32::try_from(max).unwrap_or(1000),
-        is_truncated: truncated,
+    let mut doc = ListPartsResult::default();
+    doc.bucket = b.name.clone();
+    doc.encoding_type = encode.then(|| "url".to_owned());
+    doc.key = if encode {
+        percent_encoding::utf8_percent_encode(&u.key, percent_encoding::NON_ALPHANUMERIC)
+            .to_string()
+    } else {
+        u.key.clone()
     };
+    doc.upload_id = u.id.clone();
+    doc.initiator = Some(Owner::new(owner_id()));
+    doc.owner = Some(Owner::new(owner_id()));
+    doc.part_number_marker = marker;
+    doc.next_part_number_marker = parts.last().map(|p| p.part_number);
+    doc.parts = parts;
+    doc.storage_class = u.template.storage_class.clone();
+    doc.max_parts = u32::try_from(max).unwrap_or(1000);
+    doc.is_truncated = truncated;
     drop(st);
     xml(&doc)
 }

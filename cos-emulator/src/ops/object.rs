@@ -542,23 +542,23 @@ pub(crate) async fn delete_multiple(ctx: &mut Ctx<'_>) -> OpResult<Response<Resp
             let mut out = DeleteResult::default();
             for o in &doc.objects {
                 match delete_in(st, &name, &o.key, o.version_id.as_deref()) {
-                    Ok(d) if !quiet => out.deleted.push(DeletedObject {
-                        key: o.key.clone(),
-                        version_id: o.version_id.clone(),
-                        delete_marker: d.delete_marker.then_some(true),
-                        delete_marker_version_id: if d.delete_marker && o.version_id.is_none() {
+                    Ok(d) if !quiet => {
+                        let mut x = DeletedObject::new(o.key.clone());
+                        x.version_id = o.version_id.clone();
+                        x.delete_marker = d.delete_marker.then_some(true);
+                        x.delete_marker_version_id = if d.delete_marker && o.version_id.is_none() {
                             d.version_id
                         } else {
                             None
-                        },
-                    }),
+                        };
+                        out.deleted.push(x);
+                    }
                     Ok(_) => {}
-                    Err(e) => out.errors.push(DeleteError {
-                        key: o.key.clone(),
-                        version_id: o.version_id.clone(),
-                        code: e.code,
-                        message: e.message,
-                    }),
+                    Err(e) => {
+                        let mut x = DeleteError::new(o.key.clone(), e.code, e.message);
+                        x.version_id = o.version_id.clone();
+                        out.errors.push(x);
+                    }
                 }
             }
             Ok(out)

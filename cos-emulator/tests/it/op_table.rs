@@ -300,35 +300,30 @@ async fn drive_multipart(op: Op, c: &Client, b: &BucketName) -> Outcome {
 const POLICY: &str = r#"{"version":"2.0","statement":[{"principal":{"qcs":["qcs::cam::anyone:anyone"]},"effect":"allow","action":["name/cos:GetObject"],"resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/*"]}]}"#;
 
 fn cors() -> CorsConfiguration {
-    CorsConfiguration {
-        rules: vec![CorsRule {
-            allowed_origins: vec!["https://example.com".into()],
-            allowed_methods: vec!["GET".into()],
-            ..Default::default()
-        }],
+    CorsConfiguration::new(vec![CorsRule {
+        allowed_origins: vec!["https://example.com".into()],
+        allowed_methods: vec!["GET".into()],
         ..Default::default()
-    }
+    }])
 }
 
 fn lifecycle() -> cos_xml::LifecycleConfiguration {
-    cos_xml::LifecycleConfiguration {
-        rules: vec![cos_xml::LifecycleRule {
-            id: Some("expire".into()),
-            filter: Some(cos_xml::LifecycleFilter {
-                prefix: Some("logs/".into()),
-                ..Default::default()
-            }),
-            status: cos_xml::RuleStatus::Enabled,
-            transitions: vec![],
-            expiration: Some(cos_xml::Expiration {
-                days: Some(30),
-                ..Default::default()
-            }),
-            noncurrent_version_transitions: vec![],
-            noncurrent_version_expiration: None,
-            abort_incomplete_multipart_upload: None,
-        }],
-    }
+    cos_xml::LifecycleConfiguration::new(vec![cos_xml::LifecycleRule {
+        id: Some("expire".into()),
+        filter: Some(cos_xml::LifecycleFilter {
+            prefix: Some("logs/".into()),
+            ..Default::default()
+        }),
+        status: cos_xml::RuleStatus::Enabled,
+        transitions: vec![],
+        expiration: Some(cos_xml::Expiration {
+            days: Some(30),
+            ..Default::default()
+        }),
+        noncurrent_version_transitions: vec![],
+        noncurrent_version_expiration: None,
+        abort_incomplete_multipart_upload: None,
+    }])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

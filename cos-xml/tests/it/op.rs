@@ -1,5 +1,4 @@
 //! The operation table: names, parsing, and how requests select operations.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashSet;
 

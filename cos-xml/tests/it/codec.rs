@@ -1,5 +1,4 @@
 //! Behaviour of the `from_str` / `from_slice` / `to_string` entry points.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use cos_xml::*;
 
@@ -57,11 +56,7 @@ fn unknown_elements_are_ignored() {
 
 #[test]
 fn declaration_is_optional_on_output() {
-    let e = ErrorResponse {
-        code: "NoSuchKey".into(),
-        message: "m".into(),
-        ..Default::default()
-    };
+    let e = ErrorResponse::new("NoSuchKey", "m");
     assert_eq!(
         to_string(&e).unwrap(),
         "<Error><Code>NoSuchKey</Code><Message>m</Message></Error>"

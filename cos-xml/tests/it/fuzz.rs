@@ -10,13 +10,10 @@
 //!
 //! CI runs a few hundred cases; `cargo xtask fuzz` runs this file in release mode with
 //! `PROPTEST_CASES` raised.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::fmt::Debug;
 
-use common::load;
+use crate::common::load;
 use cos_xml::*;
 use proptest::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};

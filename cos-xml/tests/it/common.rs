@@ -1,5 +1,4 @@
 //! Shared helpers for the integration tests.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::fmt::Debug;
 use std::path::PathBuf;

@@ -1,9 +1,6 @@
 //! The hand-written listing parsers must agree with the serde path.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::load;
+use crate::common::load;
 use cos_xml::*;
 use proptest::prelude::*;
 
@@ -235,7 +232,11 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn owner() -> impl Strategy<Value = Owner> {
-    (text(), proptest::option::of(text())).prop_map(|(id, display_name)| Owner { id, display_name })
+    (text(), proptest::option::of(text())).prop_map(|(id, display_name)| {
+        let mut o = Owner::new(id);
+        o.display_name = display_name;
+        o
+    })
 }
 
 fn object_summary() -> impl Strategy<Value = ObjectSummary> {
@@ -249,14 +250,11 @@ fn object_summary() -> impl Strategy<Value = ObjectSummary> {
         proptest::option::of(text()),
     )
         .prop_map(
-            |(key, last_modified, etag, size, owner, storage_class, storage_tier)| ObjectSummary {
-                key,
-                last_modified,
-                etag,
-                size,
-                owner,
-                storage_class,
-                storage_tier,
+            |(key, last_modified, etag, size, owner, storage_class, storage_tier)| {
+                let mut o = ObjectSummary::default();
+                (o.key, o.last_modified, o.etag, o.size) = (key, last_modified, etag, size);
+                (o.owner, o.storage_class, o.storage_tier) = (owner, storage_class, storage_tier);
+                o
             },
         )
 }
@@ -284,17 +282,14 @@ fn list_bucket_result() -> impl Strategy<Value = ListBucketResult> {
                 (delimiter, is_truncated, next_marker),
                 common_prefixes,
                 contents,
-            )| ListBucketResult {
-                name,
-                encoding_type,
-                prefix,
-                marker,
-                max_keys,
-                delimiter,
-                is_truncated,
-                next_marker,
-                common_prefixes,
-                contents,
+            )| {
+                let mut r = ListBucketResult::default();
+                (r.name, r.encoding_type, r.prefix, r.marker) =
+                    (name, encoding_type, prefix, marker);
+                (r.max_keys, r.delimiter, r.is_truncated, r.next_marker) =
+                    (max_keys, delimiter, is_truncated, next_marker);
+                (r.common_prefixes, r.contents) = (common_prefixes, contents);
+                r
             },
         )
 }
@@ -312,17 +307,11 @@ fn version_entry() -> impl Strategy<Value = VersionEntry> {
         )
             .prop_map(
                 |(key, version_id, is_latest, last_modified, etag, size, owner)| {
-                    VersionEntry::Version(ObjectVersion {
-                        key,
-                        version_id,
-                        is_latest,
-                        last_modified,
-                        etag,
-                        size,
-                        storage_class: "STANDARD".into(),
-                        storage_tier: None,
-                        owner,
-                    })
+                    let mut v = ObjectVersion::default();
+                    (v.key, v.version_id, v.is_latest) = (key, version_id, is_latest);
+                    (v.last_modified, v.etag, v.size) = (last_modified, etag, size);
+                    (v.storage_class, v.owner) = ("STANDARD".into(), owner);
+                    VersionEntry::Version(v)
                 }
             ),
         (
@@ -333,13 +322,10 @@ fn version_entry() -> impl Strategy<Value = VersionEntry> {
             proptest::option::of(owner())
         )
             .prop_map(|(key, version_id, is_latest, last_modified, owner)| {
-                VersionEntry::DeleteMarker(DeleteMarkerEntry {
-                    key,
-                    version_id,
-                    is_latest,
-                    last_modified,
-                    owner,
-                })
+                let mut m = DeleteMarkerEntry::default();
+                (m.key, m.version_id, m.is_latest) = (key, version_id, is_latest);
+                (m.last_modified, m.owner) = (last_modified, owner);
+                VersionEntry::DeleteMarker(m)
             }),
     ]
 }
@@ -362,14 +348,9 @@ proptest! {
         truncated in any::<bool>(),
         next in proptest::option::of(text()),
     ) {
-        let model = ListVersionsResult {
-            name: "b".into(),
-            max_keys: 1000,
-            is_truncated: truncated,
-            next_key_marker: next,
-            entries,
-            ..Default::default()
-        };
+        let mut model = ListVersionsResult::default();
+        (model.name, model.max_keys, model.is_truncated) = ("b".into(), 1000, truncated);
+        (model.next_key_marker, model.entries) = (next, entries);
         let xml = to_string(&model).unwrap();
         let slow: ListVersionsResult = from_str(&xml).unwrap();
         let fast = ListVersionsResult::from_xml_fast(&xml).unwrap();
@@ -382,17 +363,18 @@ proptest! {
         parts in proptest::collection::vec((1u32..=10000, text(), text(), any::<u64>()), 0..12),
         next in proptest::option::of(any::<u32>()),
     ) {
-        let model = ListPartsResult {
-            bucket: "b".into(),
-            key: "k".into(),
-            upload_id: "u".into(),
-            next_part_number_marker: next,
-            parts: parts
-                .into_iter()
-                .map(|(part_number, last_modified, etag, size)| Part { part_number, last_modified, etag, size })
-                .collect(),
-            ..Default::default()
-        };
+        let mut model = ListPartsResult::default();
+        (model.bucket, model.key, model.upload_id) = ("b".into(), "k".into(), "u".into());
+        model.next_part_number_marker = next;
+        model.parts = parts
+            .into_iter()
+            .map(|(part_number, last_modified, etag, size)| {
+                let mut p = Part::default();
+                (p.part_number, p.last_modified, p.etag, p.size) =
+                    (part_number, last_modified, etag, size);
+                p
+            })
+            .collect();
         let xml = to_string(&model).unwrap();
         let slow: ListPartsResult = from_str(&xml).unwrap();
         let fast = ListPartsResult::from_xml_fast(&xml).unwrap();
