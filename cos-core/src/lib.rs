@@ -40,6 +40,7 @@ pub mod config;
 pub mod crc;
 pub mod error;
 pub mod ops;
+pub mod options;
 pub mod raw;
 pub mod retry;
 mod transport;
@@ -51,6 +52,7 @@ pub use client::{Client, ResponseMeta};
 pub use config::{Config, ConfigBuilder, Endpoint, Scheme};
 pub use error::{Error, IntegrityError, InvalidInput, Result, ServiceError};
 pub use ops::Operation;
+pub use options::{ReadOptions, SseCustomerKey, WriteOptions};
 pub use raw::{RawRequest, RawResponse};
 pub use retry::RetryConfig;
 pub use types::{
