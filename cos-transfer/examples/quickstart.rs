@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use cos_core::{BucketName, Client, Config, ObjectKey};
 use cos_transfer::{
-    CancelHandle, CopyOptions, CopySource, CosBackend, DownloadOptions, ObjectOptions, Progress,
-    ProgressFn, UploadOptions, crc64, download_file, upload_file,
+    CancelHandle, CopyOptions, CopySource, CosBackend, DownloadOptions, Progress, ProgressFn,
+    UploadOptions, WriteOptions, download_file, upload_file,
 };
 use futures_util::TryStreamExt;
 use http_body_util::{BodyExt, Empty};
@@ -164,7 +164,7 @@ async fn main() -> Result<(), BoxError> {
         })
         .collect();
     std::fs::write(&src, &data)?;
-    let local_crc = crc64::checksum(&data);
+    let local_crc = cos_crc64::checksum(&data);
     drop(data);
     println!(
         "generated {size_mib} MiB at {} (crc64 {local_crc})",
@@ -172,8 +172,8 @@ async fn main() -> Result<(), BoxError> {
     );
 
     let key = ObjectKey::new("quickstart/data.bin")?;
-    let backend = CosBackend::new(t.client.clone()).object_options(
-        ObjectOptions::new()
+    let backend = CosBackend::new(t.client.clone()).write_options(
+        WriteOptions::new()
             .content_type("application/octet-stream")
             .metadata("generated-by", "cos-rs quickstart"),
     );
@@ -238,7 +238,7 @@ async fn main() -> Result<(), BoxError> {
         .build()
         .await?;
     let fetched = fetch(&url, t.connect_to).await?;
-    if crc64::checksum(&fetched) != local_crc {
+    if cos_crc64::checksum(&fetched) != local_crc {
         return Err("presigned download differs from the source".into());
     }
     println!(

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig};
 use cos_transfer::{
-    CancelHandle, CosBackend, DownloadOptions, UploadOptions, crc64, download_file, upload_file,
+    CancelHandle, CosBackend, DownloadOptions, UploadOptions, download_file, upload_file,
 };
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -127,7 +127,7 @@ fn write_source(path: &Path, size: u64, seed: u64) -> Result<u64, BoxError> {
         .write(true)
         .create_new(true)
         .open(path)?;
-    let mut crc = crc64::Crc64::new();
+    let mut crc = cos_crc64::Crc64::new();
     let mut state = seed | 1;
     let mut buf = vec![0u8; 1 << 20];
     let mut left = size;

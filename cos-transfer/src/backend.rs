@@ -11,6 +11,7 @@ use bytes::Bytes;
 use futures_util::Stream;
 
 pub use cos_core::MetadataDirective;
+use cos_core::ReadOptions;
 
 use crate::error::RemoteError;
 use crate::resume::{ListedPart, ListedUpload};
@@ -52,78 +53,6 @@ pub struct RangeRequest<'a> {
     pub if_match: Option<&'a str>,
 }
 
-/// Which object a download reads, on what conditions, and the `response-*` header
-/// overrides of its GETs: the Get Object options that apply to a whole-file download.
-///
-/// The conditions are checked once, by the HEAD that starts the download (a 304 or 412
-/// ends it before anything is written); every GET is then pinned to the ETag that HEAD
-/// saw. The version and the overrides go on every request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct GetOptions {
-    /// Read this version (`versionId`).
-    pub version_id: Option<String>,
-    /// `If-Match`: only when the ETag matches (412 otherwise).
-    pub if_match: Option<String>,
-    /// `If-None-Match`: only when the ETag differs (304 otherwise).
-    pub if_none_match: Option<String>,
-    /// `If-Modified-Since` (HTTP date; 304 otherwise).
-    pub if_modified_since: Option<String>,
-    /// `If-Unmodified-Since` (HTTP date; 412 otherwise).
-    pub if_unmodified_since: Option<String>,
-    /// `response-content-type`.
-    pub response_content_type: Option<String>,
-    /// `response-content-language`.
-    pub response_content_language: Option<String>,
-    /// `response-expires`.
-    pub response_expires: Option<String>,
-    /// `response-cache-control`.
-    pub response_cache_control: Option<String>,
-    /// `response-content-disposition`.
-    pub response_content_disposition: Option<String>,
-    /// `response-content-encoding`.
-    pub response_content_encoding: Option<String>,
-}
-
-macro_rules! get_option_setters {
-    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
-        impl GetOptions {
-            $(
-                $(#[$doc])*
-                pub fn $name(mut self, value: impl Into<String>) -> Self {
-                    self.$name = Some(value.into());
-                    self
-                }
-            )*
-        }
-    };
-}
-
-get_option_setters! {
-    /// Reads version `value`.
-    version_id,
-    /// Sets `If-Match`.
-    if_match,
-    /// Sets `If-None-Match`.
-    if_none_match,
-    /// Sets `If-Modified-Since` (an HTTP date).
-    if_modified_since,
-    /// Sets `If-Unmodified-Since` (an HTTP date).
-    if_unmodified_since,
-    /// Overrides the response `Content-Type`.
-    response_content_type,
-    /// Overrides the response `Content-Language`.
-    response_content_language,
-    /// Overrides the response `Expires`.
-    response_expires,
-    /// Overrides the response `Cache-Control`.
-    response_cache_control,
-    /// Overrides the response `Content-Disposition`.
-    response_content_disposition,
-    /// Overrides the response `Content-Encoding`.
-    response_content_encoding,
-}
-
 /// The service operations a transfer uses, for one object `key` in `bucket`.
 ///
 /// Implementations retry transient failures themselves; an error returned here ends
@@ -134,7 +63,7 @@ pub trait Backend: Send + Sync {
         &self,
         bucket: &str,
         key: &str,
-        get: &GetOptions,
+        get: &ReadOptions,
     ) -> impl Future<Output = Result<ObjectInfo, RemoteError>> + Send;
     /// PUT Object with the whole body (`md5`: send it as `Content-MD5`).
     fn put_object(
@@ -206,7 +135,7 @@ pub trait Backend: Send + Sync {
         bucket: &str,
         key: &str,
         range: Option<RangeRequest<'_>>,
-        get: &GetOptions,
+        get: &ReadOptions,
     ) -> impl Future<Output = Result<ByteStream, RemoteError>> + Send;
 }
 
@@ -302,7 +231,6 @@ pub trait CopyBackend: Backend {
         source_headers: Option<&[(String, String)]>,
     ) -> impl Future<Output = Result<String, RemoteError>> + Send;
     /// Upload Part - Copy of `range` of the source.
-    #[allow(clippy::too_many_arguments)]
     fn upload_part_copy(
         &self,
         bucket: &str,

@@ -15,11 +15,11 @@ use crate::checkpoint::{
     self, CHECKPOINT_VERSION, CopiedPart, CopyCheckpoint, CopySourceId, RemoteObject,
 };
 use crate::control::{CancelHandle, PartProgress, ProgressFn};
-use crate::crc64;
 use crate::error::TransferError;
 use crate::listing::list_all_parts;
 use crate::plan::{MAX_PART_SIZE, Part, PartPlan};
 use crate::resume::{CopyStart, decide_copy_start, reconcile_copy};
+use cos_crc64 as crc64;
 
 /// How a copy runs.
 #[derive(Debug, Clone)]
@@ -166,7 +166,7 @@ pub async fn copy<B: CopyBackend>(
     let info = backend
         .head_source(source)
         .await
-        .map_err(|e| TransferError::remote("HeadObject", e))?;
+        .map_err(|e| TransferError::head(&source.bucket, &source.key, e))?;
     let size = info.object.size.ok_or(TransferError::MissingHeader {
         operation: "HeadObject",
         header: "Content-Length",

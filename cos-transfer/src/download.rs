@@ -13,16 +13,17 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
-use crate::backend::{Backend, GetOptions, ObjectInfo, RangeRequest};
+use crate::backend::{Backend, ObjectInfo, RangeRequest};
 use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, DownloadCheckpoint, RemoteObject};
 use crate::control::{CancelHandle, PartProgress, ProgressFn};
-use crate::crc64::{self, Crc64};
 use crate::error::TransferError;
 use crate::fileio::{
     FileWriter, RangeWriter, WRITE_CHUNK, create_unique, open_regular, read_back_crc64,
 };
 use crate::plan::{MIN_PART_SIZE, Part, PartPlan};
 use crate::resume::{DownloadStart, decide_download_start};
+use cos_core::ReadOptions;
+use cos_crc64::{self as crc64, Crc64};
 
 /// How a download runs.
 #[derive(Debug, Clone)]
@@ -44,7 +45,7 @@ pub struct DownloadOptions {
     pub checkpoint_interval: Duration,
     /// The version to read, conditions, and `response-*` overrides (default: the
     /// current version, unconditionally).
-    pub get: GetOptions,
+    pub get: ReadOptions,
 }
 
 impl Default for DownloadOptions {
@@ -56,7 +57,7 @@ impl Default for DownloadOptions {
             checkpoint: None,
             max_stream_resumes: 5,
             checkpoint_interval: Duration::from_secs(1),
-            get: GetOptions::default(),
+            get: ReadOptions::default(),
         }
     }
 }
@@ -88,7 +89,7 @@ impl DownloadOptions {
         self
     }
     /// Sets the version, conditions and `response-*` overrides.
-    pub fn get(mut self, get: GetOptions) -> Self {
+    pub fn get(mut self, get: ReadOptions) -> Self {
         self.get = get;
         self
     }
@@ -165,7 +166,7 @@ pub async fn download_file<B: Backend>(
     let info = backend
         .head(bucket, key, &options.get)
         .await
-        .map_err(|e| TransferError::remote("HeadObject", e))?;
+        .map_err(|e| TransferError::head(bucket, key, e))?;
     let size = info.size.ok_or(TransferError::MissingHeader {
         operation: "HeadObject",
         header: "Content-Length",

@@ -13,8 +13,6 @@
 //! a [`CancelHandle`] stops any of them.
 //!
 //! Underneath is a sans-IO core, testable without sockets:
-//! - [`crc64`]: COS's `x-cos-hash-crc64ecma` (CRC-64/XZ) and combining part CRCs into
-//!   the whole-object CRC without reading the data again;
 //! - [`plan`]: choosing single PUT vs multipart and planning parts within COS limits;
 //! - [`checkpoint`]: upload and download checkpoints, saved atomically;
 //! - [`resume`]: deciding what a restarted transfer may reuse;
@@ -26,7 +24,6 @@ pub mod checkpoint;
 mod control;
 mod copy;
 mod cos;
-pub mod crc64;
 mod dir;
 mod download;
 mod error;
@@ -39,14 +36,15 @@ mod upload;
 
 pub use backend::{
     Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
-    GetOptions, ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest,
-    SourceInfo, UploadMarker, Written,
+    ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest, SourceInfo,
+    UploadMarker, Written,
 };
 pub use control::{
     CancelHandle, FileStatus, Progress, ProgressFn, ProgressStream, progress_stream,
 };
 pub use copy::{CopyOptions, CopyOutcome, copy, move_object};
-pub use cos::{CosBackend, ObjectOptions};
+pub use cos::CosBackend;
+pub use cos_core::{ReadOptions, SseCustomerKey, WriteOptions};
 pub use dir::{
     DELETE_BATCH, DeleteOptions, DeleteSummary, DirOptions, DirSummary, FileReport, delete_prefix,
     download_dir, upload_dir,

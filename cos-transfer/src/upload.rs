@@ -14,12 +14,12 @@ use futures_util::stream::FuturesUnordered;
 use crate::backend::{Backend, Written};
 use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, SourceFingerprint, UploadCheckpoint};
 use crate::control::{CancelHandle, PartProgress, ProgressFn};
-use crate::crc64;
 use crate::error::TransferError;
 use crate::fileio::read_part;
 use crate::listing::{find_upload, list_all_parts};
 use crate::plan::{Part, PartPlan, UploadPlan, UploadSizing};
 use crate::resume::{self, UploadStart, etag_is_md5, reconcile};
+use cos_crc64 as crc64;
 
 /// How an upload runs.
 #[derive(Debug, Clone)]

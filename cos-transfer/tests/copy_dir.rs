@@ -63,7 +63,7 @@ async fn large_copies_use_concurrent_part_copies_and_keep_metadata() {
     .unwrap();
     assert!(out.multipart);
     assert_eq!(out.parts, 6);
-    assert_eq!(out.crc64, Some(cos_transfer::crc64::checksum(&body)));
+    assert_eq!(out.crc64, Some(cos_crc64::checksum(&body)));
     assert_eq!(fake.copy_part_calls.load(Ordering::SeqCst), 6);
     assert_eq!(fake.object("dst").unwrap(), Bytes::from(body));
     // Copy keeps the source's headers on the new upload.

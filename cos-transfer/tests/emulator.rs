@@ -15,8 +15,8 @@ use common::emu::{
 use cos_core::BucketName;
 use cos_emulator::{Emulator, FaultAction, FaultRule};
 use cos_transfer::{
-    CancelHandle, CosBackend, DownloadOptions, ObjectOptions, Progress, ProgressFn, TransferError,
-    UploadOptions, download_file, upload_file,
+    CancelHandle, CosBackend, DownloadOptions, Progress, ProgressFn, TransferError, UploadOptions,
+    WriteOptions, download_file, upload_file,
 };
 
 const MIB: usize = 1024 * 1024;
@@ -36,8 +36,8 @@ async fn round_trip_through_503s_and_resets_is_byte_identical() {
     // Bench mode: no MD5 ETags, which a debug build computes slowly; CRC-64 still checks.
     let (emu, _) = setup_with(Emulator::builder().bench_mode(true)).await;
     // Enough attempts that a part fails all of them with negligible probability.
-    let backend = CosBackend::new(client_for_addr(emu.addr(), 12)).object_options(
-        ObjectOptions::new()
+    let backend = CosBackend::new(client_for_addr(emu.addr(), 12)).write_options(
+        WriteOptions::new()
             .content_type("application/x-test")
             .metadata("origin", "cos-rs"),
     );

@@ -10,7 +10,7 @@ use cos_emulator::{FaultAction, FaultRule};
 use cos_transfer::paths::UnsafeKey;
 use cos_transfer::{
     CancelHandle, CopyOptions, CopySource, CosBackend, DeleteOptions, DirOptions, DownloadOptions,
-    FileStatus, GetOptions, MetadataDirective, ObjectOptions, TransferError, UploadOptions, copy,
+    FileStatus, MetadataDirective, ReadOptions, TransferError, UploadOptions, WriteOptions, copy,
     delete_prefix, download_dir, download_file, move_object, upload_dir,
 };
 use futures_util::TryStreamExt;
@@ -72,7 +72,7 @@ async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
     .await
     .unwrap();
     assert!(!out.multipart);
-    assert_eq!(out.crc64, Some(cos_transfer::crc64::checksum(&body)));
+    assert_eq!(out.crc64, Some(cos_crc64::checksum(&body)));
     let head = backend
         .client()
         .head_object(&b(OTHER), &k("copied.bin"))
@@ -117,8 +117,8 @@ async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
     }));
 
     // Replaced: the backend's object options become the metadata.
-    let replacing = backend.clone().object_options(
-        ObjectOptions::new()
+    let replacing = backend.clone().write_options(
+        WriteOptions::new()
             .content_type("application/x-new")
             .metadata("color", "red"),
     );
@@ -353,11 +353,7 @@ async fn versions(backend: &CosBackend, prefix: &str) -> usize {
 
 /// The HTTP status of a failed download's remote error.
 fn remote_status(e: &TransferError) -> Option<u16> {
-    let TransferError::Remote { source, .. } = e else {
-        return None;
-    };
-    let core = source.downcast_ref::<cos_core::Error>()?;
-    core.status().map(|s| s.as_u16())
+    e.cos_error()?.status().map(|s| s.as_u16())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -392,7 +388,7 @@ async fn download_reads_a_version_with_conditions_and_overrides() {
 
     // The older version, in ranged GETs that all name it and carry the override.
     emu.clear_requests();
-    let get = GetOptions::default()
+    let get = ReadOptions::default()
         .version_id(v1_id.clone())
         .response_content_type("application/x-test")
         .if_match(first.etag.clone().unwrap());
@@ -428,12 +424,12 @@ async fn download_reads_a_version_with_conditions_and_overrides() {
     std::fs::remove_file(&dest).unwrap();
     let failing = [
         (
-            GetOptions::default().if_none_match(second.etag.clone().unwrap()),
+            ReadOptions::default().if_none_match(second.etag.clone().unwrap()),
             304,
         ),
-        (GetOptions::default().if_match("\"not-the-etag\""), 412),
+        (ReadOptions::default().if_match("\"not-the-etag\""), 412),
         (
-            GetOptions::default().if_unmodified_since("Mon, 01 Jan 2001 00:00:00 GMT"),
+            ReadOptions::default().if_unmodified_since("Mon, 01 Jan 2001 00:00:00 GMT"),
             412,
         ),
     ];
@@ -552,7 +548,7 @@ async fn a_multipart_copy_with_a_checkpoint_resumes_with_the_missing_parts() {
         assert_eq!(count(&emu, "UploadPartCopy", 200), copied);
         assert_eq!(count(&emu, "AbortMultipartUpload", 204), aborted);
         assert_eq!(count(&emu, "InitiateMultipartUpload", 200), aborted);
-        assert_eq!(out.crc64, Some(cos_transfer::crc64::checksum(expected)));
+        assert_eq!(out.crc64, Some(cos_crc64::checksum(expected)));
         assert_eq!(&get(&backend, OTHER, "resumed.bin").await, expected);
         assert!(!cp.exists());
         assert!(open_uploads(&backend, OTHER).await.is_empty());

@@ -82,7 +82,7 @@ async fn multipart_upload_combines_part_crcs_and_reports_progress() {
     .unwrap();
     assert!(out.multipart);
     assert_eq!((out.parts_sent, out.parts_reused), (6, 0));
-    assert_eq!(out.crc64, cos_transfer::crc64::checksum(&body));
+    assert_eq!(out.crc64, cos_crc64::checksum(&body));
     assert_eq!(seen.load(Ordering::SeqCst), body.len() as u64);
     assert_eq!(fake.object("k").unwrap(), Bytes::from(body));
     assert!(fake.uploads.lock().unwrap().is_empty());

@@ -62,7 +62,7 @@ async fn concurrent_downloads_to_one_path_leave_exactly_one_whole_object() {
         .single_threshold(MIB as u64)
         .part_size(MIB as u64)
         .concurrency(4);
-    let crc = cos_transfer::crc64::checksum;
+    let crc = cos_crc64::checksum;
     for round in 0..10 {
         // Ranged and ranged, then ranged and a single GET.
         let (other, other_body) = if round % 2 == 0 {

@@ -3,7 +3,7 @@
 
 use cos_core::{BucketName, ObjectKey};
 
-use super::{CosBackend, boxed};
+use super::CosBackend;
 use crate::backend::{BucketBackend, DeleteFailure, ListedObject, ObjectId, Page};
 use crate::error::RemoteError;
 
@@ -19,7 +19,7 @@ impl BucketBackend for CosBackend {
         if let Some(m) = marker {
             req = req.marker(m);
         }
-        let page = req.send().await.map_err(boxed)?;
+        let page = req.send().await?;
         let next = if page.is_truncated {
             page.next_marker
                 .clone()
@@ -60,7 +60,7 @@ impl BucketBackend for CosBackend {
                 req = req.version_id_marker(v.clone());
             }
         }
-        let page = req.send().await.map_err(boxed)?;
+        let page = req.send().await?;
         let next = match (page.is_truncated, &page.next_key_marker) {
             (true, Some(k)) if !k.is_empty() => Some(ObjectId {
                 key: k.clone(),
@@ -111,7 +111,7 @@ impl BucketBackend for CosBackend {
         if !any {
             return Ok(failures);
         }
-        let result = req.send().await.map_err(boxed)?;
+        let result = req.send().await?;
         failures.extend(result.errors.into_iter().map(|e| DeleteFailure {
             id: ObjectId {
                 key: e.key,

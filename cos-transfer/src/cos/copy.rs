@@ -1,9 +1,9 @@
 //! [`CopyBackend`] of [`CosBackend`]: HEAD of the source, PUT Object - Copy, the
 //! multipart copy's Initiate and Upload Part - Copy, and deleting the source of a move.
 
-use cos_core::{Client, MetadataDirective, Region};
+use cos_core::{Client, InvalidInput, MetadataDirective, Region, WriteOptions};
 
-use super::{CosBackend, boxed, names};
+use super::{CosBackend, names};
 use crate::backend::{CopyBackend, CopyRange, CopySource, ObjectInfo, SourceInfo, Written};
 use crate::error::RemoteError;
 
@@ -19,6 +19,19 @@ fn is_entity_header(name: &str) -> bool {
             | "cache-control"
             | "expires"
     ) || name.starts_with("x-cos-meta-")
+}
+
+/// The write options that apply even when a copy keeps the source's metadata: ACL,
+/// grants, storage class and server-side encryption.
+fn access_headers(o: &WriteOptions) -> Result<Vec<(String, String)>, InvalidInput> {
+    let mut h = o.headers()?;
+    h.retain(|(n, _)| {
+        n == "x-cos-acl"
+            || n == "x-cos-storage-class"
+            || n.starts_with("x-cos-grant-")
+            || n.starts_with("x-cos-server-side-encryption")
+    });
+    Ok(h)
 }
 
 impl CosBackend {
@@ -43,7 +56,7 @@ impl CopyBackend for CosBackend {
         if let Some(v) = &source.version_id {
             req = req.version_id(v.clone());
         }
-        let h = req.send().await.map_err(boxed)?;
+        let h = req.send().await?;
         let headers = h
             .meta
             .headers
@@ -77,8 +90,10 @@ impl CopyBackend for CosBackend {
             .copy_object(&b, &k, &sb, &sk)
             .metadata_directive(directive);
         req = match directive {
-            MetadataDirective::Replaced => apply_object_options!(req, &self.options),
-            MetadataDirective::Copy => apply_access_options!(req, &self.options),
+            MetadataDirective::Replaced => req.options(&self.options)?,
+            _ => access_headers(&self.options)?
+                .into_iter()
+                .fold(req, |r, (n, v)| r.header(n, v)),
         };
         if let Some(r) = &source.region {
             req = req.source_region(r.clone());
@@ -89,7 +104,7 @@ impl CopyBackend for CosBackend {
         if let Some(m) = if_match {
             req = req.copy_source_if_match(m.to_owned());
         }
-        let out = req.send().await.map_err(boxed)?;
+        let out = req.send().await?;
         let crc64 = out
             .crc64
             .or_else(|| out.result.crc64.as_deref().and_then(|c| c.parse().ok()));
@@ -108,16 +123,13 @@ impl CopyBackend for CosBackend {
         let (b, k) = names(bucket, key)?;
         let req = self.client.create_multipart_upload(&b, &k);
         let req = match source_headers {
-            Some(headers) => {
-                let mut req = apply_access_options!(req, &self.options);
-                for (name, value) in headers {
-                    req = req.header(name.clone(), value.clone());
-                }
-                req
-            }
-            None => apply_object_options!(req, &self.options),
+            Some(headers) => access_headers(&self.options)?
+                .into_iter()
+                .chain(headers.iter().cloned())
+                .fold(req, |r, (n, v)| r.header(n, v)),
+            None => req.options(&self.options)?,
         };
-        Ok(req.send().await.map_err(boxed)?.upload_id)
+        Ok(req.send().await?.upload_id)
     }
 
     async fn upload_part_copy(
@@ -144,7 +156,7 @@ impl CopyBackend for CosBackend {
         if let Some(m) = range.if_match {
             req = req.copy_source_if_match(m.to_owned());
         }
-        let out = req.send().await.map_err(boxed)?;
+        let out = req.send().await?;
         Ok(Written {
             crc64: out.crc64.as_deref().and_then(|c| c.parse().ok()),
             etag: out.etag,
@@ -159,11 +171,10 @@ impl CopyBackend for CosBackend {
                 client
                     .delete_object_version(&b, &k, v.clone())
                     .send()
-                    .await
-                    .map_err(boxed)?;
+                    .await?;
             }
             None => {
-                client.delete_object(&b, &k).send().await.map_err(boxed)?;
+                client.delete_object(&b, &k).send().await?;
             }
         }
         Ok(())

@@ -11,13 +11,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::backend::{Backend, GetOptions};
+use crate::backend::Backend;
 use crate::control::{FileStatus, Progress, ProgressFn};
-use crate::crc64::Crc64;
 use crate::download::DownloadOptions;
 use crate::error::TransferError;
 use crate::paths::Filter;
 use crate::upload::UploadOptions;
+use cos_core::ReadOptions;
+use cos_crc64::Crc64;
 
 pub use delete::{DELETE_BATCH, DeleteOptions, DeleteSummary, delete_prefix};
 pub use download::download_dir;
@@ -102,7 +103,7 @@ impl DirOptions {
 
     /// The checkpoint of `key` for `kind` (`upload` / `download`), if checkpoints are kept.
     fn checkpoint_for(&self, kind: &str, bucket: &str, key: &str) -> Option<PathBuf> {
-        let id = crate::crc64::checksum(format!("{bucket}/{key}").as_bytes());
+        let id = cos_crc64::checksum(format!("{bucket}/{key}").as_bytes());
         let dir = self.checkpoint_dir.as_ref()?;
         Some(dir.join(format!("{id:016x}.{kind}.cos-checkpoint")))
     }
@@ -303,7 +304,7 @@ async fn unchanged<B: Backend>(
     path: &Path,
     size: u64,
 ) -> Result<bool, TransferError> {
-    let Ok(info) = backend.head(bucket, key, &GetOptions::default()).await else {
+    let Ok(info) = backend.head(bucket, key, &ReadOptions::default()).await else {
         return Ok(false);
     };
     match info.crc64 {

@@ -11,11 +11,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
-use cos_transfer::crc64::checksum;
+use cos_crc64::checksum;
 use cos_transfer::resume::{ListedPart, ListedUpload};
 use cos_transfer::{
     Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
-    GetOptions, ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest,
+    ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest, ReadOptions,
     RemoteError, SourceInfo, UploadMarker, Written,
 };
 use md5::Digest;
@@ -109,7 +109,7 @@ fn check_md5(body: &[u8], md5: Option<[u8; 16]>) -> Result<(), RemoteError> {
 }
 
 fn err(msg: impl Into<String>) -> RemoteError {
-    msg.into().into()
+    cos_core::Error::Decode(msg.into())
 }
 
 impl Fake {
@@ -167,7 +167,7 @@ impl Backend for Fake {
         &self,
         _bucket: &str,
         key: &str,
-        _get: &GetOptions,
+        _get: &ReadOptions,
     ) -> Result<ObjectInfo, RemoteError> {
         self.head_calls.fetch_add(1, Ordering::SeqCst);
         let data = self.object(key).ok_or_else(|| err("NoSuchKey"))?;
@@ -369,7 +369,7 @@ impl Backend for Fake {
         _bucket: &str,
         key: &str,
         range: Option<RangeRequest<'_>>,
-        _get: &GetOptions,
+        _get: &ReadOptions,
     ) -> Result<ByteStream, RemoteError> {
         self.get_calls.fetch_add(1, Ordering::SeqCst);
         self.lists_before_first_get
@@ -427,7 +427,7 @@ impl CopyBackend for Fake {
     async fn head_source(&self, source: &CopySource) -> Result<SourceInfo, RemoteError> {
         Ok(SourceInfo {
             object: self
-                .head(&source.bucket, &source.key, &GetOptions::default())
+                .head(&source.bucket, &source.key, &ReadOptions::default())
                 .await?,
             headers: vec![("content-type".into(), "application/x-fake".into())],
         })
