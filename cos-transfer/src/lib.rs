@@ -32,6 +32,7 @@ mod listing;
 pub mod paths;
 pub mod plan;
 pub mod resume;
+mod transfers;
 mod upload;
 
 pub use backend::{
@@ -51,4 +52,7 @@ pub use dir::{
 };
 pub use download::{DownloadOptions, DownloadOutcome, PARTIAL_SUFFIX, download_file};
 pub use error::{ListingProblem, RemoteError, TransferError};
+pub use transfers::{
+    Copy, DeletePrefix, DownloadDir, DownloadFile, Transfers, UploadDir, UploadFile,
+};
 pub use upload::{UploadOptions, UploadOutcome, upload_file};
