@@ -350,11 +350,8 @@ async fn run<B: Backend>(
     cancel: &CancelHandle,
 ) -> Result<DownloadOutcome, TransferError> {
     let Job {
-        bucket,
-        key,
         info,
         plan,
-        single,
         cp_path,
         ..
     } = *job;
@@ -379,7 +376,6 @@ async fn run<B: Backend>(
     let mut fetched = 0u32;
     let mut resumes = 0u32;
     let mut last_save = Instant::now();
-    let etag = info.etag.as_str();
     loop {
         while first_error.is_none() && in_flight.len() < options.concurrency {
             if cancel.is_cancelled() {
@@ -389,10 +385,7 @@ async fn run<B: Backend>(
             let Some(part) = pending.next() else { break };
             let writer = &writer;
             in_flight.push(async move {
-                let r = fetch_range(
-                    backend, bucket, key, writer, temp, part, etag, single, options,
-                )
-                .await;
+                let r = fetch_range(backend, job, writer, temp, part, options).await;
                 (part, r)
             });
         }
@@ -486,18 +479,16 @@ fn combined_crc(job: &Job<'_>, done: &BTreeMap<u32, DonePart>) -> Result<u64, Tr
 
 /// Fetches `part` into the file, resuming a broken stream with a ranged GET pinned to
 /// `etag`. Returns the range's CRC-64 and how many times it resumed.
-#[allow(clippy::too_many_arguments)]
 async fn fetch_range<B: Backend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    job: &Job<'_>,
     writer: &FileWriter,
     path: &Path,
     part: Part,
-    etag: &str,
-    plain_get_first: bool,
     options: &DownloadOptions,
 ) -> Result<(u64, u32), TransferError> {
+    let (bucket, key, etag) = (job.bucket, job.key, job.info.etag.as_str());
+    let plain_get_first = job.single;
     let max_resumes = options.max_stream_resumes;
     let mut crc = Crc64::new();
     let mut pos = part.offset;

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use futures_util::{Stream, StreamExt};
 
-use super::{DirOptions, DirProgress, DirSummary, FileReport, unchanged};
+use super::{DirOptions, DirProgress, DirRun, DirSummary, FileReport, unchanged};
 use crate::backend::{Backend, BucketBackend, ListedObject};
 use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
-use crate::download::{DownloadOptions, download_file};
+use crate::download::download_file;
 use crate::error::TransferError;
 use crate::fileio::create_unique;
 use crate::listing::Increasing;
@@ -250,7 +250,14 @@ pub async fn download_dir<B: BucketBackend>(
         .flatten();
     let jobs = objects.filter_map(|o| futures_util::future::ready(classify(o, folder, &filter)));
     let dp = DirProgress::new(progress, 0);
-    let (download, dp_ref, root, claims) = (&options.download, &dp, &root, &claims);
+    let (dp_ref, root, claims) = (&dp, &root, &claims);
+    let run = &DirRun {
+        backend,
+        bucket,
+        options,
+        dp: &dp,
+        cancel,
+    };
     let results = jobs
         .map(|job| async move {
             let (rel, o) = match job {
@@ -272,10 +279,7 @@ pub async fn download_dir<B: BucketBackend>(
                 return report;
             }
             dp_ref.grow(o.size);
-            let result = download_one(
-                backend, bucket, &o.key, &rel, o.size, root, options, download, dp_ref, cancel,
-            )
-            .await;
+            let result = download_one(run, &o.key, &rel, o.size, root).await;
             dp_ref.file_done(o.key, path, o.size, result)
         })
         .buffer_unordered(options.file_concurrency);
@@ -294,19 +298,20 @@ pub async fn download_dir<B: BucketBackend>(
     Ok(DirSummary::from_reports(reports))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn download_one<B: Backend>(
-    backend: &B,
-    bucket: &str,
+    run: &DirRun<'_, B>,
     key: &str,
     rel: &Path,
     size: u64,
     root: &Path,
-    options: &DirOptions,
-    download: &DownloadOptions,
-    dp: &DirProgress,
-    cancel: &CancelHandle,
 ) -> Result<FileStatus, TransferError> {
+    let DirRun {
+        backend,
+        bucket,
+        options,
+        dp,
+        cancel,
+    } = *run;
     if cancel.is_cancelled() {
         return Err(TransferError::Cancelled);
     }
@@ -331,7 +336,7 @@ async fn download_one<B: Backend>(
         dp.add(size);
         return Ok(FileStatus::Unchanged);
     }
-    let mut download = download.clone();
+    let mut download = options.download.clone();
     download.checkpoint = options.checkpoint_for("download", bucket, key);
     download_file(backend, bucket, key, path, &download, dp.for_file(), cancel).await?;
     Ok(FileStatus::Done)

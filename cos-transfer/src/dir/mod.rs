@@ -193,6 +193,15 @@ impl DirSummary {
     }
 }
 
+/// What every file of one folder operation shares.
+struct DirRun<'a, B> {
+    backend: &'a B,
+    bucket: &'a str,
+    options: &'a DirOptions,
+    dp: &'a DirProgress,
+    cancel: &'a crate::control::CancelHandle,
+}
+
 /// Progress of a folder operation: per-file events and bytes summed over all files.
 #[derive(Clone)]
 struct DirProgress {

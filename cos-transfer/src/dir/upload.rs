@@ -4,12 +4,12 @@ use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
 
-use super::{DirOptions, DirProgress, DirSummary, FileReport, unchanged};
+use super::{DirOptions, DirProgress, DirRun, DirSummary, FileReport, unchanged};
 use crate::backend::Backend;
 use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
 use crate::error::TransferError;
 use crate::paths::key_for;
-use crate::upload::{UploadOptions, upload_file};
+use crate::upload::upload_file;
 
 /// A local file found by the walk.
 struct LocalFile {
@@ -131,13 +131,18 @@ pub async fn upload_dir<B: Backend>(
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let dp = DirProgress::new(progress, files.iter().map(|f| f.size).sum());
-    let upload = &options.upload;
     let dp_ref = &dp;
+    let run = &DirRun {
+        backend,
+        bucket,
+        options,
+        dp: &dp,
+        cancel,
+    };
     let mut results = futures_util::stream::iter(files)
         .map(|f| async move {
             let key = key_for(prefix, Path::new(&f.rel)).unwrap_or_else(|| f.rel.clone());
-            let result =
-                upload_one(backend, bucket, &key, &f, options, upload, dp_ref, cancel).await;
+            let result = upload_one(run, &key, &f).await;
             dp_ref.file_done(key, f.path, f.size, result)
         })
         .buffer_unordered(options.file_concurrency);
@@ -147,17 +152,18 @@ pub async fn upload_dir<B: Backend>(
     Ok(DirSummary::from_reports(reports))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn upload_one<B: Backend>(
-    backend: &B,
-    bucket: &str,
+    run: &DirRun<'_, B>,
     key: &str,
     f: &LocalFile,
-    options: &DirOptions,
-    upload: &UploadOptions,
-    dp: &DirProgress,
-    cancel: &CancelHandle,
 ) -> Result<FileStatus, TransferError> {
+    let DirRun {
+        backend,
+        bucket,
+        options,
+        dp,
+        cancel,
+    } = *run;
     if cancel.is_cancelled() {
         return Err(TransferError::Cancelled);
     }
@@ -169,7 +175,7 @@ async fn upload_one<B: Backend>(
         dp.add(f.size);
         return Ok(FileStatus::Unchanged);
     }
-    let mut upload = upload.clone();
+    let mut upload = options.upload.clone();
     upload.checkpoint = options.checkpoint_for("upload", bucket, key);
     upload_file(
         backend,
