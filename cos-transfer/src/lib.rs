@@ -1,13 +1,19 @@
 //! Resumable, verified, bounded-memory transfers for Tencent Cloud COS.
 //!
-//! Operations, each running against a backend trait (`cos-core`'s client provides all
-//! of them through [`CosBackend`]; tests use fakes):
-//! - [`upload_file`] / [`download_file`] ([`Backend`]): single request or concurrent
-//!   parts, resumable from checkpoints, CRC-64 verified;
-//! - [`copy`] / [`move_object`] ([`CopyBackend`]): server-side copies, multipart above
-//!   5 GiB, across buckets and regions;
-//! - [`upload_dir`] / [`download_dir`] / [`delete_prefix`] ([`BucketBackend`]): folders,
-//!   with globs, skip-unchanged and per-file reports.
+//! [`Transfers`] is the entry point: every operation as a builder on validated
+//! [`BucketName`](cos_core::BucketName) / [`ObjectKey`](cos_core::ObjectKey) values,
+//! finished by `.send().await`, each running against a backend trait (`cos-core`'s
+//! client provides all of them through [`CosBackend`]; tests use fakes):
+//! - [`Transfers::upload_file`] / [`Transfers::download_file`] ([`Backend`]): single
+//!   request or concurrent parts, resumable from checkpoints, CRC-64 verified;
+//! - [`Transfers::copy`] / [`Transfers::move_object`] ([`CopyBackend`]): server-side
+//!   copies, multipart above 5 GiB, across buckets and regions;
+//! - [`Transfers::upload_dir`] / [`Transfers::download_dir`] /
+//!   [`Transfers::delete_prefix`] ([`BucketBackend`]): folders, with globs,
+//!   skip-unchanged and per-file reports.
+//!
+//! Objects are written with `cos-core`'s [`WriteOptions`] and read with its
+//! [`ReadOptions`], the same plain data its own builders take.
 //!
 //! Progress comes through a callback ([`ProgressFn`]) or a stream ([`progress_stream`]);
 //! a [`CancelHandle`] stops any of them.
