@@ -654,8 +654,8 @@ fn rss_child(addr: &str) {
         let (up, _) = our_options();
         upload_file(
             &backend,
-            BUCKET,
-            "rss.bin",
+            &BucketName::new(BUCKET).unwrap(),
+            &cos_core::ObjectKey::new("rss.bin").unwrap(),
             &path,
             &up,
             None,
@@ -899,8 +899,8 @@ fn main() {
     let ours_up = || async {
         upload_file(
             &backend,
-            BUCKET,
-            "ours.bin",
+            &BucketName::new(BUCKET).unwrap(),
+            &cos_core::ObjectKey::new("ours.bin").unwrap(),
             &src,
             &up_opts,
             None,
@@ -912,8 +912,8 @@ fn main() {
     let ours_down = || async {
         download_file(
             &backend,
-            BUCKET,
-            "ours.bin",
+            &BucketName::new(BUCKET).unwrap(),
+            &cos_core::ObjectKey::new("ours.bin").unwrap(),
             &dest,
             &down_opts,
             None,

@@ -241,7 +241,7 @@ async fn main() -> Result<(), BoxError> {
     );
 
     let copy = ObjectKey::new("quickstart/copy.bin")?;
-    let source = CopySource::new(t.bucket.as_str(), key.as_str());
+    let source = CopySource::new(&t.bucket, &key);
     let copied = transfers
         .copy(&t.bucket, &copy, &source)
         .cancel(&cancel)

@@ -3,6 +3,7 @@
 //! to the source's ETag, part CRCs combined and compared with the source's CRC-64;
 //! resumable from a checkpoint.
 
+use cos_core::{BucketName, ObjectKey};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -148,8 +149,8 @@ fn check(what: &str, expected: Option<u64>, got: Option<u64>) -> Result<(), Tran
 /// ```
 pub async fn copy<B: CopyBackend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     source: &CopySource,
     options: &CopyOptions,
     progress: Option<ProgressFn>,
@@ -206,8 +207,8 @@ pub async fn copy<B: CopyBackend>(
         last_modified: info.object.last_modified.clone(),
     };
     let source_id = CopySourceId {
-        bucket: source.bucket.clone(),
-        key: source.key.clone(),
+        bucket: source.bucket.to_string(),
+        key: source.key.to_string(),
         region: source.region.clone(),
         version_id: source.version_id.clone(),
     };
@@ -216,8 +217,8 @@ pub async fn copy<B: CopyBackend>(
     let cp = cp_path.and_then(|p| checkpoint::load::<CopyCheckpoint>(p).ok().flatten());
     let start = decide_copy_start(
         cp.as_ref(),
-        bucket,
-        key,
+        bucket.as_str(),
+        key.as_str(),
         &source_id,
         &remote,
         plan.part_size(),
@@ -248,8 +249,8 @@ pub async fn copy<B: CopyBackend>(
     let reused = u32::try_from(done.len()).unwrap_or(u32::MAX);
     let mut cp = CopyCheckpoint {
         version: CHECKPOINT_VERSION,
-        bucket: bucket.to_owned(),
-        key: key.to_owned(),
+        bucket: bucket.to_string(),
+        key: key.to_string(),
         source: source_id,
         remote,
         upload_id: upload_id.clone(),
@@ -315,8 +316,8 @@ pub async fn copy<B: CopyBackend>(
 /// Initiate Multipart Upload for a copy.
 async fn create<B: CopyBackend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     headers: Option<&[(String, String)]>,
 ) -> Result<String, TransferError> {
     backend
@@ -328,8 +329,8 @@ async fn create<B: CopyBackend>(
 /// What the parts of one multipart copy share.
 struct PartRun<'a, B> {
     backend: &'a B,
-    bucket: &'a str,
-    key: &'a str,
+    bucket: &'a BucketName,
+    key: &'a ObjectKey,
     upload_id: &'a str,
     source: &'a CopySource,
     etag: &'a str,
@@ -421,14 +422,14 @@ impl<B: CopyBackend> PartRun<'_, B> {
 /// ```
 pub async fn move_object<B: CopyBackend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     source: &CopySource,
     options: &CopyOptions,
     progress: Option<ProgressFn>,
     cancel: &CancelHandle,
 ) -> Result<CopyOutcome, TransferError> {
-    if source.bucket == bucket && source.key == key {
+    if source.bucket == *bucket && source.key == *key {
         return Err(TransferError::InvalidOption(
             "cannot move an object onto itself".into(),
         ));

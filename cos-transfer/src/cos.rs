@@ -70,19 +70,14 @@ impl CosBackend {
     }
 }
 
-fn names(bucket: &str, key: &str) -> Result<(BucketName, ObjectKey), RemoteError> {
-    Ok((BucketName::new(bucket)?, ObjectKey::new(key)?))
-}
-
 impl Backend for CosBackend {
     async fn head(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         get: &ReadOptions,
     ) -> Result<ObjectInfo, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let req = self.client.head_object(&b, &k).options(get)?;
+        let req = self.client.head_object(bucket, key).options(get)?;
         let h = req.send().await?;
         Ok(ObjectInfo {
             size: h.content_length,
@@ -94,13 +89,12 @@ impl Backend for CosBackend {
 
     async fn put_object(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         body: Bytes,
         md5: Option<[u8; 16]>,
     ) -> Result<Written, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let req = self.client.put_object(&b, &k).options(&self.options)?;
+        let req = self.client.put_object(bucket, key).options(&self.options)?;
         let req = with_md5!(req.body(body), md5);
         let out = req.send().await?;
         Ok(Written {
@@ -111,30 +105,28 @@ impl Backend for CosBackend {
 
     async fn create_multipart_upload(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
     ) -> Result<String, RemoteError> {
-        let (b, k) = names(bucket, key)?;
         let req = self
             .client
-            .create_multipart_upload(&b, &k)
+            .create_multipart_upload(bucket, key)
             .options(&self.options)?;
         Ok(req.send().await?.upload_id)
     }
 
     async fn upload_part(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         upload_id: &str,
         number: u32,
         body: Bytes,
         md5: Option<[u8; 16]>,
     ) -> Result<Written, RemoteError> {
-        let (b, k) = names(bucket, key)?;
         let req = self
             .client
-            .upload_part(&b, &k, upload_id, number)
+            .upload_part(bucket, key, upload_id, number)
             .body(body)
             .options(&self.options)?;
         let req = with_md5!(req, md5);
@@ -147,13 +139,12 @@ impl Backend for CosBackend {
 
     async fn list_parts(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         upload_id: &str,
         marker: Option<u32>,
     ) -> Result<Page<ListedPart, u32>, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let mut req = self.client.list_parts(&b, &k, upload_id);
+        let mut req = self.client.list_parts(bucket, key, upload_id);
         if let Some(m) = marker {
             req = req.part_number_marker(m);
         }
@@ -178,12 +169,14 @@ impl Backend for CosBackend {
 
     async fn list_multipart_uploads(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         marker: Option<&UploadMarker>,
     ) -> Result<Page<ListedUpload, UploadMarker>, RemoteError> {
-        let b = BucketName::new(bucket)?;
-        let mut req = self.client.list_multipart_uploads(&b).prefix(key);
+        let mut req = self
+            .client
+            .list_multipart_uploads(bucket)
+            .prefix(key.as_str());
         if let Some(m) = marker {
             req = req
                 .key_marker(m.key.clone())
@@ -219,13 +212,14 @@ impl Backend for CosBackend {
 
     async fn complete_multipart_upload(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         upload_id: &str,
         parts: Vec<(u32, String)>,
     ) -> Result<Written, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let mut req = self.client.complete_multipart_upload(&b, &k, upload_id);
+        let mut req = self
+            .client
+            .complete_multipart_upload(bucket, key, upload_id);
         for (n, etag) in parts {
             req = req.part(n, etag);
         }
@@ -233,7 +227,7 @@ impl Backend for CosBackend {
         let crc64 = match out.crc64.as_deref().and_then(|c| c.parse().ok()) {
             Some(c) => Some(c),
             // The result document may not carry it: HEAD has the header.
-            None => self.client.head_object(&b, &k).send().await?.crc64,
+            None => self.client.head_object(bucket, key).send().await?.crc64,
         };
         Ok(Written {
             etag: out.etag,
@@ -243,13 +237,12 @@ impl Backend for CosBackend {
 
     async fn abort_multipart_upload(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         upload_id: &str,
     ) -> Result<(), RemoteError> {
-        let (b, k) = names(bucket, key)?;
         self.client
-            .abort_multipart_upload(&b, &k, upload_id)
+            .abort_multipart_upload(bucket, key, upload_id)
             .send()
             .await?;
         Ok(())
@@ -257,18 +250,17 @@ impl Backend for CosBackend {
 
     async fn get(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         range: Option<RangeRequest<'_>>,
         get: &ReadOptions,
     ) -> Result<ByteStream, RemoteError> {
-        let (b, k) = names(bucket, key)?;
         let mut read = get.clone();
         if read.traffic_limit.is_none() {
             // The backend's traffic limit applies to every request of a transfer.
             read.traffic_limit = self.options.traffic_limit;
         }
-        let mut req = self.client.get_object(&b, &k).options(&read)?;
+        let mut req = self.client.get_object(bucket, key).options(&read)?;
         if let Some(r) = range {
             req = req.range(r.start, Some(r.end.saturating_sub(1)));
             if let Some(m) = r.if_match {

@@ -3,6 +3,7 @@
 //! combined CRC-64 matches the service's and the file read back matches it. A broken
 //! stream resumes with a ranged GET.
 
+use cos_core::{BucketName, ObjectKey};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -151,8 +152,8 @@ pub const PARTIAL_SUFFIX: &str = ".cos-partial";
 /// ```
 pub async fn download_file<B: Backend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     dest: &Path,
     options: &DownloadOptions,
     progress: Option<ProgressFn>,
@@ -187,8 +188,8 @@ pub async fn download_file<B: Backend>(
     let cp = cp_path.and_then(|p| checkpoint::load::<DownloadCheckpoint>(p).unwrap_or(None));
     let start = decide_download_start(
         cp.as_ref(),
-        bucket,
-        key,
+        bucket.as_str(),
+        key.as_str(),
         options.get.version_id.as_deref(),
         &remote,
         plan.part_size(),
@@ -230,8 +231,8 @@ pub async fn download_file<B: Backend>(
 
 /// What one download fetches.
 struct Job<'a> {
-    bucket: &'a str,
-    key: &'a str,
+    bucket: &'a BucketName,
+    key: &'a ObjectKey,
     info: &'a ObjectInfo,
     remote: RemoteObject,
     plan: PartPlan,
@@ -446,8 +447,8 @@ async fn run<B: Backend>(
 fn checkpoint_of(job: &Job<'_>, options: &DownloadOptions, target: &Target) -> DownloadCheckpoint {
     DownloadCheckpoint {
         version: CHECKPOINT_VERSION,
-        bucket: job.bucket.to_owned(),
-        key: job.key.to_owned(),
+        bucket: job.bucket.to_string(),
+        key: job.key.to_string(),
         version_id: options.get.version_id.clone(),
         remote: job.remote.clone(),
         part_size: job.plan.part_size(),

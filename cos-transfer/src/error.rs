@@ -152,11 +152,15 @@ impl TransferError {
     }
 
     /// A failed HEAD of `bucket`/`key`: [`NoSuchKey`](Self::NoSuchKey) for a 404.
-    pub(crate) fn head(bucket: &str, key: &str, source: RemoteError) -> Self {
+    pub(crate) fn head(
+        bucket: &cos_core::BucketName,
+        key: &cos_core::ObjectKey,
+        source: RemoteError,
+    ) -> Self {
         if source.is_not_found() {
             Self::NoSuchKey {
-                bucket: bucket.to_owned(),
-                key: key.to_owned(),
+                bucket: bucket.to_string(),
+                key: key.to_string(),
                 source,
             }
         } else {

@@ -291,8 +291,8 @@ impl<B: Backend> UploadFile<'_, B> {
     pub async fn send(self) -> Result<UploadOutcome, TransferError> {
         crate::upload::upload_file(
             self.backend,
-            self.bucket.as_str(),
-            self.key.as_str(),
+            self.bucket,
+            self.key,
             &self.source,
             &self.options,
             self.progress,
@@ -321,8 +321,8 @@ impl<B: Backend> DownloadFile<'_, B> {
     pub async fn send(self) -> Result<DownloadOutcome, TransferError> {
         crate::download::download_file(
             self.backend,
-            self.bucket.as_str(),
-            self.key.as_str(),
+            self.bucket,
+            self.key,
             &self.dest,
             &self.options,
             self.progress,
@@ -343,7 +343,7 @@ impl<B: CopyBackend> Copy<'_, B> {
 
     /// Runs the copy (and, for a move, deletes the source).
     pub async fn send(self) -> Result<CopyOutcome, TransferError> {
-        let (bucket, key) = (self.bucket.as_str(), self.key.as_str());
+        let (bucket, key) = (self.bucket, self.key);
         let (options, cancel) = (&self.options, &self.cancel);
         if self.remove_source {
             crate::copy::move_object(
@@ -378,7 +378,7 @@ impl<B: Backend> UploadDir<'_, B> {
     pub async fn send(self) -> Result<DirSummary, TransferError> {
         crate::dir::upload_dir(
             self.backend,
-            self.bucket.as_str(),
+            self.bucket,
             self.prefix,
             &self.local_dir,
             &self.options,
@@ -396,7 +396,7 @@ impl<B: BucketBackend> DownloadDir<'_, B> {
     pub async fn send(self) -> Result<DirSummary, TransferError> {
         crate::dir::download_dir(
             self.backend,
-            self.bucket.as_str(),
+            self.bucket,
             self.prefix,
             &self.local_dir,
             &self.options,
@@ -414,7 +414,7 @@ impl<B: BucketBackend> DeletePrefix<'_, B> {
     pub async fn send(self) -> Result<DeleteSummary, TransferError> {
         crate::dir::delete_prefix(
             self.backend,
-            self.bucket.as_str(),
+            self.bucket,
             self.prefix,
             &self.options,
             self.progress,

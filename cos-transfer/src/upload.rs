@@ -1,6 +1,7 @@
 //! `upload_file`: single PUT up to a threshold, resumable multipart above, with part
 //! CRCs combined into the whole-object CRC-64 and compared with the service's.
 
+use cos_core::{BucketName, ObjectKey};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -128,8 +129,8 @@ pub struct UploadOutcome {
 
 struct Ctx<'a, B> {
     backend: &'a B,
-    bucket: &'a str,
-    key: &'a str,
+    bucket: &'a BucketName,
+    key: &'a ObjectKey,
     path: &'a Path,
     file: Arc<File>,
     progress: PartProgress,
@@ -185,8 +186,8 @@ fn check_crc(what: String, local: u64, remote: Option<u64>) -> Result<(), Transf
 /// ```
 pub async fn upload_file<B: Backend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     source: &Path,
     options: &UploadOptions,
     progress: Option<ProgressFn>,
@@ -275,37 +276,41 @@ async fn find_start<B: Backend>(
         None => None,
     };
     let class = ctx.backend.upload_storage_class();
-    let candidate =
-        match resume::decide_upload_start(cp.as_ref(), ctx.bucket, ctx.key, &fingerprint) {
-            UploadStart::Resume { upload_id, .. }
-                if cp
-                    .as_ref()
-                    .is_some_and(|c| c.storage_class.as_deref() != class) =>
-            {
-                // Initiated with another storage class: completing it would give the object
-                // that one. It is this crate's own (recorded), and nothing else can use it.
-                tracing::debug!(upload_id, "storage class changed: starting afresh");
-                let _ = ctx
-                    .backend
-                    .abort_multipart_upload(ctx.bucket, ctx.key, &upload_id)
-                    .await;
+    let candidate = match resume::decide_upload_start(
+        cp.as_ref(),
+        ctx.bucket.as_str(),
+        ctx.key.as_str(),
+        &fingerprint,
+    ) {
+        UploadStart::Resume { upload_id, .. }
+            if cp
+                .as_ref()
+                .is_some_and(|c| c.storage_class.as_deref() != class) =>
+        {
+            // Initiated with another storage class: completing it would give the object
+            // that one. It is this crate's own (recorded), and nothing else can use it.
+            tracing::debug!(upload_id, "storage class changed: starting afresh");
+            let _ = ctx
+                .backend
+                .abort_multipart_upload(ctx.bucket, ctx.key, &upload_id)
+                .await;
+            None
+        }
+        UploadStart::Resume { upload_id, plan } => {
+            let recorded = cp.map(|c| c.parts).unwrap_or_default();
+            Some((upload_id, plan, recorded))
+        }
+        UploadStart::Fresh(reason) => {
+            tracing::debug!(?reason, "no usable checkpoint");
+            if options.resume_existing {
+                find_upload(ctx.backend, ctx.bucket, ctx.key)
+                    .await?
+                    .map(|u| (u.upload_id, plan, BTreeMap::new()))
+            } else {
                 None
             }
-            UploadStart::Resume { upload_id, plan } => {
-                let recorded = cp.map(|c| c.parts).unwrap_or_default();
-                Some((upload_id, plan, recorded))
-            }
-            UploadStart::Fresh(reason) => {
-                tracing::debug!(?reason, "no usable checkpoint");
-                if options.resume_existing {
-                    find_upload(ctx.backend, ctx.bucket, ctx.key)
-                        .await?
-                        .map(|u| (u.upload_id, plan, BTreeMap::new()))
-                } else {
-                    None
-                }
-            }
-        };
+        }
+    };
     if let Some((upload_id, plan, recorded)) = candidate {
         // The upload may have been completed or aborted since: then start afresh.
         if let Some(listed) = list_all_parts(ctx.backend, ctx.bucket, ctx.key, &upload_id).await? {
@@ -374,8 +379,8 @@ async fn upload_multipart<B: Backend>(
     let parts_reused = u32::try_from(done.len()).unwrap_or(u32::MAX);
     let mut cp = UploadCheckpoint {
         version: CHECKPOINT_VERSION,
-        bucket: ctx.bucket.to_owned(),
-        key: ctx.key.to_owned(),
+        bucket: ctx.bucket.to_string(),
+        key: ctx.key.to_string(),
         upload_id: upload_id.clone(),
         part_size: plan.part_size(),
         source: fingerprint,

@@ -66,7 +66,7 @@ async fn every_operation_runs_through_its_builder() {
     assert!(same_file(&src, &dest));
 
     let copy_key = ObjectKey::new("docs/b.bin").unwrap();
-    let source = CopySource::new(BUCKET, key.as_str());
+    let source = CopySource::new(&common::bucket(BUCKET), &common::key(key.as_str()));
     let copied = transfers
         .copy(&bucket, &copy_key, &source)
         .send()
@@ -74,7 +74,7 @@ async fn every_operation_runs_through_its_builder() {
         .unwrap();
     assert_eq!(copied.crc64, Some(up.crc64));
     let moved_key = ObjectKey::new("moved/c.bin").unwrap();
-    let source = CopySource::new(BUCKET, copy_key.as_str());
+    let source = CopySource::new(&common::bucket(BUCKET), &common::key(copy_key.as_str()));
     transfers
         .move_object(&bucket, &moved_key, &source)
         .send()

@@ -69,8 +69,8 @@ async fn round_trip_through_503s_and_resets_is_byte_identical() {
     let t = Instant::now();
     let out = upload_file(
         &backend,
-        BUCKET,
-        "big/file.bin",
+        &common::bucket(BUCKET),
+        &common::key("big/file.bin"),
         &src,
         &up,
         None,
@@ -102,8 +102,8 @@ async fn round_trip_through_503s_and_resets_is_byte_identical() {
     let t = Instant::now();
     let got = download_file(
         &backend,
-        BUCKET,
-        "big/file.bin",
+        &common::bucket(BUCKET),
+        &common::key("big/file.bin"),
         &dest,
         &down,
         None,
@@ -153,8 +153,8 @@ async fn an_interrupted_upload_resumes_sending_only_missing_parts() {
     });
     let e = upload_file(
         &backend,
-        BUCKET,
-        "resume.bin",
+        &common::bucket(BUCKET),
+        &common::key("resume.bin"),
         &src,
         &up,
         Some(progress),
@@ -169,8 +169,8 @@ async fn an_interrupted_upload_resumes_sending_only_missing_parts() {
 
     let out = upload_file(
         &backend,
-        BUCKET,
-        "resume.bin",
+        &common::bucket(BUCKET),
+        &common::key("resume.bin"),
         &src,
         &up,
         None,
@@ -190,8 +190,8 @@ async fn an_interrupted_upload_resumes_sending_only_missing_parts() {
     let dest = dir.path().join("dest.bin");
     download_file(
         &backend,
-        BUCKET,
-        "resume.bin",
+        &common::bucket(BUCKET),
+        &common::key("resume.bin"),
         &dest,
         &DownloadOptions::default(),
         None,
@@ -221,8 +221,8 @@ async fn cancelling_a_non_resumable_upload_leaves_no_multipart_upload() {
         .resume_existing(false);
     let e = upload_file(
         &backend,
-        BUCKET,
-        "gone.bin",
+        &common::bucket(BUCKET),
+        &common::key("gone.bin"),
         &src,
         &up,
         Some(progress),

@@ -29,8 +29,8 @@ async fn a_missing_key_download_says_no_such_key_once() {
     let dest = dir.path().join("out.bin");
     let e = download_file(
         &backend,
-        BUCKET,
-        "nowhere.bin",
+        &common::bucket(BUCKET),
+        &common::key("nowhere.bin"),
         &dest,
         &DownloadOptions::default(),
         None,
@@ -75,8 +75,8 @@ async fn write_options_reach_single_and_multipart_uploads() {
             .part_size(MIB);
         let out = upload_file(
             &backend,
-            BUCKET,
-            key,
+            &common::bucket(BUCKET),
+            &common::key(key),
             &src,
             &options,
             None,
@@ -129,8 +129,8 @@ async fn bad_write_options_fail_before_any_request() {
         let before = emu.requests().len();
         let e = upload_file(
             &backend,
-            BUCKET,
-            "f.bin",
+            &common::bucket(BUCKET),
+            &common::key("f.bin"),
             &src,
             &UploadOptions::default(),
             None,

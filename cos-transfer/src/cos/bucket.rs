@@ -10,12 +10,15 @@ use crate::error::RemoteError;
 impl BucketBackend for CosBackend {
     async fn list_objects(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         prefix: &str,
         marker: Option<&str>,
     ) -> Result<Page<ListedObject, String>, RemoteError> {
-        let b = BucketName::new(bucket)?;
-        let mut req = self.client.list_objects(&b).prefix(prefix).max_keys(1000);
+        let mut req = self
+            .client
+            .list_objects(bucket)
+            .prefix(prefix)
+            .max_keys(1000);
         if let Some(m) = marker {
             req = req.marker(m);
         }
@@ -44,14 +47,13 @@ impl BucketBackend for CosBackend {
 
     async fn list_versions(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         prefix: &str,
         marker: Option<&ObjectId>,
     ) -> Result<Page<ObjectId, ObjectId>, RemoteError> {
-        let b = BucketName::new(bucket)?;
         let mut req = self
             .client
-            .list_object_versions(&b)
+            .list_object_versions(bucket)
             .prefix(prefix)
             .max_keys(1000);
         if let Some(m) = marker {
@@ -85,12 +87,11 @@ impl BucketBackend for CosBackend {
 
     async fn delete_objects(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         ids: Vec<ObjectId>,
     ) -> Result<Vec<DeleteFailure>, RemoteError> {
-        let b = BucketName::new(bucket)?;
         let mut failures = Vec::new();
-        let mut req = self.client.delete_objects(&b).quiet(true);
+        let mut req = self.client.delete_objects(bucket).quiet(true);
         let mut any = false;
         for id in ids {
             match ObjectKey::new(id.key.clone()) {

@@ -1,9 +1,11 @@
 //! [`CopyBackend`] of [`CosBackend`]: HEAD of the source, PUT Object - Copy, the
 //! multipart copy's Initiate and Upload Part - Copy, and deleting the source of a move.
 
-use cos_core::{Client, InvalidInput, MetadataDirective, Region, WriteOptions};
+use cos_core::{
+    BucketName, Client, InvalidInput, MetadataDirective, ObjectKey, Region, WriteOptions,
+};
 
-use super::{CosBackend, names};
+use super::CosBackend;
 use crate::backend::{CopyBackend, CopyRange, CopySource, ObjectInfo, SourceInfo, Written};
 use crate::error::RemoteError;
 
@@ -50,9 +52,9 @@ impl CosBackend {
 
 impl CopyBackend for CosBackend {
     async fn head_source(&self, source: &CopySource) -> Result<SourceInfo, RemoteError> {
-        let (b, k) = names(&source.bucket, &source.key)?;
+        let (bucket, key) = (&source.bucket, &source.key);
         let client = self.client_for(source.region.as_deref())?;
-        let mut req = client.head_object(&b, &k);
+        let mut req = client.head_object(bucket, key);
         if let Some(v) = &source.version_id {
             req = req.version_id(v.clone());
         }
@@ -77,17 +79,15 @@ impl CopyBackend for CosBackend {
 
     async fn copy_object(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         source: &CopySource,
         directive: MetadataDirective,
         if_match: Option<&str>,
     ) -> Result<Written, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let (sb, sk) = names(&source.bucket, &source.key)?;
         let mut req = self
             .client
-            .copy_object(&b, &k, &sb, &sk)
+            .copy_object(bucket, key, &source.bucket, &source.key)
             .metadata_directive(directive);
         req = match directive {
             MetadataDirective::Replaced => req.options(&self.options)?,
@@ -116,12 +116,11 @@ impl CopyBackend for CosBackend {
 
     async fn create_copy_upload(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         source_headers: Option<&[(String, String)]>,
     ) -> Result<String, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let req = self.client.create_multipart_upload(&b, &k);
+        let req = self.client.create_multipart_upload(bucket, key);
         let req = match source_headers {
             Some(headers) => access_headers(&self.options)?
                 .into_iter()
@@ -134,18 +133,16 @@ impl CopyBackend for CosBackend {
 
     async fn upload_part_copy(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         upload_id: &str,
         number: u32,
         source: &CopySource,
         range: CopyRange<'_>,
     ) -> Result<Written, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let (sb, sk) = names(&source.bucket, &source.key)?;
         let mut req = self
             .client
-            .upload_part_copy(&b, &k, upload_id, number, &sb, &sk)
+            .upload_part_copy(bucket, key, upload_id, number, &source.bucket, &source.key)
             .source_range(range.start, range.end.saturating_sub(1));
         if let Some(r) = &source.region {
             req = req.source_region(r.clone());
@@ -164,17 +161,17 @@ impl CopyBackend for CosBackend {
     }
 
     async fn delete_source(&self, source: &CopySource) -> Result<(), RemoteError> {
-        let (b, k) = names(&source.bucket, &source.key)?;
+        let (bucket, key) = (&source.bucket, &source.key);
         let client = self.client_for(source.region.as_deref())?;
         match &source.version_id {
             Some(v) => {
                 client
-                    .delete_object_version(&b, &k, v.clone())
+                    .delete_object_version(bucket, key, v.clone())
                     .send()
                     .await?;
             }
             None => {
-                client.delete_object(&b, &k).send().await?;
+                client.delete_object(bucket, key).send().await?;
             }
         }
         Ok(())

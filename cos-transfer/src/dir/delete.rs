@@ -6,6 +6,7 @@ use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
 use crate::error::TransferError;
 use crate::listing::{Increasing, KeyedMarkers};
 use crate::paths::Filter;
+use cos_core::BucketName;
 
 /// How `delete_prefix` runs.
 #[derive(Debug, Clone, Default)]
@@ -77,7 +78,7 @@ pub const DELETE_BATCH: usize = 1000;
 /// ```
 pub async fn delete_prefix<B: BucketBackend>(
     backend: &B,
-    bucket: &str,
+    bucket: &BucketName,
     prefix: &str,
     options: &DeleteOptions,
     progress: Option<ProgressFn>,
@@ -154,7 +155,7 @@ fn filter_key<'k>(prefix: &str, key: &'k str) -> Option<&'k str> {
 
 async fn send_batch<B: BucketBackend>(
     backend: &B,
-    bucket: &str,
+    bucket: &BucketName,
     batch: &mut Vec<ObjectId>,
     summary: &mut DeleteSummary,
     progress: &Option<ProgressFn>,

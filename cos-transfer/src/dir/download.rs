@@ -1,6 +1,7 @@
 //! `download_dir`: list a prefix and download its objects concurrently below a folder
 //! while the listing goes on, refusing keys that would land outside it.
 
+use cos_core::{BucketName, ObjectKey};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
@@ -29,7 +30,7 @@ enum ListState {
 /// an error.
 fn listing<'a, B: BucketBackend>(
     backend: &'a B,
-    bucket: &'a str,
+    bucket: &'a BucketName,
     folder: &'a str,
 ) -> impl Stream<Item = Result<Vec<ListedObject>, TransferError>> + Send + 'a {
     let start = ListState::Next(None, Increasing::new("ListObjects"));
@@ -215,7 +216,7 @@ fn make_parents(root: &Path, rel: &Path, key: &str) -> Result<(), TransferError>
 /// ```
 pub async fn download_dir<B: BucketBackend>(
     backend: &B,
-    bucket: &str,
+    bucket: &BucketName,
     prefix: &str,
     local_dir: &Path,
     options: &DirOptions,
@@ -279,7 +280,11 @@ pub async fn download_dir<B: BucketBackend>(
                 return report;
             }
             dp_ref.grow(o.size);
-            let result = download_one(run, &o.key, &rel, o.size, root).await;
+            // A listed key COS would refuse to GET fails this file alone.
+            let result = match ObjectKey::new(o.key.as_str()) {
+                Ok(k) => download_one(run, &k, &rel, o.size, root).await,
+                Err(e) => Err(TransferError::remote("GetObject", e.into())),
+            };
             dp_ref.file_done(o.key, path, o.size, result)
         })
         .buffer_unordered(options.file_concurrency);
@@ -300,7 +305,7 @@ pub async fn download_dir<B: BucketBackend>(
 
 async fn download_one<B: Backend>(
     run: &DirRun<'_, B>,
-    key: &str,
+    key: &ObjectKey,
     rel: &Path,
     size: u64,
     root: &Path,
@@ -316,10 +321,10 @@ async fn download_one<B: Backend>(
         return Err(TransferError::Cancelled);
     }
     dp.emit(Progress::FileStarted {
-        key: key.to_owned(),
+        key: key.to_string(),
         size,
     });
-    let (owned_root, owned_rel, owned_key) = (root.to_owned(), rel.to_owned(), key.to_owned());
+    let (owned_root, owned_rel, owned_key) = (root.to_owned(), rel.to_owned(), key.to_string());
     tokio::task::spawn_blocking(move || make_parents(&owned_root, &owned_rel, &owned_key))
         .await
         .map_err(|e| TransferError::io(root, std::io::Error::other(e)))??;
@@ -337,7 +342,7 @@ async fn download_one<B: Backend>(
         return Ok(FileStatus::Unchanged);
     }
     let mut download = options.download.clone();
-    download.checkpoint = options.checkpoint_for("download", bucket, key);
+    download.checkpoint = options.checkpoint_for("download", bucket.as_str(), key.as_str());
     download_file(backend, bucket, key, path, &download, dp.for_file(), cancel).await?;
     Ok(FileStatus::Done)
 }

@@ -7,6 +7,7 @@ mod delete;
 mod download;
 mod upload;
 
+use cos_core::{BucketName, ObjectKey};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -196,7 +197,7 @@ impl DirSummary {
 /// What every file of one folder operation shares.
 struct DirRun<'a, B> {
     backend: &'a B,
-    bucket: &'a str,
+    bucket: &'a BucketName,
     options: &'a DirOptions,
     dp: &'a DirProgress,
     cancel: &'a crate::control::CancelHandle,
@@ -308,8 +309,8 @@ async fn file_crc64(path: &Path) -> Result<u64, TransferError> {
 /// (typically: no such object) count as "changed".
 async fn unchanged<B: Backend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     path: &Path,
     size: u64,
 ) -> Result<bool, TransferError> {

@@ -1,5 +1,6 @@
 //! `upload_dir`: walk a local folder, upload the files concurrently.
 
+use cos_core::{BucketName, ObjectKey};
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
@@ -92,7 +93,7 @@ fn walk(root: &Path) -> Result<Vec<Found>, TransferError> {
 /// ```
 pub async fn upload_dir<B: Backend>(
     backend: &B,
-    bucket: &str,
+    bucket: &BucketName,
     prefix: &str,
     local_dir: &Path,
     options: &DirOptions,
@@ -142,7 +143,11 @@ pub async fn upload_dir<B: Backend>(
     let mut results = futures_util::stream::iter(files)
         .map(|f| async move {
             let key = key_for(prefix, Path::new(&f.rel)).unwrap_or_else(|| f.rel.clone());
-            let result = upload_one(run, &key, &f).await;
+            // A key COS refuses fails this file alone, before any request.
+            let result = match ObjectKey::new(key.as_str()) {
+                Ok(k) => upload_one(run, &k, &f).await,
+                Err(e) => Err(TransferError::remote("PutObject", e.into())),
+            };
             dp_ref.file_done(key, f.path, f.size, result)
         })
         .buffer_unordered(options.file_concurrency);
@@ -154,7 +159,7 @@ pub async fn upload_dir<B: Backend>(
 
 async fn upload_one<B: Backend>(
     run: &DirRun<'_, B>,
-    key: &str,
+    key: &ObjectKey,
     f: &LocalFile,
 ) -> Result<FileStatus, TransferError> {
     let DirRun {
@@ -168,7 +173,7 @@ async fn upload_one<B: Backend>(
         return Err(TransferError::Cancelled);
     }
     dp.emit(Progress::FileStarted {
-        key: key.to_owned(),
+        key: key.to_string(),
         size: f.size,
     });
     if options.skip_unchanged && unchanged(backend, bucket, key, &f.path, f.size).await? {
@@ -176,7 +181,7 @@ async fn upload_one<B: Backend>(
         return Ok(FileStatus::Unchanged);
     }
     let mut upload = options.upload.clone();
-    upload.checkpoint = options.checkpoint_for("upload", bucket, key);
+    upload.checkpoint = options.checkpoint_for("upload", bucket.as_str(), key.as_str());
     upload_file(
         backend,
         bucket,
