@@ -138,12 +138,14 @@ fn check(what: &str, expected: Option<u64>, got: Option<u64>) -> Result<(), Tran
 /// [`TransferError::Listing`] when resuming meets a List Parts that does not advance.
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
-/// use cos_transfer::{CancelHandle, CopyOptions, CopySource, CosBackend, copy};
-/// let backend = CosBackend::new(client);
-/// let source = CopySource::new("sourcebucket-1250000000", "big.iso").region("ap-beijing");
-/// let out = copy(&backend, "examplebucket-1250000000", "copies/big.iso", &source,
-///                &CopyOptions::default(), None, &CancelHandle::new()).await?;
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::{BucketName, ObjectKey};
+/// use cos_transfer::{CopySource, Transfers};
+/// let transfers = Transfers::new(client);
+/// let source = CopySource::new(&BucketName::new("sourcebucket-1250000000")?,
+///                              &ObjectKey::new("big.iso")?).region("ap-beijing");
+/// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("copies/big.iso")?);
+/// let out = transfers.copy(&bucket, &key, &source).send().await?;
 /// println!("{} bytes, etag {}", out.size, out.etag);
 /// # Ok(()) }
 /// ```
@@ -412,12 +414,14 @@ impl<B: CopyBackend> PartRun<'_, B> {
 /// [`TransferError::InvalidOption`] when source and destination are the same object.
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
-/// use cos_transfer::{CancelHandle, CopyOptions, CopySource, CosBackend, move_object};
-/// let backend = CosBackend::new(client);
-/// let source = CopySource::new("examplebucket-1250000000", "inbox/report.pdf");
-/// move_object(&backend, "examplebucket-1250000000", "archive/report.pdf", &source,
-///             &CopyOptions::default(), None, &CancelHandle::new()).await?;
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::{BucketName, ObjectKey};
+/// use cos_transfer::{CopySource, Transfers};
+/// let transfers = Transfers::new(client);
+/// let bucket = BucketName::new("examplebucket-1250000000")?;
+/// let source = CopySource::new(&bucket, &ObjectKey::new("inbox/report.pdf")?);
+/// let key = ObjectKey::new("archive/report.pdf")?;
+/// transfers.move_object(&bucket, &key, &source).send().await?;
 /// # Ok(()) }
 /// ```
 pub async fn move_object<B: CopyBackend>(

@@ -140,12 +140,15 @@ pub const PARTIAL_SUFFIX: &str = ".cos-partial";
 /// [`TransferError::InvalidOption`].
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
-/// use cos_transfer::{CancelHandle, CosBackend, DownloadOptions, download_file};
-/// let backend = CosBackend::new(client);
-/// let options = DownloadOptions::default().checkpoint("big.iso.cos-checkpoint");
-/// let out = download_file(&backend, "examplebucket-1250000000", "isos/big.iso",
-///                         "big.iso".as_ref(), &options, None, &CancelHandle::new())
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::{BucketName, ObjectKey};
+/// use cos_transfer::Transfers;
+/// let transfers = Transfers::new(client);
+/// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("isos/big.iso")?);
+/// let out = transfers
+///     .download_file(&bucket, &key, "big.iso")
+///     .checkpoint("big.iso.cos-checkpoint")
+///     .send()
 ///     .await?;
 /// println!("{} bytes, crc64 {}", out.size, out.crc64);
 /// # Ok(()) }

@@ -168,18 +168,22 @@ fn check_crc(what: String, local: u64, remote: Option<u64>) -> Result<(), Transf
 /// multipart upload.
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::{BucketName, ObjectKey};
 /// use std::sync::Arc;
-/// use cos_transfer::{CancelHandle, CosBackend, Progress, UploadOptions, upload_file};
-/// let backend = CosBackend::new(client);
-/// let options = UploadOptions::default().checkpoint("big.iso.cos-checkpoint");
+/// use cos_transfer::{Progress, Transfers};
+/// let transfers = Transfers::new(client);
+/// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("isos/big.iso")?);
 /// let progress = Arc::new(|p: Progress| {
 ///     if let Progress::Bytes { done, total } = p {
 ///         eprint!("\r{done}/{total}");
 ///     }
 /// });
-/// let out = upload_file(&backend, "examplebucket-1250000000", "isos/big.iso",
-///                       "big.iso".as_ref(), &options, Some(progress), &CancelHandle::new())
+/// let out = transfers
+///     .upload_file(&bucket, &key, "big.iso")
+///     .checkpoint("big.iso.cos-checkpoint")
+///     .progress(progress)
+///     .send()
 ///     .await?;
 /// println!("etag {} crc64 {}", out.etag, out.crc64);
 /// # Ok(()) }

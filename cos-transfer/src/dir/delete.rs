@@ -67,12 +67,16 @@ pub const DELETE_BATCH: usize = 1000;
 /// [`TransferError::InvalidOption`] for a bad glob.
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
-/// use cos_transfer::{CancelHandle, CosBackend, DeleteOptions, delete_prefix};
-/// let backend = CosBackend::new(client);
-/// let summary = delete_prefix(&backend, "examplebucket-1250000000", "tmp/",
-///                             &DeleteOptions::default().all_versions(true), None,
-///                             &CancelHandle::new()).await?;
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::BucketName;
+/// use cos_transfer::{DeleteOptions, Transfers};
+/// let transfers = Transfers::new(client);
+/// let bucket = BucketName::new("examplebucket-1250000000")?;
+/// let summary = transfers
+///     .delete_prefix(&bucket, "tmp/")
+///     .options(DeleteOptions::default().all_versions(true))
+///     .send()
+///     .await?;
 /// println!("{} deleted, {} failed", summary.deleted, summary.failures.len());
 /// # Ok(()) }
 /// ```

@@ -203,12 +203,12 @@ fn make_parents(root: &Path, rel: &Path, key: &str) -> Result<(), TransferError>
 /// zero concurrency; everything else is reported per file.
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
-/// use cos_transfer::{CancelHandle, CosBackend, DirOptions, download_dir};
-/// let backend = CosBackend::new(client);
-/// let summary = download_dir(&backend, "examplebucket-1250000000", "backup/site/",
-///                            "restore".as_ref(), &DirOptions::default(), None,
-///                            &CancelHandle::new()).await?;
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::BucketName;
+/// use cos_transfer::Transfers;
+/// let transfers = Transfers::new(client);
+/// let bucket = BucketName::new("examplebucket-1250000000")?;
+/// let summary = transfers.download_dir(&bucket, "backup/site/", "restore").send().await?;
 /// for problem in summary.problems() {
 ///     eprintln!("{}: {:?}", problem.key, problem.error);
 /// }

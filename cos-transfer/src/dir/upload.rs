@@ -82,12 +82,13 @@ fn walk(root: &Path) -> Result<Vec<Found>, TransferError> {
 /// else is reported per file.
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
-/// use cos_transfer::{CancelHandle, CosBackend, DirOptions, upload_dir};
-/// let backend = CosBackend::new(client);
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::BucketName;
+/// use cos_transfer::{DirOptions, Transfers};
+/// let transfers = Transfers::new(client);
+/// let bucket = BucketName::new("examplebucket-1250000000")?;
 /// let options = DirOptions::default().exclude("**/*.tmp").skip_unchanged(true);
-/// let summary = upload_dir(&backend, "examplebucket-1250000000", "backup/site",
-///                          "site".as_ref(), &options, None, &CancelHandle::new()).await?;
+/// let summary = transfers.upload_dir(&bucket, "backup/site", "site").options(options).send().await?;
 /// println!("{} uploaded, {} unchanged, {} failed", summary.done, summary.unchanged, summary.failed);
 /// # Ok(()) }
 /// ```
