@@ -120,6 +120,9 @@ fn check(what: &str, expected: Option<u64>, got: Option<u64>) -> Result<(), Tran
     }
 }
 
+/// The engine behind [`Transfers::copy`](crate::Transfers::copy), which is the
+/// usual way to call it (a builder instead of positional arguments).
+///
 /// Copies `source` to `bucket`/`key` on the service (the data does not pass through this
 /// machine); the source may be in another bucket or region.
 ///
@@ -406,6 +409,9 @@ impl<B: CopyBackend> PartRun<'_, B> {
     }
 }
 
+/// The engine behind [`Transfers::move_object`](crate::Transfers::move_object), which is
+/// the usual way to call it.
+///
 /// Moves `source` to `bucket`/`key`: [`copy`], then deletes the source (the given
 /// version, when the source names one).
 ///

@@ -118,6 +118,9 @@ pub struct DownloadOutcome {
 /// the destination.
 pub const PARTIAL_SUFFIX: &str = ".cos-partial";
 
+/// The engine behind [`Transfers::download_file`](crate::Transfers::download_file), which is the
+/// usual way to call it (a builder instead of positional arguments).
+///
 /// Downloads `bucket`/`key` to `dest`: HEAD, then one GET or concurrent ranged GETs
 /// pinned to the ETag, written into a temporary file beside `dest` and renamed into place
 /// once the combined CRC-64 matches the service's. A broken stream resumes with a ranged

@@ -154,6 +154,9 @@ fn check_crc(what: String, local: u64, remote: Option<u64>) -> Result<(), Transf
     }
 }
 
+/// The engine behind [`Transfers::upload_file`](crate::Transfers::upload_file), which is the
+/// usual way to call it (a builder instead of positional arguments).
+///
 /// Uploads the file at `source` to `bucket`/`key`: one PUT Object up to the multipart
 /// threshold, concurrent parts above it, resumable with a checkpoint, and the object's
 /// CRC-64 (combined from the parts' CRCs) compared with the service's.

@@ -54,6 +54,9 @@ pub struct DeleteSummary {
 /// COS's limit of keys per Delete Multiple Objects request.
 pub const DELETE_BATCH: usize = 1000;
 
+/// The engine behind [`Transfers::delete_prefix`](crate::Transfers::delete_prefix), which is the
+/// usual way to call it (a builder instead of positional arguments).
+///
 /// Deletes every object under `prefix` (every version too with
 /// [`DeleteOptions::all_versions`]) with Delete Multiple Objects, 1000 keys per request,
 /// listing and deleting page by page. Objects the service refuses to delete are listed

@@ -177,6 +177,9 @@ fn make_parents(root: &Path, rel: &Path, key: &str) -> Result<(), TransferError>
     Ok(())
 }
 
+/// The engine behind [`Transfers::download_dir`](crate::Transfers::download_dir), which is the
+/// usual way to call it (a builder instead of positional arguments).
+///
 /// Downloads every object in the folder `prefix` names in `bucket` into `local_dir`,
 /// several files at once. The folder is `prefix` itself when it ends in `/` (or is
 /// empty), otherwise `prefix/` ([`folder_prefix`](crate::paths::folder_prefix)): with

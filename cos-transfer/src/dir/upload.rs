@@ -69,6 +69,9 @@ fn walk(root: &Path) -> Result<Vec<Found>, TransferError> {
     Ok(out)
 }
 
+/// The engine behind [`Transfers::upload_dir`](crate::Transfers::upload_dir), which is the
+/// usual way to call it (a builder instead of positional arguments).
+///
 /// Uploads every file below `local_dir` to `bucket` under `prefix` (`prefix` + `/` +
 /// the relative path with `/` separators), several files at once.
 ///
