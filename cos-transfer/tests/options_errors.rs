@@ -151,3 +151,48 @@ async fn bad_write_options_fail_before_any_request() {
         assert_eq!(emu.requests().len(), before, "{bad:?}: a request was sent");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_503_after_the_clients_retries_is_retryable_and_typed() {
+    let (emu, _) = setup().await;
+    let backend = cos_transfer::CosBackend::new(common::emu::client_for_addr(emu.addr(), 1));
+    backend
+        .client()
+        .put_object(&b(BUCKET), &k("busy.bin"))
+        .body(vec![1u8; 100])
+        .send()
+        .await
+        .unwrap();
+    emu.add_fault(
+        cos_emulator::FaultRule::new(cos_emulator::FaultAction::status(503))
+            .operation("HeadObject"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let e = download_file(
+        &backend,
+        &b(BUCKET),
+        &k("busy.bin"),
+        &dir.path().join("busy.bin"),
+        &DownloadOptions::default(),
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            TransferError::Remote {
+                operation: "HeadObject",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.is_retryable() && !e.is_not_found(), "{e:?}");
+    assert_eq!(
+        e.cos_error().and_then(|c| c.status()).map(|s| s.as_u16()),
+        Some(503)
+    );
+    assert_eq!(e.to_string(), "HeadObject failed");
+}
