@@ -210,7 +210,14 @@ mod tests {
         let mut seen = Vec::new();
         let r: Result<(), Error> = retry(&fast(3), true, |s| {
             seen.push(s);
-            async { Err(flaky(Error::Timeout(crate::error::TimeoutError::BodyStalled(std::time::Duration::from_secs(1))), false)) }
+            async {
+                Err(flaky(
+                    Error::Timeout(crate::error::TimeoutError::BodyStalled(
+                        std::time::Duration::from_secs(1),
+                    )),
+                    false,
+                ))
+            }
         })
         .await;
         assert!(matches!(r, Err(Error::Timeout(_))));
@@ -219,9 +226,22 @@ mod tests {
 
         // Not replayable, not retryable, or final: one attempt.
         for (replayable, failure) in [
-            (false, flaky(Error::Timeout(crate::error::TimeoutError::BodyStalled(std::time::Duration::from_secs(1))), false)),
+            (
+                false,
+                flaky(
+                    Error::Timeout(crate::error::TimeoutError::BodyStalled(
+                        std::time::Duration::from_secs(1),
+                    )),
+                    false,
+                ),
+            ),
             (true, flaky(Error::Decode("d".into()), false)),
-            (true, Failure::Final(Error::Timeout(crate::error::TimeoutError::BodyStalled(std::time::Duration::from_secs(1))))),
+            (
+                true,
+                Failure::Final(Error::Timeout(crate::error::TimeoutError::BodyStalled(
+                    std::time::Duration::from_secs(1),
+                ))),
+            ),
         ] {
             let mut failure = Some(failure);
             let mut n = 0;
@@ -244,7 +264,12 @@ mod tests {
             seen.push(s.fallback);
             async move {
                 if s.number < 3 {
-                    Err(flaky(Error::Timeout(crate::error::TimeoutError::BodyStalled(std::time::Duration::from_secs(1))), false))
+                    Err(flaky(
+                        Error::Timeout(crate::error::TimeoutError::BodyStalled(
+                            std::time::Duration::from_secs(1),
+                        )),
+                        false,
+                    ))
                 } else {
                     Ok(s.number)
                 }
@@ -257,7 +282,14 @@ mod tests {
         let mut seen = Vec::new();
         let _ = retry::<(), _, _>(&cfg, true, |s| {
             seen.push(s.fallback);
-            async { Err(flaky(Error::Timeout(crate::error::TimeoutError::BodyStalled(std::time::Duration::from_secs(1))), true)) }
+            async {
+                Err(flaky(
+                    Error::Timeout(crate::error::TimeoutError::BodyStalled(
+                        std::time::Duration::from_secs(1),
+                    )),
+                    true,
+                ))
+            }
         })
         .await;
         assert_eq!(seen, [false, false, false]);

@@ -302,7 +302,7 @@ async fn zero_copy_upload(addr: SocketAddr, src: &Path, key: &str, part: u64, wo
         while let Some((n, offset, len)) = job.take() {
             let j = job.clone();
             crc_buf = tokio::task::spawn_blocking(move || {
-                let mut crc = cos_transfer::crc64::Crc64::new();
+                let mut crc = cos_crc64::Crc64::new();
                 let mut at = 0;
                 while at < len {
                     let k = (len - at).min(crc_buf.len() as u64) as usize;
@@ -654,8 +654,8 @@ fn rss_child(addr: &str) {
         let (up, _) = our_options();
         upload_file(
             &backend,
-            BUCKET,
-            "rss.bin",
+            &BucketName::new(BUCKET).unwrap(),
+            &cos_core::ObjectKey::new("rss.bin").unwrap(),
             &path,
             &up,
             None,
@@ -860,7 +860,7 @@ fn main() {
         let data = vec![7u8; 64 << 20];
         let t = Instant::now();
         for _ in 0..4 {
-            std::hint::black_box(cos_transfer::crc64::checksum(std::hint::black_box(&data)));
+            std::hint::black_box(cos_crc64::checksum(std::hint::black_box(&data)));
         }
         (4 * 64) as f64 / 1024.0 / t.elapsed().as_secs_f64()
     };
@@ -899,8 +899,8 @@ fn main() {
     let ours_up = || async {
         upload_file(
             &backend,
-            BUCKET,
-            "ours.bin",
+            &BucketName::new(BUCKET).unwrap(),
+            &cos_core::ObjectKey::new("ours.bin").unwrap(),
             &src,
             &up_opts,
             None,
@@ -912,8 +912,8 @@ fn main() {
     let ours_down = || async {
         download_file(
             &backend,
-            BUCKET,
-            "ours.bin",
+            &BucketName::new(BUCKET).unwrap(),
+            &cos_core::ObjectKey::new("ours.bin").unwrap(),
             &dest,
             &down_opts,
             None,

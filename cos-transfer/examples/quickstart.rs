@@ -17,8 +17,7 @@ use std::time::{Duration, Instant};
 
 use cos_core::{BucketName, Client, Config, ObjectKey};
 use cos_transfer::{
-    CancelHandle, CopyOptions, CopySource, CosBackend, DownloadOptions, ObjectOptions, Progress,
-    ProgressFn, UploadOptions, crc64, download_file, upload_file,
+    CancelHandle, CopySource, CosBackend, Progress, ProgressFn, Transfers, WriteOptions,
 };
 use futures_util::TryStreamExt;
 use http_body_util::{BodyExt, Empty};
@@ -164,7 +163,7 @@ async fn main() -> Result<(), BoxError> {
         })
         .collect();
     std::fs::write(&src, &data)?;
-    let local_crc = crc64::checksum(&data);
+    let local_crc = cos_crc64::checksum(&data);
     drop(data);
     println!(
         "generated {size_mib} MiB at {} (crc64 {local_crc})",
@@ -172,24 +171,23 @@ async fn main() -> Result<(), BoxError> {
     );
 
     let key = ObjectKey::new("quickstart/data.bin")?;
-    let backend = CosBackend::new(t.client.clone()).object_options(
-        ObjectOptions::new()
-            .content_type("application/octet-stream")
-            .metadata("generated-by", "cos-rs quickstart"),
+    let transfers = Transfers::with_backend(
+        CosBackend::new(t.client.clone()).write_options(
+            WriteOptions::new()
+                .content_type("application/octet-stream")
+                .metadata("generated-by", "cos-rs quickstart"),
+        ),
     );
     let cancel = CancelHandle::new();
 
     let started = Instant::now();
-    let up = upload_file(
-        &backend,
-        t.bucket.as_str(),
-        key.as_str(),
-        &src,
-        &UploadOptions::default().checkpoint(dir.path().join("upload.checkpoint")),
-        Some(progress_bar("upload  ")),
-        &cancel,
-    )
-    .await?;
+    let up = transfers
+        .upload_file(&t.bucket, &key, &src)
+        .checkpoint(dir.path().join("upload.checkpoint"))
+        .progress(progress_bar("upload  "))
+        .cancel(&cancel)
+        .send()
+        .await?;
     println!(
         "uploaded {} in {} parts, {} (etag {}, crc64 {} verified by the service)",
         key,
@@ -212,16 +210,12 @@ async fn main() -> Result<(), BoxError> {
 
     let dest = dir.path().join("downloaded.bin");
     let started = Instant::now();
-    let down = download_file(
-        &backend,
-        t.bucket.as_str(),
-        key.as_str(),
-        &dest,
-        &DownloadOptions::default(),
-        Some(progress_bar("download")),
-        &cancel,
-    )
-    .await?;
+    let down = transfers
+        .download_file(&t.bucket, &key, &dest)
+        .progress(progress_bar("download"))
+        .cancel(&cancel)
+        .send()
+        .await?;
     if down.crc64 != local_crc {
         return Err("downloaded CRC64 differs from the source".into());
     }
@@ -239,7 +233,7 @@ async fn main() -> Result<(), BoxError> {
         .await?
         .url;
     let fetched = fetch(&url, t.connect_to).await?;
-    if crc64::checksum(&fetched) != local_crc {
+    if cos_crc64::checksum(&fetched) != local_crc {
         return Err("presigned download differs from the source".into());
     }
     println!(
@@ -248,16 +242,12 @@ async fn main() -> Result<(), BoxError> {
     );
 
     let copy = ObjectKey::new("quickstart/copy.bin")?;
-    let copied = cos_transfer::copy(
-        &backend,
-        t.bucket.as_str(),
-        copy.as_str(),
-        &CopySource::new(t.bucket.as_str(), key.as_str()),
-        &CopyOptions::default(),
-        None,
-        &cancel,
-    )
-    .await?;
+    let source = CopySource::new(&t.bucket, &key);
+    let copied = transfers
+        .copy(&t.bucket, &copy, &source)
+        .cancel(&cancel)
+        .send()
+        .await?;
     println!(
         "copied to {copy} on the server side: {} bytes, crc64 {:?} (checked against the source)",
         copied.size, copied.crc64

@@ -1,4 +1,4 @@
-//! Soak test: large uploads and downloads through `upload_file` / `download_file` against
+//! Soak test: large uploads and downloads through `Transfers::upload_file` / `download_file` against
 //! a `cos-emulator` child process that answers 20 % of requests with 503, resets 5 % of
 //! body transfers and adds random latency; then kill -9 of the emulator in the middle of
 //! a stream of writes, a restart on the same `--data-dir`, and a check that every
@@ -20,9 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig};
-use cos_transfer::{
-    CancelHandle, CosBackend, DownloadOptions, UploadOptions, crc64, download_file, upload_file,
-};
+use cos_transfer::Transfers;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -127,7 +125,7 @@ fn write_source(path: &Path, size: u64, seed: u64) -> Result<u64, BoxError> {
         .write(true)
         .create_new(true)
         .open(path)?;
-    let mut crc = crc64::Crc64::new();
+    let mut crc = cos_crc64::Crc64::new();
     let mut state = seed | 1;
     let mut buf = vec![0u8; 1 << 20];
     let mut left = size;
@@ -237,26 +235,21 @@ fn mib_s(bytes: u64, d: Duration) -> f64 {
 
 /// Uploads `src` as `key`, resuming from its checkpoint after an interruption.
 async fn upload(
-    backend: &CosBackend,
+    transfers: &Transfers,
     key: &str,
     src: &Path,
     checkpoint: &Path,
     src_crc: u64,
 ) -> Result<(u32, u32), BoxError> {
-    let options = UploadOptions::default().checkpoint(checkpoint);
+    let (bucket, key) = (BucketName::new(BUCKET)?, ObjectKey::new(key)?);
     let mut resumes = 0;
     loop {
-        match upload_file(
-            backend,
-            BUCKET,
-            key,
-            src,
-            &options,
-            None,
-            &CancelHandle::new(),
-        )
-        .await
-        {
+        let sent = transfers
+            .upload_file(&bucket, &key, src)
+            .checkpoint(checkpoint)
+            .send()
+            .await;
+        match sent {
             Ok(up) if up.crc64 == src_crc => return Ok((up.parts_sent + up.parts_reused, resumes)),
             Ok(up) => {
                 return Err(format!("uploaded CRC-64 {} != source {src_crc}", up.crc64).into());
@@ -272,27 +265,17 @@ async fn upload(
 
 /// Downloads `key` to `dest` and checks it against the source (CRC-64 and every byte).
 async fn download_and_compare(
-    backend: &CosBackend,
+    transfers: &Transfers,
     key: &str,
     dest: &Path,
     src: &Path,
     src_crc: u64,
 ) -> Result<u32, BoxError> {
+    let (bucket, key) = (BucketName::new(BUCKET)?, ObjectKey::new(key)?);
     let mut resumes = 0;
     let down = loop {
         let _ = std::fs::remove_file(dest);
-        let options = DownloadOptions::default();
-        match download_file(
-            backend,
-            BUCKET,
-            key,
-            dest,
-            &options,
-            None,
-            &CancelHandle::new(),
-        )
-        .await
-        {
+        match transfers.download_file(&bucket, &key, dest).send().await {
             Ok(d) => break d,
             Err(e) if resumes < RESUMES => {
                 resumes += 1;
@@ -319,14 +302,14 @@ async fn transfer(
     src_crc: u64,
     key: &str,
 ) -> Result<Transfer, BoxError> {
-    let backend = CosBackend::new(client.clone());
+    let transfers = Transfers::new(client.clone());
     let checkpoint = work.join(format!("{}.checkpoint", key.replace('/', "_")));
     let started = Instant::now();
-    let (parts, up_resumes) = upload(&backend, key, src, &checkpoint, src_crc).await?;
+    let (parts, up_resumes) = upload(&transfers, key, src, &checkpoint, src_crc).await?;
     let upload = started.elapsed();
     let started = Instant::now();
     let dest = work.join("downloaded.bin");
-    let down_resumes = download_and_compare(&backend, key, &dest, src, src_crc).await?;
+    let down_resumes = download_and_compare(&transfers, key, &dest, src, src_crc).await?;
     Ok(Transfer {
         upload,
         download: started.elapsed(),
@@ -476,7 +459,7 @@ async fn round(
     // The big object was acknowledged too: intact after the restart, byte for byte.
     let c = client(emu.addr)?;
     let dest = work.join("downloaded.bin");
-    download_and_compare(&CosBackend::new(c.clone()), &key, &dest, src, src_crc).await?;
+    download_and_compare(&Transfers::new(c.clone()), &key, &dest, src, src_crc).await?;
     c.delete_object(&BucketName::new(BUCKET)?, &ObjectKey::new(key)?)
         .send()
         .await?;

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use futures_util::Stream;
 
 pub use cos_core::MetadataDirective;
+use cos_core::{BucketName, ObjectKey, ReadOptions};
 
 use crate::error::RemoteError;
 use crate::resume::{ListedPart, ListedUpload};
@@ -52,78 +53,6 @@ pub struct RangeRequest<'a> {
     pub if_match: Option<&'a str>,
 }
 
-/// Which object a download reads, on what conditions, and the `response-*` header
-/// overrides of its GETs: the Get Object options that apply to a whole-file download.
-///
-/// The conditions are checked once, by the HEAD that starts the download (a 304 or 412
-/// ends it before anything is written); every GET is then pinned to the ETag that HEAD
-/// saw. The version and the overrides go on every request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct GetOptions {
-    /// Read this version (`versionId`).
-    pub version_id: Option<String>,
-    /// `If-Match`: only when the ETag matches (412 otherwise).
-    pub if_match: Option<String>,
-    /// `If-None-Match`: only when the ETag differs (304 otherwise).
-    pub if_none_match: Option<String>,
-    /// `If-Modified-Since` (HTTP date; 304 otherwise).
-    pub if_modified_since: Option<String>,
-    /// `If-Unmodified-Since` (HTTP date; 412 otherwise).
-    pub if_unmodified_since: Option<String>,
-    /// `response-content-type`.
-    pub response_content_type: Option<String>,
-    /// `response-content-language`.
-    pub response_content_language: Option<String>,
-    /// `response-expires`.
-    pub response_expires: Option<String>,
-    /// `response-cache-control`.
-    pub response_cache_control: Option<String>,
-    /// `response-content-disposition`.
-    pub response_content_disposition: Option<String>,
-    /// `response-content-encoding`.
-    pub response_content_encoding: Option<String>,
-}
-
-macro_rules! get_option_setters {
-    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
-        impl GetOptions {
-            $(
-                $(#[$doc])*
-                pub fn $name(mut self, value: impl Into<String>) -> Self {
-                    self.$name = Some(value.into());
-                    self
-                }
-            )*
-        }
-    };
-}
-
-get_option_setters! {
-    /// Reads version `value`.
-    version_id,
-    /// Sets `If-Match`.
-    if_match,
-    /// Sets `If-None-Match`.
-    if_none_match,
-    /// Sets `If-Modified-Since` (an HTTP date).
-    if_modified_since,
-    /// Sets `If-Unmodified-Since` (an HTTP date).
-    if_unmodified_since,
-    /// Overrides the response `Content-Type`.
-    response_content_type,
-    /// Overrides the response `Content-Language`.
-    response_content_language,
-    /// Overrides the response `Expires`.
-    response_expires,
-    /// Overrides the response `Cache-Control`.
-    response_cache_control,
-    /// Overrides the response `Content-Disposition`.
-    response_content_disposition,
-    /// Overrides the response `Content-Encoding`.
-    response_content_encoding,
-}
-
 /// The service operations a transfer uses, for one object `key` in `bucket`.
 ///
 /// Implementations retry transient failures themselves; an error returned here ends
@@ -132,29 +61,29 @@ pub trait Backend: Send + Sync {
     /// HEAD Object, of `get`'s version and with its conditions.
     fn head(
         &self,
-        bucket: &str,
-        key: &str,
-        get: &GetOptions,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        get: &ReadOptions,
     ) -> impl Future<Output = Result<ObjectInfo, RemoteError>> + Send;
     /// PUT Object with the whole body (`md5`: send it as `Content-MD5`).
     fn put_object(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         body: Bytes,
         md5: Option<[u8; 16]>,
     ) -> impl Future<Output = Result<Written, RemoteError>> + Send;
     /// Initiate Multipart Upload; returns the upload id.
     fn create_multipart_upload(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
     ) -> impl Future<Output = Result<String, RemoteError>> + Send;
     /// Upload Part (`md5`: send it as `Content-MD5`).
     fn upload_part(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         upload_id: &str,
         number: u32,
         body: Bytes,
@@ -164,8 +93,8 @@ pub trait Backend: Send + Sync {
     /// the pages themselves, refusing a marker that does not advance.
     fn list_parts(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         upload_id: &str,
         marker: Option<u32>,
     ) -> impl Future<Output = Result<Page<ListedPart, u32>, RemoteError>> + Send;
@@ -174,8 +103,8 @@ pub trait Backend: Send + Sync {
     /// not advance.
     fn list_multipart_uploads(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         marker: Option<&UploadMarker>,
     ) -> impl Future<Output = Result<Page<ListedUpload, UploadMarker>, RemoteError>> + Send;
     /// The storage class of the multipart uploads this backend initiates (`None`: the
@@ -187,26 +116,26 @@ pub trait Backend: Send + Sync {
     /// Complete Multipart Upload with `(number, etag)` in order.
     fn complete_multipart_upload(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         upload_id: &str,
         parts: Vec<(u32, String)>,
     ) -> impl Future<Output = Result<Written, RemoteError>> + Send;
     /// Abort Multipart Upload.
     fn abort_multipart_upload(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         upload_id: &str,
     ) -> impl Future<Output = Result<(), RemoteError>> + Send;
     /// GET Object, whole (`range == None`) or a range, of `get`'s version and with its
     /// `response-*` overrides (its conditions are HEAD's business).
     fn get(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         range: Option<RangeRequest<'_>>,
-        get: &GetOptions,
+        get: &ReadOptions,
     ) -> impl Future<Output = Result<ByteStream, RemoteError>> + Send;
 }
 
@@ -216,9 +145,9 @@ pub trait Backend: Send + Sync {
 #[non_exhaustive]
 pub struct CopySource {
     /// Source bucket.
-    pub bucket: String,
+    pub bucket: BucketName,
     /// Source key.
-    pub key: String,
+    pub key: ObjectKey,
     /// Region of the source bucket (`None`: the client's region).
     pub region: Option<String>,
     /// Copy this version (`None`: the current one).
@@ -227,10 +156,10 @@ pub struct CopySource {
 
 impl CopySource {
     /// The current version of `bucket`/`key` in the client's region.
-    pub fn new(bucket: impl Into<String>, key: impl Into<String>) -> Self {
+    pub fn new(bucket: &BucketName, key: &ObjectKey) -> Self {
         Self {
-            bucket: bucket.into(),
-            key: key.into(),
+            bucket: bucket.clone(),
+            key: key.clone(),
             region: None,
             version_id: None,
         }
@@ -286,8 +215,8 @@ pub trait CopyBackend: Backend {
     /// object gets the backend's own object options instead of the source's metadata.
     fn copy_object(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         source: &CopySource,
         directive: MetadataDirective,
         if_match: Option<&str>,
@@ -297,16 +226,15 @@ pub trait CopyBackend: Backend {
     /// backend's own object options.
     fn create_copy_upload(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         source_headers: Option<&[(String, String)]>,
     ) -> impl Future<Output = Result<String, RemoteError>> + Send;
     /// Upload Part - Copy of `range` of the source.
-    #[allow(clippy::too_many_arguments)]
     fn upload_part_copy(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         upload_id: &str,
         number: u32,
         source: &CopySource,
@@ -375,7 +303,7 @@ pub trait BucketBackend: Backend {
     /// One page of List Objects under `prefix`, starting after `marker`.
     fn list_objects(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         prefix: &str,
         marker: Option<&str>,
     ) -> impl Future<Output = Result<Page<ListedObject, String>, RemoteError>> + Send;
@@ -383,14 +311,14 @@ pub trait BucketBackend: Backend {
     /// starting after `marker` (a key and version id).
     fn list_versions(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         prefix: &str,
         marker: Option<&ObjectId>,
     ) -> impl Future<Output = Result<Page<ObjectId, ObjectId>, RemoteError>> + Send;
     /// Delete Multiple Objects (1 to 1000 ids); returns the ids that were not deleted.
     fn delete_objects(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         ids: Vec<ObjectId>,
     ) -> impl Future<Output = Result<Vec<DeleteFailure>, RemoteError>> + Send;
 }

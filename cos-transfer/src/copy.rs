@@ -3,6 +3,7 @@
 //! to the source's ETag, part CRCs combined and compared with the source's CRC-64;
 //! resumable from a checkpoint.
 
+use cos_core::{BucketName, ObjectKey};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -15,11 +16,11 @@ use crate::checkpoint::{
     self, CHECKPOINT_VERSION, CopiedPart, CopyCheckpoint, CopySourceId, RemoteObject,
 };
 use crate::control::{CancelHandle, PartProgress, ProgressFn};
-use crate::crc64;
 use crate::error::TransferError;
 use crate::listing::list_all_parts;
 use crate::plan::{MAX_PART_SIZE, Part, PartPlan};
 use crate::resume::{CopyStart, decide_copy_start, reconcile_copy};
+use cos_crc64 as crc64;
 
 /// How a copy runs.
 #[derive(Debug, Clone)]
@@ -119,6 +120,9 @@ fn check(what: &str, expected: Option<u64>, got: Option<u64>) -> Result<(), Tran
     }
 }
 
+/// The engine behind [`Transfers::copy`](crate::Transfers::copy), which is the
+/// usual way to call it (a builder instead of positional arguments).
+///
 /// Copies `source` to `bucket`/`key` on the service (the data does not pass through this
 /// machine); the source may be in another bucket or region.
 ///
@@ -137,19 +141,21 @@ fn check(what: &str, expected: Option<u64>, got: Option<u64>) -> Result<(), Tran
 /// [`TransferError::Listing`] when resuming meets a List Parts that does not advance.
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
-/// use cos_transfer::{CancelHandle, CopyOptions, CopySource, CosBackend, copy};
-/// let backend = CosBackend::new(client);
-/// let source = CopySource::new("sourcebucket-1250000000", "big.iso").region("ap-beijing");
-/// let out = copy(&backend, "examplebucket-1250000000", "copies/big.iso", &source,
-///                &CopyOptions::default(), None, &CancelHandle::new()).await?;
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::{BucketName, ObjectKey};
+/// use cos_transfer::{CopySource, Transfers};
+/// let transfers = Transfers::new(client);
+/// let source = CopySource::new(&BucketName::new("sourcebucket-1250000000")?,
+///                              &ObjectKey::new("big.iso")?).region("ap-beijing");
+/// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("copies/big.iso")?);
+/// let out = transfers.copy(&bucket, &key, &source).send().await?;
 /// println!("{} bytes, etag {}", out.size, out.etag);
 /// # Ok(()) }
 /// ```
 pub async fn copy<B: CopyBackend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     source: &CopySource,
     options: &CopyOptions,
     progress: Option<ProgressFn>,
@@ -166,7 +172,7 @@ pub async fn copy<B: CopyBackend>(
     let info = backend
         .head_source(source)
         .await
-        .map_err(|e| TransferError::remote("HeadObject", e))?;
+        .map_err(|e| TransferError::head(&source.bucket, &source.key, e))?;
     let size = info.object.size.ok_or(TransferError::MissingHeader {
         operation: "HeadObject",
         header: "Content-Length",
@@ -206,8 +212,8 @@ pub async fn copy<B: CopyBackend>(
         last_modified: info.object.last_modified.clone(),
     };
     let source_id = CopySourceId {
-        bucket: source.bucket.clone(),
-        key: source.key.clone(),
+        bucket: source.bucket.to_string(),
+        key: source.key.to_string(),
         region: source.region.clone(),
         version_id: source.version_id.clone(),
     };
@@ -216,8 +222,8 @@ pub async fn copy<B: CopyBackend>(
     let cp = cp_path.and_then(|p| checkpoint::load::<CopyCheckpoint>(p).ok().flatten());
     let start = decide_copy_start(
         cp.as_ref(),
-        bucket,
-        key,
+        bucket.as_str(),
+        key.as_str(),
         &source_id,
         &remote,
         plan.part_size(),
@@ -248,8 +254,8 @@ pub async fn copy<B: CopyBackend>(
     let reused = u32::try_from(done.len()).unwrap_or(u32::MAX);
     let mut cp = CopyCheckpoint {
         version: CHECKPOINT_VERSION,
-        bucket: bucket.to_owned(),
-        key: key.to_owned(),
+        bucket: bucket.to_string(),
+        key: key.to_string(),
         source: source_id,
         remote,
         upload_id: upload_id.clone(),
@@ -315,8 +321,8 @@ pub async fn copy<B: CopyBackend>(
 /// Initiate Multipart Upload for a copy.
 async fn create<B: CopyBackend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     headers: Option<&[(String, String)]>,
 ) -> Result<String, TransferError> {
     backend
@@ -328,8 +334,8 @@ async fn create<B: CopyBackend>(
 /// What the parts of one multipart copy share.
 struct PartRun<'a, B> {
     backend: &'a B,
-    bucket: &'a str,
-    key: &'a str,
+    bucket: &'a BucketName,
+    key: &'a ObjectKey,
     upload_id: &'a str,
     source: &'a CopySource,
     etag: &'a str,
@@ -403,6 +409,9 @@ impl<B: CopyBackend> PartRun<'_, B> {
     }
 }
 
+/// The engine behind [`Transfers::move_object`](crate::Transfers::move_object), which is
+/// the usual way to call it.
+///
 /// Moves `source` to `bucket`/`key`: [`copy`], then deletes the source (the given
 /// version, when the source names one).
 ///
@@ -411,24 +420,26 @@ impl<B: CopyBackend> PartRun<'_, B> {
 /// [`TransferError::InvalidOption`] when source and destination are the same object.
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
-/// use cos_transfer::{CancelHandle, CopyOptions, CopySource, CosBackend, move_object};
-/// let backend = CosBackend::new(client);
-/// let source = CopySource::new("examplebucket-1250000000", "inbox/report.pdf");
-/// move_object(&backend, "examplebucket-1250000000", "archive/report.pdf", &source,
-///             &CopyOptions::default(), None, &CancelHandle::new()).await?;
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::{BucketName, ObjectKey};
+/// use cos_transfer::{CopySource, Transfers};
+/// let transfers = Transfers::new(client);
+/// let bucket = BucketName::new("examplebucket-1250000000")?;
+/// let source = CopySource::new(&bucket, &ObjectKey::new("inbox/report.pdf")?);
+/// let key = ObjectKey::new("archive/report.pdf")?;
+/// transfers.move_object(&bucket, &key, &source).send().await?;
 /// # Ok(()) }
 /// ```
 pub async fn move_object<B: CopyBackend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     source: &CopySource,
     options: &CopyOptions,
     progress: Option<ProgressFn>,
     cancel: &CancelHandle,
 ) -> Result<CopyOutcome, TransferError> {
-    if source.bucket == bucket && source.key == key {
+    if source.bucket == *bucket && source.key == *key {
         return Err(TransferError::InvalidOption(
             "cannot move an object onto itself".into(),
         ));

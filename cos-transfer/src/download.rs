@@ -3,6 +3,7 @@
 //! combined CRC-64 matches the service's and the file read back matches it. A broken
 //! stream resumes with a ranged GET.
 
+use cos_core::{BucketName, ObjectKey};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -13,16 +14,17 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
-use crate::backend::{Backend, GetOptions, ObjectInfo, RangeRequest};
+use crate::backend::{Backend, ObjectInfo, RangeRequest};
 use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, DownloadCheckpoint, RemoteObject};
 use crate::control::{CancelHandle, PartProgress, ProgressFn};
-use crate::crc64::{self, Crc64};
 use crate::error::TransferError;
 use crate::fileio::{
     FileWriter, RangeWriter, WRITE_CHUNK, create_unique, open_regular, read_back_crc64,
 };
 use crate::plan::{MIN_PART_SIZE, Part, PartPlan};
 use crate::resume::{DownloadStart, decide_download_start};
+use cos_core::ReadOptions;
+use cos_crc64::{self as crc64, Crc64};
 
 /// How a download runs.
 #[derive(Debug, Clone)]
@@ -44,7 +46,7 @@ pub struct DownloadOptions {
     pub checkpoint_interval: Duration,
     /// The version to read, conditions, and `response-*` overrides (default: the
     /// current version, unconditionally).
-    pub get: GetOptions,
+    pub get: ReadOptions,
 }
 
 impl Default for DownloadOptions {
@@ -56,7 +58,7 @@ impl Default for DownloadOptions {
             checkpoint: None,
             max_stream_resumes: 5,
             checkpoint_interval: Duration::from_secs(1),
-            get: GetOptions::default(),
+            get: ReadOptions::default(),
         }
     }
 }
@@ -88,7 +90,7 @@ impl DownloadOptions {
         self
     }
     /// Sets the version, conditions and `response-*` overrides.
-    pub fn get(mut self, get: GetOptions) -> Self {
+    pub fn get(mut self, get: ReadOptions) -> Self {
         self.get = get;
         self
     }
@@ -116,6 +118,9 @@ pub struct DownloadOutcome {
 /// the destination.
 pub const PARTIAL_SUFFIX: &str = ".cos-partial";
 
+/// The engine behind [`Transfers::download_file`](crate::Transfers::download_file), which is the
+/// usual way to call it (a builder instead of positional arguments).
+///
 /// Downloads `bucket`/`key` to `dest`: HEAD, then one GET or concurrent ranged GETs
 /// pinned to the ETag, written into a temporary file beside `dest` and renamed into place
 /// once the combined CRC-64 matches the service's. A broken stream resumes with a ranged
@@ -138,20 +143,23 @@ pub const PARTIAL_SUFFIX: &str = ".cos-partial";
 /// [`TransferError::InvalidOption`].
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
-/// use cos_transfer::{CancelHandle, CosBackend, DownloadOptions, download_file};
-/// let backend = CosBackend::new(client);
-/// let options = DownloadOptions::default().checkpoint("big.iso.cos-checkpoint");
-/// let out = download_file(&backend, "examplebucket-1250000000", "isos/big.iso",
-///                         "big.iso".as_ref(), &options, None, &CancelHandle::new())
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::{BucketName, ObjectKey};
+/// use cos_transfer::Transfers;
+/// let transfers = Transfers::new(client);
+/// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("isos/big.iso")?);
+/// let out = transfers
+///     .download_file(&bucket, &key, "big.iso")
+///     .checkpoint("big.iso.cos-checkpoint")
+///     .send()
 ///     .await?;
 /// println!("{} bytes, crc64 {}", out.size, out.crc64);
 /// # Ok(()) }
 /// ```
 pub async fn download_file<B: Backend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     dest: &Path,
     options: &DownloadOptions,
     progress: Option<ProgressFn>,
@@ -165,7 +173,7 @@ pub async fn download_file<B: Backend>(
     let info = backend
         .head(bucket, key, &options.get)
         .await
-        .map_err(|e| TransferError::remote("HeadObject", e))?;
+        .map_err(|e| TransferError::head(bucket, key, e))?;
     let size = info.size.ok_or(TransferError::MissingHeader {
         operation: "HeadObject",
         header: "Content-Length",
@@ -186,8 +194,8 @@ pub async fn download_file<B: Backend>(
     let cp = cp_path.and_then(|p| checkpoint::load::<DownloadCheckpoint>(p).unwrap_or(None));
     let start = decide_download_start(
         cp.as_ref(),
-        bucket,
-        key,
+        bucket.as_str(),
+        key.as_str(),
         options.get.version_id.as_deref(),
         &remote,
         plan.part_size(),
@@ -229,8 +237,8 @@ pub async fn download_file<B: Backend>(
 
 /// What one download fetches.
 struct Job<'a> {
-    bucket: &'a str,
-    key: &'a str,
+    bucket: &'a BucketName,
+    key: &'a ObjectKey,
     info: &'a ObjectInfo,
     remote: RemoteObject,
     plan: PartPlan,
@@ -349,11 +357,8 @@ async fn run<B: Backend>(
     cancel: &CancelHandle,
 ) -> Result<DownloadOutcome, TransferError> {
     let Job {
-        bucket,
-        key,
         info,
         plan,
-        single,
         cp_path,
         ..
     } = *job;
@@ -378,7 +383,6 @@ async fn run<B: Backend>(
     let mut fetched = 0u32;
     let mut resumes = 0u32;
     let mut last_save = Instant::now();
-    let etag = info.etag.as_str();
     loop {
         while first_error.is_none() && in_flight.len() < options.concurrency {
             if cancel.is_cancelled() {
@@ -388,10 +392,7 @@ async fn run<B: Backend>(
             let Some(part) = pending.next() else { break };
             let writer = &writer;
             in_flight.push(async move {
-                let r = fetch_range(
-                    backend, bucket, key, writer, temp, part, etag, single, options,
-                )
-                .await;
+                let r = fetch_range(backend, job, writer, temp, part, options).await;
                 (part, r)
             });
         }
@@ -452,8 +453,8 @@ async fn run<B: Backend>(
 fn checkpoint_of(job: &Job<'_>, options: &DownloadOptions, target: &Target) -> DownloadCheckpoint {
     DownloadCheckpoint {
         version: CHECKPOINT_VERSION,
-        bucket: job.bucket.to_owned(),
-        key: job.key.to_owned(),
+        bucket: job.bucket.to_string(),
+        key: job.key.to_string(),
         version_id: options.get.version_id.clone(),
         remote: job.remote.clone(),
         part_size: job.plan.part_size(),
@@ -485,18 +486,16 @@ fn combined_crc(job: &Job<'_>, done: &BTreeMap<u32, DonePart>) -> Result<u64, Tr
 
 /// Fetches `part` into the file, resuming a broken stream with a ranged GET pinned to
 /// `etag`. Returns the range's CRC-64 and how many times it resumed.
-#[allow(clippy::too_many_arguments)]
 async fn fetch_range<B: Backend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    job: &Job<'_>,
     writer: &FileWriter,
     path: &Path,
     part: Part,
-    etag: &str,
-    plain_get_first: bool,
     options: &DownloadOptions,
 ) -> Result<(u64, u32), TransferError> {
+    let (bucket, key, etag) = (job.bucket, job.key, job.info.etag.as_str());
+    let plain_get_first = job.single;
     let max_resumes = options.max_stream_resumes;
     let mut crc = Crc64::new();
     let mut pos = part.offset;

@@ -5,24 +5,41 @@ use std::path::PathBuf;
 use crate::checkpoint::CheckpointError;
 use crate::plan::PlanError;
 
-/// An error from the service or transport layer, as reported by a [`Backend`](crate::Backend).
-pub type RemoteError = Box<dyn std::error::Error + Send + Sync + 'static>;
+/// An error from the service or transport layer, as reported by a [`Backend`](crate::Backend):
+/// `cos-core`'s typed error, never boxed.
+pub type RemoteError = cos_core::Error;
 
 /// Why a transfer failed. The checkpoint (if any) is kept, so the transfer can be
 /// resumed, unless the variant says otherwise.
+///
+/// A variant with a cause either prints it in its message (`#[error(transparent)]`) or
+/// returns it from [`source`](std::error::Error::source), never both, so a reporter
+/// walking the chain prints each cause once.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TransferError {
     /// A request failed (after the client's own retries).
-    #[error("{operation} failed: {source}")]
+    #[error("{operation} failed")]
     Remote {
         /// The operation, e.g. `UploadPart`.
         operation: &'static str,
-        /// The underlying error.
+        /// The underlying error (also the [`source`](std::error::Error::source)).
+        source: RemoteError,
+    },
+    /// The object to download or copy does not exist. HEAD answers a missing key with
+    /// a bodiless 404 that `cos-core` reports as a synthetic `NoSuchResource`; this
+    /// names what was missing instead.
+    #[error("no such key {key:?} in bucket {bucket}")]
+    NoSuchKey {
+        /// The bucket.
+        bucket: String,
+        /// The missing key.
+        key: String,
+        /// The HEAD's 404 (also the [`source`](std::error::Error::source)).
         source: RemoteError,
     },
     /// Reading the source or writing the destination failed.
-    #[error("{path}: {source}")]
+    #[error("I/O error on {path}")]
     Io {
         /// The local file.
         path: PathBuf,
@@ -132,5 +149,56 @@ impl TransferError {
 
     pub(crate) fn remote(operation: &'static str, source: RemoteError) -> Self {
         Self::Remote { operation, source }
+    }
+
+    /// A failed HEAD of `bucket`/`key`: [`NoSuchKey`](Self::NoSuchKey) for a 404.
+    pub(crate) fn head(
+        bucket: &cos_core::BucketName,
+        key: &cos_core::ObjectKey,
+        source: RemoteError,
+    ) -> Self {
+        if source.is_not_found() {
+            Self::NoSuchKey {
+                bucket: bucket.to_string(),
+                key: key.to_string(),
+                source,
+            }
+        } else {
+            Self::remote("HeadObject", source)
+        }
+    }
+
+    /// The `cos-core` error behind this one, when a request failed.
+    pub fn cos_error(&self) -> Option<&cos_core::Error> {
+        match self {
+            Self::Remote { source, .. } | Self::NoSuchKey { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    /// True when the object (or bucket) was not found: [`NoSuchKey`](Self::NoSuchKey)
+    /// or any request answered with 404.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NoSuchKey { .. }) || self.cos_error().is_some_and(|e| e.is_not_found())
+    }
+
+    /// True when trying again may succeed: a request failed with a timeout, a broken
+    /// connection, a 5xx or a 429 (`cos-core`'s retry rule), or the transfer stopped on
+    /// a data error that a fresh attempt re-reads (integrity, length, object changed).
+    /// Resuming from the checkpoint is then the way to try again.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Integrity { .. } | Self::Length { .. } | Self::Changed => true,
+            _ => self.cos_error().is_some_and(cos_core::Error::is_retryable),
+        }
+    }
+
+    /// The COS error code (`NoSuchKey`, `AccessDenied`, …) when the service answered
+    /// with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::NoSuchKey { .. } => Some("NoSuchKey"),
+            _ => self.cos_error().and_then(cos_core::Error::code),
+        }
     }
 }

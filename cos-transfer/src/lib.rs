@@ -1,20 +1,24 @@
 //! Resumable, verified, bounded-memory transfers for Tencent Cloud COS.
 //!
-//! Operations, each running against a backend trait (`cos-core`'s client provides all
-//! of them through [`CosBackend`]; tests use fakes):
-//! - [`upload_file`] / [`download_file`] ([`Backend`]): single request or concurrent
-//!   parts, resumable from checkpoints, CRC-64 verified;
-//! - [`copy`] / [`move_object`] ([`CopyBackend`]): server-side copies, multipart above
-//!   5 GiB, across buckets and regions;
-//! - [`upload_dir`] / [`download_dir`] / [`delete_prefix`] ([`BucketBackend`]): folders,
-//!   with globs, skip-unchanged and per-file reports.
+//! [`Transfers`] is the entry point: every operation as a builder on validated
+//! [`BucketName`](cos_core::BucketName) / [`ObjectKey`](cos_core::ObjectKey) values,
+//! finished by `.send().await`, each running against a backend trait (`cos-core`'s
+//! client provides all of them through [`CosBackend`]; tests use fakes):
+//! - [`Transfers::upload_file`] / [`Transfers::download_file`] ([`Backend`]): single
+//!   request or concurrent parts, resumable from checkpoints, CRC-64 verified;
+//! - [`Transfers::copy`] / [`Transfers::move_object`] ([`CopyBackend`]): server-side
+//!   copies, multipart above 5 GiB, across buckets and regions;
+//! - [`Transfers::upload_dir`] / [`Transfers::download_dir`] /
+//!   [`Transfers::delete_prefix`] ([`BucketBackend`]): folders, with globs,
+//!   skip-unchanged and per-file reports.
+//!
+//! Objects are written with `cos-core`'s [`WriteOptions`] and read with its
+//! [`ReadOptions`], the same plain data its own builders take.
 //!
 //! Progress comes through a callback ([`ProgressFn`]) or a stream ([`progress_stream`]);
 //! a [`CancelHandle`] stops any of them.
 //!
 //! Underneath is a sans-IO core, testable without sockets:
-//! - [`crc64`]: COS's `x-cos-hash-crc64ecma` (CRC-64/XZ) and combining part CRCs into
-//!   the whole-object CRC without reading the data again;
 //! - [`plan`]: choosing single PUT vs multipart and planning parts within COS limits;
 //! - [`checkpoint`]: upload and download checkpoints, saved atomically;
 //! - [`resume`]: deciding what a restarted transfer may reuse;
@@ -26,7 +30,6 @@ pub mod checkpoint;
 mod control;
 mod copy;
 mod cos;
-pub mod crc64;
 mod dir;
 mod download;
 mod error;
@@ -35,22 +38,27 @@ mod listing;
 pub mod paths;
 pub mod plan;
 pub mod resume;
+mod transfers;
 mod upload;
 
 pub use backend::{
     Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
-    GetOptions, ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest,
-    SourceInfo, UploadMarker, Written,
+    ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest, SourceInfo,
+    UploadMarker, Written,
 };
 pub use control::{
     CancelHandle, FileStatus, Progress, ProgressFn, ProgressStream, progress_stream,
 };
 pub use copy::{CopyOptions, CopyOutcome, copy, move_object};
-pub use cos::{CosBackend, ObjectOptions};
+pub use cos::CosBackend;
+pub use cos_core::{ReadOptions, SseCustomerKey, WriteOptions};
 pub use dir::{
     DELETE_BATCH, DeleteOptions, DeleteSummary, DirOptions, DirSummary, FileReport, delete_prefix,
     download_dir, upload_dir,
 };
 pub use download::{DownloadOptions, DownloadOutcome, PARTIAL_SUFFIX, download_file};
 pub use error::{ListingProblem, RemoteError, TransferError};
+pub use transfers::{
+    Copy, DeletePrefix, DownloadDir, DownloadFile, Transfers, UploadDir, UploadFile,
+};
 pub use upload::{UploadOptions, UploadOutcome, upload_file};

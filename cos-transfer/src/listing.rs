@@ -3,6 +3,7 @@
 //! would never end: [`TransferError::Listing`]), and the resume lookups read no more
 //! than they can use.
 
+use cos_core::{BucketName, ObjectKey};
 use std::collections::HashSet;
 use std::fmt::Debug;
 
@@ -101,8 +102,8 @@ impl KeyedMarkers {
 /// past COS's 10,000 parts.
 pub(crate) async fn list_all_parts<B: Backend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     upload_id: &str,
 ) -> Result<Option<Vec<ListedPart>>, TransferError> {
     const OP: &str = "ListParts";
@@ -138,8 +139,8 @@ pub(crate) async fn list_all_parts<B: Backend>(
 /// [`MAX_UPLOAD_PAGES`] pages.
 pub(crate) async fn find_upload<B: Backend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
 ) -> Result<Option<ListedUpload>, TransferError> {
     const OP: &str = "ListMultipartUploads";
     let class = backend.upload_storage_class();
@@ -151,14 +152,14 @@ pub(crate) async fn find_upload<B: Backend>(
             .list_multipart_uploads(bucket, key, marker.as_ref())
             .await
             .map_err(|e| TransferError::remote(OP, e))?;
-        if let Some(u) = choose_existing_upload(&page.items, key, class)
+        if let Some(u) = choose_existing_upload(&page.items, key.as_str(), class)
             && best.as_ref().is_none_or(|b| u.initiated > b.initiated)
         {
             best = Some(u.clone());
         }
-        let past = page.items.iter().any(|u| u.key.as_str() > key);
+        let past = page.items.iter().any(|u| u.key.as_str() > key.as_str());
         match page.next {
-            Some(next) if !past && next.key.as_str() <= key => {
+            Some(next) if !past && next.key.as_str() <= key.as_str() => {
                 markers.advance(&next.key, Some(&next.upload_id))?;
                 marker = Some(next);
             }

@@ -1,6 +1,7 @@
 //! `upload_file`: single PUT up to a threshold, resumable multipart above, with part
 //! CRCs combined into the whole-object CRC-64 and compared with the service's.
 
+use cos_core::{BucketName, ObjectKey};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -14,12 +15,12 @@ use futures_util::stream::FuturesUnordered;
 use crate::backend::{Backend, Written};
 use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, SourceFingerprint, UploadCheckpoint};
 use crate::control::{CancelHandle, PartProgress, ProgressFn};
-use crate::crc64;
 use crate::error::TransferError;
 use crate::fileio::read_part;
 use crate::listing::{find_upload, list_all_parts};
 use crate::plan::{Part, PartPlan, UploadPlan, UploadSizing};
 use crate::resume::{self, UploadStart, etag_is_md5, reconcile};
+use cos_crc64 as crc64;
 
 /// How an upload runs.
 #[derive(Debug, Clone)]
@@ -128,8 +129,8 @@ pub struct UploadOutcome {
 
 struct Ctx<'a, B> {
     backend: &'a B,
-    bucket: &'a str,
-    key: &'a str,
+    bucket: &'a BucketName,
+    key: &'a ObjectKey,
     path: &'a Path,
     file: Arc<File>,
     progress: PartProgress,
@@ -153,6 +154,9 @@ fn check_crc(what: String, local: u64, remote: Option<u64>) -> Result<(), Transf
     }
 }
 
+/// The engine behind [`Transfers::upload_file`](crate::Transfers::upload_file), which is the
+/// usual way to call it (a builder instead of positional arguments).
+///
 /// Uploads the file at `source` to `bucket`/`key`: one PUT Object up to the multipart
 /// threshold, concurrent parts above it, resumable with a checkpoint, and the object's
 /// CRC-64 (combined from the parts' CRCs) compared with the service's.
@@ -167,26 +171,30 @@ fn check_crc(what: String, local: u64, remote: Option<u64>) -> Result<(), Transf
 /// multipart upload.
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::{BucketName, ObjectKey};
 /// use std::sync::Arc;
-/// use cos_transfer::{CancelHandle, CosBackend, Progress, UploadOptions, upload_file};
-/// let backend = CosBackend::new(client);
-/// let options = UploadOptions::default().checkpoint("big.iso.cos-checkpoint");
+/// use cos_transfer::{Progress, Transfers};
+/// let transfers = Transfers::new(client);
+/// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("isos/big.iso")?);
 /// let progress = Arc::new(|p: Progress| {
 ///     if let Progress::Bytes { done, total } = p {
 ///         eprint!("\r{done}/{total}");
 ///     }
 /// });
-/// let out = upload_file(&backend, "examplebucket-1250000000", "isos/big.iso",
-///                       "big.iso".as_ref(), &options, Some(progress), &CancelHandle::new())
+/// let out = transfers
+///     .upload_file(&bucket, &key, "big.iso")
+///     .checkpoint("big.iso.cos-checkpoint")
+///     .progress(progress)
+///     .send()
 ///     .await?;
 /// println!("etag {} crc64 {}", out.etag, out.crc64);
 /// # Ok(()) }
 /// ```
 pub async fn upload_file<B: Backend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     source: &Path,
     options: &UploadOptions,
     progress: Option<ProgressFn>,
@@ -275,37 +283,41 @@ async fn find_start<B: Backend>(
         None => None,
     };
     let class = ctx.backend.upload_storage_class();
-    let candidate =
-        match resume::decide_upload_start(cp.as_ref(), ctx.bucket, ctx.key, &fingerprint) {
-            UploadStart::Resume { upload_id, .. }
-                if cp
-                    .as_ref()
-                    .is_some_and(|c| c.storage_class.as_deref() != class) =>
-            {
-                // Initiated with another storage class: completing it would give the object
-                // that one. It is this crate's own (recorded), and nothing else can use it.
-                tracing::debug!(upload_id, "storage class changed: starting afresh");
-                let _ = ctx
-                    .backend
-                    .abort_multipart_upload(ctx.bucket, ctx.key, &upload_id)
-                    .await;
+    let candidate = match resume::decide_upload_start(
+        cp.as_ref(),
+        ctx.bucket.as_str(),
+        ctx.key.as_str(),
+        &fingerprint,
+    ) {
+        UploadStart::Resume { upload_id, .. }
+            if cp
+                .as_ref()
+                .is_some_and(|c| c.storage_class.as_deref() != class) =>
+        {
+            // Initiated with another storage class: completing it would give the object
+            // that one. It is this crate's own (recorded), and nothing else can use it.
+            tracing::debug!(upload_id, "storage class changed: starting afresh");
+            let _ = ctx
+                .backend
+                .abort_multipart_upload(ctx.bucket, ctx.key, &upload_id)
+                .await;
+            None
+        }
+        UploadStart::Resume { upload_id, plan } => {
+            let recorded = cp.map(|c| c.parts).unwrap_or_default();
+            Some((upload_id, plan, recorded))
+        }
+        UploadStart::Fresh(reason) => {
+            tracing::debug!(?reason, "no usable checkpoint");
+            if options.resume_existing {
+                find_upload(ctx.backend, ctx.bucket, ctx.key)
+                    .await?
+                    .map(|u| (u.upload_id, plan, BTreeMap::new()))
+            } else {
                 None
             }
-            UploadStart::Resume { upload_id, plan } => {
-                let recorded = cp.map(|c| c.parts).unwrap_or_default();
-                Some((upload_id, plan, recorded))
-            }
-            UploadStart::Fresh(reason) => {
-                tracing::debug!(?reason, "no usable checkpoint");
-                if options.resume_existing {
-                    find_upload(ctx.backend, ctx.bucket, ctx.key)
-                        .await?
-                        .map(|u| (u.upload_id, plan, BTreeMap::new()))
-                } else {
-                    None
-                }
-            }
-        };
+        }
+    };
     if let Some((upload_id, plan, recorded)) = candidate {
         // The upload may have been completed or aborted since: then start afresh.
         if let Some(listed) = list_all_parts(ctx.backend, ctx.bucket, ctx.key, &upload_id).await? {
@@ -374,8 +386,8 @@ async fn upload_multipart<B: Backend>(
     let parts_reused = u32::try_from(done.len()).unwrap_or(u32::MAX);
     let mut cp = UploadCheckpoint {
         version: CHECKPOINT_VERSION,
-        bucket: ctx.bucket.to_owned(),
-        key: ctx.key.to_owned(),
+        bucket: ctx.bucket.to_string(),
+        key: ctx.key.to_string(),
         upload_id: upload_id.clone(),
         part_size: plan.part_size(),
         source: fingerprint,

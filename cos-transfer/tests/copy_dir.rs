@@ -26,9 +26,9 @@ async fn small_copies_use_one_copy_object() {
     fake.put("src", &data(1000, 1));
     let out = copy(
         &fake,
-        B,
-        "dst",
-        &CopySource::new(B, "src"),
+        &common::bucket(B),
+        &common::key("dst"),
+        &CopySource::new(&common::bucket(B), &common::key("src")),
         &CopyOptions::default(),
         None,
         &CancelHandle::new(),
@@ -52,9 +52,9 @@ async fn large_copies_use_concurrent_part_copies_and_keep_metadata() {
         .concurrency(3);
     let out = copy(
         &fake,
-        B,
-        "dst",
-        &CopySource::new(B, "src"),
+        &common::bucket(B),
+        &common::key("dst"),
+        &CopySource::new(&common::bucket(B), &common::key("src")),
         &options,
         Some(progress),
         &CancelHandle::new(),
@@ -63,7 +63,7 @@ async fn large_copies_use_concurrent_part_copies_and_keep_metadata() {
     .unwrap();
     assert!(out.multipart);
     assert_eq!(out.parts, 6);
-    assert_eq!(out.crc64, Some(cos_transfer::crc64::checksum(&body)));
+    assert_eq!(out.crc64, Some(cos_crc64::checksum(&body)));
     assert_eq!(fake.copy_part_calls.load(Ordering::SeqCst), 6);
     assert_eq!(fake.object("dst").unwrap(), Bytes::from(body));
     // Copy keeps the source's headers on the new upload.
@@ -99,9 +99,9 @@ async fn replaced_metadata_uses_the_backends_options() {
         .metadata(MetadataDirective::Replaced);
     copy(
         &fake,
-        B,
-        "dst",
-        &CopySource::new(B, "src"),
+        &common::bucket(B),
+        &common::key("dst"),
+        &CopySource::new(&common::bucket(B), &common::key("src")),
         &options,
         None,
         &CancelHandle::new(),
@@ -121,9 +121,9 @@ async fn a_failed_part_copy_aborts_the_upload() {
         .part_size(MIB as u64);
     let e = copy(
         &fake,
-        B,
-        "dst",
-        &CopySource::new(B, "src"),
+        &common::bucket(B),
+        &common::key("dst"),
+        &CopySource::new(&common::bucket(B), &common::key("src")),
         &options,
         None,
         &CancelHandle::new(),
@@ -151,9 +151,9 @@ async fn move_copies_then_deletes_the_source() {
     fake.put("a", &body);
     move_object(
         &fake,
-        B,
-        "b",
-        &CopySource::new(B, "a"),
+        &common::bucket(B),
+        &common::key("b"),
+        &CopySource::new(&common::bucket(B), &common::key("a")),
         &CopyOptions::default(),
         None,
         &CancelHandle::new(),
@@ -164,9 +164,9 @@ async fn move_copies_then_deletes_the_source() {
     assert_eq!(fake.object("b").unwrap(), Bytes::from(body));
     let e = move_object(
         &fake,
-        B,
-        "b",
-        &CopySource::new(B, "b"),
+        &common::bucket(B),
+        &common::key("b"),
+        &CopySource::new(&common::bucket(B), &common::key("b")),
         &CopyOptions::default(),
         None,
         &CancelHandle::new(),
@@ -208,7 +208,7 @@ async fn upload_dir_filters_reports_and_skips_unchanged() {
     let (progress, mut events) = progress_stream();
     let s = upload_dir(
         &fake,
-        B,
+        &common::bucket(B),
         "backup",
         dir.path(),
         &options,
@@ -249,7 +249,7 @@ async fn upload_dir_filters_reports_and_skips_unchanged() {
     let puts = fake.put_calls.load(Ordering::SeqCst);
     let s = upload_dir(
         &fake,
-        B,
+        &common::bucket(B),
         "backup",
         dir.path(),
         &options.clone().skip_unchanged(true),
@@ -271,7 +271,7 @@ async fn one_failing_file_does_not_stop_the_others() {
     fake.faults.lock().unwrap().fail_keys_containing = Some("a.txt".into());
     let s = upload_dir(
         &fake,
-        B,
+        &common::bucket(B),
         "",
         dir.path(),
         &dir_options(),
@@ -305,7 +305,7 @@ async fn download_dir_refuses_keys_escaping_the_destination() {
     let dest = outer.path().join("dest");
     let s = download_dir(
         &fake,
-        B,
+        &common::bucket(B),
         "p/",
         &dest,
         &DirOptions::default(),
@@ -373,7 +373,7 @@ async fn download_dir_skips_unchanged_files() {
     let options = DirOptions::default().skip_unchanged(true);
     let s = download_dir(
         &fake,
-        B,
+        &common::bucket(B),
         "p",
         dest.path(),
         &options,
@@ -387,7 +387,7 @@ async fn download_dir_skips_unchanged_files() {
     let gets = fake.get_calls.load(Ordering::SeqCst);
     let s = download_dir(
         &fake,
-        B,
+        &common::bucket(B),
         "p",
         dest.path(),
         &options,
@@ -419,7 +419,7 @@ fn ten_objects(fail_from: Option<usize>) -> Fake {
 async fn download_d(fake: &Fake, dest: &std::path::Path) -> Result<DirSummary, TransferError> {
     download_dir(
         fake,
-        B,
+        &common::bucket(B),
         "d/",
         dest,
         &DirOptions::default().file_concurrency(2),
@@ -472,7 +472,7 @@ async fn delete_prefix_batches_by_1000_across_pages() {
     fake.faults.lock().unwrap().undeletable = vec!["logs/00007".into()];
     let s = delete_prefix(
         &fake,
-        B,
+        &common::bucket(B),
         "logs/",
         &DeleteOptions::default().exclude("*.me"),
         None,
@@ -490,7 +490,7 @@ async fn delete_prefix_batches_by_1000_across_pages() {
     // All versions: the fake lists each object with version "v1".
     let s = delete_prefix(
         &fake,
-        B,
+        &common::bucket(B),
         "other",
         &DeleteOptions::default().all_versions(true),
         None,
@@ -508,9 +508,17 @@ async fn cancelled_dir_upload_reports_unstarted_files_as_cancelled() {
     let fake = Fake::default();
     let cancel = CancelHandle::new();
     cancel.cancel();
-    let s = upload_dir(&fake, B, "", dir.path(), &dir_options(), None, &cancel)
-        .await
-        .unwrap();
+    let s = upload_dir(
+        &fake,
+        &common::bucket(B),
+        "",
+        dir.path(),
+        &dir_options(),
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap();
     assert_eq!(s.failed, 5);
     assert!(
         s.files
@@ -533,7 +541,7 @@ async fn upload_dir_resumes_unfinished_files_from_its_checkpoint_dir() {
         .checkpoint_dir(&checkpoints);
     let s = upload_dir(
         &fake,
-        B,
+        &common::bucket(B),
         "",
         dir.path(),
         &options,
@@ -549,7 +557,7 @@ async fn upload_dir_resumes_unfinished_files_from_its_checkpoint_dir() {
     fake.part_calls.store(0, Ordering::SeqCst);
     let s = upload_dir(
         &fake,
-        B,
+        &common::bucket(B),
         "",
         dir.path(),
         &options.skip_unchanged(true),

@@ -2,7 +2,8 @@
 //! values, per-part values and their combination.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use cos_transfer::crc64::{Crc64, checksum, combine_all, parse_header};
+use cos_core::crc::parse_header;
+use cos_crc64::{Crc64, checksum, combine_all};
 use serde_json::Value;
 
 fn data_of(file: &str) -> Vec<u8> {

@@ -15,8 +15,8 @@ use common::emu::{
 use cos_core::BucketName;
 use cos_emulator::{Emulator, FaultAction, FaultRule};
 use cos_transfer::{
-    CancelHandle, CosBackend, DownloadOptions, ObjectOptions, Progress, ProgressFn, TransferError,
-    UploadOptions, download_file, upload_file,
+    CancelHandle, CosBackend, DownloadOptions, Progress, ProgressFn, TransferError, UploadOptions,
+    WriteOptions, download_file, upload_file,
 };
 
 const MIB: usize = 1024 * 1024;
@@ -36,8 +36,8 @@ async fn round_trip_through_503s_and_resets_is_byte_identical() {
     // Bench mode: no MD5 ETags, which a debug build computes slowly; CRC-64 still checks.
     let (emu, _) = setup_with(Emulator::builder().bench_mode(true)).await;
     // Enough attempts that a part fails all of them with negligible probability.
-    let backend = CosBackend::new(client_for_addr(emu.addr(), 12)).object_options(
-        ObjectOptions::new()
+    let backend = CosBackend::new(client_for_addr(emu.addr(), 12)).write_options(
+        WriteOptions::new()
             .content_type("application/x-test")
             .metadata("origin", "cos-rs"),
     );
@@ -69,8 +69,8 @@ async fn round_trip_through_503s_and_resets_is_byte_identical() {
     let t = Instant::now();
     let out = upload_file(
         &backend,
-        BUCKET,
-        "big/file.bin",
+        &common::bucket(BUCKET),
+        &common::key("big/file.bin"),
         &src,
         &up,
         None,
@@ -102,8 +102,8 @@ async fn round_trip_through_503s_and_resets_is_byte_identical() {
     let t = Instant::now();
     let got = download_file(
         &backend,
-        BUCKET,
-        "big/file.bin",
+        &common::bucket(BUCKET),
+        &common::key("big/file.bin"),
         &dest,
         &down,
         None,
@@ -153,8 +153,8 @@ async fn an_interrupted_upload_resumes_sending_only_missing_parts() {
     });
     let e = upload_file(
         &backend,
-        BUCKET,
-        "resume.bin",
+        &common::bucket(BUCKET),
+        &common::key("resume.bin"),
         &src,
         &up,
         Some(progress),
@@ -169,8 +169,8 @@ async fn an_interrupted_upload_resumes_sending_only_missing_parts() {
 
     let out = upload_file(
         &backend,
-        BUCKET,
-        "resume.bin",
+        &common::bucket(BUCKET),
+        &common::key("resume.bin"),
         &src,
         &up,
         None,
@@ -190,8 +190,8 @@ async fn an_interrupted_upload_resumes_sending_only_missing_parts() {
     let dest = dir.path().join("dest.bin");
     download_file(
         &backend,
-        BUCKET,
-        "resume.bin",
+        &common::bucket(BUCKET),
+        &common::key("resume.bin"),
         &dest,
         &DownloadOptions::default(),
         None,
@@ -221,8 +221,8 @@ async fn cancelling_a_non_resumable_upload_leaves_no_multipart_upload() {
         .resume_existing(false);
     let e = upload_file(
         &backend,
-        BUCKET,
-        "gone.bin",
+        &common::bucket(BUCKET),
+        &common::key("gone.bin"),
         &src,
         &up,
         Some(progress),

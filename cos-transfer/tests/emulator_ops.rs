@@ -10,7 +10,7 @@ use cos_emulator::{FaultAction, FaultRule};
 use cos_transfer::paths::UnsafeKey;
 use cos_transfer::{
     CancelHandle, CopyOptions, CopySource, CosBackend, DeleteOptions, DirOptions, DownloadOptions,
-    FileStatus, GetOptions, MetadataDirective, ObjectOptions, TransferError, UploadOptions, copy,
+    FileStatus, MetadataDirective, ReadOptions, TransferError, UploadOptions, WriteOptions, copy,
     delete_prefix, download_dir, download_file, move_object, upload_dir,
 };
 use futures_util::TryStreamExt;
@@ -62,9 +62,9 @@ async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
     // Small: one PUT Object - Copy, metadata kept.
     let out = copy(
         &backend,
-        OTHER,
-        "copied.bin",
-        &CopySource::new(BUCKET, "src.bin"),
+        &common::bucket(OTHER),
+        &common::key("copied.bin"),
+        &CopySource::new(&common::bucket(BUCKET), &common::key("src.bin")),
         &CopyOptions::default(),
         None,
         &cancel,
@@ -72,7 +72,7 @@ async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
     .await
     .unwrap();
     assert!(!out.multipart);
-    assert_eq!(out.crc64, Some(cos_transfer::crc64::checksum(&body)));
+    assert_eq!(out.crc64, Some(cos_crc64::checksum(&body)));
     let head = backend
         .client()
         .head_object(&b(OTHER), &k("copied.bin"))
@@ -87,10 +87,19 @@ async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
         .single_threshold(2 * MIB as u64)
         .part_size(MIB as u64)
         .concurrency(4);
-    let source = CopySource::new(BUCKET, "src.bin").region("ap-guangzhou");
-    let out = copy(&backend, OTHER, "parts.bin", &source, &parts, None, &cancel)
-        .await
-        .unwrap();
+    let source =
+        CopySource::new(&common::bucket(BUCKET), &common::key("src.bin")).region("ap-guangzhou");
+    let out = copy(
+        &backend,
+        &common::bucket(OTHER),
+        &common::key("parts.bin"),
+        &source,
+        &parts,
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap();
     assert!(out.multipart);
     assert_eq!(out.parts, 6);
     assert_eq!(count(&emu, "UploadPartCopy", 200), 6);
@@ -106,10 +115,19 @@ async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
     assert_eq!(head.crc64, out.crc64);
 
     // Cross-region: the copy source header names the other region.
-    let far = CopySource::new(BUCKET, "src.bin").region("ap-beijing");
-    copy(&backend, OTHER, "far.bin", &far, &parts, None, &cancel)
-        .await
-        .unwrap();
+    let far =
+        CopySource::new(&common::bucket(BUCKET), &common::key("src.bin")).region("ap-beijing");
+    copy(
+        &backend,
+        &common::bucket(OTHER),
+        &common::key("far.bin"),
+        &far,
+        &parts,
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap();
     assert!(emu.requests().iter().any(|r| {
         r.operation == "UploadPartCopy"
             && r.header("x-cos-copy-source")
@@ -117,8 +135,8 @@ async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
     }));
 
     // Replaced: the backend's object options become the metadata.
-    let replacing = backend.clone().object_options(
-        ObjectOptions::new()
+    let replacing = backend.clone().write_options(
+        WriteOptions::new()
             .content_type("application/x-new")
             .metadata("color", "red"),
     );
@@ -128,9 +146,9 @@ async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
     ] {
         copy(
             &replacing,
-            OTHER,
-            key,
-            &CopySource::new(BUCKET, "src.bin"),
+            &common::bucket(OTHER),
+            &common::key(key),
+            &CopySource::new(&common::bucket(BUCKET), &common::key("src.bin")),
             &options.metadata(MetadataDirective::Replaced),
             None,
             &cancel,
@@ -157,9 +175,9 @@ async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
     // Move: copy, then the source is gone.
     move_object(
         &backend,
-        OTHER,
-        "moved.bin",
-        &CopySource::new(BUCKET, "src.bin"),
+        &common::bucket(OTHER),
+        &common::key("moved.bin"),
+        &CopySource::new(&common::bucket(BUCKET), &common::key("src.bin")),
         &parts,
         None,
         &cancel,
@@ -213,7 +231,7 @@ async fn folders_round_trip_with_failures_skips_and_refused_keys() {
     let cancel = CancelHandle::new();
     let s = upload_dir(
         &backend,
-        BUCKET,
+        &common::bucket(BUCKET),
         "site",
         src.path(),
         &options,
@@ -229,7 +247,7 @@ async fn folders_round_trip_with_failures_skips_and_refused_keys() {
     // Again: the three are unchanged, the failed one goes up now.
     let s = upload_dir(
         &backend,
-        BUCKET,
+        &common::bucket(BUCKET),
         "site",
         src.path(),
         &options,
@@ -259,7 +277,7 @@ async fn folders_round_trip_with_failures_skips_and_refused_keys() {
     let dest = outer.path().join("restore");
     let s = download_dir(
         &backend,
-        BUCKET,
+        &common::bucket(BUCKET),
         "site/",
         &dest,
         &DirOptions::default(),
@@ -309,7 +327,7 @@ async fn delete_prefix_removes_every_version() {
     // Current objects only: delete markers on top of the versions.
     let s = delete_prefix(
         &backend,
-        BUCKET,
+        &common::bucket(BUCKET),
         "tmp/",
         &DeleteOptions::default(),
         None,
@@ -325,7 +343,7 @@ async fn delete_prefix_removes_every_version() {
     );
     let s = delete_prefix(
         &backend,
-        BUCKET,
+        &common::bucket(BUCKET),
         "tmp/",
         &DeleteOptions::default().all_versions(true),
         None,
@@ -353,11 +371,7 @@ async fn versions(backend: &CosBackend, prefix: &str) -> usize {
 
 /// The HTTP status of a failed download's remote error.
 fn remote_status(e: &TransferError) -> Option<u16> {
-    let TransferError::Remote { source, .. } = e else {
-        return None;
-    };
-    let core = source.downcast_ref::<cos_core::Error>()?;
-    core.status().map(|s| s.as_u16())
+    e.cos_error()?.status().map(|s| s.as_u16())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -392,14 +406,14 @@ async fn download_reads_a_version_with_conditions_and_overrides() {
 
     // The older version, in ranged GETs that all name it and carry the override.
     emu.clear_requests();
-    let get = GetOptions::default()
+    let get = ReadOptions::default()
         .version_id(v1_id.clone())
         .response_content_type("application/x-test")
         .if_match(first.etag.clone().unwrap());
     let out = download_file(
         &backend,
-        BUCKET,
-        "doc.bin",
+        &common::bucket(BUCKET),
+        &common::key("doc.bin"),
         &dest,
         &ranged.clone().get(get),
         None,
@@ -428,12 +442,12 @@ async fn download_reads_a_version_with_conditions_and_overrides() {
     std::fs::remove_file(&dest).unwrap();
     let failing = [
         (
-            GetOptions::default().if_none_match(second.etag.clone().unwrap()),
+            ReadOptions::default().if_none_match(second.etag.clone().unwrap()),
             304,
         ),
-        (GetOptions::default().if_match("\"not-the-etag\""), 412),
+        (ReadOptions::default().if_match("\"not-the-etag\""), 412),
         (
-            GetOptions::default().if_unmodified_since("Mon, 01 Jan 2001 00:00:00 GMT"),
+            ReadOptions::default().if_unmodified_since("Mon, 01 Jan 2001 00:00:00 GMT"),
             412,
         ),
     ];
@@ -441,8 +455,8 @@ async fn download_reads_a_version_with_conditions_and_overrides() {
         emu.clear_requests();
         let e = download_file(
             &backend,
-            BUCKET,
-            "doc.bin",
+            &common::bucket(BUCKET),
+            &common::key("doc.bin"),
             &dest,
             &ranged.clone().get(get),
             None,
@@ -455,9 +469,17 @@ async fn download_reads_a_version_with_conditions_and_overrides() {
         assert!(emu.requests().iter().all(|r| r.operation == "HeadObject"));
     }
     // Without options: the current version.
-    download_file(&backend, BUCKET, "doc.bin", &dest, &ranged, None, &cancel)
-        .await
-        .unwrap();
+    download_file(
+        &backend,
+        &common::bucket(BUCKET),
+        &common::key("doc.bin"),
+        &dest,
+        &ranged,
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap();
     assert_eq!(std::fs::read(&dest).unwrap(), v2);
 }
 
@@ -490,8 +512,8 @@ async fn copy_cancelled_after(
     });
     copy(
         backend,
-        OTHER,
-        "resumed.bin",
+        &common::bucket(OTHER),
+        &common::key("resumed.bin"),
         source,
         options,
         Some(progress),
@@ -514,7 +536,7 @@ async fn a_multipart_copy_with_a_checkpoint_resumes_with_the_missing_parts() {
         .part_size(MIB as u64)
         .concurrency(1)
         .checkpoint(&cp);
-    let source = CopySource::new(BUCKET, "big.bin");
+    let source = CopySource::new(&common::bucket(BUCKET), &common::key("big.bin"));
     let never = CancelHandle::new();
 
     // Cancelled after 2 of 6 parts: the upload and the checkpoint stay.
@@ -539,8 +561,8 @@ async fn a_multipart_copy_with_a_checkpoint_resumes_with_the_missing_parts() {
         emu.clear_requests();
         let out = copy(
             &backend,
-            OTHER,
-            "resumed.bin",
+            &common::bucket(OTHER),
+            &common::key("resumed.bin"),
             &source,
             &options,
             None,
@@ -552,7 +574,7 @@ async fn a_multipart_copy_with_a_checkpoint_resumes_with_the_missing_parts() {
         assert_eq!(count(&emu, "UploadPartCopy", 200), copied);
         assert_eq!(count(&emu, "AbortMultipartUpload", 204), aborted);
         assert_eq!(count(&emu, "InitiateMultipartUpload", 200), aborted);
-        assert_eq!(out.crc64, Some(cos_transfer::crc64::checksum(expected)));
+        assert_eq!(out.crc64, Some(cos_crc64::checksum(expected)));
         assert_eq!(&get(&backend, OTHER, "resumed.bin").await, expected);
         assert!(!cp.exists());
         assert!(open_uploads(&backend, OTHER).await.is_empty());

@@ -46,9 +46,17 @@ async fn small_files_use_one_put() {
     let body = data(1000, 1);
     let src = write(&dir, "small", &body);
     let fake = Fake::default();
-    let out = upload_file(&fake, B, "k", &src, &opts(), None, &CancelHandle::new())
-        .await
-        .unwrap();
+    let out = upload_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("k"),
+        &src,
+        &opts(),
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap();
     assert!(!out.multipart);
     assert_eq!(out.etag, etag_of(&body));
     assert_eq!(fake.put_calls.load(Ordering::SeqCst), 1);
@@ -71,8 +79,8 @@ async fn multipart_upload_combines_part_crcs_and_reports_progress() {
     });
     let out = upload_file(
         &fake,
-        B,
-        "k",
+        &common::bucket(B),
+        &common::key("k"),
         &src,
         &opts(),
         Some(progress),
@@ -82,7 +90,7 @@ async fn multipart_upload_combines_part_crcs_and_reports_progress() {
     .unwrap();
     assert!(out.multipart);
     assert_eq!((out.parts_sent, out.parts_reused), (6, 0));
-    assert_eq!(out.crc64, cos_transfer::crc64::checksum(&body));
+    assert_eq!(out.crc64, cos_crc64::checksum(&body));
     assert_eq!(seen.load(Ordering::SeqCst), body.len() as u64);
     assert_eq!(fake.object("k").unwrap(), Bytes::from(body));
     assert!(fake.uploads.lock().unwrap().is_empty());
@@ -97,9 +105,17 @@ async fn a_failed_upload_resumes_from_its_checkpoint_sending_only_missing_parts(
     let fake = Fake::default();
     fake.faults.lock().unwrap().fail_parts = vec![5];
     let o = opts().checkpoint(&cp_path);
-    let e = upload_file(&fake, B, "k", &src, &o, None, &CancelHandle::new())
-        .await
-        .unwrap_err();
+    let e = upload_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("k"),
+        &src,
+        &o,
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(
             e,
@@ -117,9 +133,17 @@ async fn a_failed_upload_resumes_from_its_checkpoint_sending_only_missing_parts(
 
     fake.faults.lock().unwrap().fail_parts.clear();
     fake.part_calls.store(0, Ordering::SeqCst);
-    let out = upload_file(&fake, B, "k", &src, &o, None, &CancelHandle::new())
-        .await
-        .unwrap();
+    let out = upload_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("k"),
+        &src,
+        &o,
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(out.parts_reused as usize, recorded);
     assert_eq!(out.parts_sent as usize, 8 - recorded);
     assert_eq!(fake.part_calls.load(Ordering::SeqCst), 8 - recorded);
@@ -144,9 +168,17 @@ async fn without_a_checkpoint_an_existing_upload_is_continued_after_md5_checks()
         up.parts.insert(3, Bytes::from(vec![0u8; MIB])); // same size, wrong content
     }
     let o = opts().resume_existing(true);
-    let out = upload_file(&fake, B, "k", &src, &o, None, &CancelHandle::new())
-        .await
-        .unwrap();
+    let out = upload_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("k"),
+        &src,
+        &o,
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!((out.parts_reused, out.parts_sent), (2, 3));
     assert_eq!(fake.object("k").unwrap(), Bytes::from(body));
     let ups = fake.uploads.lock().unwrap();
@@ -169,9 +201,17 @@ async fn cancelling_a_non_resumable_upload_aborts_it() {
         }
     });
     let o = opts().concurrency(1).resume_existing(false);
-    let e = upload_file(&fake, B, "k", &src, &o, Some(progress), &cancel)
-        .await
-        .unwrap_err();
+    let e = upload_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("k"),
+        &src,
+        &o,
+        Some(progress),
+        &cancel,
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, TransferError::Cancelled));
     assert!(
         fake.uploads.lock().unwrap().is_empty(),
@@ -186,9 +226,17 @@ async fn a_crc_mismatch_after_complete_is_an_integrity_error() {
     let src = write(&dir, "big", &data(3 * MIB, 6));
     let fake = Fake::default();
     fake.faults.lock().unwrap().wrong_crc = true;
-    let e = upload_file(&fake, B, "k", &src, &opts(), None, &CancelHandle::new())
-        .await
-        .unwrap_err();
+    let e = upload_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("k"),
+        &src,
+        &opts(),
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, TransferError::Integrity { .. }), "{e}");
 }
 
@@ -210,9 +258,17 @@ async fn downloads_resume_broken_streams_with_ranged_gets() {
         .insert("k".into(), Bytes::from(body.clone()));
     fake.faults.lock().unwrap().break_gets = Some((4, 200_000));
     let dest = dir.path().join("out.bin");
-    let out = download_file(&fake, B, "k", &dest, &dopts(), None, &CancelHandle::new())
-        .await
-        .unwrap();
+    let out = download_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("k"),
+        &dest,
+        &dopts(),
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(out.stream_resumes, 4);
     assert_eq!(out.ranges_fetched, 6);
     assert_eq!(std::fs::read(&dest).unwrap(), body);
@@ -226,9 +282,17 @@ async fn downloads_resume_broken_streams_with_ranged_gets() {
         .insert("s".into(), Bytes::from(small.clone()));
     fake.faults.lock().unwrap().break_gets = Some((1, 100_000));
     let dest = dir.path().join("small.bin");
-    let out = download_file(&fake, B, "s", &dest, &dopts(), None, &CancelHandle::new())
-        .await
-        .unwrap();
+    let out = download_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("s"),
+        &dest,
+        &dopts(),
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(out.stream_resumes, 1);
     assert_eq!(std::fs::read(&dest).unwrap(), small);
 }
@@ -243,9 +307,17 @@ async fn a_download_with_a_wrong_crc_leaves_nothing_behind() {
         .insert("k".into(), Bytes::from(data(3 * MIB, 9)));
     fake.faults.lock().unwrap().wrong_crc = true;
     let dest = dir.path().join("out.bin");
-    let e = download_file(&fake, B, "k", &dest, &dopts(), None, &CancelHandle::new())
-        .await
-        .unwrap_err();
+    let e = download_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("k"),
+        &dest,
+        &dopts(),
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, TransferError::Integrity { .. }), "{e}");
     assert!(!dest.exists());
     assert!(partials(dir.path()).is_empty());
@@ -263,9 +335,17 @@ async fn a_failed_download_resumes_from_its_checkpoint() {
     fake.faults.lock().unwrap().fail_ranges_at = vec![4 * MIB as u64];
     let dest = dir.path().join("out.bin");
     let o = dopts().checkpoint(dir.path().join("out.cp"));
-    let e = download_file(&fake, B, "k", &dest, &o, None, &CancelHandle::new())
-        .await
-        .unwrap_err();
+    let e = download_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("k"),
+        &dest,
+        &o,
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(
             e,
@@ -280,9 +360,17 @@ async fn a_failed_download_resumes_from_its_checkpoint() {
 
     fake.faults.lock().unwrap().fail_ranges_at.clear();
     fake.get_calls.store(0, Ordering::SeqCst);
-    let out = download_file(&fake, B, "k", &dest, &o, None, &CancelHandle::new())
-        .await
-        .unwrap();
+    let out = download_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("k"),
+        &dest,
+        &o,
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap();
     assert!(out.ranges_reused >= 1);
     assert_eq!(out.ranges_reused + out.ranges_fetched, 6);
     assert_eq!(
@@ -299,18 +387,34 @@ async fn a_failed_download_resumes_from_its_checkpoint() {
         .insert("k".into(), Bytes::from(changed.clone()));
     fake.faults.lock().unwrap().fail_ranges_at = vec![5 * MIB as u64];
     assert!(
-        download_file(&fake, B, "k", &dest, &o, None, &CancelHandle::new())
-            .await
-            .is_err()
+        download_file(
+            &fake,
+            &common::bucket(B),
+            &common::key("k"),
+            &dest,
+            &o,
+            None,
+            &CancelHandle::new()
+        )
+        .await
+        .is_err()
     );
     fake.objects
         .lock()
         .unwrap()
         .insert("k".into(), Bytes::from(body.clone()));
     fake.faults.lock().unwrap().fail_ranges_at.clear();
-    let out = download_file(&fake, B, "k", &dest, &o, None, &CancelHandle::new())
-        .await
-        .unwrap();
+    let out = download_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("k"),
+        &dest,
+        &o,
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(out.ranges_reused, 0);
     assert_eq!(std::fs::read(&dest).unwrap(), body);
 }
@@ -320,14 +424,30 @@ async fn empty_objects_and_files_work() {
     let dir = tempfile::tempdir().unwrap();
     let src = write(&dir, "empty", b"");
     let fake = Fake::default();
-    let out = upload_file(&fake, B, "e", &src, &opts(), None, &CancelHandle::new())
-        .await
-        .unwrap();
+    let out = upload_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("e"),
+        &src,
+        &opts(),
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(out.crc64, 0);
     let dest = dir.path().join("e.out");
-    let out = download_file(&fake, B, "e", &dest, &dopts(), None, &CancelHandle::new())
-        .await
-        .unwrap();
+    let out = download_file(
+        &fake,
+        &common::bucket(B),
+        &common::key("e"),
+        &dest,
+        &dopts(),
+        None,
+        &CancelHandle::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(out.size, 0);
     assert_eq!(std::fs::read(&dest).unwrap(), b"");
 }

@@ -17,7 +17,12 @@ const MIB: usize = 1024 * 1024;
 
 async fn put(backend: &CosBackend, key: &str, body: &[u8]) {
     backend
-        .put_object(BUCKET, key, Bytes::copy_from_slice(body), None)
+        .put_object(
+            &common::bucket(BUCKET),
+            &common::key(key),
+            Bytes::copy_from_slice(body),
+            None,
+        )
         .await
         .unwrap();
 }
@@ -62,7 +67,7 @@ async fn concurrent_downloads_to_one_path_leave_exactly_one_whole_object() {
         .single_threshold(MIB as u64)
         .part_size(MIB as u64)
         .concurrency(4);
-    let crc = cos_transfer::crc64::checksum;
+    let crc = cos_crc64::checksum;
     for round in 0..10 {
         // Ranged and ranged, then ranged and a single GET.
         let (other, other_body) = if round % 2 == 0 {
@@ -71,9 +76,10 @@ async fn concurrent_downloads_to_one_path_leave_exactly_one_whole_object() {
             ("small", &small)
         };
         let cancel = CancelHandle::new();
+        let (bucket, key_a, key_b) = (common::bucket(BUCKET), common::key("a"), common::key(other));
         let (ra, rb) = tokio::join!(
-            download_file(&backend, BUCKET, "a", &dest, &options, None, &cancel),
-            download_file(&backend, BUCKET, other, &dest, &options, None, &cancel),
+            download_file(&backend, &bucket, &key_a, &dest, &options, None, &cancel),
+            download_file(&backend, &bucket, &key_b, &dest, &options, None, &cancel),
         );
         for (r, body) in [(ra, &a), (rb, other_body)] {
             match r {
@@ -108,7 +114,7 @@ async fn a_prefix_without_slash_names_one_folder_and_never_aliases() {
         let dir = tempfile::tempdir().unwrap();
         let s = download_dir(
             &backend,
-            BUCKET,
+            &common::bucket(BUCKET),
             prefix,
             dir.path(),
             &DirOptions::default(),
@@ -146,7 +152,7 @@ async fn folder_downloads_never_follow_symlinks() {
     std::os::unix::fs::symlink(outside.path().join("victim"), dir.path().join("victim")).unwrap();
     let s = download_dir(
         &backend,
-        BUCKET,
+        &common::bucket(BUCKET),
         "d/",
         dir.path(),
         &DirOptions::default(),
@@ -227,7 +233,8 @@ async fn a_head_without_content_length_from_the_wire_is_a_typed_error() {
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("out.bin");
     let (options, cancel) = (DownloadOptions::default(), CancelHandle::new());
-    let run = download_file(&backend, BUCKET, "k", &dest, &options, None, &cancel);
+    let (bucket, key) = (common::bucket(BUCKET), common::key("k"));
+    let run = download_file(&backend, &bucket, &key, &dest, &options, None, &cancel);
     let e = tokio::time::timeout(std::time::Duration::from_secs(60), run)
         .await
         .unwrap()

@@ -41,8 +41,8 @@ async fn child_uploader() {
     // The parent kills this process long before the upload can finish.
     let _ = upload_file(
         &backend,
-        BUCKET,
-        KEY,
+        &common::bucket(BUCKET),
+        &common::key(KEY),
         &src,
         &options(cp),
         None,
@@ -130,8 +130,8 @@ async fn a_killed_upload_resumes_sending_only_missing_parts() {
     emu.clear_requests();
     let out = upload_file(
         &backend,
-        BUCKET,
-        KEY,
+        &common::bucket(BUCKET),
+        &common::key(KEY),
         &src,
         &options(cp.clone()),
         None,

@@ -88,8 +88,8 @@ async fn python_sdk_upload_is_resumed_and_our_upload_is_downloaded_by_python() {
         .resume_existing(true);
     let out = upload_file(
         &backend,
-        BUCKET,
-        "py/started.bin",
+        &common::bucket(BUCKET),
+        &common::key("py/started.bin"),
         &src,
         &options,
         None,

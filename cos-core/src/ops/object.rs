@@ -245,7 +245,7 @@ async fn get_output(
     req: OpRequest,
     ranged: bool,
 ) -> Result<GetObjectOutput, Error> {
-    let verify = client.config().verify_crc64;
+    let verify = req.verify_crc64.unwrap_or(client.config().verify_crc64);
     let read_timeout = client.config().read_timeout;
     let mut r = client.send_streaming(req).await?;
     let content_length = r.header("content-length").and_then(|v| v.parse().ok());

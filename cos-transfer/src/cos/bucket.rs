@@ -3,23 +3,26 @@
 
 use cos_core::{BucketName, ObjectKey};
 
-use super::{CosBackend, boxed};
+use super::CosBackend;
 use crate::backend::{BucketBackend, DeleteFailure, ListedObject, ObjectId, Page};
 use crate::error::RemoteError;
 
 impl BucketBackend for CosBackend {
     async fn list_objects(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         prefix: &str,
         marker: Option<&str>,
     ) -> Result<Page<ListedObject, String>, RemoteError> {
-        let b = BucketName::new(bucket)?;
-        let mut req = self.client.list_objects(&b).prefix(prefix).max_keys(1000);
+        let mut req = self
+            .client
+            .list_objects(bucket)
+            .prefix(prefix)
+            .max_keys(1000);
         if let Some(m) = marker {
             req = req.marker(m);
         }
-        let page = req.send().await.map_err(boxed)?;
+        let page = req.send().await?;
         let next = if page.is_truncated {
             page.next_marker
                 .clone()
@@ -44,14 +47,13 @@ impl BucketBackend for CosBackend {
 
     async fn list_versions(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         prefix: &str,
         marker: Option<&ObjectId>,
     ) -> Result<Page<ObjectId, ObjectId>, RemoteError> {
-        let b = BucketName::new(bucket)?;
         let mut req = self
             .client
-            .list_object_versions(&b)
+            .list_object_versions(bucket)
             .prefix(prefix)
             .max_keys(1000);
         if let Some(m) = marker {
@@ -60,7 +62,7 @@ impl BucketBackend for CosBackend {
                 req = req.version_id_marker(v.clone());
             }
         }
-        let page = req.send().await.map_err(boxed)?;
+        let page = req.send().await?;
         let next = match (page.is_truncated, &page.next_key_marker) {
             (true, Some(k)) if !k.is_empty() => Some(ObjectId {
                 key: k.clone(),
@@ -85,12 +87,11 @@ impl BucketBackend for CosBackend {
 
     async fn delete_objects(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         ids: Vec<ObjectId>,
     ) -> Result<Vec<DeleteFailure>, RemoteError> {
-        let b = BucketName::new(bucket)?;
         let mut failures = Vec::new();
-        let mut req = self.client.delete_multiple_objects(&b).quiet(true);
+        let mut req = self.client.delete_multiple_objects(bucket).quiet(true);
         let mut any = false;
         for id in ids {
             match ObjectKey::new(id.key.clone()) {
@@ -111,7 +112,7 @@ impl BucketBackend for CosBackend {
         if !any {
             return Ok(failures);
         }
-        let result = req.send().await.map_err(boxed)?;
+        let result = req.send().await?;
         failures.extend(result.errors.into_iter().map(|e| DeleteFailure {
             id: ObjectId {
                 key: e.key,

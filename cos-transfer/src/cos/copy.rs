@@ -1,9 +1,11 @@
 //! [`CopyBackend`] of [`CosBackend`]: HEAD of the source, PUT Object - Copy, the
 //! multipart copy's Initiate and Upload Part - Copy, and deleting the source of a move.
 
-use cos_core::{Client, MetadataDirective, Region};
+use cos_core::{
+    BucketName, Client, InvalidInput, MetadataDirective, ObjectKey, Region, WriteOptions,
+};
 
-use super::{CosBackend, boxed, names};
+use super::CosBackend;
 use crate::backend::{CopyBackend, CopyRange, CopySource, ObjectInfo, SourceInfo, Written};
 use crate::error::RemoteError;
 
@@ -19,6 +21,19 @@ fn is_entity_header(name: &str) -> bool {
             | "cache-control"
             | "expires"
     ) || name.starts_with("x-cos-meta-")
+}
+
+/// The write options that apply even when a copy keeps the source's metadata: ACL,
+/// grants, storage class and server-side encryption.
+fn access_headers(o: &WriteOptions) -> Result<Vec<(String, String)>, InvalidInput> {
+    let mut h = o.headers()?;
+    h.retain(|(n, _)| {
+        n == "x-cos-acl"
+            || n == "x-cos-storage-class"
+            || n.starts_with("x-cos-grant-")
+            || n.starts_with("x-cos-server-side-encryption")
+    });
+    Ok(h)
 }
 
 impl CosBackend {
@@ -37,13 +52,13 @@ impl CosBackend {
 
 impl CopyBackend for CosBackend {
     async fn head_source(&self, source: &CopySource) -> Result<SourceInfo, RemoteError> {
-        let (b, k) = names(&source.bucket, &source.key)?;
+        let (bucket, key) = (&source.bucket, &source.key);
         let client = self.client_for(source.region.as_deref())?;
-        let mut req = client.head_object(&b, &k);
+        let mut req = client.head_object(bucket, key);
         if let Some(v) = &source.version_id {
             req = req.version_id(v.clone());
         }
-        let h = req.send().await.map_err(boxed)?;
+        let h = req.send().await?;
         let headers = h
             .meta
             .headers
@@ -64,21 +79,21 @@ impl CopyBackend for CosBackend {
 
     async fn copy_object(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         source: &CopySource,
         directive: MetadataDirective,
         if_match: Option<&str>,
     ) -> Result<Written, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let (sb, sk) = names(&source.bucket, &source.key)?;
         let mut req = self
             .client
-            .copy_object(&b, &k, &sb, &sk)
+            .copy_object(bucket, key, &source.bucket, &source.key)
             .metadata_directive(directive);
         req = match directive {
-            MetadataDirective::Replaced => apply_object_options!(req, &self.options),
-            MetadataDirective::Copy => apply_access_options!(req, &self.options),
+            MetadataDirective::Replaced => req.options(&self.options)?,
+            _ => access_headers(&self.options)?
+                .into_iter()
+                .fold(req, |r, (n, v)| r.header(n, v)),
         };
         if let Some(r) = &source.region {
             req = req.source_region(r.clone());
@@ -89,7 +104,7 @@ impl CopyBackend for CosBackend {
         if let Some(m) = if_match {
             req = req.copy_source_if_match(m.to_owned());
         }
-        let out = req.send().await.map_err(boxed)?;
+        let out = req.send().await?;
         let crc64 = out
             .crc64
             .or_else(|| out.result.crc64.as_deref().and_then(|c| c.parse().ok()));
@@ -101,39 +116,33 @@ impl CopyBackend for CosBackend {
 
     async fn create_copy_upload(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         source_headers: Option<&[(String, String)]>,
     ) -> Result<String, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let req = self.client.initiate_multipart_upload(&b, &k);
+        let req = self.client.initiate_multipart_upload(bucket, key);
         let req = match source_headers {
-            Some(headers) => {
-                let mut req = apply_access_options!(req, &self.options);
-                for (name, value) in headers {
-                    req = req.header(name.clone(), value.clone());
-                }
-                req
-            }
-            None => apply_object_options!(req, &self.options),
+            Some(headers) => access_headers(&self.options)?
+                .into_iter()
+                .chain(headers.iter().cloned())
+                .fold(req, |r, (n, v)| r.header(n, v)),
+            None => req.options(&self.options)?,
         };
-        Ok(req.send().await.map_err(boxed)?.upload_id)
+        Ok(req.send().await?.upload_id)
     }
 
     async fn upload_part_copy(
         &self,
-        bucket: &str,
-        key: &str,
+        bucket: &BucketName,
+        key: &ObjectKey,
         upload_id: &str,
         number: u32,
         source: &CopySource,
         range: CopyRange<'_>,
     ) -> Result<Written, RemoteError> {
-        let (b, k) = names(bucket, key)?;
-        let (sb, sk) = names(&source.bucket, &source.key)?;
         let mut req = self
             .client
-            .upload_part_copy(&b, &k, upload_id, number, &sb, &sk)
+            .upload_part_copy(bucket, key, upload_id, number, &source.bucket, &source.key)
             .source_range(range.start, range.end.saturating_sub(1));
         if let Some(r) = &source.region {
             req = req.source_region(r.clone());
@@ -144,7 +153,7 @@ impl CopyBackend for CosBackend {
         if let Some(m) = range.if_match {
             req = req.copy_source_if_match(m.to_owned());
         }
-        let out = req.send().await.map_err(boxed)?;
+        let out = req.send().await?;
         Ok(Written {
             crc64: out.crc64.as_deref().and_then(|c| c.parse().ok()),
             etag: out.etag,
@@ -152,18 +161,17 @@ impl CopyBackend for CosBackend {
     }
 
     async fn delete_source(&self, source: &CopySource) -> Result<(), RemoteError> {
-        let (b, k) = names(&source.bucket, &source.key)?;
+        let (bucket, key) = (&source.bucket, &source.key);
         let client = self.client_for(source.region.as_deref())?;
         match &source.version_id {
             Some(v) => {
                 client
-                    .delete_object_version(&b, &k, v.clone())
+                    .delete_object_version(bucket, key, v.clone())
                     .send()
-                    .await
-                    .map_err(boxed)?;
+                    .await?;
             }
             None => {
-                client.delete_object(&b, &k).send().await.map_err(boxed)?;
+                client.delete_object(bucket, key).send().await?;
             }
         }
         Ok(())

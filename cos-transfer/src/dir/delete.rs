@@ -6,6 +6,7 @@ use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
 use crate::error::TransferError;
 use crate::listing::{Increasing, KeyedMarkers};
 use crate::paths::Filter;
+use cos_core::BucketName;
 
 /// How `delete_prefix` runs.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +54,9 @@ pub struct DeleteSummary {
 /// COS's limit of keys per Delete Multiple Objects request.
 pub const DELETE_BATCH: usize = 1000;
 
+/// The engine behind [`Transfers::delete_prefix`](crate::Transfers::delete_prefix), which is the
+/// usual way to call it (a builder instead of positional arguments).
+///
 /// Deletes every object under `prefix` (every version too with
 /// [`DeleteOptions::all_versions`]) with Delete Multiple Objects, 1000 keys per request,
 /// listing and deleting page by page. Objects the service refuses to delete are listed
@@ -66,18 +70,22 @@ pub const DELETE_BATCH: usize = 1000;
 /// [`TransferError::InvalidOption`] for a bad glob.
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
-/// use cos_transfer::{CancelHandle, CosBackend, DeleteOptions, delete_prefix};
-/// let backend = CosBackend::new(client);
-/// let summary = delete_prefix(&backend, "examplebucket-1250000000", "tmp/",
-///                             &DeleteOptions::default().all_versions(true), None,
-///                             &CancelHandle::new()).await?;
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::BucketName;
+/// use cos_transfer::{DeleteOptions, Transfers};
+/// let transfers = Transfers::new(client);
+/// let bucket = BucketName::new("examplebucket-1250000000")?;
+/// let summary = transfers
+///     .delete_prefix(&bucket, "tmp/")
+///     .options(DeleteOptions::default().all_versions(true))
+///     .send()
+///     .await?;
 /// println!("{} deleted, {} failed", summary.deleted, summary.failures.len());
 /// # Ok(()) }
 /// ```
 pub async fn delete_prefix<B: BucketBackend>(
     backend: &B,
-    bucket: &str,
+    bucket: &BucketName,
     prefix: &str,
     options: &DeleteOptions,
     progress: Option<ProgressFn>,
@@ -154,7 +162,7 @@ fn filter_key<'k>(prefix: &str, key: &'k str) -> Option<&'k str> {
 
 async fn send_batch<B: BucketBackend>(
     backend: &B,
-    bucket: &str,
+    bucket: &BucketName,
     batch: &mut Vec<ObjectId>,
     summary: &mut DeleteSummary,
     progress: &Option<ProgressFn>,

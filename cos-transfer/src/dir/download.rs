@@ -1,16 +1,17 @@
 //! `download_dir`: list a prefix and download its objects concurrently below a folder
 //! while the listing goes on, refusing keys that would land outside it.
 
+use cos_core::{BucketName, ObjectKey};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
 use futures_util::{Stream, StreamExt};
 
-use super::{DirOptions, DirProgress, DirSummary, FileReport, unchanged};
+use super::{DirOptions, DirProgress, DirRun, DirSummary, FileReport, unchanged};
 use crate::backend::{Backend, BucketBackend, ListedObject};
 use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
-use crate::download::{DownloadOptions, download_file};
+use crate::download::download_file;
 use crate::error::TransferError;
 use crate::fileio::create_unique;
 use crate::listing::Increasing;
@@ -29,7 +30,7 @@ enum ListState {
 /// an error.
 fn listing<'a, B: BucketBackend>(
     backend: &'a B,
-    bucket: &'a str,
+    bucket: &'a BucketName,
     folder: &'a str,
 ) -> impl Stream<Item = Result<Vec<ListedObject>, TransferError>> + Send + 'a {
     let start = ListState::Next(None, Increasing::new("ListObjects"));
@@ -176,6 +177,9 @@ fn make_parents(root: &Path, rel: &Path, key: &str) -> Result<(), TransferError>
     Ok(())
 }
 
+/// The engine behind [`Transfers::download_dir`](crate::Transfers::download_dir), which is the
+/// usual way to call it (a builder instead of positional arguments).
+///
 /// Downloads every object in the folder `prefix` names in `bucket` into `local_dir`,
 /// several files at once. The folder is `prefix` itself when it ends in `/` (or is
 /// empty), otherwise `prefix/` ([`folder_prefix`](crate::paths::folder_prefix)): with
@@ -202,12 +206,12 @@ fn make_parents(root: &Path, rel: &Path, key: &str) -> Result<(), TransferError>
 /// zero concurrency; everything else is reported per file.
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
-/// use cos_transfer::{CancelHandle, CosBackend, DirOptions, download_dir};
-/// let backend = CosBackend::new(client);
-/// let summary = download_dir(&backend, "examplebucket-1250000000", "backup/site/",
-///                            "restore".as_ref(), &DirOptions::default(), None,
-///                            &CancelHandle::new()).await?;
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::BucketName;
+/// use cos_transfer::Transfers;
+/// let transfers = Transfers::new(client);
+/// let bucket = BucketName::new("examplebucket-1250000000")?;
+/// let summary = transfers.download_dir(&bucket, "backup/site/", "restore").send().await?;
 /// for problem in summary.problems() {
 ///     eprintln!("{}: {:?}", problem.key, problem.error);
 /// }
@@ -215,7 +219,7 @@ fn make_parents(root: &Path, rel: &Path, key: &str) -> Result<(), TransferError>
 /// ```
 pub async fn download_dir<B: BucketBackend>(
     backend: &B,
-    bucket: &str,
+    bucket: &BucketName,
     prefix: &str,
     local_dir: &Path,
     options: &DirOptions,
@@ -250,7 +254,14 @@ pub async fn download_dir<B: BucketBackend>(
         .flatten();
     let jobs = objects.filter_map(|o| futures_util::future::ready(classify(o, folder, &filter)));
     let dp = DirProgress::new(progress, 0);
-    let (download, dp_ref, root, claims) = (&options.download, &dp, &root, &claims);
+    let (dp_ref, root, claims) = (&dp, &root, &claims);
+    let run = &DirRun {
+        backend,
+        bucket,
+        options,
+        dp: &dp,
+        cancel,
+    };
     let results = jobs
         .map(|job| async move {
             let (rel, o) = match job {
@@ -272,10 +283,11 @@ pub async fn download_dir<B: BucketBackend>(
                 return report;
             }
             dp_ref.grow(o.size);
-            let result = download_one(
-                backend, bucket, &o.key, &rel, o.size, root, options, download, dp_ref, cancel,
-            )
-            .await;
+            // A listed key COS would refuse to GET fails this file alone.
+            let result = match ObjectKey::new(o.key.as_str()) {
+                Ok(k) => download_one(run, &k, &rel, o.size, root).await,
+                Err(e) => Err(TransferError::remote("GetObject", e.into())),
+            };
             dp_ref.file_done(o.key, path, o.size, result)
         })
         .buffer_unordered(options.file_concurrency);
@@ -294,27 +306,28 @@ pub async fn download_dir<B: BucketBackend>(
     Ok(DirSummary::from_reports(reports))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn download_one<B: Backend>(
-    backend: &B,
-    bucket: &str,
-    key: &str,
+    run: &DirRun<'_, B>,
+    key: &ObjectKey,
     rel: &Path,
     size: u64,
     root: &Path,
-    options: &DirOptions,
-    download: &DownloadOptions,
-    dp: &DirProgress,
-    cancel: &CancelHandle,
 ) -> Result<FileStatus, TransferError> {
+    let DirRun {
+        backend,
+        bucket,
+        options,
+        dp,
+        cancel,
+    } = *run;
     if cancel.is_cancelled() {
         return Err(TransferError::Cancelled);
     }
     dp.emit(Progress::FileStarted {
-        key: key.to_owned(),
+        key: key.to_string(),
         size,
     });
-    let (owned_root, owned_rel, owned_key) = (root.to_owned(), rel.to_owned(), key.to_owned());
+    let (owned_root, owned_rel, owned_key) = (root.to_owned(), rel.to_owned(), key.to_string());
     tokio::task::spawn_blocking(move || make_parents(&owned_root, &owned_rel, &owned_key))
         .await
         .map_err(|e| TransferError::io(root, std::io::Error::other(e)))??;
@@ -331,8 +344,8 @@ async fn download_one<B: Backend>(
         dp.add(size);
         return Ok(FileStatus::Unchanged);
     }
-    let mut download = download.clone();
-    download.checkpoint = options.checkpoint_for("download", bucket, key);
+    let mut download = options.download.clone();
+    download.checkpoint = options.checkpoint_for("download", bucket.as_str(), key.as_str());
     download_file(backend, bucket, key, path, &download, dp.for_file(), cancel).await?;
     Ok(FileStatus::Done)
 }

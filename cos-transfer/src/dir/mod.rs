@@ -7,17 +7,19 @@ mod delete;
 mod download;
 mod upload;
 
+use cos_core::{BucketName, ObjectKey};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::backend::{Backend, GetOptions};
+use crate::backend::Backend;
 use crate::control::{FileStatus, Progress, ProgressFn};
-use crate::crc64::Crc64;
 use crate::download::DownloadOptions;
 use crate::error::TransferError;
 use crate::paths::Filter;
 use crate::upload::UploadOptions;
+use cos_core::ReadOptions;
+use cos_crc64::Crc64;
 
 pub use delete::{DELETE_BATCH, DeleteOptions, DeleteSummary, delete_prefix};
 pub use download::download_dir;
@@ -102,7 +104,7 @@ impl DirOptions {
 
     /// The checkpoint of `key` for `kind` (`upload` / `download`), if checkpoints are kept.
     fn checkpoint_for(&self, kind: &str, bucket: &str, key: &str) -> Option<PathBuf> {
-        let id = crate::crc64::checksum(format!("{bucket}/{key}").as_bytes());
+        let id = cos_crc64::checksum(format!("{bucket}/{key}").as_bytes());
         let dir = self.checkpoint_dir.as_ref()?;
         Some(dir.join(format!("{id:016x}.{kind}.cos-checkpoint")))
     }
@@ -190,6 +192,15 @@ impl DirSummary {
             .iter()
             .filter(|f| matches!(f.status, FileStatus::Failed | FileStatus::Refused))
     }
+}
+
+/// What every file of one folder operation shares.
+struct DirRun<'a, B> {
+    backend: &'a B,
+    bucket: &'a BucketName,
+    options: &'a DirOptions,
+    dp: &'a DirProgress,
+    cancel: &'a crate::control::CancelHandle,
 }
 
 /// Progress of a folder operation: per-file events and bytes summed over all files.
@@ -298,12 +309,12 @@ async fn file_crc64(path: &Path) -> Result<u64, TransferError> {
 /// (typically: no such object) count as "changed".
 async fn unchanged<B: Backend>(
     backend: &B,
-    bucket: &str,
-    key: &str,
+    bucket: &BucketName,
+    key: &ObjectKey,
     path: &Path,
     size: u64,
 ) -> Result<bool, TransferError> {
-    let Ok(info) = backend.head(bucket, key, &GetOptions::default()).await else {
+    let Ok(info) = backend.head(bucket, key, &ReadOptions::default()).await else {
         return Ok(false);
     };
     match info.crc64 {

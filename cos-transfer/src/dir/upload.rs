@@ -1,15 +1,16 @@
 //! `upload_dir`: walk a local folder, upload the files concurrently.
 
+use cos_core::{BucketName, ObjectKey};
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
 
-use super::{DirOptions, DirProgress, DirSummary, FileReport, unchanged};
+use super::{DirOptions, DirProgress, DirRun, DirSummary, FileReport, unchanged};
 use crate::backend::Backend;
 use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
 use crate::error::TransferError;
 use crate::paths::key_for;
-use crate::upload::{UploadOptions, upload_file};
+use crate::upload::upload_file;
 
 /// A local file found by the walk.
 struct LocalFile {
@@ -68,6 +69,9 @@ fn walk(root: &Path) -> Result<Vec<Found>, TransferError> {
     Ok(out)
 }
 
+/// The engine behind [`Transfers::upload_dir`](crate::Transfers::upload_dir), which is the
+/// usual way to call it (a builder instead of positional arguments).
+///
 /// Uploads every file below `local_dir` to `bucket` under `prefix` (`prefix` + `/` +
 /// the relative path with `/` separators), several files at once.
 ///
@@ -81,18 +85,19 @@ fn walk(root: &Path) -> Result<Vec<Found>, TransferError> {
 /// else is reported per file.
 ///
 /// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), cos_transfer::TransferError> {
-/// use cos_transfer::{CancelHandle, CosBackend, DirOptions, upload_dir};
-/// let backend = CosBackend::new(client);
+/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use cos_core::BucketName;
+/// use cos_transfer::{DirOptions, Transfers};
+/// let transfers = Transfers::new(client);
+/// let bucket = BucketName::new("examplebucket-1250000000")?;
 /// let options = DirOptions::default().exclude("**/*.tmp").skip_unchanged(true);
-/// let summary = upload_dir(&backend, "examplebucket-1250000000", "backup/site",
-///                          "site".as_ref(), &options, None, &CancelHandle::new()).await?;
+/// let summary = transfers.upload_dir(&bucket, "backup/site", "site").options(options).send().await?;
 /// println!("{} uploaded, {} unchanged, {} failed", summary.done, summary.unchanged, summary.failed);
 /// # Ok(()) }
 /// ```
 pub async fn upload_dir<B: Backend>(
     backend: &B,
-    bucket: &str,
+    bucket: &BucketName,
     prefix: &str,
     local_dir: &Path,
     options: &DirOptions,
@@ -131,13 +136,22 @@ pub async fn upload_dir<B: Backend>(
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let dp = DirProgress::new(progress, files.iter().map(|f| f.size).sum());
-    let upload = &options.upload;
     let dp_ref = &dp;
+    let run = &DirRun {
+        backend,
+        bucket,
+        options,
+        dp: &dp,
+        cancel,
+    };
     let mut results = futures_util::stream::iter(files)
         .map(|f| async move {
             let key = key_for(prefix, Path::new(&f.rel)).unwrap_or_else(|| f.rel.clone());
-            let result =
-                upload_one(backend, bucket, &key, &f, options, upload, dp_ref, cancel).await;
+            // A key COS refuses fails this file alone, before any request.
+            let result = match ObjectKey::new(key.as_str()) {
+                Ok(k) => upload_one(run, &k, &f).await,
+                Err(e) => Err(TransferError::remote("PutObject", e.into())),
+            };
             dp_ref.file_done(key, f.path, f.size, result)
         })
         .buffer_unordered(options.file_concurrency);
@@ -147,30 +161,31 @@ pub async fn upload_dir<B: Backend>(
     Ok(DirSummary::from_reports(reports))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn upload_one<B: Backend>(
-    backend: &B,
-    bucket: &str,
-    key: &str,
+    run: &DirRun<'_, B>,
+    key: &ObjectKey,
     f: &LocalFile,
-    options: &DirOptions,
-    upload: &UploadOptions,
-    dp: &DirProgress,
-    cancel: &CancelHandle,
 ) -> Result<FileStatus, TransferError> {
+    let DirRun {
+        backend,
+        bucket,
+        options,
+        dp,
+        cancel,
+    } = *run;
     if cancel.is_cancelled() {
         return Err(TransferError::Cancelled);
     }
     dp.emit(Progress::FileStarted {
-        key: key.to_owned(),
+        key: key.to_string(),
         size: f.size,
     });
     if options.skip_unchanged && unchanged(backend, bucket, key, &f.path, f.size).await? {
         dp.add(f.size);
         return Ok(FileStatus::Unchanged);
     }
-    let mut upload = upload.clone();
-    upload.checkpoint = options.checkpoint_for("upload", bucket, key);
+    let mut upload = options.upload.clone();
+    upload.checkpoint = options.checkpoint_for("upload", bucket.as_str(), key.as_str());
     upload_file(
         backend,
         bucket,

@@ -2,6 +2,7 @@
 //! through every failure deterministically.
 #![allow(dead_code)]
 
+mod copy_fake;
 pub mod emu;
 pub mod hostile;
 pub mod python;
@@ -11,12 +12,12 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
-use cos_transfer::crc64::checksum;
+use cos_core::{BucketName, ObjectKey};
+use cos_crc64::checksum;
 use cos_transfer::resume::{ListedPart, ListedUpload};
 use cos_transfer::{
-    Backend, BucketBackend, ByteStream, CopyBackend, CopyRange, CopySource, DeleteFailure,
-    GetOptions, ListedObject, MetadataDirective, ObjectId, ObjectInfo, Page, RangeRequest,
-    RemoteError, SourceInfo, UploadMarker, Written,
+    Backend, BucketBackend, ByteStream, DeleteFailure, ListedObject, ObjectId, ObjectInfo, Page,
+    RangeRequest, ReadOptions, RemoteError, UploadMarker, Written,
 };
 use md5::Digest;
 
@@ -109,7 +110,7 @@ fn check_md5(body: &[u8], md5: Option<[u8; 16]>) -> Result<(), RemoteError> {
 }
 
 fn err(msg: impl Into<String>) -> RemoteError {
-    msg.into().into()
+    cos_core::Error::Decode(msg.into().into())
 }
 
 impl Fake {
@@ -165,10 +166,11 @@ impl Fake {
 impl Backend for Fake {
     async fn head(
         &self,
-        _bucket: &str,
-        key: &str,
-        _get: &GetOptions,
+        _bucket: &BucketName,
+        key: &ObjectKey,
+        _get: &ReadOptions,
     ) -> Result<ObjectInfo, RemoteError> {
+        let key = key.as_str();
         self.head_calls.fetch_add(1, Ordering::SeqCst);
         let data = self.object(key).ok_or_else(|| err("NoSuchKey"))?;
         let (wrong, no_length) = {
@@ -185,11 +187,12 @@ impl Backend for Fake {
 
     async fn put_object(
         &self,
-        _bucket: &str,
-        key: &str,
+        _bucket: &BucketName,
+        key: &ObjectKey,
         body: Bytes,
         md5: Option<[u8; 16]>,
     ) -> Result<Written, RemoteError> {
+        let key = key.as_str();
         check_md5(&body, md5)?;
         self.check_key(key)?;
         self.put_calls.fetch_add(1, Ordering::SeqCst);
@@ -203,9 +206,10 @@ impl Backend for Fake {
 
     async fn create_multipart_upload(
         &self,
-        _bucket: &str,
-        key: &str,
+        _bucket: &BucketName,
+        key: &ObjectKey,
     ) -> Result<String, RemoteError> {
+        let key = key.as_str();
         let class = self.storage_class.get().map_or("STANDARD", String::as_str);
         Ok(self.start_upload_in(key, "2026-11-21T10:00:00.000Z", class))
     }
@@ -216,8 +220,8 @@ impl Backend for Fake {
 
     async fn upload_part(
         &self,
-        _bucket: &str,
-        _key: &str,
+        _bucket: &BucketName,
+        _key: &ObjectKey,
         upload_id: &str,
         number: u32,
         body: Bytes,
@@ -246,8 +250,8 @@ impl Backend for Fake {
 
     async fn list_parts(
         &self,
-        _bucket: &str,
-        _key: &str,
+        _bucket: &BucketName,
+        _key: &ObjectKey,
         upload_id: &str,
         marker: Option<u32>,
     ) -> Result<Page<ListedPart, u32>, RemoteError> {
@@ -278,10 +282,11 @@ impl Backend for Fake {
 
     async fn list_multipart_uploads(
         &self,
-        _bucket: &str,
-        key: &str,
+        _bucket: &BucketName,
+        key: &ObjectKey,
         marker: Option<&UploadMarker>,
     ) -> Result<Page<ListedUpload, UploadMarker>, RemoteError> {
+        let key = key.as_str();
         self.list_upload_calls.fetch_add(1, Ordering::SeqCst);
         if let Some(h) = self.hostile() {
             return Ok(hostile::uploads_page(h, key, marker));
@@ -314,11 +319,12 @@ impl Backend for Fake {
 
     async fn complete_multipart_upload(
         &self,
-        _bucket: &str,
-        key: &str,
+        _bucket: &BucketName,
+        key: &ObjectKey,
         upload_id: &str,
         parts: Vec<(u32, String)>,
     ) -> Result<Written, RemoteError> {
+        let key = key.as_str();
         let up = self
             .uploads
             .lock()
@@ -352,8 +358,8 @@ impl Backend for Fake {
 
     async fn abort_multipart_upload(
         &self,
-        _bucket: &str,
-        _key: &str,
+        _bucket: &BucketName,
+        _key: &ObjectKey,
         upload_id: &str,
     ) -> Result<(), RemoteError> {
         self.uploads
@@ -366,11 +372,12 @@ impl Backend for Fake {
 
     async fn get(
         &self,
-        _bucket: &str,
-        key: &str,
+        _bucket: &BucketName,
+        key: &ObjectKey,
         range: Option<RangeRequest<'_>>,
-        _get: &GetOptions,
+        _get: &ReadOptions,
     ) -> Result<ByteStream, RemoteError> {
+        let key = key.as_str();
         self.get_calls.fetch_add(1, Ordering::SeqCst);
         self.lists_before_first_get
             .lock()
@@ -423,101 +430,10 @@ impl Backend for Fake {
     }
 }
 
-impl CopyBackend for Fake {
-    async fn head_source(&self, source: &CopySource) -> Result<SourceInfo, RemoteError> {
-        Ok(SourceInfo {
-            object: self
-                .head(&source.bucket, &source.key, &GetOptions::default())
-                .await?,
-            headers: vec![("content-type".into(), "application/x-fake".into())],
-        })
-    }
-
-    async fn copy_object(
-        &self,
-        _bucket: &str,
-        key: &str,
-        source: &CopySource,
-        _directive: MetadataDirective,
-        if_match: Option<&str>,
-    ) -> Result<Written, RemoteError> {
-        self.copy_calls.fetch_add(1, Ordering::SeqCst);
-        let data = self.object(&source.key).ok_or_else(|| err("NoSuchKey"))?;
-        if if_match.is_some_and(|m| m != etag_of(&data)) {
-            return Err(err("PreconditionFailed"));
-        }
-        let w = Written {
-            etag: etag_of(&data),
-            crc64: Some(checksum(&data)),
-        };
-        self.objects.lock().unwrap().insert(key.into(), data);
-        Ok(w)
-    }
-
-    async fn create_copy_upload(
-        &self,
-        _bucket: &str,
-        key: &str,
-        source_headers: Option<&[(String, String)]>,
-    ) -> Result<String, RemoteError> {
-        self.copy_upload_headers
-            .lock()
-            .unwrap()
-            .push(source_headers.map(<[_]>::to_vec));
-        Ok(self.start_upload(key, "2026-11-21T10:00:00.000Z"))
-    }
-
-    async fn upload_part_copy(
-        &self,
-        _bucket: &str,
-        _key: &str,
-        upload_id: &str,
-        number: u32,
-        source: &CopySource,
-        range: CopyRange<'_>,
-    ) -> Result<Written, RemoteError> {
-        self.copy_part_calls.fetch_add(1, Ordering::SeqCst);
-        tokio::task::yield_now().await;
-        if self
-            .faults
-            .lock()
-            .unwrap()
-            .fail_copy_parts
-            .contains(&number)
-        {
-            return Err(err(format!("injected failure of copy part {number}")));
-        }
-        let data = self.object(&source.key).ok_or_else(|| err("NoSuchKey"))?;
-        if range.if_match.is_some_and(|m| m != etag_of(&data)) {
-            return Err(err("PreconditionFailed"));
-        }
-        let body = data.slice(range.start as usize..range.end as usize);
-        let mut uploads = self.uploads.lock().unwrap();
-        let up = uploads
-            .get_mut(upload_id)
-            .ok_or_else(|| err("NoSuchUpload"))?;
-        let w = Written {
-            etag: etag_of(&body),
-            crc64: Some(checksum(&body)),
-        };
-        up.parts.insert(number, body);
-        Ok(w)
-    }
-
-    async fn delete_source(&self, source: &CopySource) -> Result<(), RemoteError> {
-        self.objects
-            .lock()
-            .unwrap()
-            .remove(&source.key)
-            .map(|_| ())
-            .ok_or_else(|| err("NoSuchKey"))
-    }
-}
-
 impl BucketBackend for Fake {
     async fn list_objects(
         &self,
-        _bucket: &str,
+        _bucket: &BucketName,
         prefix: &str,
         marker: Option<&str>,
     ) -> Result<Page<ListedObject, String>, RemoteError> {
@@ -557,7 +473,7 @@ impl BucketBackend for Fake {
 
     async fn list_versions(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         prefix: &str,
         marker: Option<&ObjectId>,
     ) -> Result<Page<ObjectId, ObjectId>, RemoteError> {
@@ -576,7 +492,7 @@ impl BucketBackend for Fake {
 
     async fn delete_objects(
         &self,
-        _bucket: &str,
+        _bucket: &BucketName,
         ids: Vec<ObjectId>,
     ) -> Result<Vec<DeleteFailure>, RemoteError> {
         assert!((1..=1000).contains(&ids.len()), "batch of {}", ids.len());
@@ -597,4 +513,14 @@ impl BucketBackend for Fake {
         }
         Ok(failures)
     }
+}
+
+/// A validated bucket name (test input is valid).
+pub fn bucket(name: impl AsRef<str>) -> BucketName {
+    BucketName::new(name.as_ref()).unwrap()
+}
+
+/// A validated object key (test input is valid).
+pub fn key(key: impl AsRef<str>) -> ObjectKey {
+    ObjectKey::new(key.as_ref()).unwrap()
 }
