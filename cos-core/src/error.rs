@@ -8,6 +8,7 @@ use cos_xml::op::Op;
 use http::{HeaderMap, StatusCode};
 
 use crate::types::BucketName;
+pub use crate::types::InvalidInput;
 
 mod kinds;
 
@@ -281,7 +282,11 @@ impl Error {
     /// errors with a 5xx or 429 status (not an error inside a `200`). What the client's
     /// own retries (see [`RetryConfig`](crate::RetryConfig)) retry.
     pub fn is_retryable(&self) -> bool {
-        crate::retry::is_retryable_error(self.without_context())
+        match self.without_context() {
+            Error::Timeout(_) | Error::Connection(_) => true,
+            Error::Service(s) => s.status != StatusCode::OK && is_retryable_status(s.status),
+            _ => false,
+        }
     }
 
     /// The COS error code (`NoSuchKey`, `AccessDenied`, …), for service errors.
@@ -482,28 +487,7 @@ impl fmt::Display for IntegrityError {
     }
 }
 
-/// An argument rejected before any request is sent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum InvalidInput {
-    /// A bucket name not of the form `name-appid` (lowercase letters, digits, `-`).
-    #[error(
-        "invalid bucket name {0:?}: expected <name>-<appid>, lowercase letters, digits and '-'"
-    )]
-    BucketName(String),
-    /// A region with characters other than lowercase letters, digits, `-` and `.`.
-    #[error("invalid region {0:?}")]
-    Region(String),
-    /// An object key that is empty or longer than 850 bytes.
-    #[error("invalid object key ({0})")]
-    ObjectKey(String),
-    /// A part number outside 1..=10000.
-    #[error("part number {0} is outside 1..=10000")]
-    PartNumber(u32),
-    /// A traffic limit outside 819200..=838860800 bit/s.
-    #[error("traffic limit {0} is outside 819200..=838860800 bit/s")]
-    TrafficLimit(u64),
-    /// Some other argument is invalid.
-    #[error("{0}")]
-    Other(String),
+/// True when a response status is worth retrying (5xx and 429).
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
 }

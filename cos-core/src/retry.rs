@@ -10,8 +10,6 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use http::StatusCode;
-
 use crate::error::Error;
 
 /// Retry limits and backoff.
@@ -71,18 +69,11 @@ impl RetryConfig {
     }
 }
 
-/// True when a response status is worth retrying (5xx and 429).
-pub fn is_retryable_status(status: StatusCode) -> bool {
-    status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
-}
+pub use crate::error::is_retryable_status;
 
 /// True when an error is worth retrying (timeouts, connection errors, 5xx/429).
 pub fn is_retryable_error(err: &Error) -> bool {
-    match err {
-        Error::Timeout(_) | Error::Connection(_) => true,
-        Error::Service(s) => s.status != StatusCode::OK && is_retryable_status(s.status),
-        _ => false,
-    }
+    err.is_retryable()
 }
 
 /// Decorrelated-jitter backoff: `next = min(max, random(base, prev * 3))`.
@@ -191,6 +182,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::StatusCode;
 
     fn fast(n: u32) -> RetryConfig {
         RetryConfig::default()

@@ -4,8 +4,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::InvalidInput;
-
 /// A bucket name in the form `<name>-<appid>`, e.g. `examplebucket-1250000000`.
 ///
 /// ```
@@ -335,6 +333,32 @@ impl MetadataDirective {
             MetadataDirective::Replaced => "Replaced",
         }
     }
+}
+
+/// An argument rejected before any request is sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvalidInput {
+    /// A bucket name not of the form `name-appid` (lowercase letters, digits, `-`).
+    #[error(
+        "invalid bucket name {0:?}: expected <name>-<appid>, lowercase letters, digits and '-'"
+    )]
+    BucketName(String),
+    /// A region with characters other than lowercase letters, digits, `-` and `.`.
+    #[error("invalid region {0:?}")]
+    Region(String),
+    /// An object key that is empty or longer than 850 bytes.
+    #[error("invalid object key ({0})")]
+    ObjectKey(String),
+    /// A part number outside 1..=10000.
+    #[error("part number {0} is outside 1..=10000")]
+    PartNumber(u32),
+    /// A traffic limit outside 819200..=838860800 bit/s.
+    #[error("traffic limit {0} is outside 819200..=838860800 bit/s")]
+    TrafficLimit(u64),
+    /// Some other argument is invalid.
+    #[error("{0}")]
+    Other(String),
 }
 
 #[cfg(test)]

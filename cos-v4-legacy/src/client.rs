@@ -335,3 +335,22 @@ pub(crate) fn status_error(status: u16, what: &str) -> Error {
         message: format!("{what} failed with status {status} (code {CODE_NETWORK})"),
     }
 }
+
+/// A file request addressed by bucket and path.
+#[derive(Debug, Clone)]
+pub(crate) struct FileTarget {
+    pub(crate) client: CosClient,
+    pub(crate) bucket: String,
+    pub(crate) cos_path: String,
+}
+
+impl CosClient {
+    /// The target of a file request.
+    pub(crate) fn file_target(&self, bucket: &str, cos_path: &str) -> FileTarget {
+        FileTarget {
+            client: self.clone(),
+            bucket: bucket.to_owned(),
+            cos_path: cos_path.to_owned(),
+        }
+    }
+}

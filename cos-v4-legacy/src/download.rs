@@ -6,9 +6,9 @@ use bytes::Bytes;
 use http::Method;
 use tokio::io::AsyncWriteExt;
 
+use crate::client::FileTarget;
 use crate::client::{CosClient, status_error};
 use crate::error::{Error, Result};
-use crate::file::FileTarget;
 use crate::path;
 
 /// A download: see [`CosClient::download_file`].

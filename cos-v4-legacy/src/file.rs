@@ -8,7 +8,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use http::Method;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use crate::client::{CosClient, Payload, Signing};
+use crate::client::{CosClient, FileTarget, Payload, Signing};
 use crate::error::{CODE_SLICE_UNFINISHED, Error, Result};
 use crate::path;
 use crate::sha::{self, SlicePart};
@@ -287,14 +287,6 @@ impl UploadFile {
     }
 }
 
-/// A file request addressed by bucket and path.
-#[derive(Debug, Clone)]
-pub(crate) struct FileTarget {
-    pub(crate) client: CosClient,
-    pub(crate) bucket: String,
-    pub(crate) cos_path: String,
-}
-
 /// `stat_file`: see [`CosClient::stat_file`].
 #[derive(Debug, Clone)]
 #[must_use = "call .send().await"]
@@ -406,14 +398,6 @@ impl MoveFile {
 }
 
 impl CosClient {
-    pub(crate) fn file_target(&self, bucket: &str, cos_path: &str) -> FileTarget {
-        FileTarget {
-            client: self.clone(),
-            bucket: bucket.to_owned(),
-            cos_path: cos_path.to_owned(),
-        }
-    }
-
     fn upload(&self, bucket: &str, cos_path: &str, source: Source) -> UploadFile {
         UploadFile {
             client: self.clone(),

@@ -3,9 +3,9 @@
 use bytes::Bytes;
 use http::Method;
 
+use crate::client::FileTarget;
 use crate::client::{Payload, Signing};
 use crate::error::{Error, Result};
-use crate::file::FileTarget;
 use crate::path;
 use crate::types::Authority;
 use crate::wire::Json;

@@ -98,7 +98,7 @@ async fn expired_signature_answer_is_exactly_what_sdks_match() {
     let emu = Emulator::builder().start().await.unwrap();
     let t = now();
     let expired = KeyTime::new(t - 7200, t - 3600).unwrap();
-    let head = signed_head("GET", VIRTUAL_HOST, "/", "", "", &[], 0, expired);
+    let head = signed_head("GET", VIRTUAL_HOST, ("/", ""), "", &[], 0, expired);
     let a = send(emu.addr(), &head, b"", false).await;
     assert_eq!(a.status, 403, "{}", a.text());
     assert!(
@@ -128,15 +128,14 @@ async fn path_style_signatures_must_cover_the_bucket() {
     let make = signed_head(
         "PUT",
         &host,
-        &format!("/{OTHER}/"),
-        &format!("/{OTHER}/"),
+        (&format!("/{OTHER}/"), &format!("/{OTHER}/")),
         "",
         &[],
         0,
         kt,
     );
     assert_eq!(send(addr, &make, b"", false).await.status, 200);
-    let put = signed_head("PUT", &host, &other_path, &other_path, "", &[], 8, kt);
+    let put = signed_head("PUT", &host, (&other_path, &other_path), "", &[], 8, kt);
     let a = send(addr, &put, b"B secret", false).await;
     assert_eq!(a.status, 200, "{}", a.text());
 
@@ -162,21 +161,29 @@ async fn path_style_signatures_must_cover_the_bucket() {
     assert!(!a.text().contains("B secret"));
 
     // Header-signed over /private.txt only: refused too.
-    let short = signed_head("GET", &host, &other_path, "/private.txt", "", &[], 0, kt);
+    let short = signed_head("GET", &host, (&other_path, "/private.txt"), "", &[], 0, kt);
     let a = send(addr, &short, b"", false).await;
     assert_eq!(a.status, 403, "{}", a.text());
     assert!(a.text().contains("SignatureDoesNotMatch"), "{}", a.text());
     // Bucket requests likewise: `/` does not name the bucket.
-    let list_short = signed_head("GET", &host, &format!("/{OTHER}/"), "/", "", &[], 0, kt);
+    let list_short = signed_head("GET", &host, (&format!("/{OTHER}/"), "/"), "", &[], 0, kt);
     assert_eq!(send(addr, &list_short, b"", false).await.status, 403);
 
     // Signed over /bucket/key (cos-core's path-style signing), and /bucket or
     // /bucket/ for the bucket: served.
-    let full = signed_head("GET", &host, &other_path, &other_path, "", &[], 0, kt);
+    let full = signed_head("GET", &host, (&other_path, &other_path), "", &[], 0, kt);
     let a = send(addr, &full, b"", false).await;
     assert_eq!((a.status, a.text().as_str()), (200, "B secret"));
     for signed in [format!("/{OTHER}/"), format!("/{OTHER}")] {
-        let list = signed_head("GET", &host, &format!("/{OTHER}/"), &signed, "", &[], 0, kt);
+        let list = signed_head(
+            "GET",
+            &host,
+            (&format!("/{OTHER}/"), &signed),
+            "",
+            &[],
+            0,
+            kt,
+        );
         let a = send(addr, &list, b"", false).await;
         assert_eq!(a.status, 200, "signed over {signed}: {}", a.text());
     }

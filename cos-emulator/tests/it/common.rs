@@ -56,17 +56,16 @@ fn head(method: &str, key: &str, query: &str, extra: &[(&str, &str)], len: usize
     };
     let t = now();
     let key_time = KeyTime::new(t - 60, t + 3600).unwrap();
-    signed_head(method, &host, &path, key, query, extra, len, key_time)
+    signed_head(method, &host, (&path, key), query, extra, len, key_time)
 }
 
-/// The head of a request to `host` with `wire_path` (encoded) on its request line,
-/// signed over `signed_path` (raw) for `key_time`, closing the connection after.
-#[allow(clippy::too_many_arguments)]
+/// The head of a request to `host` with `paths.0` (the wire path, encoded) on its
+/// request line, signed over `paths.1` (the signed path, raw) for `key_time`, closing
+/// the connection after.
 pub fn signed_head(
     method: &str,
     host: &str,
-    wire_path: &str,
-    signed_path: &str,
+    (wire_path, signed_path): (&str, &str),
     query: &str,
     extra: &[(&str, &str)],
     len: usize,

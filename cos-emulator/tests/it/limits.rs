@@ -124,8 +124,7 @@ async fn idle_connections_and_stalled_bodies_are_closed() {
     let head = common::signed_head(
         "PUT",
         HOST,
-        "/stalled",
-        "stalled",
+        ("/stalled", "stalled"),
         "",
         &[],
         100_000,
