@@ -98,7 +98,7 @@ impl fmt::Display for ConfigError {
 }
 
 /// Why a response could not be decoded: a message, and the parser's error as the
-/// [`source`](std::error::Error::source) of the [`Error::Decode`] holding it.
+/// [`source`](std::error::Error::source) of the [`Error::Decode`](crate::Error::Decode) holding it.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct DecodeError {

@@ -79,7 +79,7 @@ impl DeleteMultipleObjects {
 
     /// Deletes the objects (at most 1000 per request).
     ///
-    /// Errors: [`InvalidInput`](crate::InvalidInput) for an empty list or more than 1000
+    /// Errors: [`InvalidInput`] for an empty list or more than 1000
     /// keys (before any request), `MalformedXML` (400), `NoSuchBucket`, client errors.
     /// Per-key failures are in [`DeleteResult::errors`].
     pub async fn send(self) -> Result<DeleteResult, Error> {
