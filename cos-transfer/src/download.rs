@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -17,84 +17,14 @@ use futures_util::stream::FuturesUnordered;
 use crate::backend::{Backend, ObjectInfo, RangeRequest};
 use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, DownloadCheckpoint, RemoteObject};
 use crate::control::{CancelHandle, PartProgress, ProgressFn};
+pub use crate::download_options::DownloadOptions;
 use crate::error::TransferError;
 use crate::fileio::{
     FileWriter, RangeWriter, WRITE_CHUNK, create_unique, open_regular, read_back_crc64,
 };
 use crate::plan::{MIN_PART_SIZE, Part, PartPlan};
 use crate::resume::{DownloadStart, decide_download_start};
-use cos_core::ReadOptions;
 use cos_crc64::{self as crc64, Crc64};
-
-/// How a download runs.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct DownloadOptions {
-    /// Objects up to this size use one GET (default 20 MiB).
-    pub single_threshold: u64,
-    /// Range size for larger objects (default 16 MiB, at least 1 MiB). Memory does not
-    /// grow with it: each range is written in 1 MiB chunks.
-    pub part_size: u64,
-    /// Ranges in flight at once (default 8; measured with `cargo xtask bench transfer`).
-    pub concurrency: usize,
-    /// Where to keep the checkpoint; `None` makes the download non-resumable (its
-    /// temporary file is removed on failure).
-    pub checkpoint: Option<PathBuf>,
-    /// How many times one range's broken stream is resumed (default 5).
-    pub max_stream_resumes: u32,
-    /// Minimum time between checkpoint writes (default 1 s).
-    pub checkpoint_interval: Duration,
-    /// The version to read, conditions, and `response-*` overrides (default: the
-    /// current version, unconditionally).
-    pub get: ReadOptions,
-}
-
-impl Default for DownloadOptions {
-    fn default() -> Self {
-        Self {
-            single_threshold: 20 * 1024 * 1024,
-            part_size: 16 * 1024 * 1024,
-            concurrency: 8,
-            checkpoint: None,
-            max_stream_resumes: 5,
-            checkpoint_interval: Duration::from_secs(1),
-            get: ReadOptions::default(),
-        }
-    }
-}
-
-impl DownloadOptions {
-    /// Sets the single-GET threshold.
-    pub fn single_threshold(mut self, bytes: u64) -> Self {
-        self.single_threshold = bytes;
-        self
-    }
-    /// Sets the range size.
-    pub fn part_size(mut self, bytes: u64) -> Self {
-        self.part_size = bytes;
-        self
-    }
-    /// Sets the number of ranges in flight.
-    pub fn concurrency(mut self, n: usize) -> Self {
-        self.concurrency = n;
-        self
-    }
-    /// Keeps a checkpoint at `path`, making the download resumable.
-    pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
-        self.checkpoint = Some(path.into());
-        self
-    }
-    /// Sets the minimum time between checkpoint writes.
-    pub fn checkpoint_interval(mut self, interval: Duration) -> Self {
-        self.checkpoint_interval = interval;
-        self
-    }
-    /// Sets the version, conditions and `response-*` overrides.
-    pub fn get(mut self, get: ReadOptions) -> Self {
-        self.get = get;
-        self
-    }
-}
 
 /// What a download did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,7 +141,7 @@ pub async fn download_file<B: Backend>(
         cp_path,
     };
     let result = match run(backend, &job, &target, options, progress, cancel).await {
-        Ok(outcome) => finish(&target, dest, &job, outcome).await,
+        Ok(outcome) => finish(&target, dest, &job, outcome, options.verify_on_disk).await,
         Err(e) => Err(e),
     };
     match result {
@@ -330,8 +260,13 @@ async fn finish(
     dest: &Path,
     job: &Job<'_>,
     outcome: DownloadOutcome,
+    verify_on_disk: bool,
 ) -> Result<DownloadOutcome, TransferError> {
-    let on_disk = read_back_crc64(target.file.clone(), &target.path, outcome.size).await?;
+    let on_disk = if verify_on_disk {
+        read_back_crc64(target.file.clone(), &target.path, outcome.size).await?
+    } else {
+        outcome.crc64
+    };
     if on_disk != outcome.crc64 {
         return Err(TransferError::Integrity {
             what: format!(

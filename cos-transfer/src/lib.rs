@@ -32,6 +32,7 @@ mod copy;
 mod cos;
 mod dir;
 mod download;
+mod download_options;
 mod error;
 mod fileio;
 mod listing;
