@@ -8,6 +8,8 @@
 //!
 //! - [`python::python_with_sdk`]: a venv with `cos-python-sdk-v5` ([`python::SDK`]).
 //! - [`node::node_with_sdk`]: `cos-nodejs-sdk-v5` ([`node::SDK`]) installed with npm.
+//! - [`fixtures`]: data files several crates' tests share, kept once (e.g.
+//!   [`fixtures::WIRE_V5`], the official SDK's wire capture).
 //!
 //! ```no_run
 //! let python = cos_testkit::python::python_with_sdk(&cos_testkit::python::default_venv())?;
@@ -16,6 +18,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod fixtures;
 mod install;
 pub mod node;
 pub mod python;

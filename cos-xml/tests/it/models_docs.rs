@@ -2,7 +2,7 @@
 //! on documents shaped like COS responses and the official SDK's request bodies
 //! (see `testdata/`).
 
-use crate::common::{load, roundtrip, roundtrip_str};
+use crate::common::{roundtrip, roundtrip_str};
 use cos_xml::*;
 
 #[test]
@@ -231,11 +231,11 @@ fn error_response() {
 }
 
 /// The error digests the official Python SDK extracted from the recording
-/// server's `<Error>` bodies (`testdata/wire_v5.json`, copied from the golden
-/// captures) survive a write/parse cycle through the model.
+/// server's `<Error>` bodies (`cos-testkit/fixtures/wire_v5.json`, copied from the
+/// golden captures) survive a write/parse cycle through the model.
 #[test]
 fn error_response_golden_digests() {
-    let wire: serde_json::Value = serde_json::from_str(&load("wire_v5.json")).unwrap();
+    let wire: serde_json::Value = serde_json::from_str(cos_testkit::fixtures::WIRE_V5).unwrap();
     let errors = &wire["errors"];
     let get = &errors["get_404"];
     let head = &errors["head_404"]["digest"];

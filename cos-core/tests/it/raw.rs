@@ -2,7 +2,7 @@
 //! `Client::send_raw`: no qsign signature, caller-supplied host, path and
 //! authorization, answers below 500 returned as they are.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,6 +1,6 @@
 //! Object operations against the emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 
 use bytes::Bytes;
 use common::*;

@@ -3,7 +3,7 @@
 //! presigned requests, against the emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::error::Error as _;
 use std::time::{Duration, SystemTime};

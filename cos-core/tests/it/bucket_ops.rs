@@ -1,6 +1,6 @@
 //! Bucket operations against the emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 
 use common::*;
 use cos_core::{Acl, BucketName};

@@ -4,8 +4,8 @@
 
 #[test]
 fn readme_snippet_is_the_compiled_example() {
-    let readme = include_str!("../../README.md");
-    let example = include_str!("../examples/readme.rs");
+    let readme = include_str!("../../../README.md");
+    let example = include_str!("../../examples/readme.rs");
     let begin = example.find("// README: begin\n").unwrap() + "// README: begin\n".len();
     let end = example.find("// README: end").unwrap();
     let code = &example[begin..end];

@@ -2,7 +2,7 @@
 //! proxy tunnel, observed on the emulator (and a local CONNECT proxy).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -4,7 +4,7 @@
 //! The client talks to the emulator through a throttling TCP relay on 127.0.0.1.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! Multipart uploads and the list operations (pages and streams) against the emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 
 use common::*;
 use futures_util::TryStreamExt;

@@ -1,7 +1,7 @@
 //! Retries against emulator faults, validation before any request, presigning, and
 //! one signature checked against the official SDK's wire capture.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use crate::common;
 
 use common::*;
 use cos_core::{Body, BucketName, Error, InvalidInput, ObjectKey, RetryConfig};
@@ -327,11 +327,10 @@ async fn presigned_download_url_works() {
 }
 
 /// The wire path, query and signed header list of a PUT/GET match the official SDK's
-/// capture (testdata/wire_v5.json); the signature itself is checked by the emulator.
+/// capture (`cos-testkit/fixtures/wire_v5.json`); the signature itself is checked by the emulator.
 #[tokio::test]
 async fn wire_matches_official_sdk_capture() {
-    let golden: serde_json::Value =
-        serde_json::from_str(include_str!("../testdata/wire_v5.json")).unwrap();
+    let golden: serde_json::Value = serde_json::from_str(cos_testkit::fixtures::WIRE_V5).unwrap();
     let cap = &golden["ip_port_mode"];
     let (emu, client, bucket) = setup().await;
     let k = key("dir/a b+c%d~e.txt");
