@@ -1,25 +1,49 @@
 //! Shared test helpers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+use std::net::SocketAddr;
 use std::time::Duration;
 
-use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig};
+use cos_core::{BucketName, Client, Config, ConfigBuilder, ObjectKey, RetryConfig};
 use cos_emulator::{Emulator, EmulatorHandle};
 
 pub fn creds() -> cos_auth::Credentials {
     cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap()
 }
 
-pub fn client_for(emu: &EmulatorHandle, retry: RetryConfig) -> Client {
-    let config = Config::builder()
+/// The preset every test client starts from: region `ap-guangzhou`, the
+/// emulator's test credentials, every request sent to `origin` (`http://host:port`).
+/// Tests add or override what they exercise.
+pub fn config_for(origin: impl Into<String>) -> ConfigBuilder {
+    Config::builder()
         .region("ap-guangzhou")
         .credentials(creds())
-        .connect_to(emu.endpoint())
+        .connect_to(origin)
+}
+
+/// [`config_for`] a hand-written server listening on `addr`.
+pub fn config_at(addr: SocketAddr) -> ConfigBuilder {
+    config_for(format!("http://{addr}"))
+}
+
+/// The preset with bounded read and operation timeouts and `retry`.
+fn bounded(config: ConfigBuilder, retry: RetryConfig) -> Client {
+    let config = config
         .read_timeout(Duration::from_secs(5))
         .operation_timeout(Duration::from_secs(20))
         .retry(retry)
         .build()
         .unwrap();
     Client::new(config).unwrap()
+}
+
+/// A client for the emulator (bounded timeouts, `retry`).
+pub fn client_for(emu: &EmulatorHandle, retry: RetryConfig) -> Client {
+    bounded(config_for(emu.endpoint()), retry)
+}
+
+/// A client for a hand-written server on `addr` (bounded timeouts, `retry`).
+pub fn client_at(addr: SocketAddr, retry: RetryConfig) -> Client {
+    bounded(config_at(addr), retry)
 }
 
 pub fn fast_retry() -> RetryConfig {

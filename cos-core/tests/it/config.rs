@@ -18,11 +18,7 @@ use tokio::net::{TcpListener, TcpStream};
 const BUCKET: &str = "examplebucket-1250000000";
 
 fn base(emu: &EmulatorHandle) -> ConfigBuilder {
-    Config::builder()
-        .region("ap-guangzhou")
-        .credentials(creds())
-        .connect_to(emu.endpoint())
-        .retry(fast_retry())
+    common::config_for(emu.endpoint()).retry(fast_retry())
 }
 
 async fn with_bucket(emu: &EmulatorHandle) -> BucketName {
@@ -221,11 +217,7 @@ async fn requests_go_through_the_proxy_tunnel() {
 #[tokio::test]
 async fn debug_output_never_shows_secrets() {
     let proxy = "http://proxyuser:pr0xy-pa55word@127.0.0.1:3128";
-    let builder = Config::builder()
-        .region("ap-guangzhou")
-        .credentials(creds())
-        .connect_to("http://127.0.0.1:9000")
-        .proxy(proxy);
+    let builder = common::config_for("http://127.0.0.1:9000").proxy(proxy);
     let shown = format!("{builder:?}");
     assert!(!shown.contains("pr0xy-pa55word"), "{shown}");
     let config = builder.build().unwrap();
@@ -280,11 +272,7 @@ async fn debug_output_never_shows_secrets() {
 }
 
 fn with_connect_to(origin: &str) -> Result<Config, Error> {
-    Config::builder()
-        .region("ap-guangzhou")
-        .credentials(creds())
-        .connect_to(origin)
-        .build()
+    common::config_for(origin).build()
 }
 
 /// Hardening 7: `connect_to` names its scheme; a bare `host:port` (which used to switch
@@ -319,11 +307,8 @@ async fn connect_to_requires_an_explicit_scheme() {
     assert_eq!(c.scheme, cos_core::Scheme::Https);
     // An explicit scheme still governs COS URLs (presigning); the connection uses
     // connect_to's.
-    let c = Config::builder()
-        .region("ap-guangzhou")
-        .credentials(creds())
+    let c = common::config_for("http://127.0.0.1:9000")
         .scheme(cos_core::Scheme::Https)
-        .connect_to("http://127.0.0.1:9000")
         .build()
         .unwrap();
     assert_eq!(c.scheme, cos_core::Scheme::Https);

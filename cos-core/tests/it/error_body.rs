@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{creds, key};
-use cos_core::{BucketName, Client, Config, RetryConfig};
+use common::key;
+use cos_core::{BucketName, RetryConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -54,17 +54,7 @@ async fn a_huge_error_body_is_not_read_into_memory() {
             counter.store(n, Ordering::SeqCst);
         }
     });
-    let client = Client::new(
-        Config::builder()
-            .region("ap-guangzhou")
-            .credentials(creds())
-            .connect_to(format!("http://{addr}"))
-            .read_timeout(Duration::from_secs(5))
-            .retry(RetryConfig::disabled())
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let client = common::client_at(addr, RetryConfig::disabled());
     let bucket = BucketName::new("examplebucket-1250000000").unwrap();
     let err = tokio::time::timeout(
         Duration::from_secs(30),

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use cos_core::{BucketName, Client, Config, Error, IntegrityError, ObjectKey, RetryConfig};
+use crate::common;
+
+use cos_core::{BucketName, Client, Error, IntegrityError, ObjectKey, RetryConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Serves every connection with `response` (then closes); returns the address.
@@ -28,17 +30,7 @@ async fn lying_server(response: Vec<u8>) -> std::net::SocketAddr {
 }
 
 fn client(addr: std::net::SocketAddr) -> Client {
-    Client::new(
-        Config::builder()
-            .region("ap-guangzhou")
-            .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap())
-            .connect_to(format!("http://{addr}"))
-            .retry(RetryConfig::disabled())
-            .read_timeout(Duration::from_secs(5))
-            .build()
-            .unwrap(),
-    )
-    .unwrap()
+    common::client_at(addr, RetryConfig::disabled())
 }
 
 fn names() -> (BucketName, ObjectKey) {
@@ -175,10 +167,7 @@ async fn crc64_check_can_be_switched_per_request() {
     assert_eq!(out.crc64, Some(1));
     // Off in the configuration, on for this request: it is.
     let off = Client::new(
-        Config::builder()
-            .region("ap-guangzhou")
-            .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap())
-            .connect_to(format!("http://{addr}"))
+        common::config_at(addr)
             .retry(RetryConfig::disabled())
             .verify_crc64(false)
             .build()

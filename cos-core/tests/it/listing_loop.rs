@@ -10,8 +10,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{creds, fast_retry, key};
-use cos_core::{BucketName, Client, Config, Error};
+use common::{fast_retry, key};
+use cos_core::{BucketName, Client, Error};
 use cos_xml::{ListBucketResult, ListMultipartUploadsResult, ListPartsResult, ListVersionsResult};
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -68,16 +68,7 @@ async fn hostile_server(pages: Vec<String>) -> (SocketAddr, Arc<Mutex<Vec<String
 }
 
 fn client(addr: SocketAddr) -> Client {
-    let config = Config::builder()
-        .region("ap-guangzhou")
-        .credentials(creds())
-        .connect_to(format!("http://{addr}"))
-        .read_timeout(Duration::from_secs(5))
-        .operation_timeout(Duration::from_secs(10))
-        .retry(fast_retry())
-        .build()
-        .unwrap();
-    Client::new(config).unwrap()
+    common::client_at(addr, fast_retry())
 }
 
 fn bucket() -> BucketName {

@@ -5,18 +5,16 @@
 
 use base64::Engine;
 use cos_core::ops::PreparedRequest;
-use cos_core::{BucketName, Client, Config, Error, InvalidInput, ObjectKey};
+use cos_core::{BucketName, Client, Error, InvalidInput, ObjectKey};
 use cos_xml::op::{Op, Scope};
 use cos_xml::{Tag, Tagging};
 use md5::Digest;
 
+use crate::common;
+
 fn client() -> Client {
-    let config = Config::builder()
-        .region("ap-guangzhou")
-        .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap())
-        .connect_to("http://127.0.0.1:9")
-        .build()
-        .unwrap();
+    // Nothing listens on the discard port: these tests only prepare requests.
+    let config = common::config_for("http://127.0.0.1:9").build().unwrap();
     Client::new(config).unwrap()
 }
 

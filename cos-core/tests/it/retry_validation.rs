@@ -96,10 +96,8 @@ async fn client_errors_4xx_are_not_retried() {
     assert_eq!(reqs(&emu, "HeadObject").len(), 1);
     // Wrong credentials: SignatureDoesNotMatch / InvalidAccessKeyId, once.
     let bad = cos_core::Client::new(
-        cos_core::Config::builder()
-            .region("ap-guangzhou")
+        config_for(emu.endpoint())
             .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "WRONG").unwrap())
-            .connect_to(emu.endpoint())
             .build()
             .unwrap(),
     )
@@ -244,10 +242,8 @@ async fn validation_happens_before_any_request() {
 async fn legacy_region_alias_and_path_style() {
     let emu = emulator().await;
     let client = cos_core::Client::new(
-        cos_core::Config::builder()
+        config_for(emu.endpoint())
             .region("cosgz")
-            .credentials(creds())
-            .connect_to(emu.endpoint())
             .path_style(true)
             .retry(RetryConfig::disabled())
             .build()

@@ -10,9 +10,9 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use common::{creds, emulator, key};
+use common::{emulator, key};
 use cos_core::error::TimeoutError;
-use cos_core::{BucketName, Client, Config, Error, RetryConfig};
+use cos_core::{BucketName, Client, Error, RetryConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -90,10 +90,7 @@ async fn relay(target: SocketAddr, up: Option<Drip>, down: Option<Drip>) -> Sock
 }
 
 fn client(addr: SocketAddr, read: Duration, operation: Option<Duration>) -> Client {
-    let mut b = Config::builder()
-        .region("ap-guangzhou")
-        .credentials(creds())
-        .connect_to(format!("http://{addr}"))
+    let mut b = common::config_at(addr)
         .read_timeout(read)
         .retry(RetryConfig::disabled());
     if let Some(t) = operation {
