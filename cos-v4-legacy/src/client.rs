@@ -66,6 +66,25 @@ pub(crate) enum Payload {
     Typed(String, Bytes),
 }
 
+/// One v4 API request, as `CosClient::call` sends it.
+#[derive(Debug)]
+pub(crate) struct Call<'a> {
+    /// The operation name, for logs and errors.
+    pub(crate) operation: &'static str,
+    /// The HTTP method.
+    pub(crate) method: Method,
+    /// The bucket addressed.
+    pub(crate) bucket: &'a str,
+    /// The file or folder path in the bucket.
+    pub(crate) cos_path: &'a str,
+    /// Query parameters, in order.
+    pub(crate) query: &'a [(&'a str, &'a str)],
+    /// The request body.
+    pub(crate) payload: Payload,
+    /// How the request is signed.
+    pub(crate) signing: Signing,
+}
+
 /// A decoded successful answer.
 #[derive(Debug)]
 pub(crate) struct Reply {
@@ -210,30 +229,29 @@ impl CosClient {
         cos_path: &str,
         form: crate::wire::Form,
     ) -> Result<Reply> {
-        self.call(
+        self.call(Call {
             operation,
-            Method::POST,
+            method: Method::POST,
             bucket,
             cos_path,
-            &[],
-            Payload::Typed(form.content_type(), form.finish()),
-            Signing::More,
-        )
+            query: &[],
+            payload: Payload::Typed(form.content_type(), form.finish()),
+            signing: Signing::More,
+        })
         .await
     }
 
     /// Sends one API request for `cos_path` (already validated) and decodes the answer.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn call(
-        &self,
-        operation: &'static str,
-        method: Method,
-        bucket: &str,
-        cos_path: &str,
-        query: &[(&str, &str)],
-        payload: Payload,
-        signing: Signing,
-    ) -> Result<Reply> {
+    pub(crate) async fn call(&self, call: Call<'_>) -> Result<Reply> {
+        let Call {
+            operation,
+            method,
+            bucket,
+            cos_path,
+            query,
+            payload,
+            signing,
+        } = call;
         path::check_bucket(bucket)?;
         let mut path_and_query = path::api_path(&self.inner.appid, bucket, cos_path);
         if !query.is_empty() {

@@ -8,7 +8,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use http::Method;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use crate::client::{CosClient, FileTarget, Payload, Signing};
+use crate::client::{Call, CosClient, FileTarget, Payload, Signing};
 use crate::error::{CODE_SLICE_UNFINISHED, Error, Result};
 use crate::path;
 use crate::sha::{self, SlicePart};
@@ -301,15 +301,15 @@ impl StatFile {
         let t = self.0;
         path::check_file(&t.cos_path)?;
         t.client
-            .call(
-                "V4StatFile",
-                Method::GET,
-                &t.bucket,
-                &t.cos_path,
-                &[("op", "stat")],
-                Payload::Empty,
-                Signing::More,
-            )
+            .call(Call {
+                operation: "V4StatFile",
+                method: Method::GET,
+                bucket: &t.bucket,
+                cos_path: &t.cos_path,
+                query: &[("op", "stat")],
+                payload: Payload::Empty,
+                signing: Signing::More,
+            })
             .await?
             .data()
     }
@@ -340,15 +340,15 @@ pub(crate) async fn delete(
 ) -> Result<()> {
     let body = Json::Object(vec![("op".into(), Json::Str("delete".into()))]).dumps();
     client
-        .call(
+        .call(Call {
             operation,
-            Method::POST,
+            method: Method::POST,
             bucket,
             cos_path,
-            &[],
-            Payload::Typed("application/json".into(), Bytes::from(body)),
-            Signing::Once,
-        )
+            query: &[],
+            payload: Payload::Typed("application/json".into(), Bytes::from(body)),
+            signing: Signing::Once,
+        })
         .await?;
     Ok(())
 }
@@ -379,19 +379,19 @@ impl MoveFile {
         path::check_file(&self.dest)?;
         let overwrite = if self.overwrite { "1" } else { "0" };
         t.client
-            .call(
-                "V4MoveFile",
-                Method::POST,
-                &t.bucket,
-                &t.cos_path,
-                &[
+            .call(Call {
+                operation: "V4MoveFile",
+                method: Method::POST,
+                bucket: &t.bucket,
+                cos_path: &t.cos_path,
+                query: &[
                     ("to_over_write", overwrite),
                     ("dest_fileid", &self.dest),
                     ("op", "move"),
                 ],
-                Payload::Empty,
-                Signing::Once,
-            )
+                payload: Payload::Empty,
+                signing: Signing::Once,
+            })
             .await?;
         Ok(())
     }

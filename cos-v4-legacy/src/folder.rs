@@ -6,7 +6,7 @@ use bytes::Bytes;
 use futures_util::Stream;
 use http::Method;
 
-use crate::client::{CosClient, Payload, Signing};
+use crate::client::{Call, CosClient, Payload, Signing};
 use crate::error::{Error, Result};
 use crate::file::delete;
 use crate::path;
@@ -33,15 +33,15 @@ impl FolderTarget {
     ) -> Result<()> {
         let body = Json::Object(fields).dumps();
         self.client
-            .call(
+            .call(Call {
                 operation,
-                Method::POST,
-                &self.bucket,
-                &self.cos_path,
-                &[],
-                Payload::Typed("application/json".into(), Bytes::from(body)),
+                method: Method::POST,
+                bucket: &self.bucket,
+                cos_path: &self.cos_path,
+                query: &[],
+                payload: Payload::Typed("application/json".into(), Bytes::from(body)),
                 signing,
-            )
+            })
             .await?;
         Ok(())
     }
@@ -93,15 +93,15 @@ impl StatFolder {
         let t = self.0;
         path::check_folder(&t.cos_path)?;
         t.client
-            .call(
-                "V4StatFolder",
-                Method::GET,
-                &t.bucket,
-                &t.cos_path,
-                &[("op", "stat")],
-                Payload::Empty,
-                Signing::More,
-            )
+            .call(Call {
+                operation: "V4StatFolder",
+                method: Method::GET,
+                bucket: &t.bucket,
+                cos_path: &t.cos_path,
+                query: &[("op", "stat")],
+                payload: Payload::Empty,
+                signing: Signing::More,
+            })
             .await?
             .data()
     }
@@ -216,15 +216,15 @@ impl ListFolder {
         let list_path = format!("{}{}", t.cos_path, self.prefix);
         let num = self.num.to_string();
         t.client
-            .call(
-                "V4ListFolder",
-                Method::GET,
-                &t.bucket,
-                &list_path,
-                &[("num", &num), ("context", context), ("op", "list")],
-                Payload::Empty,
-                Signing::More,
-            )
+            .call(Call {
+                operation: "V4ListFolder",
+                method: Method::GET,
+                bucket: &t.bucket,
+                cos_path: &list_path,
+                query: &[("num", &num), ("context", context), ("op", "list")],
+                payload: Payload::Empty,
+                signing: Signing::More,
+            })
             .await?
             .data()
     }

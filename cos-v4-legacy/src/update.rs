@@ -4,7 +4,7 @@ use bytes::Bytes;
 use http::Method;
 
 use crate::client::FileTarget;
-use crate::client::{Payload, Signing};
+use crate::client::{Call, Payload, Signing};
 use crate::error::{Error, Result};
 use crate::path;
 use crate::types::Authority;
@@ -139,15 +139,15 @@ impl UpdateFile {
         let body = self.body();
         let t = &self.target;
         t.client
-            .call(
-                "V4UpdateFile",
-                Method::POST,
-                &t.bucket,
-                &t.cos_path,
-                &[],
-                Payload::Typed("application/json".into(), Bytes::from(body)),
-                Signing::Once,
-            )
+            .call(Call {
+                operation: "V4UpdateFile",
+                method: Method::POST,
+                bucket: &t.bucket,
+                cos_path: &t.cos_path,
+                query: &[],
+                payload: Payload::Typed("application/json".into(), Bytes::from(body)),
+                signing: Signing::Once,
+            })
             .await?;
         Ok(())
     }

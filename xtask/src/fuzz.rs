@@ -10,7 +10,7 @@ use crate::util::{cargo_bin, run};
 const TARGETS: &[(&str, &str, &str, u32)] = &[
     ("cos-xml", "it", "fuzz::", 50_000),
     ("cos-auth", "it", "fuzz::", 20_000),
-    ("cos-v4-legacy", "fuzz", "", 2_000),
+    ("cos-v4-legacy", "it", "fuzz::", 2_000),
     ("cos-emulator", "it", "fuzz_wire::", 5_000),
 ];
 

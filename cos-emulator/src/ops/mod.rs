@@ -5,6 +5,7 @@ mod append;
 mod bucket;
 mod config;
 mod copy;
+mod delete;
 mod list;
 mod multipart;
 pub(crate) mod object;
@@ -224,8 +225,8 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::ListMultipartUploads => list::list_uploads(ctx),
         Op::PutObject => object::put_object(ctx).await,
         Op::GetObject | Op::HeadObject => object::get_object(ctx),
-        Op::DeleteObject => object::delete_object(ctx).await,
-        Op::DeleteMultipleObjects => object::delete_multiple(ctx).await,
+        Op::DeleteObject => delete::delete_object(ctx).await,
+        Op::DeleteMultipleObjects => delete::delete_multiple(ctx).await,
         Op::CopyObject => copy::copy_object(ctx).await,
         Op::RestoreObject => object::restore_object(ctx).await,
         Op::AppendObject => append::append_object(ctx).await,

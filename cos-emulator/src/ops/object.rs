@@ -1,13 +1,16 @@
-//! Object operations: put, get/head, delete, delete multiple, copy, restore, append.
+//! Object operations: put, get/head, restore, and the helpers the other writes share
+//! (copy, append, multipart); deletes are in `delete.rs`.
 
-use cos_xml::{Delete, DeleteError, DeleteResult, DeletedObject, RestoreRequest};
+use cos_xml::RestoreRequest;
 use hyper::header::{CONTENT_LENGTH, ETAG, HeaderName, HeaderValue};
 use hyper::{Method, Response, StatusCode};
 
-use super::{Ctx, acl, check_md5_digest, response, set_header, xml};
+// The v4 API deletes through `object::delete_object`.
+pub(crate) use super::delete::delete_object;
+use super::{Ctx, acl, check_md5_digest, response, set_header};
 use crate::body::RespBody;
 use crate::errors::{ApiError, Failure, OpResult};
-use crate::storage::{Digests, ObjectRecord, Segment, State, Version, read_range};
+use crate::storage::{Digests, ObjectRecord, Segment, Version, read_range};
 use crate::time::{http_date, now_secs, parse_http_date};
 
 /// Standard headers stored with an object and returned by GET/HEAD.
@@ -442,129 +445,6 @@ pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         }
     }
     Ok(r)
-}
-
-/// What deleting a key did.
-struct Deleted {
-    version_id: Option<String>,
-    delete_marker: bool,
-}
-
-/// Deletes a key (a delete marker in versioned buckets) or one version of it.
-fn delete_in(
-    st: &mut State,
-    bucket: &str,
-    key: &str,
-    version_id: Option<&str>,
-) -> Result<Deleted, ApiError> {
-    let b = st.bucket(bucket)?;
-    let versioning = b.versioning.clone();
-    if let Some(id) = version_id {
-        let b = st.bucket_mut(bucket)?;
-        let Some(versions) = b.objects.get_mut(key) else {
-            return Ok(Deleted {
-                version_id: Some(id.to_owned()),
-                delete_marker: false,
-            });
-        };
-        let Some(pos) = versions.iter().position(|v| v.id == id) else {
-            return Ok(Deleted {
-                version_id: Some(id.to_owned()),
-                delete_marker: false,
-            });
-        };
-        let v = versions.remove(pos);
-        if versions.is_empty() {
-            b.objects.remove(key);
-        }
-        let marker = v.object.is_none();
-        return Ok(Deleted {
-            version_id: Some(id.to_owned()),
-            delete_marker: marker,
-        });
-    }
-    match versioning.as_deref() {
-        None => {
-            st.bucket_mut(bucket)?.objects.remove(key);
-            Ok(Deleted {
-                version_id: None,
-                delete_marker: false,
-            })
-        }
-        Some(_) => {
-            if !st.bucket(bucket)?.objects.contains_key(key)
-                && versioning.as_deref() != Some("Enabled")
-            {
-                return Ok(Deleted {
-                    version_id: None,
-                    delete_marker: false,
-                });
-            }
-            let id = st.put_version(bucket, key, None)?;
-            Ok(Deleted {
-                version_id: Some(id),
-                delete_marker: true,
-            })
-        }
-    }
-}
-
-pub(crate) async fn delete_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
-    let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
-    let version = ctx.q("versionId").map(str::to_owned);
-    let d = ctx
-        .shared
-        .store
-        .update(|st| delete_in(st, &name, &key, version.as_deref()))
-        .await?;
-    let mut r = response(StatusCode::NO_CONTENT);
-    if let Some(id) = &d.version_id {
-        set_header(&mut r, "x-cos-version-id", id);
-    }
-    if d.delete_marker {
-        set_header(&mut r, "x-cos-delete-marker", "true");
-    }
-    Ok(r)
-}
-
-pub(crate) async fn delete_multiple(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
-    let doc: Delete = ctx.xml_body().await?;
-    if doc.objects.len() > 1000 {
-        return Err(ApiError::malformed_xml("more than 1000 objects").into());
-    }
-    let quiet = doc.quiet.unwrap_or(false);
-    let name = ctx.bucket().to_owned();
-    let result = ctx
-        .shared
-        .store
-        .update(|st| {
-            st.bucket(&name)?;
-            let mut out = DeleteResult::default();
-            for o in &doc.objects {
-                match delete_in(st, &name, &o.key, o.version_id.as_deref()) {
-                    Ok(d) if !quiet => {
-                        let mut x = DeletedObject::new(o.key.clone());
-                        x.version_id = o.version_id.clone();
-                        x.delete_marker = d.delete_marker.then_some(true);
-                        x.delete_marker_version_id = if d.delete_marker && o.version_id.is_none() {
-                            d.version_id
-                        } else {
-                            None
-                        };
-                        out.deleted.push(x);
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        let mut x = DeleteError::new(o.key.clone(), e.code, e.message);
-                        x.version_id = o.version_id.clone();
-                        out.errors.push(x);
-                    }
-                }
-            }
-            Ok(out)
-        })
-        .await?;
-    xml(&result)
 }
 
 pub(crate) async fn restore_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {

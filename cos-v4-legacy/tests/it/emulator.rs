@@ -58,40 +58,9 @@ fn sha1_hex(data: &[u8]) -> String {
         .collect()
 }
 
-#[tokio::test]
-async fn file_operations() {
-    let s = setup().await;
+/// `update_file` changes the attributes and replaces the header group as a whole.
+async fn update_and_check(s: &Setup) {
     let c = &s.v4;
-    let up = c
-        .upload_bytes(BUCKET, "/dir/a b.txt", "hello v4")
-        .biz_attr("attr")
-        .send()
-        .await
-        .unwrap();
-    assert!(up.access_url.ends_with("/dir/a%20b.txt"), "{up:?}");
-
-    // insert_only (default): the file exists.
-    let err = c
-        .upload_bytes(BUCKET, "/dir/a b.txt", "other")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), -177, "{err}");
-    // insert_only(false) overwrites.
-    c.upload_bytes(BUCKET, "/dir/a b.txt", "hello v4!")
-        .biz_attr("attr")
-        .insert_only(false)
-        .send()
-        .await
-        .unwrap();
-
-    let stat = c.stat_file(BUCKET, "/dir/a b.txt").send().await.unwrap();
-    assert_eq!(stat.name, "a b.txt");
-    assert_eq!(stat.filesize, 9);
-    assert_eq!(stat.biz_attr, "attr");
-    assert_eq!(stat.sha, sha1_hex(b"hello v4!"));
-    assert_eq!(stat.authority(), Some(Authority::Invalid));
-
     c.update_file(BUCKET, "/dir/a b.txt")
         .biz_attr("new")
         .authority(Authority::WPrivateRPublic)
@@ -128,6 +97,43 @@ async fn file_operations() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Params { .. }));
+}
+
+#[tokio::test]
+async fn file_operations() {
+    let s = setup().await;
+    let c = &s.v4;
+    let up = c
+        .upload_bytes(BUCKET, "/dir/a b.txt", "hello v4")
+        .biz_attr("attr")
+        .send()
+        .await
+        .unwrap();
+    assert!(up.access_url.ends_with("/dir/a%20b.txt"), "{up:?}");
+
+    // insert_only (default): the file exists.
+    let err = c
+        .upload_bytes(BUCKET, "/dir/a b.txt", "other")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), -177, "{err}");
+    // insert_only(false) overwrites.
+    c.upload_bytes(BUCKET, "/dir/a b.txt", "hello v4!")
+        .biz_attr("attr")
+        .insert_only(false)
+        .send()
+        .await
+        .unwrap();
+
+    let stat = c.stat_file(BUCKET, "/dir/a b.txt").send().await.unwrap();
+    assert_eq!(stat.name, "a b.txt");
+    assert_eq!(stat.filesize, 9);
+    assert_eq!(stat.biz_attr, "attr");
+    assert_eq!(stat.sha, sha1_hex(b"hello v4!"));
+    assert_eq!(stat.authority(), Some(Authority::Invalid));
+
+    update_and_check(&s).await;
 
     // Download through the signed URL.
     let data = c
