@@ -3,12 +3,11 @@
 //! progress as a stream.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::sync::atomic::Ordering;
 
+use crate::common;
+use crate::common::{Fake, data};
 use bytes::Bytes;
-use common::{Fake, data};
 use cos_transfer::paths::UnsafeKey;
 use cos_transfer::{
     CancelHandle, CopyOptions, CopySource, DeleteOptions, DirOptions, DirSummary, FileStatus,
