@@ -1,6 +1,5 @@
 //! Every operation through the `Transfers` builders, on validated names, against the
 //! in-process emulator.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

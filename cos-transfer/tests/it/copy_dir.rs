@@ -1,7 +1,6 @@
 //! copy / move and the folder operations against the in-memory backend: part counts,
 //! aborts, metadata modes, globs, skip-unchanged, refused keys, batching by 1000, and
 //! progress as a stream.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::atomic::Ordering;
 

@@ -1,6 +1,5 @@
 //! upload_file / download_file through cos-core against the in-process emulator, with
 //! injected 503s and connection resets, and resume counted on the emulator side.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

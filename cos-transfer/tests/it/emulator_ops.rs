@@ -1,6 +1,5 @@
 //! copy / move, upload_dir / download_dir and delete_prefix through cos-core against the
 //! in-process emulator.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
 use crate::common::emu::{BUCKET, count, create_bucket, random, setup};

@@ -1,6 +1,5 @@
 //! The upload and download engines against an in-memory backend with scripted faults:
 //! resume, integrity, cancellation and broken streams, deterministically.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -2,7 +2,6 @@
 //! never end, a HEAD without `Content-Length`, pending uploads of other writers, failed
 //! uploads that would leave a multipart upload behind, symlinks planted beside a download
 //! and temporary files changed between two attempts.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;

@@ -1,6 +1,5 @@
 //! Downloads racing for one destination, folder prefixes that could alias, and symlinks
 //! below a folder download's destination, through cos-core against the emulator.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 

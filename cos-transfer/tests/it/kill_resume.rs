@@ -3,7 +3,6 @@
 //!
 //! The parent test runs the emulator and re-executes this test binary as the child
 //! (`child_uploader`, which does nothing unless `COS_TRANSFER_CHILD_ADDR` is set).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -1,6 +1,5 @@
 //! cos-core's shared `WriteOptions` / `ReadOptions` through `CosBackend`, and
 //! `TransferError`'s typed causes, against the in-process emulator.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::error::Error as _;
 

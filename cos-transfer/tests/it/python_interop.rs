@@ -2,7 +2,6 @@
 //! `target/xtask-python` venv, created when missing): an `upload_file` it started and
 //! that was killed is finished by ours, and a file ours uploaded is downloaded by its
 //! `download_file(..., EnableCRC=True)`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
 use std::path::Path;
