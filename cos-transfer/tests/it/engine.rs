@@ -1,14 +1,12 @@
 //! The upload and download engines against an in-memory backend with scripted faults:
 //! resume, integrity, cancellation and broken streams, deterministically.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::common;
+use crate::common::{Fake, data, etag_of};
 use bytes::Bytes;
-use common::{Fake, data, etag_of};
 use cos_transfer::checkpoint::{self, UploadCheckpoint};
 use cos_transfer::{
     CancelHandle, DownloadOptions, PARTIAL_SUFFIX, Progress, TransferError, UploadOptions,

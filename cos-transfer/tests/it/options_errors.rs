@@ -1,12 +1,10 @@
 //! cos-core's shared `WriteOptions` / `ReadOptions` through `CosBackend`, and
 //! `TransferError`'s typed causes, against the in-process emulator.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::error::Error as _;
 
-use common::emu::{BUCKET, count, setup, write_random_file};
+use crate::common;
+use crate::common::emu::{BUCKET, count, setup, write_random_file};
 use cos_core::{BucketName, InvalidInput, ObjectKey};
 use cos_transfer::{
     CancelHandle, DownloadOptions, TransferError, UploadOptions, WriteOptions, download_file,

@@ -1,13 +1,11 @@
 //! Downloads racing for one destination, folder prefixes that could alias, and symlinks
 //! below a folder download's destination, through cos-core against the emulator.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::path::Path;
 
+use crate::common;
+use crate::common::emu::{BUCKET, random, setup};
 use bytes::Bytes;
-use common::emu::{BUCKET, random, setup};
 use cos_transfer::{
     Backend, CancelHandle, CosBackend, DirOptions, DownloadOptions, FileStatus, PARTIAL_SUFFIX,
     TransferError, download_dir, download_file,

@@ -1,14 +1,12 @@
 //! upload_file / download_file through cos-core against the in-process emulator, with
 //! injected 503s and connection resets, and resume counted on the emulator side.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use common::emu::{
+use crate::common;
+use crate::common::emu::{
     BUCKET, client_for_addr, count, random as data_seeded, same_file, setup, setup_with,
     write_random_file,
 };

@@ -2,16 +2,14 @@
 //! `target/xtask-python` venv, created when missing): an `upload_file` it started and
 //! that was killed is finished by ours, and a file ours uploaded is downloaded by its
 //! `download_file(..., EnableCRC=True)`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::emu::{BUCKET, count, setup, write_random_file};
-use common::python::python_with_sdk;
+use crate::common;
+use crate::common::emu::{BUCKET, count, setup, write_random_file};
+use crate::common::python::python_with_sdk;
 use cos_core::{BucketName, ObjectKey};
 use cos_emulator::{FaultAction, FaultRule};
 use cos_transfer::{CancelHandle, UploadOptions, upload_file};

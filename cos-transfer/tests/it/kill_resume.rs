@@ -3,15 +3,13 @@
 //!
 //! The parent test runs the emulator and re-executes this test binary as the child
 //! (`child_uploader`, which does nothing unless `COS_TRANSFER_CHILD_ADDR` is set).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::emu::{BUCKET, client_for_addr, count, setup_with, write_random_file};
+use crate::common;
+use crate::common::emu::{BUCKET, client_for_addr, count, setup_with, write_random_file};
 use cos_core::{BucketName, ObjectKey};
 use cos_emulator::{Emulator, FaultAction, FaultRule};
 use cos_transfer::{CancelHandle, CosBackend, UploadOptions, upload_file};
@@ -65,7 +63,7 @@ async fn a_killed_upload_resumes_sending_only_missing_parts() {
 
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
-            "child_uploader",
+            "kill_resume::child_uploader",
             "--exact",
             "--nocapture",
             "--test-threads=1",

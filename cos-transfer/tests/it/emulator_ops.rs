@@ -1,17 +1,15 @@
 //! copy / move, upload_dir / download_dir and delete_prefix through cos-core against the
 //! in-process emulator.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::emu::{BUCKET, count, create_bucket, random, setup};
+use crate::common;
+use crate::common::emu::{BUCKET, count, create_bucket, random, setup};
 use cos_core::{BucketName, ObjectKey};
-use cos_emulator::{FaultAction, FaultRule};
+use cos_emulator::{EmulatorHandle, FaultAction, FaultRule};
 use cos_transfer::paths::UnsafeKey;
 use cos_transfer::{
-    CancelHandle, CopyOptions, CopySource, CosBackend, DeleteOptions, DirOptions, DownloadOptions,
-    FileStatus, MetadataDirective, ReadOptions, TransferError, UploadOptions, WriteOptions, copy,
-    delete_prefix, download_dir, download_file, move_object, upload_dir,
+    CancelHandle, CopyOptions, CopyOutcome, CopySource, CosBackend, DeleteOptions, DirOptions,
+    DownloadOptions, FileStatus, MetadataDirective, ReadOptions, TransferError, UploadOptions,
+    WriteOptions, copy, delete_prefix, download_dir, download_file, move_object, upload_dir,
 };
 use futures_util::TryStreamExt;
 
@@ -51,89 +49,111 @@ async fn get(backend: &CosBackend, bucket: &str, key: &str) -> Vec<u8> {
         .to_vec()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
+/// An emulator with the second bucket and `src.bin` (5 MiB + 3, with a content type and
+/// metadata) in the first.
+async fn copy_setup() -> (EmulatorHandle, CosBackend, Vec<u8>) {
     let (emu, backend) = setup().await;
     create_bucket(backend.client(), OTHER).await;
     let body = random(5 * MIB + 3, 1);
     put(&backend, BUCKET, "src.bin", body.clone()).await;
-    let cancel = CancelHandle::new();
+    (emu, backend, body)
+}
 
-    // Small: one PUT Object - Copy, metadata kept.
-    let out = copy(
-        &backend,
-        &common::bucket(OTHER),
-        &common::key("copied.bin"),
-        &CopySource::new(&common::bucket(BUCKET), &common::key("src.bin")),
-        &CopyOptions::default(),
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
-    assert!(!out.multipart);
-    assert_eq!(out.crc64, Some(cos_crc64::checksum(&body)));
+/// Multipart for anything over 2 MiB, in 1 MiB parts.
+fn multipart() -> CopyOptions {
+    CopyOptions::default()
+        .single_threshold(2 * MIB as u64)
+        .part_size(MIB as u64)
+        .concurrency(4)
+}
+
+fn src() -> CopySource {
+    CopySource::new(&common::bucket(BUCKET), &common::key("src.bin"))
+}
+
+/// Copies `source` to `key` in the second bucket.
+async fn copy_to(
+    backend: &CosBackend,
+    key: &str,
+    source: &CopySource,
+    options: &CopyOptions,
+) -> CopyOutcome {
+    let cancel = CancelHandle::new();
+    let to = (common::bucket(OTHER), common::key(key));
+    copy(backend, &to.0, &to.1, source, options, None, &cancel)
+        .await
+        .unwrap()
+}
+
+/// The content type and whether the `color` metadata equals `color`, for `key` in the second bucket.
+async fn type_and_color(backend: &CosBackend, key: &str, color: &str) -> (Option<String>, bool) {
     let head = backend
         .client()
-        .head_object(&b(OTHER), &k("copied.bin"))
+        .head_object(&b(OTHER), &k(key))
         .send()
         .await
         .unwrap();
-    assert_eq!(head.content_type.as_deref(), Some("text/x-source"));
-    assert!(head.metadata.contains(&("color".into(), "blue".into())));
+    let has = head.metadata.contains(&("color".into(), color.into()));
+    (head.content_type, has)
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_single_across_buckets_keeps_metadata() {
+    let (_emu, backend, body) = copy_setup().await;
+    // Small: one PUT Object - Copy, metadata kept.
+    let out = copy_to(&backend, "copied.bin", &src(), &CopyOptions::default()).await;
+    assert!(!out.multipart);
+    assert_eq!(out.crc64, Some(cos_crc64::checksum(&body)));
+    let (content_type, blue) = type_and_color(&backend, "copied.bin", "blue").await;
+    assert_eq!(content_type.as_deref(), Some("text/x-source"));
+    assert!(blue);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_multipart_with_a_region_keeps_metadata() {
+    let (emu, backend, body) = copy_setup().await;
     // Multipart, source named with its region, metadata kept from the source.
-    let parts = CopyOptions::default()
-        .single_threshold(2 * MIB as u64)
-        .part_size(MIB as u64)
-        .concurrency(4);
-    let source =
-        CopySource::new(&common::bucket(BUCKET), &common::key("src.bin")).region("ap-guangzhou");
-    let out = copy(
-        &backend,
-        &common::bucket(OTHER),
-        &common::key("parts.bin"),
-        &source,
-        &parts,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let source = src().region("ap-guangzhou");
+    let out = copy_to(&backend, "parts.bin", &source, &multipart()).await;
     assert!(out.multipart);
     assert_eq!(out.parts, 6);
     assert_eq!(count(&emu, "UploadPartCopy", 200), 6);
     assert_eq!(get(&backend, OTHER, "parts.bin").await, body);
+    let (content_type, blue) = type_and_color(&backend, "parts.bin", "blue").await;
+    assert_eq!(content_type.as_deref(), Some("text/x-source"));
+    assert!(blue);
     let head = backend
         .client()
         .head_object(&b(OTHER), &k("parts.bin"))
         .send()
         .await
         .unwrap();
-    assert_eq!(head.content_type.as_deref(), Some("text/x-source"));
-    assert!(head.metadata.contains(&("color".into(), "blue".into())));
     assert_eq!(head.crc64, out.crc64);
+    assert!(open_uploads(&backend, OTHER).await.is_empty());
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_across_regions_names_the_source_region() {
+    let (emu, backend, body) = copy_setup().await;
     // Cross-region: the copy source header names the other region.
-    let far =
-        CopySource::new(&common::bucket(BUCKET), &common::key("src.bin")).region("ap-beijing");
-    copy(
+    copy_to(
         &backend,
-        &common::bucket(OTHER),
-        &common::key("far.bin"),
-        &far,
-        &parts,
-        None,
-        &cancel,
+        "far.bin",
+        &src().region("ap-beijing"),
+        &multipart(),
     )
-    .await
-    .unwrap();
+    .await;
     assert!(emu.requests().iter().any(|r| {
         r.operation == "UploadPartCopy"
             && r.header("x-cos-copy-source")
                 .is_some_and(|v| v.contains(".cos.ap-beijing."))
     }));
+    assert_eq!(get(&backend, OTHER, "far.bin").await, body);
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_with_replaced_metadata_takes_the_backends_write_options() {
+    let (_emu, backend, _body) = copy_setup().await;
     // Replaced: the backend's object options become the metadata.
     let replacing = backend.clone().write_options(
         WriteOptions::new()
@@ -142,45 +162,28 @@ async fn copy_single_and_multipart_across_buckets_and_regions_then_move() {
     );
     for (key, options) in [
         ("replaced-small.bin", CopyOptions::default()),
-        ("replaced-parts.bin", parts.clone()),
+        ("replaced-parts.bin", multipart()),
     ] {
-        copy(
-            &replacing,
-            &common::bucket(OTHER),
-            &common::key(key),
-            &CopySource::new(&common::bucket(BUCKET), &common::key("src.bin")),
-            &options.metadata(MetadataDirective::Replaced),
-            None,
-            &cancel,
-        )
-        .await
-        .unwrap();
-        let head = backend
-            .client()
-            .head_object(&b(OTHER), &k(key))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            head.content_type.as_deref(),
-            Some("application/x-new"),
-            "{key}"
-        );
-        assert!(
-            head.metadata.contains(&("color".into(), "red".into())),
-            "{key}"
-        );
+        let options = options.metadata(MetadataDirective::Replaced);
+        copy_to(&replacing, key, &src(), &options).await;
+        let (content_type, red) = type_and_color(&backend, key, "red").await;
+        assert_eq!(content_type.as_deref(), Some("application/x-new"), "{key}");
+        assert!(red, "{key}");
     }
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn move_copies_then_deletes_the_source() {
+    let (_emu, backend, body) = copy_setup().await;
     // Move: copy, then the source is gone.
     move_object(
         &backend,
         &common::bucket(OTHER),
         &common::key("moved.bin"),
-        &CopySource::new(&common::bucket(BUCKET), &common::key("src.bin")),
-        &parts,
+        &src(),
+        &multipart(),
         None,
-        &cancel,
+        &CancelHandle::new(),
     )
     .await
     .unwrap();

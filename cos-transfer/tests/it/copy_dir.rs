@@ -1,14 +1,12 @@
 //! copy / move and the folder operations against the in-memory backend: part counts,
 //! aborts, metadata modes, globs, skip-unchanged, refused keys, batching by 1000, and
 //! progress as a stream.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::sync::atomic::Ordering;
 
+use crate::common;
+use crate::common::{Fake, data};
 use bytes::Bytes;
-use common::{Fake, data};
 use cos_transfer::paths::UnsafeKey;
 use cos_transfer::{
     CancelHandle, CopyOptions, CopySource, DeleteOptions, DirOptions, DirSummary, FileStatus,

@@ -1,6 +1,5 @@
 //! The `crc64` vectors of the official SDK (testdata/crc64_vectors.json): whole-file
 //! values, per-part values and their combination.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use cos_core::crc::parse_header;
 use cos_crc64::{Crc64, checksum, combine_all};

@@ -1,5 +1,4 @@
 //! Part planning, checkpoints and resume decisions (sans-IO).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 

@@ -1,13 +1,11 @@
 //! Every operation through the `Transfers` builders, on validated names, against the
 //! in-process emulator.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use common::emu::{BUCKET, client_for, count, create_bucket, same_file, write_random_file};
+use crate::common;
+use crate::common::emu::{BUCKET, client_for, count, create_bucket, same_file, write_random_file};
 use cos_core::{BucketName, ObjectKey};
 use cos_emulator::Emulator;
 use cos_transfer::{

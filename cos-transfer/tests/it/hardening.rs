@@ -2,15 +2,13 @@
 //! never end, a HEAD without `Content-Length`, pending uploads of other writers, failed
 //! uploads that would leave a multipart upload behind, symlinks planted beside a download
 //! and temporary files changed between two attempts.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use crate::common;
+use crate::common::{Fake, Hostile, data};
 use bytes::Bytes;
-use common::{Fake, Hostile, data};
 use cos_transfer::checkpoint::{self, DownloadCheckpoint};
 use cos_transfer::{
     CancelHandle, CopyOptions, CopySource, DeleteOptions, DirOptions, DownloadOptions,

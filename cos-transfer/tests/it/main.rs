@@ -1,0 +1,16 @@
+//! All of cos-transfer's integration tests in one binary (one link instead of one per file).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod builders;
+mod common;
+mod copy_dir;
+mod crc64;
+mod emulator;
+mod emulator_ops;
+mod engine;
+mod hardening;
+mod hardening_emulator;
+mod kill_resume;
+mod options_errors;
+mod plan_resume;
+mod python_interop;
