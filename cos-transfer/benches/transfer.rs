@@ -842,6 +842,387 @@ fn write_source(path: &Path, size: u64) {
     f.flush().unwrap();
 }
 
+/// Median over rounds of `a`'s speed over `b`'s.
+fn ratio(a: &[Sample], b: &[Sample]) -> f64 {
+    let mut r: Vec<f64> = a.iter().zip(b).map(|(a, b)| b.secs / a.secs).collect();
+    r.sort_by(f64::total_cmp);
+    r.get(r.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// CRC-64 speed on one core, in GiB/s.
+fn crc_speed() -> f64 {
+    let data = vec![7u8; 64 << 20];
+    let t = Instant::now();
+    for _ in 0..4 {
+        std::hint::black_box(cos_crc64::checksum(std::hint::black_box(&data)));
+    }
+    (4 * 64) as f64 / 1024.0 / t.elapsed().as_secs_f64()
+}
+
+/// The Python SDK's part size (MB) and threads: for uploads, for downloads.
+type PyCfg = ((u64, u64), (u64, u64));
+
+/// The samples of the measured rounds: `[upload, download][Who as usize]`.
+type Samples = [[Vec<Sample>; 4]; 2];
+
+/// The Python SDK's best settings for one direction: after a warm-up run, the faster of
+/// two runs of each candidate (its defaults among them); the fastest wins.
+fn pick(py: &mut PyWorker, mode: &str, key: &str, path: &Path, default: (u64, u64)) -> (u64, u64) {
+    py.run(mode, key, path, default.0, default.1);
+    [default, (8, 5), (8, 10), (16, 10), (32, 10), (64, 16)]
+        .into_iter()
+        .map(|(p, t)| {
+            let secs = (0..2).map(|_| py.run(mode, key, path, p, t).secs);
+            (p, t, secs.fold(f64::INFINITY, f64::min))
+        })
+        .min_by(|a, b| a.2.total_cmp(&b.2))
+        .map(|(p, t, _)| (p, t))
+        .unwrap()
+}
+
+/// What every measurement shares: the runtime, the settings, the object and the files.
+struct Bench {
+    rt: tokio::runtime::Runtime,
+    backend: CosBackend,
+    addr: SocketAddr,
+    size: u64,
+    runs: u64,
+    up_opts: UploadOptions,
+    down_opts: DownloadOptions,
+    /// Upload part size and concurrency (ours and the ceiling's).
+    part: u64,
+    conc: usize,
+    src: PathBuf,
+    dest: PathBuf,
+    dir: tempfile::TempDir,
+    _dest_dir: tempfile::TempDir,
+}
+
+impl Bench {
+    /// Reads the settings, writes the source object and chooses where downloads land.
+    fn new(addr: SocketAddr) -> Self {
+        let size = env_u64("BENCH_TRANSFER_MIB", 1024) * MIB;
+        let runs = env_u64("BENCH_TRANSFER_RUNS", 6).max(1);
+        let (up_opts, down_opts) = our_options();
+        let (part, conc) = (up_opts.sizing.part_size, up_opts.concurrency);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src.bin");
+        write_source(&src, size);
+        // Downloads land in memory (tmpfs) when there is one, so that the disk's writeback
+        // does not decide the numbers.
+        let shm = Path::new("/dev/shm");
+        let dest_dir = if shm.is_dir() {
+            tempfile::tempdir_in(shm).unwrap()
+        } else {
+            tempfile::tempdir().unwrap()
+        };
+        let dest = dest_dir.path().join("dest.bin");
+        println!(
+            "object {} MiB, {runs} rounds each way, part {} MiB x {conc} (upload), {} MiB x {} (download)",
+            size / MIB,
+            part / MIB,
+            down_opts.part_size / MIB,
+            down_opts.concurrency
+        );
+        Bench {
+            rt,
+            backend: CosBackend::new(client(addr)),
+            addr,
+            size,
+            runs,
+            up_opts,
+            down_opts,
+            part,
+            conc,
+            src,
+            dest,
+            dir,
+            _dest_dir: dest_dir,
+        }
+    }
+
+    async fn ours_up(&self) {
+        upload_file(
+            &self.backend,
+            &BucketName::new(BUCKET).unwrap(),
+            &cos_core::ObjectKey::new("ours.bin").unwrap(),
+            &self.src,
+            &self.up_opts,
+            None,
+            &CancelHandle::new(),
+        )
+        .await
+        .unwrap();
+    }
+
+    async fn ours_down(&self) {
+        download_file(
+            &self.backend,
+            &BucketName::new(BUCKET).unwrap(),
+            &cos_core::ObjectKey::new("ours.bin").unwrap(),
+            &self.dest,
+            &self.down_opts,
+            None,
+            &CancelHandle::new(),
+        )
+        .await
+        .unwrap();
+    }
+
+    async fn ceiling_up(&self) {
+        ceiling_upload(self.addr, &self.src, "ceiling.bin", self.part, self.conc).await;
+    }
+
+    async fn ceiling_down(&self, key: &'static str) {
+        let (part, workers) = (self.down_opts.part_size, self.down_opts.concurrency);
+        ceiling_download(self.addr, key, &self.dest, self.size, part, workers).await;
+    }
+
+    async fn zero_copy_up(&self) {
+        zero_copy_upload(self.addr, &self.src, "zero-copy.bin", self.part, self.conc).await;
+    }
+
+    /// Runs `f` on the runtime, timed, with its CPU accounting.
+    fn timed(&self, emu: &mut EmulatorProcess, f: impl std::future::Future<Output = ()>) -> Sample {
+        measure(emu, || self.rt.block_on(wall(f)))
+    }
+
+    /// Creates the bucket and the objects the downloads and the Python sweep read.
+    fn prepare(&self) {
+        self.rt.block_on(async {
+            self.backend
+                .client()
+                .put_bucket(&BucketName::new(BUCKET).unwrap())
+                .send()
+                .await
+                .unwrap();
+            self.ours_up().await;
+            self.ceiling_up().await;
+        });
+    }
+
+    /// Profiling aid: the one measurement `only` names, repeated.
+    fn only(&self, emu: &mut EmulatorProcess, only: &str) {
+        let mut py_only: Option<PyWorker> = None;
+        for _ in 0..self.runs {
+            let t = match only {
+                "python_up" | "python_down" => {
+                    let py = py_only.get_or_insert_with(|| {
+                        PyWorker::start(&python().expect("no Python SDK venv"), self.addr)
+                    });
+                    let (mode, key, path, part, threads) = if only == "python_up" {
+                        ("up", "py.bin", self.src.as_path(), 16, 10)
+                    } else {
+                        ("down", "ours.bin", self.dest.as_path(), 32, 10)
+                    };
+                    measure(emu, || py.run(mode, key, path, part, threads))
+                }
+                "zero_copy_up" => self.timed(emu, self.zero_copy_up()),
+                "ceiling_up" => self.timed(emu, self.ceiling_up()),
+                "ours_up" => self.timed(emu, self.ours_up()),
+                "ceiling_down" => self.timed(emu, self.ceiling_down("ours.bin")),
+                _ => self.timed(emu, self.ours_down()),
+            };
+            let _ = std::fs::remove_file(&self.dest);
+            let size = self.size;
+            eprintln!(
+                "{only}: {:.0} MiB/s, CPU s/GiB: {:.2} machine, {:.2} client, {:.2} emulator",
+                mibs(size, t.secs),
+                cpu_per_gib(size, &[t], |s| s.busy),
+                cpu_per_gib(size, &[t], |s| s.client),
+                cpu_per_gib(size, &[t], |s| s.server),
+            );
+        }
+    }
+
+    /// The Python SDK's best settings for each direction.
+    fn python_settings(&self, py: &mut PyWorker) -> PyCfg {
+        (
+            pick(py, "up", "py.bin", &self.src, (1, 5)),
+            pick(py, "down", "ours.bin", &self.dest, (20, 5)),
+        )
+    }
+
+    /// Rounds: in each, every client moves the object once, in an order that rotates
+    /// from round to round; the first two rounds of each direction are warm-ups. Ratios
+    /// are the medians of the rounds' ratios, so that a slow moment of the machine
+    /// weighs on both sides of a ratio alike.
+    fn rounds(&self, emu: &mut EmulatorProcess, mut py: Option<(&mut PyWorker, PyCfg)>) -> Samples {
+        let who: &[Who] = if py.is_some() {
+            &[Who::Ceiling, Who::Ours, Who::Python, Who::ZeroCopy]
+        } else {
+            &[Who::Ceiling, Who::Ours, Who::ZeroCopy]
+        };
+        let mut samples: Samples = Default::default();
+        for up in [true, false] {
+            for run in 0..self.runs as usize + 2 {
+                let mut line = Vec::new();
+                for i in 0..who.len() {
+                    let w = who[(i + run) % who.len()];
+                    let py = py.as_mut().map(|(py, cfg)| (&mut **py, *cfg));
+                    let Some(sample) = self.one(emu, up, w, py) else {
+                        continue;
+                    };
+                    line.push(format!("{} {:.0}", w.name(), mibs(self.size, sample.secs)));
+                    if run >= 2 {
+                        samples[usize::from(!up)][w as usize].push(sample);
+                    }
+                }
+                eprintln!(
+                    "{} run {run}{}: {} MiB/s",
+                    if up { "upload" } else { "download" },
+                    if run < 2 { " (warm-up)" } else { "" },
+                    line.join(" / ")
+                );
+            }
+        }
+        samples
+    }
+
+    /// One measurement of `w` in one direction (`None`: `w` does not go that way).
+    fn one(
+        &self,
+        emu: &mut EmulatorProcess,
+        up: bool,
+        w: Who,
+        py: Option<(&mut PyWorker, PyCfg)>,
+    ) -> Option<Sample> {
+        let sample = match (up, w) {
+            (false, Who::ZeroCopy) => return None,
+            (true, Who::Ceiling) => self.timed(emu, self.ceiling_up()),
+            (true, Who::Ours) => self.timed(emu, self.ours_up()),
+            (true, Who::ZeroCopy) => self.timed(emu, self.zero_copy_up()),
+            (false, Who::Ceiling) => self.timed(emu, self.ceiling_down("ceiling.bin")),
+            (false, Who::Ours) => self.timed(emu, self.ours_down()),
+            (up, Who::Python) => {
+                let (py, (up_cfg, down_cfg)) = py.unwrap();
+                let ((p, t), mode, key, path) = if up {
+                    (up_cfg, "up", "py.bin", self.src.as_path())
+                } else {
+                    (down_cfg, "down", "ours.bin", self.dest.as_path())
+                };
+                measure(emu, || py.run(mode, key, path, p, t))
+            }
+        };
+        if !up {
+            let _ = std::fs::remove_file(&self.dest);
+        }
+        Some(sample)
+    }
+
+    /// The table's rows (the Python SDK's defaults measured here, `runs` times).
+    fn rows(
+        &self,
+        emu: &mut EmulatorProcess,
+        py: Option<(&mut PyWorker, PyCfg)>,
+        samples: &Samples,
+    ) -> Vec<Row> {
+        let size = self.size;
+        let [up, down] = samples;
+        let mut rows: Vec<Row> = vec![
+            Row::new("bare hyper (ceiling)", size, &up[0], &down[0]),
+            Row::new("cos-transfer (ours)", size, &up[1], &down[1]),
+        ];
+        if let Some((py, ((up_p, up_t), (down_p, down_t)))) = py {
+            let up_default: Vec<Sample> = (0..self.runs)
+                .map(|_| measure(emu, || py.run("up", "py.bin", &self.src, 1, 5)))
+                .collect();
+            let down_default: Vec<Sample> = (0..self.runs)
+                .map(|_| measure(emu, || py.run("down", "ours.bin", &self.dest, 20, 5)))
+                .collect();
+            rows.push(Row::new(
+                "python SDK, defaults (up 1 MB x 5, down 20 MB x 5)",
+                size,
+                &up_default,
+                &down_default,
+            ));
+            rows.push(Row::new(
+                &format!("python SDK, best (up {up_p} MB x {up_t}, down {down_p} MB x {down_t})"),
+                size,
+                &up[2],
+                &down[2],
+            ));
+        }
+        rows.push(Row::new(
+            "zero-copy sendfile client (upload only)",
+            size,
+            &up[3],
+            &[],
+        ));
+        rows
+    }
+
+    /// Peak RSS of an upload of `rss_mib` in a child process, and before it (KiB).
+    fn rss(&self, rss_mib: u64) -> (u64, u64) {
+        let (rss_kib, before_kib) = rss_of_upload(self.addr, self.dir.path(), rss_mib);
+        self.rt.block_on(async {
+            let b = BucketName::new(BUCKET).unwrap();
+            let _ = self
+                .backend
+                .client()
+                .delete_object(&b, &cos_core::ObjectKey::new("rss.bin").unwrap())
+                .send()
+                .await;
+        });
+        (rss_kib, before_kib)
+    }
+
+    /// Prints the table, the RSS, the `RESULT` lines and the ratios.
+    fn report(&self, rows: &[Row], samples: &Samples, rss_mib: u64, rss: (u64, u64)) {
+        let (rss_kib, before_kib) = rss;
+        let (part, conc) = (self.part, self.conc);
+        let [up, down] = samples;
+        let rss_mib_peak = rss_kib / 1024;
+        let bound = 20 + 5 * (part / MIB) * conc as u64 / 2;
+
+        println!();
+        println!(
+            "{:<58} {:>9} {:>10} {:>17} {:>17}",
+            "client", "up MiB/s", "down MiB/s", "up CPU m/c/e", "down CPU m/c/e"
+        );
+        let cpu = |c: [f64; 3]| format!("{:.2}/{:.2}/{:.2}", c[0], c[1], c[2]);
+        for r in rows {
+            println!(
+                "{:<58} {:>9.0} {:>10.0} {:>17} {:>17}",
+                r.name,
+                r.up,
+                r.down,
+                cpu(r.up_cpu),
+                cpu(r.down_cpu)
+            );
+        }
+        println!(
+            "CPU: core-seconds per GiB moved: m = the whole machine (client, emulator, kernel), c = the client's process, e = the emulator's process"
+        );
+        println!(
+            "peak RSS of a {rss_mib} MiB upload: {rss_mib_peak} MiB (before: {} MiB; bound 20 + 2.5 x {} MiB x {conc} = {bound} MiB)",
+            before_kib / 1024,
+            part / MIB
+        );
+        let (c, o) = (&rows[0], &rows[1]);
+        for (name, v) in [
+            ("ceiling_up_mibs", c.up),
+            ("ceiling_down_mibs", c.down),
+            ("ours_up_mibs", o.up),
+            ("ours_down_mibs", o.down),
+        ] {
+            println!("RESULT {name} {v:.0}");
+        }
+        println!("ratios: medians of the per-round ratios");
+        println!(
+            "transfer: up_vs_ceiling={:.2} up_vs_python_best={:.2} down_vs_ceiling={:.2} down_vs_python_best={:.2} rss_4g_mib={rss_mib_peak}",
+            ratio(&up[1], &up[0]),
+            ratio(&up[1], &up[2]),
+            ratio(&down[1], &down[0]),
+            ratio(&down[1], &down[2]),
+        );
+    }
+}
+
 fn main() {
     if let Ok(addr) = std::env::var("COS_TRANSFER_BENCH_RSS_ADDR") {
         rss_child(&addr);
@@ -851,300 +1232,25 @@ fn main() {
         emulator_child();
         return;
     }
-    let size = env_u64("BENCH_TRANSFER_MIB", 1024) * MIB;
-    let runs = env_u64("BENCH_TRANSFER_RUNS", 6).max(1);
     let rss_mib = env_u64("BENCH_TRANSFER_RSS_MIB", 4096);
-    let (up_opts, down_opts) = our_options();
-    let (part, conc) = (up_opts.sizing.part_size, up_opts.concurrency);
-    let crc_speed = {
-        let data = vec![7u8; 64 << 20];
-        let t = Instant::now();
-        for _ in 0..4 {
-            std::hint::black_box(cos_crc64::checksum(std::hint::black_box(&data)));
-        }
-        (4 * 64) as f64 / 1024.0 / t.elapsed().as_secs_f64()
-    };
-    println!("crc64: {crc_speed:.1} GiB/s on one core");
+    println!("crc64: {:.1} GiB/s on one core", crc_speed());
 
     // The emulator runs in a child process, so that its CPU time can be told apart.
     let mut emu = EmulatorProcess::start();
     pin_to(0);
-    let addr = emu.addr;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src.bin");
-    write_source(&src, size);
-    // Downloads land in memory (tmpfs) when there is one, so that the disk's writeback
-    // does not decide the numbers.
-    let shm = Path::new("/dev/shm");
-    let dest_dir = if shm.is_dir() {
-        tempfile::tempdir_in(shm).unwrap()
-    } else {
-        tempfile::tempdir().unwrap()
-    };
-    let dest = dest_dir.path().join("dest.bin");
-    println!(
-        "object {} MiB, {runs} rounds each way, part {} MiB x {conc} (upload), {} MiB x {} (download)",
-        size / MIB,
-        part / MIB,
-        down_opts.part_size / MIB,
-        down_opts.concurrency
-    );
-
-    let only = std::env::var("BENCH_TRANSFER_ONLY").ok();
-    let backend = CosBackend::new(client(addr));
-    let ours_up = || async {
-        upload_file(
-            &backend,
-            &BucketName::new(BUCKET).unwrap(),
-            &cos_core::ObjectKey::new("ours.bin").unwrap(),
-            &src,
-            &up_opts,
-            None,
-            &CancelHandle::new(),
-        )
-        .await
-        .unwrap();
-    };
-    let ours_down = || async {
-        download_file(
-            &backend,
-            &BucketName::new(BUCKET).unwrap(),
-            &cos_core::ObjectKey::new("ours.bin").unwrap(),
-            &dest,
-            &down_opts,
-            None,
-            &CancelHandle::new(),
-        )
-        .await
-        .unwrap();
-    };
-    let ceiling_up = || ceiling_upload(addr, &src, "ceiling.bin", part, conc);
-    let ceiling_down = |key: &'static str| {
-        ceiling_download(
-            addr,
-            key,
-            &dest,
-            size,
-            down_opts.part_size,
-            down_opts.concurrency,
-        )
-    };
-    let zero_copy_up = || zero_copy_upload(addr, &src, "zero-copy.bin", part, conc);
-
-    rt.block_on(async {
-        backend
-            .client()
-            .put_bucket(&BucketName::new(BUCKET).unwrap())
-            .send()
-            .await
-            .unwrap();
-        // The objects the downloads and the Python sweep read.
-        ours_up().await;
-        ceiling_up().await;
-    });
-    if let Some(only) = &only {
-        // Profiling aid: one measurement, repeated.
-        let mut py_only: Option<PyWorker> = None;
-        for _ in 0..runs {
-            let t = match only.as_str() {
-                "python_up" | "python_down" => {
-                    let py = py_only.get_or_insert_with(|| {
-                        PyWorker::start(&python().expect("no Python SDK venv"), addr)
-                    });
-                    let (mode, key, path, part, threads) = if only == "python_up" {
-                        ("up", "py.bin", src.as_path(), 16, 10)
-                    } else {
-                        ("down", "ours.bin", dest.as_path(), 32, 10)
-                    };
-                    measure(&mut emu, || py.run(mode, key, path, part, threads))
-                }
-                "zero_copy_up" => measure(&mut emu, || rt.block_on(wall(zero_copy_up()))),
-                "ceiling_up" => measure(&mut emu, || rt.block_on(wall(ceiling_up()))),
-                "ours_up" => measure(&mut emu, || rt.block_on(wall(ours_up()))),
-                "ceiling_down" => measure(&mut emu, || rt.block_on(wall(ceiling_down("ours.bin")))),
-                _ => measure(&mut emu, || rt.block_on(wall(ours_down()))),
-            };
-            let _ = std::fs::remove_file(&dest);
-            eprintln!(
-                "{only}: {:.0} MiB/s, CPU s/GiB: {:.2} machine, {:.2} client, {:.2} emulator",
-                mibs(size, t.secs),
-                cpu_per_gib(size, &[t], |s| s.busy),
-                cpu_per_gib(size, &[t], |s| s.client),
-                cpu_per_gib(size, &[t], |s| s.server),
-            );
-        }
+    let bench = Bench::new(emu.addr);
+    bench.prepare();
+    if let Ok(only) = std::env::var("BENCH_TRANSFER_ONLY") {
+        bench.only(&mut emu, &only);
         return; // the temporary folders are removed on the way out
     }
 
-    // The Python SDK's best settings for each direction: after a warm-up run, the faster
-    // of two runs of each candidate (its defaults among them); the fastest wins.
-    let mut py = python().map(|p| PyWorker::start(&p, addr));
-    let py_cfg = py.as_mut().map(|py| {
-        let mut pick = |mode: &str, key: &str, path: &Path, default: (u64, u64)| {
-            py.run(mode, key, path, default.0, default.1);
-            [default, (8, 5), (8, 10), (16, 10), (32, 10), (64, 16)]
-                .into_iter()
-                .map(|(p, t)| {
-                    let secs = (0..2).map(|_| py.run(mode, key, path, p, t).secs);
-                    (p, t, secs.fold(f64::INFINITY, f64::min))
-                })
-                .min_by(|a, b| a.2.total_cmp(&b.2))
-                .map(|(p, t, _)| (p, t))
-                .unwrap()
-        };
-        (
-            pick("up", "py.bin", &src, (1, 5)),
-            pick("down", "ours.bin", &dest, (20, 5)),
-        )
-    });
-
-    // Rounds: in each, every client moves the object once, in an order that rotates
-    // from round to round; the first two rounds of each direction are warm-ups. Ratios
-    // are the medians of the rounds' ratios, so that a slow moment of the machine
-    // weighs on both sides of a ratio alike.
-    let who: &[Who] = if py_cfg.is_some() {
-        &[Who::Ceiling, Who::Ours, Who::Python, Who::ZeroCopy]
-    } else {
-        &[Who::Ceiling, Who::Ours, Who::ZeroCopy]
-    };
-    let mut samples: [[Vec<Sample>; 4]; 2] = Default::default();
-    for up in [true, false] {
-        for run in 0..runs as usize + 2 {
-            let mut line = Vec::new();
-            for i in 0..who.len() {
-                let w = who[(i + run) % who.len()];
-                let sample = match (up, w) {
-                    (false, Who::ZeroCopy) => continue,
-                    (true, Who::Ceiling) => measure(&mut emu, || rt.block_on(wall(ceiling_up()))),
-                    (true, Who::Ours) => measure(&mut emu, || rt.block_on(wall(ours_up()))),
-                    (true, Who::ZeroCopy) => {
-                        measure(&mut emu, || rt.block_on(wall(zero_copy_up())))
-                    }
-                    (false, Who::Ceiling) => {
-                        measure(&mut emu, || rt.block_on(wall(ceiling_down("ceiling.bin"))))
-                    }
-                    (false, Who::Ours) => measure(&mut emu, || rt.block_on(wall(ours_down()))),
-                    (up, Who::Python) => {
-                        let (py, (up_cfg, down_cfg)) = (py.as_mut().unwrap(), py_cfg.unwrap());
-                        let ((p, t), mode, key, path) = if up {
-                            (up_cfg, "up", "py.bin", src.as_path())
-                        } else {
-                            (down_cfg, "down", "ours.bin", dest.as_path())
-                        };
-                        measure(&mut emu, || py.run(mode, key, path, p, t))
-                    }
-                };
-                if !up {
-                    let _ = std::fs::remove_file(&dest);
-                }
-                line.push(format!("{} {:.0}", w.name(), mibs(size, sample.secs)));
-                if run >= 2 {
-                    samples[usize::from(!up)][w as usize].push(sample);
-                }
-            }
-            eprintln!(
-                "{} run {run}{}: {} MiB/s",
-                if up { "upload" } else { "download" },
-                if run < 2 { " (warm-up)" } else { "" },
-                line.join(" / ")
-            );
-        }
-    }
-    let [up, down] = &samples;
-    let mut rows: Vec<Row> = vec![
-        Row::new("bare hyper (ceiling)", size, &up[0], &down[0]),
-        Row::new("cos-transfer (ours)", size, &up[1], &down[1]),
-    ];
-    if let (Some(py), Some(((up_p, up_t), (down_p, down_t)))) = (py.as_mut(), py_cfg) {
-        let up_default: Vec<Sample> = (0..runs)
-            .map(|_| measure(&mut emu, || py.run("up", "py.bin", &src, 1, 5)))
-            .collect();
-        let down_default: Vec<Sample> = (0..runs)
-            .map(|_| measure(&mut emu, || py.run("down", "ours.bin", &dest, 20, 5)))
-            .collect();
-        rows.push(Row::new(
-            "python SDK, defaults (up 1 MB x 5, down 20 MB x 5)",
-            size,
-            &up_default,
-            &down_default,
-        ));
-        rows.push(Row::new(
-            &format!("python SDK, best (up {up_p} MB x {up_t}, down {down_p} MB x {down_t})"),
-            size,
-            &up[2],
-            &down[2],
-        ));
-    }
-    rows.push(Row::new(
-        "zero-copy sendfile client (upload only)",
-        size,
-        &up[3],
-        &[],
-    ));
-    // Median over rounds of `a`'s speed over `b`'s.
-    let ratio = |a: &[Sample], b: &[Sample]| -> f64 {
-        let mut r: Vec<f64> = a.iter().zip(b).map(|(a, b)| b.secs / a.secs).collect();
-        r.sort_by(f64::total_cmp);
-        r.get(r.len() / 2).copied().unwrap_or(f64::NAN)
-    };
-
-    let (rss_kib, before_kib) = rss_of_upload(addr, dir.path(), rss_mib);
-    rt.block_on(async {
-        let b = BucketName::new(BUCKET).unwrap();
-        let _ = backend
-            .client()
-            .delete_object(&b, &cos_core::ObjectKey::new("rss.bin").unwrap())
-            .send()
-            .await;
-    });
-    let rss_mib_peak = rss_kib / 1024;
-    let bound = 20 + 5 * (part / MIB) * conc as u64 / 2;
-
-    println!();
-    println!(
-        "{:<58} {:>9} {:>10} {:>17} {:>17}",
-        "client", "up MiB/s", "down MiB/s", "up CPU m/c/e", "down CPU m/c/e"
-    );
-    let cpu = |c: [f64; 3]| format!("{:.2}/{:.2}/{:.2}", c[0], c[1], c[2]);
-    for r in &rows {
-        println!(
-            "{:<58} {:>9.0} {:>10.0} {:>17} {:>17}",
-            r.name,
-            r.up,
-            r.down,
-            cpu(r.up_cpu),
-            cpu(r.down_cpu)
-        );
-    }
-    println!(
-        "CPU: core-seconds per GiB moved: m = the whole machine (client, emulator, kernel), c = the client's process, e = the emulator's process"
-    );
-    println!(
-        "peak RSS of a {rss_mib} MiB upload: {rss_mib_peak} MiB (before: {} MiB; bound 20 + 2.5 x {} MiB x {conc} = {bound} MiB)",
-        before_kib / 1024,
-        part / MIB
-    );
-    let (c, o) = (&rows[0], &rows[1]);
-    for (name, v) in [
-        ("ceiling_up_mibs", c.up),
-        ("ceiling_down_mibs", c.down),
-        ("ours_up_mibs", o.up),
-        ("ours_down_mibs", o.down),
-    ] {
-        println!("RESULT {name} {v:.0}");
-    }
-    println!("ratios: medians of the per-round ratios");
-    println!(
-        "transfer: up_vs_ceiling={:.2} up_vs_python_best={:.2} down_vs_ceiling={:.2} down_vs_python_best={:.2} rss_4g_mib={rss_mib_peak}",
-        ratio(&up[1], &up[0]),
-        ratio(&up[1], &up[2]),
-        ratio(&down[1], &down[0]),
-        ratio(&down[1], &down[2]),
-    );
-    drop(rt);
+    let mut py = python().map(|p| PyWorker::start(&p, bench.addr));
+    let py_cfg = py.as_mut().map(|py| bench.python_settings(py));
+    let samples = bench.rounds(&mut emu, py.as_mut().zip(py_cfg));
+    let rows = bench.rows(&mut emu, py.as_mut().zip(py_cfg), &samples);
+    let rss = bench.rss(rss_mib);
+    bench.report(&rows, &samples, rss_mib, rss);
+    drop(bench);
     drop(emu);
 }

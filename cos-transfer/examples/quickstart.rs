@@ -144,15 +144,13 @@ async fn fetch(url: &str, connect_to: Option<std::net::SocketAddr>) -> Result<Ve
     Ok(body)
 }
 
-#[tokio::main]
-async fn main() -> Result<(), BoxError> {
-    let t = target().await?;
+/// Writes `QUICKSTART_MIB` (default 100) MiB of pseudo-random data to `path`; returns
+/// its CRC-64.
+fn generate_source(path: &std::path::Path) -> Result<u64, BoxError> {
     let size_mib: u64 = std::env::var("QUICKSTART_MIB")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100);
-    let dir = tempfile::tempdir()?;
-    let src = dir.path().join("quickstart.bin");
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     let data: Vec<u8> = (0..size_mib * 1024 * 1024)
         .map(|_| {
@@ -162,15 +160,152 @@ async fn main() -> Result<(), BoxError> {
             (x >> 24) as u8
         })
         .collect();
-    std::fs::write(&src, &data)?;
+    std::fs::write(path, &data)?;
     let local_crc = cos_crc64::checksum(&data);
-    drop(data);
     println!(
         "generated {size_mib} MiB at {} (crc64 {local_crc})",
-        src.display()
+        path.display()
     );
+    Ok(local_crc)
+}
 
-    let key = ObjectKey::new("quickstart/data.bin")?;
+/// What the steps after setup share.
+struct Steps {
+    t: Target,
+    transfers: Transfers<CosBackend>,
+    key: ObjectKey,
+    dir: tempfile::TempDir,
+    cancel: CancelHandle,
+    local_crc: u64,
+}
+
+impl Steps {
+    /// Uploads `src` with a checkpoint and progress.
+    async fn upload(&self, src: &std::path::Path) -> Result<(), BoxError> {
+        let started = Instant::now();
+        let up = self
+            .transfers
+            .upload_file(&self.t.bucket, &self.key, src)
+            .checkpoint(self.dir.path().join("upload.checkpoint"))
+            .progress(progress_bar("upload  "))
+            .cancel(&self.cancel)
+            .send()
+            .await?;
+        println!(
+            "uploaded {} in {} parts, {} (etag {}, crc64 {} verified by the service)",
+            self.key,
+            up.parts_sent,
+            rate(up.size, started.elapsed()),
+            up.etag,
+            up.crc64
+        );
+        Ok(())
+    }
+
+    /// Lists the objects under `quickstart/`.
+    async fn list(&self) -> Result<(), BoxError> {
+        let pages: Vec<_> = self
+            .t
+            .client
+            .list_objects(&self.t.bucket)
+            .prefix("quickstart/")
+            .into_pages()
+            .try_collect()
+            .await?;
+        for o in pages.iter().flat_map(|p| &p.contents) {
+            println!("listed  {} ({} bytes, {})", o.key, o.size, o.storage_class);
+        }
+        Ok(())
+    }
+
+    /// Downloads the object and compares its CRC-64 with the source's.
+    async fn download(&self) -> Result<(), BoxError> {
+        let dest = self.dir.path().join("downloaded.bin");
+        let started = Instant::now();
+        let down = self
+            .transfers
+            .download_file(&self.t.bucket, &self.key, &dest)
+            .progress(progress_bar("download"))
+            .cancel(&self.cancel)
+            .send()
+            .await?;
+        if down.crc64 != self.local_crc {
+            return Err("downloaded CRC64 differs from the source".into());
+        }
+        println!(
+            "downloaded to {} at {}, crc64 matches the source",
+            dest.display(),
+            rate(down.size, started.elapsed())
+        );
+        Ok(())
+    }
+
+    /// Fetches a presigned URL with a plain HTTP client and checks the content.
+    async fn presigned(&self) -> Result<(), BoxError> {
+        let url = self
+            .t
+            .client
+            .get_presigned_download_url(&self.t.bucket, &self.key)
+            .expires(Duration::from_secs(600))
+            .build()
+            .await?
+            .url;
+        let fetched = fetch(&url, self.t.connect_to).await?;
+        if cos_crc64::checksum(&fetched) != self.local_crc {
+            return Err("presigned download differs from the source".into());
+        }
+        println!(
+            "presigned URL (10 min) fetched with a plain HTTP client: {} bytes, crc64 matches",
+            fetched.len()
+        );
+        Ok(())
+    }
+
+    /// Copies the object on the server side; returns the copy's key.
+    async fn copy(&self) -> Result<ObjectKey, BoxError> {
+        let copy = ObjectKey::new("quickstart/copy.bin")?;
+        let source = CopySource::new(&self.t.bucket, &self.key);
+        let copied = self
+            .transfers
+            .copy(&self.t.bucket, &copy, &source)
+            .cancel(&self.cancel)
+            .send()
+            .await?;
+        println!(
+            "copied to {copy} on the server side: {} bytes, crc64 {:?} (checked against the source)",
+            copied.size, copied.crc64
+        );
+        Ok(copy)
+    }
+
+    /// Deletes the objects (and the emulator's bucket).
+    async fn clean_up(&self, copy: &ObjectKey) -> Result<(), BoxError> {
+        let (t, key) = (&self.t, &self.key);
+        let result = t
+            .client
+            .delete_multiple_objects(&t.bucket)
+            .keys([key, copy])
+            .quiet(true)
+            .send()
+            .await?;
+        if !result.errors.is_empty() {
+            return Err(format!("delete failed: {:?}", result.errors).into());
+        }
+        println!("deleted {key} and {copy}");
+        if t._emulator.is_some() {
+            t.client.delete_bucket(&t.bucket).send().await?;
+            println!("deleted bucket {}", t.bucket);
+        }
+        Ok(())
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    let t = target().await?;
+    let dir = tempfile::tempdir()?;
+    let src = dir.path().join("quickstart.bin");
+    let local_crc = generate_source(&src)?;
     let transfers = Transfers::with_backend(
         CosBackend::new(t.client.clone()).write_options(
             WriteOptions::new()
@@ -178,96 +313,20 @@ async fn main() -> Result<(), BoxError> {
                 .metadata("generated-by", "cos-rs quickstart"),
         ),
     );
-    let cancel = CancelHandle::new();
-
-    let started = Instant::now();
-    let up = transfers
-        .upload_file(&t.bucket, &key, &src)
-        .checkpoint(dir.path().join("upload.checkpoint"))
-        .progress(progress_bar("upload  "))
-        .cancel(&cancel)
-        .send()
-        .await?;
-    println!(
-        "uploaded {} in {} parts, {} (etag {}, crc64 {} verified by the service)",
-        key,
-        up.parts_sent,
-        rate(up.size, started.elapsed()),
-        up.etag,
-        up.crc64
-    );
-
-    let pages: Vec<_> = t
-        .client
-        .list_objects(&t.bucket)
-        .prefix("quickstart/")
-        .into_pages()
-        .try_collect()
-        .await?;
-    for o in pages.iter().flat_map(|p| &p.contents) {
-        println!("listed  {} ({} bytes, {})", o.key, o.size, o.storage_class);
-    }
-
-    let dest = dir.path().join("downloaded.bin");
-    let started = Instant::now();
-    let down = transfers
-        .download_file(&t.bucket, &key, &dest)
-        .progress(progress_bar("download"))
-        .cancel(&cancel)
-        .send()
-        .await?;
-    if down.crc64 != local_crc {
-        return Err("downloaded CRC64 differs from the source".into());
-    }
-    println!(
-        "downloaded to {} at {}, crc64 matches the source",
-        dest.display(),
-        rate(down.size, started.elapsed())
-    );
-
-    let url = t
-        .client
-        .get_presigned_download_url(&t.bucket, &key)
-        .expires(Duration::from_secs(600))
-        .build()
-        .await?
-        .url;
-    let fetched = fetch(&url, t.connect_to).await?;
-    if cos_crc64::checksum(&fetched) != local_crc {
-        return Err("presigned download differs from the source".into());
-    }
-    println!(
-        "presigned URL (10 min) fetched with a plain HTTP client: {} bytes, crc64 matches",
-        fetched.len()
-    );
-
-    let copy = ObjectKey::new("quickstart/copy.bin")?;
-    let source = CopySource::new(&t.bucket, &key);
-    let copied = transfers
-        .copy(&t.bucket, &copy, &source)
-        .cancel(&cancel)
-        .send()
-        .await?;
-    println!(
-        "copied to {copy} on the server side: {} bytes, crc64 {:?} (checked against the source)",
-        copied.size, copied.crc64
-    );
-
-    let result = t
-        .client
-        .delete_multiple_objects(&t.bucket)
-        .keys([&key, &copy])
-        .quiet(true)
-        .send()
-        .await?;
-    if !result.errors.is_empty() {
-        return Err(format!("delete failed: {:?}", result.errors).into());
-    }
-    println!("deleted {key} and {copy}");
-    if t._emulator.is_some() {
-        t.client.delete_bucket(&t.bucket).send().await?;
-        println!("deleted bucket {}", t.bucket);
-    }
+    let steps = Steps {
+        t,
+        transfers,
+        key: ObjectKey::new("quickstart/data.bin")?,
+        dir,
+        cancel: CancelHandle::new(),
+        local_crc,
+    };
+    steps.upload(&src).await?;
+    steps.list().await?;
+    steps.download().await?;
+    steps.presigned().await?;
+    let copy = steps.copy().await?;
+    steps.clean_up(&copy).await?;
     println!("quickstart: all steps passed");
     Ok(())
 }

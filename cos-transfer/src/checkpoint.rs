@@ -221,7 +221,7 @@ pub fn save<T: Serialize>(path: &Path, value: &T) -> Result<(), CheckpointError>
         .to_string_lossy()
         .into_owned();
     prefix.push_str(".tmp.");
-    let (mut f, tmp) = crate::fileio::create_unique(dir, &prefix, "").map_err(io)?;
+    let (mut f, tmp) = crate::unique::create_unique(dir, &prefix, "").map_err(io)?;
     let result = (|| {
         f.write_all(&text)?;
         f.sync_all()?;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
-use crate::backend::{CopyBackend, CopyRange, CopySource, MetadataDirective};
+use crate::backend::{CopyBackend, CopyRange, CopySource, MetadataDirective, SourceInfo};
 use crate::checkpoint::{
     self, CHECKPOINT_VERSION, CopiedPart, CopyCheckpoint, CopySourceId, RemoteObject,
 };
@@ -177,145 +177,226 @@ pub async fn copy<B: CopyBackend>(
         operation: "HeadObject",
         header: "Content-Length",
     })?;
-    let what = format!("copy of {}/{}", source.bucket, source.key);
-    if size <= options.single_threshold {
-        let written = backend
-            .copy_object(
-                bucket,
-                key,
-                source,
-                options.metadata,
-                Some(&info.object.etag),
-            )
-            .await
-            .map_err(|e| TransferError::remote("CopyObject", e))?;
-        check(&what, info.object.crc64, written.crc64)?;
-        PartProgress::new(progress, 0, size).part_done(1, size);
-        return Ok(CopyOutcome {
-            etag: written.etag,
-            crc64: written.crc64.or(info.object.crc64),
-            size,
-            multipart: false,
-            parts: 1,
-            parts_reused: 0,
-        });
-    }
-
-    let plan = PartPlan::new(size, options.part_size)?;
-    let headers = match options.metadata {
-        MetadataDirective::Copy => Some(info.headers.as_slice()),
-        MetadataDirective::Replaced => None,
-    };
-    let remote = RemoteObject {
-        etag: info.object.etag.clone(),
-        size,
-        last_modified: info.object.last_modified.clone(),
-    };
-    let source_id = CopySourceId {
-        bucket: source.bucket.to_string(),
-        key: source.key.to_string(),
-        region: source.region.clone(),
-        version_id: source.version_id.clone(),
-    };
-    let cp_path = options.checkpoint.as_deref();
-    // An unreadable checkpoint is as good as none: the copy starts afresh.
-    let cp = cp_path.and_then(|p| checkpoint::load::<CopyCheckpoint>(p).ok().flatten());
-    let start = decide_copy_start(
-        cp.as_ref(),
-        bucket.as_str(),
-        key.as_str(),
-        &source_id,
-        &remote,
-        plan.part_size(),
-    );
-    let (upload_id, done, todo) = match start {
-        CopyStart::Resume { upload_id, parts } => {
-            match list_all_parts(backend, bucket, key, &upload_id).await? {
-                Some(listed) => {
-                    let (done, todo) = reconcile_copy(&plan, &parts, &listed);
-                    (upload_id, done, todo)
-                }
-                // Gone (aborted, completed or expired): start over.
-                None => {
-                    let id = create(backend, bucket, key, headers).await?;
-                    (id, BTreeMap::new(), plan.parts().collect())
-                }
-            }
-        }
-        CopyStart::Fresh { stale } => {
-            if let Some(old) = stale {
-                // The source changed since: that upload can never be completed.
-                let _ = backend.abort_multipart_upload(bucket, key, &old).await;
-            }
-            let id = create(backend, bucket, key, headers).await?;
-            (id, BTreeMap::new(), plan.parts().collect())
-        }
-    };
-    let reused = u32::try_from(done.len()).unwrap_or(u32::MAX);
-    let mut cp = CopyCheckpoint {
-        version: CHECKPOINT_VERSION,
-        bucket: bucket.to_string(),
-        key: key.to_string(),
-        source: source_id,
-        remote,
-        upload_id: upload_id.clone(),
-        part_size: plan.part_size(),
-        parts: done,
-    };
-    if let Some(path) = cp_path {
-        checkpoint::save(path, &cp)?;
-    }
-    let etag = info.object.etag.as_str();
-    let run = PartRun {
+    let job = CopyJob {
         backend,
         bucket,
         key,
-        upload_id: &upload_id,
         source,
-        etag,
-        total: plan.size(),
         options,
-        checkpoint: cp_path,
+        info: &info,
+        size,
+        what: format!("copy of {}/{}", source.bucket, source.key),
     };
-    if let Err(e) = run.copy_parts(todo, &mut cp, progress, cancel).await {
-        match cp_path {
-            // Resumable: keep the upload and what is done.
-            Some(path) => {
-                checkpoint::save(path, &cp)?;
+    if size <= options.single_threshold {
+        job.single(progress).await
+    } else {
+        job.multipart(progress, cancel).await
+    }
+}
+
+/// One copy, once the source is known: its destination, options and source.
+struct CopyJob<'a, B> {
+    backend: &'a B,
+    bucket: &'a BucketName,
+    key: &'a ObjectKey,
+    source: &'a CopySource,
+    options: &'a CopyOptions,
+    /// The source's HEAD.
+    info: &'a SourceInfo,
+    /// The source's size.
+    size: u64,
+    /// What the CRC-64 checks name.
+    what: String,
+}
+
+/// Where a multipart copy starts: its upload, the parts already done, the parts to copy.
+struct MultipartStart {
+    upload_id: String,
+    done: BTreeMap<u32, CopiedPart>,
+    todo: Vec<Part>,
+}
+
+impl<B: CopyBackend> CopyJob<'_, B> {
+    /// One PUT Object - Copy, pinned to the source's ETag.
+    async fn single(&self, progress: Option<ProgressFn>) -> Result<CopyOutcome, TransferError> {
+        let object = &self.info.object;
+        let written = self
+            .backend
+            .copy_object(
+                self.bucket,
+                self.key,
+                self.source,
+                self.options.metadata,
+                Some(&object.etag),
+            )
+            .await
+            .map_err(|e| TransferError::remote("CopyObject", e))?;
+        check(&self.what, object.crc64, written.crc64)?;
+        PartProgress::new(progress, 0, self.size).part_done(1, self.size);
+        Ok(CopyOutcome {
+            etag: written.etag,
+            crc64: written.crc64.or(object.crc64),
+            size: self.size,
+            multipart: false,
+            parts: 1,
+            parts_reused: 0,
+        })
+    }
+
+    /// Upload Part - Copy of every part not already done, resumable from the checkpoint.
+    async fn multipart(
+        &self,
+        progress: Option<ProgressFn>,
+        cancel: &CancelHandle,
+    ) -> Result<CopyOutcome, TransferError> {
+        let plan = PartPlan::new(self.size, self.options.part_size)?;
+        let remote = RemoteObject {
+            etag: self.info.object.etag.clone(),
+            size: self.size,
+            last_modified: self.info.object.last_modified.clone(),
+        };
+        let source_id = CopySourceId {
+            bucket: self.source.bucket.to_string(),
+            key: self.source.key.to_string(),
+            region: self.source.region.clone(),
+            version_id: self.source.version_id.clone(),
+        };
+        let cp_path = self.options.checkpoint.as_deref();
+        let start = self.start(&plan, cp_path, &source_id, &remote).await?;
+        let reused = u32::try_from(start.done.len()).unwrap_or(u32::MAX);
+        let mut cp = CopyCheckpoint {
+            version: CHECKPOINT_VERSION,
+            bucket: self.bucket.to_string(),
+            key: self.key.to_string(),
+            source: source_id,
+            remote,
+            upload_id: start.upload_id.clone(),
+            part_size: plan.part_size(),
+            parts: start.done,
+        };
+        if let Some(path) = cp_path {
+            checkpoint::save(path, &cp)?;
+        }
+        let upload_id = start.upload_id;
+        let run = PartRun {
+            backend: self.backend,
+            bucket: self.bucket,
+            key: self.key,
+            upload_id: &upload_id,
+            source: self.source,
+            etag: self.info.object.etag.as_str(),
+            total: plan.size(),
+            options: self.options,
+            checkpoint: cp_path,
+        };
+        if let Err(e) = run.copy_parts(start.todo, &mut cp, progress, cancel).await {
+            match cp_path {
+                // Resumable: keep the upload and what is done.
+                Some(path) => {
+                    checkpoint::save(path, &cp)?;
+                }
+                None => {
+                    let _ = self
+                        .backend
+                        .abort_multipart_upload(self.bucket, self.key, &upload_id)
+                        .await;
+                }
             }
-            None => {
-                let _ = backend
-                    .abort_multipart_upload(bucket, key, &upload_id)
-                    .await;
+            return Err(e);
+        }
+        let mut outcome = self.complete(&upload_id, cp.parts).await?;
+        if let Some(path) = cp_path {
+            checkpoint::remove(path)?;
+        }
+        outcome.parts_reused = reused;
+        Ok(outcome)
+    }
+
+    /// Decides from the checkpoint (if any) whether to continue its upload (reconciled
+    /// with List Parts) or start a new one (aborting an outdated one).
+    async fn start(
+        &self,
+        plan: &PartPlan,
+        cp_path: Option<&Path>,
+        source_id: &CopySourceId,
+        remote: &RemoteObject,
+    ) -> Result<MultipartStart, TransferError> {
+        let (backend, bucket, key) = (self.backend, self.bucket, self.key);
+        let headers = match self.options.metadata {
+            MetadataDirective::Copy => Some(self.info.headers.as_slice()),
+            MetadataDirective::Replaced => None,
+        };
+        // An unreadable checkpoint is as good as none: the copy starts afresh.
+        let cp = cp_path.and_then(|p| checkpoint::load::<CopyCheckpoint>(p).ok().flatten());
+        let start = decide_copy_start(
+            cp.as_ref(),
+            bucket.as_str(),
+            key.as_str(),
+            source_id,
+            remote,
+            plan.part_size(),
+        );
+        let fresh = |upload_id| MultipartStart {
+            upload_id,
+            done: BTreeMap::new(),
+            todo: plan.parts().collect(),
+        };
+        match start {
+            CopyStart::Resume { upload_id, parts } => {
+                match list_all_parts(backend, bucket, key, &upload_id).await? {
+                    Some(listed) => {
+                        let (done, todo) = reconcile_copy(plan, &parts, &listed);
+                        Ok(MultipartStart {
+                            upload_id,
+                            done,
+                            todo,
+                        })
+                    }
+                    // Gone (aborted, completed or expired): start over.
+                    None => Ok(fresh(create(backend, bucket, key, headers).await?)),
+                }
+            }
+            CopyStart::Fresh { stale } => {
+                if let Some(old) = stale {
+                    // The source changed since: that upload can never be completed.
+                    let _ = backend.abort_multipart_upload(bucket, key, &old).await;
+                }
+                Ok(fresh(create(backend, bucket, key, headers).await?))
             }
         }
-        return Err(e);
     }
-    let parts = cp.parts;
-    let combined = parts
-        .values()
-        .map(|p| p.crc64.map(|c| (c, p.len)))
-        .collect::<Option<Vec<_>>>()
-        .map(crc64::combine_all);
-    check(&what, info.object.crc64, combined)?;
-    let count = u32::try_from(parts.len()).unwrap_or(u32::MAX);
-    let list = parts.into_iter().map(|(n, p)| (n, p.etag)).collect();
-    let written = backend
-        .complete_multipart_upload(bucket, key, &upload_id, list)
-        .await
-        .map_err(|e| TransferError::remote("CompleteMultipartUpload", e))?;
-    check(&what, info.object.crc64.or(combined), written.crc64)?;
-    if let Some(path) = cp_path {
-        checkpoint::remove(path)?;
+
+    /// Checks the combined part CRCs against the source's, completes the upload and
+    /// checks the result's CRC (`parts_reused` is left 0 for the caller).
+    async fn complete(
+        &self,
+        upload_id: &str,
+        parts: BTreeMap<u32, CopiedPart>,
+    ) -> Result<CopyOutcome, TransferError> {
+        let expected = self.info.object.crc64;
+        let combined = parts
+            .values()
+            .map(|p| p.crc64.map(|c| (c, p.len)))
+            .collect::<Option<Vec<_>>>()
+            .map(crc64::combine_all);
+        check(&self.what, expected, combined)?;
+        let count = u32::try_from(parts.len()).unwrap_or(u32::MAX);
+        let list = parts.into_iter().map(|(n, p)| (n, p.etag)).collect();
+        let written = self
+            .backend
+            .complete_multipart_upload(self.bucket, self.key, upload_id, list)
+            .await
+            .map_err(|e| TransferError::remote("CompleteMultipartUpload", e))?;
+        check(&self.what, expected.or(combined), written.crc64)?;
+        Ok(CopyOutcome {
+            etag: written.etag,
+            crc64: written.crc64.or(combined),
+            size: self.size,
+            multipart: true,
+            parts: count,
+            parts_reused: 0,
+        })
     }
-    Ok(CopyOutcome {
-        etag: written.etag,
-        crc64: written.crc64.or(combined),
-        size,
-        multipart: true,
-        parts: count,
-        parts_reused: reused,
-    })
 }
 
 /// Initiate Multipart Upload for a copy.

@@ -19,11 +19,10 @@ use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, DownloadCheckpoint, 
 use crate::control::{CancelHandle, PartProgress, ProgressFn};
 pub use crate::download_options::DownloadOptions;
 use crate::error::TransferError;
-use crate::fileio::{
-    FileWriter, RangeWriter, WRITE_CHUNK, create_unique, open_regular, read_back_crc64,
-};
+use crate::fileio::{FileWriter, RangeWriter, WRITE_CHUNK, open_regular, read_back_crc64};
 use crate::plan::{MIN_PART_SIZE, Part, PartPlan};
 use crate::resume::{DownloadStart, decide_download_start};
+use crate::unique::create_unique;
 use cos_crc64::{self as crc64, Crc64};
 
 /// What a download did.

@@ -40,6 +40,7 @@ pub mod paths;
 pub mod plan;
 pub mod resume;
 mod transfers;
+mod unique;
 mod upload;
 
 pub use backend::{

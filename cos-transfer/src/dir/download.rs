@@ -13,9 +13,9 @@ use crate::backend::{Backend, BucketBackend, ListedObject};
 use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
 use crate::download::download_file;
 use crate::error::TransferError;
-use crate::fileio::create_unique;
 use crate::listing::Increasing;
 use crate::paths::{Filter, UnsafeKey, folder_prefix, local_relative_path, relative_key};
+use crate::unique::create_unique;
 
 /// Where the listing of [`listing`] stands.
 enum ListState {
