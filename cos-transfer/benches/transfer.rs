@@ -35,9 +35,7 @@ use bytes::{Bytes, BytesMut};
 use cos_auth::qsign::{SignableRequest, SigningSettings, sign};
 use cos_auth::{Credentials, KeyTime};
 use cos_core::{BucketName, Client, Config};
-use cos_transfer::{
-    CancelHandle, CosBackend, DownloadOptions, UploadOptions, download_file, upload_file,
-};
+use cos_transfer::{CosBackend, DownloadOptions, Transfers, UploadOptions};
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
@@ -652,17 +650,16 @@ fn rss_child(addr: &str) {
     rt.block_on(async {
         let backend = CosBackend::new(client(addr.parse().unwrap()));
         let (up, _) = our_options();
-        upload_file(
-            &backend,
-            &BucketName::new(BUCKET).unwrap(),
-            &cos_core::ObjectKey::new("rss.bin").unwrap(),
-            &path,
-            &up,
-            None,
-            &CancelHandle::new(),
-        )
-        .await
-        .unwrap();
+        Transfers::with_backend(&backend)
+            .upload_file(
+                &BucketName::new(BUCKET).unwrap(),
+                &cos_core::ObjectKey::new("rss.bin").unwrap(),
+                &path,
+            )
+            .options(up.clone())
+            .send()
+            .await
+            .unwrap();
     });
     println!("RSS_BEFORE_KIB {before}");
     println!("RSS_KIB {}", vm_hwm_kib());
@@ -946,31 +943,29 @@ impl Bench {
     }
 
     async fn ours_up(&self) {
-        upload_file(
-            &self.backend,
-            &BucketName::new(BUCKET).unwrap(),
-            &cos_core::ObjectKey::new("ours.bin").unwrap(),
-            &self.src,
-            &self.up_opts,
-            None,
-            &CancelHandle::new(),
-        )
-        .await
-        .unwrap();
+        Transfers::with_backend(&self.backend)
+            .upload_file(
+                &BucketName::new(BUCKET).unwrap(),
+                &cos_core::ObjectKey::new("ours.bin").unwrap(),
+                &self.src,
+            )
+            .options(self.up_opts.clone())
+            .send()
+            .await
+            .unwrap();
     }
 
     async fn ours_down(&self) {
-        download_file(
-            &self.backend,
-            &BucketName::new(BUCKET).unwrap(),
-            &cos_core::ObjectKey::new("ours.bin").unwrap(),
-            &self.dest,
-            &self.down_opts,
-            None,
-            &CancelHandle::new(),
-        )
-        .await
-        .unwrap();
+        Transfers::with_backend(&self.backend)
+            .download_file(
+                &BucketName::new(BUCKET).unwrap(),
+                &cos_core::ObjectKey::new("ours.bin").unwrap(),
+                &self.dest,
+            )
+            .options(self.down_opts.clone())
+            .send()
+            .await
+            .unwrap();
     }
 
     async fn ceiling_up(&self) {

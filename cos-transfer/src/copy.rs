@@ -152,7 +152,7 @@ fn check(what: &str, expected: Option<u64>, got: Option<u64>) -> Result<(), Tran
 /// println!("{} bytes, etag {}", out.size, out.etag);
 /// # Ok(()) }
 /// ```
-pub async fn copy<B: CopyBackend>(
+pub(crate) async fn copy<B: CopyBackend>(
     backend: &B,
     bucket: &BucketName,
     key: &ObjectKey,
@@ -511,7 +511,7 @@ impl<B: CopyBackend> PartRun<'_, B> {
 /// transfers.move_object(&bucket, &key, &source).send().await?;
 /// # Ok(()) }
 /// ```
-pub async fn move_object<B: CopyBackend>(
+pub(crate) async fn move_object<B: CopyBackend>(
     backend: &B,
     bucket: &BucketName,
     key: &ObjectKey,

@@ -85,7 +85,7 @@ pub const PARTIAL_SUFFIX: &str = ".cos-partial";
 /// println!("{} bytes, crc64 {}", out.size, out.crc64);
 /// # Ok(()) }
 /// ```
-pub async fn download_file<B: Backend>(
+pub(crate) async fn download_file<B: Backend>(
     backend: &B,
     bucket: &BucketName,
     key: &ObjectKey,

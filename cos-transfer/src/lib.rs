@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod backend;
+mod backend_ref;
 pub mod checkpoint;
 mod control;
 mod copy;
@@ -51,16 +52,13 @@ pub use backend::{
 pub use control::{
     CancelHandle, FileStatus, Progress, ProgressFn, ProgressStream, progress_stream,
 };
-pub use copy::{CopyOptions, CopyOutcome, copy, move_object};
+pub use copy::{CopyOptions, CopyOutcome};
 pub use cos::CosBackend;
 pub use cos_core::{ReadOptions, SseCustomerKey, WriteOptions};
-pub use dir::{
-    DELETE_BATCH, DeleteOptions, DeleteSummary, DirOptions, DirSummary, FileReport, delete_prefix,
-    download_dir, upload_dir,
-};
-pub use download::{DownloadOptions, DownloadOutcome, PARTIAL_SUFFIX, download_file};
+pub use dir::{DELETE_BATCH, DeleteOptions, DeleteSummary, DirOptions, DirSummary, FileReport};
+pub use download::{DownloadOptions, DownloadOutcome, PARTIAL_SUFFIX};
 pub use error::{ListingProblem, RemoteError, TransferError};
 pub use transfers::{
     Copy, DeletePrefix, DownloadDir, DownloadFile, Transfers, UploadDir, UploadFile,
 };
-pub use upload::{UploadOptions, UploadOutcome, upload_file};
+pub use upload::{UploadOptions, UploadOutcome};

@@ -191,7 +191,7 @@ fn check_crc(what: String, local: u64, remote: Option<u64>) -> Result<(), Transf
 /// println!("etag {} crc64 {}", out.etag, out.crc64);
 /// # Ok(()) }
 /// ```
-pub async fn upload_file<B: Backend>(
+pub(crate) async fn upload_file<B: Backend>(
     backend: &B,
     bucket: &BucketName,
     key: &ObjectKey,

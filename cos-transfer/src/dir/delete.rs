@@ -83,7 +83,7 @@ pub const DELETE_BATCH: usize = 1000;
 /// println!("{} deleted, {} failed", summary.deleted, summary.failures.len());
 /// # Ok(()) }
 /// ```
-pub async fn delete_prefix<B: BucketBackend>(
+pub(crate) async fn delete_prefix<B: BucketBackend>(
     backend: &B,
     bucket: &BucketName,
     prefix: &str,

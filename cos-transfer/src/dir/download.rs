@@ -217,7 +217,7 @@ fn make_parents(root: &Path, rel: &Path, key: &str) -> Result<(), TransferError>
 /// }
 /// # Ok(()) }
 /// ```
-pub async fn download_dir<B: BucketBackend>(
+pub(crate) async fn download_dir<B: BucketBackend>(
     backend: &B,
     bucket: &BucketName,
     prefix: &str,

@@ -21,9 +21,10 @@ use crate::upload::UploadOptions;
 use cos_core::ReadOptions;
 use cos_crc64::Crc64;
 
-pub use delete::{DELETE_BATCH, DeleteOptions, DeleteSummary, delete_prefix};
-pub use download::download_dir;
-pub use upload::upload_dir;
+pub(crate) use delete::delete_prefix;
+pub use delete::{DELETE_BATCH, DeleteOptions, DeleteSummary};
+pub(crate) use download::download_dir;
+pub(crate) use upload::upload_dir;
 
 /// How a folder upload or download runs.
 #[derive(Debug, Clone)]

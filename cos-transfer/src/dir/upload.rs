@@ -95,7 +95,7 @@ fn walk(root: &Path) -> Result<Vec<Found>, TransferError> {
 /// println!("{} uploaded, {} unchanged, {} failed", summary.done, summary.unchanged, summary.failed);
 /// # Ok(()) }
 /// ```
-pub async fn upload_dir<B: Backend>(
+pub(crate) async fn upload_dir<B: Backend>(
     backend: &B,
     bucket: &BucketName,
     prefix: &str,

@@ -10,8 +10,7 @@ use bytes::Bytes;
 use cos_transfer::paths::UnsafeKey;
 use cos_transfer::{
     CancelHandle, CopyOptions, CopySource, DeleteOptions, DirOptions, DirSummary, FileStatus,
-    MetadataDirective, Progress, TransferError, UploadOptions, copy, delete_prefix, download_dir,
-    move_object, progress_stream, upload_dir,
+    MetadataDirective, Progress, TransferError, Transfers, UploadOptions, progress_stream,
 };
 use futures_util::StreamExt;
 
@@ -22,17 +21,15 @@ const B: &str = "bucket-1250000000";
 async fn small_copies_use_one_copy_object() {
     let fake = Fake::default();
     fake.put("src", &data(1000, 1));
-    let out = copy(
-        &fake,
-        &common::bucket(B),
-        &common::key("dst"),
-        &CopySource::new(&common::bucket(B), &common::key("src")),
-        &CopyOptions::default(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .copy(
+            &common::bucket(B),
+            &common::key("dst"),
+            &CopySource::new(&common::bucket(B), &common::key("src")),
+        )
+        .send()
+        .await
+        .unwrap();
     assert!(!out.multipart);
     assert_eq!(fake.copy_calls.load(Ordering::SeqCst), 1);
     assert_eq!(fake.object("dst"), fake.object("src"));
@@ -48,17 +45,17 @@ async fn large_copies_use_concurrent_part_copies_and_keep_metadata() {
         .single_threshold(MIB as u64)
         .part_size(MIB as u64)
         .concurrency(3);
-    let out = copy(
-        &fake,
-        &common::bucket(B),
-        &common::key("dst"),
-        &CopySource::new(&common::bucket(B), &common::key("src")),
-        &options,
-        Some(progress),
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .copy(
+            &common::bucket(B),
+            &common::key("dst"),
+            &CopySource::new(&common::bucket(B), &common::key("src")),
+        )
+        .options(options.clone())
+        .progress(progress)
+        .send()
+        .await
+        .unwrap();
     assert!(out.multipart);
     assert_eq!(out.parts, 6);
     assert_eq!(out.crc64, Some(cos_crc64::checksum(&body)));
@@ -95,17 +92,16 @@ async fn replaced_metadata_uses_the_backends_options() {
         .single_threshold(MIB as u64)
         .part_size(MIB as u64)
         .metadata(MetadataDirective::Replaced);
-    copy(
-        &fake,
-        &common::bucket(B),
-        &common::key("dst"),
-        &CopySource::new(&common::bucket(B), &common::key("src")),
-        &options,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    Transfers::with_backend(&fake)
+        .copy(
+            &common::bucket(B),
+            &common::key("dst"),
+            &CopySource::new(&common::bucket(B), &common::key("src")),
+        )
+        .options(options.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(*fake.copy_upload_headers.lock().unwrap(), vec![None]);
 }
 
@@ -117,17 +113,16 @@ async fn a_failed_part_copy_aborts_the_upload() {
     let options = CopyOptions::default()
         .single_threshold(MIB as u64)
         .part_size(MIB as u64);
-    let e = copy(
-        &fake,
-        &common::bucket(B),
-        &common::key("dst"),
-        &CopySource::new(&common::bucket(B), &common::key("src")),
-        &options,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&fake)
+        .copy(
+            &common::bucket(B),
+            &common::key("dst"),
+            &CopySource::new(&common::bucket(B), &common::key("src")),
+        )
+        .options(options.clone())
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             e,
@@ -147,30 +142,26 @@ async fn move_copies_then_deletes_the_source() {
     let fake = Fake::default();
     let body = data(2 * MIB, 5);
     fake.put("a", &body);
-    move_object(
-        &fake,
-        &common::bucket(B),
-        &common::key("b"),
-        &CopySource::new(&common::bucket(B), &common::key("a")),
-        &CopyOptions::default(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    Transfers::with_backend(&fake)
+        .move_object(
+            &common::bucket(B),
+            &common::key("b"),
+            &CopySource::new(&common::bucket(B), &common::key("a")),
+        )
+        .send()
+        .await
+        .unwrap();
     assert!(fake.object("a").is_none());
     assert_eq!(fake.object("b").unwrap(), Bytes::from(body));
-    let e = move_object(
-        &fake,
-        &common::bucket(B),
-        &common::key("b"),
-        &CopySource::new(&common::bucket(B), &common::key("b")),
-        &CopyOptions::default(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&fake)
+        .move_object(
+            &common::bucket(B),
+            &common::key("b"),
+            &CopySource::new(&common::bucket(B), &common::key("b")),
+        )
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(e, TransferError::InvalidOption(_)));
     assert!(fake.object("b").is_some());
 }
@@ -204,17 +195,13 @@ async fn upload_dir_filters_reports_and_skips_unchanged() {
     let fake = Fake::default();
     let options = dir_options().exclude("tmp/**").exclude("*.log");
     let (progress, mut events) = progress_stream();
-    let s = upload_dir(
-        &fake,
-        &common::bucket(B),
-        "backup",
-        dir.path(),
-        &options,
-        Some(progress),
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&fake)
+        .upload_dir(&common::bucket(B), "backup", dir.path())
+        .options(options.clone())
+        .progress(progress)
+        .send()
+        .await
+        .unwrap();
     assert!(s.is_success());
     assert_eq!((s.done, s.unchanged, s.failed), (3, 0, 0));
     assert_eq!(
@@ -245,17 +232,12 @@ async fn upload_dir_filters_reports_and_skips_unchanged() {
     // Second run: everything unchanged, nothing uploaded.
     let parts = fake.part_calls.load(Ordering::SeqCst);
     let puts = fake.put_calls.load(Ordering::SeqCst);
-    let s = upload_dir(
-        &fake,
-        &common::bucket(B),
-        "backup",
-        dir.path(),
-        &options.clone().skip_unchanged(true),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&fake)
+        .upload_dir(&common::bucket(B), "backup", dir.path())
+        .options(options.clone().skip_unchanged(true))
+        .send()
+        .await
+        .unwrap();
     assert_eq!((s.done, s.unchanged), (0, 3));
     assert_eq!(fake.part_calls.load(Ordering::SeqCst), parts);
     assert_eq!(fake.put_calls.load(Ordering::SeqCst), puts);
@@ -267,17 +249,12 @@ async fn one_failing_file_does_not_stop_the_others() {
     tree(dir.path());
     let fake = Fake::default();
     fake.faults.lock().unwrap().fail_keys_containing = Some("a.txt".into());
-    let s = upload_dir(
-        &fake,
-        &common::bucket(B),
-        "",
-        dir.path(),
-        &dir_options(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&fake)
+        .upload_dir(&common::bucket(B), "", dir.path())
+        .options(dir_options())
+        .send()
+        .await
+        .unwrap();
     assert_eq!((s.done, s.failed), (4, 1));
     let bad: Vec<_> = s.problems().map(|f| f.key.as_str()).collect();
     assert_eq!(bad, ["a.txt"]);
@@ -301,17 +278,11 @@ async fn download_dir_refuses_keys_escaping_the_destination() {
     }
     let outer = tempfile::tempdir().unwrap();
     let dest = outer.path().join("dest");
-    let s = download_dir(
-        &fake,
-        &common::bucket(B),
-        "p/",
-        &dest,
-        &DirOptions::default(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&fake)
+        .download_dir(&common::bucket(B), "p/", &dest)
+        .send()
+        .await
+        .unwrap();
     assert_eq!((s.done, s.refused), (2, 5));
     let reasons: Vec<_> = s
         .problems()
@@ -369,31 +340,21 @@ async fn download_dir_skips_unchanged_files() {
     fake.put("p/b.bin", &data(10, 2));
     let dest = tempfile::tempdir().unwrap();
     let options = DirOptions::default().skip_unchanged(true);
-    let s = download_dir(
-        &fake,
-        &common::bucket(B),
-        "p",
-        dest.path(),
-        &options,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&fake)
+        .download_dir(&common::bucket(B), "p", dest.path())
+        .options(options.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!((s.done, s.unchanged), (2, 0));
     std::fs::write(dest.path().join("b.bin"), data(10, 9)).unwrap();
     let gets = fake.get_calls.load(Ordering::SeqCst);
-    let s = download_dir(
-        &fake,
-        &common::bucket(B),
-        "p",
-        dest.path(),
-        &options,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&fake)
+        .download_dir(&common::bucket(B), "p", dest.path())
+        .options(options.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!((s.done, s.unchanged), (1, 1), "only the changed file");
     assert_eq!(fake.get_calls.load(Ordering::SeqCst), gets + 1);
     assert_eq!(
@@ -415,16 +376,11 @@ fn ten_objects(fail_from: Option<usize>) -> Fake {
 }
 
 async fn download_d(fake: &Fake, dest: &std::path::Path) -> Result<DirSummary, TransferError> {
-    download_dir(
-        fake,
-        &common::bucket(B),
-        "d/",
-        dest,
-        &DirOptions::default().file_concurrency(2),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
+    Transfers::with_backend(fake)
+        .download_dir(&common::bucket(B), "d/", dest)
+        .options(DirOptions::default().file_concurrency(2))
+        .send()
+        .await
 }
 
 #[tokio::test]
@@ -468,16 +424,12 @@ async fn delete_prefix_batches_by_1000_across_pages() {
     fake.put("logs/keep.me", b"x");
     fake.put("other/1", b"x");
     fake.faults.lock().unwrap().undeletable = vec!["logs/00007".into()];
-    let s = delete_prefix(
-        &fake,
-        &common::bucket(B),
-        "logs/",
-        &DeleteOptions::default().exclude("*.me"),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&fake)
+        .delete_prefix(&common::bucket(B), "logs/")
+        .options(DeleteOptions::default().exclude("*.me"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(*fake.delete_batches.lock().unwrap(), [1000, 1000, 500]);
     assert_eq!(s.batches, 3);
     assert_eq!(s.deleted, 2499);
@@ -486,16 +438,12 @@ async fn delete_prefix_batches_by_1000_across_pages() {
     assert_eq!(fake.keys(), ["logs/00007", "logs/keep.me", "other/1"]);
 
     // All versions: the fake lists each object with version "v1".
-    let s = delete_prefix(
-        &fake,
-        &common::bucket(B),
-        "other",
-        &DeleteOptions::default().all_versions(true),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&fake)
+        .delete_prefix(&common::bucket(B), "other")
+        .options(DeleteOptions::default().all_versions(true))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(s.deleted, 1);
 }
 
@@ -506,17 +454,13 @@ async fn cancelled_dir_upload_reports_unstarted_files_as_cancelled() {
     let fake = Fake::default();
     let cancel = CancelHandle::new();
     cancel.cancel();
-    let s = upload_dir(
-        &fake,
-        &common::bucket(B),
-        "",
-        dir.path(),
-        &dir_options(),
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&fake)
+        .upload_dir(&common::bucket(B), "", dir.path())
+        .options(dir_options())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(s.failed, 5);
     assert!(
         s.files
@@ -537,33 +481,23 @@ async fn upload_dir_resumes_unfinished_files_from_its_checkpoint_dir() {
     let options = dir_options()
         .exclude("checkpoints/**")
         .checkpoint_dir(&checkpoints);
-    let s = upload_dir(
-        &fake,
-        &common::bucket(B),
-        "",
-        dir.path(),
-        &options,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&fake)
+        .upload_dir(&common::bucket(B), "", dir.path())
+        .options(options.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!((s.done, s.failed), (4, 1));
     assert_eq!(std::fs::read_dir(&checkpoints).unwrap().count(), 1);
 
     fake.faults.lock().unwrap().fail_parts.clear();
     fake.part_calls.store(0, Ordering::SeqCst);
-    let s = upload_dir(
-        &fake,
-        &common::bucket(B),
-        "",
-        dir.path(),
-        &options.skip_unchanged(true),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&fake)
+        .upload_dir(&common::bucket(B), "", dir.path())
+        .options(options.skip_unchanged(true))
+        .send()
+        .await
+        .unwrap();
     assert_eq!((s.done, s.unchanged, s.failed), (1, 4, 0));
     // Part 1 and 3 were kept: only part 2 went up again.
     assert_eq!(fake.part_calls.load(Ordering::SeqCst), 1);

@@ -13,8 +13,8 @@ use crate::common::emu::{
 use cos_core::BucketName;
 use cos_emulator::{Emulator, FaultAction, FaultRule};
 use cos_transfer::{
-    CancelHandle, CosBackend, DownloadOptions, Progress, ProgressFn, TransferError, UploadOptions,
-    WriteOptions, download_file, upload_file,
+    CancelHandle, CosBackend, DownloadOptions, Progress, ProgressFn, TransferError, Transfers,
+    UploadOptions, WriteOptions,
 };
 
 const MIB: usize = 1024 * 1024;
@@ -65,17 +65,12 @@ async fn round_trip_through_503s_and_resets_is_byte_identical() {
         .part_size(8 * MIB as u64)
         .concurrency(4);
     let t = Instant::now();
-    let out = upload_file(
-        &backend,
-        &common::bucket(BUCKET),
-        &common::key("big/file.bin"),
-        &src,
-        &up,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&backend)
+        .upload_file(&common::bucket(BUCKET), &common::key("big/file.bin"), &src)
+        .options(up.clone())
+        .send()
+        .await
+        .unwrap();
     let uploaded = t.elapsed();
     assert!(out.multipart);
     let parts = (mib as usize).div_ceil(8);
@@ -98,17 +93,12 @@ async fn round_trip_through_503s_and_resets_is_byte_identical() {
         .part_size(8 * MIB as u64)
         .concurrency(4);
     let t = Instant::now();
-    let got = download_file(
-        &backend,
-        &common::bucket(BUCKET),
-        &common::key("big/file.bin"),
-        &dest,
-        &down,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let got = Transfers::with_backend(&backend)
+        .download_file(&common::bucket(BUCKET), &common::key("big/file.bin"), &dest)
+        .options(down.clone())
+        .send()
+        .await
+        .unwrap();
     let downloaded = t.elapsed();
     assert_eq!(got.crc64, out.crc64);
     assert!(same_file(&src, &dest), "downloaded bytes differ");
@@ -149,33 +139,25 @@ async fn an_interrupted_upload_resumes_sending_only_missing_parts() {
             c.cancel();
         }
     });
-    let e = upload_file(
-        &backend,
-        &common::bucket(BUCKET),
-        &common::key("resume.bin"),
-        &src,
-        &up,
-        Some(progress),
-        &cancel,
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&backend)
+        .upload_file(&common::bucket(BUCKET), &common::key("resume.bin"), &src)
+        .options(up.clone())
+        .progress(progress)
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(e, TransferError::Cancelled), "{e}");
     assert!(cp.exists(), "a resumable upload keeps its checkpoint");
     let first_run = count(&emu, "UploadPart", 200);
     assert!((3..10).contains(&first_run), "{first_run}");
 
-    let out = upload_file(
-        &backend,
-        &common::bucket(BUCKET),
-        &common::key("resume.bin"),
-        &src,
-        &up,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&backend)
+        .upload_file(&common::bucket(BUCKET), &common::key("resume.bin"), &src)
+        .options(up.clone())
+        .send()
+        .await
+        .unwrap();
     let second_run = count(&emu, "UploadPart", 200) - first_run;
     assert_eq!(out.parts_reused as usize, first_run);
     assert_eq!(out.parts_sent as usize, second_run);
@@ -186,17 +168,11 @@ async fn an_interrupted_upload_resumes_sending_only_missing_parts() {
     );
     assert!(!cp.exists());
     let dest = dir.path().join("dest.bin");
-    download_file(
-        &backend,
-        &common::bucket(BUCKET),
-        &common::key("resume.bin"),
-        &dest,
-        &DownloadOptions::default(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    Transfers::with_backend(&backend)
+        .download_file(&common::bucket(BUCKET), &common::key("resume.bin"), &dest)
+        .send()
+        .await
+        .unwrap();
     assert!(std::fs::read(&dest).unwrap() == body);
 }
 
@@ -217,17 +193,14 @@ async fn cancelling_a_non_resumable_upload_leaves_no_multipart_upload() {
         .multipart_threshold(2 * MIB as u64)
         .part_size(MIB as u64)
         .resume_existing(false);
-    let e = upload_file(
-        &backend,
-        &common::bucket(BUCKET),
-        &common::key("gone.bin"),
-        &src,
-        &up,
-        Some(progress),
-        &cancel,
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&backend)
+        .upload_file(&common::bucket(BUCKET), &common::key("gone.bin"), &src)
+        .options(up.clone())
+        .progress(progress)
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(e, TransferError::Cancelled));
     assert_eq!(
         count(&emu, "AbortMultipartUpload", 204) + count(&emu, "AbortMultipartUpload", 200),

@@ -8,8 +8,8 @@ use cos_emulator::{EmulatorHandle, FaultAction, FaultRule};
 use cos_transfer::paths::UnsafeKey;
 use cos_transfer::{
     CancelHandle, CopyOptions, CopyOutcome, CopySource, CosBackend, DeleteOptions, DirOptions,
-    DownloadOptions, FileStatus, MetadataDirective, ReadOptions, TransferError, UploadOptions,
-    WriteOptions, copy, delete_prefix, download_dir, download_file, move_object, upload_dir,
+    DownloadOptions, FileStatus, MetadataDirective, ReadOptions, TransferError, Transfers,
+    UploadOptions, WriteOptions,
 };
 use futures_util::TryStreamExt;
 
@@ -80,7 +80,11 @@ async fn copy_to(
 ) -> CopyOutcome {
     let cancel = CancelHandle::new();
     let to = (common::bucket(OTHER), common::key(key));
-    copy(backend, &to.0, &to.1, source, options, None, &cancel)
+    Transfers::with_backend(backend)
+        .copy(&to.0, &to.1, source)
+        .options(options.clone())
+        .cancel(&cancel)
+        .send()
         .await
         .unwrap()
 }
@@ -176,17 +180,12 @@ async fn copy_with_replaced_metadata_takes_the_backends_write_options() {
 async fn move_copies_then_deletes_the_source() {
     let (_emu, backend, body) = copy_setup().await;
     // Move: copy, then the source is gone.
-    move_object(
-        &backend,
-        &common::bucket(OTHER),
-        &common::key("moved.bin"),
-        &src(),
-        &multipart(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    Transfers::with_backend(&backend)
+        .move_object(&common::bucket(OTHER), &common::key("moved.bin"), &src())
+        .options(multipart())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(get(&backend, OTHER, "moved.bin").await, body);
     let gone = backend
         .client()
@@ -232,33 +231,25 @@ async fn folders_round_trip_with_failures_skips_and_refused_keys() {
                 .part_size(MIB as u64),
         );
     let cancel = CancelHandle::new();
-    let s = upload_dir(
-        &backend,
-        &common::bucket(BUCKET),
-        "site",
-        src.path(),
-        &options,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&backend)
+        .upload_dir(&common::bucket(BUCKET), "site", src.path())
+        .options(options.clone())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!((s.done, s.failed, s.unchanged), (3, 1, 0), "{s:?}");
     assert_eq!(s.problems().next().unwrap().key, "site/sub/deep/fail.txt");
     emu.clear_faults();
 
     // Again: the three are unchanged, the failed one goes up now.
-    let s = upload_dir(
-        &backend,
-        &common::bucket(BUCKET),
-        "site",
-        src.path(),
-        &options,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&backend)
+        .upload_dir(&common::bucket(BUCKET), "site", src.path())
+        .options(options.clone())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!((s.done, s.failed, s.unchanged), (1, 0, 3), "{s:?}");
 
     // Keys that would escape the destination, stored next to good ones.
@@ -278,17 +269,12 @@ async fn folders_round_trip_with_failures_skips_and_refused_keys() {
 
     let outer = tempfile::tempdir().unwrap();
     let dest = outer.path().join("restore");
-    let s = download_dir(
-        &backend,
-        &common::bucket(BUCKET),
-        "site/",
-        &dest,
-        &DirOptions::default(),
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&backend)
+        .download_dir(&common::bucket(BUCKET), "site/", &dest)
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!((s.done, s.refused, s.failed), (4, 2, 0), "{s:?}");
     for f in s.problems() {
         assert_eq!(f.status, FileStatus::Refused);
@@ -328,32 +314,25 @@ async fn delete_prefix_removes_every_version() {
     put(&backend, BUCKET, "keep/x", vec![1]).await;
     let cancel = CancelHandle::new();
     // Current objects only: delete markers on top of the versions.
-    let s = delete_prefix(
-        &backend,
-        &common::bucket(BUCKET),
-        "tmp/",
-        &DeleteOptions::default(),
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&backend)
+        .delete_prefix(&common::bucket(BUCKET), "tmp/")
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!((s.deleted, s.batches), (5, 1));
     assert_eq!(
         versions(&backend, "tmp/").await,
         15,
         "10 versions + 5 delete markers"
     );
-    let s = delete_prefix(
-        &backend,
-        &common::bucket(BUCKET),
-        "tmp/",
-        &DeleteOptions::default().all_versions(true),
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&backend)
+        .delete_prefix(&common::bucket(BUCKET), "tmp/")
+        .options(DeleteOptions::default().all_versions(true))
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(s.deleted, 15);
     assert!(s.failures.is_empty());
     assert_eq!(versions(&backend, "tmp/").await, 0);
@@ -413,17 +392,13 @@ async fn download_reads_a_version_with_conditions_and_overrides() {
         .version_id(v1_id.clone())
         .response_content_type("application/x-test")
         .if_match(first.etag.clone().unwrap());
-    let out = download_file(
-        &backend,
-        &common::bucket(BUCKET),
-        &common::key("doc.bin"),
-        &dest,
-        &ranged.clone().get(get),
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&backend)
+        .download_file(&common::bucket(BUCKET), &common::key("doc.bin"), &dest)
+        .options(ranged.clone().get(get))
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.ranges_fetched, 4);
     assert_eq!(std::fs::read(&dest).unwrap(), v1);
     let log = emu.requests();
@@ -456,33 +431,25 @@ async fn download_reads_a_version_with_conditions_and_overrides() {
     ];
     for (get, status) in failing {
         emu.clear_requests();
-        let e = download_file(
-            &backend,
-            &common::bucket(BUCKET),
-            &common::key("doc.bin"),
-            &dest,
-            &ranged.clone().get(get),
-            None,
-            &cancel,
-        )
-        .await
-        .unwrap_err();
+        let e = Transfers::with_backend(&backend)
+            .download_file(&common::bucket(BUCKET), &common::key("doc.bin"), &dest)
+            .options(ranged.clone().get(get))
+            .cancel(&cancel)
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(remote_status(&e), Some(status), "{e}");
         assert!(!dest.exists());
         assert!(emu.requests().iter().all(|r| r.operation == "HeadObject"));
     }
     // Without options: the current version.
-    download_file(
-        &backend,
-        &common::bucket(BUCKET),
-        &common::key("doc.bin"),
-        &dest,
-        &ranged,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    Transfers::with_backend(&backend)
+        .download_file(&common::bucket(BUCKET), &common::key("doc.bin"), &dest)
+        .options(ranged.clone())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(std::fs::read(&dest).unwrap(), v2);
 }
 
@@ -513,17 +480,14 @@ async fn copy_cancelled_after(
             trigger.cancel();
         }
     });
-    copy(
-        backend,
-        &common::bucket(OTHER),
-        &common::key("resumed.bin"),
-        source,
-        options,
-        Some(progress),
-        &cancel,
-    )
-    .await
-    .unwrap_err()
+    Transfers::with_backend(backend)
+        .copy(&common::bucket(OTHER), &common::key("resumed.bin"), source)
+        .options(options.clone())
+        .progress(progress)
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -562,17 +526,13 @@ async fn a_multipart_copy_with_a_checkpoint_resumes_with_the_missing_parts() {
             put(&backend, BUCKET, "big.bin", changed.clone()).await;
         }
         emu.clear_requests();
-        let out = copy(
-            &backend,
-            &common::bucket(OTHER),
-            &common::key("resumed.bin"),
-            &source,
-            &options,
-            None,
-            &never,
-        )
-        .await
-        .unwrap();
+        let out = Transfers::with_backend(&backend)
+            .copy(&common::bucket(OTHER), &common::key("resumed.bin"), &source)
+            .options(options.clone())
+            .cancel(&never)
+            .send()
+            .await
+            .unwrap();
         assert_eq!((out.parts, out.parts_reused), (6, reused));
         assert_eq!(count(&emu, "UploadPartCopy", 200), copied);
         assert_eq!(count(&emu, "AbortMultipartUpload", 204), aborted);

@@ -9,8 +9,8 @@ use crate::common::{Fake, data, etag_of};
 use bytes::Bytes;
 use cos_transfer::checkpoint::{self, UploadCheckpoint};
 use cos_transfer::{
-    CancelHandle, DownloadOptions, PARTIAL_SUFFIX, Progress, TransferError, UploadOptions,
-    download_file, upload_file,
+    CancelHandle, DownloadOptions, PARTIAL_SUFFIX, Progress, TransferError, Transfers,
+    UploadOptions,
 };
 
 const MIB: usize = 1024 * 1024;
@@ -44,17 +44,12 @@ async fn small_files_use_one_put() {
     let body = data(1000, 1);
     let src = write(&dir, "small", &body);
     let fake = Fake::default();
-    let out = upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &src,
-        &opts(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("k"), &src)
+        .options(opts())
+        .send()
+        .await
+        .unwrap();
     assert!(!out.multipart);
     assert_eq!(out.etag, etag_of(&body));
     assert_eq!(fake.put_calls.load(Ordering::SeqCst), 1);
@@ -75,17 +70,13 @@ async fn multipart_upload_combines_part_crcs_and_reports_progress() {
             s.store(done, Ordering::SeqCst);
         }
     });
-    let out = upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &src,
-        &opts(),
-        Some(progress),
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("k"), &src)
+        .options(opts())
+        .progress(progress)
+        .send()
+        .await
+        .unwrap();
     assert!(out.multipart);
     assert_eq!((out.parts_sent, out.parts_reused), (6, 0));
     assert_eq!(out.crc64, cos_crc64::checksum(&body));
@@ -103,17 +94,12 @@ async fn a_failed_upload_resumes_from_its_checkpoint_sending_only_missing_parts(
     let fake = Fake::default();
     fake.faults.lock().unwrap().fail_parts = vec![5];
     let o = opts().checkpoint(&cp_path);
-    let e = upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &src,
-        &o,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("k"), &src)
+        .options(o.clone())
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             e,
@@ -131,17 +117,12 @@ async fn a_failed_upload_resumes_from_its_checkpoint_sending_only_missing_parts(
 
     fake.faults.lock().unwrap().fail_parts.clear();
     fake.part_calls.store(0, Ordering::SeqCst);
-    let out = upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &src,
-        &o,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("k"), &src)
+        .options(o.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.parts_reused as usize, recorded);
     assert_eq!(out.parts_sent as usize, 8 - recorded);
     assert_eq!(fake.part_calls.load(Ordering::SeqCst), 8 - recorded);
@@ -166,17 +147,12 @@ async fn without_a_checkpoint_an_existing_upload_is_continued_after_md5_checks()
         up.parts.insert(3, Bytes::from(vec![0u8; MIB])); // same size, wrong content
     }
     let o = opts().resume_existing(true);
-    let out = upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &src,
-        &o,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("k"), &src)
+        .options(o.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!((out.parts_reused, out.parts_sent), (2, 3));
     assert_eq!(fake.object("k").unwrap(), Bytes::from(body));
     let ups = fake.uploads.lock().unwrap();
@@ -199,17 +175,14 @@ async fn cancelling_a_non_resumable_upload_aborts_it() {
         }
     });
     let o = opts().concurrency(1).resume_existing(false);
-    let e = upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &src,
-        &o,
-        Some(progress),
-        &cancel,
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("k"), &src)
+        .options(o.clone())
+        .progress(progress)
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(e, TransferError::Cancelled));
     assert!(
         fake.uploads.lock().unwrap().is_empty(),
@@ -224,17 +197,12 @@ async fn a_crc_mismatch_after_complete_is_an_integrity_error() {
     let src = write(&dir, "big", &data(3 * MIB, 6));
     let fake = Fake::default();
     fake.faults.lock().unwrap().wrong_crc = true;
-    let e = upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &src,
-        &opts(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("k"), &src)
+        .options(opts())
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(e, TransferError::Integrity { .. }), "{e}");
 }
 
@@ -256,17 +224,12 @@ async fn downloads_resume_broken_streams_with_ranged_gets() {
         .insert("k".into(), Bytes::from(body.clone()));
     fake.faults.lock().unwrap().break_gets = Some((4, 200_000));
     let dest = dir.path().join("out.bin");
-    let out = download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &dest,
-        &dopts(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("k"), &dest)
+        .options(dopts())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.stream_resumes, 4);
     assert_eq!(out.ranges_fetched, 6);
     assert_eq!(std::fs::read(&dest).unwrap(), body);
@@ -280,17 +243,12 @@ async fn downloads_resume_broken_streams_with_ranged_gets() {
         .insert("s".into(), Bytes::from(small.clone()));
     fake.faults.lock().unwrap().break_gets = Some((1, 100_000));
     let dest = dir.path().join("small.bin");
-    let out = download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("s"),
-        &dest,
-        &dopts(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("s"), &dest)
+        .options(dopts())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.stream_resumes, 1);
     assert_eq!(std::fs::read(&dest).unwrap(), small);
 }
@@ -305,17 +263,12 @@ async fn a_download_with_a_wrong_crc_leaves_nothing_behind() {
         .insert("k".into(), Bytes::from(data(3 * MIB, 9)));
     fake.faults.lock().unwrap().wrong_crc = true;
     let dest = dir.path().join("out.bin");
-    let e = download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &dest,
-        &dopts(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("k"), &dest)
+        .options(dopts())
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(e, TransferError::Integrity { .. }), "{e}");
     assert!(!dest.exists());
     assert!(partials(dir.path()).is_empty());
@@ -333,17 +286,12 @@ async fn a_failed_download_resumes_from_its_checkpoint() {
     fake.faults.lock().unwrap().fail_ranges_at = vec![4 * MIB as u64];
     let dest = dir.path().join("out.bin");
     let o = dopts().checkpoint(dir.path().join("out.cp"));
-    let e = download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &dest,
-        &o,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("k"), &dest)
+        .options(o.clone())
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             e,
@@ -358,17 +306,12 @@ async fn a_failed_download_resumes_from_its_checkpoint() {
 
     fake.faults.lock().unwrap().fail_ranges_at.clear();
     fake.get_calls.store(0, Ordering::SeqCst);
-    let out = download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &dest,
-        &o,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("k"), &dest)
+        .options(o.clone())
+        .send()
+        .await
+        .unwrap();
     assert!(out.ranges_reused >= 1);
     assert_eq!(out.ranges_reused + out.ranges_fetched, 6);
     assert_eq!(
@@ -385,34 +328,24 @@ async fn a_failed_download_resumes_from_its_checkpoint() {
         .insert("k".into(), Bytes::from(changed.clone()));
     fake.faults.lock().unwrap().fail_ranges_at = vec![5 * MIB as u64];
     assert!(
-        download_file(
-            &fake,
-            &common::bucket(B),
-            &common::key("k"),
-            &dest,
-            &o,
-            None,
-            &CancelHandle::new()
-        )
-        .await
-        .is_err()
+        Transfers::with_backend(&fake)
+            .download_file(&common::bucket(B), &common::key("k"), &dest)
+            .options(o.clone())
+            .send()
+            .await
+            .is_err()
     );
     fake.objects
         .lock()
         .unwrap()
         .insert("k".into(), Bytes::from(body.clone()));
     fake.faults.lock().unwrap().fail_ranges_at.clear();
-    let out = download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &dest,
-        &o,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("k"), &dest)
+        .options(o.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.ranges_reused, 0);
     assert_eq!(std::fs::read(&dest).unwrap(), body);
 }
@@ -422,30 +355,20 @@ async fn empty_objects_and_files_work() {
     let dir = tempfile::tempdir().unwrap();
     let src = write(&dir, "empty", b"");
     let fake = Fake::default();
-    let out = upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("e"),
-        &src,
-        &opts(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("e"), &src)
+        .options(opts())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.crc64, 0);
     let dest = dir.path().join("e.out");
-    let out = download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("e"),
-        &dest,
-        &dopts(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("e"), &dest)
+        .options(dopts())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.size, 0);
     assert_eq!(std::fs::read(&dest).unwrap(), b"");
 }

@@ -12,8 +12,7 @@ use bytes::Bytes;
 use cos_transfer::checkpoint::{self, DownloadCheckpoint};
 use cos_transfer::{
     CancelHandle, CopyOptions, CopySource, DeleteOptions, DirOptions, DownloadOptions,
-    ListingProblem, PARTIAL_SUFFIX, TransferError, UploadOptions, copy, delete_prefix,
-    download_dir, download_file, upload_file,
+    ListingProblem, PARTIAL_SUFFIX, TransferError, Transfers, UploadOptions,
 };
 
 const MIB: usize = 1024 * 1024;
@@ -75,7 +74,12 @@ async fn upload_resume_lookup_stops_on_endless_upload_listings() {
         fake.faults.lock().unwrap().hostile_lists = Some(hostile);
         let o = uopts().resume_existing(true);
         let (run_bucket, run_key) = (common::bucket(B), common::key("k"));
-        let run = upload_file(&fake, &run_bucket, &run_key, &src, &o, None, &cancel);
+        let transfers = Transfers::with_backend(&fake);
+        let run = transfers
+            .upload_file(&run_bucket, &run_key, &src)
+            .options(o.clone())
+            .cancel(&cancel)
+            .send();
         let e = tokio::time::timeout(LIMIT, run).await.unwrap().unwrap_err();
         assert_listing(&e, "ListMultipartUploads", endless);
         let calls = fake.list_upload_calls.load(Ordering::SeqCst);
@@ -101,24 +105,25 @@ async fn upload_resume_stops_on_endless_part_listings() {
         let fake = Fake::default();
         fake.faults.lock().unwrap().fail_parts = vec![3];
         let o = uopts().checkpoint(&cp);
-        upload_file(
-            &fake,
-            &common::bucket(B),
-            &common::key("k"),
-            &src,
-            &o,
-            None,
-            &cancel,
-        )
-        .await
-        .unwrap_err();
+        Transfers::with_backend(&fake)
+            .upload_file(&common::bucket(B), &common::key("k"), &src)
+            .options(o.clone())
+            .cancel(&cancel)
+            .send()
+            .await
+            .unwrap_err();
         {
             let mut f = fake.faults.lock().unwrap();
             f.fail_parts.clear();
             f.hostile_lists = Some(hostile);
         }
         let (run_bucket, run_key) = (common::bucket(B), common::key("k"));
-        let run = upload_file(&fake, &run_bucket, &run_key, &src, &o, None, &cancel);
+        let transfers = Transfers::with_backend(&fake);
+        let run = transfers
+            .upload_file(&run_bucket, &run_key, &src)
+            .options(o.clone())
+            .cancel(&cancel)
+            .send();
         let e = tokio::time::timeout(LIMIT, run).await.unwrap().unwrap_err();
         assert_listing(&e, "ListParts", endless);
         assert!(fake.list_part_calls.load(Ordering::SeqCst) <= 10_001);
@@ -139,24 +144,25 @@ async fn copy_resume_stops_on_a_cycling_part_listing() {
         .part_size(MIB as u64)
         .checkpoint(dir.path().join("copy.cp"));
     let source = CopySource::new(&common::bucket(B), &common::key("src"));
-    copy(
-        &fake,
-        &common::bucket(B),
-        &common::key("dst"),
-        &source,
-        &o,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap_err();
+    Transfers::with_backend(&fake)
+        .copy(&common::bucket(B), &common::key("dst"), &source)
+        .options(o.clone())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap_err();
     {
         let mut f = fake.faults.lock().unwrap();
         f.fail_copy_parts.clear();
         f.hostile_lists = Some(Hostile::Cycle);
     }
     let (run_bucket, run_key) = (common::bucket(B), common::key("dst"));
-    let run = copy(&fake, &run_bucket, &run_key, &source, &o, None, &cancel);
+    let transfers = Transfers::with_backend(&fake);
+    let run = transfers
+        .copy(&run_bucket, &run_key, &source)
+        .options(o.clone())
+        .cancel(&cancel)
+        .send();
     let e = tokio::time::timeout(LIMIT, run).await.unwrap().unwrap_err();
     assert_listing(&e, "ListParts", false);
 }
@@ -173,22 +179,24 @@ async fn folder_operations_stop_on_cycling_listings() {
         fake.faults.lock().unwrap().hostile_lists = Some(hostile);
         let dir = tempfile::tempdir().unwrap();
         let run_bucket = common::bucket(B);
-        let run = download_dir(
-            &fake,
-            &run_bucket,
-            "p/",
-            dir.path(),
-            &dir_options,
-            None,
-            &cancel,
-        );
+        let transfers = Transfers::with_backend(&fake);
+        let run = transfers
+            .download_dir(&run_bucket, "p/", dir.path())
+            .options(dir_options.clone())
+            .cancel(&cancel)
+            .send();
         let e = tokio::time::timeout(LIMIT, run).await.unwrap().unwrap_err();
         assert_listing(&e, "ListObjects", false);
 
         for all_versions in [false, true] {
             let o = DeleteOptions::default().all_versions(all_versions);
             let run_bucket = common::bucket(B);
-            let run = delete_prefix(&fake, &run_bucket, "p/", &o, None, &cancel);
+            let transfers = Transfers::with_backend(&fake);
+            let run = transfers
+                .delete_prefix(&run_bucket, "p/")
+                .options(o.clone())
+                .cancel(&cancel)
+                .send();
             let e = tokio::time::timeout(LIMIT, run).await.unwrap().unwrap_err();
             let op = if all_versions {
                 "ListObjectVersions"
@@ -211,17 +219,13 @@ async fn a_head_without_content_length_is_a_typed_error() {
     fake.put("k", &data(1000, 4));
     fake.faults.lock().unwrap().no_content_length = true;
     let dest = dir.path().join("out.bin");
-    let e = download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &dest,
-        &dopts(),
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("k"), &dest)
+        .options(dopts())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             e,
@@ -236,17 +240,16 @@ async fn a_head_without_content_length_is_a_typed_error() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     assert_eq!(fake.get_calls.load(Ordering::SeqCst), 0);
 
-    let e = copy(
-        &fake,
-        &common::bucket(B),
-        &common::key("dst"),
-        &CopySource::new(&common::bucket(B), &common::key("k")),
-        &CopyOptions::default(),
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&fake)
+        .copy(
+            &common::bucket(B),
+            &common::key("dst"),
+            &CopySource::new(&common::bucket(B), &common::key("k")),
+        )
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(e, TransferError::MissingHeader { .. }), "{e}");
     assert!(fake.object("dst").is_none());
 }
@@ -270,17 +273,13 @@ async fn by_default_another_writers_pending_upload_is_not_adopted() {
         .unwrap()
         .parts
         .insert(1, Bytes::copy_from_slice(&body[..MIB]));
-    let out = upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &src,
-        &uopts(),
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("k"), &src)
+        .options(uopts())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!((out.parts_reused, out.parts_sent), (0, 3));
     assert_eq!(fake.list_upload_calls.load(Ordering::SeqCst), 0);
     assert_eq!(fake.object("k").unwrap(), Bytes::from(body.clone()));
@@ -311,17 +310,13 @@ async fn resume_existing_adopts_only_uploads_with_the_same_storage_class() {
             .insert(1, Bytes::copy_from_slice(&body[..MIB]));
     }
     let o = uopts().resume_existing(true);
-    let out = upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &src,
-        &o,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("k"), &src)
+        .options(o.clone())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!((out.parts_reused, out.parts_sent), (1, 2));
     let ups = fake.uploads.lock().unwrap();
     assert!(ups.contains_key(&archive) && !ups.contains_key(&standard));
@@ -340,32 +335,24 @@ async fn a_checkpointed_upload_with_another_storage_class_starts_afresh() {
     let fake = Fake::default();
     fake.faults.lock().unwrap().fail_parts = vec![4];
     let o = uopts().checkpoint(dir.path().join("big.cp"));
-    upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &src,
-        &o,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap_err();
+    Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("k"), &src)
+        .options(o.clone())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap_err();
     let old: Vec<String> = fake.uploads.lock().unwrap().keys().cloned().collect();
     assert_eq!(old.len(), 1);
     fake.faults.lock().unwrap().fail_parts.clear();
     fake.storage_class.set("ARCHIVE".into()).unwrap();
-    let out = upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &src,
-        &o,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("k"), &src)
+        .options(o.clone())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!((out.parts_reused, out.parts_sent), (0, 4));
     assert!(
         fake.uploads.lock().unwrap().is_empty(),
@@ -384,17 +371,13 @@ async fn a_failed_non_resumable_upload_aborts_its_multipart_upload() {
     std::fs::write(&src, data(4 * MIB, 7)).unwrap();
     let fake = Fake::default();
     fake.faults.lock().unwrap().fail_parts = vec![3];
-    let e = upload_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &src,
-        &uopts(),
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&fake)
+        .upload_file(&common::bucket(B), &common::key("k"), &src)
+        .options(uopts())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             e,
@@ -425,17 +408,13 @@ async fn a_symlink_at_the_old_temporary_name_is_not_followed() {
     for (key, len) in [("small", 1000), ("big", 3 * MIB + 5)] {
         let body = data(len, 8);
         fake.put(key, &body);
-        download_file(
-            &fake,
-            &common::bucket(B),
-            &common::key(key),
-            &dest,
-            &dopts(),
-            None,
-            &cancel,
-        )
-        .await
-        .unwrap();
+        Transfers::with_backend(&fake)
+            .download_file(&common::bucket(B), &common::key(key), &dest)
+            .options(dopts())
+            .cancel(&cancel)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
         assert!(std::fs::symlink_metadata(&dest).unwrap().is_file());
         assert_eq!(std::fs::read(&dest).unwrap(), body);
@@ -457,17 +436,13 @@ async fn a_temporary_file_changed_between_attempts_is_caught_before_the_rename()
     let o = dopts()
         .checkpoint(&cp_path)
         .checkpoint_interval(Duration::ZERO);
-    download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &dest,
-        &o,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap_err();
+    Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("k"), &dest)
+        .options(o.clone())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap_err();
     // The checkpoint names the temporary file of this download.
     let cp: DownloadCheckpoint = checkpoint::load(&cp_path).unwrap().unwrap();
     let temp = dir.path().join(cp.partial.unwrap());
@@ -481,33 +456,25 @@ async fn a_temporary_file_changed_between_attempts_is_caught_before_the_rename()
         f.write_all(b"scribble").unwrap();
     }
     fake.faults.lock().unwrap().fail_ranges_at.clear();
-    let e = download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &dest,
-        &o,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("k"), &dest)
+        .options(o.clone())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(e, TransferError::Integrity { .. }), "{e}");
     assert!(!dest.exists());
     assert!(partials(dir.path()).is_empty() && !cp_path.exists());
 
     // The next attempt starts afresh and succeeds.
-    download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &dest,
-        &o,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("k"), &dest)
+        .options(o.clone())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(std::fs::read(&dest).unwrap(), body);
 }
 
@@ -521,17 +488,13 @@ async fn a_destination_with_a_long_name_downloads() {
     let body = data(3 * MIB, 11);
     fake.put("k", &body);
     let dest = dir.path().join("文".repeat(80)); // 240 bytes
-    download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &dest,
-        &dopts(),
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("k"), &dest)
+        .options(dopts())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(std::fs::read(&dest).unwrap(), body);
 }
 
@@ -552,17 +515,13 @@ async fn a_symlink_in_place_of_the_recorded_temporary_file_is_not_followed() {
     let o = dopts()
         .checkpoint(&cp_path)
         .checkpoint_interval(Duration::ZERO);
-    download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &dest,
-        &o,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap_err();
+    Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("k"), &dest)
+        .options(o.clone())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap_err();
     let cp: DownloadCheckpoint = checkpoint::load(&cp_path).unwrap().unwrap();
     let temp = dir.path().join(cp.partial.unwrap());
     let victim = dir.path().join("victim");
@@ -570,17 +529,13 @@ async fn a_symlink_in_place_of_the_recorded_temporary_file_is_not_followed() {
     std::fs::remove_file(&temp).unwrap();
     std::os::unix::fs::symlink(&victim, &temp).unwrap();
     fake.faults.lock().unwrap().fail_ranges_at.clear();
-    let out = download_file(
-        &fake,
-        &common::bucket(B),
-        &common::key("k"),
-        &dest,
-        &o,
-        None,
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&fake)
+        .download_file(&common::bucket(B), &common::key("k"), &dest)
+        .options(o.clone())
+        .cancel(&cancel)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.ranges_reused, 0);
     assert_eq!(std::fs::read(&dest).unwrap(), body);
     assert_eq!(std::fs::read(&victim).unwrap(), vec![7u8; 6 * MIB]);

@@ -7,8 +7,8 @@ use crate::common;
 use crate::common::emu::{BUCKET, random, setup};
 use bytes::Bytes;
 use cos_transfer::{
-    Backend, CancelHandle, CosBackend, DirOptions, DownloadOptions, FileStatus, PARTIAL_SUFFIX,
-    TransferError, download_dir, download_file,
+    Backend, CancelHandle, CosBackend, DownloadOptions, FileStatus, PARTIAL_SUFFIX, TransferError,
+    Transfers,
 };
 
 const MIB: usize = 1024 * 1024;
@@ -75,9 +75,18 @@ async fn concurrent_downloads_to_one_path_leave_exactly_one_whole_object() {
         };
         let cancel = CancelHandle::new();
         let (bucket, key_a, key_b) = (common::bucket(BUCKET), common::key("a"), common::key(other));
+        let transfers = Transfers::with_backend(&backend);
         let (ra, rb) = tokio::join!(
-            download_file(&backend, &bucket, &key_a, &dest, &options, None, &cancel),
-            download_file(&backend, &bucket, &key_b, &dest, &options, None, &cancel),
+            transfers
+                .download_file(&bucket, &key_a, &dest)
+                .options(options.clone())
+                .cancel(&cancel)
+                .send(),
+            transfers
+                .download_file(&bucket, &key_b, &dest)
+                .options(options.clone())
+                .cancel(&cancel)
+                .send(),
         );
         for (r, body) in [(ra, &a), (rb, other_body)] {
             match r {
@@ -110,17 +119,11 @@ async fn a_prefix_without_slash_names_one_folder_and_never_aliases() {
     put(&backend, "p", b"the prefix itself").await;
     for prefix in ["p", "p/"] {
         let dir = tempfile::tempdir().unwrap();
-        let s = download_dir(
-            &backend,
-            &common::bucket(BUCKET),
-            prefix,
-            dir.path(),
-            &DirOptions::default(),
-            None,
-            &CancelHandle::new(),
-        )
-        .await
-        .unwrap();
+        let s = Transfers::with_backend(&backend)
+            .download_dir(&common::bucket(BUCKET), prefix, dir.path())
+            .send()
+            .await
+            .unwrap();
         assert!(s.is_success(), "{:?}", s.files);
         let keys: Vec<&str> = s.files.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["p/ok.txt", "p/sub/x.txt"]);
@@ -148,17 +151,11 @@ async fn folder_downloads_never_follow_symlinks() {
     let dir = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(outside.path(), dir.path().join("link")).unwrap();
     std::os::unix::fs::symlink(outside.path().join("victim"), dir.path().join("victim")).unwrap();
-    let s = download_dir(
-        &backend,
-        &common::bucket(BUCKET),
-        "d/",
-        dir.path(),
-        &DirOptions::default(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let s = Transfers::with_backend(&backend)
+        .download_dir(&common::bucket(BUCKET), "d/", dir.path())
+        .send()
+        .await
+        .unwrap();
     let status: Vec<(&str, FileStatus)> =
         s.files.iter().map(|f| (f.key.as_str(), f.status)).collect();
     assert_eq!(
@@ -232,7 +229,12 @@ async fn a_head_without_content_length_from_the_wire_is_a_typed_error() {
     let dest = dir.path().join("out.bin");
     let (options, cancel) = (DownloadOptions::default(), CancelHandle::new());
     let (bucket, key) = (common::bucket(BUCKET), common::key("k"));
-    let run = download_file(&backend, &bucket, &key, &dest, &options, None, &cancel);
+    let transfers = Transfers::with_backend(&backend);
+    let run = transfers
+        .download_file(&bucket, &key, &dest)
+        .options(options.clone())
+        .cancel(&cancel)
+        .send();
     let e = tokio::time::timeout(std::time::Duration::from_secs(60), run)
         .await
         .unwrap()

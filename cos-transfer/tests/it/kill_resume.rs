@@ -12,7 +12,7 @@ use crate::common;
 use crate::common::emu::{BUCKET, client_for_addr, count, setup_with, write_random_file};
 use cos_core::{BucketName, ObjectKey};
 use cos_emulator::{Emulator, FaultAction, FaultRule};
-use cos_transfer::{CancelHandle, CosBackend, UploadOptions, upload_file};
+use cos_transfer::{CosBackend, Transfers, UploadOptions};
 use futures_util::TryStreamExt;
 
 const MIB: u64 = 1024 * 1024;
@@ -37,16 +37,11 @@ async fn child_uploader() {
     let cp = PathBuf::from(std::env::var("COS_TRANSFER_CHILD_CP").unwrap());
     let backend = CosBackend::new(client_for_addr(addr.parse().unwrap(), 3));
     // The parent kills this process long before the upload can finish.
-    let _ = upload_file(
-        &backend,
-        &common::bucket(BUCKET),
-        &common::key(KEY),
-        &src,
-        &options(cp),
-        None,
-        &CancelHandle::new(),
-    )
-    .await;
+    let _ = Transfers::with_backend(&backend)
+        .upload_file(&common::bucket(BUCKET), &common::key(KEY), &src)
+        .options(options(cp))
+        .send()
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -126,17 +121,12 @@ async fn a_killed_upload_resumes_sending_only_missing_parts() {
     let missing = 40 - listed.len();
 
     emu.clear_requests();
-    let out = upload_file(
-        &backend,
-        &common::bucket(BUCKET),
-        &common::key(KEY),
-        &src,
-        &options(cp.clone()),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&backend)
+        .upload_file(&common::bucket(BUCKET), &common::key(KEY), &src)
+        .options(options(cp.clone()))
+        .send()
+        .await
+        .unwrap();
     let sent: BTreeSet<u32> = emu
         .requests()
         .iter()

@@ -6,10 +6,7 @@ use std::error::Error as _;
 use crate::common;
 use crate::common::emu::{BUCKET, count, setup, write_random_file};
 use cos_core::{BucketName, InvalidInput, ObjectKey};
-use cos_transfer::{
-    CancelHandle, DownloadOptions, TransferError, UploadOptions, WriteOptions, download_file,
-    upload_file,
-};
+use cos_transfer::{TransferError, Transfers, UploadOptions, WriteOptions};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -25,17 +22,11 @@ async fn a_missing_key_download_says_no_such_key_once() {
     let (emu, backend) = setup().await;
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("out.bin");
-    let e = download_file(
-        &backend,
-        &common::bucket(BUCKET),
-        &common::key("nowhere.bin"),
-        &dest,
-        &DownloadOptions::default(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&backend)
+        .download_file(&common::bucket(BUCKET), &common::key("nowhere.bin"), &dest)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(e, TransferError::NoSuchKey { .. }), "{e:?}");
     assert!(e.is_not_found() && !e.is_retryable());
     assert_eq!(e.code(), Some("NoSuchKey"));
@@ -71,17 +62,12 @@ async fn write_options_reach_single_and_multipart_uploads() {
         let options = UploadOptions::default()
             .multipart_threshold(MIB)
             .part_size(MIB);
-        let out = upload_file(
-            &backend,
-            &common::bucket(BUCKET),
-            &common::key(key),
-            &src,
-            &options,
-            None,
-            &CancelHandle::new(),
-        )
-        .await
-        .unwrap();
+        let out = Transfers::with_backend(&backend)
+            .upload_file(&common::bucket(BUCKET), &common::key(key), &src)
+            .options(options.clone())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(out.multipart, len > MIB, "{key}");
         let client = backend.client();
         let head = client
@@ -125,17 +111,11 @@ async fn bad_write_options_fail_before_any_request() {
     ] {
         let backend = backend.clone().write_options(bad.clone());
         let before = emu.requests().len();
-        let e = upload_file(
-            &backend,
-            &common::bucket(BUCKET),
-            &common::key("f.bin"),
-            &src,
-            &UploadOptions::default(),
-            None,
-            &CancelHandle::new(),
-        )
-        .await
-        .unwrap_err();
+        let e = Transfers::with_backend(&backend)
+            .upload_file(&common::bucket(BUCKET), &common::key("f.bin"), &src)
+            .send()
+            .await
+            .unwrap_err();
         let core = e.cos_error().unwrap_or_else(|| panic!("{bad:?}: {e:?}"));
         assert!(
             matches!(
@@ -166,17 +146,11 @@ async fn a_503_after_the_clients_retries_is_retryable_and_typed() {
             .operation("HeadObject"),
     );
     let dir = tempfile::tempdir().unwrap();
-    let e = download_file(
-        &backend,
-        &b(BUCKET),
-        &k("busy.bin"),
-        &dir.path().join("busy.bin"),
-        &DownloadOptions::default(),
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap_err();
+    let e = Transfers::with_backend(&backend)
+        .download_file(&b(BUCKET), &k("busy.bin"), dir.path().join("busy.bin"))
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             e,

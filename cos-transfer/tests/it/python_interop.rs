@@ -12,7 +12,7 @@ use crate::common::emu::{BUCKET, count, setup, write_random_file};
 use crate::common::python::python_with_sdk;
 use cos_core::{BucketName, ObjectKey};
 use cos_emulator::{FaultAction, FaultRule};
-use cos_transfer::{CancelHandle, UploadOptions, upload_file};
+use cos_transfer::{Transfers, UploadOptions};
 use futures_util::TryStreamExt;
 use md5::Digest;
 
@@ -84,17 +84,16 @@ async fn python_sdk_upload_is_resumed_and_our_upload_is_downloaded_by_python() {
         .multipart_threshold(MIB)
         .part_size(MIB)
         .resume_existing(true);
-    let out = upload_file(
-        &backend,
-        &common::bucket(BUCKET),
-        &common::key("py/started.bin"),
-        &src,
-        &options,
-        None,
-        &CancelHandle::new(),
-    )
-    .await
-    .unwrap();
+    let out = Transfers::with_backend(&backend)
+        .upload_file(
+            &common::bucket(BUCKET),
+            &common::key("py/started.bin"),
+            &src,
+        )
+        .options(options.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.parts_reused as usize, listed.len());
     assert_eq!(count(&emu, "UploadPart", 200), 12 - listed.len());
     assert_eq!(count(&emu, "InitiateMultipartUpload", 200), 0);
