@@ -120,38 +120,7 @@ fn check(what: &str, expected: Option<u64>, got: Option<u64>) -> Result<(), Tran
     }
 }
 
-/// The engine behind [`Transfers::copy`](crate::Transfers::copy), which is the
-/// usual way to call it (a builder instead of positional arguments).
-///
-/// Copies `source` to `bucket`/`key` on the service (the data does not pass through this
-/// machine); the source may be in another bucket or region.
-///
-/// A multipart copy with a [`checkpoint`](CopyOptions::checkpoint) is resumable: a
-/// rerun after a failure, a cancellation or a crash continues the same upload and
-/// copies only the parts that List Parts does not confirm, provided the source is
-/// unchanged (ETag, size, Last-Modified); otherwise the outdated upload is aborted and
-/// the copy starts over.
-///
-/// Errors: [`TransferError::Remote`] when a request fails (without a checkpoint a failed
-/// or cancelled multipart copy is aborted, leaving nothing behind),
-/// [`TransferError::Integrity`] when the copy's CRC-64 differs from the source's,
-/// [`TransferError::Cancelled`], [`TransferError::Checkpoint`],
-/// [`TransferError::InvalidOption`] for a zero concurrency or a threshold above 5 GiB,
-/// [`TransferError::MissingHeader`] when HEAD gives no `Content-Length`,
-/// [`TransferError::Listing`] when resuming meets a List Parts that does not advance.
-///
-/// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
-/// use cos_core::{BucketName, ObjectKey};
-/// use cos_transfer::{CopySource, Transfers};
-/// let transfers = Transfers::new(client);
-/// let source = CopySource::new(&BucketName::new("sourcebucket-1250000000")?,
-///                              &ObjectKey::new("big.iso")?).region("ap-beijing");
-/// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("copies/big.iso")?);
-/// let out = transfers.copy(&bucket, &key, &source).send().await?;
-/// println!("{} bytes, etag {}", out.size, out.etag);
-/// # Ok(()) }
-/// ```
+/// The engine behind [`Transfers::copy`](crate::Transfers::copy).
 pub(crate) async fn copy<B: CopyBackend>(
     backend: &B,
     bucket: &BucketName,
@@ -490,27 +459,7 @@ impl<B: CopyBackend> PartRun<'_, B> {
     }
 }
 
-/// The engine behind [`Transfers::move_object`](crate::Transfers::move_object), which is
-/// the usual way to call it.
-///
-/// Moves `source` to `bucket`/`key`: [`copy`], then deletes the source (the given
-/// version, when the source names one).
-///
-/// Errors: as [`copy`] (the source is left in place); [`TransferError::Remote`] with
-/// operation `DeleteObject` when the copy succeeded but the source could not be deleted;
-/// [`TransferError::InvalidOption`] when source and destination are the same object.
-///
-/// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
-/// use cos_core::{BucketName, ObjectKey};
-/// use cos_transfer::{CopySource, Transfers};
-/// let transfers = Transfers::new(client);
-/// let bucket = BucketName::new("examplebucket-1250000000")?;
-/// let source = CopySource::new(&bucket, &ObjectKey::new("inbox/report.pdf")?);
-/// let key = ObjectKey::new("archive/report.pdf")?;
-/// transfers.move_object(&bucket, &key, &source).send().await?;
-/// # Ok(()) }
-/// ```
+/// The engine behind [`Transfers::move_object`](crate::Transfers::move_object).
 pub(crate) async fn move_object<B: CopyBackend>(
     backend: &B,
     bucket: &BucketName,

@@ -47,44 +47,7 @@ pub struct DownloadOutcome {
 /// the destination.
 pub const PARTIAL_SUFFIX: &str = ".cos-partial";
 
-/// The engine behind [`Transfers::download_file`](crate::Transfers::download_file), which is the
-/// usual way to call it (a builder instead of positional arguments).
-///
-/// Downloads `bucket`/`key` to `dest`: HEAD, then one GET or concurrent ranged GETs
-/// pinned to the ETag, written into a temporary file beside `dest` and renamed into place
-/// once the combined CRC-64 matches the service's. A broken stream resumes with a ranged
-/// GET; with a checkpoint, a restarted download fetches only the missing ranges.
-///
-/// The temporary file (`.NAME.<random>.cos-partial`) is this call's own: created
-/// exclusively under a name no one can predict (never through a symlink, never shared
-/// with another download of the same `dest`), and recorded in the checkpoint so that a
-/// restart finds it. Before the rename its content is read back and its CRC-64 compared
-/// with that of the bytes received (so with the service's): `dest` only ever becomes
-/// a complete file holding exactly this object. Of concurrent downloads to one `dest`,
-/// the last rename wins, each one whole.
-///
-/// Errors: [`TransferError::Remote`] when a request fails after the client's retries
-/// (a 412 precondition failure when the object changed underway),
-/// [`TransferError::MissingHeader`] when HEAD gives no `Content-Length`,
-/// [`TransferError::Integrity`] on a CRC-64 mismatch (of the data received, or of the
-/// file as written), [`TransferError::Length`] for a short body, [`TransferError::Io`],
-/// [`TransferError::Checkpoint`], [`TransferError::Cancelled`],
-/// [`TransferError::InvalidOption`].
-///
-/// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
-/// use cos_core::{BucketName, ObjectKey};
-/// use cos_transfer::Transfers;
-/// let transfers = Transfers::new(client);
-/// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("isos/big.iso")?);
-/// let out = transfers
-///     .download_file(&bucket, &key, "big.iso")
-///     .checkpoint("big.iso.cos-checkpoint")
-///     .send()
-///     .await?;
-/// println!("{} bytes, crc64 {}", out.size, out.crc64);
-/// # Ok(()) }
-/// ```
+/// The engine behind [`Transfers::download_file`](crate::Transfers::download_file).
 pub(crate) async fn download_file<B: Backend>(
     backend: &B,
     bucket: &BucketName,

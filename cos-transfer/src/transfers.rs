@@ -1,24 +1,5 @@
 //! [`Transfers`]: the transfer operations as builders on one handle, with validated
-//! [`BucketName`] / [`ObjectKey`] arguments:
-//!
-//! ```no_run
-//! # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
-//! use cos_core::{BucketName, ObjectKey};
-//! use cos_transfer::{CancelHandle, Transfers};
-//!
-//! let transfers = Transfers::new(client);
-//! let bucket = BucketName::new("examplebucket-1250000000")?;
-//! let key = ObjectKey::new("backups/big.iso")?;
-//! let cancel = CancelHandle::new();
-//! let out = transfers
-//!     .upload_file(&bucket, &key, "big.iso")
-//!     .checkpoint("big.iso.cos-checkpoint")
-//!     .cancel(&cancel)
-//!     .send()
-//!     .await?;
-//! println!("{} bytes, crc64 {}", out.size, out.crc64);
-//! # Ok(()) }
-//! ```
+//! [`BucketName`] / [`ObjectKey`] arguments, each finished by `.send().await`.
 
 use std::path::PathBuf;
 
@@ -146,9 +127,40 @@ builder! {
 }
 
 impl<B: Backend> Transfers<B> {
-    /// Uploads the file `source` to `bucket`/`key`: one PUT or concurrent parts,
-    /// resumable from a checkpoint, CRC-64 verified (see [`upload_file`](crate::upload_file)
-    /// for the details and errors).
+    /// Uploads the file at `source` to `bucket`/`key`: one PUT Object up to the multipart
+    /// threshold, concurrent parts above it, resumable with a checkpoint, and the object's
+    /// CRC-64 (combined from the parts' CRCs) compared with the service's.
+    ///
+    /// Errors: [`TransferError::Io`](crate::TransferError::Io) when the file cannot be read, [`TransferError::Remote`](crate::TransferError::Remote)
+    /// when a request fails after the client's retries, [`TransferError::Integrity`](crate::TransferError::Integrity) on a
+    /// CRC-64 mismatch, [`TransferError::Plan`](crate::TransferError::Plan) beyond COS's size limits,
+    /// [`TransferError::Checkpoint`](crate::TransferError::Checkpoint), [`TransferError::Cancelled`](crate::TransferError::Cancelled),
+    /// [`TransferError::InvalidOption`](crate::TransferError::InvalidOption), [`TransferError::Listing`](crate::TransferError::Listing) when a listing read to
+    /// resume does not advance. On failure or cancellation a resumable upload keeps its
+    /// checkpoint; a non-resumable one (no checkpoint, `resume_existing` off) aborts its
+    /// multipart upload.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use cos_core::{BucketName, ObjectKey};
+    /// use std::sync::Arc;
+    /// use cos_transfer::{Progress, Transfers};
+    /// let transfers = Transfers::new(client);
+    /// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("isos/big.iso")?);
+    /// let progress = Arc::new(|p: Progress| {
+    ///     if let Progress::Bytes { done, total } = p {
+    ///         eprint!("\r{done}/{total}");
+    ///     }
+    /// });
+    /// let out = transfers
+    ///     .upload_file(&bucket, &key, "big.iso")
+    ///     .checkpoint("big.iso.cos-checkpoint")
+    ///     .progress(progress)
+    ///     .send()
+    ///     .await?;
+    /// println!("etag {} crc64 {}", out.etag, out.crc64);
+    /// # Ok(()) }
+    /// ```
     pub fn upload_file<'a>(
         &'a self,
         bucket: &'a BucketName,
@@ -166,8 +178,41 @@ impl<B: Backend> Transfers<B> {
         }
     }
 
-    /// Downloads `bucket`/`key` to the file `dest`: one GET or concurrent ranges,
-    /// resumable, CRC-64 verified (see [`download_file`](crate::download_file)).
+    /// Downloads `bucket`/`key` to `dest`: HEAD, then one GET or concurrent ranged GETs
+    /// pinned to the ETag, written into a temporary file beside `dest` and renamed into place
+    /// once the combined CRC-64 matches the service's. A broken stream resumes with a ranged
+    /// GET; with a checkpoint, a restarted download fetches only the missing ranges.
+    ///
+    /// The temporary file (`.NAME.<random>.cos-partial`) is this call's own: created
+    /// exclusively under a name no one can predict (never through a symlink, never shared
+    /// with another download of the same `dest`), and recorded in the checkpoint so that a
+    /// restart finds it. Before the rename its content is read back and its CRC-64 compared
+    /// with that of the bytes received (so with the service's): `dest` only ever becomes
+    /// a complete file holding exactly this object. Of concurrent downloads to one `dest`,
+    /// the last rename wins, each one whole.
+    ///
+    /// Errors: [`TransferError::Remote`](crate::TransferError::Remote) when a request fails after the client's retries
+    /// (a 412 precondition failure when the object changed underway),
+    /// [`TransferError::MissingHeader`](crate::TransferError::MissingHeader) when HEAD gives no `Content-Length`,
+    /// [`TransferError::Integrity`](crate::TransferError::Integrity) on a CRC-64 mismatch (of the data received, or of the
+    /// file as written), [`TransferError::Length`](crate::TransferError::Length) for a short body, [`TransferError::Io`](crate::TransferError::Io),
+    /// [`TransferError::Checkpoint`](crate::TransferError::Checkpoint), [`TransferError::Cancelled`](crate::TransferError::Cancelled),
+    /// [`TransferError::InvalidOption`](crate::TransferError::InvalidOption).
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use cos_core::{BucketName, ObjectKey};
+    /// use cos_transfer::Transfers;
+    /// let transfers = Transfers::new(client);
+    /// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("isos/big.iso")?);
+    /// let out = transfers
+    ///     .download_file(&bucket, &key, "big.iso")
+    ///     .checkpoint("big.iso.cos-checkpoint")
+    ///     .send()
+    ///     .await?;
+    /// println!("{} bytes, crc64 {}", out.size, out.crc64);
+    /// # Ok(()) }
+    /// ```
     pub fn download_file<'a>(
         &'a self,
         bucket: &'a BucketName,
@@ -185,8 +230,29 @@ impl<B: Backend> Transfers<B> {
         }
     }
 
-    /// Uploads the files under `local_dir` to keys under `prefix` (see
-    /// [`upload_dir`](crate::upload_dir)).
+    /// Uploads every file below `local_dir` to `bucket` under `prefix` (`prefix` + `/` +
+    /// the relative path with `/` separators), several files at once.
+    ///
+    /// Every file gets a [`FileReport`](crate::FileReport); a failed file does not stop the others, and a
+    /// cancelled operation reports the files it did not start as failed with
+    /// [`TransferError::Cancelled`](crate::TransferError::Cancelled). Progress: [`Progress::FileStarted`](crate::Progress::FileStarted) /
+    /// [`Progress::FileFinished`](crate::Progress::FileFinished) per file and [`Progress::Bytes`](crate::Progress::Bytes) over all files.
+    ///
+    /// Errors: [`TransferError::Io`](crate::TransferError::Io) when `local_dir` cannot be read,
+    /// [`TransferError::InvalidOption`](crate::TransferError::InvalidOption) for a bad glob or a zero concurrency; everything
+    /// else is reported per file.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use cos_core::BucketName;
+    /// use cos_transfer::{DirOptions, Transfers};
+    /// let transfers = Transfers::new(client);
+    /// let bucket = BucketName::new("examplebucket-1250000000")?;
+    /// let options = DirOptions::default().exclude("**/*.tmp").skip_unchanged(true);
+    /// let summary = transfers.upload_dir(&bucket, "backup/site", "site").options(options).send().await?;
+    /// println!("{} uploaded, {} unchanged, {} failed", summary.done, summary.unchanged, summary.failed);
+    /// # Ok(()) }
+    /// ```
     pub fn upload_dir<'a>(
         &'a self,
         bucket: &'a BucketName,
@@ -206,8 +272,35 @@ impl<B: Backend> Transfers<B> {
 }
 
 impl<B: CopyBackend> Transfers<B> {
-    /// Copies `source` to `bucket`/`key` server-side (multipart above the threshold,
-    /// across buckets and regions; see [`copy`](crate::copy)).
+    /// Copies `source` to `bucket`/`key` on the service (the data does not pass through this
+    /// machine); the source may be in another bucket or region.
+    ///
+    /// A multipart copy with a [`checkpoint`](CopyOptions::checkpoint) is resumable: a
+    /// rerun after a failure, a cancellation or a crash continues the same upload and
+    /// copies only the parts that List Parts does not confirm, provided the source is
+    /// unchanged (ETag, size, Last-Modified); otherwise the outdated upload is aborted and
+    /// the copy starts over.
+    ///
+    /// Errors: [`TransferError::Remote`](crate::TransferError::Remote) when a request fails (without a checkpoint a failed
+    /// or cancelled multipart copy is aborted, leaving nothing behind),
+    /// [`TransferError::Integrity`](crate::TransferError::Integrity) when the copy's CRC-64 differs from the source's,
+    /// [`TransferError::Cancelled`](crate::TransferError::Cancelled), [`TransferError::Checkpoint`](crate::TransferError::Checkpoint),
+    /// [`TransferError::InvalidOption`](crate::TransferError::InvalidOption) for a zero concurrency or a threshold above 5 GiB,
+    /// [`TransferError::MissingHeader`](crate::TransferError::MissingHeader) when HEAD gives no `Content-Length`,
+    /// [`TransferError::Listing`](crate::TransferError::Listing) when resuming meets a List Parts that does not advance.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use cos_core::{BucketName, ObjectKey};
+    /// use cos_transfer::{CopySource, Transfers};
+    /// let transfers = Transfers::new(client);
+    /// let source = CopySource::new(&BucketName::new("sourcebucket-1250000000")?,
+    ///                              &ObjectKey::new("big.iso")?).region("ap-beijing");
+    /// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("copies/big.iso")?);
+    /// let out = transfers.copy(&bucket, &key, &source).send().await?;
+    /// println!("{} bytes, etag {}", out.size, out.etag);
+    /// # Ok(()) }
+    /// ```
     pub fn copy<'a>(
         &'a self,
         bucket: &'a BucketName,
@@ -226,8 +319,24 @@ impl<B: CopyBackend> Transfers<B> {
         }
     }
 
-    /// Copies `source` to `bucket`/`key`, then deletes the source (see
-    /// [`move_object`](crate::move_object)).
+    /// Moves `source` to `bucket`/`key`: [`copy`](Transfers::copy), then deletes the source (the given
+    /// version, when the source names one).
+    ///
+    /// Errors: as [`copy`](Transfers::copy) (the source is left in place); [`TransferError::Remote`](crate::TransferError::Remote) with
+    /// operation `DeleteObject` when the copy succeeded but the source could not be deleted;
+    /// [`TransferError::InvalidOption`](crate::TransferError::InvalidOption) when source and destination are the same object.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use cos_core::{BucketName, ObjectKey};
+    /// use cos_transfer::{CopySource, Transfers};
+    /// let transfers = Transfers::new(client);
+    /// let bucket = BucketName::new("examplebucket-1250000000")?;
+    /// let source = CopySource::new(&bucket, &ObjectKey::new("inbox/report.pdf")?);
+    /// let key = ObjectKey::new("archive/report.pdf")?;
+    /// transfers.move_object(&bucket, &key, &source).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn move_object<'a>(
         &'a self,
         bucket: &'a BucketName,
@@ -242,8 +351,43 @@ impl<B: CopyBackend> Transfers<B> {
 }
 
 impl<B: BucketBackend> Transfers<B> {
-    /// Downloads the objects under `prefix` into `local_dir` (see
-    /// [`download_dir`](crate::download_dir)).
+    /// Downloads every object in the folder `prefix` names in `bucket` into `local_dir`,
+    /// several files at once. The folder is `prefix` itself when it ends in `/` (or is
+    /// empty), otherwise `prefix/` ([`folder_prefix`](crate::paths::folder_prefix)): with
+    /// `photos`, `photos/a.jpg` lands in `local_dir/a.jpg` and `photosa.jpg` is not part of
+    /// the download. The key after the folder is the relative path, so two keys never
+    /// map to one file; where the file system ignores case, a key landing on a file another
+    /// key already has is refused ([`TransferError::Collision`](crate::TransferError::Collision)) rather than written over it.
+    /// Keys ending in `/` (folder markers) are skipped. Downloads start with the first page
+    /// of the listing, which goes on meanwhile; the byte total of [`Progress::Bytes`](crate::Progress::Bytes) grows
+    /// as files are scheduled.
+    ///
+    /// Keys that would land outside `local_dir` (`..`, absolute paths, drive letters,
+    /// backslashes, …; see [`paths`](crate::paths)) are refused without any request and
+    /// reported with [`TransferError::UnsafeKey`](crate::TransferError::UnsafeKey). Folders below `local_dir` are created
+    /// one at a time and symlinks are never followed: a key whose way goes through a
+    /// symlink fails with [`UnsafeKey::Symlink`](crate::paths::UnsafeKey::Symlink) before anything is created. Every file
+    /// gets a [`FileReport`](crate::FileReport); a failed file does not stop the others. Each file is written
+    /// atomically (a temporary file of its own, CRC-64 checks, rename).
+    ///
+    /// Errors: [`TransferError::Remote`](crate::TransferError::Remote) when listing fails (after the files already
+    /// scheduled have finished), [`TransferError::Listing`](crate::TransferError::Listing) when the listing's marker
+    /// repeats or goes back, [`TransferError::Io`](crate::TransferError::Io) when
+    /// `local_dir` cannot be created, [`TransferError::InvalidOption`](crate::TransferError::InvalidOption) for a bad glob or a
+    /// zero concurrency; everything else is reported per file.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use cos_core::BucketName;
+    /// use cos_transfer::Transfers;
+    /// let transfers = Transfers::new(client);
+    /// let bucket = BucketName::new("examplebucket-1250000000")?;
+    /// let summary = transfers.download_dir(&bucket, "backup/site/", "restore").send().await?;
+    /// for problem in summary.problems() {
+    ///     eprintln!("{}: {:?}", problem.key, problem.error);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn download_dir<'a>(
         &'a self,
         bucket: &'a BucketName,
@@ -261,7 +405,32 @@ impl<B: BucketBackend> Transfers<B> {
         }
     }
 
-    /// Deletes the objects under `prefix` (see [`delete_prefix`](crate::delete_prefix)).
+    /// Deletes every object under `prefix` (every version too with
+    /// [`DeleteOptions::all_versions`](crate::DeleteOptions::all_versions)) with Delete Multiple Objects, 1000 keys per request,
+    /// listing and deleting page by page. Objects the service refuses to delete are listed
+    /// in [`DeleteSummary::failures`](crate::DeleteSummary::failures) and do not stop the rest. A [`Progress::FileFinished`](crate::Progress::FileFinished)
+    /// event is sent per key.
+    ///
+    /// Errors: [`TransferError::Remote`](crate::TransferError::Remote) when a listing or a batch request fails (the
+    /// objects deleted so far stay deleted), [`TransferError::Listing`](crate::TransferError::Listing) when a listing's
+    /// marker repeats or goes back (the listing would never end),
+    /// [`TransferError::Cancelled`](crate::TransferError::Cancelled) (checked between batches),
+    /// [`TransferError::InvalidOption`](crate::TransferError::InvalidOption) for a bad glob.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use cos_core::BucketName;
+    /// use cos_transfer::{DeleteOptions, Transfers};
+    /// let transfers = Transfers::new(client);
+    /// let bucket = BucketName::new("examplebucket-1250000000")?;
+    /// let summary = transfers
+    ///     .delete_prefix(&bucket, "tmp/")
+    ///     .options(DeleteOptions::default().all_versions(true))
+    ///     .send()
+    ///     .await?;
+    /// println!("{} deleted, {} failed", summary.deleted, summary.failures.len());
+    /// # Ok(()) }
+    /// ```
     pub fn delete_prefix<'a>(
         &'a self,
         bucket: &'a BucketName,

@@ -154,43 +154,7 @@ fn check_crc(what: String, local: u64, remote: Option<u64>) -> Result<(), Transf
     }
 }
 
-/// The engine behind [`Transfers::upload_file`](crate::Transfers::upload_file), which is the
-/// usual way to call it (a builder instead of positional arguments).
-///
-/// Uploads the file at `source` to `bucket`/`key`: one PUT Object up to the multipart
-/// threshold, concurrent parts above it, resumable with a checkpoint, and the object's
-/// CRC-64 (combined from the parts' CRCs) compared with the service's.
-///
-/// Errors: [`TransferError::Io`] when the file cannot be read, [`TransferError::Remote`]
-/// when a request fails after the client's retries, [`TransferError::Integrity`] on a
-/// CRC-64 mismatch, [`TransferError::Plan`] beyond COS's size limits,
-/// [`TransferError::Checkpoint`], [`TransferError::Cancelled`],
-/// [`TransferError::InvalidOption`], [`TransferError::Listing`] when a listing read to
-/// resume does not advance. On failure or cancellation a resumable upload keeps its
-/// checkpoint; a non-resumable one (no checkpoint, `resume_existing` off) aborts its
-/// multipart upload.
-///
-/// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
-/// use cos_core::{BucketName, ObjectKey};
-/// use std::sync::Arc;
-/// use cos_transfer::{Progress, Transfers};
-/// let transfers = Transfers::new(client);
-/// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("isos/big.iso")?);
-/// let progress = Arc::new(|p: Progress| {
-///     if let Progress::Bytes { done, total } = p {
-///         eprint!("\r{done}/{total}");
-///     }
-/// });
-/// let out = transfers
-///     .upload_file(&bucket, &key, "big.iso")
-///     .checkpoint("big.iso.cos-checkpoint")
-///     .progress(progress)
-///     .send()
-///     .await?;
-/// println!("etag {} crc64 {}", out.etag, out.crc64);
-/// # Ok(()) }
-/// ```
+/// The engine behind [`Transfers::upload_file`](crate::Transfers::upload_file).
 pub(crate) async fn upload_file<B: Backend>(
     backend: &B,
     bucket: &BucketName,

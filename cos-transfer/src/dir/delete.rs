@@ -39,7 +39,7 @@ impl DeleteOptions {
     }
 }
 
-/// The outcome of [`delete_prefix`].
+/// The outcome of [`Transfers::delete_prefix`](crate::Transfers::delete_prefix).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteSummary {
@@ -54,35 +54,7 @@ pub struct DeleteSummary {
 /// COS's limit of keys per Delete Multiple Objects request.
 pub const DELETE_BATCH: usize = 1000;
 
-/// The engine behind [`Transfers::delete_prefix`](crate::Transfers::delete_prefix), which is the
-/// usual way to call it (a builder instead of positional arguments).
-///
-/// Deletes every object under `prefix` (every version too with
-/// [`DeleteOptions::all_versions`]) with Delete Multiple Objects, 1000 keys per request,
-/// listing and deleting page by page. Objects the service refuses to delete are listed
-/// in [`DeleteSummary::failures`] and do not stop the rest. A [`Progress::FileFinished`]
-/// event is sent per key.
-///
-/// Errors: [`TransferError::Remote`] when a listing or a batch request fails (the
-/// objects deleted so far stay deleted), [`TransferError::Listing`] when a listing's
-/// marker repeats or goes back (the listing would never end),
-/// [`TransferError::Cancelled`] (checked between batches),
-/// [`TransferError::InvalidOption`] for a bad glob.
-///
-/// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
-/// use cos_core::BucketName;
-/// use cos_transfer::{DeleteOptions, Transfers};
-/// let transfers = Transfers::new(client);
-/// let bucket = BucketName::new("examplebucket-1250000000")?;
-/// let summary = transfers
-///     .delete_prefix(&bucket, "tmp/")
-///     .options(DeleteOptions::default().all_versions(true))
-///     .send()
-///     .await?;
-/// println!("{} deleted, {} failed", summary.deleted, summary.failures.len());
-/// # Ok(()) }
-/// ```
+/// The engine behind [`Transfers::delete_prefix`](crate::Transfers::delete_prefix).
 pub(crate) async fn delete_prefix<B: BucketBackend>(
     backend: &B,
     bucket: &BucketName,

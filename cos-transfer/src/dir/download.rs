@@ -177,46 +177,7 @@ fn make_parents(root: &Path, rel: &Path, key: &str) -> Result<(), TransferError>
     Ok(())
 }
 
-/// The engine behind [`Transfers::download_dir`](crate::Transfers::download_dir), which is the
-/// usual way to call it (a builder instead of positional arguments).
-///
-/// Downloads every object in the folder `prefix` names in `bucket` into `local_dir`,
-/// several files at once. The folder is `prefix` itself when it ends in `/` (or is
-/// empty), otherwise `prefix/` ([`folder_prefix`](crate::paths::folder_prefix)): with
-/// `photos`, `photos/a.jpg` lands in `local_dir/a.jpg` and `photosa.jpg` is not part of
-/// the download. The key after the folder is the relative path, so two keys never
-/// map to one file; where the file system ignores case, a key landing on a file another
-/// key already has is refused ([`TransferError::Collision`]) rather than written over it.
-/// Keys ending in `/` (folder markers) are skipped. Downloads start with the first page
-/// of the listing, which goes on meanwhile; the byte total of [`Progress::Bytes`] grows
-/// as files are scheduled.
-///
-/// Keys that would land outside `local_dir` (`..`, absolute paths, drive letters,
-/// backslashes, …; see [`paths`](crate::paths)) are refused without any request and
-/// reported with [`TransferError::UnsafeKey`]. Folders below `local_dir` are created
-/// one at a time and symlinks are never followed: a key whose way goes through a
-/// symlink fails with [`UnsafeKey::Symlink`] before anything is created. Every file
-/// gets a [`FileReport`]; a failed file does not stop the others. Each file is written
-/// atomically (a temporary file of its own, CRC-64 checks, rename).
-///
-/// Errors: [`TransferError::Remote`] when listing fails (after the files already
-/// scheduled have finished), [`TransferError::Listing`] when the listing's marker
-/// repeats or goes back, [`TransferError::Io`] when
-/// `local_dir` cannot be created, [`TransferError::InvalidOption`] for a bad glob or a
-/// zero concurrency; everything else is reported per file.
-///
-/// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
-/// use cos_core::BucketName;
-/// use cos_transfer::Transfers;
-/// let transfers = Transfers::new(client);
-/// let bucket = BucketName::new("examplebucket-1250000000")?;
-/// let summary = transfers.download_dir(&bucket, "backup/site/", "restore").send().await?;
-/// for problem in summary.problems() {
-///     eprintln!("{}: {:?}", problem.key, problem.error);
-/// }
-/// # Ok(()) }
-/// ```
+/// The engine behind [`Transfers::download_dir`](crate::Transfers::download_dir).
 pub(crate) async fn download_dir<B: BucketBackend>(
     backend: &B,
     bucket: &BucketName,

@@ -69,32 +69,7 @@ fn walk(root: &Path) -> Result<Vec<Found>, TransferError> {
     Ok(out)
 }
 
-/// The engine behind [`Transfers::upload_dir`](crate::Transfers::upload_dir), which is the
-/// usual way to call it (a builder instead of positional arguments).
-///
-/// Uploads every file below `local_dir` to `bucket` under `prefix` (`prefix` + `/` +
-/// the relative path with `/` separators), several files at once.
-///
-/// Every file gets a [`FileReport`]; a failed file does not stop the others, and a
-/// cancelled operation reports the files it did not start as failed with
-/// [`TransferError::Cancelled`]. Progress: [`Progress::FileStarted`] /
-/// [`Progress::FileFinished`] per file and [`Progress::Bytes`] over all files.
-///
-/// Errors: [`TransferError::Io`] when `local_dir` cannot be read,
-/// [`TransferError::InvalidOption`] for a bad glob or a zero concurrency; everything
-/// else is reported per file.
-///
-/// ```no_run
-/// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
-/// use cos_core::BucketName;
-/// use cos_transfer::{DirOptions, Transfers};
-/// let transfers = Transfers::new(client);
-/// let bucket = BucketName::new("examplebucket-1250000000")?;
-/// let options = DirOptions::default().exclude("**/*.tmp").skip_unchanged(true);
-/// let summary = transfers.upload_dir(&bucket, "backup/site", "site").options(options).send().await?;
-/// println!("{} uploaded, {} unchanged, {} failed", summary.done, summary.unchanged, summary.failed);
-/// # Ok(()) }
-/// ```
+/// The engine behind [`Transfers::upload_dir`](crate::Transfers::upload_dir).
 pub(crate) async fn upload_dir<B: Backend>(
     backend: &B,
     bucket: &BucketName,
