@@ -488,6 +488,6 @@ impl fmt::Display for IntegrityError {
 }
 
 /// True when a response status is worth retrying (5xx and 429).
-pub fn is_retryable_status(status: StatusCode) -> bool {
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
 }

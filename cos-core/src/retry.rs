@@ -69,13 +69,6 @@ impl RetryConfig {
     }
 }
 
-pub use crate::error::is_retryable_status;
-
-/// True when an error is worth retrying (timeouts, connection errors, 5xx/429).
-pub fn is_retryable_error(err: &Error) -> bool {
-    err.is_retryable()
-}
-
 /// Decorrelated-jitter backoff: `next = min(max, random(base, prev * 3))`.
 #[derive(Debug)]
 pub(crate) struct Backoff {
@@ -134,7 +127,7 @@ pub(crate) struct AttemptState {
 pub(crate) enum Failure {
     /// Never retried (invalid input, credentials, integrity…).
     Final(Error),
-    /// Retried when [`is_retryable_error`] says so, the body can be sent again and
+    /// Retried when [`Error::is_retryable`] says so, the body can be sent again and
     /// attempts remain; `had_request_id` tells whether the server answered.
     Retry { error: Error, had_request_id: bool },
 }
@@ -165,7 +158,7 @@ where
                 had_request_id,
             }) => (error, had_request_id),
         };
-        if state.number >= cfg.max_attempts || !replayable || !is_retryable_error(&err) {
+        if state.number >= cfg.max_attempts || !replayable || !err.is_retryable() {
             return Err(err);
         }
         if cfg.switch_domain_on_failure && !had_request_id && !state.fallback {
@@ -182,6 +175,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::is_retryable_status;
     use http::StatusCode;
 
     fn fast(n: u32) -> RetryConfig {
@@ -306,8 +300,8 @@ mod tests {
         assert!(is_retryable_status(StatusCode::SERVICE_UNAVAILABLE));
         assert!(is_retryable_status(StatusCode::TOO_MANY_REQUESTS));
         assert!(!is_retryable_status(StatusCode::FORBIDDEN));
-        assert!(!is_retryable_error(&Error::Decode("x".into())));
+        assert!(!Error::Decode("x".into()).is_retryable());
         let t = crate::error::TimeoutError::BodyStalled(Duration::from_secs(1));
-        assert!(is_retryable_error(&Error::Timeout(t)));
+        assert!(Error::Timeout(t).is_retryable());
     }
 }
