@@ -26,6 +26,8 @@ usage: cos-emulator [options]
   --idle-timeout-ms MS     close a connection whose bytes stop moving for longer (default 60000)
   --max-connections N      serve at most N connections at once (default 1024)
   --log-max-bytes N        bytes the request log may hold (default 67108864)
+  --clock-offset-secs N    run the emulator's clock N seconds ahead of the system clock
+                           (what expires by time: temporary keys, lifecycle, restores)
   -h, --help               show this help";
 
 /// Parsed command-line options.
@@ -56,6 +58,8 @@ pub struct Options {
     pub max_connections: Option<usize>,
     /// `--log-max-bytes`.
     pub log_max_bytes: Option<usize>,
+    /// `--clock-offset-secs`.
+    pub clock_offset: Option<std::time::Duration>,
 }
 
 /// A number argument.
@@ -86,6 +90,7 @@ impl Options {
             idle_timeout: None,
             max_connections: None,
             log_max_bytes: None,
+            clock_offset: None,
         };
         let mut args = args.into_iter().map(Into::into);
         while let Some(arg) = args.next() {
@@ -143,6 +148,10 @@ impl Options {
                 }
                 "--max-connections" => o.max_connections = Some(number(&name, &value()?)?),
                 "--log-max-bytes" => o.log_max_bytes = Some(number(&name, &value()?)?),
+                "--clock-offset-secs" => {
+                    let secs = number(&name, &value()?)?;
+                    o.clock_offset = Some(std::time::Duration::from_secs(secs));
+                }
                 "-h" | "--help" => o.help = true,
                 other => {
                     return Err(EmulatorError::Usage(format!(
@@ -181,6 +190,9 @@ impl Options {
         }
         if let Some(n) = self.log_max_bytes {
             b = b.request_log_max_bytes(n);
+        }
+        if let Some(offset) = self.clock_offset {
+            b = b.clock_offset(offset);
         }
         b
     }

@@ -78,6 +78,7 @@ impl Emulator {
             storage_faults: StorageFaults::default(),
             log_max_bytes: record::DEFAULT_LOG_MAX_BYTES,
             limits: conn::Limits::default(),
+            clock_offset: std::time::Duration::ZERO,
         }
     }
 }
@@ -96,6 +97,7 @@ pub struct EmulatorBuilder {
     storage_faults: StorageFaults,
     log_max_bytes: usize,
     limits: conn::Limits,
+    clock_offset: std::time::Duration,
 }
 
 impl EmulatorBuilder {
@@ -198,6 +200,15 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Starts the emulator's clock `offset` ahead of the system clock (whole seconds;
+    /// default zero). Everything time-dependent — signature key times, temporary
+    /// credentials, lifecycle, restore expiry, `Last-Modified` — reads that clock;
+    /// [`EmulatorHandle::advance_clock`] moves it further while running.
+    pub fn clock_offset(mut self, offset: std::time::Duration) -> Self {
+        self.clock_offset = offset;
+        self
+    }
+
     /// Binds the address, loads the data directory if any, and serves in the
     /// background of the current tokio runtime.
     ///
@@ -233,6 +244,7 @@ impl EmulatorBuilder {
                 credentials,
                 bench_mode: self.bench_mode,
                 limits: self.limits,
+                clock: time::Clock::with_offset(self.clock_offset),
             },
             store,
             faults::FaultSet::new(self.faults, self.seed),
@@ -306,6 +318,17 @@ impl EmulatorHandle {
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
         self.shared.log.clear();
+    }
+
+    /// Moves the emulator's clock `by` forward (whole seconds), so tests of expiry,
+    /// lifecycle or restore never sleep. The clock never moves back.
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.shared.config.clock.advance(by);
+    }
+
+    /// The emulator's current time (the system clock plus every advance).
+    pub fn now(&self) -> std::time::SystemTime {
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(self.shared.config.clock.now_secs())
     }
 
     /// Stops accepting connections, lets in-flight requests finish (up to 5 s), and

@@ -110,7 +110,7 @@ async fn handle(
     idle: Duration,
 ) -> Result<Response<RespBody>, ConnectionReset> {
     let n = shared.next_request_number();
-    let request_id = request_id(crate::time::now_secs(), n);
+    let request_id = request_id(shared.config.clock.now_secs(), n);
     let (parts, incoming) = req.into_parts();
     let raw_query = parts.uri.query().unwrap_or("");
     let query = cos_auth::encode::decode_query(raw_query);
@@ -292,6 +292,11 @@ async fn answer(
         &paths,
         head.query,
         head.headers,
+        // A signature's key time is checked against the real clock, not the
+        // emulator's (which tests move forward): clients sign with the real time, and
+        // a test that advances the clock by days must still be able to call in.
+        // What expires by the emulator's clock is state (temporary credentials,
+        // lifecycle, restores).
         crate::time::now_secs(),
     )?;
     *trusted = matches!(identity, auth::Identity::Signed(_));
@@ -319,7 +324,10 @@ fn stamp(shared: &Shared, response: &mut Response<RespBody>, request_id: &str) {
         h.insert(X_COS_TRACE_ID, v);
     }
     h.insert(SERVER, HeaderValue::from_static("tencent-cos"));
-    h.insert(DATE, crate::time::http_date_header(crate::time::now_secs()));
+    h.insert(
+        DATE,
+        crate::time::http_date_header(shared.config.clock.now_secs()),
+    );
     let case = shared.header_case.for_headers(response.headers());
     response.extensions_mut().extend(case);
 }

@@ -13,6 +13,7 @@ use crate::faults::{FaultSet, Injected};
 use crate::header_case::HeaderCase;
 use crate::record::RequestLog;
 use crate::storage::Store;
+use crate::time::Clock;
 use v4::V4State;
 
 /// Static settings.
@@ -23,6 +24,8 @@ pub(crate) struct Config {
     pub bench_mode: bool,
     /// Timeouts and the connection cap.
     pub limits: Limits,
+    /// The clock every time-dependent behaviour reads.
+    pub clock: Clock,
 }
 
 /// State shared by all connections.

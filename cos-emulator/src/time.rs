@@ -1,6 +1,8 @@
 //! Clock and date formats (HTTP dates for headers, ISO 8601 for XML).
 
 use std::cell::RefCell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hyper::header::HeaderValue;
@@ -10,6 +12,36 @@ pub(crate) fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
+}
+
+/// The emulator's clock: the system clock plus an offset that only grows.
+///
+/// Everything time-dependent in the emulator (signature key times, temporary
+/// credentials, lifecycle, restore expiry, `Last-Modified`, `Date`) reads this clock, so
+/// a test moves time forward with [`crate::EmulatorHandle::advance_clock`] instead of
+/// sleeping. Clones share the offset.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Clock {
+    offset: Arc<AtomicU64>,
+}
+
+impl Clock {
+    /// A clock `offset` ahead of the system clock.
+    pub(crate) fn with_offset(offset: Duration) -> Self {
+        Clock {
+            offset: Arc::new(AtomicU64::new(offset.as_secs())),
+        }
+    }
+
+    /// Seconds since the Unix epoch, as the emulator sees them.
+    pub(crate) fn now_secs(&self) -> u64 {
+        now_secs().saturating_add(self.offset.load(Ordering::Relaxed))
+    }
+
+    /// Moves the clock `by` forward (whole seconds).
+    pub(crate) fn advance(&self, by: Duration) {
+        self.offset.fetch_add(by.as_secs(), Ordering::Relaxed);
+    }
 }
 
 /// `Sat, 21 Nov 2026 09:42:07 GMT`.
@@ -79,5 +111,15 @@ mod tests {
             super::parse_http_date("Thu, 01 Jan 1970 00:00:10 GMT"),
             Some(10)
         );
+    }
+
+    #[test]
+    fn the_clock_only_moves_forward_by_whole_seconds() {
+        let clock = super::Clock::with_offset(std::time::Duration::from_secs(5));
+        let shared = clock.clone();
+        let before = clock.now_secs();
+        shared.advance(std::time::Duration::from_secs(86_400));
+        assert!(clock.now_secs() >= before + 86_400);
+        assert!(clock.now_secs() >= super::now_secs() + 86_405);
     }
 }

@@ -7,7 +7,6 @@ use super::{Ctx, response, set_header};
 use crate::body::RespBody;
 use crate::errors::{ApiError, OpResult};
 use crate::storage::{ObjectRecord, State, Version};
-use crate::time::now_secs;
 
 pub(crate) async fn append_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let position: u64 = ctx
@@ -49,6 +48,7 @@ pub(crate) async fn append_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBo
     check(&ctx.shared.store.lock(), &name, &key)?;
     let (segments, d) = receive_body(ctx).await?;
     let new_segments = segments.clone();
+    let now = ctx.now();
     let result = ctx
         .shared
         .store
@@ -67,7 +67,7 @@ pub(crate) async fn append_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBo
             obj.size += d.len;
             obj.segments.extend(segments);
             obj.etag = format!("\"{:016x}{:016x}\"", obj.crc64, obj.size);
-            obj.last_modified = now_secs();
+            obj.last_modified = now;
             let out = (obj.size, obj.etag.clone(), obj.crc64);
             versions.push(Version {
                 id: "null".to_owned(),

@@ -69,6 +69,7 @@ pub(crate) async fn put_bucket(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>
         return Err(ApiError::invalid_argument(format!("Invalid BucketAZConfig {az:?}.")).into());
     }
     let region = ctx.shared.config.region.clone();
+    let now = ctx.now();
     ctx.shared
         .store
         .update(|st| {
@@ -84,7 +85,7 @@ pub(crate) async fn put_bucket(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>
                 Bucket {
                     name: name.clone(),
                     region,
-                    created: crate::time::now_secs(),
+                    created: now,
                     acl,
                     az: config.bucket_az_config.clone(),
                     ..Default::default()

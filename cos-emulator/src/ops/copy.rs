@@ -8,7 +8,7 @@ use super::{Ctx, set_header, xml};
 use crate::body::RespBody;
 use crate::errors::{ApiError, OpResult};
 use crate::storage::ObjectRecord;
-use crate::time::{iso8601, now_secs};
+use crate::time::iso8601;
 
 /// `bucket.cos.region.myqcloud.com/key?versionId=x` → (bucket, key, version).
 pub(crate) fn parse_copy_source(v: &str) -> Result<(String, String, Option<String>), ApiError> {
@@ -46,7 +46,7 @@ pub(crate) fn copy_source(ctx: &Ctx<'_>) -> Result<(ObjectRecord, String, String
     if !conditions(ctx, "x-cos-copy-source-", obj)? {
         return Err(ApiError::precondition_failed());
     }
-    if is_archive(&obj.storage_class) && obj.restored_until.is_none_or(|t| t < now_secs()) {
+    if is_archive(&obj.storage_class) && obj.restored_until.is_none_or(|t| t < ctx.now()) {
         return Err(ApiError::new(
             403,
             "InvalidObjectState",
@@ -98,7 +98,7 @@ pub(crate) async fn copy_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody
     record.crc64 = src.crc64;
     record.appendable = false;
     record.restored_until = None;
-    record.last_modified = now_secs();
+    record.last_modified = ctx.now();
     record.segments = ctx.shared.store.clone_segments(&src.segments).await?;
     let (etag, crc, modified) = (record.etag.clone(), record.crc64, record.last_modified);
     let version = commit(ctx, record, forbid_overwrite(ctx)).await?;

@@ -49,6 +49,11 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Seconds since the Unix epoch by the emulator's clock.
+    pub fn now(&self) -> u64 {
+        self.shared.config.clock.now_secs()
+    }
+
     /// A query parameter.
     pub fn q(&self, name: &str) -> Option<&str> {
         self.query

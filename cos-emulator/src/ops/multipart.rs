@@ -16,7 +16,7 @@ use super::{Ctx, owner_id, response, set_header, xml};
 use crate::body::RespBody;
 use crate::errors::{ApiError, OpResult};
 use crate::storage::{ObjectRecord, PartRecord, Segment, Upload, hex, read_range};
-use crate::time::{iso8601, now_secs};
+use crate::time::iso8601;
 
 /// Smallest part other than the last.
 const MIN_PART: u64 = 1 << 20;
@@ -40,13 +40,13 @@ pub(crate) async fn initiate(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
     let template = record_from_headers(ctx)?;
     ctx.body.drain().await?;
     let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
+    let now = ctx.now();
     let id = ctx
         .shared
         .store
         .update(|st| {
             st.bucket(&name)?;
             let n = st.next_id();
-            let now = now_secs();
             let digest: [u8; 16] = md5::Md5::digest(format!("{name}/{key}/{n}/{now}")).into();
             let id = format!("{now}{}", hex(&digest));
             st.bucket_mut(&name)?.uploads.insert(
@@ -118,7 +118,7 @@ pub(crate) async fn upload_part(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody
             size: d.len,
             etag: etag.clone(),
             crc64: d.crc64,
-            last_modified: now_secs(),
+            last_modified: ctx.now(),
             segments,
         },
     )
@@ -165,7 +165,7 @@ pub(crate) async fn upload_part_copy(ctx: &mut Ctx<'_>) -> OpResult<Response<Res
     }
     let (segments, d) = w.finish().await?;
     let etag = etag_of(&d);
-    let modified = now_secs();
+    let modified = ctx.now();
     store_part(
         ctx,
         number,
@@ -211,6 +211,7 @@ pub(crate) async fn complete(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
     let forbid = ctx
         .h("x-cos-forbid-overwrite")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let now = ctx.now();
     let (etag, crc, version) = ctx
         .shared
         .store
@@ -253,7 +254,7 @@ pub(crate) async fn complete(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
                 etag: etag.clone(),
                 crc64: crc,
                 segments,
-                last_modified: now_secs(),
+                last_modified: now,
                 ..upload.template
             };
             let version = st.put_version(&name, &key, Some(record))?;

@@ -11,7 +11,7 @@ use super::{Ctx, acl, check_md5_digest, response, set_header};
 use crate::body::RespBody;
 use crate::errors::{ApiError, Failure, OpResult};
 use crate::storage::{Digests, ObjectRecord, Segment, Version, read_range};
-use crate::time::{http_date, now_secs, parse_http_date};
+use crate::time::{http_date, parse_http_date};
 
 /// Standard headers stored with an object and returned by GET/HEAD.
 const STORED_HEADERS: [&str; 6] = [
@@ -140,7 +140,7 @@ pub(crate) fn record_from_headers(ctx: &Ctx<'_>) -> Result<ObjectRecord, ApiErro
         tags,
         restored_until: None,
         appendable: false,
-        last_modified: now_secs(),
+        last_modified: ctx.now(),
     })
 }
 
@@ -400,7 +400,7 @@ pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     }
     if !is_head
         && is_archive(&obj.storage_class)
-        && obj.restored_until.is_none_or(|t| t < now_secs())
+        && obj.restored_until.is_none_or(|t| t < ctx.now())
     {
         return Err(ApiError::new(
             403,
@@ -454,6 +454,7 @@ pub(crate) async fn restore_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespB
     }
     let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
     let version = ctx.q("versionId").map(str::to_owned);
+    let now = ctx.now();
     let already = ctx
         .shared
         .store
@@ -466,8 +467,8 @@ pub(crate) async fn restore_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespB
                     "Restore is not allowed: the object's storage class is not ARCHIVE or DEEP_ARCHIVE.",
                 ));
             }
-            let already = obj.restored_until.is_some_and(|t| t >= now_secs());
-            obj.restored_until = Some(now_secs() + u64::from(req.days) * 86_400);
+            let already = obj.restored_until.is_some_and(|t| t >= now);
+            obj.restored_until = Some(now + u64::from(req.days) * 86_400);
             Ok(already)
         })
         .await?;

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth_fidelity;
+mod clock;
 mod common;
 mod faults;
 mod fidelity;
