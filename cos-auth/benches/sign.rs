@@ -1,6 +1,6 @@
 //! `cargo xtask bench sign`: signatures per second for a typical PUT (5 headers,
 //! 2 params), with a fresh SignKey per request and with the key cached per key-time
-//! window. Plain harness: prints one `RESULT name rate` line per measurement.
+//! window, and TC3-HMAC-SHA256 signatures per second for an STS call. Plain harness: prints one `RESULT name rate` line per measurement.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -78,4 +78,26 @@ fn main() {
         cached,
         cached / uncached
     );
+    tc3(budget, &creds);
+}
+
+/// TC3-HMAC-SHA256 on a typical STS `AssumeRole` request (the providers' refresh call).
+fn tc3(budget: Duration, creds: &Credentials) {
+    let body = br#"{"RoleArn": "qcs::cam::uin/100000000001:roleName/cos-reader", "RoleSessionName": "cos-rs", "DurationSeconds": 7200}"#;
+    let req = cos_auth::tc3::SignableRequest::new(
+        "POST",
+        "sts.tencentcloudapi.com",
+        "application/json",
+        body,
+    );
+    let tc3 = rate(budget, || {
+        black_box(cos_auth::tc3::sign(
+            black_box(&req),
+            creds,
+            "sts",
+            1_700_000_000,
+        ));
+    });
+    println!("RESULT sign_tc3 {tc3:.0}");
+    println!("cos-auth: {tc3:.0} TC3-HMAC-SHA256 signatures/s (STS AssumeRole)");
 }

@@ -4,6 +4,8 @@
 //!   view of a request, presigned URLs, and server-side verification.
 //! - [`v4`]: the legacy v4 JSON API signatures (`sign_more`, `sign_once`,
 //!   `sign_download`) and their verification.
+//! - [`tc3`]: TC3-HMAC-SHA256, the signature of Tencent Cloud API 3.0 requests (STS),
+//!   signing and verification.
 //! - [`Credentials`] and providers: static, environment, chain, and a caching wrapper
 //!   for temporary credentials.
 //!
@@ -64,6 +66,7 @@ pub mod encode;
 pub mod http_request;
 mod provider;
 pub mod qsign;
+pub mod tc3;
 pub mod v4;
 
 pub use cache::{CachingProvider, CachingProviderBuilder, DEFAULT_REFRESH_MARGIN};

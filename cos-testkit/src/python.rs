@@ -76,3 +76,71 @@ pub fn python_or_panic() -> PathBuf {
     python_with_sdk(&default_venv())
         .unwrap_or_else(|e| panic!("this test needs Python with the official SDK ({SDK}): {e}"))
 }
+
+/// Tencent Cloud's common API SDK, pinned: its TC3-HMAC-SHA256 signer produced
+/// cos-auth's `testdata/tc3_vectors.json`.
+pub const TC3_SDK: &str = "tencentcloud-sdk-python-common==3.1.195";
+
+/// An extra package for the venv: its pinned requirement and the module whose import
+/// proves it is installed.
+#[derive(Debug, Clone, Copy)]
+pub struct Extra {
+    /// The pip requirement, e.g. [`TC3_SDK`].
+    pub requirement: &'static str,
+    /// A module it provides, e.g. `tencentcloud.common.sign`.
+    pub module: &'static str,
+}
+
+/// `tencentcloud-sdk-python-common` ([`TC3_SDK`]), imported as `tencentcloud.common`.
+pub const TC3: Extra = Extra {
+    requirement: TC3_SDK,
+    module: "tencentcloud.common.common_client",
+};
+
+/// [`python_with_sdk`] plus `extras` installed in the same venv (once, under the lock
+/// `<venv>.extra.lock`, when one of their modules does not import). Blocking.
+///
+/// Errors: [`Error`] when Python, `venv`, PyPI or the lock file is unavailable.
+pub fn python_with_extras(venv: &Path, extras: &[Extra]) -> Result<PathBuf, Error> {
+    let python = python_with_sdk(venv)?;
+    let modules: Vec<&str> = extras.iter().map(|e| e.module).collect();
+    let import = format!("import {}", modules.join(", "));
+    let check = || {
+        let out = Command::new(&python)
+            .args(["-c", &import])
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
+        if out.status.success() {
+            Ok(python.clone())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
+        }
+    };
+    let requirements: Vec<&str> = extras.iter().map(|e| e.requirement).collect();
+    install_once(
+        &format!("{} in {}", requirements.join(" "), venv.display()),
+        &venv.with_extension("extra.lock"),
+        check,
+        || {
+            run(
+                Command::new(&python)
+                    .args([
+                        "-m",
+                        "pip",
+                        "install",
+                        "--quiet",
+                        "--disable-pip-version-check",
+                    ])
+                    .args(&requirements),
+                HINT,
+            )
+        },
+    )
+}
+
+/// [`python_with_extras`] on [`default_venv`], panicking with the reason when a package
+/// cannot be had (tests fail loudly rather than skip).
+pub fn python_with_extras_or_panic(extras: &[Extra]) -> PathBuf {
+    python_with_extras(&default_venv(), extras)
+        .unwrap_or_else(|e| panic!("this test needs Python with {extras:?}: {e}"))
+}

@@ -80,6 +80,9 @@ pub fn sign() -> Result<(), String> {
     println!(
         "cos-auth, SignKey cached per window   : {cached:>12.0} signatures/s (target >= 1,000,000)"
     );
+    if let Some(tc3) = get(&rust, "sign_tc3") {
+        println!("cos-auth, TC3-HMAC-SHA256 (STS call)  : {tc3:>12.0} signatures/s");
+    }
     if let Some(py) = python {
         println!("cos-python-sdk-v5 1.9.44 CosS3Auth    : {py:>12.0} signatures/s (baseline)");
         println!(

@@ -5,4 +5,5 @@ mod fuzz;
 mod golden;
 mod http_feature;
 mod roundtrip;
+mod tc3;
 mod v4_verify;
