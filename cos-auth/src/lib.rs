@@ -69,7 +69,9 @@ pub mod qsign;
 pub mod tc3;
 pub mod v4;
 
-pub use cache::{CachingProvider, CachingProviderBuilder, DEFAULT_REFRESH_MARGIN};
+pub use cache::{
+    CachingProvider, CachingProviderBuilder, DEFAULT_REFRESH_MARGIN, DEFAULT_RETRY_DELAY,
+};
 pub use credentials::{CredentialField, Credentials, CredentialsError, EnvError};
 pub use provider::{ChainProvider, EnvProvider, ProvideCredentials, ProvideFuture, StaticProvider};
 pub use qsign::KeyTime;

@@ -49,8 +49,12 @@ pub(crate) fn signed_paths(target: &crate::routing::Target) -> Vec<String> {
 
 /// Verifies a request, trying each candidate path (see [`signed_paths`]). `now` is
 /// Unix seconds.
+///
+/// `lookup` finds the configured and the minted credentials; temporary credentials
+/// expired by the emulator's clock (`clock_now`) are refused.
 pub(crate) fn authenticate(
-    credentials: &[Credentials],
+    lookup: &dyn Fn(&str) -> Option<Credentials>,
+    clock_now: u64,
     method: &str,
     paths: &[String],
     query: &[(String, String)],
@@ -70,8 +74,11 @@ pub(crate) fn authenticate(
             query: &query,
             headers: &headers,
         };
-        let verified = KEY_CACHE.with(|cache| verify_with_cache(&req, credentials, now, cache));
+        let verified = KEY_CACHE.with(|cache| verify_with_cache(&req, &lookup, now, cache));
         match verified {
+            Ok(v) if crate::sts::expired(&v.credentials, clock_now) => {
+                return Err(expired_credentials());
+            }
             Ok(v) => return Ok(Identity::Signed(v.credentials)),
             Err(VerifyError::Missing) => return Ok(Identity::Anonymous),
             Err(e @ VerifyError::SignatureMismatch) => last = e,
@@ -79,6 +86,18 @@ pub(crate) fn authenticate(
         }
     }
     Err(to_api_error(last))
+}
+
+/// The answer to a request signed with temporary credentials past their expiry.
+///
+/// No public COS document or SDK test names the exact code; `InvalidAccessKeyId` is
+/// what COS answers for keys it does not accept, and it is not retried by clients.
+fn expired_credentials() -> ApiError {
+    ApiError::new(
+        403,
+        "InvalidAccessKeyId",
+        "The temporary credentials (x-cos-security-token) have expired.",
+    )
 }
 
 fn to_api_error(e: VerifyError) -> ApiError {

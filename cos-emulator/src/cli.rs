@@ -28,6 +28,14 @@ usage: cos-emulator [options]
   --log-max-bytes N        bytes the request log may hold (default 67108864)
   --clock-offset-secs N    run the emulator's clock N seconds ahead of the system clock
                            (what expires by time: temporary keys, lifecycle, restores)
+  --mock-sts               answer Tencent Cloud API STS calls (X-TC-Action: AssumeRole,
+                           AssumeRoleWithWebIdentity, GetFederationToken) with temporary keys
+  --sts-web-identity-token TOKEN
+                           the only OIDC token AssumeRoleWithWebIdentity accepts (default any)
+  --mock-metadata ROLE     answer CVM metadata requests (/latest/meta-data/cam/security-
+                           credentials/) for instance role ROLE with temporary keys
+  --metadata-key-lifetime-secs N
+                           how long the metadata server's keys last (default 7200)
   -h, --help               show this help";
 
 /// Parsed command-line options.
@@ -60,6 +68,14 @@ pub struct Options {
     pub log_max_bytes: Option<usize>,
     /// `--clock-offset-secs`.
     pub clock_offset: Option<std::time::Duration>,
+    /// `--mock-sts`.
+    pub mock_sts: bool,
+    /// `--sts-web-identity-token`.
+    pub sts_web_identity_token: Option<String>,
+    /// `--mock-metadata`.
+    pub mock_metadata: Option<String>,
+    /// `--metadata-key-lifetime-secs`.
+    pub metadata_key_lifetime: Option<std::time::Duration>,
 }
 
 /// A number argument.
@@ -91,6 +107,10 @@ impl Options {
             max_connections: None,
             log_max_bytes: None,
             clock_offset: None,
+            mock_sts: false,
+            sts_web_identity_token: None,
+            mock_metadata: None,
+            metadata_key_lifetime: None,
         };
         let mut args = args.into_iter().map(Into::into);
         while let Some(arg) = args.next() {
@@ -152,6 +172,13 @@ impl Options {
                     let secs = number(&name, &value()?)?;
                     o.clock_offset = Some(std::time::Duration::from_secs(secs));
                 }
+                "--mock-sts" => o.mock_sts = true,
+                "--sts-web-identity-token" => o.sts_web_identity_token = Some(value()?),
+                "--mock-metadata" => o.mock_metadata = Some(value()?),
+                "--metadata-key-lifetime-secs" => {
+                    let secs = number(&name, &value()?)?;
+                    o.metadata_key_lifetime = Some(std::time::Duration::from_secs(secs));
+                }
                 "-h" | "--help" => o.help = true,
                 other => {
                     return Err(EmulatorError::Usage(format!(
@@ -193,6 +220,16 @@ impl Options {
         }
         if let Some(offset) = self.clock_offset {
             b = b.clock_offset(offset);
+        }
+        b = b.mock_sts(self.mock_sts);
+        if let Some(t) = &self.sts_web_identity_token {
+            b = b.sts_web_identity_token(t.clone());
+        }
+        if let Some(role) = &self.mock_metadata {
+            b = b.mock_metadata(role.clone());
+        }
+        if let Some(d) = self.metadata_key_lifetime {
+            b = b.metadata_key_lifetime(d);
         }
         b
     }

@@ -33,6 +33,7 @@ mod routing;
 mod server;
 mod state;
 mod storage;
+mod sts;
 mod threads;
 mod time;
 mod v4;
@@ -79,6 +80,7 @@ impl Emulator {
             log_max_bytes: record::DEFAULT_LOG_MAX_BYTES,
             limits: conn::Limits::default(),
             clock_offset: std::time::Duration::ZERO,
+            mock: sts::MockConfig::default(),
         }
     }
 }
@@ -98,6 +100,7 @@ pub struct EmulatorBuilder {
     log_max_bytes: usize,
     limits: conn::Limits,
     clock_offset: std::time::Duration,
+    mock: sts::MockConfig,
 }
 
 impl EmulatorBuilder {
@@ -245,6 +248,7 @@ impl EmulatorBuilder {
                 bench_mode: self.bench_mode,
                 limits: self.limits,
                 clock: time::Clock::with_offset(self.clock_offset),
+                mock: self.mock,
             },
             store,
             faults::FaultSet::new(self.faults, self.seed),
@@ -258,6 +262,41 @@ impl EmulatorBuilder {
             shared,
             running: Some(running),
         })
+    }
+
+    /// Turns the mock STS on (default off): requests carrying `X-TC-Action` are answered
+    /// as Tencent Cloud API 3.0 STS calls — `AssumeRole` and `GetFederationToken`
+    /// (TC3-HMAC-SHA256 signed with an accepted credential, the signature's timestamp
+    /// checked against the real clock) and `AssumeRoleWithWebIdentity` (unsigned) —
+    /// minting temporary credentials that this emulator then accepts, with their token,
+    /// until they expire by its clock ([`EmulatorHandle::advance_clock`]). Point a
+    /// client's STS endpoint at [`EmulatorHandle::endpoint`].
+    pub fn mock_sts(mut self, on: bool) -> Self {
+        self.mock.sts = on;
+        self
+    }
+
+    /// Makes the mock STS's `AssumeRoleWithWebIdentity` accept only this OIDC token
+    /// (default: any non-empty token).
+    pub fn sts_web_identity_token(mut self, token: impl Into<String>) -> Self {
+        self.mock.web_identity_token = Some(token.into());
+        self
+    }
+
+    /// Turns the mock CVM instance-metadata server on (default off), serving `role`:
+    /// `GET /latest/meta-data/cam/security-credentials/` answers the role name and
+    /// `…/security-credentials/<role>` fresh temporary keys (lasting 2 h by the
+    /// emulator's clock unless [`metadata_key_lifetime`](Self::metadata_key_lifetime)).
+    /// Point a client's metadata endpoint at [`EmulatorHandle::endpoint`].
+    pub fn mock_metadata(mut self, role: impl Into<String>) -> Self {
+        self.mock.metadata_role = Some(role.into());
+        self
+    }
+
+    /// How long the keys of the mock metadata server last (whole seconds).
+    pub fn metadata_key_lifetime(mut self, lifetime: std::time::Duration) -> Self {
+        self.mock.metadata_lifetime = lifetime;
+        self
     }
 }
 

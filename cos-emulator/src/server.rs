@@ -273,6 +273,16 @@ async fn answer(
         )
         .into());
     }
+    let mock = crate::sts::MockRequest {
+        method: head.method,
+        raw_path: head.raw_path,
+        raw_query: head.raw_query,
+        header_map: head.header_map,
+        headers: head.headers,
+    };
+    if let Some(answer) = crate::sts::answer(shared, &mock, body).await {
+        return answer;
+    }
     if let Some(route) = &routed.v4 {
         let request = crate::v4::V4Request {
             route,
@@ -287,7 +297,8 @@ async fn answer(
     let xml_op = (routed.xml_op.clone()).unwrap_or_else(|| Err(ApiError::method_not_allowed()))?;
     let paths = auth::signed_paths(&routed.target);
     let identity = auth::authenticate(
-        &shared.config.credentials,
+        &|id: &str| crate::sts::lookup(shared, id),
+        shared.config.clock.now_secs(),
         head.method.as_str(),
         &paths,
         head.query,

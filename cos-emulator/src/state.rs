@@ -26,6 +26,8 @@ pub(crate) struct Config {
     pub limits: Limits,
     /// The clock every time-dependent behaviour reads.
     pub clock: Clock,
+    /// The mock STS and metadata server (off by default).
+    pub mock: crate::sts::MockConfig,
 }
 
 /// State shared by all connections.
@@ -43,6 +45,8 @@ pub(crate) struct Shared {
     pub v4: V4State,
     /// Makes hyper write COS's header name case (see [`crate::header_case`]).
     pub header_case: HeaderCase,
+    /// The temporary credentials the mock STS and metadata server minted.
+    pub minted: crate::sts::Minted,
 }
 
 impl Shared {
@@ -62,6 +66,7 @@ impl Shared {
             log,
             requests: AtomicU64::new(0),
             v4: V4State::default(),
+            minted: crate::sts::Minted::default(),
         }
     }
 

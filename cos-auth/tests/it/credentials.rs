@@ -320,3 +320,94 @@ async fn a_cancelled_refresh_is_taken_over() {
     assert_eq!(fx.fetches.load(Ordering::SeqCst), 2);
     let _ = SystemTime::now();
 }
+
+#[tokio::test]
+async fn a_failed_refresh_keeps_still_valid_credentials_until_they_expire() {
+    use std::sync::atomic::AtomicBool;
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let failing = Arc::new(AtomicBool::new(false));
+    let clock = Arc::new(AtomicU64::new(1_000_000));
+    let (f, fail, c) = (fetches.clone(), failing.clone(), clock.clone());
+    let provider = CachingProvider::builder(move || {
+        let n = f.fetch_add(1, Ordering::SeqCst) + 1;
+        let now = c.load(Ordering::SeqCst);
+        let fail = fail.load(Ordering::SeqCst);
+        async move {
+            if fail {
+                return Err(CredentialsError::Fetch(format!("attempt {n} failed")));
+            }
+            Ok(Credentials::new(format!("AKID{n}"), KEY)?
+                .with_token(TOKEN)?
+                .with_expiry(UNIX_EPOCH + Duration::from_secs(now + 1000)))
+        }
+    })
+    .refresh_margin(Duration::from_secs(300))
+    .retry_delay(Duration::from_secs(10))
+    .clock({
+        let c = clock.clone();
+        move || UNIX_EPOCH + Duration::from_secs(c.load(Ordering::SeqCst))
+    })
+    .build();
+    assert_eq!(provider.credentials().await.unwrap().secret_id(), "AKID1");
+    failing.store(true, Ordering::SeqCst);
+    clock.fetch_add(800, Ordering::SeqCst); // due for a refresh, 200 s still valid
+    assert_eq!(provider.credentials().await.unwrap().secret_id(), "AKID1");
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "the refresh was tried");
+    // Within the retry delay: the kept credentials, no new fetch.
+    clock.fetch_add(5, Ordering::SeqCst);
+    assert_eq!(provider.credentials().await.unwrap().secret_id(), "AKID1");
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    // After it: tried again, still kept.
+    clock.fetch_add(10, Ordering::SeqCst);
+    assert_eq!(provider.credentials().await.unwrap().secret_id(), "AKID1");
+    assert_eq!(fetches.load(Ordering::SeqCst), 3);
+    // Expired: the error, never the expired credentials.
+    clock.fetch_add(200, Ordering::SeqCst);
+    assert!(matches!(
+        provider.credentials().await,
+        Err(CredentialsError::Fetch(_))
+    ));
+    failing.store(false, Ordering::SeqCst);
+    assert_eq!(provider.credentials().await.unwrap().secret_id(), "AKID5");
+}
+
+#[tokio::test]
+async fn jitter_refreshes_earlier_within_its_bound_and_never_past_half_the_life() {
+    let clock = Arc::new(AtomicU64::new(1_000_000));
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let (f, c) = (fetches.clone(), clock.clone());
+    let provider = CachingProvider::builder(move || {
+        let n = f.fetch_add(1, Ordering::SeqCst) + 1;
+        let now = c.load(Ordering::SeqCst);
+        async move {
+            Ok(Credentials::new(format!("AKID{n}"), KEY)?
+                .with_token(TOKEN)?
+                .with_expiry(UNIX_EPOCH + Duration::from_secs(now + 1000)))
+        }
+    })
+    .refresh_margin(Duration::from_secs(100))
+    .refresh_jitter(Duration::from_secs(100))
+    .clock({
+        let c = clock.clone();
+        move || UNIX_EPOCH + Duration::from_secs(c.load(Ordering::SeqCst))
+    })
+    .build();
+    provider.credentials().await.unwrap();
+    // Margin 100 + jitter < 100: the refresh falls 100..200 s before expiry.
+    clock.fetch_add(799, Ordering::SeqCst);
+    provider.credentials().await.unwrap();
+    assert_eq!(fetches.load(Ordering::SeqCst), 1, "not before 200 s left");
+    clock.fetch_add(101, Ordering::SeqCst);
+    provider.credentials().await.unwrap();
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "by 100 s left");
+    // A margin longer than the life: refreshed at half of it, not on every call.
+    let short = CachingProvider::builder(|| async {
+        Ok(Credentials::new("AKIDS", KEY)?
+            .with_expiry(SystemTime::now() + Duration::from_secs(3600)))
+    })
+    .refresh_margin(Duration::from_secs(86_400))
+    .build();
+    let a = short.credentials().await.unwrap();
+    let b = short.credentials().await.unwrap();
+    assert_eq!(a.expiry(), b.expiry(), "cached, not refetched");
+}
