@@ -76,6 +76,24 @@ pub enum CredentialsError {
     /// The caller-supplied fetch function of a caching provider failed.
     #[error("fetching credentials failed: {0}")]
     Fetch(String),
+    /// A provider does not apply here: what it reads is absent (no profile file, no
+    /// `TKE_*` variables, no metadata server…). A chain moves on to its next provider.
+    #[error("{provider}: not configured: {reason}")]
+    NotConfigured {
+        /// The provider, e.g. `profile`.
+        provider: &'static str,
+        /// What is missing (names files and variables, never secrets).
+        reason: String,
+    },
+    /// A configured provider failed: a file it could not read or parse, a service
+    /// (STS, the metadata server) that failed or refused.
+    #[error("{provider}: {reason}")]
+    Provider {
+        /// The provider, e.g. `sts AssumeRole`.
+        provider: &'static str,
+        /// Why (service error codes and messages, never secrets).
+        reason: String,
+    },
     /// Every provider of a chain failed; their errors in order.
     #[error("no provider in the chain returned credentials: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Chain(Vec<CredentialsError>),

@@ -55,7 +55,11 @@ impl Client {
     /// Errors: [`Error::Config`] when the TLS stack or proxy cannot be set up.
     pub fn new(config: Config) -> Result<Self, Error> {
         let transport = Transport::new(config.transport_config())?;
-        let auth = Authorizer::q_sign(config.credentials.clone(), config.sign_expiry);
+        let auth = if config.anonymous {
+            Authorizer::None
+        } else {
+            Authorizer::q_sign(config.credentials.clone(), config.sign_expiry)
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 config,

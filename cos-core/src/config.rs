@@ -14,6 +14,8 @@ use crate::types::{BucketName, Region};
 pub use crate::transport::{DEFAULT_USER_AGENT, Scheme};
 use crate::transport::{TransportConfig, parse_connect_to, redact_userinfo};
 
+mod env;
+
 /// Which domain requests are addressed to (the `Host` header).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -75,6 +77,9 @@ pub struct Config {
     pub verify_crc64: bool,
     /// Lifetime of request signatures (default 1 h).
     pub sign_expiry: Duration,
+    /// Send requests without `Authorization` (public-read buckets; see
+    /// [`ConfigBuilder::anonymous`]).
+    pub anonymous: bool,
 }
 
 impl Config {
@@ -175,6 +180,7 @@ impl fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("verify_crc64", &self.verify_crc64)
             .field("sign_expiry", &self.sign_expiry)
+            .field("anonymous", &self.anonymous)
             .finish()
     }
 }
@@ -198,6 +204,7 @@ pub struct ConfigBuilder {
     retry: Option<RetryConfig>,
     verify_crc64: Option<bool>,
     sign_expiry: Option<Duration>,
+    anonymous: bool,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -318,9 +325,13 @@ impl ConfigBuilder {
             self.region
                 .ok_or_else(|| InvalidInput::Other("region is required".into()))?,
         )?;
-        let credentials = self
-            .credentials
-            .ok_or(Error::Config(crate::error::ConfigError::MissingCredentials))?;
+        let credentials = match (self.credentials, self.anonymous) {
+            (Some(c), _) => c,
+            (None, true) => Arc::new(env::Anonymous),
+            (None, false) => {
+                return Err(Error::Config(crate::error::ConfigError::MissingCredentials));
+            }
+        };
         let connect_to = self
             .connect_to
             .as_deref()
@@ -357,6 +368,7 @@ impl ConfigBuilder {
             retry: self.retry.unwrap_or_default(),
             verify_crc64: self.verify_crc64.unwrap_or(true),
             sign_expiry: self.sign_expiry.unwrap_or(Duration::from_secs(3600)),
+            anonymous: self.anonymous,
         })
     }
 }

@@ -43,6 +43,7 @@ pub mod body;
 pub mod client;
 pub mod config;
 pub mod crc;
+pub mod credentials;
 pub mod error;
 pub mod ops;
 pub mod options;

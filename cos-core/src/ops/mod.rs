@@ -33,6 +33,7 @@ pub mod multipart;
 pub mod object;
 pub mod object_acl;
 pub mod object_manage;
+mod object_url;
 mod paginate;
 mod prepared;
 pub mod presign;
