@@ -4,6 +4,8 @@
 mod bucket_ops;
 mod common;
 mod config;
+mod credentials_chain;
+mod credentials_refresh;
 mod error_body;
 mod errors_and_streams;
 mod integrity;
