@@ -240,6 +240,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn mock_service_flags() {
+        let o = Options::parse([
+            "--mock-sts",
+            "--sts-web-identity-token",
+            "tok",
+            "--mock-metadata=cos-role",
+            "--metadata-key-lifetime-secs",
+            "600",
+        ])
+        .unwrap();
+        assert!(o.mock_sts);
+        assert_eq!(o.sts_web_identity_token.as_deref(), Some("tok"));
+        assert_eq!(o.mock_metadata.as_deref(), Some("cos-role"));
+        assert_eq!(
+            o.metadata_key_lifetime,
+            Some(std::time::Duration::from_secs(600))
+        );
+        assert!(Options::parse(["--metadata-key-lifetime-secs", "x"]).is_err());
+    }
+
+    #[test]
     fn parses() {
         let o = Options::parse([
             "--listen",

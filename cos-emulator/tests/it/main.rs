@@ -15,4 +15,5 @@ mod op_table;
 mod persistence;
 #[cfg(unix)]
 mod persistence_kill;
+mod sts;
 mod v4;
