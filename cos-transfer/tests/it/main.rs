@@ -5,6 +5,7 @@ mod builders;
 mod common;
 mod copy_dir;
 mod crc64;
+mod credentials_rotation;
 mod emulator;
 mod emulator_ops;
 mod engine;
