@@ -80,7 +80,7 @@ impl Emulator {
             log_max_bytes: record::DEFAULT_LOG_MAX_BYTES,
             limits: conn::Limits::default(),
             clock_offset: std::time::Duration::ZERO,
-            mock: sts::MockConfig::default(),
+            mock: state::mock::MockConfig::default(),
         }
     }
 }
@@ -100,7 +100,7 @@ pub struct EmulatorBuilder {
     log_max_bytes: usize,
     limits: conn::Limits,
     clock_offset: std::time::Duration,
-    mock: sts::MockConfig,
+    mock: state::mock::MockConfig,
 }
 
 impl EmulatorBuilder {

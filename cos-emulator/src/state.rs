@@ -1,6 +1,7 @@
 //! The state all connections share: the settings, the storage, the fault rules, the
 //! request log and what the legacy v4 API keeps.
 
+pub(crate) mod mock;
 pub(crate) mod v4;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -27,7 +28,7 @@ pub(crate) struct Config {
     /// The clock every time-dependent behaviour reads.
     pub clock: Clock,
     /// The mock STS and metadata server (off by default).
-    pub mock: crate::sts::MockConfig,
+    pub mock: mock::MockConfig,
 }
 
 /// State shared by all connections.
@@ -46,7 +47,7 @@ pub(crate) struct Shared {
     /// Makes hyper write COS's header name case (see [`crate::header_case`]).
     pub header_case: HeaderCase,
     /// The temporary credentials the mock STS and metadata server minted.
-    pub minted: crate::sts::Minted,
+    pub minted: mock::Minted,
 }
 
 impl Shared {
@@ -66,7 +67,7 @@ impl Shared {
             log,
             requests: AtomicU64::new(0),
             v4: V4State::default(),
-            minted: crate::sts::Minted::default(),
+            minted: mock::Minted::default(),
         }
     }
 
