@@ -203,18 +203,32 @@ impl FaultRule {
     }
 }
 
-/// Checks an operation name of a rule: one of the table ([`Op::ALL`]) or of the v4
-/// API.
+/// The operation names of the mock STS and metadata server (what
+/// `crate::sts::operation` names their requests).
+const MOCK_OPERATIONS: [&str; 5] = [
+    "AssumeRole",
+    "AssumeRoleWithWebIdentity",
+    "GetFederationToken",
+    "StsCall",
+    "InstanceMetadata",
+];
+
+/// Checks an operation name of a rule: one of the table ([`Op::ALL`]), of the v4
+/// API or of the mock services.
 ///
 /// Errors: a message listing the valid names.
 fn check_operation(name: &str) -> Result<String, String> {
-    if name.parse::<Op>().is_ok() || crate::routing::v4::OPERATIONS.contains(&name) {
+    if name.parse::<Op>().is_ok()
+        || crate::routing::v4::OPERATIONS.contains(&name)
+        || MOCK_OPERATIONS.contains(&name)
+    {
         return Ok(name.to_owned());
     }
     let valid: Vec<&str> = Op::ALL
         .iter()
         .map(|op| op.name())
         .chain(crate::routing::v4::OPERATIONS)
+        .chain(MOCK_OPERATIONS)
         .collect();
     Err(format!(
         "unknown operation {name:?}; valid operations: {}",

@@ -133,7 +133,10 @@ async fn handle(
         query: &query,
         headers: &headers,
     };
-    let routed = Routed::of(&head);
+    let mut routed = Routed::of(&head);
+    if let Some(op) = crate::sts::operation(&shared, head.raw_path, head.header_map) {
+        routed.op = op;
+    }
     let injected = shared.inject(routed.op, routed.target.key.as_deref());
     if !injected.latency.is_zero() {
         tokio::time::sleep(injected.latency).await;

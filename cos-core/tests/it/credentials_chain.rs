@@ -328,3 +328,25 @@ async fn from_environment_reads_region_endpoint_and_credentials() {
     .build();
     assert!(matches!(none, Err(Error::InvalidInput(_))), "{none:?}");
 }
+
+#[tokio::test]
+async fn providers_never_show_secrets_in_debug() {
+    let emu = mock_emulator().await;
+    let env = Environment::from_vars([
+        ("COS_SECRET_ID", "AKIDEXAMPLE"),
+        ("COS_SECRET_KEY", "SECRETKEYEXAMPLE"),
+    ]);
+    let chain = DefaultChain::builder()
+        .environment(env)
+        .sts_endpoint(emu.endpoint())
+        .assume_role(ROLE_ARN, "debug")
+        .build()
+        .unwrap();
+    let temp = chain.credentials().await.unwrap();
+    let assume = AssumeRoleProvider::builder(StaticProvider::new(creds()), ROLE_ARN, "s")
+        .endpoint(emu.endpoint());
+    let shown = format!("{chain:?} {assume:?} {:?}", assume.clone().build().unwrap());
+    for secret in ["SECRETKEYEXAMPLE", temp.secret_key(), temp.token().unwrap()] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 use cos_auth::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 use cos_core::credentials::{AssumeRoleProvider, InstanceRoleProvider, RefreshSettings};
 use cos_core::{Acl, BucketName, Client, ConfigBuilder, Error};
-use cos_emulator::{Emulator, EmulatorHandle};
+use cos_emulator::{Emulator, EmulatorHandle, FaultRule};
 
 use crate::common::{creds, key};
 use crate::credentials_chain::{BUCKET, ROLE_ARN, client_with, round_trip};
@@ -166,6 +166,44 @@ async fn a_failed_refresh_keeps_valid_keys_and_never_hands_out_expired_ones() {
         other => panic!("expected the refresh error, got {other:?}"),
     }
     broken.store(false, Ordering::SeqCst);
+    round_trip(&client, &bucket, "c.txt").await;
+    assert_ne!(
+        provider.credentials().await.unwrap().secret_id(),
+        first.secret_id()
+    );
+}
+
+#[tokio::test]
+async fn sts_failing_during_a_refresh_keeps_the_valid_keys() {
+    let emu = Arc::new(Emulator::builder().mock_sts(true).start().await.unwrap());
+    let provider =
+        AssumeRoleProvider::builder(cos_auth::StaticProvider::new(creds()), ROLE_ARN, "s")
+            .duration(Duration::from_secs(1000))
+            .endpoint(emu.endpoint())
+            .transport(
+                cos_core::transport::TransportConfig::default()
+                    .retry(cos_core::RetryConfig::disabled()),
+            )
+            .refresh(following(&emu).retry_delay(Duration::ZERO))
+            .build()
+            .unwrap();
+    let (client, bucket) = client_with(&emu, provider.clone()).await;
+    round_trip(&client, &bucket, "a.txt").await;
+    let first = provider.credentials().await.unwrap();
+    emu.add_fault(FaultRule::parse("op=AssumeRole,status=503").unwrap());
+    emu.advance_clock(Duration::from_secs(800));
+    round_trip(&client, &bucket, "b.txt").await;
+    assert_eq!(
+        provider.credentials().await.unwrap().secret_id(),
+        first.secret_id()
+    );
+    let failed = emu
+        .requests()
+        .iter()
+        .filter(|r| r.operation == "AssumeRole" && r.status == 503)
+        .count();
+    assert!(failed >= 1, "STS was asked and failed");
+    emu.clear_faults();
     round_trip(&client, &bucket, "c.txt").await;
     assert_ne!(
         provider.credentials().await.unwrap().secret_id(),

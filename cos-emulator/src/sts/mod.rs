@@ -36,6 +36,29 @@ pub(crate) fn lookup(shared: &Shared, secret_id: &str) -> Option<Credentials> {
         .or_else(|| shared.minted.get(secret_id))
 }
 
+/// The operation name a request to a mock service is logged and matched by faults
+/// under: the STS action (`AssumeRole`, `AssumeRoleWithWebIdentity`,
+/// `GetFederationToken`, else `StsCall`) or `InstanceMetadata`; `None` for COS requests.
+pub(crate) fn operation(
+    shared: &Shared,
+    raw_path: &str,
+    headers: &HeaderMap,
+) -> Option<&'static str> {
+    let mock = &shared.config.mock;
+    if mock.sts
+        && let Some(action) = headers.get("x-tc-action")
+    {
+        return Some(match action.as_bytes() {
+            b"AssumeRole" => "AssumeRole",
+            b"AssumeRoleWithWebIdentity" => "AssumeRoleWithWebIdentity",
+            b"GetFederationToken" => "GetFederationToken",
+            _ => "StsCall",
+        });
+    }
+    (mock.metadata_role.is_some() && raw_path.starts_with(metadata::PREFIX))
+        .then_some("InstanceMetadata")
+}
+
 /// What the mock services read of a request.
 pub(crate) struct MockRequest<'a> {
     pub method: &'a Method,
