@@ -31,6 +31,7 @@
 //!   [`qsign::sign_with_intermediates`] shows its intermediate values for debugging.
 //! - **Errors** are enums to match on: [`CredentialsError`] (with [`EnvError`]),
 //!   [`qsign::InvalidKeyTime`], [`qsign::AuthorizationError`], [`qsign::VerifyError`],
+//!   [`tc3::Tc3VerifyError`],
 //!   [`v4::V4DecodeError`] and [`v4::V4VerifyError`]. Their messages name fields and
 //!   variables, never secrets, and carry their cause in the message, not again in
 //!   `source()`.

@@ -5,6 +5,9 @@
 //!   scheme, endpoint (default `myqcloud.com`, `tencentcos.cn`, global acceleration, a
 //!   custom domain, or an explicit `ip:port` keeping the COS `Host`), path style,
 //!   timeouts, user agent, proxy, pool and [`RetryConfig`].
+//! - [`credentials`]: providers that do I/O — the tccli profile, TKE OIDC web identity,
+//!   the CVM instance role, STS `AssumeRole` — and the [`DefaultChain`](credentials::DefaultChain)
+//!   behind [`Config::from_env`]; [`ConfigBuilder::anonymous`] for public buckets.
 //! - Validated inputs: [`BucketName`], [`Region`], [`ObjectKey`], [`PartNumber`],
 //!   [`TrafficLimit`] — bad values fail with [`InvalidInput`] before any request.
 //! - Every operation is a `Client` method returning a builder finished by
