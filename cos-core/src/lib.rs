@@ -4,7 +4,10 @@
 //! - [`Config`] / [`Client`]: region (legacy aliases accepted), credentials provider,
 //!   scheme, endpoint (default `myqcloud.com`, `tencentcos.cn`, global acceleration, a
 //!   custom domain, or an explicit `ip:port` keeping the COS `Host`), path style,
-//!   timeouts, user agent, proxy, pool and [`RetryConfig`].
+//!   timeouts, user agent, proxy, pool and [`RetryConfig`]; TLS roots, HTTP/2,
+//!   proxies from the environment and a DNS hook ([`transport::NetworkOptions`]); the
+//!   internal domain and a presigned-URL domain; unknown regions caught at `build`
+//!   ([`endpoint`]).
 //! - Validated inputs: [`BucketName`], [`Region`], [`ObjectKey`], [`PartNumber`],
 //!   [`TrafficLimit`] — bad values fail with [`InvalidInput`] before any request.
 //! - Every operation is a `Client` method returning a builder finished by
@@ -43,6 +46,7 @@ pub mod body;
 pub mod client;
 pub mod config;
 pub mod crc;
+pub mod endpoint;
 pub mod error;
 pub mod ops;
 pub mod options;

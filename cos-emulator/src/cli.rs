@@ -26,6 +26,9 @@ usage: cos-emulator [options]
   --idle-timeout-ms MS     close a connection whose bytes stop moving for longer (default 60000)
   --max-connections N      serve at most N connections at once (default 1024)
   --log-max-bytes N        bytes the request log may hold (default 67108864)
+  --tls-cert FILE          serve HTTPS with this PEM certificate chain (needs --tls-key);
+                           ALPN offers h2 and http/1.1
+  --tls-key FILE           the PEM private key of --tls-cert
   -h, --help               show this help";
 
 /// Parsed command-line options.
@@ -56,6 +59,10 @@ pub struct Options {
     pub max_connections: Option<usize>,
     /// `--log-max-bytes`.
     pub log_max_bytes: Option<usize>,
+    /// `--tls-cert`.
+    pub tls_cert: Option<PathBuf>,
+    /// `--tls-key`.
+    pub tls_key: Option<PathBuf>,
 }
 
 /// A number argument.
@@ -86,6 +93,8 @@ impl Options {
             idle_timeout: None,
             max_connections: None,
             log_max_bytes: None,
+            tls_cert: None,
+            tls_key: None,
         };
         let mut args = args.into_iter().map(Into::into);
         while let Some(arg) = args.next() {
@@ -143,6 +152,8 @@ impl Options {
                 }
                 "--max-connections" => o.max_connections = Some(number(&name, &value()?)?),
                 "--log-max-bytes" => o.log_max_bytes = Some(number(&name, &value()?)?),
+                "--tls-cert" => o.tls_cert = Some(PathBuf::from(value()?)),
+                "--tls-key" => o.tls_key = Some(PathBuf::from(value()?)),
                 "-h" | "--help" => o.help = true,
                 other => {
                     return Err(EmulatorError::Usage(format!(
@@ -150,6 +161,11 @@ impl Options {
                     )));
                 }
             }
+        }
+        if o.tls_cert.is_some() != o.tls_key.is_some() {
+            return Err(EmulatorError::Usage(
+                "--tls-cert and --tls-key go together".into(),
+            ));
         }
         Ok(o)
     }
@@ -181,6 +197,9 @@ impl Options {
         }
         if let Some(n) = self.log_max_bytes {
             b = b.request_log_max_bytes(n);
+        }
+        if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
+            b = b.tls_files(cert.clone(), key.clone());
         }
         b
     }
@@ -230,5 +249,10 @@ mod tests {
         assert_eq!(limits.log_max_bytes, Some(4096));
         assert!(Options::parse(["--max-connections", "many"]).is_err());
         assert!(Options::parse(["--credential", "justid"]).is_err());
+        let tls = Options::parse(["--tls-cert", "c.pem", "--tls-key=k.pem"])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(tls.tls_cert, Some(PathBuf::from("c.pem")));
+        assert_eq!(tls.tls_key, Some(PathBuf::from("k.pem")));
+        assert!(Options::parse(["--tls-cert", "c.pem"]).is_err());
     }
 }

@@ -4,6 +4,7 @@
 mod bucket_ops;
 mod common;
 mod config;
+mod endpoints;
 mod error_body;
 mod errors_and_streams;
 mod integrity;
@@ -11,7 +12,9 @@ mod listing_loop;
 mod multipart_list;
 mod object_ops;
 mod prepare;
+mod proxy_env;
 mod raw;
 mod readme;
 mod retry_validation;
 mod timeouts;
+mod tls;
