@@ -1,9 +1,8 @@
-//! Endpoint rules that do not depend on the request: the known COS regions (a misspelt
-//! region is caught at `build`), and the host of an `x-cos-copy-source`.
+//! The known COS regions: a misspelt region is caught at `build`. (The hosts of each
+//! endpoint kind, the copy-source one included, are `Config`'s.)
 
-use crate::config::{Config, Endpoint};
 use crate::error::{ConfigError, Error};
-use crate::types::{BucketName, Region};
+use crate::types::Region;
 
 /// The COS regions, from Tencent Cloud's "Regions and Access Endpoints"
 /// (<https://www.tencentcloud.com/document/product/436/6224>, Chinese edition
@@ -77,22 +76,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
-}
-
-impl Config {
-    /// The host named in an `x-cos-copy-source` for `bucket` in `region`: the regional
-    /// domain of the configured domain family, as the official Python SDK builds it
-    /// (`{bucket}.{endpoint}` with the endpoint of its domain settings, `cos_comm.py`
-    /// `gen_copy_source_url` / `format_endpoint`). `tencentcos.cn` and the internal
-    /// domain keep theirs; the acceleration and custom domains name one bucket's
-    /// front, not a source, so `myqcloud.com` is used for them.
-    pub(crate) fn copy_source_host(&self, bucket: &BucketName, region: &str) -> String {
-        match &self.endpoint {
-            Endpoint::TencentCos => format!("{bucket}.cos.{region}.tencentcos.cn"),
-            Endpoint::Internal => format!("{bucket}.cos-internal.{region}.tencentcos.cn"),
-            _ => format!("{bucket}.cos.{region}.myqcloud.com"),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -11,8 +11,10 @@ use crate::types::BucketName;
 pub use crate::types::InvalidInput;
 
 mod kinds;
+mod tls;
 
 pub use kinds::{ConfigError, DecodeError, TimeoutError};
+pub use tls::{TlsError, TlsErrorKind};
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -47,8 +49,8 @@ pub enum Error {
     /// cause is the [`source`](std::error::Error::source).
     Connection(Box<dyn std::error::Error + Send + Sync>),
     /// The TLS handshake failed: an untrusted or invalid server certificate, or no
-    /// common protocol ([`TlsError`](crate::transport::TlsError)). Never retried.
-    Tls(crate::transport::TlsError),
+    /// common protocol ([`TlsError`]). Never retried.
+    Tls(TlsError),
     /// A response could not be understood (bad XML, bad header value).
     Decode(DecodeError),
     /// Data failed an integrity check (CRC64 mismatch, truncated body, length mismatch).

@@ -1,12 +1,14 @@
 //! The [`ConfigBuilder`] settings of TLS, HTTP/2, TCP keepalive, proxies, DNS, the
-//! presigned-URL domain and unlisted regions (README "TLS and proxies").
+//! presigned-URL domain and unlisted regions (README "TLS and proxies"), and the host
+//! of a copy source.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::ConfigBuilder;
+use super::{Config, ConfigBuilder, Endpoint};
 use crate::transport::{Resolve, TlsConfig};
+use crate::types::BucketName;
 
 impl ConfigBuilder {
     /// Replaces the TLS settings (trusted roots and CA bundles).
@@ -92,5 +94,21 @@ impl ConfigBuilder {
     pub fn allow_unlisted_region(mut self, yes: bool) -> Self {
         self.allow_unlisted_region = yes;
         self
+    }
+}
+
+impl Config {
+    /// The host named in an `x-cos-copy-source` for `bucket` in `region`: the regional
+    /// domain of the configured domain family, as the official Python SDK builds it
+    /// (`{bucket}.{endpoint}` with the endpoint of its domain settings, `cos_comm.py`
+    /// `gen_copy_source_url` / `format_endpoint`). `tencentcos.cn` and the internal
+    /// domain keep theirs; the acceleration and custom domains name one bucket's
+    /// front, not a source, so `myqcloud.com` is used for them.
+    pub(crate) fn copy_source_host(&self, bucket: &BucketName, region: &str) -> String {
+        match &self.endpoint {
+            Endpoint::TencentCos => format!("{bucket}.cos.{region}.tencentcos.cn"),
+            Endpoint::Internal => format!("{bucket}.cos-internal.{region}.tencentcos.cn"),
+            _ => format!("{bucket}.cos.{region}.myqcloud.com"),
+        }
     }
 }
