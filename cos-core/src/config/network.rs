@@ -26,6 +26,19 @@ impl ConfigBuilder {
     }
 
     /// Also trusts the CA certificates of this PEM file, read by `Client::new`.
+    ///
+    /// ```
+    /// let config = cos_core::Config::builder()
+    ///     .region("ap-guangzhou")
+    ///     .credentials_provider(cos_core::auth::EnvProvider::new())
+    ///     .ca_bundle_file("/etc/company/ca.pem") // also trust a private CA (PEM; or .ca_bundle_pem(bytes))
+    ///     .tls_builtin_roots(false)              // ... and only it
+    ///     .http2(true)                           // offer h2 by ALPN (default: HTTP/1.1 only)
+    ///     .tcp_keepalive(std::time::Duration::from_secs(30))
+    ///     .build()?;
+    /// assert!(config.network.http2);
+    /// # Ok::<(), cos_core::Error>(())
+    /// ```
     pub fn ca_bundle_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.network.tls = self.network.tls.add_ca_file(path);
         self
