@@ -7,12 +7,14 @@ use std::time::Duration;
 
 use cos_auth::{Credentials, ProvideCredentials};
 
+mod network;
+
 use crate::error::{Error, InvalidInput};
 use crate::retry::RetryConfig;
 use crate::types::{BucketName, Region};
 
 pub use crate::transport::{DEFAULT_USER_AGENT, Scheme};
-use crate::transport::{TransportConfig, parse_connect_to, redact_userinfo};
+use crate::transport::{NetworkOptions, TransportConfig, parse_connect_to, redact_userinfo};
 
 mod env;
 
@@ -27,6 +29,9 @@ pub enum Endpoint {
     TencentCos,
     /// Global acceleration: `<bucket>.cos.accelerate.myqcloud.com`.
     Accelerate,
+    /// The internal domain, reachable from Tencent Cloud machines in the bucket's
+    /// region: `<bucket>.cos-internal.<region>.tencentcos.cn`.
+    Internal,
     /// A custom domain bound to one bucket, e.g. `files.example.com`; used as is.
     Custom(String),
 }
@@ -80,6 +85,11 @@ pub struct Config {
     /// Send requests without `Authorization` (public-read buckets; see
     /// [`ConfigBuilder::anonymous`]).
     pub anonymous: bool,
+    /// TLS roots, HTTP/2, TCP keepalive, proxies from the environment, DNS hook.
+    pub network: NetworkOptions,
+    /// The domain of presigned URLs (a CDN or custom domain in front of the bucket),
+    /// when it differs from the API endpoint's (default none).
+    pub presign_domain: Option<String>,
 }
 
 impl Config {
@@ -111,6 +121,7 @@ impl Config {
         t.proxy = self.proxy.clone();
         t.pool_idle_timeout = self.pool_idle_timeout;
         t.pool_max_idle_per_host = self.pool_max_idle_per_host;
+        t.network = self.network.clone();
         t
     }
 
@@ -124,6 +135,7 @@ impl Config {
             Endpoint::Default => format!("{bucket}.cos.{}.myqcloud.com", self.region),
             Endpoint::TencentCos => format!("{bucket}.cos.{}.tencentcos.cn", self.region),
             Endpoint::Accelerate => format!("{bucket}.cos.accelerate.myqcloud.com"),
+            Endpoint::Internal => format!("{bucket}.cos-internal.{}.tencentcos.cn", self.region),
             Endpoint::Custom(d) => d.clone(),
         }
     }
@@ -144,6 +156,7 @@ impl Config {
                 format!("cos.{}.myqcloud.com", self.region)
             }
             Endpoint::TencentCos => format!("cos.{}.tencentcos.cn", self.region),
+            Endpoint::Internal => format!("cos-internal.{}.tencentcos.cn", self.region),
             Endpoint::Custom(d) => d.clone(),
         }
     }
@@ -154,7 +167,7 @@ impl Config {
             return self.service_host_for(endpoint);
         }
         match endpoint {
-            Endpoint::TencentCos => "service.cos.tencentcos.cn".into(),
+            Endpoint::TencentCos | Endpoint::Internal => "service.cos.tencentcos.cn".into(),
             Endpoint::Custom(d) => d.clone(),
             _ => "service.cos.myqcloud.com".into(),
         }
@@ -181,6 +194,8 @@ impl fmt::Debug for Config {
             .field("verify_crc64", &self.verify_crc64)
             .field("sign_expiry", &self.sign_expiry)
             .field("anonymous", &self.anonymous)
+            .field("network", &self.network)
+            .field("presign_domain", &self.presign_domain)
             .finish()
     }
 }
@@ -205,6 +220,9 @@ pub struct ConfigBuilder {
     verify_crc64: Option<bool>,
     sign_expiry: Option<Duration>,
     anonymous: bool,
+    network: NetworkOptions,
+    presign_domain: Option<String>,
+    allow_unlisted_region: bool,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -284,7 +302,8 @@ impl ConfigBuilder {
         self.user_agent = Some(ua.into());
         self
     }
-    /// Sends requests through an HTTP proxy (`http://host:port`).
+    /// Sends requests through an HTTP proxy (`http://[user:password@]host:port`, a
+    /// `CONNECT` tunnel for every request), instead of the environment's proxies.
     pub fn proxy(mut self, proxy: impl Into<String>) -> Self {
         self.proxy = Some(proxy.into());
         self
@@ -318,13 +337,17 @@ impl ConfigBuilder {
     /// Builds the configuration.
     ///
     /// Errors: [`Error::InvalidInput`] for a missing or invalid region, [`Error::Config`]
-    /// when credentials are missing, the proxy URL is malformed, or `connect_to` is not an
+    /// for a region not in [`KNOWN_REGIONS`](crate::endpoint::KNOWN_REGIONS) (unless
+    /// [`allow_unlisted_region`](Self::allow_unlisted_region)), when credentials are missing, the proxy URL is malformed, or `connect_to` is not an
     /// `http://host[:port]` / `https://host[:port]` origin (a bare `host:port` included).
     pub fn build(self) -> Result<Config, Error> {
         let region = Region::new(
             self.region
                 .ok_or_else(|| InvalidInput::Other("region is required".into()))?,
         )?;
+        if !self.allow_unlisted_region {
+            crate::endpoint::check_known_region(&region)?;
+        }
         let credentials = match (self.credentials, self.anonymous) {
             (Some(c), _) => c,
             (None, true) => Arc::new(env::Anonymous),
@@ -369,6 +392,8 @@ impl ConfigBuilder {
             verify_crc64: self.verify_crc64.unwrap_or(true),
             sign_expiry: self.sign_expiry.unwrap_or(Duration::from_secs(3600)),
             anonymous: self.anonymous,
+            network: self.network,
+            presign_domain: self.presign_domain,
         })
     }
 }

@@ -11,8 +11,10 @@ use crate::types::BucketName;
 pub use crate::types::InvalidInput;
 
 mod kinds;
+mod tls;
 
 pub use kinds::{ConfigError, DecodeError, TimeoutError};
+pub use tls::{TlsError, TlsErrorKind};
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -46,6 +48,9 @@ pub enum Error {
     /// The connection could not be made or broke (reset, refused, TLS failure…); the
     /// cause is the [`source`](std::error::Error::source).
     Connection(Box<dyn std::error::Error + Send + Sync>),
+    /// The TLS handshake failed: an untrusted or invalid server certificate, or no
+    /// common protocol ([`TlsError`]). Never retried.
+    Tls(TlsError),
     /// A response could not be understood (bad XML, bad header value).
     Decode(DecodeError),
     /// Data failed an integrity check (CRC64 mismatch, truncated body, length mismatch).
@@ -115,6 +120,7 @@ impl fmt::Display for Error {
             Error::Credentials(e) => write!(f, "credentials: {e}"),
             Error::Timeout(e) => write!(f, "timeout: {e}"),
             Error::Connection(_) => f.write_str("connection error"),
+            Error::Tls(e) => write!(f, "TLS: {e}"),
             Error::Decode(e) => write!(f, "cannot decode response: {}", e.message),
             Error::Integrity(e) => write!(f, "integrity check failed: {e}"),
             Error::Io(e) => write!(f, "I/O error: {e}"),
@@ -133,6 +139,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Connection(e) => Some(&**e),
+            Error::Tls(e) => Some(e.cause()),
             Error::Decode(e) => e
                 .source
                 .as_deref()
@@ -266,6 +273,11 @@ impl Error {
     /// True for a connection error ([`Error::Connection`]).
     pub fn is_connection(&self) -> bool {
         matches!(self.without_context(), Error::Connection(_))
+    }
+
+    /// True for a TLS handshake failure ([`Error::Tls`]).
+    pub fn is_tls(&self) -> bool {
+        matches!(self.without_context(), Error::Tls(_))
     }
 
     /// True for an argument rejected before any request ([`Error::InvalidInput`]).

@@ -8,6 +8,10 @@
 //! - [`credentials`]: providers that do I/O — the tccli profile, TKE OIDC web identity,
 //!   the CVM instance role, STS `AssumeRole` — and the [`DefaultChain`](credentials::DefaultChain)
 //!   behind [`Config::from_env`]; [`ConfigBuilder::anonymous`] for public buckets.
+//!   timeouts, user agent, proxy, pool and [`RetryConfig`]; TLS roots, HTTP/2,
+//!   proxies from the environment and a DNS hook ([`transport::NetworkOptions`]); the
+//!   internal domain and a presigned-URL domain; unknown regions caught at `build`
+//!   ([`endpoint`]).
 //! - Validated inputs: [`BucketName`], [`Region`], [`ObjectKey`], [`PartNumber`],
 //!   [`TrafficLimit`] — bad values fail with [`InvalidInput`] before any request.
 //! - Every operation is a `Client` method returning a builder finished by
@@ -47,6 +51,7 @@ pub mod client;
 pub mod config;
 pub mod crc;
 pub mod credentials;
+pub mod endpoint;
 pub mod error;
 pub mod ops;
 pub mod options;

@@ -36,6 +36,9 @@ usage: cos-emulator [options]
                            credentials/) for instance role ROLE with temporary keys
   --metadata-key-lifetime-secs N
                            how long the metadata server's keys last (default 7200)
+  --tls-cert FILE          serve HTTPS with this PEM certificate chain (needs --tls-key);
+                           ALPN offers h2 and http/1.1
+  --tls-key FILE           the PEM private key of --tls-cert
   -h, --help               show this help";
 
 /// Parsed command-line options.
@@ -76,6 +79,10 @@ pub struct Options {
     pub mock_metadata: Option<String>,
     /// `--metadata-key-lifetime-secs`.
     pub metadata_key_lifetime: Option<std::time::Duration>,
+    /// `--tls-cert`.
+    pub tls_cert: Option<PathBuf>,
+    /// `--tls-key`.
+    pub tls_key: Option<PathBuf>,
 }
 
 /// A number argument.
@@ -111,6 +118,8 @@ impl Options {
             sts_web_identity_token: None,
             mock_metadata: None,
             metadata_key_lifetime: None,
+            tls_cert: None,
+            tls_key: None,
         };
         let mut args = args.into_iter().map(Into::into);
         while let Some(arg) = args.next() {
@@ -179,6 +188,8 @@ impl Options {
                     let secs = number(&name, &value()?)?;
                     o.metadata_key_lifetime = Some(std::time::Duration::from_secs(secs));
                 }
+                "--tls-cert" => o.tls_cert = Some(PathBuf::from(value()?)),
+                "--tls-key" => o.tls_key = Some(PathBuf::from(value()?)),
                 "-h" | "--help" => o.help = true,
                 other => {
                     return Err(EmulatorError::Usage(format!(
@@ -186,6 +197,11 @@ impl Options {
                     )));
                 }
             }
+        }
+        if o.tls_cert.is_some() != o.tls_key.is_some() {
+            return Err(EmulatorError::Usage(
+                "--tls-cert and --tls-key go together".into(),
+            ));
         }
         Ok(o)
     }
@@ -230,6 +246,9 @@ impl Options {
         }
         if let Some(d) = self.metadata_key_lifetime {
             b = b.metadata_key_lifetime(d);
+        }
+        if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
+            b = b.tls_files(cert.clone(), key.clone());
         }
         b
     }
@@ -300,5 +319,10 @@ mod tests {
         assert_eq!(limits.log_max_bytes, Some(4096));
         assert!(Options::parse(["--max-connections", "many"]).is_err());
         assert!(Options::parse(["--credential", "justid"]).is_err());
+        let tls = Options::parse(["--tls-cert", "c.pem", "--tls-key=k.pem"])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(tls.tls_cert, Some(PathBuf::from("c.pem")));
+        assert_eq!(tls.tls_key, Some(PathBuf::from("k.pem")));
+        assert!(Options::parse(["--tls-cert", "c.pem"]).is_err());
     }
 }

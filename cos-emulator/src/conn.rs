@@ -1,6 +1,7 @@
 //! One connection: serving it with hyper under the emulator's limits (head read
 //! timeout, idle timeout; the connection cap is the accept loop's), so that a client
-//! cannot hold a connection, its descriptor and its buffers without sending.
+//! cannot hold a connection, its descriptor and its buffers without sending; over TLS
+//! (HTTP/2 or HTTP/1.1 by ALPN) when the listener has a certificate.
 
 use std::future::Future;
 use std::io;
@@ -13,11 +14,13 @@ use std::time::Duration;
 use hyper::body::{Body, Incoming};
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, watch};
 use tokio::time::Instant;
+use tokio_rustls::TlsAcceptor;
 
 /// Largest read buffer per connection. Stored bodies keep the chunks hyper read (no
 /// copy), so each read allocates afresh; larger reads mean fewer, bigger chunks.
@@ -167,15 +170,52 @@ fn deadline(from: Instant, d: Duration) -> Instant {
         .unwrap_or_else(|| from + Duration::from_secs(365 * 86_400))
 }
 
+/// Waits for `conn` (a hyper connection future) to end, the stop flag (it then
+/// finishes its current request), or `idle_timeout` without bytes moving while no
+/// handler runs (the connection is then dropped, closing the socket).
+macro_rules! drive {
+    ($conn:expr, $activity:expr, $limits:expr, $stop:expr) => {{
+        let conn = $conn;
+        tokio::pin!(conn);
+        loop {
+            let wake = if $activity.handling.load(Ordering::Relaxed) > 0 {
+                deadline(Instant::now(), $limits.idle_timeout)
+            } else {
+                deadline($activity.last(), $limits.idle_timeout)
+            };
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                _ = stopped_signal(&mut $stop) => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                    return;
+                }
+                _ = tokio::time::sleep_until(wake) => {
+                    let idle = $activity.handling.load(Ordering::Relaxed) == 0
+                        && $activity.last().elapsed() >= $limits.idle_timeout;
+                    if idle {
+                        return;
+                    }
+                }
+            }
+        }
+    }};
+}
+
 /// Serves one connection with `handle` until it closes, the stop flag is set (it then
 /// finishes its current request), or it stays idle for `idle_timeout` while no
 /// handler runs. `_permit` is its slot under the connection cap, given back when it
 /// ends.
+///
+/// Plain connections speak HTTP/1.1. With `tls`, the handshake must end within
+/// `header_read_timeout`, and the connection then speaks HTTP/2 or HTTP/1.1, whichever
+/// the client chose by ALPN (hyper-util's automatic server).
 pub(crate) async fn serve<H, F, B, E>(
     stream: TcpStream,
     limits: Limits,
     mut stop: watch::Receiver<bool>,
     _permit: OwnedSemaphorePermit,
+    tls: Option<TlsAcceptor>,
     handle: H,
 ) where
     H: Fn(Request<Incoming>) -> F + Send + 'static,
@@ -200,34 +240,28 @@ pub(crate) async fn serve<H, F, B, E>(
             answer
         }
     });
-    let conn = hyper::server::conn::http1::Builder::new()
+    let Some(acceptor) = tls else {
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read_timeout)
+            .keep_alive(true)
+            .max_buf_size(READ_BUFFER)
+            .serve_connection(TokioIo::new(io), service);
+        drive!(conn, activity, limits, stop)
+    };
+    let handshake = tokio::time::timeout(limits.header_read_timeout, acceptor.accept(io));
+    let Ok(Ok(io)) = handshake.await else {
+        // A failed or stalled handshake: drop the connection.
+        return;
+    };
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .keep_alive(true)
-        .max_buf_size(READ_BUFFER)
-        .serve_connection(TokioIo::new(io), service);
-    tokio::pin!(conn);
-    loop {
-        let wake = if activity.handling.load(Ordering::Relaxed) > 0 {
-            deadline(Instant::now(), limits.idle_timeout)
-        } else {
-            deadline(activity.last(), limits.idle_timeout)
-        };
-        tokio::select! {
-            _ = conn.as_mut() => return,
-            _ = stopped_signal(&mut stop) => {
-                conn.as_mut().graceful_shutdown();
-                let _ = conn.await;
-                return;
-            }
-            _ = tokio::time::sleep_until(wake) => {
-                let idle = activity.handling.load(Ordering::Relaxed) == 0
-                    && activity.last().elapsed() >= limits.idle_timeout;
-                if idle {
-                    // Dropping the connection closes the socket.
-                    return;
-                }
-            }
-        }
-    }
+        .max_buf_size(READ_BUFFER);
+    builder.http2().timer(TokioTimer::new());
+    let conn = builder.serve_connection(TokioIo::new(io), service);
+    drive!(conn, activity, limits, stop)
 }

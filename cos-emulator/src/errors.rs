@@ -26,6 +26,9 @@ pub enum EmulatorError {
     /// A command-line argument is invalid.
     #[error("{0}")]
     Usage(String),
+    /// The HTTPS certificate or key is unusable.
+    #[error("TLS: {0}")]
+    Tls(String),
 }
 
 /// A COS error answer: HTTP status, COS error code and message.

@@ -36,6 +36,7 @@ mod storage;
 mod sts;
 mod threads;
 mod time;
+mod tls;
 mod v4;
 
 use std::net::SocketAddr;
@@ -81,6 +82,7 @@ impl Emulator {
             limits: conn::Limits::default(),
             clock_offset: std::time::Duration::ZERO,
             mock: state::mock::MockConfig::default(),
+            tls: None,
         }
     }
 }
@@ -101,6 +103,7 @@ pub struct EmulatorBuilder {
     limits: conn::Limits,
     clock_offset: std::time::Duration,
     mock: state::mock::MockConfig,
+    tls: Option<tls::TlsSource>,
 }
 
 impl EmulatorBuilder {
@@ -212,11 +215,33 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves HTTPS with this certificate chain and private key (PEM): TLS 1.2 and 1.3,
+    /// ALPN offering `h2` and `http/1.1` (HTTP/2 is served when the client picks it).
+    /// Without it the emulator speaks plain HTTP/1.1.
+    pub fn tls(mut self, cert_chain_pem: impl Into<Vec<u8>>, key_pem: impl Into<Vec<u8>>) -> Self {
+        self.tls = Some(tls::TlsSource::Pem {
+            cert: cert_chain_pem.into(),
+            key: key_pem.into(),
+        });
+        self
+    }
+
+    /// As [`tls`](Self::tls), reading the PEM files at [`start`](Self::start)
+    /// (`--tls-cert` / `--tls-key`).
+    pub fn tls_files(mut self, cert_chain: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
+        self.tls = Some(tls::TlsSource::Files {
+            cert: cert_chain.into(),
+            key: key.into(),
+        });
+        self
+    }
+
     /// Binds the address, loads the data directory if any, and serves in the
     /// background of the current tokio runtime.
     ///
-    /// Errors: [`EmulatorError::Bind`] when the address is taken, and
-    /// [`EmulatorError::DataDir`] when the directory is unusable.
+    /// Errors: [`EmulatorError::Bind`] when the address is taken,
+    /// [`EmulatorError::DataDir`] when the directory is unusable, and
+    /// [`EmulatorError::Tls`] when the certificate or key is.
     pub async fn start(self) -> Result<EmulatorHandle, EmulatorError> {
         let credentials = if self.credentials.is_empty() {
             vec![default_credentials()?]
@@ -229,6 +254,12 @@ impl EmulatorBuilder {
             }
             None => storage::Store::in_memory(self.bench_mode),
         };
+        let tls = self
+            .tls
+            .as_ref()
+            .map(tls::TlsSource::acceptor)
+            .transpose()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let listener = tokio::net::TcpListener::bind(self.listen)
             .await
             .map_err(|source| EmulatorError::Bind {
@@ -255,9 +286,10 @@ impl EmulatorBuilder {
             header_case::HeaderCase::new().await,
             record::RequestLog::new(self.log_capacity, self.log_max_bytes),
         ));
-        let running = server::spawn(listener, shared.clone());
+        let running = server::spawn(listener, shared.clone(), tls);
         Ok(EmulatorHandle {
             addr,
+            scheme,
             region: self.region,
             shared,
             running: Some(running),
@@ -310,6 +342,7 @@ fn default_credentials() -> Result<Credentials, EmulatorError> {
 #[derive(Debug)]
 pub struct EmulatorHandle {
     addr: SocketAddr,
+    scheme: &'static str,
     region: String,
     shared: Arc<state::Shared>,
     running: Option<server::Running>,
@@ -321,9 +354,9 @@ impl EmulatorHandle {
         self.addr
     }
 
-    /// `http://HOST:PORT`.
+    /// `http://HOST:PORT`, or `https://HOST:PORT` with [`EmulatorBuilder::tls`].
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The configured region.

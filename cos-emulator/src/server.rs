@@ -56,7 +56,12 @@ impl Running {
 /// Serves `listener` in a background task, at most `max_connections` connections at
 /// once: the loop accepts only when a slot is free, so further clients wait in the
 /// listen queue (holding no descriptor or buffer here).
-pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Running {
+/// With `tls`, every connection is a TLS one.
+pub(crate) fn spawn(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> Running {
     let (stop, mut stopped) = watch::channel(false);
     let slots = Arc::new(Semaphore::new(shared.config.limits.max_connections));
     let task = tokio::spawn(async move {
@@ -81,7 +86,8 @@ pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Running {
                     let shared = shared.clone();
                     let limits = shared.config.limits;
                     let handler = move |req| handle(shared.clone(), req, limits.idle_timeout);
-                    conns.spawn(serve(stream, limits, stopped.clone(), permit, handler));
+                    let tls = tls.clone();
+                    conns.spawn(serve(stream, limits, stopped.clone(), permit, tls, handler));
                 }
                 Some(_) = conns.join_next(), if !conns.is_empty() => {}
                 _ = stopped_signal(&mut stopped) => break,

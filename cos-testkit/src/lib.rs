@@ -10,6 +10,9 @@
 //! - [`node::node_with_sdk`]: `cos-nodejs-sdk-v5` ([`node::SDK`]) installed with npm.
 //! - [`fixtures`]: data files several crates' tests share, kept once (e.g.
 //!   [`fixtures::WIRE_V5`], the official SDK's wire capture).
+//! - [`proxy::TestProxy`]: a tiny `CONNECT` / forwarding proxy on 127.0.0.1 that
+//!   records what went through it.
+//! - `tls::TestPki` (feature `tls`): a throwaway CA and server certificate.
 //!
 //! ```no_run
 //! let python = cos_testkit::python::python_with_sdk(&cos_testkit::python::default_venv())?;
@@ -21,7 +24,10 @@
 pub mod fixtures;
 mod install;
 pub mod node;
+pub mod proxy;
 pub mod python;
+#[cfg(feature = "tls")]
+pub mod tls;
 
 use std::path::PathBuf;
 

@@ -11,6 +11,9 @@
 //! by itself, which is what decides its speed when the server is on another machine; the
 //! throughput here is shared-machine throughput (both sides on the same two cores).
 //!
+//! Our client over HTTPS too (a second emulator process serving TLS; `transfer/https.rs`):
+//! a table row and an `https: up_vs_http=R down_vs_http=R` line.
+//!
 //! `cargo bench -p cos-transfer --bench transfer` (or `cargo xtask bench transfer`).
 //! Environment: `BENCH_TRANSFER_MIB` (object size, default 1024), `BENCH_TRANSFER_RUNS`
 //! (measured rounds per direction after two warm-up rounds, default 6),
@@ -18,7 +21,8 @@
 //! `BENCH_TRANSFER_PART_MIB` / `BENCH_TRANSFER_CONCURRENCY` to try other settings for
 //! ours and the ceiling, `BENCH_TRANSFER_ONLY=ours_up|ours_down|ceiling_up|ceiling_down|
 //! zero_copy_up|python_up|python_down` to repeat one measurement (for profiling),
-//! `BENCH_TRANSFER_PIN=1` to keep the emulator on one core and the clients on the other.
+//! `BENCH_TRANSFER_PIN=1` to keep the emulator on one core and the clients on the other,
+//! `BENCH_TRANSFER_HTTPS=0` to skip the HTTPS figure.
 //! Prints `RESULT name value` lines, a table, and a last line
 //! `transfer: up_vs_ceiling=R up_vs_python_best=R down_vs_ceiling=R down_vs_python_best=R rss_4g_mib=N`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -40,6 +44,9 @@ use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
+
+#[path = "transfer/https.rs"]
+mod https;
 
 const BUCKET: &str = "bench-1250000000";
 const HOST: &str = "bench-1250000000.cos.ap-guangzhou.myqcloud.com";
@@ -592,11 +599,11 @@ fn emulator_child() {
         .build()
         .unwrap();
     let emu = rt.block_on(async {
-        cos_emulator::Emulator::builder()
-            .bench_mode(true)
-            .start()
-            .await
-            .unwrap()
+        let mut builder = cos_emulator::Emulator::builder().bench_mode(true);
+        if let Some((cert, key)) = https::child_tls() {
+            builder = builder.tls(cert, key);
+        }
+        builder.start().await.unwrap()
     });
     let mut out = std::io::stdout().lock();
     writeln!(out, "ADDR {}", emu.addr()).unwrap();
@@ -1243,7 +1250,12 @@ fn main() {
     let mut py = python().map(|p| PyWorker::start(&p, bench.addr));
     let py_cfg = py.as_mut().map(|py| bench.python_settings(py));
     let samples = bench.rounds(&mut emu, py.as_mut().zip(py_cfg));
-    let rows = bench.rows(&mut emu, py.as_mut().zip(py_cfg), &samples);
+    let mut rows = bench.rows(&mut emu, py.as_mut().zip(py_cfg), &samples);
+    if https::wanted() {
+        let mut tls = https::Https::start(&bench);
+        let tls_samples = tls.rounds(&bench, &mut emu);
+        rows.push(https::row_and_lines(bench.size, &tls_samples));
+    }
     let rss = bench.rss(rss_mib);
     bench.report(&rows, &samples, rss_mib, rss);
     drop(bench);

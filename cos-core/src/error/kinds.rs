@@ -67,8 +67,17 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The TLS stack cannot be set up.
+    /// The TLS stack cannot be set up (a CA bundle unreadable or invalid, no trusted
+    /// root).
     Tls(String),
+    /// The region is not a known COS region (a misspelling?); a region opened after
+    /// this release is accepted with `ConfigBuilder::allow_unlisted_region(true)`.
+    UnknownRegion {
+        /// The region given.
+        region: String,
+        /// The closest known region, when one is near.
+        suggestion: Option<&'static str>,
+    },
     /// A request cannot be built from the configuration and its headers (e.g. a header
     /// value HTTP does not allow).
     Request(String),
@@ -92,6 +101,13 @@ impl fmt::Display for ConfigError {
                  \"http://127.0.0.1:9000\" or \"https://gateway.example.com:443\""
             ),
             ConfigError::Tls(e) => write!(f, "TLS setup: {e}"),
+            ConfigError::UnknownRegion { region, suggestion } => {
+                write!(f, "unknown region {region:?}")?;
+                if let Some(s) = suggestion {
+                    write!(f, " (did you mean {s:?}?)")?;
+                }
+                f.write_str("; a new region is accepted with allow_unlisted_region(true)")
+            }
             ConfigError::Request(e) => write!(f, "cannot build request: {e}"),
         }
     }

@@ -20,7 +20,8 @@ pub(crate) fn crc_header(r: &RawResponse) -> Option<u64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
-/// The `x-cos-copy-source` value for an object: `<bucket>.cos.<region>.myqcloud.com/<key>`.
+/// The `x-cos-copy-source` value for an object: `<bucket>.cos.<region>.<domain>/<key>`,
+/// the domain following the configured endpoint (see `Config::copy_source_host`).
 pub(crate) fn copy_source(
     client: &Client,
     bucket: &BucketName,
@@ -30,7 +31,8 @@ pub(crate) fn copy_source(
 ) -> String {
     let region = region.unwrap_or(client.config().region.as_str());
     let mut s = format!(
-        "{bucket}.cos.{region}.myqcloud.com{}",
+        "{}{}",
+        client.config().copy_source_host(bucket, region),
         cos_auth::encode::url_path(key.as_str())
     );
     if let Some(v) = version_id {

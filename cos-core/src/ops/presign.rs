@@ -60,11 +60,14 @@ pub struct Presign {
     include_token: bool,
 }
 
-/// The host a presigned URL / authorization is made for.
+/// The host a presigned URL / authorization is made for: the presign domain when one
+/// is set (a CDN or custom domain in front of the bucket), else the bucket's API host.
 fn presign_host(client: &Client, bucket: &BucketName) -> String {
-    client
-        .config()
-        .bucket_host(bucket, &client.config().endpoint)
+    let config = client.config();
+    match &config.presign_domain {
+        Some(domain) => domain.clone(),
+        None => config.bucket_host(bucket, &config.endpoint),
+    }
 }
 
 impl Presign {
@@ -110,7 +113,9 @@ impl Presign {
             .await?;
         let host = presign_host(&self.client, &self.bucket);
         let key = self.key.as_ref().map(|k| k.as_str()).unwrap_or("");
-        let key = if self.client.config().path_style {
+        // A presign domain fronts one bucket: its URLs never name the bucket.
+        let config = self.client.config();
+        let key = if config.path_style && config.presign_domain.is_none() {
             format!("{}/{}", self.bucket, key.trim_start_matches('/'))
         } else {
             key.to_owned()

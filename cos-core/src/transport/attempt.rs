@@ -109,6 +109,7 @@ impl Transport {
         let class = classify(status, req.accept, streaming);
         if class == Class::Streamed {
             let mut r = RawResponse::whole(status, parts.headers, Bytes::new());
+            r.version = parts.version;
             r.stream = Some(incoming);
             return Ok(r);
         }
@@ -134,14 +135,19 @@ impl Transport {
             let err = ServiceError::from_response(status, parts.headers, body, head);
             return Err(retry(err.into(), had_request_id));
         }
-        Ok(RawResponse::whole(status, parts.headers, body))
+        let mut answer = RawResponse::whole(status, parts.headers, body);
+        answer.version = parts.version;
+        Ok(answer)
     }
 }
 
-/// Classifies a failure of the HTTP client: reading a local upload file is
-/// [`Error::Io`], the rest [`Error::Connection`].
+/// Classifies a failure of the HTTP client: a TLS handshake failure is [`Error::Tls`],
+/// reading a local upload file [`Error::Io`], the rest [`Error::Connection`].
 fn classify_client_error(e: hyper_util::client::legacy::Error) -> Error {
     use std::error::Error as _;
+    if let Some(tls) = super::tls::find_rustls(&e) {
+        return Error::Tls(super::tls::TlsError::from_rustls(tls));
+    }
     let mut src = e.source();
     while let Some(s) = src {
         if let Some(io) = s.downcast_ref::<std::io::Error>() {

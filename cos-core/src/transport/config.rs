@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::network::NetworkOptions;
 use crate::error::Error;
 use crate::retry::RetryConfig;
 
@@ -59,7 +60,8 @@ pub struct TransportConfig {
     pub operation_timeout: Option<Duration>,
     /// `User-Agent` header value.
     pub user_agent: String,
-    /// HTTP proxy URL (`http://[user:password@]host:port`), used with `CONNECT` tunnels.
+    /// HTTP proxy URL (`http://[user:password@]host:port`), used with `CONNECT` tunnels;
+    /// without it, the environment's proxies apply (see `network.proxy_from_env`).
     pub proxy: Option<String>,
     /// How long an idle pooled connection is kept (default 60 s).
     pub pool_idle_timeout: Duration,
@@ -67,6 +69,8 @@ pub struct TransportConfig {
     pub pool_max_idle_per_host: usize,
     /// Retry policy.
     pub retry: RetryConfig,
+    /// TLS roots, HTTP/2, TCP keepalive, proxies from the environment, DNS hook.
+    pub network: NetworkOptions,
 }
 
 impl Default for TransportConfig {
@@ -82,6 +86,7 @@ impl Default for TransportConfig {
             pool_idle_timeout: Duration::from_secs(60),
             pool_max_idle_per_host: 32,
             retry: RetryConfig::default(),
+            network: NetworkOptions::default(),
         }
     }
 }
@@ -125,6 +130,11 @@ impl TransportConfig {
     /// Sets the retry policy.
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = retry;
+        self
+    }
+    /// Sets the network options (TLS, HTTP/2, keepalive, proxy environment, resolver).
+    pub fn network(mut self, network: NetworkOptions) -> Self {
+        self.network = network;
         self
     }
 

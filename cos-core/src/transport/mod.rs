@@ -22,6 +22,11 @@
 //! The retry loop ([`crate::retry`]) runs attempts: 5xx, 429, timeouts and connection
 //! errors are retried when the body can be sent again; `operation_timeout` bounds it all.
 //!
+//! Connections (`connect`): TLS by rustls with the roots of [`TlsConfig`] (`tls`),
+//! HTTP/2 when opted in and negotiated by ALPN, proxies given or from the environment
+//! (`proxy`: `CONNECT` tunnels; loopback never proxied by the environment), and an
+//! optional [`Resolve`] hook (`resolve`); see [`NetworkOptions`].
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), cos_core::Error> {
 //! use cos_core::transport::{Authorizer, WireRequest, Transport, TransportConfig};
@@ -43,15 +48,22 @@ mod attempt;
 mod auth;
 mod config;
 mod connect;
+mod network;
+mod proxy;
 mod request;
+mod resolve;
 mod response;
+mod tls;
 
 use tracing::Instrument;
 
 pub use auth::{AuthorizeFn, Authorizer, QSign};
 pub use config::{DEFAULT_USER_AGENT, Scheme, TransportConfig};
+pub use network::NetworkOptions;
 pub use request::{Accept, RequestHead, WireRequest};
+pub use resolve::{Resolve, Resolving};
 pub use response::RawResponse;
+pub use tls::{TlsConfig, TlsError, TlsErrorKind};
 
 pub(crate) use config::{parse_connect_to, redact_userinfo};
 pub(crate) use response::{body_str, header_str, parse_xml};

@@ -15,6 +15,8 @@ use crate::error::Error;
 pub struct RawResponse {
     /// HTTP status.
     pub status: StatusCode,
+    /// The HTTP version the answer came in (HTTP/2 when opted in and negotiated).
+    pub version: http::Version,
     /// Response headers.
     pub headers: HeaderMap,
     /// The whole body (empty when the body is left in `stream`).
@@ -30,6 +32,7 @@ impl RawResponse {
     pub(crate) fn whole(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
         RawResponse {
             status,
+            version: http::Version::HTTP_11,
             headers,
             body,
             stream: None,

@@ -16,4 +16,5 @@ mod persistence;
 #[cfg(unix)]
 mod persistence_kill;
 mod sts;
+mod tls;
 mod v4;

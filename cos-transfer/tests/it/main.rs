@@ -11,6 +11,7 @@ mod emulator_ops;
 mod engine;
 mod hardening;
 mod hardening_emulator;
+mod https;
 mod kill_resume;
 mod options_errors;
 mod plan_resume;
