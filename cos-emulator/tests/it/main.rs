@@ -15,4 +15,5 @@ mod op_table;
 mod persistence;
 #[cfg(unix)]
 mod persistence_kill;
+mod sse;
 mod v4;
