@@ -40,7 +40,10 @@ mod listing;
 pub mod paths;
 pub mod plan;
 pub mod resume;
+mod stream_download;
+mod stream_upload;
 mod transfers;
+mod transfers_stream;
 mod unique;
 mod upload;
 
@@ -54,11 +57,12 @@ pub use control::{
 };
 pub use copy::{CopyOptions, CopyOutcome};
 pub use cos::CosBackend;
-pub use cos_core::{ReadOptions, SseCustomerKey, WriteOptions};
+pub use cos_core::{KmsOptions, ReadOptions, Sse, SseCustomerKey, WriteOptions};
 pub use dir::{DELETE_BATCH, DeleteOptions, DeleteSummary, DirOptions, DirSummary, FileReport};
 pub use download::{DownloadOptions, DownloadOutcome, PARTIAL_SUFFIX};
 pub use error::{ListingProblem, RemoteError, TransferError};
 pub use transfers::{
     Copy, DeletePrefix, DownloadDir, DownloadFile, Transfers, UploadDir, UploadFile,
 };
+pub use transfers_stream::{DownloadTo, UploadBytes, UploadStream};
 pub use upload::{UploadOptions, UploadOutcome};
