@@ -15,3 +15,4 @@ mod options_errors;
 mod plan_resume;
 mod python_interop;
 mod sse_transfer;
+mod stream_transfer;
