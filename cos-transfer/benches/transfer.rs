@@ -19,6 +19,8 @@
 //! ours and the ceiling, `BENCH_TRANSFER_ONLY=ours_up|ours_down|ceiling_up|ceiling_down|
 //! zero_copy_up|python_up|python_down` to repeat one measurement (for profiling),
 //! `BENCH_TRANSFER_PIN=1` to keep the emulator on one core and the clients on the other.
+//! Also the pipe upload of `transfer/pipe.rs` (`upload_reader` from a pipe vs
+//! `upload_file`, and its peak RSS; `BENCH_TRANSFER_PIPE=0` skips it).
 //! Prints `RESULT name value` lines, a table, and a last line
 //! `transfer: up_vs_ceiling=R up_vs_python_best=R down_vs_ceiling=R down_vs_python_best=R rss_4g_mib=N`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -40,6 +42,9 @@ use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
+
+#[path = "transfer/pipe.rs"]
+mod pipe;
 
 const BUCKET: &str = "bench-1250000000";
 const HOST: &str = "bench-1250000000.cos.ap-guangzhou.myqcloud.com";
@@ -1223,6 +1228,10 @@ fn main() {
         rss_child(&addr);
         return;
     }
+    if let Ok(addr) = std::env::var("COS_TRANSFER_BENCH_PIPE_RSS_ADDR") {
+        pipe::rss_child(&addr);
+        return;
+    }
     if std::env::var_os("COS_TRANSFER_BENCH_EMULATOR").is_some() {
         emulator_child();
         return;
@@ -1245,6 +1254,7 @@ fn main() {
     let samples = bench.rounds(&mut emu, py.as_mut().zip(py_cfg));
     let rows = bench.rows(&mut emu, py.as_mut().zip(py_cfg), &samples);
     let rss = bench.rss(rss_mib);
+    pipe::run(&bench, &mut emu);
     bench.report(&rows, &samples, rss_mib, rss);
     drop(bench);
     drop(emu);
