@@ -15,7 +15,10 @@
 //! `-customer-key-MD5` (Base64 of its MD5) as request headers, the same headers with
 //! `x-cos-copy-source-` for an SSE-C copy source, and `x-cos-server-side-encryption`,
 //! `-cos-kms-key-id`, `-customer-algorithm`, `-customer-key-MD5` as response headers
-//! of the writes, GET and HEAD; an SSE-C object must be read with its key. The code of a
+//! of the writes, GET and HEAD; an SSE-C object must be read with its key. Parts of an
+//! SSE-C upload carry the key too: the official Python SDK's `upload_file` copies the
+//! three headers onto every Upload Part ("SSE-C对象在上传段时也要求传入加密头域",
+//! `cos-python-sdk-v5` `qcloud_cos/cos_client.py`). The code of a
 //! missing, malformed or wrong key is COS's generic `InvalidArgument` (400, "请求参数不合法",
 //! error code list /document/api/436/7730).
 
