@@ -168,6 +168,15 @@ pub(crate) fn replace_kept(headers: &mut Vec<(String, String)>, fresh: &[(String
     headers.extend(kept_of(fresh).cloned());
 }
 
+/// True for a header holding an SSE-C key (`x-cos-server-side-encryption-customer-key`,
+/// `x-cos-copy-source-server-side-encryption-customer-key`): the request log keeps it
+/// redacted, so the emulator holds a key nowhere.
+pub(crate) fn is_customer_key(name: &str) -> bool {
+    let n = name.as_bytes();
+    let suffix = b"server-side-encryption-customer-key";
+    n.len() >= suffix.len() && n[n.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
 /// Reports the encryption headers of a written object (PUT, initiate, complete, copy).
 pub(crate) fn report(r: &mut Response<RespBody>, headers: &[(String, String)]) {
     for (k, v) in kept_of(headers) {

@@ -99,6 +99,14 @@ async fn sse_c_objects_need_their_key_and_report_its_md5() {
     }
     let get = request(addr, "GET", "c.bin", "", &refs(&sse_c("x-cos-", KEY)), b"").await;
     assert_eq!(get.body, b"secret");
+    // The request log keeps no key either.
+    let logged = format!("{:?}", emu.requests());
+    assert!(logged.to_ascii_lowercase().contains("customer-key-md5"));
+    assert!(logged.contains("** redacted **"));
+    assert!(
+        !logged.contains(&STANDARD.encode(KEY)),
+        "the log holds the key"
+    );
 
     // A key whose MD5 header does not match it is refused on the write.
     let mut bad = sse_c("x-cos-", KEY);
