@@ -10,10 +10,16 @@
 //!   copies, multipart above 5 GiB, across buckets and regions;
 //! - [`Transfers::upload_dir`] / [`Transfers::download_dir`] /
 //!   [`Transfers::delete_prefix`] ([`BucketBackend`]): folders, with globs,
-//!   skip-unchanged and per-file reports.
+//!   skip-unchanged and per-file reports;
+//! - [`Transfers::upload_reader`] / [`Transfers::upload_stream`] /
+//!   [`Transfers::upload_bytes`] / [`Transfers::download_to`] ([`Backend`]): data of
+//!   unknown length from an `AsyncRead` or a `Stream` (bounded memory, aborted on
+//!   failure), bytes in memory, and downloads into an `AsyncWrite`.
 //!
 //! Objects are written with `cos-core`'s [`WriteOptions`] and read with its
-//! [`ReadOptions`], the same plain data its own builders take.
+//! [`ReadOptions`], the same plain data its own builders take, server-side encryption
+//! ([`Sse`]) included: an SSE-C key goes on every request that needs it, and only its
+//! MD5 into checkpoints.
 //!
 //! Progress comes through a callback ([`ProgressFn`]) or a stream ([`progress_stream`]);
 //! a [`CancelHandle`] stops any of them.
