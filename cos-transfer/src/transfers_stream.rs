@@ -134,7 +134,9 @@ impl<B: Backend> Transfers<B> {
     /// use cos_transfer::Transfers;
     /// let transfers = Transfers::new(client);
     /// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("backup.tar")?);
-    /// let out = transfers.upload_reader(&bucket, &key, tokio::io::stdin()).send().await?;
+    /// // Whatever a peer sends, of a length nobody announced.
+    /// let socket = tokio::net::TcpStream::connect("127.0.0.1:9000").await?;
+    /// let out = transfers.upload_reader(&bucket, &key, socket).send().await?;
     /// println!("{} bytes, multipart: {}", out.size, out.multipart);
     /// # Ok(()) }
     /// ```
