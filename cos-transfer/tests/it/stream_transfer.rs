@@ -2,7 +2,7 @@
 //! `Stream` of unknown length (small → one PUT, large → multipart from reused buffers,
 //! a failing source → the upload aborted, a failed part retried from its buffer), from
 //! bytes in memory, and downloads into an `AsyncWrite` resumed across a broken stream
-//! and stopped when the object changes.
+//! and stopped when the object changes; the part buffers bound what is read ahead.
 
 use std::io;
 
@@ -267,4 +267,76 @@ async fn download_to_a_writer_stops_when_the_object_changes() {
     let (r, got) = tokio::join!(download, overwrite_then_drain);
     assert!(matches!(r, Err(TransferError::Changed)), "{r:?}");
     assert!(got.len() < data.len() && data.starts_with(&got));
+}
+
+/// An `AsyncRead` over `data` that counts what was read from it and checks, at every
+/// read, that what was read but not yet acknowledged fits in `bound` bytes.
+struct Counting {
+    data: std::io::Cursor<Vec<u8>>,
+    read: u64,
+    acked: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    bound: u64,
+    peak: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl tokio::io::AsyncRead for Counting {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let r = std::pin::Pin::new(&mut self.data).poll_read(cx, buf);
+        self.read += (buf.filled().len() - before) as u64;
+        let held = self.read - self.acked.load(std::sync::atomic::Ordering::SeqCst);
+        self.peak
+            .fetch_max(held, std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            held <= self.bound,
+            "{held} bytes held, bound {}",
+            self.bound
+        );
+        r
+    }
+}
+
+#[tokio::test]
+async fn a_stream_upload_holds_at_most_concurrency_part_buffers() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let (emu, backend) = setup().await;
+    // Slow parts: the reader would run far ahead if nothing bounded it.
+    emu.add_fault(
+        FaultRule::new(FaultAction::Latency(std::time::Duration::from_millis(30)))
+            .operation("UploadPart"),
+    );
+    let t = Transfers::with_backend(backend);
+    let (b, k) = names("pipe/bounded");
+    let data = random(8 * MIB, 10);
+    let (acked, peak) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let reader = Counting {
+        data: std::io::Cursor::new(data.clone()),
+        read: 0,
+        acked: acked.clone(),
+        bound: 2 * MIB as u64,
+        peak: peak.clone(),
+    };
+    let seen = acked.clone();
+    let progress: cos_transfer::ProgressFn = Arc::new(move |p| {
+        if let cos_transfer::Progress::Part { len, .. } = p {
+            seen.fetch_add(len, Ordering::SeqCst);
+        }
+    });
+    let out = t
+        .upload_reader(&b, &k, reader)
+        .options(small_parts())
+        .progress(progress)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((out.parts_sent, out.size), (8, data.len() as u64));
+    // The reader ran ahead of the acknowledged parts (more than one buffer in use),
+    // never beyond the pool's two buffers of 1 MiB (checked at every read).
+    assert!(peak.load(Ordering::SeqCst) > MIB as u64);
+    assert_eq!(get_all(&t, &b, &k).await, data);
 }
