@@ -58,6 +58,7 @@ pub mod options;
 pub mod raw;
 mod request;
 pub mod retry;
+pub mod sse;
 pub mod transport;
 pub mod types;
 mod watchdog;
@@ -72,9 +73,10 @@ pub use client::{Client, ResponseMeta};
 pub use config::{Config, ConfigBuilder, Endpoint, Scheme};
 pub use error::{Error, IntegrityError, InvalidInput, Result, ServiceError};
 pub use ops::Operation;
-pub use options::{ReadOptions, SseCustomerKey, WriteOptions};
+pub use options::{ReadOptions, WriteOptions};
 pub use raw::RawRequest;
 pub use retry::RetryConfig;
+pub use sse::{KmsOptions, Sse, SseCustomerKey};
 pub use transport::RawResponse;
 pub use types::{
     Acl, BucketName, MetadataDirective, ObjectKey, PartNumber, Region, StorageClass, TrafficLimit,

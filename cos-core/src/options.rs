@@ -8,55 +8,17 @@
 //! PUT Object - Copy, Upload Part; GET and HEAD Object), which only uses their public
 //! `header` / `query_param` setters.
 
-use std::fmt;
-
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use md5::{Digest, Md5};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::error::InvalidInput;
 use crate::ops::multipart::{InitiateMultipartUpload, UploadPart};
 use crate::ops::object::{GetObject, HeadObject, PutObject};
 use crate::ops::object_manage::CopyObject;
+pub use crate::sse::{KmsOptions, Sse, SseCustomerKey};
 use crate::types::{Acl, StorageClass, TrafficLimit};
 
 /// A header or query parameter: name and value.
 pub type Pair = (String, String);
-
-/// A customer-provided SSE-C key (`x-cos-server-side-encryption-customer-*`): 32 bytes,
-/// sent with every write and read of the object. A secret: `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SseCustomerKey([u8; 32]);
-
-impl SseCustomerKey {
-    /// The AES-256 key.
-    pub fn new(key: [u8; 32]) -> Self {
-        Self(key)
-    }
-
-    fn headers(&self, out: &mut Vec<Pair>) {
-        let md5 = Md5::digest(self.0);
-        out.push((
-            "x-cos-server-side-encryption-customer-algorithm".into(),
-            "AES256".into(),
-        ));
-        out.push((
-            "x-cos-server-side-encryption-customer-key".into(),
-            STANDARD.encode(self.0),
-        ));
-        out.push((
-            "x-cos-server-side-encryption-customer-key-MD5".into(),
-            STANDARD.encode(md5),
-        ));
-    }
-}
-
-impl fmt::Debug for SseCustomerKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SseCustomerKey(<redacted>)")
-    }
-}
 
 /// How an object is written: ACL, grants, storage class, `Content-*` headers,
 /// `Expires`, user metadata, tags, server-side encryption and traffic limit.
@@ -91,12 +53,8 @@ pub struct WriteOptions {
     pub metadata: Vec<Pair>,
     /// Object tags (`x-cos-tagging`, encoded here).
     pub tagging: Vec<Pair>,
-    /// `x-cos-server-side-encryption` (`AES256`, `cos/kms`).
-    pub server_side_encryption: Option<String>,
-    /// `x-cos-server-side-encryption-cos-kms-key-id` (with `cos/kms`).
-    pub kms_key_id: Option<String>,
-    /// SSE-C key.
-    pub sse_customer_key: Option<SseCustomerKey>,
+    /// Server-side encryption: SSE-COS, SSE-KMS (key id, context) or SSE-C (key).
+    pub sse: Option<Sse>,
     /// `x-cos-traffic-limit` in bit/s (819200..=838860800).
     pub traffic_limit: Option<u64>,
 }
@@ -235,10 +193,20 @@ impl WriteOptions {
         self
     }
 
-    /// Encrypts with the customer key `key` (SSE-C).
-    pub fn sse_customer_key(mut self, key: SseCustomerKey) -> Self {
-        self.sse_customer_key = Some(key);
+    /// Encrypts the object with `sse` (SSE-COS, SSE-KMS or SSE-C).
+    pub fn sse(mut self, sse: Sse) -> Self {
+        self.sse = Some(sse);
         self
+    }
+
+    /// Encrypts with the customer key `key` (SSE-C): `sse(Sse::Customer(key))`.
+    pub fn sse_customer_key(self, key: SseCustomerKey) -> Self {
+        self.sse(Sse::Customer(key))
+    }
+
+    /// The SSE-C key the object is written with, if any.
+    pub fn customer_key(&self) -> Option<&SseCustomerKey> {
+        self.sse.as_ref().and_then(Sse::customer_key)
     }
 
     /// Limits the bandwidth of every request (bit/s, 819200..=838860800).
@@ -268,10 +236,6 @@ impl WriteOptions {
         cache_control,
         /// Sets `Expires`.
         expires,
-        /// Sets `x-cos-server-side-encryption` (`AES256` or `cos/kms`).
-        server_side_encryption,
-        /// Sets the KMS key id (with `cos/kms`).
-        kms_key_id,
     }
 
     /// The request headers of these options, validated: the one place they turn into
@@ -294,11 +258,6 @@ impl WriteOptions {
             ("Content-Language", &self.content_language),
             ("Cache-Control", &self.cache_control),
             ("Expires", &self.expires),
-            ("x-cos-server-side-encryption", &self.server_side_encryption),
-            (
-                "x-cos-server-side-encryption-cos-kms-key-id",
-                &self.kms_key_id,
-            ),
         ];
         for (name, value) in strings {
             if let Some(v) = value {
@@ -313,8 +272,13 @@ impl WriteOptions {
         if !self.tagging.is_empty() {
             out.push(("x-cos-tagging".into(), tagging_header(&self.tagging)?));
         }
-        if let Some(key) = &self.sse_customer_key {
-            key.headers(&mut out);
+        if let Some(sse) = &self.sse {
+            if let Sse::Kms(k) = sse
+                && let Some(id) = &k.key_id
+            {
+                check_header_value("SSE-KMS key id", id)?;
+            }
+            sse.push_headers(&mut out)?;
         }
         if let Some(t) = self.traffic_limit {
             let t = TrafficLimit::new(t)?;
@@ -437,7 +401,7 @@ impl ReadOptions {
             }
         }
         if let Some(key) = &self.sse_customer_key {
-            key.headers(&mut headers);
+            key.push_headers("x-cos-", &mut headers);
         }
         if let Some(t) = self.traffic_limit {
             let t = TrafficLimit::new(t)?;
@@ -572,10 +536,11 @@ mod tests {
     fn sse_c_key_is_not_in_debug_and_goes_on_parts() {
         let o = WriteOptions::new().sse_customer_key(SseCustomerKey::new([7; 32]));
         let dbg = format!("{o:?}");
-        assert!(!dbg.contains(&STANDARD.encode([7u8; 32])) && dbg.contains("redacted"));
+        let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, [7u8; 32]);
+        assert!(!dbg.contains(&b64) && dbg.contains("redacted"));
         let parts = o.part_headers().unwrap();
         assert_eq!(parts.len(), 3);
-        assert!(parts[1].1 == STANDARD.encode([7u8; 32]));
+        assert!(parts[1].1 == b64);
     }
 
     #[test]

@@ -400,7 +400,15 @@ fn record(shared: &Shared, head: &Head<'_>, entry: Logged<'_>) {
         Vec::new()
     } else {
         keep_pairs(
-            head.headers.iter().map(|(k, v)| (*k, v.as_ref())),
+            head.headers.iter().map(|(k, v)| {
+                // SSE-C keys are never kept, not even in the log.
+                let v = if crate::ops::sse::is_customer_key(k) {
+                    "** redacted **"
+                } else {
+                    v.as_ref()
+                };
+                (*k, v)
+            }),
             trusted,
             &mut truncated,
         )

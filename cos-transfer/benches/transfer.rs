@@ -23,6 +23,8 @@
 //! zero_copy_up|python_up|python_down` to repeat one measurement (for profiling),
 //! `BENCH_TRANSFER_PIN=1` to keep the emulator on one core and the clients on the other,
 //! `BENCH_TRANSFER_HTTPS=0` to skip the HTTPS figure.
+//! Also the pipe upload of `transfer/pipe.rs` (`upload_reader` from a pipe vs
+//! `upload_file`, and its peak RSS; `BENCH_TRANSFER_PIPE=0` skips it).
 //! Prints `RESULT name value` lines, a table, and a last line
 //! `transfer: up_vs_ceiling=R up_vs_python_best=R down_vs_ceiling=R down_vs_python_best=R rss_4g_mib=N`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -47,6 +49,8 @@ use tokio::net::TcpStream;
 
 #[path = "transfer/https.rs"]
 mod https;
+#[path = "transfer/pipe.rs"]
+mod pipe;
 
 const BUCKET: &str = "bench-1250000000";
 const HOST: &str = "bench-1250000000.cos.ap-guangzhou.myqcloud.com";
@@ -1230,6 +1234,10 @@ fn main() {
         rss_child(&addr);
         return;
     }
+    if let Ok(addr) = std::env::var("COS_TRANSFER_BENCH_PIPE_RSS_ADDR") {
+        pipe::rss_child(&addr);
+        return;
+    }
     if std::env::var_os("COS_TRANSFER_BENCH_EMULATOR").is_some() {
         emulator_child();
         return;
@@ -1257,6 +1265,7 @@ fn main() {
         rows.push(https::row_and_lines(bench.size, &tls_samples));
     }
     let rss = bench.rss(rss_mib);
+    pipe::run(&bench, &mut emu);
     bench.report(&rows, &samples, rss_mib, rss);
     drop(bench);
     drop(emu);

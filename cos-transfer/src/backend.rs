@@ -11,7 +11,7 @@ use bytes::Bytes;
 use futures_util::Stream;
 
 pub use cos_core::MetadataDirective;
-use cos_core::{BucketName, ObjectKey, ReadOptions};
+use cos_core::{BucketName, ObjectKey, ReadOptions, SseCustomerKey};
 
 use crate::error::RemoteError;
 use crate::resume::{ListedPart, ListedUpload};
@@ -113,6 +113,12 @@ pub trait Backend: Send + Sync {
     fn upload_storage_class(&self) -> Option<&str> {
         None
     }
+    /// The SSE-C key the objects and uploads of this backend are written with (`None`:
+    /// no SSE-C). The engines read back what they wrote with it (HEAD to skip unchanged
+    /// files) and record its MD5, never the key, in checkpoints.
+    fn write_customer_key(&self) -> Option<&SseCustomerKey> {
+        None
+    }
     /// Complete Multipart Upload with `(number, etag)` in order.
     fn complete_multipart_upload(
         &self,
@@ -152,6 +158,9 @@ pub struct CopySource {
     pub region: Option<String>,
     /// Copy this version (`None`: the current one).
     pub version_id: Option<String>,
+    /// The SSE-C key the source was written with (sent as
+    /// `x-cos-copy-source-server-side-encryption-customer-*`; never shown by `Debug`).
+    pub sse_customer_key: Option<SseCustomerKey>,
 }
 
 impl CopySource {
@@ -162,12 +171,19 @@ impl CopySource {
             key: key.clone(),
             region: None,
             version_id: None,
+            sse_customer_key: None,
         }
     }
 
     /// The source bucket is in `region` (a cross-region copy).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
+        self
+    }
+
+    /// The source is an SSE-C object written with `key`.
+    pub fn sse_customer_key(mut self, key: SseCustomerKey) -> Self {
+        self.sse_customer_key = Some(key);
         self
     }
 

@@ -73,6 +73,9 @@ impl<T: Backend + ?Sized> Backend for &T {
     fn upload_storage_class(&self) -> Option<&str> {
         (**self).upload_storage_class()
     }
+    fn write_customer_key(&self) -> Option<&cos_core::SseCustomerKey> {
+        (**self).write_customer_key()
+    }
     fn complete_multipart_upload(
         &self,
         bucket: &BucketName,

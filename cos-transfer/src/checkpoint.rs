@@ -91,6 +91,11 @@ pub struct UploadCheckpoint {
     /// upload configured with another one starts afresh rather than continue this one.
     #[serde(default)]
     pub storage_class: Option<String>,
+    /// Base64 MD5 of the SSE-C key the upload was initiated with (never the key): a
+    /// rerun with another key (or none) starts afresh, since the service would refuse
+    /// its parts.
+    #[serde(default)]
+    pub sse_key_md5: Option<String>,
 }
 
 /// State of a ranged download in progress.
@@ -146,6 +151,11 @@ pub struct CopyCheckpoint {
     pub part_size: u64,
     /// Acknowledged parts by number.
     pub parts: BTreeMap<u32, CopiedPart>,
+    /// Base64 MD5 of the SSE-C key the upload was initiated with (never the key): a
+    /// rerun with another key (or none) starts afresh, since the service would refuse
+    /// its parts.
+    #[serde(default)]
+    pub sse_key_md5: Option<String>,
 }
 
 /// A copy source as recorded in a [`CopyCheckpoint`].

@@ -242,6 +242,7 @@ impl<B: CopyBackend> CopyJob<'_, B> {
             upload_id: start.upload_id.clone(),
             part_size: plan.part_size(),
             parts: start.done,
+            sse_key_md5: self.backend.write_customer_key().map(|k| k.key_md5()),
         };
         if let Some(path) = cp_path {
             checkpoint::save(path, &cp)?;
@@ -305,6 +306,18 @@ impl<B: CopyBackend> CopyJob<'_, B> {
             remote,
             plan.part_size(),
         );
+        // An upload initiated with another SSE-C key (or none) would refuse the parts.
+        let key_md5 = backend.write_customer_key().map(|k| k.key_md5());
+        let start = match start {
+            CopyStart::Resume { upload_id, .. }
+                if cp.as_ref().is_some_and(|c| c.sse_key_md5 != key_md5) =>
+            {
+                CopyStart::Fresh {
+                    stale: Some(upload_id),
+                }
+            }
+            other => other,
+        };
         let fresh = |upload_id| MultipartStart {
             upload_id,
             done: BTreeMap::new(),

@@ -191,6 +191,10 @@ impl Backend for CosBackend {
         Ok(Page { items, next })
     }
 
+    fn write_customer_key(&self) -> Option<&cos_core::SseCustomerKey> {
+        self.options.customer_key()
+    }
+
     fn upload_storage_class(&self) -> Option<&str> {
         self.options
             .storage_class
@@ -214,8 +218,14 @@ impl Backend for CosBackend {
         let out = req.send().await?;
         let crc64 = match out.crc64.as_deref().and_then(|c| c.parse().ok()) {
             Some(c) => Some(c),
-            // The result document may not carry it: HEAD has the header.
-            None => self.client.head_object(bucket, key).send().await?.crc64,
+            // The result document may not carry it: HEAD has the header (an SSE-C
+            // object answers HEAD only with its key).
+            None => {
+                let mut read = ReadOptions::new();
+                read.sse_customer_key = self.options.customer_key().cloned();
+                let req = self.client.head_object(bucket, key).options(&read)?;
+                req.send().await?.crc64
+            }
         };
         Ok(Written {
             etag: out.etag,

@@ -118,6 +118,15 @@ pub enum TransferError {
     /// An option is out of range.
     #[error("invalid option: {0}")]
     InvalidOption(String),
+    /// Reading the source of a stream upload or writing the sink of a stream download
+    /// failed (a stream upload's multipart upload is then aborted).
+    #[error("{what} failed")]
+    StreamIo {
+        /// `reading the upload source` or `writing the download sink`.
+        what: &'static str,
+        /// The I/O error (also the [`source`](std::error::Error::source)).
+        source: std::io::Error,
+    },
 }
 
 /// What was wrong with a paged listing ([`TransferError::Listing`]).

@@ -10,10 +10,16 @@
 //!   copies, multipart above 5 GiB, across buckets and regions;
 //! - [`Transfers::upload_dir`] / [`Transfers::download_dir`] /
 //!   [`Transfers::delete_prefix`] ([`BucketBackend`]): folders, with globs,
-//!   skip-unchanged and per-file reports.
+//!   skip-unchanged and per-file reports;
+//! - [`Transfers::upload_reader`] / [`Transfers::upload_stream`] /
+//!   [`Transfers::upload_bytes`] / [`Transfers::download_to`] ([`Backend`]): data of
+//!   unknown length from an `AsyncRead` or a `Stream` (bounded memory, aborted on
+//!   failure), bytes in memory, and downloads into an `AsyncWrite`.
 //!
 //! Objects are written with `cos-core`'s [`WriteOptions`] and read with its
-//! [`ReadOptions`], the same plain data its own builders take.
+//! [`ReadOptions`], the same plain data its own builders take, server-side encryption
+//! ([`Sse`]) included: an SSE-C key goes on every request that needs it, and only its
+//! MD5 into checkpoints.
 //!
 //! Progress comes through a callback ([`ProgressFn`]) or a stream ([`progress_stream`]);
 //! a [`CancelHandle`] stops any of them.
@@ -40,7 +46,10 @@ mod listing;
 pub mod paths;
 pub mod plan;
 pub mod resume;
+mod stream_download;
+mod stream_upload;
 mod transfers;
+mod transfers_stream;
 mod unique;
 mod upload;
 
@@ -54,11 +63,12 @@ pub use control::{
 };
 pub use copy::{CopyOptions, CopyOutcome};
 pub use cos::CosBackend;
-pub use cos_core::{ReadOptions, SseCustomerKey, WriteOptions};
+pub use cos_core::{KmsOptions, ReadOptions, Sse, SseCustomerKey, WriteOptions};
 pub use dir::{DELETE_BATCH, DeleteOptions, DeleteSummary, DirOptions, DirSummary, FileReport};
 pub use download::{DownloadOptions, DownloadOutcome, PARTIAL_SUFFIX};
 pub use error::{ListingProblem, RemoteError, TransferError};
 pub use transfers::{
     Copy, DeletePrefix, DownloadDir, DownloadFile, Transfers, UploadDir, UploadFile,
 };
+pub use transfers_stream::{DownloadTo, UploadBytes, UploadStream};
 pub use upload::{UploadOptions, UploadOutcome};

@@ -247,6 +247,7 @@ async fn find_start<B: Backend>(
         None => None,
     };
     let class = ctx.backend.upload_storage_class();
+    let key_md5 = ctx.backend.write_customer_key().map(|k| k.key_md5());
     let candidate = match resume::decide_upload_start(
         cp.as_ref(),
         ctx.bucket.as_str(),
@@ -254,13 +255,17 @@ async fn find_start<B: Backend>(
         &fingerprint,
     ) {
         UploadStart::Resume { upload_id, .. }
-            if cp
-                .as_ref()
-                .is_some_and(|c| c.storage_class.as_deref() != class) =>
+            if cp.as_ref().is_some_and(|c| {
+                c.storage_class.as_deref() != class || c.sse_key_md5 != key_md5
+            }) =>
         {
-            // Initiated with another storage class: completing it would give the object
-            // that one. It is this crate's own (recorded), and nothing else can use it.
-            tracing::debug!(upload_id, "storage class changed: starting afresh");
+            // Initiated with another storage class or SSE-C key: completing it would
+            // give the object that one (or the service refuses its parts). It is this
+            // crate's own (recorded), and nothing else can use it.
+            tracing::debug!(
+                upload_id,
+                "storage class or SSE-C key changed: starting afresh"
+            );
             let _ = ctx
                 .backend
                 .abort_multipart_upload(ctx.bucket, ctx.key, &upload_id)
@@ -357,6 +362,7 @@ async fn upload_multipart<B: Backend>(
         source: fingerprint,
         parts: done.clone(),
         storage_class: ctx.backend.upload_storage_class().map(str::to_owned),
+        sse_key_md5: ctx.backend.write_customer_key().map(|k| k.key_md5()),
     };
     if let Some(path) = &options.checkpoint {
         checkpoint::save(path, &cp)?;

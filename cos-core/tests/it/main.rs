@@ -18,5 +18,6 @@ mod proxy_env;
 mod raw;
 mod readme;
 mod retry_validation;
+mod sse;
 mod timeouts;
 mod tls;

@@ -43,6 +43,7 @@ pub(crate) fn copy_source(ctx: &Ctx<'_>) -> Result<(ObjectRecord, String, String
     let b = st.bucket(&bucket)?;
     let v = b.version(&key, version.as_deref())?;
     let obj = v.object.as_ref().ok_or_else(ApiError::no_such_key)?;
+    super::sse::check_key(ctx, "x-cos-copy-source-", &obj.headers)?;
     if !conditions(ctx, "x-cos-copy-source-", obj)? {
         return Err(ApiError::precondition_failed());
     }
@@ -90,6 +91,7 @@ pub(crate) async fn copy_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody
             ..src.clone()
         }
     };
+    super::sse::replace_kept(&mut record.headers, &fresh.headers);
     if ctx.h("x-cos-tagging-directive") != Some("Replaced") {
         record.tags = src.tags.clone();
     }
@@ -101,6 +103,7 @@ pub(crate) async fn copy_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody
     record.last_modified = ctx.now();
     record.segments = ctx.shared.store.clone_segments(&src.segments).await?;
     let (etag, crc, modified) = (record.etag.clone(), record.crc64, record.last_modified);
+    let sse = record.headers.clone();
     let version = commit(ctx, record, forbid_overwrite(ctx)).await?;
     let mut doc = CopyObjectResult::new(etag.clone(), iso8601(modified));
     doc.version_id = (version != "null").then(|| version.clone());
@@ -110,5 +113,6 @@ pub(crate) async fn copy_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody
         set_header(&mut r, "x-cos-version-id", &version);
     }
     set_header(&mut r, "x-cos-hash-crc64ecma", &crc.to_string());
+    super::sse::report(&mut r, &sse);
     Ok(r)
 }

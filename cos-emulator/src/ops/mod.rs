@@ -9,6 +9,7 @@ mod delete;
 mod list;
 mod multipart;
 pub(crate) mod object;
+pub(crate) mod sse;
 
 use cos_xml::op::Op;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};

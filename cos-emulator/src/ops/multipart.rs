@@ -38,6 +38,7 @@ fn part_number(ctx: &Ctx<'_>) -> Result<u32, ApiError> {
 
 pub(crate) async fn initiate(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let template = record_from_headers(ctx)?;
+    let sse = template.headers.clone();
     ctx.body.drain().await?;
     let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
     let now = ctx.now();
@@ -62,11 +63,13 @@ pub(crate) async fn initiate(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
             Ok(id)
         })
         .await?;
-    xml(&InitiateMultipartUploadResult::new(
+    let mut r = xml(&InitiateMultipartUploadResult::new(
         ctx.bucket(),
         ctx.key(),
         id,
-    ))
+    ))?;
+    super::sse::report(&mut r, &sse);
+    Ok(r)
 }
 
 fn check_upload(ctx: &Ctx<'_>) -> Result<(), ApiError> {
@@ -79,7 +82,8 @@ fn check_upload(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     if u.key != ctx.key() {
         return Err(ApiError::no_such_upload());
     }
-    Ok(())
+    // A part of an SSE-C upload carries the key the upload was initiated with.
+    super::sse::check_key(ctx, "x-cos-", &u.template.headers)
 }
 
 /// Records a received part, replacing any earlier one with the same number.
@@ -212,7 +216,7 @@ pub(crate) async fn complete(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         .h("x-cos-forbid-overwrite")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let now = ctx.now();
-    let (etag, crc, version) = ctx
+    let (etag, crc, version, sse) = ctx
         .shared
         .store
         .update(|st| {
@@ -249,6 +253,7 @@ pub(crate) async fn complete(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
                 return Err(ApiError::no_such_upload());
             };
             // Parts left out of the list are dropped (with the upload).
+            let sse = upload.template.headers.clone();
             let record = ObjectRecord {
                 size,
                 etag: etag.clone(),
@@ -258,7 +263,7 @@ pub(crate) async fn complete(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
                 ..upload.template
             };
             let version = st.put_version(&name, &key, Some(record))?;
-            Ok((etag, crc, version))
+            Ok((etag, crc, version, sse))
         })
         .await?;
     let mut doc = CompleteMultipartUploadResult::default();
@@ -271,6 +276,7 @@ pub(crate) async fn complete(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
     if version != "null" {
         set_header(&mut r, "x-cos-version-id", &version);
     }
+    super::sse::report(&mut r, &sse);
     Ok(r)
 }
 

@@ -99,6 +99,7 @@ pub(crate) fn record_from_headers(ctx: &Ctx<'_>) -> Result<ObjectRecord, ApiErro
             ("Content-Type".to_owned(), content_type_of_key(ctx.key())),
         );
     }
+    headers.extend(super::sse::kept_headers(ctx)?);
     let meta = ctx
         .headers
         .iter()
@@ -252,9 +253,11 @@ pub(crate) async fn put_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>
     record.etag = etag_of(&d);
     record.segments = segments;
     let etag = record.etag.clone();
+    let sse = record.headers.clone();
     let version = commit(ctx, record, forbid).await?;
     let mut r = response(StatusCode::OK);
     write_headers(&mut r, &etag, d.crc64, &version);
+    super::sse::report(&mut r, &sse);
     Ok(r)
 }
 
@@ -392,6 +395,7 @@ pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         };
         return Err(Failure::Api(e));
     };
+    super::sse::check_key(ctx, "x-cos-", &obj.headers)?;
     if !conditions(ctx, "", obj)? {
         let mut r = response(StatusCode::NOT_MODIFIED);
         set_header(&mut r, "etag", &obj.etag);

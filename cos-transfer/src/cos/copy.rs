@@ -2,7 +2,8 @@
 //! multipart copy's Initiate and Upload Part - Copy, and deleting the source of a move.
 
 use cos_core::{
-    BucketName, Client, InvalidInput, MetadataDirective, ObjectKey, Region, WriteOptions,
+    BucketName, Client, InvalidInput, MetadataDirective, ObjectKey, ReadOptions, Region,
+    WriteOptions,
 };
 
 use super::CosBackend;
@@ -54,7 +55,9 @@ impl CopyBackend for CosBackend {
     async fn head_source(&self, source: &CopySource) -> Result<SourceInfo, RemoteError> {
         let (bucket, key) = (&source.bucket, &source.key);
         let client = self.client_for(source.region.as_deref())?;
-        let mut req = client.head_object(bucket, key);
+        let mut read = ReadOptions::new();
+        read.sse_customer_key = source.sse_customer_key.clone();
+        let mut req = client.head_object(bucket, key).options(&read)?;
         if let Some(v) = &source.version_id {
             req = req.version_id(v.clone());
         }
@@ -104,6 +107,9 @@ impl CopyBackend for CosBackend {
         if let Some(m) = if_match {
             req = req.copy_source_if_match(m.to_owned());
         }
+        if let Some(k) = &source.sse_customer_key {
+            req = req.copy_source_sse_customer_key(k);
+        }
         let out = req.send().await?;
         let crc64 = out
             .crc64
@@ -152,6 +158,12 @@ impl CopyBackend for CosBackend {
         }
         if let Some(m) = range.if_match {
             req = req.copy_source_if_match(m.to_owned());
+        }
+        if let Some(k) = &source.sse_customer_key {
+            req = req.copy_source_sse_customer_key(k);
+        }
+        if let Some(k) = self.options.customer_key() {
+            req = req.sse_customer_key(k);
         }
         let out = req.send().await?;
         Ok(Written {

@@ -315,7 +315,10 @@ async fn unchanged<B: Backend>(
     path: &Path,
     size: u64,
 ) -> Result<bool, TransferError> {
-    let Ok(info) = backend.head(bucket, key, &ReadOptions::default()).await else {
+    // Read back with the key the object would be written with (SSE-C).
+    let mut read = ReadOptions::default();
+    read.sse_customer_key = backend.write_customer_key().cloned();
+    let Ok(info) = backend.head(bucket, key, &read).await else {
         return Ok(false);
     };
     match info.crc64 {

@@ -16,3 +16,5 @@ mod kill_resume;
 mod options_errors;
 mod plan_resume;
 mod python_interop;
+mod sse_transfer;
+mod stream_transfer;

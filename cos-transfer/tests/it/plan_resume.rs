@@ -82,6 +82,7 @@ fn upload_cp(size: u64) -> UploadCheckpoint {
         source: fp(size),
         parts: BTreeMap::new(),
         storage_class: None,
+        sse_key_md5: None,
     }
 }
 
@@ -346,6 +347,7 @@ fn copy_resume_needs_the_same_source_destination_and_part_size() {
         upload_id: "u1".into(),
         part_size: 40,
         parts: parts.clone(),
+        sse_key_md5: None,
     };
     let resume = CopyStart::Resume {
         upload_id: "u1".into(),
