@@ -41,6 +41,7 @@ pub mod paths;
 pub mod plan;
 pub mod resume;
 mod transfers;
+mod transform;
 mod unique;
 mod upload;
 
@@ -61,4 +62,5 @@ pub use error::{ListingProblem, RemoteError, TransferError};
 pub use transfers::{
     Copy, DeletePrefix, DownloadDir, DownloadFile, Transfers, UploadDir, UploadFile,
 };
+pub use transform::{BodyTransform, Transform};
 pub use upload::{UploadOptions, UploadOutcome};
