@@ -60,7 +60,7 @@ impl EncryptionClient {
         part_size: u64,
         write: &WriteOptions,
     ) -> Result<EncryptedUpload, CryptoError> {
-        if part_size == 0 || part_size % BLOCK != 0 {
+        if part_size == 0 || !part_size.is_multiple_of(BLOCK) {
             return Err(CryptoError::PartSize(part_size));
         }
         let (data_key, envelope) = self.new_envelope(None).await?;

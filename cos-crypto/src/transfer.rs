@@ -90,7 +90,7 @@ impl EncryptionClient {
         write: &WriteOptions,
     ) -> Result<UploadOutcome, CryptoError> {
         let source = source.as_ref();
-        if options.sizing.part_size == 0 || options.sizing.part_size % BLOCK != 0 {
+        if options.sizing.part_size == 0 || !options.sizing.part_size.is_multiple_of(BLOCK) {
             return Err(CryptoError::PartSize(options.sizing.part_size));
         }
         if options.resume_existing {

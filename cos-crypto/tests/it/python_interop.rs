@@ -184,10 +184,10 @@ async fn objects_we_encrypted_decrypt_with_the_python_sdk() {
     for (i, (g, (md5, len, hex))) in got.iter().zip(want).enumerate() {
         assert_eq!(g["len"].as_u64().unwrap() as usize, len, "op {i}");
         assert_eq!(g["md5"].as_str().unwrap(), md5, "op {i}");
-        if let Some(hex) = hex {
-            if len <= 4096 {
-                assert_eq!(g["hex"].as_str().unwrap(), hex, "op {i}");
-            }
+        if let Some(hex) = hex
+            && len <= 4096
+        {
+            assert_eq!(g["hex"].as_str().unwrap(), hex, "op {i}");
         }
     }
 }
