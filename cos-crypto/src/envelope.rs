@@ -95,12 +95,12 @@ impl Envelope {
         })
     }
 
-    /// The envelope as one line of text, for checkpoints (nothing secret: the key and
-    /// IV are wrapped).
-    pub(crate) fn to_tag(&self) -> String {
+    /// The envelope as one line of text, for checkpoints, with the check value of the
+    /// data key it unwraps to (nothing secret: the key and IV are wrapped).
+    pub(crate) fn to_tag(&self, check: &str) -> String {
         let n = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
         format!(
-            "cse1:{}:{}:{}:{}",
+            "cse1:{}:{}:{}:{}:{check}",
             STANDARD.encode(&self.wrapped.key),
             STANDARD.encode(&self.wrapped.iv),
             n(self.plaintext_len),
@@ -108,8 +108,9 @@ impl Envelope {
         )
     }
 
-    /// The envelope of [`to_tag`](Self::to_tag)'s text, when it is one.
-    pub(crate) fn from_tag(tag: &str) -> Option<Self> {
+    /// The envelope and key check value of [`to_tag`](Self::to_tag)'s text, when it is
+    /// one.
+    pub(crate) fn from_tag(tag: &str) -> Option<(Self, String)> {
         let mut it = tag.strip_prefix("cse1:")?.split(':');
         let key = STANDARD.decode(it.next()?).ok()?;
         let iv = STANDARD.decode(it.next()?).ok()?;
@@ -121,11 +122,13 @@ impl Envelope {
         };
         let plaintext_len = n(it.next())?;
         let plaintext_crc64 = n(it.next())?;
-        Some(Self {
+        let check = it.next()?.to_owned();
+        let env = Self {
             wrapped: WrappedKey { key, iv },
             plaintext_len,
             plaintext_crc64,
-        })
+        };
+        Some((env, check))
     }
 }
 

@@ -55,15 +55,16 @@ fn invalid(e: impl std::fmt::Display) -> CryptoError {
     CryptoError::InvalidKey(e.to_string())
 }
 
-fn refuse_legacy_encryption(text: &str) -> Result<(), CryptoError> {
+/// A legacy-encrypted PEM document (`Proc-Type: 4,ENCRYPTED`), decrypted to its label
+/// and DER.
+fn legacy(
+    text: &str,
+    passphrase: Option<&str>,
+) -> Result<Option<(String, Zeroizing<Vec<u8>>)>, CryptoError> {
     if text.contains("Proc-Type: 4,ENCRYPTED") {
-        return Err(CryptoError::InvalidKey(
-            "legacy OpenSSL PEM encryption (Proc-Type/DEK-Info) is not supported; \
-             use PKCS#8 encryption (ENCRYPTED PRIVATE KEY) or an unencrypted public key"
-                .into(),
-        ));
+        return crate::legacy_pem::decrypt(text, passphrase).map(Some);
     }
-    Ok(())
+    Ok(None)
 }
 
 /// A private key: PKCS#1 (`RSA PRIVATE KEY`) or PKCS#8 (`PRIVATE KEY`, or `ENCRYPTED
@@ -75,7 +76,12 @@ pub(crate) fn parse_private(
 ) -> Result<PrivateKey, CryptoError> {
     match as_pem(data) {
         Some(text) => {
-            refuse_legacy_encryption(text)?;
+            if let Some((label, der)) = legacy(text, passphrase)? {
+                return match label.as_str() {
+                    "RSA PRIVATE KEY" => PrivateKey::from_pkcs1_der(&der).map_err(invalid),
+                    _ => PrivateKey::from_pkcs8_der(&der).map_err(invalid),
+                };
+            }
             match pem_label(text) {
                 Some("RSA PRIVATE KEY") => PrivateKey::from_pkcs1_pem(text).map_err(invalid),
                 Some("PRIVATE KEY") => PrivateKey::from_pkcs8_pem(text).map_err(invalid),
@@ -115,7 +121,18 @@ pub(crate) fn parse_public(
 ) -> Result<PublicKey, CryptoError> {
     match as_pem(data) {
         Some(text) => {
-            refuse_legacy_encryption(text)?;
+            if let Some((label, der)) = legacy(text, passphrase)? {
+                return match label.as_str() {
+                    "PUBLIC KEY" => PublicKey::from_public_key_der(&der).map_err(invalid),
+                    "RSA PUBLIC KEY" => PublicKey::from_pkcs1_der(&der).map_err(invalid),
+                    "RSA PRIVATE KEY" => PrivateKey::from_pkcs1_der(&der)
+                        .map(|k| k.to_public_key())
+                        .map_err(invalid),
+                    _ => PrivateKey::from_pkcs8_der(&der)
+                        .map(|k| k.to_public_key())
+                        .map_err(invalid),
+                };
+            }
             match pem_label(text) {
                 Some("PUBLIC KEY") => PublicKey::from_public_key_pem(text).map_err(invalid),
                 Some("RSA PUBLIC KEY") => PublicKey::from_pkcs1_pem(text).map_err(invalid),

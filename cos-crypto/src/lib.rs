@@ -40,6 +40,7 @@ mod client;
 mod envelope;
 mod error;
 mod keyfile;
+mod legacy_pem;
 mod multipart;
 mod provider;
 mod rsa_provider;

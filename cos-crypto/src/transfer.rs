@@ -64,7 +64,7 @@ impl EncryptionClient {
         bucket: &BucketName,
         key: &ObjectKey,
         fingerprint: &SourceFingerprint,
-    ) -> Option<Envelope> {
+    ) -> Option<(Envelope, String)> {
         let cp = checkpoint::load::<UploadCheckpoint>(cp_path?).ok()??;
         (cp.bucket == bucket.as_str() && cp.key == key.as_str() && &cp.source == fingerprint)
             .then(|| Envelope::from_tag(cp.transform.as_deref()?))
@@ -102,16 +102,25 @@ impl EncryptionClient {
         let fingerprint = SourceFingerprint::from_metadata(&meta);
         let resumed =
             Self::checkpoint_envelope(options.checkpoint.as_ref(), bucket, key, &fingerprint);
+        // The checkpoint's envelope, when it unwraps to the key it was written with (with
+        // another master key, the upload starts afresh: the engine sees another tag).
+        let resumed = match resumed {
+            Some((env, check)) => match self.unwrap(&env).await {
+                Ok(k) if k.check_value() == check => Some((k, env)),
+                _ => None,
+            },
+            None => None,
+        };
         let (data_key, envelope) = match resumed {
-            Some(env) => (self.unwrap(&env).await?, env),
+            Some(resumed) => resumed,
             None => {
                 let crc = file_crc64(source).await?;
                 self.new_envelope(Some((meta.len(), crc))).await?
             }
         };
         let transform = CtrTransform {
+            tag: envelope.to_tag(&data_key.check_value()),
             key: data_key,
-            tag: envelope.to_tag(),
             expected_crc64: None,
         };
         let backend =
@@ -145,8 +154,8 @@ impl EncryptionClient {
         let data_key = self.unwrap(&head.envelope).await?;
         let expected = head.envelope.plaintext_crc64;
         let transform = CtrTransform {
+            tag: head.envelope.to_tag(&data_key.check_value()),
             key: data_key,
-            tag: head.envelope.to_tag(),
             expected_crc64: expected,
         };
         let mut options = options.transform(Arc::new(transform));

@@ -18,9 +18,19 @@ const MIB: usize = 1024 * 1024;
 
 /// Runs the script's batch of operations, returning one result per operation.
 fn python(port: u16, ops: &Value) -> Vec<Value> {
+    python_home(port, ops, None)
+}
+
+/// [`python`] with `HOME` set to `home` (where the SDK keeps and generates its default
+/// key files).
+fn python_home(port: u16, ops: &Value, home: Option<&Path>) -> Vec<Value> {
     let py = cos_testkit::python::python_or_panic();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/cse_interop.py");
-    let mut child = Command::new(py)
+    let mut cmd = Command::new(py);
+    if let Some(home) = home {
+        cmd.env("HOME", home);
+    }
+    let mut child = cmd
         .arg(script)
         .arg(port.to_string())
         .arg(testdata("keys"))
@@ -190,4 +200,105 @@ async fn objects_we_encrypted_decrypt_with_the_python_sdk() {
             assert_eq!(g["hex"].as_str().unwrap(), hex, "op {i}");
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generated_and_passphrase_protected_keys_work_both_ways() {
+    let (emu, client) = setup().await;
+    let bucket = BucketName::new(BUCKET).unwrap();
+    let data = random(5000 + 3, 77);
+
+    // Keys we generate (with and without a passphrase), read by the SDK's key-file loading.
+    let mut ops = Vec::new();
+    let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    for (dir, pass) in dirs.iter().zip([None, Some("pass phrase 1")]) {
+        let p = cos_crypto::RsaProvider::generate_key_files(
+            dir.path().join("rsa_public.pem"),
+            dir.path().join("rsa_private.pem"),
+            pass,
+        )
+        .unwrap();
+        // Created private and never overwritten.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("rsa_private.pem"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0);
+        }
+        assert!(
+            cos_crypto::RsaProvider::generate_key_files(
+                dir.path().join("rsa_public.pem"),
+                dir.path().join("other.pem"),
+                pass
+            )
+            .is_err()
+        );
+        let key = ObjectKey::new(format!("gen/ours/{}", pass.is_some())).unwrap();
+        EncryptionClient::new(client.clone(), p)
+            .put_object(&bucket, &key, data.clone(), &WriteOptions::default())
+            .await
+            .unwrap();
+        ops.push(
+            json!({"op": "get", "provider": "rsa-path", "key": key.as_str(),
+                        "keys": dir.path(), "passphrase": pass}),
+        );
+    }
+    for g in python(emu.addr().port(), &Value::Array(ops)) {
+        assert_eq!(g["md5"].as_str().unwrap(), md5_hex(&data));
+    }
+
+    // Keys the SDK generates in its default places (RSA with a passphrase: its public key
+    // file is legacy-PEM encrypted; AES: base64 in a key file), read by ours.
+    let home = tempfile::tempdir().unwrap();
+    let src = home.path().join("src");
+    std::fs::write(&src, &data).unwrap();
+    let ops = json!([
+        {"op": "put", "provider": "rsa-generate", "key": "gen/py/rsa", "src": src, "passphrase": "py pass"},
+        {"op": "put", "provider": "aes-generate", "key": "gen/py/aes", "src": src},
+    ]);
+    python_home(emu.addr().port(), &ops, Some(home.path()));
+    let rsa_dir = home.path().join(".cos_local_rsa");
+    let public = std::fs::read_to_string(rsa_dir.join(".public_key.pem")).unwrap();
+    assert!(public.contains("Proc-Type: 4,ENCRYPTED"), "{public}");
+    let rsa = cos_crypto::RsaProvider::from_key_files(
+        rsa_dir.join(".public_key.pem"),
+        rsa_dir.join(".private_key.pem"),
+        Some("py pass"),
+    )
+    .unwrap();
+    let wrong = cos_crypto::RsaProvider::from_key_files(
+        rsa_dir.join(".public_key.pem"),
+        rsa_dir.join(".private_key.pem"),
+        Some("not it"),
+    );
+    assert!(
+        matches!(wrong, Err(cos_crypto::CryptoError::KeyFile { .. })),
+        "{wrong:?}"
+    );
+    let aes =
+        cos_crypto::AesProvider::from_key_file(home.path().join(".cos_local_aes/.aes_key.pem"))
+            .unwrap();
+    for (key, p) in [
+        ("gen/py/rsa", provider_of(rsa)),
+        ("gen/py/aes", provider_of(aes)),
+    ] {
+        let enc = EncryptionClient::with_provider(client.clone(), p);
+        let got = enc
+            .get_object(
+                &bucket,
+                &ObjectKey::new(key).unwrap(),
+                None,
+                &ReadOptions::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(&got.body.bytes().await.unwrap()[..], &data[..], "{key}");
+    }
+}
+
+fn provider_of(p: impl KeyProvider + 'static) -> std::sync::Arc<dyn KeyProvider> {
+    std::sync::Arc::new(p)
 }

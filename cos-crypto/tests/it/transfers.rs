@@ -111,6 +111,43 @@ async fn an_interrupted_upload_resumes_with_the_envelope_in_its_checkpoint() {
     let dest = dir.path().join("dest");
     enc.download_file(&b, &k, &dest, ranged()).await.unwrap();
     assert_eq!(std::fs::read(&dest).unwrap(), data);
+
+    // With another master key, the checkpoint's envelope is not continued (its parts are
+    // under a data key this key cannot unwrap): the upload starts afresh.
+    emu.add_fault(
+        FaultRule::new(FaultAction::status(403))
+            .operation("CompleteMultipartUpload")
+            .first(1),
+    );
+    let (_, k2) = names("resume/rekeyed");
+    let first = enc
+        .upload_file(
+            &b,
+            &k2,
+            &src,
+            small_parts().checkpoint(&cp),
+            &WriteOptions::default(),
+        )
+        .await;
+    assert!(first.is_err());
+    emu.clear_faults();
+    let other = EncryptionClient::new(
+        enc.client().clone(),
+        AesProvider::from_bytes(&[3u8; 32]).unwrap(),
+    );
+    let second = other
+        .upload_file(
+            &b,
+            &k2,
+            &src,
+            small_parts().checkpoint(&cp),
+            &WriteOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((second.parts_sent, second.parts_reused), (5, 0));
+    other.download_file(&b, &k2, &dest, ranged()).await.unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), data);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,7 +11,10 @@ ops.json is a list of operations, each one of
         get_object (with Range: bytes=FIRST-LAST), answering the md5, length and (when
         short) hex of the decrypted bytes
 with P one of "aes" (AESProvider(aes_key=...)), "rsa-pair" (RSAProvider with
-get_rsa_key_pair: PKCS#1 v1.5), "rsa-path" (RSAProvider with get_rsa_key_pair_path: OAEP).
+get_rsa_key_pair: PKCS#1 v1.5), "rsa-path" (RSAProvider with get_rsa_key_pair_path: OAEP),
+"rsa-generate" (RSAProvider() with the keys of ~/.cos_local_rsa, generated when missing),
+"aes-generate" (AESProvider() with ~/.cos_local_aes/.aes_key.pem, generated when missing).
+An operation may name another key folder ("keys") and a "passphrase".
 """
 import hashlib
 import json
@@ -29,8 +32,16 @@ config = CosConfig(Region='ap-guangzhou', SecretId='AKIDEXAMPLE', SecretKey='SEC
                    Scheme='http', IP='127.0.0.1', Port=port, ServiceDomain='127.0.0.1:%d' % port)
 
 
-def provider(name):
-    pub, priv = os.path.join(keys, 'rsa_public.pem'), os.path.join(keys, 'rsa_private.pem')
+def provider(name, op):
+    kdir = op.get('keys', keys)
+    pub, priv = os.path.join(kdir, 'rsa_public.pem'), os.path.join(kdir, 'rsa_private.pem')
+    if name == 'aes-generate':
+        # AESProvider() without a key: loads ~/.cos_local_aes/.aes_key.pem, generating it
+        # when missing.
+        return AESProvider()
+    if name == 'rsa-generate':
+        # RSAProvider() without keys: loads ~/.cos_local_rsa, generating it when missing.
+        return RSAProvider(passphrase=op.get('passphrase'))
     if name == 'aes':
         with open(os.path.join(keys, 'aes_master.b64')) as f:
             return AESProvider(aes_key=f.read().strip())
@@ -38,7 +49,7 @@ def provider(name):
         with open(pub) as a, open(priv) as b:
             return RSAProvider(RSAProvider.get_rsa_key_pair(a.read(), b.read()))
     if name == 'rsa-path':
-        return RSAProvider(RSAProvider.get_rsa_key_pair_path(pub, priv))
+        return RSAProvider(RSAProvider.get_rsa_key_pair_path(pub, priv), passphrase=op.get('passphrase'))
     raise SystemExit('unknown provider %r' % name)
 
 
@@ -79,6 +90,6 @@ def get(client, op):
 
 results = []
 for op in json.load(sys.stdin):
-    client = CosEncryptionClient(config, provider(op['provider']), retry=1)
+    client = CosEncryptionClient(config, provider(op['provider'], op), retry=1)
     results.append(put(client, op) if op['op'] == 'put' else get(client, op))
 print(json.dumps(results))
