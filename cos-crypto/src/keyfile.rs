@@ -60,7 +60,7 @@ fn invalid(e: impl std::fmt::Display) -> CryptoError {
 fn legacy(
     text: &str,
     passphrase: Option<&str>,
-) -> Result<Option<(String, Zeroizing<Vec<u8>>)>, CryptoError> {
+) -> Result<Option<crate::legacy_pem::Decrypted>, CryptoError> {
     if text.contains("Proc-Type: 4,ENCRYPTED") {
         return crate::legacy_pem::decrypt(text, passphrase).map(Some);
     }

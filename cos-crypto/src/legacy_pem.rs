@@ -41,7 +41,7 @@ fn bytes_to_key(pass: &[u8], salt: &[u8], len: usize) -> Zeroizing<Vec<u8>> {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
@@ -61,12 +61,12 @@ where
         .map_err(|_| bad("does not decrypt with this passphrase"))
 }
 
+/// A PEM label and the DER it holds (kept in zeroized memory).
+pub(crate) type Decrypted = (String, Zeroizing<Vec<u8>>);
+
 /// The DER inside an encrypted legacy PEM document `text` (with its label), decrypted
 /// with `passphrase`.
-pub(crate) fn decrypt(
-    text: &str,
-    passphrase: Option<&str>,
-) -> Result<(String, Zeroizing<Vec<u8>>), CryptoError> {
+pub(crate) fn decrypt(text: &str, passphrase: Option<&str>) -> Result<Decrypted, CryptoError> {
     let pass = passphrase.ok_or_else(|| bad("the key is encrypted: a passphrase is needed"))?;
     let mut lines = text.lines().map(str::trim);
     let label = lines

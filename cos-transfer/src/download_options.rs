@@ -86,6 +86,12 @@ impl DownloadOptions {
         self.get = get;
         self
     }
+    /// Transforms every received range (by its object offset) before it is written
+    /// (see [`BodyTransform`](crate::BodyTransform)).
+    pub fn transform(mut self, transform: std::sync::Arc<dyn crate::BodyTransform>) -> Self {
+        self.transform = crate::transform::Transform::new(transform);
+        self
+    }
     /// Sets whether the finished file is read back and checked before the rename.
     pub fn verify_on_disk(mut self, yes: bool) -> Self {
         self.verify_on_disk = yes;

@@ -17,10 +17,8 @@ use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 
-use crate::download_options::DownloadOptions;
 use crate::error::TransferError;
 use crate::fileio::ReadPart;
-use crate::upload::UploadOptions;
 use cos_crc64 as crc64;
 
 /// A positional transform of object bytes (see the [module](self) documentation).
@@ -39,7 +37,8 @@ pub trait BodyTransform: Send + Sync + 'static {
     }
 }
 
-/// The transform slot of [`UploadOptions`] and [`DownloadOptions`] (empty by default).
+/// The transform slot of [`UploadOptions`](crate::UploadOptions) and
+/// [`DownloadOptions`](crate::DownloadOptions) (empty by default).
 #[derive(Clone, Default)]
 pub struct Transform(pub(crate) Option<Arc<dyn BodyTransform>>);
 
@@ -55,6 +54,11 @@ impl fmt::Debug for Transform {
 }
 
 impl Transform {
+    /// A slot holding `transform`.
+    pub(crate) fn new(transform: Arc<dyn BodyTransform>) -> Self {
+        Self(Some(transform))
+    }
+
     /// Whether a transform is set.
     pub(crate) fn is_set(&self) -> bool {
         self.0.is_some()
@@ -63,22 +67,6 @@ impl Transform {
     /// The tag a checkpoint must carry to be resumed by this transfer.
     pub(crate) fn tag(&self) -> Option<String> {
         self.0.as_ref().map(|t| t.checkpoint_tag())
-    }
-}
-
-impl UploadOptions {
-    /// Transforms every part (by its object offset) before it is sent.
-    pub fn transform(mut self, transform: Arc<dyn BodyTransform>) -> Self {
-        self.transform = Transform(Some(transform));
-        self
-    }
-}
-
-impl DownloadOptions {
-    /// Transforms every received range (by its object offset) before it is written.
-    pub fn transform(mut self, transform: Arc<dyn BodyTransform>) -> Self {
-        self.transform = Transform(Some(transform));
-        self
     }
 }
 

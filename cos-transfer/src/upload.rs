@@ -106,6 +106,12 @@ impl UploadOptions {
         self.checkpoint_interval = interval;
         self
     }
+    /// Transforms every part (by its object offset) before it is sent (see
+    /// [`BodyTransform`](crate::BodyTransform)).
+    pub fn transform(mut self, transform: Arc<dyn crate::BodyTransform>) -> Self {
+        self.transform = crate::transform::Transform::new(transform);
+        self
+    }
     /// Sets whether an unfinished upload found by listing may be continued (see
     /// [`UploadOptions::resume_existing`]).
     pub fn resume_existing(mut self, yes: bool) -> Self {
