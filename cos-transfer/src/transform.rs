@@ -21,7 +21,17 @@ use crate::error::TransferError;
 use crate::fileio::ReadPart;
 use cos_crc64 as crc64;
 
-/// A positional transform of object bytes (see the [module](self) documentation).
+/// A positional transform of object bytes, for `upload_file` / `download_file`
+/// ([`UploadOptions::transform`](crate::UploadOptions::transform),
+/// [`DownloadOptions::transform`](crate::DownloadOptions::transform)): what a client-side
+/// encryption layer plugs into the engines.
+///
+/// It must be positional: transforming bytes `a..b` gives the same result however the
+/// range is split (a stream cipher in counter mode is). Uploads transform each part after
+/// reading it (the service's CRC-64 and ETag are then those of the transformed bytes);
+/// downloads transform each received batch before writing it. Checkpoints record the
+/// [`checkpoint_tag`](BodyTransform::checkpoint_tag): a transfer resumes only from a
+/// checkpoint with the same tag.
 pub trait BodyTransform: Send + Sync + 'static {
     /// Transforms `buf` in place; `buf[0]` is the byte at `offset` of the object.
     fn apply(&self, offset: u64, buf: &mut [u8]);
