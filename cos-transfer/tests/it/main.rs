@@ -14,3 +14,4 @@ mod kill_resume;
 mod options_errors;
 mod plan_resume;
 mod python_interop;
+mod transform;
