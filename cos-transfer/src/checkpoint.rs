@@ -96,6 +96,10 @@ pub struct UploadCheckpoint {
     /// its parts.
     #[serde(default)]
     pub sse_key_md5: Option<String>,
+    /// The body transform's checkpoint tag (`None`: no transform), see
+    /// [`BodyTransform::checkpoint_tag`](crate::BodyTransform::checkpoint_tag).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transform: Option<String>,
 }
 
 /// State of a ranged download in progress.
@@ -119,6 +123,10 @@ pub struct DownloadCheckpoint {
     /// download writes to its own, unpredictably named file, which a restart finds here.
     #[serde(default)]
     pub partial: Option<String>,
+    /// The body transform's checkpoint tag (`None`: no transform): ranges written with
+    /// another transform are not reused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transform: Option<String>,
 }
 
 /// A part of a multipart copy that the service acknowledged.

@@ -22,6 +22,7 @@ use crate::error::TransferError;
 use crate::fileio::{FileWriter, RangeWriter, WRITE_CHUNK, open_regular, read_back_crc64};
 use crate::plan::{MIN_PART_SIZE, Part, PartPlan};
 use crate::resume::{DownloadStart, decide_download_start};
+use crate::transform;
 use crate::unique::create_unique;
 use cos_crc64::{self as crc64, Crc64};
 
@@ -83,7 +84,9 @@ pub(crate) async fn download_file<B: Backend>(
     };
     let cp_path = options.checkpoint.as_deref().filter(|_| !single);
     // An unreadable checkpoint is as good as none.
-    let cp = cp_path.and_then(|p| checkpoint::load::<DownloadCheckpoint>(p).unwrap_or(None));
+    let cp = cp_path
+        .and_then(|p| checkpoint::load::<DownloadCheckpoint>(p).unwrap_or(None))
+        .filter(|c| c.transform == options.transform.tag());
     let start = decide_download_start(
         cp.as_ref(),
         bucket.as_str(),
@@ -103,7 +106,7 @@ pub(crate) async fn download_file<B: Backend>(
         cp_path,
     };
     let result = match run(backend, &job, &target, options, progress, cancel).await {
-        Ok(outcome) => finish(&target, dest, &job, outcome, options.verify_on_disk).await,
+        Ok(outcome) => finish(&target, dest, &job, outcome, options).await,
         Err(e) => Err(e),
     };
     match result {
@@ -222,14 +225,20 @@ async fn finish(
     dest: &Path,
     job: &Job<'_>,
     outcome: DownloadOutcome,
-    verify_on_disk: bool,
+    options: &DownloadOptions,
 ) -> Result<DownloadOutcome, TransferError> {
-    let on_disk = if verify_on_disk {
-        read_back_crc64(target.file.clone(), &target.path, outcome.size).await?
-    } else {
-        outcome.crc64
+    let expected = transform::expected_on_disk(&options.transform, outcome.crc64);
+    // With a transform, its expectation is the only check of what was written.
+    let read_back = options.verify_on_disk || options.transform.is_set();
+    let on_disk = match expected {
+        Some(_) if read_back => {
+            read_back_crc64(target.file.clone(), &target.path, outcome.size).await?
+        }
+        _ => outcome.crc64,
     };
-    if on_disk != outcome.crc64 {
+    if let Some(expected) = expected
+        && on_disk != expected
+    {
         return Err(TransferError::Integrity {
             what: format!(
                 "{}/{} as written to {}",
@@ -238,7 +247,7 @@ async fn finish(
                 target.path.display()
             ),
             local: on_disk,
-            remote: outcome.crc64,
+            remote: expected,
         });
     }
     std::fs::rename(&target.path, dest).map_err(|e| TransferError::io(dest, e))?;
@@ -360,6 +369,7 @@ fn checkpoint_of(job: &Job<'_>, options: &DownloadOptions, target: &Target) -> D
             .path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned()),
+        transform: options.transform.tag(),
     }
 }
 
@@ -394,6 +404,7 @@ async fn fetch_range<B: Backend>(
     let (bucket, key, etag) = (job.bucket, job.key, job.info.etag.as_str());
     let plain_get_first = job.single;
     let max_resumes = options.max_stream_resumes;
+    let tx = &options.transform;
     let mut crc = Crc64::new();
     let mut pos = part.offset;
     let end = part.end();
@@ -434,12 +445,14 @@ async fn fetch_range<B: Backend>(
             batch_len += chunk.len();
             batch.push(chunk);
             if batch_len >= WRITE_CHUNK {
+                batch = transform::download_batch(tx, batch, batch_start, path).await?;
                 batch = writer.write(batch, batch_start).await?;
                 batch_len = 0;
                 batch_start = pos;
             }
         }
         if !batch.is_empty() {
+            batch = transform::download_batch(tx, batch, batch_start, path).await?;
             batch = writer.write(batch, batch_start).await?;
             batch_len = 0;
             batch_start = pos;

@@ -34,6 +34,9 @@ pub struct DownloadOptions {
     /// CRC-64 of the bytes received are the checks, and the ranges a resumed download
     /// finds done in its temporary file are trusted as they are.
     pub verify_on_disk: bool,
+    /// A body transform applied to every received range before it is written (default
+    /// none; see [`DownloadOptions::transform`]).
+    pub transform: crate::transform::Transform,
 }
 
 impl Default for DownloadOptions {
@@ -47,6 +50,7 @@ impl Default for DownloadOptions {
             checkpoint_interval: Duration::from_secs(1),
             get: ReadOptions::default(),
             verify_on_disk: true,
+            transform: Default::default(),
         }
     }
 }
@@ -80,6 +84,12 @@ impl DownloadOptions {
     /// Sets the version, conditions and `response-*` overrides.
     pub fn get(mut self, get: ReadOptions) -> Self {
         self.get = get;
+        self
+    }
+    /// Transforms every received range (by its object offset) before it is written
+    /// (see [`BodyTransform`](crate::BodyTransform)).
+    pub fn transform(mut self, transform: std::sync::Arc<dyn crate::BodyTransform>) -> Self {
+        self.transform = crate::transform::Transform::new(transform);
         self
     }
     /// Sets whether the finished file is read back and checked before the rename.

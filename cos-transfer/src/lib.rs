@@ -50,6 +50,7 @@ mod stream_download;
 mod stream_upload;
 mod transfers;
 mod transfers_stream;
+mod transform;
 mod unique;
 mod upload;
 
@@ -71,4 +72,5 @@ pub use transfers::{
     Copy, DeletePrefix, DownloadDir, DownloadFile, Transfers, UploadDir, UploadFile,
 };
 pub use transfers_stream::{DownloadTo, UploadBytes, UploadStream};
+pub use transform::{BodyTransform, Transform};
 pub use upload::{UploadOptions, UploadOutcome};

@@ -20,6 +20,7 @@ use crate::fileio::read_part;
 use crate::listing::{find_upload, list_all_parts};
 use crate::plan::{Part, PartPlan, UploadPlan, UploadSizing};
 use crate::resume::{self, UploadStart, etag_is_md5, reconcile};
+use crate::transform;
 use cos_crc64 as crc64;
 
 /// How an upload runs.
@@ -55,6 +56,9 @@ pub struct UploadOptions {
     /// Send `Content-MD5` with the object or every part (default false; CRC-64 is
     /// always checked).
     pub content_md5: bool,
+    /// A body transform applied to every part before it is sent (default none; see
+    /// [`UploadOptions::transform`]).
+    pub transform: crate::transform::Transform,
 }
 
 impl Default for UploadOptions {
@@ -66,6 +70,7 @@ impl Default for UploadOptions {
             resume_existing: false,
             checkpoint_interval: Duration::from_secs(1),
             content_md5: false,
+            transform: Default::default(),
         }
     }
 }
@@ -99,6 +104,12 @@ impl UploadOptions {
     /// Sets the minimum time between checkpoint writes (zero: after every part).
     pub fn checkpoint_interval(mut self, interval: Duration) -> Self {
         self.checkpoint_interval = interval;
+        self
+    }
+    /// Transforms every part (by its object offset) before it is sent (see
+    /// [`BodyTransform`](crate::BodyTransform)).
+    pub fn transform(mut self, transform: Arc<dyn crate::BodyTransform>) -> Self {
+        self.transform = crate::transform::Transform::new(transform);
         self
     }
     /// Sets whether an unfinished upload found by listing may be continued (see
@@ -135,6 +146,7 @@ struct Ctx<'a, B> {
     file: Arc<File>,
     progress: PartProgress,
     total: u64,
+    transform: crate::transform::Transform,
 }
 
 impl<B> Ctx<'_, B> {
@@ -180,6 +192,7 @@ pub(crate) async fn upload_file<B: Backend>(
         file: Arc::new(file),
         progress: PartProgress::new(progress, 0, fingerprint.size),
         total: fingerprint.size,
+        transform: options.transform.clone(),
     };
     match options.sizing.plan(fingerprint.size)? {
         UploadPlan::Single => upload_single(&mut ctx, options.content_md5, cancel).await,
@@ -206,6 +219,7 @@ async fn upload_single<B: Backend>(
         md5,
     )
     .await?;
+    let read = transform::upload_part(&ctx.transform, read, 0, ctx.path).await?;
     let written = ctx
         .backend
         .put_object(ctx.bucket, ctx.key, read.buf.freeze(), read.md5)
@@ -256,15 +270,18 @@ async fn find_start<B: Backend>(
     ) {
         UploadStart::Resume { upload_id, .. }
             if cp.as_ref().is_some_and(|c| {
-                c.storage_class.as_deref() != class || c.sse_key_md5 != key_md5
+                c.storage_class.as_deref() != class
+                    || c.sse_key_md5 != key_md5
+                    || c.transform != options.transform.tag()
             }) =>
         {
-            // Initiated with another storage class or SSE-C key: completing it would
-            // give the object that one (or the service refuses its parts). It is this
-            // crate's own (recorded), and nothing else can use it.
+            // Initiated with another storage class or SSE-C key (or its parts
+            // transformed otherwise): completing it would give the object that one (or
+            // the service refuses its parts). It is this crate's own (recorded), and
+            // nothing else can use it.
             tracing::debug!(
                 upload_id,
-                "storage class or SSE-C key changed: starting afresh"
+                "storage class, SSE-C key or transform changed: starting afresh"
             );
             let _ = ctx
                 .backend
@@ -303,6 +320,8 @@ async fn find_start<B: Backend>(
                     true,
                 )
                 .await?;
+                let read =
+                    transform::upload_part(&ctx.transform, read, part.offset, ctx.path).await?;
                 match read.md5 {
                     Some(md5) if etag_is_md5(&etag, &md5) => {
                         done.insert(
@@ -363,6 +382,7 @@ async fn upload_multipart<B: Backend>(
         parts: done.clone(),
         storage_class: ctx.backend.upload_storage_class().map(str::to_owned),
         sse_key_md5: ctx.backend.write_customer_key().map(|k| k.key_md5()),
+        transform: options.transform.tag(),
     };
     if let Some(path) = &options.checkpoint {
         checkpoint::save(path, &cp)?;
@@ -452,6 +472,7 @@ async fn send_parts<B: Backend>(
     let mut last_save = Instant::now();
     let (backend, bucket, key, path) = (ctx.backend, ctx.bucket, ctx.key, ctx.path);
     let md5 = options.content_md5;
+    let tx = &options.transform;
     loop {
         while first_error.is_none() && in_flight.len() < options.concurrency {
             if cancel.is_cancelled() {
@@ -463,6 +484,7 @@ async fn send_parts<B: Backend>(
             let file = ctx.file.clone();
             in_flight.push(async move {
                 let read = read_part(file, path, buf, part.offset, part.len, md5).await?;
+                let read = transform::upload_part(tx, read, part.offset, path).await?;
                 let body: Bytes = read.buf.freeze();
                 let written = backend
                     .upload_part(bucket, key, upload_id, part.number, body.clone(), read.md5)

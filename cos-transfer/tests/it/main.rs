@@ -18,3 +18,4 @@ mod plan_resume;
 mod python_interop;
 mod sse_transfer;
 mod stream_transfer;
+mod transform;

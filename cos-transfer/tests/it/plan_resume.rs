@@ -83,6 +83,7 @@ fn upload_cp(size: u64) -> UploadCheckpoint {
         parts: BTreeMap::new(),
         storage_class: None,
         sse_key_md5: None,
+        transform: None,
     }
 }
 
@@ -239,6 +240,7 @@ fn download_resume_is_pinned_to_etag_size_and_date() {
         part_size: 50,
         done: done.clone(),
         partial: None,
+        transform: None,
     };
     assert_eq!(
         decide_download_start(Some(&cp), "b", "k", None, &remote(), 50),

@@ -1,0 +1,298 @@
+//! Encrypted vs plain transfers against the emulator in bench mode, in one run (Linux):
+//! cos-crypto's `upload_file` / `download_file` next to cos-transfer's plain ones on the
+//! same file with the same (default) options, plus the peak RSS of an encrypted upload
+//! of a large file, measured in a child process.
+//!
+//! The emulator runs in a child process (this binary, re-run). Each round times the four
+//! transfers in an order that rotates; the ratios are the medians of the per-round
+//! throughput ratios (encrypted / plain: 1.0 means encryption costs nothing).
+//!
+//! `cargo bench -p cos-crypto --bench crypto` (or `cargo xtask bench crypto`).
+//! Environment: `BENCH_CRYPTO_MIB` (object size, default 1024), `BENCH_CRYPTO_RUNS`
+//! (measured rounds after one warm-up round, default 5), `BENCH_CRYPTO_RSS_MIB` (size of
+//! the RSS upload, default 4096). Last line:
+//! `crypto: up_vs_plain=R down_vs_plain=R rss_4g_mib=N`.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+use cos_core::{BucketName, Client, Config, ObjectKey, WriteOptions};
+use cos_crypto::{AesProvider, EncryptionClient};
+use cos_transfer::{DownloadOptions, Transfers, UploadOptions};
+
+const MIB: u64 = 1024 * 1024;
+const BUCKET: &str = "examplebucket-1250000000";
+const MASTER: [u8; 32] = [7; 32];
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn client(addr: SocketAddr) -> Client {
+    let config = Config::builder()
+        .region("ap-guangzhou")
+        .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap())
+        .connect_to(format!("http://{addr}"))
+        .build()
+        .unwrap();
+    Client::new(config).unwrap()
+}
+
+fn key(name: &str) -> ObjectKey {
+    ObjectKey::new(name).unwrap()
+}
+
+/// In the child: the emulator in bench mode; prints `ADDR host:port`, stops when stdin
+/// closes.
+fn emulator_child() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let emu = rt.block_on(async {
+        cos_emulator::Emulator::builder()
+            .bench_mode(true)
+            .start()
+            .await
+            .unwrap()
+    });
+    println!("ADDR {}", emu.addr());
+    std::io::stdout().flush().unwrap();
+    let mut line = String::new();
+    while std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0) {
+        line.clear();
+    }
+    rt.block_on(emu.shutdown());
+}
+
+fn vm_hwm_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// In the child: an encrypted upload of the file `COS_CRYPTO_BENCH_RSS_FILE` with the
+/// default options; prints the peak RSS.
+fn rss_child(addr: &str) {
+    let path = std::env::var("COS_CRYPTO_BENCH_RSS_FILE").unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let enc = EncryptionClient::new(
+            client(addr.parse().unwrap()),
+            AesProvider::from_bytes(&MASTER).unwrap(),
+        );
+        let b = BucketName::new(BUCKET).unwrap();
+        enc.upload_file(
+            &b,
+            &key("rss.bin"),
+            &path,
+            UploadOptions::default(),
+            &WriteOptions::default(),
+        )
+        .await
+        .unwrap();
+    });
+    println!("RSS_KIB {}", vm_hwm_kib());
+}
+
+fn rss_of_upload(addr: SocketAddr, dir: &Path, mib: u64) -> u64 {
+    let path = dir.join("rss-sparse.bin");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(mib * MIB)
+        .unwrap();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .env("COS_CRYPTO_BENCH_RSS_ADDR", addr.to_string())
+        .env("COS_CRYPTO_BENCH_RSS_FILE", &path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_file(&path).unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("RSS_KIB ")?.trim().parse().ok())
+        .unwrap()
+}
+
+fn start_emulator() -> (Child, SocketAddr) {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .env("COS_CRYPTO_BENCH_EMULATOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line.trim().strip_prefix("ADDR ").unwrap().parse().unwrap();
+    (child, addr)
+}
+
+fn write_random_file(path: &Path, len: u64) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut left = len;
+    let mut buf = vec![0u8; MIB as usize];
+    while left > 0 {
+        for c in buf.chunks_mut(8) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            c.copy_from_slice(&x.to_le_bytes()[..c.len()]);
+        }
+        let n = left.min(MIB) as usize;
+        f.write_all(&buf[..n]).unwrap();
+        left -= n as u64;
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Job {
+    PlainUp,
+    EncUp,
+    PlainDown,
+    EncDown,
+}
+
+async fn run_job(job: Job, client: &Client, enc: &EncryptionClient, dir: &Path) -> f64 {
+    let b = BucketName::new(BUCKET).unwrap();
+    let src = dir.join("src.bin");
+    let dest = dir.join(format!("{job:?}.out"));
+    let _ = std::fs::remove_file(&dest);
+    let transfers = Transfers::new(client.clone());
+    let t = Instant::now();
+    match job {
+        Job::PlainUp => {
+            transfers
+                .upload_file(&b, &key("plain.bin"), &src)
+                .send()
+                .await
+                .unwrap();
+        }
+        Job::EncUp => {
+            enc.upload_file(
+                &b,
+                &key("enc.bin"),
+                &src,
+                UploadOptions::default(),
+                &WriteOptions::default(),
+            )
+            .await
+            .unwrap();
+        }
+        Job::PlainDown => {
+            transfers
+                .download_file(&b, &key("plain.bin"), &dest)
+                .send()
+                .await
+                .unwrap();
+        }
+        Job::EncDown => {
+            enc.download_file(&b, &key("enc.bin"), &dest, DownloadOptions::default())
+                .await
+                .unwrap();
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let _ = std::fs::remove_file(&dest);
+    secs
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn main() {
+    if std::env::var_os("COS_CRYPTO_BENCH_EMULATOR").is_some() {
+        return emulator_child();
+    }
+    if let Ok(addr) = std::env::var("COS_CRYPTO_BENCH_RSS_ADDR") {
+        return rss_child(&addr);
+    }
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo test --benches` asks for a list of tests
+    }
+    let (size_mib, runs, rss_mib) = (
+        env_u64("BENCH_CRYPTO_MIB", 1024),
+        env_u64("BENCH_CRYPTO_RUNS", 5).max(1),
+        env_u64("BENCH_CRYPTO_RSS_MIB", 4096),
+    );
+    let (mut emu, addr) = start_emulator();
+    let dir = tempfile::tempdir().unwrap();
+    write_random_file(&dir.path().join("src.bin"), size_mib * MIB);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = client(addr);
+    let enc = EncryptionClient::new(client.clone(), AesProvider::from_bytes(&MASTER).unwrap());
+    rt.block_on(client.put_bucket(&BucketName::new(BUCKET).unwrap()).send())
+        .unwrap();
+    let (mut up, mut down) = (Vec::new(), Vec::new());
+    let jobs = [Job::PlainUp, Job::EncUp, Job::PlainDown, Job::EncDown];
+    for round in 0..=runs {
+        let mut secs = [0f64; 4];
+        // Uploads before downloads (these read what they wrote); which of each pair goes
+        // first alternates.
+        let order: [usize; 4] = if round % 2 == 0 {
+            [0, 1, 2, 3]
+        } else {
+            [1, 0, 3, 2]
+        };
+        for i in order {
+            secs[i] = rt.block_on(run_job(jobs[i], &client, &enc, dir.path()));
+        }
+        let mibs = |s: f64| size_mib as f64 / s;
+        println!(
+            "round {round}{}: plain up {:.0} MiB/s, encrypted up {:.0} MiB/s, plain down {:.0} MiB/s, encrypted down {:.0} MiB/s",
+            if round == 0 { " (warm-up)" } else { "" },
+            mibs(secs[0]),
+            mibs(secs[1]),
+            mibs(secs[2]),
+            mibs(secs[3])
+        );
+        if round > 0 {
+            up.push(secs[0] / secs[1]);
+            down.push(secs[2] / secs[3]);
+        }
+    }
+    let b = BucketName::new(BUCKET).unwrap();
+    for k in ["plain.bin", "enc.bin"] {
+        rt.block_on(client.delete_object(&b, &key(k)).send())
+            .unwrap();
+    }
+    let rss_kib = rss_of_upload(addr, dir.path(), rss_mib);
+    drop(emu.stdin.take());
+    let _ = emu.wait();
+    println!("RESULT up_vs_plain {:.3}", median(up.clone()));
+    println!("RESULT down_vs_plain {:.3}", median(down.clone()));
+    println!(
+        "RESULT rss_mib {} (encrypted upload of {rss_mib} MiB)",
+        rss_kib / 1024
+    );
+    println!(
+        "crypto: up_vs_plain={:.2} down_vs_plain={:.2} rss_4g_mib={}",
+        median(up),
+        median(down),
+        rss_kib / 1024
+    );
+}

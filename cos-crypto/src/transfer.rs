@@ -1,0 +1,184 @@
+//! Encrypted `upload_file` / `download_file` through cos-transfer's engines: the data
+//! cipher is their [`BodyTransform`], so encrypted transfers are parallel, resumable
+//! (the upload checkpoint keeps the envelope) and bounded in memory like the plain ones.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use cos_core::{BucketName, ObjectKey, ReadOptions, WriteOptions};
+use cos_transfer::checkpoint::{self, SourceFingerprint, UploadCheckpoint};
+use cos_transfer::{
+    BodyTransform, CosBackend, DownloadOptions, DownloadOutcome, TransferError, Transfers,
+    UploadOptions, UploadOutcome,
+};
+
+use crate::cipher::{BLOCK, DataKey};
+use crate::client::{EncryptionClient, with_envelope};
+use crate::envelope::Envelope;
+use crate::error::CryptoError;
+
+/// The data cipher as a cos-transfer body transform.
+struct CtrTransform {
+    key: DataKey,
+    tag: String,
+    expected_crc64: Option<u64>,
+}
+
+impl BodyTransform for CtrTransform {
+    fn apply(&self, offset: u64, buf: &mut [u8]) {
+        self.key.apply(offset, buf);
+    }
+    fn checkpoint_tag(&self) -> String {
+        self.tag.clone()
+    }
+    fn expected_crc64(&self) -> Option<u64> {
+        self.expected_crc64
+    }
+}
+
+/// CRC-64 of the whole file, read 1 MiB at a time off the async threads.
+async fn file_crc64(path: &Path) -> Result<u64, CryptoError> {
+    let owned = path.to_owned();
+    tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
+        use std::io::Read;
+        let mut f = std::fs::File::open(&owned)?;
+        let mut buf = vec![0u8; 1 << 20];
+        let mut crc = cos_crc64::Crc64::new();
+        loop {
+            match f.read(&mut buf)? {
+                0 => return Ok(crc.value()),
+                n => crc.update(&buf[..n]),
+            }
+        }
+    })
+    .await
+    .map_err(|e| CryptoError::io(path, std::io::Error::other(e)))?
+    .map_err(|e| CryptoError::io(path, e))
+}
+
+impl EncryptionClient {
+    /// The envelope an upload resumes with: the checkpoint's, when it is for this
+    /// object and this unchanged file.
+    fn checkpoint_envelope(
+        cp_path: Option<&PathBuf>,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        fingerprint: &SourceFingerprint,
+    ) -> Option<(Envelope, String)> {
+        let cp = checkpoint::load::<UploadCheckpoint>(cp_path?).ok()??;
+        (cp.bucket == bucket.as_str() && cp.key == key.as_str() && &cp.source == fingerprint)
+            .then(|| Envelope::from_tag(cp.transform.as_deref()?))
+            .flatten()
+    }
+
+    /// Uploads the file `source` encrypted, with cos-transfer's `upload_file` engine
+    /// (`options`: sizing, concurrency, checkpoint; `write`: the object's options). The
+    /// plaintext length and CRC-64 go into the envelope (one extra read of the file
+    /// before the upload, skipped when resuming); the checkpoint keeps the envelope, so
+    /// a restarted upload continues with the same data key.
+    ///
+    /// Errors, before any request: [`CryptoError::PartSize`] for a part size that is not
+    /// a multiple of 16, [`CryptoError::InvalidOption`] for `resume_existing` (an upload
+    /// found by listing has another data key), [`CryptoError::Io`]; then the engine's
+    /// errors as [`CryptoError::Transfer`].
+    pub async fn upload_file(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        source: impl AsRef<Path>,
+        options: UploadOptions,
+        write: &WriteOptions,
+    ) -> Result<UploadOutcome, CryptoError> {
+        let source = source.as_ref();
+        if options.sizing.part_size == 0 || !options.sizing.part_size.is_multiple_of(BLOCK) {
+            return Err(CryptoError::PartSize(options.sizing.part_size));
+        }
+        if options.resume_existing {
+            return Err(CryptoError::InvalidOption(
+                "resume_existing cannot be used with encryption: an upload found by listing has another data key".into(),
+            ));
+        }
+        let meta = std::fs::metadata(source).map_err(|e| CryptoError::io(source, e))?;
+        let fingerprint = SourceFingerprint::from_metadata(&meta);
+        let resumed =
+            Self::checkpoint_envelope(options.checkpoint.as_ref(), bucket, key, &fingerprint);
+        // The checkpoint's envelope, when it unwraps to the key it was written with (with
+        // another master key, the upload starts afresh: the engine sees another tag).
+        let resumed = match resumed {
+            Some((env, check)) => match self.unwrap(&env).await {
+                Ok(k) if k.check_value() == check => Some((k, env)),
+                _ => None,
+            },
+            None => None,
+        };
+        let (data_key, envelope) = match resumed {
+            Some(resumed) => resumed,
+            None => {
+                let crc = file_crc64(source).await?;
+                self.new_envelope(Some((meta.len(), crc))).await?
+            }
+        };
+        let transform = CtrTransform {
+            tag: envelope.to_tag(&data_key.check_value()),
+            key: data_key,
+            expected_crc64: None,
+        };
+        let backend =
+            CosBackend::new(self.client.clone()).write_options(with_envelope(write, &envelope));
+        let options = options.transform(Arc::new(transform));
+        Ok(Transfers::with_backend(backend)
+            .upload_file(bucket, key, source)
+            .options(options)
+            .send()
+            .await?)
+    }
+
+    /// Downloads and decrypts `bucket`/`key` to `dest` with cos-transfer's
+    /// `download_file` engine (parallel ranges, resumable with `options.checkpoint`,
+    /// CRC-64 of the encrypted bytes checked against the service's). When the envelope
+    /// stores the plaintext CRC-64, the decrypted file is read back and checked before
+    /// it is renamed into place: a wrong master key is a [`CryptoError::Integrity`], and
+    /// a failed download leaves nothing at `dest`.
+    ///
+    /// Errors: [`CryptoError::MissingEnvelope`] / [`CryptoError::InvalidEnvelope`] /
+    /// [`CryptoError::Unwrap`] before anything is fetched, [`CryptoError::Integrity`],
+    /// and the engine's errors as [`CryptoError::Transfer`].
+    pub async fn download_file(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        dest: impl AsRef<Path>,
+        options: DownloadOptions,
+    ) -> Result<DownloadOutcome, CryptoError> {
+        let head = self.head_object(bucket, key, &options.get).await?;
+        let data_key = self.unwrap(&head.envelope).await?;
+        let expected = head.envelope.plaintext_crc64;
+        let transform = CtrTransform {
+            tag: head.envelope.to_tag(&data_key.check_value()),
+            key: data_key,
+            expected_crc64: expected,
+        };
+        let mut options = options.transform(Arc::new(transform));
+        // Pinned to the object whose envelope was read.
+        let mut get: ReadOptions = options.get.clone();
+        get.if_match = head.head.etag.clone();
+        options = options.get(get);
+        let result = Transfers::new(self.client.clone())
+            .download_file(bucket, key, dest.as_ref())
+            .options(options)
+            .send()
+            .await;
+        match result {
+            Ok(outcome) => Ok(outcome),
+            Err(TransferError::Integrity { local, remote, .. }) if Some(remote) == expected => {
+                Err(CryptoError::Integrity {
+                    what: format!("{bucket}/{key}"),
+                    check: "crc64",
+                    expected: remote,
+                    got: local,
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! Encrypted upload_file / download_file through cos-transfer's engines: multipart and
+//! parallel, resumable with the envelope in the checkpoint, and a failed download
+//! leaves nothing at the destination.
+
+use cos_core::{BucketName, ObjectKey, ReadOptions, WriteOptions};
+use cos_crypto::{AesProvider, CryptoError, EncryptionClient};
+use cos_emulator::{FaultAction, FaultRule};
+use cos_transfer::{DownloadOptions, UploadOptions};
+
+use crate::common::{BUCKET, aes, random, rsa_pair, setup};
+
+const MIB: u64 = 1024 * 1024;
+
+fn names(key: &str) -> (BucketName, ObjectKey) {
+    (
+        BucketName::new(BUCKET).unwrap(),
+        ObjectKey::new(key).unwrap(),
+    )
+}
+
+fn small_parts() -> UploadOptions {
+    UploadOptions::default()
+        .multipart_threshold(MIB)
+        .part_size(MIB)
+        .concurrency(3)
+}
+
+fn ranged() -> DownloadOptions {
+    DownloadOptions::default()
+        .single_threshold(MIB)
+        .part_size(MIB)
+        .concurrency(3)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_upload_and_download_encrypted_in_parallel_parts() {
+    let (_emu, client) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    for (i, enc) in [
+        EncryptionClient::new(client.clone(), aes()),
+        EncryptionClient::new(client.clone(), rsa_pair()),
+    ]
+    .iter()
+    .enumerate()
+    {
+        for len in [0u64, 100, 3 * MIB + 123] {
+            let src = dir.path().join(format!("src{i}-{len}"));
+            let data = random(len as usize, len + 3);
+            std::fs::write(&src, &data).unwrap();
+            let (b, k) = names(&format!("files/{i}/{len}"));
+            let up = enc
+                .upload_file(&b, &k, &src, small_parts(), &WriteOptions::default())
+                .await
+                .unwrap();
+            assert_eq!(up.multipart, len > MIB);
+            // Stored encrypted, readable by the object API too.
+            let got = enc
+                .get_object(&b, &k, None, &ReadOptions::default())
+                .await
+                .unwrap();
+            assert_eq!(got.head.envelope.plaintext_len, Some(len));
+            assert_eq!(&got.body.bytes().await.unwrap()[..], &data[..]);
+            let dest = dir.path().join(format!("dest{i}-{len}"));
+            let down = enc.download_file(&b, &k, &dest, ranged()).await.unwrap();
+            assert_eq!(down.size, len);
+            assert_eq!(std::fs::read(&dest).unwrap(), data);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_upload_resumes_with_the_envelope_in_its_checkpoint() {
+    let (emu, client) = setup().await;
+    let enc = EncryptionClient::new(client, aes());
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let data = random((4 * MIB + 7) as usize, 11);
+    std::fs::write(&src, &data).unwrap();
+    let cp = dir.path().join("up.cp");
+    let (b, k) = names("resume/up");
+    // Every part goes up, then the completion fails (not retried): the checkpoint stays.
+    emu.add_fault(
+        FaultRule::new(FaultAction::status(403))
+            .operation("CompleteMultipartUpload")
+            .first(1),
+    );
+    let first = enc
+        .upload_file(
+            &b,
+            &k,
+            &src,
+            small_parts().checkpoint(&cp),
+            &WriteOptions::default(),
+        )
+        .await;
+    assert!(first.is_err());
+    assert!(cp.exists());
+    emu.clear_faults();
+    let second = enc
+        .upload_file(
+            &b,
+            &k,
+            &src,
+            small_parts().checkpoint(&cp),
+            &WriteOptions::default(),
+        )
+        .await
+        .unwrap();
+    // Same data key: every part is reused (a new key would have restarted the upload).
+    assert_eq!((second.parts_sent, second.parts_reused), (0, 5));
+    let dest = dir.path().join("dest");
+    enc.download_file(&b, &k, &dest, ranged()).await.unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), data);
+
+    // With another master key, the checkpoint's envelope is not continued (its parts are
+    // under a data key this key cannot unwrap): the upload starts afresh.
+    emu.add_fault(
+        FaultRule::new(FaultAction::status(403))
+            .operation("CompleteMultipartUpload")
+            .first(1),
+    );
+    let (_, k2) = names("resume/rekeyed");
+    let first = enc
+        .upload_file(
+            &b,
+            &k2,
+            &src,
+            small_parts().checkpoint(&cp),
+            &WriteOptions::default(),
+        )
+        .await;
+    assert!(first.is_err());
+    emu.clear_faults();
+    let other = EncryptionClient::new(
+        enc.client().clone(),
+        AesProvider::from_bytes(&[3u8; 32]).unwrap(),
+    );
+    let second = other
+        .upload_file(
+            &b,
+            &k2,
+            &src,
+            small_parts().checkpoint(&cp),
+            &WriteOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((second.parts_sent, second.parts_reused), (5, 0));
+    other.download_file(&b, &k2, &dest, ranged()).await.unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), data);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broken_streams_resume_at_the_right_counter() {
+    let (emu, client) = setup().await;
+    let enc = EncryptionClient::new(client, aes());
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let data = random((3 * MIB + 9) as usize, 5);
+    std::fs::write(&src, &data).unwrap();
+    let (b, k) = names("resume/down");
+    enc.upload_file(&b, &k, &src, small_parts(), &WriteOptions::default())
+        .await
+        .unwrap();
+    // Cut mid-block: the resumed ranged GET starts at an unaligned offset.
+    emu.add_fault(
+        FaultRule::new(FaultAction::TruncateResponse(100_003))
+            .operation("GetObject")
+            .first(3),
+    );
+    let dest = dir.path().join("dest");
+    let out = enc.download_file(&b, &k, &dest, ranged()).await.unwrap();
+    assert!(out.stream_resumes >= 1);
+    assert_eq!(std::fs::read(&dest).unwrap(), data);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_with_the_wrong_key_fails_and_leaves_nothing() {
+    let (_emu, client) = setup().await;
+    let enc = EncryptionClient::new(client.clone(), aes());
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::write(&src, random((2 * MIB) as usize, 1)).unwrap();
+    let (b, k) = names("wrong/file");
+    enc.upload_file(&b, &k, &src, small_parts(), &WriteOptions::default())
+        .await
+        .unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let dest = out_dir.path().join("dest");
+    let wrong = EncryptionClient::new(client.clone(), AesProvider::from_bytes(&[9u8; 32]).unwrap());
+    for options in [ranged(), ranged().checkpoint(out_dir.path().join("cp"))] {
+        let r = wrong.download_file(&b, &k, &dest, options).await;
+        assert!(
+            matches!(r, Err(CryptoError::Integrity { check: "crc64", .. })),
+            "{r:?}"
+        );
+        let left: Vec<_> = std::fs::read_dir(out_dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+    // A plain object: refused before anything is written.
+    let (_, plain) = names("wrong/plain");
+    client
+        .put_object(&b, &plain)
+        .body(b"clear".to_vec())
+        .send()
+        .await
+        .unwrap();
+    let r = enc.download_file(&b, &plain, &dest, ranged()).await;
+    assert!(
+        matches!(r, Err(CryptoError::MissingEnvelope { .. })),
+        "{r:?}"
+    );
+    assert!(std::fs::read_dir(out_dir.path()).unwrap().next().is_none());
+    // Options that cannot work with encryption, before any request.
+    let r = enc
+        .upload_file(
+            &b,
+            &k,
+            &src,
+            small_parts().part_size(MIB + 1),
+            &WriteOptions::default(),
+        )
+        .await;
+    assert!(matches!(r, Err(CryptoError::PartSize(_))), "{r:?}");
+    let r = enc
+        .upload_file(
+            &b,
+            &k,
+            &src,
+            small_parts().resume_existing(true),
+            &WriteOptions::default(),
+        )
+        .await;
+    assert!(matches!(r, Err(CryptoError::InvalidOption(_))), "{r:?}");
+}
