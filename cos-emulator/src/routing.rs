@@ -337,8 +337,13 @@ mod tests {
             Err(NoSuchOp::MethodNotAllowed)
         );
         assert_eq!(
-            operation(&Method::POST, &bucket, &[], false),
+            operation(&Method::PUT, &object, &q("uploads"), false),
             Err(NoSuchOp::MethodNotAllowed)
+        );
+        // POST on the bucket's root is a form upload.
+        assert_eq!(
+            operation(&Method::POST, &bucket, &[], false),
+            Ok(Op::PostObject)
         );
         // Plain parameters leave the base operation.
         for plain in [

@@ -74,6 +74,7 @@ pub mod list;
 pub mod multipart;
 pub mod object;
 pub mod op;
+pub mod post_object;
 pub mod tagging;
 pub mod time;
 
@@ -103,4 +104,5 @@ pub use object::{
     CasJobParameters, CopyObjectResult, Delete, DeleteError, DeleteResult, DeletedObject,
     ObjectIdentifier, RestoreRequest, Tier,
 };
+pub use post_object::PostResponse;
 pub use tagging::{TagSet, Tagging};

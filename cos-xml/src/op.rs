@@ -236,6 +236,11 @@ ops! {
     AbortMultipartUpload => (Delete, Object, Some("uploadId"), Write),
     /// List Parts.
     ListParts => (Get, Object, Some("uploadId"), Read),
+    // --- object operations beyond the basics (issue 17) ---
+    /// POST Object: a browser form upload (`multipart/form-data` on the bucket's
+    /// root). `Open` in the table: the request carries no `Authorization`; the form's
+    /// signed policy authorises it, else the bucket's ACL must grant `WRITE`.
+    PostObject => (Post, Bucket, None, Open),
 }
 
 impl Op {

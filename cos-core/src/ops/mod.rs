@@ -14,7 +14,8 @@
 //! - [`object_acl`]: object ACL and tagging;
 //! - [`multipart`]: multipart uploads;
 //! - [`list`]: the list operations and their paginated streams;
-//! - [`presign`]: presigned URLs and `Authorization` values.
+//! - [`presign`]: presigned URLs and `Authorization` values;
+//! - [`post_object`]: browser form uploads (POST Object) and their signed policies.
 
 use base64::Engine;
 use md5::Digest;
@@ -36,6 +37,8 @@ pub mod object_manage;
 mod paginate;
 mod prepared;
 pub mod presign;
+// --- object operations beyond the basics (issue 17) ---
+pub mod post_object;
 pub mod service;
 
 pub use prepared::PreparedRequest;

@@ -10,6 +10,7 @@ mod integrity;
 mod listing_loop;
 mod multipart_list;
 mod object_ops;
+mod post_object;
 mod prepare;
 mod raw;
 mod readme;

@@ -96,7 +96,17 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .prepare(),
         Op::AbortMultipartUpload => c.abort_multipart_upload(b, k, "up-1").prepare(),
         Op::ListParts => c.list_parts(b, k, "up-1").prepare(),
+        // --- object operations beyond the basics (issue 17) ---
+        Op::PostObject => c.post_object(&post_form(c)).body("x").prepare(),
     }
+}
+
+/// A form for `dir/a.txt`, signed without I/O (static credentials).
+fn post_form(c: &Client) -> cos_core::ops::post_object::PostForm {
+    let policy = cos_core::ops::post_object::PostPolicy::new(&bucket()).key(&key("dir/a.txt"));
+    futures_util::FutureExt::now_or_never(c.sign_post_policy(&policy))
+        .expect("static credentials sign at once")
+        .unwrap()
 }
 
 #[test]

@@ -9,6 +9,9 @@ mod delete;
 mod list;
 mod multipart;
 pub(crate) mod object;
+// --- object operations beyond the basics (issue 17) ---
+mod post_object;
+mod post_policy;
 
 use cos_xml::op::Op;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
@@ -241,5 +244,7 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::CompleteMultipartUpload => multipart::complete(ctx).await,
         Op::AbortMultipartUpload => multipart::abort(ctx).await,
         Op::ListParts => multipart::list_parts(ctx),
+        // --- object operations beyond the basics (issue 17) ---
+        Op::PostObject => post_object::post_object(ctx).await,
     }
 }

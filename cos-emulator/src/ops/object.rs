@@ -14,7 +14,7 @@ use crate::storage::{Digests, ObjectRecord, Segment, Version, read_range};
 use crate::time::{http_date, parse_http_date};
 
 /// Standard headers stored with an object and returned by GET/HEAD.
-const STORED_HEADERS: [&str; 6] = [
+pub(crate) const STORED_HEADERS: [&str; 6] = [
     "Content-Type",
     "Cache-Control",
     "Content-Disposition",
@@ -23,7 +23,7 @@ const STORED_HEADERS: [&str; 6] = [
     "Expires",
 ];
 
-const STORAGE_CLASSES: [&str; 9] = [
+pub(crate) const STORAGE_CLASSES: [&str; 9] = [
     "STANDARD",
     "STANDARD_IA",
     "ARCHIVE",
@@ -36,7 +36,7 @@ const STORAGE_CLASSES: [&str; 9] = [
 ];
 
 /// Largest object accepted by a single PUT (5 GiB).
-const MAX_PUT: u64 = 5 << 30;
+pub(crate) const MAX_PUT: u64 = 5 << 30;
 
 pub(crate) fn is_archive(class: &str) -> bool {
     class.ends_with("ARCHIVE")
@@ -73,7 +73,7 @@ fn parse_tagging_header(v: &str) -> Result<Vec<(String, String)>, ApiError> {
 /// (`cos-nodejs-sdk-v5` `test/test.js`, "putObject string Content-Type null ->
 /// application/zip", "sliceUploadFile string Content-Type null -> text/plain",
 /// "text 2" → `application/octet-stream`).
-fn content_type_of_key(key: &str) -> String {
+pub(crate) fn content_type_of_key(key: &str) -> String {
     mime_guess::from_path(key)
         .first_raw()
         .unwrap_or("application/octet-stream")

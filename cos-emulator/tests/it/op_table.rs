@@ -96,6 +96,22 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::CompleteMultipartUpload
         | Op::AbortMultipartUpload
         | Op::ListParts => drive_multipart(op, c, b).await,
+        // --- object operations beyond the basics (issue 17) ---
+        Op::PostObject => drive_issue17(op, c, b).await,
+    }
+}
+
+/// The object operations of issue 17. Called by [`drive`] for these operations only.
+async fn drive_issue17(op: Op, c: &Client, b: &BucketName) -> Outcome {
+    use cos_core::ops::post_object::PostPolicy;
+    match op {
+        Op::PostObject => {
+            let form = c
+                .sign_post_policy(&PostPolicy::new(b).key(&key("posted")))
+                .await?;
+            c.post_object(&form).body("x").send().await.map(drop)
+        }
+        other => unreachable!("{other:?} is routed elsewhere by drive"),
     }
 }
 
