@@ -131,7 +131,7 @@ pub(crate) fn resolve(host: &str, raw_path: &str) -> Result<Target, ApiError> {
 /// Why a request names no operation the emulator serves.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum NoSuchOp {
-    /// A COS sub-resource the emulator does not implement (`website`, `symlink`, ...):
+    /// A COS sub-resource the emulator does not implement (`website`, `torrent`, ...):
     /// refused rather than served as the base operation of the method.
     #[error("the sub-resource {0:?} is not implemented")]
     NotImplemented(&'static str),
@@ -322,7 +322,7 @@ mod tests {
             (Method::PUT, &bucket, "logging"),
             (Method::GET, &bucket, "inventory"),
             (Method::GET, &bucket, "intelligenttiering"),
-            (Method::PUT, &object, "symlink"),
+            (Method::PUT, &object, "torrent"),
             (Method::POST, &object, "select"),
         ] {
             assert_eq!(

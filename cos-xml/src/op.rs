@@ -241,6 +241,11 @@ ops! {
     /// root). `Open` in the table: the request carries no `Authorization`; the form's
     /// signed policy authorises it, else the bucket's ACL must grant `WRITE`.
     PostObject => (Post, Bucket, None, Open),
+    /// PUT Object symlink: a symlink to another object of the bucket
+    /// (`x-cos-symlink-target`).
+    PutSymlink => (Put, Object, Some("symlink"), Write),
+    /// GET Object symlink: a symlink's target.
+    GetSymlink => (Get, Object, Some("symlink"), Read),
 }
 
 impl Op {

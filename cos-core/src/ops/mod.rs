@@ -15,7 +15,8 @@
 //! - [`multipart`]: multipart uploads;
 //! - [`list`]: the list operations and their paginated streams;
 //! - [`presign`]: presigned URLs and `Authorization` values;
-//! - [`post_object`]: browser form uploads (POST Object) and their signed policies.
+//! - [`post_object`]: browser form uploads (POST Object) and their signed policies;
+//! - [`symlink`]: symlinks (PUT/GET Object symlink).
 
 use base64::Engine;
 use md5::Digest;
@@ -40,6 +41,7 @@ pub mod presign;
 // --- object operations beyond the basics (issue 17) ---
 pub mod post_object;
 pub mod service;
+pub mod symlink;
 
 pub use prepared::PreparedRequest;
 pub(crate) use prepared::{op_request, upload_request};

@@ -15,4 +15,5 @@ mod prepare;
 mod raw;
 mod readme;
 mod retry_validation;
+mod symlink;
 mod timeouts;

@@ -98,6 +98,8 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
         Op::ListParts => c.list_parts(b, k, "up-1").prepare(),
         // --- object operations beyond the basics (issue 17) ---
         Op::PostObject => c.post_object(&post_form(c)).body("x").prepare(),
+        Op::PutSymlink => c.put_symlink(b, k, &key("target")).prepare(),
+        Op::GetSymlink => c.get_symlink(b, k).prepare(),
     }
 }
 

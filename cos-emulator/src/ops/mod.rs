@@ -12,6 +12,7 @@ pub(crate) mod object;
 // --- object operations beyond the basics (issue 17) ---
 mod post_object;
 mod post_policy;
+mod symlink;
 
 use cos_xml::op::Op;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
@@ -246,5 +247,7 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::ListParts => multipart::list_parts(ctx),
         // --- object operations beyond the basics (issue 17) ---
         Op::PostObject => post_object::post_object(ctx).await,
+        Op::PutSymlink => symlink::put_symlink(ctx).await,
+        Op::GetSymlink => symlink::get_symlink(ctx),
     }
 }

@@ -392,6 +392,8 @@ pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         };
         return Err(Failure::Api(e));
     };
+    // A symlink serves its target (issue 17).
+    let (v, obj) = super::symlink::follow(b, v, obj)?;
     if !conditions(ctx, "", obj)? {
         let mut r = response(StatusCode::NOT_MODIFIED);
         set_header(&mut r, "etag", &obj.etag);

@@ -97,7 +97,7 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::AbortMultipartUpload
         | Op::ListParts => drive_multipart(op, c, b).await,
         // --- object operations beyond the basics (issue 17) ---
-        Op::PostObject => drive_issue17(op, c, b).await,
+        Op::PostObject | Op::PutSymlink | Op::GetSymlink => drive_issue17(op, c, b).await,
     }
 }
 
@@ -110,6 +110,15 @@ async fn drive_issue17(op: Op, c: &Client, b: &BucketName) -> Outcome {
                 .sign_post_policy(&PostPolicy::new(b).key(&key("posted")))
                 .await?;
             c.post_object(&form).body("x").send().await.map(drop)
+        }
+        Op::PutSymlink => c
+            .put_symlink(b, &key("link"), &key("src"))
+            .send()
+            .await
+            .map(drop),
+        Op::GetSymlink => {
+            c.put_symlink(b, &key("link"), &key("src")).send().await?;
+            c.get_symlink(b, &key("link")).send().await.map(drop)
         }
         other => unreachable!("{other:?} is routed elsewhere by drive"),
     }
