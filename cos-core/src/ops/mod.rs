@@ -16,7 +16,9 @@
 //! - [`list`]: the list operations and their paginated streams;
 //! - [`presign`]: presigned URLs and `Authorization` values;
 //! - [`post_object`]: browser form uploads (POST Object) and their signed policies;
-//! - [`symlink`]: symlinks (PUT/GET Object symlink).
+//! - [`symlink`]: symlinks (PUT/GET Object symlink);
+//! - [`object_helpers`]: storage class and metadata changes in place, appends with the
+//!   position tracked, a restore's progress.
 
 use base64::Engine;
 use md5::Digest;
@@ -34,11 +36,11 @@ mod list_items;
 pub mod multipart;
 pub mod object;
 pub mod object_acl;
+pub mod object_helpers;
 pub mod object_manage;
 mod paginate;
 mod prepared;
 pub mod presign;
-// --- object operations beyond the basics (issue 17) ---
 pub mod post_object;
 pub mod service;
 pub mod symlink;

@@ -9,6 +9,7 @@ mod errors_and_streams;
 mod integrity;
 mod listing_loop;
 mod multipart_list;
+mod object_helpers;
 mod object_ops;
 mod post_object;
 mod prepare;

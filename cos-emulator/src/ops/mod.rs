@@ -12,6 +12,7 @@ pub(crate) mod object;
 // --- object operations beyond the basics (issue 17) ---
 mod post_object;
 mod post_policy;
+mod restore;
 mod symlink;
 
 use cos_xml::op::Op;
@@ -237,7 +238,7 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::DeleteObject => delete::delete_object(ctx).await,
         Op::DeleteMultipleObjects => delete::delete_multiple(ctx).await,
         Op::CopyObject => copy::copy_object(ctx).await,
-        Op::RestoreObject => object::restore_object(ctx).await,
+        Op::RestoreObject => restore::restore_object(ctx).await,
         Op::AppendObject => append::append_object(ctx).await,
         Op::InitiateMultipartUpload => multipart::initiate(ctx).await,
         Op::UploadPart => multipart::upload_part(ctx).await,

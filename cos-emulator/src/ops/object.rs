@@ -1,7 +1,6 @@
 //! Object operations: put, get/head, restore, and the helpers the other writes share
 //! (copy, append, multipart); deletes are in `delete.rs`.
 
-use cos_xml::RestoreRequest;
 use hyper::header::{CONTENT_LENGTH, ETAG, HeaderName, HeaderValue};
 use hyper::{Method, Response, StatusCode};
 
@@ -139,6 +138,7 @@ pub(crate) fn record_from_headers(ctx: &Ctx<'_>) -> Result<ObjectRecord, ApiErro
         acl: acl::object_acl(ctx)?,
         tags,
         restored_until: None,
+        restore_ready_at: None,
         appendable: false,
         last_modified: ctx.now(),
     })
@@ -336,7 +336,7 @@ fn parse_range(spec: &str, size: u64) -> Result<Option<(u64, u64)>, ApiError> {
 }
 
 /// Headers describing a stored object.
-fn object_headers(r: &mut Response<RespBody>, v: &Version, obj: &ObjectRecord) {
+fn object_headers(r: &mut Response<RespBody>, v: &Version, obj: &ObjectRecord, now: u64) {
     for (k, val) in &obj.headers {
         set_header(r, k, val);
     }
@@ -365,15 +365,8 @@ fn object_headers(r: &mut Response<RespBody>, v: &Version, obj: &ObjectRecord) {
             "normal"
         },
     );
-    if let Some(until) = obj.restored_until {
-        set_header(
-            r,
-            "x-cos-restore",
-            &format!(
-                "ongoing-request=\"false\", expiry-date=\"{}\"",
-                http_date(until)
-            ),
-        );
+    if let Some(restore) = super::restore::restore_header(obj, now) {
+        set_header(r, "x-cos-restore", &restore);
     }
 }
 
@@ -400,10 +393,7 @@ pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         set_header(&mut r, "last-modified", &http_date(obj.last_modified));
         return Ok(r);
     }
-    if !is_head
-        && is_archive(&obj.storage_class)
-        && obj.restored_until.is_none_or(|t| t < ctx.now())
-    {
+    if !is_head && is_archive(&obj.storage_class) && !super::restore::readable(obj, ctx.now()) {
         return Err(ApiError::new(
             403,
             "InvalidObjectState",
@@ -430,7 +420,7 @@ pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
             &format!("bytes {start}-{}/{}", end - 1, obj.size),
         );
     }
-    object_headers(&mut r, v, obj);
+    object_headers(&mut r, v, obj, ctx.now());
     drop(st);
     r.headers_mut()
         .insert(CONTENT_LENGTH, HeaderValue::from(end - start));
@@ -447,38 +437,6 @@ pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         }
     }
     Ok(r)
-}
-
-pub(crate) async fn restore_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
-    let req: RestoreRequest = ctx.xml_body().await?;
-    if req.days == 0 {
-        return Err(ApiError::malformed_xml("Days must be positive").into());
-    }
-    let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
-    let version = ctx.q("versionId").map(str::to_owned);
-    let now = ctx.now();
-    let already = ctx
-        .shared
-        .store
-        .update(|st| {
-            let obj = st.bucket_mut(&name)?.object_mut(&key, version.as_deref())?;
-            if !is_archive(&obj.storage_class) {
-                return Err(ApiError::new(
-                    403,
-                    "InvalidObjectState",
-                    "Restore is not allowed: the object's storage class is not ARCHIVE or DEEP_ARCHIVE.",
-                ));
-            }
-            let already = obj.restored_until.is_some_and(|t| t >= now);
-            obj.restored_until = Some(now + u64::from(req.days) * 86_400);
-            Ok(already)
-        })
-        .await?;
-    Ok(response(if already {
-        StatusCode::OK
-    } else {
-        StatusCode::ACCEPTED
-    }))
 }
 
 #[cfg(test)]

@@ -196,6 +196,7 @@ fn record_of(form: &Form, key: &str, now: u64) -> Result<ObjectRecord, ApiError>
         acl,
         tags: Vec::new(),
         restored_until: None,
+        restore_ready_at: None,
         appendable: false,
         last_modified: now,
     })
