@@ -75,6 +75,7 @@ pub mod multipart;
 pub mod object;
 pub mod op;
 pub mod post_object;
+pub mod retention;
 pub mod tagging;
 pub mod time;
 
@@ -105,4 +106,5 @@ pub use object::{
     ObjectIdentifier, RestoreRequest, Tier,
 };
 pub use post_object::PostResponse;
+pub use retention::Retention;
 pub use tagging::{TagSet, Tagging};

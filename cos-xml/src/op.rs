@@ -246,6 +246,10 @@ ops! {
     PutSymlink => (Put, Object, Some("symlink"), Write),
     /// GET Object symlink: a symlink's target.
     GetSymlink => (Get, Object, Some("symlink"), Read),
+    /// PUT Object retention: keep an object from deletion and overwriting until a date.
+    PutObjectRetention => (Put, Object, Some("retention"), Owner),
+    /// GET Object retention.
+    GetObjectRetention => (Get, Object, Some("retention"), Owner),
 }
 
 impl Op {

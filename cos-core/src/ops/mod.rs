@@ -18,7 +18,8 @@
 //! - [`post_object`]: browser form uploads (POST Object) and their signed policies;
 //! - [`symlink`]: symlinks (PUT/GET Object symlink);
 //! - [`object_helpers`]: storage class and metadata changes in place, appends with the
-//!   position tracked, a restore's progress.
+//!   position tracked, a restore's progress;
+//! - [`retention`]: object retention (PUT/GET Object retention).
 
 use base64::Engine;
 use md5::Digest;
@@ -39,9 +40,10 @@ pub mod object_acl;
 pub mod object_helpers;
 pub mod object_manage;
 mod paginate;
+pub mod post_object;
 mod prepared;
 pub mod presign;
-pub mod post_object;
+pub mod retention;
 pub mod service;
 pub mod symlink;
 

@@ -178,7 +178,7 @@ impl PostForm {
 }
 
 /// `2026-11-23T18:00:00.000Z`, the form of the policy's `expiration`.
-fn iso8601(t: SystemTime) -> String {
+pub(crate) fn iso8601(t: SystemTime) -> String {
     let secs = cos_auth::qsign::to_unix(t);
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Howard Hinnant's days-to-civil algorithm (days since 1970-01-01, never negative).

@@ -15,6 +15,7 @@ mod post_object;
 mod prepare;
 mod raw;
 mod readme;
+mod retention;
 mod retry_validation;
 mod symlink;
 mod timeouts;

@@ -100,6 +100,10 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
         Op::PostObject => c.post_object(&post_form(c)).body("x").prepare(),
         Op::PutSymlink => c.put_symlink(b, k, &key("target")).prepare(),
         Op::GetSymlink => c.get_symlink(b, k).prepare(),
+        Op::PutObjectRetention => c
+            .put_object_retention(b, k, std::time::SystemTime::now())
+            .prepare(),
+        Op::GetObjectRetention => c.get_object_retention(b, k).prepare(),
     }
 }
 

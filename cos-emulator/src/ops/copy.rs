@@ -99,6 +99,7 @@ pub(crate) async fn copy_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody
     record.appendable = false;
     record.restored_until = None;
     record.restore_ready_at = None;
+    record.retain_until = None;
     record.last_modified = ctx.now();
     record.segments = ctx.shared.store.clone_segments(&src.segments).await?;
     let (etag, crc, modified) = (record.etag.clone(), record.crc64, record.last_modified);

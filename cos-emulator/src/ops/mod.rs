@@ -13,6 +13,7 @@ pub(crate) mod object;
 mod post_object;
 mod post_policy;
 mod restore;
+mod retention;
 mod symlink;
 
 use cos_xml::op::Op;
@@ -250,5 +251,7 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::PostObject => post_object::post_object(ctx).await,
         Op::PutSymlink => symlink::put_symlink(ctx).await,
         Op::GetSymlink => symlink::get_symlink(ctx),
+        Op::PutObjectRetention => retention::put_retention(ctx).await,
+        Op::GetObjectRetention => retention::get_retention(ctx),
     }
 }

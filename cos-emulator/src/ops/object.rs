@@ -139,6 +139,7 @@ pub(crate) fn record_from_headers(ctx: &Ctx<'_>) -> Result<ObjectRecord, ApiErro
         tags,
         restored_until: None,
         restore_ready_at: None,
+        retain_until: None,
         appendable: false,
         last_modified: ctx.now(),
     })
@@ -200,7 +201,7 @@ fn overwrite_forbidden() -> ApiError {
 
 /// Stores `record` as the new version of the addressed key; removes its files on failure.
 pub(crate) async fn commit(ctx: &Ctx<'_>, record: ObjectRecord, forbid: bool) -> OpResult<String> {
-    let (name, key) = (ctx.bucket(), ctx.key());
+    let (name, key, now) = (ctx.bucket(), ctx.key(), ctx.now());
     // Only files need removing on failure: memory is freed with the record.
     let files = if ctx.shared.store.on_disk() {
         record.segments.clone()
@@ -214,6 +215,7 @@ pub(crate) async fn commit(ctx: &Ctx<'_>, record: ObjectRecord, forbid: bool) ->
             if forbid && st.bucket(name)?.current(key).is_some() {
                 return Err(overwrite_forbidden());
             }
+            super::retention::check_overwrite(st.bucket(name)?, key, now)?;
             st.put_version(name, key, Some(record))
         })
         .await;

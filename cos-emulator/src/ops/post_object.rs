@@ -197,6 +197,7 @@ fn record_of(form: &Form, key: &str, now: u64) -> Result<ObjectRecord, ApiError>
         tags: Vec::new(),
         restored_until: None,
         restore_ready_at: None,
+        retain_until: None,
         appendable: false,
         last_modified: now,
     })

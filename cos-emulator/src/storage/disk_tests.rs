@@ -22,6 +22,7 @@ fn object(file: &str) -> ObjectRecord {
         tags: Vec::new(),
         restored_until: None,
         restore_ready_at: None,
+        retain_until: None,
         appendable: false,
         last_modified: 1,
     }

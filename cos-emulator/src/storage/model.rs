@@ -57,6 +57,10 @@ pub(crate) struct ObjectRecord {
     /// emulator's clock); `None` once none is in progress.
     #[serde(default)]
     pub restore_ready_at: Option<u64>,
+    /// Object retention (COMPLIANCE): neither deleted nor overwritten before this time
+    /// (Unix secs, by the emulator's clock).
+    #[serde(default)]
+    pub retain_until: Option<u64>,
     /// Created by Append Object.
     pub appendable: bool,
     pub last_modified: u64,

@@ -97,7 +97,11 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::AbortMultipartUpload
         | Op::ListParts => drive_multipart(op, c, b).await,
         // --- object operations beyond the basics (issue 17) ---
-        Op::PostObject | Op::PutSymlink | Op::GetSymlink => drive_issue17(op, c, b).await,
+        Op::PostObject
+        | Op::PutSymlink
+        | Op::GetSymlink
+        | Op::PutObjectRetention
+        | Op::GetObjectRetention => drive_issue17(op, c, b).await,
     }
 }
 
@@ -119,6 +123,17 @@ async fn drive_issue17(op: Op, c: &Client, b: &BucketName) -> Outcome {
         Op::GetSymlink => {
             c.put_symlink(b, &key("link"), &key("src")).send().await?;
             c.get_symlink(b, &key("link")).send().await.map(drop)
+        }
+        Op::PutObjectRetention | Op::GetObjectRetention => {
+            // On an object of its own: a retained object cannot be deleted.
+            let kept = key(op.name());
+            c.put_object(b, &kept).body("x").send().await?;
+            let until = std::time::SystemTime::now() + Duration::from_secs(3600);
+            c.put_object_retention(b, &kept, until).send().await?;
+            if op == Op::PutObjectRetention {
+                return Ok(());
+            }
+            c.get_object_retention(b, &kept).send().await.map(drop)
         }
         other => unreachable!("{other:?} is routed elsewhere by drive"),
     }
