@@ -199,6 +199,10 @@ pub(crate) fn route(
     copy_source: bool,
 ) -> (Target, Result<Op, ApiError>) {
     match resolve(host, raw_path) {
+        Ok(target) if is_migration_host(host) => {
+            let op = migration_operation(method, &target).map_err(ApiError::from);
+            (target, op)
+        }
         Ok(target) => {
             let op = operation(method, &target, query, copy_source).map_err(ApiError::from);
             (target, op)
@@ -211,6 +215,22 @@ pub(crate) fn route(
             };
             (target, Err(e))
         }
+    }
+}
+
+/// Whether `host` is COS's migration host (`<region>.migration.myqcloud.com`), where
+/// the async fetch tasks are served (see [`Op::on_migration_host`]).
+fn is_migration_host(host: &str) -> bool {
+    strip_port(host).split('.').nth(1) == Some("migration")
+}
+
+/// The operation of a request to the migration host: `POST /<bucket>/` creates a fetch
+/// task, `GET /<bucket>/<task id>` reads one.
+fn migration_operation(method: &Method, target: &Target) -> Result<Op, NoSuchOp> {
+    match (method, &target.bucket, &target.key) {
+        (&Method::POST, Some(_), None) => Ok(Op::PutAsyncFetchTask),
+        (&Method::GET, Some(_), Some(_)) => Ok(Op::GetAsyncFetchTask),
+        _ => Err(NoSuchOp::MethodNotAllowed),
     }
 }
 
@@ -287,7 +307,7 @@ mod tests {
     /// Every operation of the table is what a request built from its spec routes to.
     #[test]
     fn every_spec_routes_to_its_op() {
-        for &op in Op::ALL {
+        for &op in Op::ALL.iter().filter(|op| !op.on_migration_host()) {
             let spec = op.spec();
             let target = Target {
                 bucket: (spec.scope != Scope::Service).then(|| "b-1".to_owned()),
@@ -303,6 +323,35 @@ mod tests {
                 "{op}"
             );
         }
+    }
+
+    #[test]
+    fn the_migration_host_serves_the_fetch_tasks() {
+        let host = "ap-guangzhou.migration.myqcloud.com";
+        let (t, op) = route(&Method::POST, host, "/b-1/", &[], false);
+        assert_eq!(
+            (t.bucket.as_deref(), op),
+            (Some("b-1"), Ok(Op::PutAsyncFetchTask))
+        );
+        let (t, op) = route(&Method::GET, host, "/b-1/task-1", &[], false);
+        assert_eq!(
+            (t.key.as_deref(), op),
+            (Some("task-1"), Ok(Op::GetAsyncFetchTask))
+        );
+        assert!(
+            route(&Method::DELETE, host, "/b-1/task-1", &[], false)
+                .1
+                .is_err()
+        );
+        // Elsewhere the same requests are a form upload and a download.
+        let (_, op) = route(
+            &Method::POST,
+            "b-1.cos.ap-guangzhou.myqcloud.com",
+            "/",
+            &[],
+            false,
+        );
+        assert_eq!(op, Ok(Op::PostObject));
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     pub v4: V4State,
     /// Makes hyper write COS's header name case (see [`crate::header_case`]).
     pub header_case: HeaderCase,
+    /// The async fetch tasks, by id (issue 17).
+    pub fetch_tasks: Mutex<std::collections::HashMap<String, crate::ops::FetchTask>>,
 }
 
 impl Shared {
@@ -62,6 +64,7 @@ impl Shared {
             log,
             requests: AtomicU64::new(0),
             v4: V4State::default(),
+            fetch_tasks: Mutex::default(),
         }
     }
 

@@ -250,6 +250,13 @@ ops! {
     PutObjectRetention => (Put, Object, Some("retention"), Owner),
     /// GET Object retention.
     GetObjectRetention => (Get, Object, Some("retention"), Owner),
+    /// PUT async fetch task: COS fetches a URL into an object. Served on the migration
+    /// host `<region>.migration.myqcloud.com` as `POST /<bucket>/` with a JSON body
+    /// (see [`Op::on_migration_host`]).
+    PutAsyncFetchTask => (Post, Bucket, None, Owner),
+    /// GET async fetch task: `GET /<bucket>/<task id>` on the migration host (the task
+    /// id takes the key's place).
+    GetAsyncFetchTask => (Get, Object, None, Owner),
 }
 
 impl Op {
@@ -277,11 +284,22 @@ impl Op {
         }
         Op::ALL.iter().copied().find(|op| {
             let s = op.spec();
-            s.method == method
+            !op.on_migration_host()
+                && s.method == method
                 && s.scope == scope
                 && s.subresource == subresource
                 && (op.is_copy() == copy || !(op.is_copy() || op.has_copy_variant()))
         })
+    }
+
+    /// Whether the operation is served on the migration host
+    /// (`<region>.migration.myqcloud.com`, path `/<bucket>/[<task id>]`), where the host,
+    /// not the method and sub-resource, names it: the async fetch tasks, as the official
+    /// SDKs send them (`tencentyun/cos-go-sdk-v5` `object.go` `PutFetchTask` /
+    /// `GetFetchTask`, `cos-python-sdk-v5` `put_async_fetch_task`). [`Op::find`] never
+    /// names them.
+    pub const fn on_migration_host(self) -> bool {
+        matches!(self, Op::PutAsyncFetchTask | Op::GetAsyncFetchTask)
     }
 
     /// Whether a copying variant shares this operation's method, scope and

@@ -19,7 +19,8 @@
 //! - [`symlink`]: symlinks (PUT/GET Object symlink);
 //! - [`object_helpers`]: storage class and metadata changes in place, appends with the
 //!   position tracked, a restore's progress;
-//! - [`retention`]: object retention (PUT/GET Object retention).
+//! - [`retention`]: object retention (PUT/GET Object retention);
+//! - [`async_fetch`]: async fetch tasks (COS downloads a URL into an object).
 
 use base64::Engine;
 use md5::Digest;
@@ -30,6 +31,7 @@ use crate::client::{Client, ResponseMeta};
 use crate::error::{Error, InvalidInput};
 use crate::transport::{OpRequest, RawResponse};
 
+pub mod async_fetch;
 pub mod bucket;
 pub mod bucket_config;
 pub mod list;

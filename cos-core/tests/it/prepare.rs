@@ -104,6 +104,8 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .put_object_retention(b, k, std::time::SystemTime::now())
             .prepare(),
         Op::GetObjectRetention => c.get_object_retention(b, k).prepare(),
+        Op::PutAsyncFetchTask => c.put_async_fetch_task(b, "http://127.0.0.1/a", k).prepare(),
+        Op::GetAsyncFetchTask => c.get_async_fetch_task(b, "dir/a.txt").prepare(),
     }
 }
 

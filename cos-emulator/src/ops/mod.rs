@@ -10,6 +10,7 @@ mod list;
 mod multipart;
 pub(crate) mod object;
 // --- object operations beyond the basics (issue 17) ---
+mod fetch;
 mod post_object;
 mod post_policy;
 mod restore;
@@ -25,6 +26,8 @@ use crate::auth::Identity;
 use crate::body::{ReqBody, RespBody};
 use crate::errors::{ApiError, OpResult};
 use crate::state::Shared;
+
+pub(crate) use fetch::FetchTask;
 
 /// The owner reported for every bucket and object.
 pub(crate) const OWNER_UIN: &str = "100000000001";
@@ -253,5 +256,7 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::GetSymlink => symlink::get_symlink(ctx),
         Op::PutObjectRetention => retention::put_retention(ctx).await,
         Op::GetObjectRetention => retention::get_retention(ctx),
+        Op::PutAsyncFetchTask => fetch::put_fetch_task(ctx).await,
+        Op::GetAsyncFetchTask => fetch::get_fetch_task(ctx),
     }
 }
