@@ -198,6 +198,9 @@ pub(crate) fn route(
     query: &[(String, String)],
     copy_source: bool,
 ) -> (Target, Result<Op, ApiError>) {
+    if is_control_host(host) {
+        return control_route(method, raw_path);
+    }
     match resolve(host, raw_path) {
         Ok(target) if is_migration_host(host) => {
             let op = migration_operation(method, &target).map_err(ApiError::from);
@@ -222,6 +225,39 @@ pub(crate) fn route(
 /// the async fetch tasks are served (see [`Op::on_migration_host`]).
 fn is_migration_host(host: &str) -> bool {
     strip_port(host).split('.').nth(1) == Some("migration")
+}
+
+/// Whether `host` is COS Batch Operations' control host
+/// (`<uin>.cos-control.<region>.myqcloud.com`).
+fn is_control_host(host: &str) -> bool {
+    strip_port(host).split('.').nth(1) == Some("cos-control")
+}
+
+/// A request to the control host: the target's key is the path after `/` (`jobs`,
+/// `jobs/<id>`, `jobs/<id>/priority`, ...), which the signature covers, and the
+/// operation is named by the path and method.
+fn control_route(method: &Method, raw_path: &str) -> (Target, Result<Op, ApiError>) {
+    let path = match decode_strict(raw_path) {
+        Ok(p) => p,
+        Err(e) => return (Target::default(), Err(e)),
+    };
+    let rest = path.trim_start_matches('/').to_owned();
+    let segments: Vec<&str> = rest.split('/').collect();
+    let op = match (method, segments.as_slice()) {
+        (&Method::POST, ["jobs"]) => Ok(Op::CreateJob),
+        (&Method::GET, ["jobs"]) => Ok(Op::ListJobs),
+        (&Method::GET, ["jobs", id]) if !id.is_empty() => Ok(Op::DescribeJob),
+        (&Method::DELETE, ["jobs", id]) if !id.is_empty() => Ok(Op::DeleteJob),
+        (&Method::POST, ["jobs", id, "priority"]) if !id.is_empty() => Ok(Op::UpdateJobPriority),
+        (&Method::POST, ["jobs", id, "status"]) if !id.is_empty() => Ok(Op::UpdateJobStatus),
+        _ => Err(ApiError::method_not_allowed()),
+    };
+    let target = Target {
+        bucket: None,
+        key: Some(rest),
+        path_style: false,
+    };
+    (target, op)
 }
 
 /// The operation of a request to the migration host: `POST /<bucket>/` creates a fetch
@@ -307,7 +343,7 @@ mod tests {
     /// Every operation of the table is what a request built from its spec routes to.
     #[test]
     fn every_spec_routes_to_its_op() {
-        for &op in Op::ALL.iter().filter(|op| !op.on_migration_host()) {
+        for &op in Op::ALL.iter().filter(|op| !op.routed_by_host()) {
             let spec = op.spec();
             let target = Target {
                 bucket: (spec.scope != Scope::Service).then(|| "b-1".to_owned()),
@@ -352,6 +388,24 @@ mod tests {
             false,
         );
         assert_eq!(op, Ok(Op::PostObject));
+    }
+
+    #[test]
+    fn the_control_host_serves_the_batch_jobs() {
+        let host = "100000000001.cos-control.ap-guangzhou.myqcloud.com";
+        for (method, path, op) in [
+            (Method::POST, "/jobs", Op::CreateJob),
+            (Method::GET, "/jobs", Op::ListJobs),
+            (Method::GET, "/jobs/j-1", Op::DescribeJob),
+            (Method::DELETE, "/jobs/j-1", Op::DeleteJob),
+            (Method::POST, "/jobs/j-1/priority", Op::UpdateJobPriority),
+            (Method::POST, "/jobs/j-1/status", Op::UpdateJobStatus),
+        ] {
+            let (t, got) = route(&method, host, path, &[], false);
+            assert_eq!(got, Ok(op), "{method} {path}");
+            assert_eq!(t.signed_path(), path);
+        }
+        assert!(route(&Method::PUT, host, "/jobs", &[], false).1.is_err());
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub(crate) struct Shared {
     pub header_case: HeaderCase,
     /// The async fetch tasks, by id (issue 17).
     pub fetch_tasks: Mutex<std::collections::HashMap<String, crate::ops::FetchTask>>,
+    /// COS Batch Operations jobs (issue 17).
+    pub batch_jobs: Mutex<crate::ops::Jobs>,
 }
 
 impl Shared {
@@ -65,6 +67,7 @@ impl Shared {
             requests: AtomicU64::new(0),
             v4: V4State::default(),
             fetch_tasks: Mutex::default(),
+            batch_jobs: Mutex::default(),
         }
     }
 

@@ -63,6 +63,7 @@
 #![deny(missing_docs)]
 
 pub mod acl;
+pub mod batch;
 pub mod bucket;
 pub mod codec;
 pub mod common;

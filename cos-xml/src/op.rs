@@ -257,6 +257,19 @@ ops! {
     /// GET async fetch task: `GET /<bucket>/<task id>` on the migration host (the task
     /// id takes the key's place).
     GetAsyncFetchTask => (Get, Object, None, Owner),
+    /// COS Batch Operations, Create Job: `POST /jobs` on the control host (see
+    /// [`Op::on_control_host`]).
+    CreateJob => (Post, Service, None, Owner),
+    /// Describe Job: `GET /jobs/<id>`.
+    DescribeJob => (Get, Service, None, Owner),
+    /// List Jobs: `GET /jobs`.
+    ListJobs => (Get, Service, None, Owner),
+    /// Delete Job: `DELETE /jobs/<id>`.
+    DeleteJob => (Delete, Service, None, Owner),
+    /// Update Job Priority: `POST /jobs/<id>/priority?priority=<n>`.
+    UpdateJobPriority => (Post, Service, None, Owner),
+    /// Update Job Status: `POST /jobs/<id>/status?requestedJobStatus=<status>`.
+    UpdateJobStatus => (Post, Service, None, Owner),
 }
 
 impl Op {
@@ -284,7 +297,7 @@ impl Op {
         }
         Op::ALL.iter().copied().find(|op| {
             let s = op.spec();
-            !op.on_migration_host()
+            !op.routed_by_host()
                 && s.method == method
                 && s.scope == scope
                 && s.subresource == subresource
@@ -300,6 +313,28 @@ impl Op {
     /// names them.
     pub const fn on_migration_host(self) -> bool {
         matches!(self, Op::PutAsyncFetchTask | Op::GetAsyncFetchTask)
+    }
+
+    /// Whether the operation is one of COS Batch Operations, served on the control host
+    /// `<uin>.cos-control.<region>.myqcloud.com` under `/jobs` (`tencentyun/cos-go-sdk-v5`
+    /// `batch.go`, `BatchService`), where the host and path name it. [`Op::find`] never
+    /// names them.
+    pub const fn on_control_host(self) -> bool {
+        matches!(
+            self,
+            Op::CreateJob
+                | Op::DescribeJob
+                | Op::ListJobs
+                | Op::DeleteJob
+                | Op::UpdateJobPriority
+                | Op::UpdateJobStatus
+        )
+    }
+
+    /// Whether a host of its own, not the method and sub-resource, names the
+    /// operation: [`Op::on_migration_host`] or [`Op::on_control_host`].
+    pub const fn routed_by_host(self) -> bool {
+        self.on_migration_host() || self.on_control_host()
     }
 
     /// Whether a copying variant shares this operation's method, scope and

@@ -20,7 +20,8 @@
 //! - [`object_helpers`]: storage class and metadata changes in place, appends with the
 //!   position tracked, a restore's progress;
 //! - [`retention`]: object retention (PUT/GET Object retention);
-//! - [`async_fetch`]: async fetch tasks (COS downloads a URL into an object).
+//! - [`async_fetch`]: async fetch tasks (COS downloads a URL into an object);
+//! - [`batch`]: COS Batch Operations jobs.
 
 use base64::Engine;
 use md5::Digest;
@@ -32,6 +33,7 @@ use crate::error::{Error, InvalidInput};
 use crate::transport::{OpRequest, RawResponse};
 
 pub mod async_fetch;
+pub mod batch;
 pub mod bucket;
 pub mod bucket_config;
 pub mod list;

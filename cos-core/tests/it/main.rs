@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod async_fetch;
+mod batch;
 mod bucket_ops;
 mod common;
 mod config;

@@ -106,7 +106,19 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
         Op::GetObjectRetention => c.get_object_retention(b, k).prepare(),
         Op::PutAsyncFetchTask => c.put_async_fetch_task(b, "http://127.0.0.1/a", k).prepare(),
         Op::GetAsyncFetchTask => c.get_async_fetch_task(b, "dir/a.txt").prepare(),
+        Op::CreateJob => jobs(c)
+            .create_job(&cos_xml::batch::CreateJobRequest::default())
+            .prepare(),
+        Op::DescribeJob => jobs(c).describe_job("j-1").prepare(),
+        Op::ListJobs => jobs(c).list_jobs().prepare(),
+        Op::DeleteJob => jobs(c).delete_job("j-1").prepare(),
+        Op::UpdateJobPriority => jobs(c).update_job_priority("j-1", 5).prepare(),
+        Op::UpdateJobStatus => jobs(c).update_job_status("j-1", "Ready", None).prepare(),
     }
+}
+
+fn jobs(c: &Client) -> cos_core::ops::batch::BatchJobs {
+    c.batch_jobs("100000000001", "1250000000")
 }
 
 /// A form for `dir/a.txt`, signed without I/O (static credentials).

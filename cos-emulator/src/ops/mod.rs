@@ -10,6 +10,8 @@ mod list;
 mod multipart;
 pub(crate) mod object;
 // --- object operations beyond the basics (issue 17) ---
+mod batch;
+mod batch_run;
 mod fetch;
 mod post_object;
 mod post_policy;
@@ -27,6 +29,7 @@ use crate::body::{ReqBody, RespBody};
 use crate::errors::{ApiError, OpResult};
 use crate::state::Shared;
 
+pub(crate) use batch::Jobs;
 pub(crate) use fetch::FetchTask;
 
 /// The owner reported for every bucket and object.
@@ -258,5 +261,11 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::GetObjectRetention => retention::get_retention(ctx),
         Op::PutAsyncFetchTask => fetch::put_fetch_task(ctx).await,
         Op::GetAsyncFetchTask => fetch::get_fetch_task(ctx),
+        Op::CreateJob => batch::create_job(ctx).await,
+        Op::DescribeJob => batch::describe_job(ctx).await,
+        Op::ListJobs => batch::list_jobs(ctx).await,
+        Op::DeleteJob => batch::delete_job(ctx).await,
+        Op::UpdateJobPriority => batch::update_priority(ctx).await,
+        Op::UpdateJobStatus => batch::update_status(ctx).await,
     }
 }

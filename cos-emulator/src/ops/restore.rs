@@ -52,6 +52,42 @@ pub(crate) fn restore_header(obj: &ObjectRecord, now: u64) -> Option<String> {
     ))
 }
 
+/// Starts (or extends) a restore of `obj` for `days` seconds at `now`: `Ok(true)`
+/// when a restored copy's life was extended, `Ok(false)` when a restore started.
+///
+/// Errors: 403 `InvalidObjectState` for an object that is not archived, 409
+/// `RestoreAlreadyInProgress`.
+pub(crate) fn start_restore(
+    obj: &mut ObjectRecord,
+    now: u64,
+    days: u64,
+    tier: Tier,
+) -> Result<bool, ApiError> {
+    if !is_archive(&obj.storage_class) {
+        return Err(ApiError::new(
+            403,
+            "InvalidObjectState",
+            "Restore is not allowed: the object's storage class is not ARCHIVE or DEEP_ARCHIVE.",
+        ));
+    }
+    if obj.restore_ready_at.is_some_and(|r| r > now) {
+        return Err(ApiError::new(
+            409,
+            "RestoreAlreadyInProgress",
+            "Object restore is already in progress.",
+        ));
+    }
+    if readable(obj, now) {
+        // A restored copy: its life is extended from now.
+        obj.restored_until = Some(now + days);
+        return Ok(true);
+    }
+    let ready = now + restore_delay(&obj.storage_class, tier);
+    obj.restore_ready_at = Some(ready);
+    obj.restored_until = Some(ready + days);
+    Ok(false)
+}
+
 pub(crate) async fn restore_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let req: RestoreRequest = ctx.xml_body().await?;
     if req.days == 0 {
@@ -67,29 +103,7 @@ pub(crate) async fn restore_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespB
         .store
         .update(|st| {
             let obj = st.bucket_mut(&name)?.object_mut(&key, version.as_deref())?;
-            if !is_archive(&obj.storage_class) {
-                return Err(ApiError::new(
-                    403,
-                    "InvalidObjectState",
-                    "Restore is not allowed: the object's storage class is not ARCHIVE or DEEP_ARCHIVE.",
-                ));
-            }
-            if obj.restore_ready_at.is_some_and(|r| r > now) {
-                return Err(ApiError::new(
-                    409,
-                    "RestoreAlreadyInProgress",
-                    "Object restore is already in progress.",
-                ));
-            }
-            if readable(obj, now) {
-                // A restored copy: its life is extended from now.
-                obj.restored_until = Some(now + days);
-                return Ok(true);
-            }
-            let ready = now + restore_delay(&obj.storage_class, tier);
-            obj.restore_ready_at = Some(ready);
-            obj.restored_until = Some(ready + days);
-            Ok(false)
+            start_restore(obj, now, days, tier)
         })
         .await?;
     Ok(response(if done {

@@ -104,6 +104,12 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::GetObjectRetention
         | Op::PutAsyncFetchTask
         | Op::GetAsyncFetchTask => drive_issue17(op, c, b).await,
+        Op::CreateJob
+        | Op::DescribeJob
+        | Op::ListJobs
+        | Op::DeleteJob
+        | Op::UpdateJobPriority
+        | Op::UpdateJobStatus => drive_batch(op, c, b).await,
     }
 }
 
@@ -295,6 +301,50 @@ async fn drive_object(op: Op, c: &Client, b: &BucketName) -> Outcome {
         Op::GetObjectTagging => c.get_object_tagging(b, &key("src")).send().await.map(drop),
         Op::DeleteObjectTagging => c
             .delete_object_tagging(b, &key("src"))
+            .send()
+            .await
+            .map(drop),
+        other => unreachable!("{other:?} is routed elsewhere by drive"),
+    }
+}
+
+/// COS Batch Operations: each creates a job of its own (over a manifest listing
+/// `src`), suspended so that it never runs. Called by [`drive`] for these only.
+async fn drive_batch(op: Op, c: &Client, b: &BucketName) -> Outcome {
+    use cos_xml::batch::{CreateJobRequest, JobOperation, ManifestSpec, Members};
+    let manifest = c
+        .put_object(b, &key("manifest.csv"))
+        .body(format!("{BUCKET},src\n"))
+        .send()
+        .await?;
+    let jobs = c.batch_jobs("100000000001", "1250000000");
+    let mut req = CreateJobRequest {
+        client_request_token: op.name().into(),
+        confirmation_required: Some(true),
+        operation: JobOperation {
+            tagging: Some(Default::default()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    req.manifest.location.etag = manifest.etag.unwrap_or_default();
+    req.manifest.location.object_arn =
+        format!("qcs::cos:ap-guangzhou:uid/1250000000:{BUCKET}/manifest.csv");
+    req.manifest.spec = ManifestSpec {
+        fields: Members {
+            members: vec!["Bucket".into(), "Key".into()],
+        },
+        format: "COSBatchOperations_CSV_V1".into(),
+    };
+    let id = jobs.create_job(&req).send().await?.job_id;
+    match op {
+        Op::CreateJob => Ok(()),
+        Op::DescribeJob => jobs.describe_job(&id).send().await.map(drop),
+        Op::ListJobs => jobs.list_jobs().send().await.map(drop),
+        Op::DeleteJob => jobs.delete_job(&id).send().await.map(drop),
+        Op::UpdateJobPriority => jobs.update_job_priority(&id, 3).send().await.map(drop),
+        Op::UpdateJobStatus => jobs
+            .update_job_status(&id, "Cancelled", None)
             .send()
             .await
             .map(drop),

@@ -51,7 +51,7 @@ fn every_spec_selects_its_own_operation() {
         Op::find(Method::Post, Scope::Bucket, None, false),
         Some(Op::PostObject)
     );
-    for &op in Op::ALL.iter().filter(|op| !op.on_migration_host()) {
+    for &op in Op::ALL.iter().filter(|op| !op.routed_by_host()) {
         let s = op.spec();
         assert_eq!(
             Op::find(s.method, s.scope, s.subresource, op.is_copy()),
