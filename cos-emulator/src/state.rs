@@ -1,6 +1,7 @@
 //! The state all connections share: the settings, the storage, the fault rules, the
 //! request log and what the legacy v4 API keeps.
 
+pub(crate) mod tasks;
 pub(crate) mod v4;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -44,9 +45,9 @@ pub(crate) struct Shared {
     /// Makes hyper write COS's header name case (see [`crate::header_case`]).
     pub header_case: HeaderCase,
     /// The async fetch tasks, by id (issue 17).
-    pub fetch_tasks: Mutex<std::collections::HashMap<String, crate::ops::FetchTask>>,
+    pub fetch_tasks: Mutex<std::collections::HashMap<String, tasks::FetchTask>>,
     /// COS Batch Operations jobs (issue 17).
-    pub batch_jobs: Mutex<crate::ops::Jobs>,
+    pub batch_jobs: Mutex<tasks::Jobs>,
 }
 
 impl Shared {

@@ -10,41 +10,20 @@
 //! manifest cannot be read), with its report written (`batch_run`). Nothing runs in
 //! the background, so tests are deterministic.
 
-use std::collections::BTreeMap;
-
 use cos_xml::batch::{
-    CreateJobRequest, CreateJobResult, DescribeJobResult, JobDescriptor, JobFailure,
-    JobListDescriptor, ListJobsResult, Members, ProgressSummary, UpdateJobPriorityResult,
-    UpdateJobStatusResult,
+    CreateJobRequest, CreateJobResult, DescribeJobResult, JobDescriptor, JobListDescriptor,
+    ListJobsResult, Members, ProgressSummary, UpdateJobPriorityResult, UpdateJobStatusResult,
 };
 use hyper::{Response, StatusCode};
 
 use super::{Ctx, response, xml};
 use crate::body::RespBody;
 use crate::errors::{ApiError, OpResult};
+use crate::state::tasks::Job;
 use crate::time::iso8601;
 
 /// How long after becoming `Ready` a job starts, on the emulator's clock.
 pub(crate) const START_DELAY: u64 = 60;
-
-/// A job.
-#[derive(Debug, Clone)]
-pub(crate) struct Job {
-    pub id: String,
-    pub request: CreateJobRequest,
-    pub status: &'static str,
-    pub priority: i64,
-    pub created: u64,
-    /// When a `Ready` job starts.
-    pub starts_at: u64,
-    pub progress: ProgressSummary,
-    pub terminated: Option<u64>,
-    pub failure: Option<JobFailure>,
-    pub status_update_reason: Option<String>,
-}
-
-/// The jobs, by id.
-pub(crate) type Jobs = BTreeMap<String, Job>;
 
 fn no_such_job() -> ApiError {
     ApiError::new(404, "NoSuchJob", "The specified job does not exist.")

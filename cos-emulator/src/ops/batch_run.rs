@@ -13,11 +13,11 @@ use bytes::Bytes;
 use cos_xml::batch::{CreateJobRequest, JobFailure, JobOperation, ProgressSummary};
 use http_body_util::BodyExt;
 
-use super::batch::Job;
 use super::object::{STORAGE_CLASSES, is_archive};
 use super::{acl, delete, restore, retention};
 use crate::errors::{ApiError, Failure};
 use crate::state::Shared;
+use crate::state::tasks::Job;
 use crate::storage::{Acl, ObjectRecord, read_range};
 
 /// One object of a manifest.

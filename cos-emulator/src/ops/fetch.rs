@@ -27,19 +27,11 @@ use super::object::{MAX_PUT, commit, content_type_of_key, etag_of};
 use super::{Ctx, body_response};
 use crate::body::RespBody;
 use crate::errors::{ApiError, OpResult};
+use crate::state::tasks::FetchTask;
 use crate::storage::{Acl, Digests, ObjectRecord, Segment};
 
 /// How long one fetch may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// A finished fetch task.
-#[derive(Debug, Clone)]
-pub(crate) struct FetchTask {
-    bucket: String,
-    status: &'static str,
-    code: String,
-    message: String,
-}
 
 /// The JSON body of PUT async fetch task.
 #[derive(Debug, Deserialize)]

@@ -29,9 +29,6 @@ use crate::body::{ReqBody, RespBody};
 use crate::errors::{ApiError, OpResult};
 use crate::state::Shared;
 
-pub(crate) use batch::Jobs;
-pub(crate) use fetch::FetchTask;
-
 /// The owner reported for every bucket and object.
 pub(crate) const OWNER_UIN: &str = "100000000001";
 
