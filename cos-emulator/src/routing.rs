@@ -131,7 +131,7 @@ pub(crate) fn resolve(host: &str, raw_path: &str) -> Result<Target, ApiError> {
 /// Why a request names no operation the emulator serves.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum NoSuchOp {
-    /// A COS sub-resource the emulator does not implement (`website`, `symlink`, ...):
+    /// A COS sub-resource the emulator does not implement (`website`, `torrent`, ...):
     /// refused rather than served as the base operation of the method.
     #[error("the sub-resource {0:?} is not implemented")]
     NotImplemented(&'static str),
@@ -198,7 +198,14 @@ pub(crate) fn route(
     query: &[(String, String)],
     copy_source: bool,
 ) -> (Target, Result<Op, ApiError>) {
+    if is_control_host(host) {
+        return control_route(method, raw_path);
+    }
     match resolve(host, raw_path) {
+        Ok(target) if is_migration_host(host) => {
+            let op = migration_operation(method, &target).map_err(ApiError::from);
+            (target, op)
+        }
         Ok(target) => {
             let op = operation(method, &target, query, copy_source).map_err(ApiError::from);
             (target, op)
@@ -211,6 +218,55 @@ pub(crate) fn route(
             };
             (target, Err(e))
         }
+    }
+}
+
+/// Whether `host` is COS's migration host (`<region>.migration.myqcloud.com`), where
+/// the async fetch tasks are served (see [`Op::on_migration_host`]).
+fn is_migration_host(host: &str) -> bool {
+    strip_port(host).split('.').nth(1) == Some("migration")
+}
+
+/// Whether `host` is COS Batch Operations' control host
+/// (`<uin>.cos-control.<region>.myqcloud.com`).
+fn is_control_host(host: &str) -> bool {
+    strip_port(host).split('.').nth(1) == Some("cos-control")
+}
+
+/// A request to the control host: the target's key is the path after `/` (`jobs`,
+/// `jobs/<id>`, `jobs/<id>/priority`, ...), which the signature covers, and the
+/// operation is named by the path and method.
+fn control_route(method: &Method, raw_path: &str) -> (Target, Result<Op, ApiError>) {
+    let path = match decode_strict(raw_path) {
+        Ok(p) => p,
+        Err(e) => return (Target::default(), Err(e)),
+    };
+    let rest = path.trim_start_matches('/').to_owned();
+    let segments: Vec<&str> = rest.split('/').collect();
+    let op = match (method, segments.as_slice()) {
+        (&Method::POST, ["jobs"]) => Ok(Op::CreateJob),
+        (&Method::GET, ["jobs"]) => Ok(Op::ListJobs),
+        (&Method::GET, ["jobs", id]) if !id.is_empty() => Ok(Op::DescribeJob),
+        (&Method::DELETE, ["jobs", id]) if !id.is_empty() => Ok(Op::DeleteJob),
+        (&Method::POST, ["jobs", id, "priority"]) if !id.is_empty() => Ok(Op::UpdateJobPriority),
+        (&Method::POST, ["jobs", id, "status"]) if !id.is_empty() => Ok(Op::UpdateJobStatus),
+        _ => Err(ApiError::method_not_allowed()),
+    };
+    let target = Target {
+        bucket: None,
+        key: Some(rest),
+        path_style: false,
+    };
+    (target, op)
+}
+
+/// The operation of a request to the migration host: `POST /<bucket>/` creates a fetch
+/// task, `GET /<bucket>/<task id>` reads one.
+fn migration_operation(method: &Method, target: &Target) -> Result<Op, NoSuchOp> {
+    match (method, &target.bucket, &target.key) {
+        (&Method::POST, Some(_), None) => Ok(Op::PutAsyncFetchTask),
+        (&Method::GET, Some(_), Some(_)) => Ok(Op::GetAsyncFetchTask),
+        _ => Err(NoSuchOp::MethodNotAllowed),
     }
 }
 
@@ -287,7 +343,7 @@ mod tests {
     /// Every operation of the table is what a request built from its spec routes to.
     #[test]
     fn every_spec_routes_to_its_op() {
-        for &op in Op::ALL {
+        for &op in Op::ALL.iter().filter(|op| !op.routed_by_host()) {
             let spec = op.spec();
             let target = Target {
                 bucket: (spec.scope != Scope::Service).then(|| "b-1".to_owned()),
@@ -303,6 +359,53 @@ mod tests {
                 "{op}"
             );
         }
+    }
+
+    #[test]
+    fn the_migration_host_serves_the_fetch_tasks() {
+        let host = "ap-guangzhou.migration.myqcloud.com";
+        let (t, op) = route(&Method::POST, host, "/b-1/", &[], false);
+        assert_eq!(
+            (t.bucket.as_deref(), op),
+            (Some("b-1"), Ok(Op::PutAsyncFetchTask))
+        );
+        let (t, op) = route(&Method::GET, host, "/b-1/task-1", &[], false);
+        assert_eq!(
+            (t.key.as_deref(), op),
+            (Some("task-1"), Ok(Op::GetAsyncFetchTask))
+        );
+        assert!(
+            route(&Method::DELETE, host, "/b-1/task-1", &[], false)
+                .1
+                .is_err()
+        );
+        // Elsewhere the same requests are a form upload and a download.
+        let (_, op) = route(
+            &Method::POST,
+            "b-1.cos.ap-guangzhou.myqcloud.com",
+            "/",
+            &[],
+            false,
+        );
+        assert_eq!(op, Ok(Op::PostObject));
+    }
+
+    #[test]
+    fn the_control_host_serves_the_batch_jobs() {
+        let host = "100000000001.cos-control.ap-guangzhou.myqcloud.com";
+        for (method, path, op) in [
+            (Method::POST, "/jobs", Op::CreateJob),
+            (Method::GET, "/jobs", Op::ListJobs),
+            (Method::GET, "/jobs/j-1", Op::DescribeJob),
+            (Method::DELETE, "/jobs/j-1", Op::DeleteJob),
+            (Method::POST, "/jobs/j-1/priority", Op::UpdateJobPriority),
+            (Method::POST, "/jobs/j-1/status", Op::UpdateJobStatus),
+        ] {
+            let (t, got) = route(&method, host, path, &[], false);
+            assert_eq!(got, Ok(op), "{method} {path}");
+            assert_eq!(t.signed_path(), path);
+        }
+        assert!(route(&Method::PUT, host, "/jobs", &[], false).1.is_err());
     }
 
     #[test]
@@ -322,7 +425,7 @@ mod tests {
             (Method::PUT, &bucket, "logging"),
             (Method::GET, &bucket, "inventory"),
             (Method::GET, &bucket, "intelligenttiering"),
-            (Method::PUT, &object, "symlink"),
+            (Method::PUT, &object, "torrent"),
             (Method::POST, &object, "select"),
         ] {
             assert_eq!(
@@ -337,8 +440,13 @@ mod tests {
             Err(NoSuchOp::MethodNotAllowed)
         );
         assert_eq!(
-            operation(&Method::POST, &bucket, &[], false),
+            operation(&Method::PUT, &object, &q("uploads"), false),
             Err(NoSuchOp::MethodNotAllowed)
+        );
+        // POST on the bucket's root is a form upload.
+        assert_eq!(
+            operation(&Method::POST, &bucket, &[], false),
+            Ok(Op::PostObject)
         );
         // Plain parameters leave the base operation.
         for plain in [

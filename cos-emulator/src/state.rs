@@ -2,6 +2,7 @@
 //! request log and what the legacy v4 API keeps.
 
 pub(crate) mod mock;
+pub(crate) mod tasks;
 pub(crate) mod v4;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -48,6 +49,10 @@ pub(crate) struct Shared {
     pub header_case: HeaderCase,
     /// The temporary credentials the mock STS and metadata server minted.
     pub minted: mock::Minted,
+    /// The async fetch tasks, by id (issue 17).
+    pub fetch_tasks: Mutex<std::collections::HashMap<String, tasks::FetchTask>>,
+    /// COS Batch Operations jobs (issue 17).
+    pub batch_jobs: Mutex<tasks::Jobs>,
 }
 
 impl Shared {
@@ -68,6 +73,8 @@ impl Shared {
             requests: AtomicU64::new(0),
             v4: V4State::default(),
             minted: mock::Minted::default(),
+            fetch_tasks: Mutex::default(),
+            batch_jobs: Mutex::default(),
         }
     }
 

@@ -63,6 +63,7 @@
 #![deny(missing_docs)]
 
 pub mod acl;
+pub mod batch;
 pub mod bucket;
 pub mod codec;
 pub mod common;
@@ -74,6 +75,8 @@ pub mod list;
 pub mod multipart;
 pub mod object;
 pub mod op;
+pub mod post_object;
+pub mod retention;
 pub mod tagging;
 pub mod time;
 
@@ -103,4 +106,6 @@ pub use object::{
     CasJobParameters, CopyObjectResult, Delete, DeleteError, DeleteResult, DeletedObject,
     ObjectIdentifier, RestoreRequest, Tier,
 };
+pub use post_object::PostResponse;
+pub use retention::Retention;
 pub use tagging::{TagSet, Tagging};

@@ -236,6 +236,40 @@ ops! {
     AbortMultipartUpload => (Delete, Object, Some("uploadId"), Write),
     /// List Parts.
     ListParts => (Get, Object, Some("uploadId"), Read),
+    // --- object operations beyond the basics (issue 17) ---
+    /// POST Object: a browser form upload (`multipart/form-data` on the bucket's
+    /// root). `Open` in the table: the request carries no `Authorization`; the form's
+    /// signed policy authorises it, else the bucket's ACL must grant `WRITE`.
+    PostObject => (Post, Bucket, None, Open),
+    /// PUT Object symlink: a symlink to another object of the bucket
+    /// (`x-cos-symlink-target`).
+    PutSymlink => (Put, Object, Some("symlink"), Write),
+    /// GET Object symlink: a symlink's target.
+    GetSymlink => (Get, Object, Some("symlink"), Read),
+    /// PUT Object retention: keep an object from deletion and overwriting until a date.
+    PutObjectRetention => (Put, Object, Some("retention"), Owner),
+    /// GET Object retention.
+    GetObjectRetention => (Get, Object, Some("retention"), Owner),
+    /// PUT async fetch task: COS fetches a URL into an object. Served on the migration
+    /// host `<region>.migration.myqcloud.com` as `POST /<bucket>/` with a JSON body
+    /// (see [`Op::on_migration_host`]).
+    PutAsyncFetchTask => (Post, Bucket, None, Owner),
+    /// GET async fetch task: `GET /<bucket>/<task id>` on the migration host (the task
+    /// id takes the key's place).
+    GetAsyncFetchTask => (Get, Object, None, Owner),
+    /// COS Batch Operations, Create Job: `POST /jobs` on the control host (see
+    /// [`Op::on_control_host`]).
+    CreateJob => (Post, Service, None, Owner),
+    /// Describe Job: `GET /jobs/<id>`.
+    DescribeJob => (Get, Service, None, Owner),
+    /// List Jobs: `GET /jobs`.
+    ListJobs => (Get, Service, None, Owner),
+    /// Delete Job: `DELETE /jobs/<id>`.
+    DeleteJob => (Delete, Service, None, Owner),
+    /// Update Job Priority: `POST /jobs/<id>/priority?priority=<n>`.
+    UpdateJobPriority => (Post, Service, None, Owner),
+    /// Update Job Status: `POST /jobs/<id>/status?requestedJobStatus=<status>`.
+    UpdateJobStatus => (Post, Service, None, Owner),
 }
 
 impl Op {
@@ -263,11 +297,44 @@ impl Op {
         }
         Op::ALL.iter().copied().find(|op| {
             let s = op.spec();
-            s.method == method
+            !op.routed_by_host()
+                && s.method == method
                 && s.scope == scope
                 && s.subresource == subresource
                 && (op.is_copy() == copy || !(op.is_copy() || op.has_copy_variant()))
         })
+    }
+
+    /// Whether the operation is served on the migration host
+    /// (`<region>.migration.myqcloud.com`, path `/<bucket>/[<task id>]`), where the host,
+    /// not the method and sub-resource, names it: the async fetch tasks, as the official
+    /// SDKs send them (`tencentyun/cos-go-sdk-v5` `object.go` `PutFetchTask` /
+    /// `GetFetchTask`, `cos-python-sdk-v5` `put_async_fetch_task`). [`Op::find`] never
+    /// names them.
+    pub const fn on_migration_host(self) -> bool {
+        matches!(self, Op::PutAsyncFetchTask | Op::GetAsyncFetchTask)
+    }
+
+    /// Whether the operation is one of COS Batch Operations, served on the control host
+    /// `<uin>.cos-control.<region>.myqcloud.com` under `/jobs` (`tencentyun/cos-go-sdk-v5`
+    /// `batch.go`, `BatchService`), where the host and path name it. [`Op::find`] never
+    /// names them.
+    pub const fn on_control_host(self) -> bool {
+        matches!(
+            self,
+            Op::CreateJob
+                | Op::DescribeJob
+                | Op::ListJobs
+                | Op::DeleteJob
+                | Op::UpdateJobPriority
+                | Op::UpdateJobStatus
+        )
+    }
+
+    /// Whether a host of its own, not the method and sub-resource, names the
+    /// operation: [`Op::on_migration_host`] or [`Op::on_control_host`].
+    pub const fn routed_by_host(self) -> bool {
+        self.on_migration_host() || self.on_control_host()
     }
 
     /// Whether a copying variant shares this operation's method, scope and

@@ -20,6 +20,7 @@ mod canonical;
 mod core;
 mod key;
 mod key_time;
+mod post_policy;
 mod presign;
 mod signer;
 mod verify;
@@ -29,6 +30,7 @@ pub use canonical::HeaderPolicy;
 pub(crate) use key::hmac_sha1;
 pub use key::{SigningKey, SigningKeyCache};
 pub use key_time::{CLOCK_SKEW_BACKDATE, InvalidKeyTime, KeyTime, KeyTimeBound, to_unix, unix_now};
+pub use post_policy::sign_post_policy;
 pub use presign::{PresignRequest, PresignSettings, PresignedUrl, presign_url};
 pub use signer::{
     Intermediates, SECURITY_TOKEN_HEADER, SignableRequest, Signature, SigningSettings, sign,

@@ -14,7 +14,14 @@
 //! - [`object_acl`]: object ACL and tagging;
 //! - [`multipart`]: multipart uploads;
 //! - [`list`]: the list operations and their paginated streams;
-//! - [`presign`]: presigned URLs and `Authorization` values.
+//! - [`presign`]: presigned URLs and `Authorization` values;
+//! - [`post_object`]: browser form uploads (POST Object) and their signed policies;
+//! - [`symlink`]: symlinks (PUT/GET Object symlink);
+//! - [`object_helpers`]: storage class and metadata changes in place, appends with the
+//!   position tracked, a restore's progress;
+//! - [`retention`]: object retention (PUT/GET Object retention);
+//! - [`async_fetch`]: async fetch tasks (COS downloads a URL into an object);
+//! - [`batch`]: COS Batch Operations jobs.
 
 use base64::Engine;
 use md5::Digest;
@@ -25,6 +32,8 @@ use crate::client::{Client, ResponseMeta};
 use crate::error::{Error, InvalidInput};
 use crate::transport::{OpRequest, RawResponse};
 
+pub mod async_fetch;
+pub mod batch;
 pub mod bucket;
 pub mod bucket_config;
 pub mod list;
@@ -32,12 +41,16 @@ mod list_items;
 pub mod multipart;
 pub mod object;
 pub mod object_acl;
+pub mod object_helpers;
 pub mod object_manage;
 mod object_url;
 mod paginate;
+pub mod post_object;
 mod prepared;
 pub mod presign;
+pub mod retention;
 pub mod service;
+pub mod symlink;
 
 pub use prepared::PreparedRequest;
 pub(crate) use prepared::{op_request, upload_request};

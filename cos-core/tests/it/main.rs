@@ -1,6 +1,8 @@
 //! cos-core's integration tests: one test binary, a module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod async_fetch;
+mod batch;
 mod bucket_ops;
 mod common;
 mod config;
@@ -12,12 +14,16 @@ mod errors_and_streams;
 mod integrity;
 mod listing_loop;
 mod multipart_list;
+mod object_helpers;
 mod object_ops;
+mod post_object;
 mod prepare;
 mod proxy_env;
 mod raw;
 mod readme;
+mod retention;
 mod retry_validation;
 mod sse;
+mod symlink;
 mod timeouts;
 mod tls;

@@ -96,7 +96,37 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .prepare(),
         Op::AbortMultipartUpload => c.abort_multipart_upload(b, k, "up-1").prepare(),
         Op::ListParts => c.list_parts(b, k, "up-1").prepare(),
+        // --- object operations beyond the basics (issue 17) ---
+        Op::PostObject => c.post_object(&post_form(c)).body("x").prepare(),
+        Op::PutSymlink => c.put_symlink(b, k, &key("target")).prepare(),
+        Op::GetSymlink => c.get_symlink(b, k).prepare(),
+        Op::PutObjectRetention => c
+            .put_object_retention(b, k, std::time::SystemTime::now())
+            .prepare(),
+        Op::GetObjectRetention => c.get_object_retention(b, k).prepare(),
+        Op::PutAsyncFetchTask => c.put_async_fetch_task(b, "http://127.0.0.1/a", k).prepare(),
+        Op::GetAsyncFetchTask => c.get_async_fetch_task(b, "dir/a.txt").prepare(),
+        Op::CreateJob => jobs(c)
+            .create_job(&cos_xml::batch::CreateJobRequest::default())
+            .prepare(),
+        Op::DescribeJob => jobs(c).describe_job("j-1").prepare(),
+        Op::ListJobs => jobs(c).list_jobs().prepare(),
+        Op::DeleteJob => jobs(c).delete_job("j-1").prepare(),
+        Op::UpdateJobPriority => jobs(c).update_job_priority("j-1", 5).prepare(),
+        Op::UpdateJobStatus => jobs(c).update_job_status("j-1", "Ready", None).prepare(),
     }
+}
+
+fn jobs(c: &Client) -> cos_core::ops::batch::BatchJobs {
+    c.batch_jobs("100000000001", "1250000000")
+}
+
+/// A form for `dir/a.txt`, signed without I/O (static credentials).
+fn post_form(c: &Client) -> cos_core::ops::post_object::PostForm {
+    let policy = cos_core::ops::post_object::PostPolicy::new(&bucket()).key(&key("dir/a.txt"));
+    futures_util::FutureExt::now_or_never(c.sign_post_policy(&policy))
+        .expect("static credentials sign at once")
+        .unwrap()
 }
 
 #[test]

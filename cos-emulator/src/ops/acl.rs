@@ -23,7 +23,7 @@ fn all_users() -> String {
 }
 
 /// A canned ACL (`private`, `public-read`, `public-read-write`, `default`).
-fn canned(name: &str, object: bool) -> Result<Acl, ApiError> {
+pub(crate) fn canned(name: &str, object: bool) -> Result<Acl, ApiError> {
     let mut acl = Acl::default();
     match name {
         "private" => {}
@@ -238,7 +238,7 @@ pub(crate) fn get_object_acl(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
     xml(&document(&acl))
 }
 
-fn allows(acl: &Acl, write: bool) -> bool {
+pub(crate) fn allows(acl: &Acl, write: bool) -> bool {
     let everyone = all_users();
     acl.grants.iter().any(|(p, who)| {
         *who == everyone && (p == "FULL_CONTROL" || p == if write { "WRITE" } else { "READ" })

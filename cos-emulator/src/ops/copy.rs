@@ -47,7 +47,7 @@ pub(crate) fn copy_source(ctx: &Ctx<'_>) -> Result<(ObjectRecord, String, String
     if !conditions(ctx, "x-cos-copy-source-", obj)? {
         return Err(ApiError::precondition_failed());
     }
-    if is_archive(&obj.storage_class) && obj.restored_until.is_none_or(|t| t < ctx.now()) {
+    if is_archive(&obj.storage_class) && !super::restore::readable(obj, ctx.now()) {
         return Err(ApiError::new(
             403,
             "InvalidObjectState",
@@ -100,6 +100,8 @@ pub(crate) async fn copy_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody
     record.crc64 = src.crc64;
     record.appendable = false;
     record.restored_until = None;
+    record.restore_ready_at = None;
+    record.retain_until = None;
     record.last_modified = ctx.now();
     record.segments = ctx.shared.store.clone_segments(&src.segments).await?;
     let (etag, crc, modified) = (record.etag.clone(), record.crc64, record.last_modified);

@@ -10,19 +10,21 @@ use crate::errors::{ApiError, OpResult};
 use crate::storage::State;
 
 /// What deleting a key did.
-struct Deleted {
+pub(crate) struct Deleted {
     version_id: Option<String>,
     delete_marker: bool,
 }
 
 /// Deletes a key (a delete marker in versioned buckets) or one version of it.
-fn delete_in(
+pub(crate) fn delete_in(
     st: &mut State,
     bucket: &str,
     key: &str,
     version_id: Option<&str>,
+    now: u64,
 ) -> Result<Deleted, ApiError> {
     let b = st.bucket(bucket)?;
+    super::retention::check_deletable(b, key, version_id, now)?;
     let versioning = b.versioning.clone();
     if let Some(id) = version_id {
         let b = st.bucket_mut(bucket)?;
@@ -77,10 +79,11 @@ fn delete_in(
 pub(crate) async fn delete_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
     let version = ctx.q("versionId").map(str::to_owned);
+    let now = ctx.now();
     let d = ctx
         .shared
         .store
-        .update(|st| delete_in(st, &name, &key, version.as_deref()))
+        .update(|st| delete_in(st, &name, &key, version.as_deref(), now))
         .await?;
     let mut r = response(StatusCode::NO_CONTENT);
     if let Some(id) = &d.version_id {
@@ -99,6 +102,7 @@ pub(crate) async fn delete_multiple(ctx: &mut Ctx<'_>) -> OpResult<Response<Resp
     }
     let quiet = doc.quiet.unwrap_or(false);
     let name = ctx.bucket().to_owned();
+    let now = ctx.now();
     let result = ctx
         .shared
         .store
@@ -106,7 +110,7 @@ pub(crate) async fn delete_multiple(ctx: &mut Ctx<'_>) -> OpResult<Response<Resp
             st.bucket(&name)?;
             let mut out = DeleteResult::default();
             for o in &doc.objects {
-                match delete_in(st, &name, &o.key, o.version_id.as_deref()) {
+                match delete_in(st, &name, &o.key, o.version_id.as_deref(), now) {
                     Ok(d) if !quiet => {
                         let mut x = DeletedObject::new(o.key.clone());
                         x.version_id = o.version_id.clone();

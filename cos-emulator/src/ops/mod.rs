@@ -10,6 +10,15 @@ mod list;
 mod multipart;
 pub(crate) mod object;
 pub(crate) mod sse;
+// --- object operations beyond the basics (issue 17) ---
+mod batch;
+mod batch_run;
+mod fetch;
+mod post_object;
+mod post_policy;
+mod restore;
+mod retention;
+mod symlink;
 
 use cos_xml::op::Op;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
@@ -234,7 +243,7 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::DeleteObject => delete::delete_object(ctx).await,
         Op::DeleteMultipleObjects => delete::delete_multiple(ctx).await,
         Op::CopyObject => copy::copy_object(ctx).await,
-        Op::RestoreObject => object::restore_object(ctx).await,
+        Op::RestoreObject => restore::restore_object(ctx).await,
         Op::AppendObject => append::append_object(ctx).await,
         Op::InitiateMultipartUpload => multipart::initiate(ctx).await,
         Op::UploadPart => multipart::upload_part(ctx).await,
@@ -242,5 +251,19 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::CompleteMultipartUpload => multipart::complete(ctx).await,
         Op::AbortMultipartUpload => multipart::abort(ctx).await,
         Op::ListParts => multipart::list_parts(ctx),
+        // --- object operations beyond the basics (issue 17) ---
+        Op::PostObject => post_object::post_object(ctx).await,
+        Op::PutSymlink => symlink::put_symlink(ctx).await,
+        Op::GetSymlink => symlink::get_symlink(ctx),
+        Op::PutObjectRetention => retention::put_retention(ctx).await,
+        Op::GetObjectRetention => retention::get_retention(ctx),
+        Op::PutAsyncFetchTask => fetch::put_fetch_task(ctx).await,
+        Op::GetAsyncFetchTask => fetch::get_fetch_task(ctx),
+        Op::CreateJob => batch::create_job(ctx).await,
+        Op::DescribeJob => batch::describe_job(ctx).await,
+        Op::ListJobs => batch::list_jobs(ctx).await,
+        Op::DeleteJob => batch::delete_job(ctx).await,
+        Op::UpdateJobPriority => batch::update_priority(ctx).await,
+        Op::UpdateJobStatus => batch::update_status(ctx).await,
     }
 }

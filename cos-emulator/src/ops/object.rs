@@ -1,7 +1,6 @@
 //! Object operations: put, get/head, restore, and the helpers the other writes share
 //! (copy, append, multipart); deletes are in `delete.rs`.
 
-use cos_xml::RestoreRequest;
 use hyper::header::{CONTENT_LENGTH, ETAG, HeaderName, HeaderValue};
 use hyper::{Method, Response, StatusCode};
 
@@ -14,7 +13,7 @@ use crate::storage::{Digests, ObjectRecord, Segment, Version, read_range};
 use crate::time::{http_date, parse_http_date};
 
 /// Standard headers stored with an object and returned by GET/HEAD.
-const STORED_HEADERS: [&str; 6] = [
+pub(crate) const STORED_HEADERS: [&str; 6] = [
     "Content-Type",
     "Cache-Control",
     "Content-Disposition",
@@ -23,7 +22,7 @@ const STORED_HEADERS: [&str; 6] = [
     "Expires",
 ];
 
-const STORAGE_CLASSES: [&str; 9] = [
+pub(crate) const STORAGE_CLASSES: [&str; 9] = [
     "STANDARD",
     "STANDARD_IA",
     "ARCHIVE",
@@ -36,7 +35,7 @@ const STORAGE_CLASSES: [&str; 9] = [
 ];
 
 /// Largest object accepted by a single PUT (5 GiB).
-const MAX_PUT: u64 = 5 << 30;
+pub(crate) const MAX_PUT: u64 = 5 << 30;
 
 pub(crate) fn is_archive(class: &str) -> bool {
     class.ends_with("ARCHIVE")
@@ -73,7 +72,7 @@ fn parse_tagging_header(v: &str) -> Result<Vec<(String, String)>, ApiError> {
 /// (`cos-nodejs-sdk-v5` `test/test.js`, "putObject string Content-Type null ->
 /// application/zip", "sliceUploadFile string Content-Type null -> text/plain",
 /// "text 2" → `application/octet-stream`).
-fn content_type_of_key(key: &str) -> String {
+pub(crate) fn content_type_of_key(key: &str) -> String {
     mime_guess::from_path(key)
         .first_raw()
         .unwrap_or("application/octet-stream")
@@ -140,6 +139,8 @@ pub(crate) fn record_from_headers(ctx: &Ctx<'_>) -> Result<ObjectRecord, ApiErro
         acl: acl::object_acl(ctx)?,
         tags,
         restored_until: None,
+        restore_ready_at: None,
+        retain_until: None,
         appendable: false,
         last_modified: ctx.now(),
     })
@@ -201,7 +202,7 @@ fn overwrite_forbidden() -> ApiError {
 
 /// Stores `record` as the new version of the addressed key; removes its files on failure.
 pub(crate) async fn commit(ctx: &Ctx<'_>, record: ObjectRecord, forbid: bool) -> OpResult<String> {
-    let (name, key) = (ctx.bucket(), ctx.key());
+    let (name, key, now) = (ctx.bucket(), ctx.key(), ctx.now());
     // Only files need removing on failure: memory is freed with the record.
     let files = if ctx.shared.store.on_disk() {
         record.segments.clone()
@@ -215,6 +216,7 @@ pub(crate) async fn commit(ctx: &Ctx<'_>, record: ObjectRecord, forbid: bool) ->
             if forbid && st.bucket(name)?.current(key).is_some() {
                 return Err(overwrite_forbidden());
             }
+            super::retention::check_overwrite(st.bucket(name)?, key, now)?;
             st.put_version(name, key, Some(record))
         })
         .await;
@@ -339,7 +341,7 @@ fn parse_range(spec: &str, size: u64) -> Result<Option<(u64, u64)>, ApiError> {
 }
 
 /// Headers describing a stored object.
-fn object_headers(r: &mut Response<RespBody>, v: &Version, obj: &ObjectRecord) {
+fn object_headers(r: &mut Response<RespBody>, v: &Version, obj: &ObjectRecord, now: u64) {
     for (k, val) in &obj.headers {
         set_header(r, k, val);
     }
@@ -368,15 +370,8 @@ fn object_headers(r: &mut Response<RespBody>, v: &Version, obj: &ObjectRecord) {
             "normal"
         },
     );
-    if let Some(until) = obj.restored_until {
-        set_header(
-            r,
-            "x-cos-restore",
-            &format!(
-                "ongoing-request=\"false\", expiry-date=\"{}\"",
-                http_date(until)
-            ),
-        );
+    if let Some(restore) = super::restore::restore_header(obj, now) {
+        set_header(r, "x-cos-restore", &restore);
     }
 }
 
@@ -395,6 +390,8 @@ pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         };
         return Err(Failure::Api(e));
     };
+    // A symlink serves its target (issue 17).
+    let (v, obj) = super::symlink::follow(b, v, obj)?;
     super::sse::check_key(ctx, "x-cos-", &obj.headers)?;
     if !conditions(ctx, "", obj)? {
         let mut r = response(StatusCode::NOT_MODIFIED);
@@ -402,10 +399,7 @@ pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         set_header(&mut r, "last-modified", &http_date(obj.last_modified));
         return Ok(r);
     }
-    if !is_head
-        && is_archive(&obj.storage_class)
-        && obj.restored_until.is_none_or(|t| t < ctx.now())
-    {
+    if !is_head && is_archive(&obj.storage_class) && !super::restore::readable(obj, ctx.now()) {
         return Err(ApiError::new(
             403,
             "InvalidObjectState",
@@ -432,7 +426,7 @@ pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
             &format!("bytes {start}-{}/{}", end - 1, obj.size),
         );
     }
-    object_headers(&mut r, v, obj);
+    object_headers(&mut r, v, obj, ctx.now());
     drop(st);
     r.headers_mut()
         .insert(CONTENT_LENGTH, HeaderValue::from(end - start));
@@ -449,38 +443,6 @@ pub(crate) fn get_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         }
     }
     Ok(r)
-}
-
-pub(crate) async fn restore_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
-    let req: RestoreRequest = ctx.xml_body().await?;
-    if req.days == 0 {
-        return Err(ApiError::malformed_xml("Days must be positive").into());
-    }
-    let (name, key) = (ctx.bucket().to_owned(), ctx.key().to_owned());
-    let version = ctx.q("versionId").map(str::to_owned);
-    let now = ctx.now();
-    let already = ctx
-        .shared
-        .store
-        .update(|st| {
-            let obj = st.bucket_mut(&name)?.object_mut(&key, version.as_deref())?;
-            if !is_archive(&obj.storage_class) {
-                return Err(ApiError::new(
-                    403,
-                    "InvalidObjectState",
-                    "Restore is not allowed: the object's storage class is not ARCHIVE or DEEP_ARCHIVE.",
-                ));
-            }
-            let already = obj.restored_until.is_some_and(|t| t >= now);
-            obj.restored_until = Some(now + u64::from(req.days) * 86_400);
-            Ok(already)
-        })
-        .await?;
-    Ok(response(if already {
-        StatusCode::OK
-    } else {
-        StatusCode::ACCEPTED
-    }))
 }
 
 #[cfg(test)]

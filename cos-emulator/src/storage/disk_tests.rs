@@ -21,6 +21,8 @@ fn object(file: &str) -> ObjectRecord {
         acl: Acl::default(),
         tags: Vec::new(),
         restored_until: None,
+        restore_ready_at: None,
+        retain_until: None,
         appendable: false,
         last_modified: 1,
     }

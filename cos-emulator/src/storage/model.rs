@@ -53,6 +53,14 @@ pub(crate) struct ObjectRecord {
     pub tags: Vec<(String, String)>,
     /// For ARCHIVE / DEEP_ARCHIVE objects: restored copy available until (Unix secs).
     pub restored_until: Option<u64>,
+    /// For a restore in progress: when its copy becomes readable (Unix secs, by the
+    /// emulator's clock); `None` once none is in progress.
+    #[serde(default)]
+    pub restore_ready_at: Option<u64>,
+    /// Object retention (COMPLIANCE): neither deleted nor overwritten before this time
+    /// (Unix secs, by the emulator's clock).
+    #[serde(default)]
+    pub retain_until: Option<u64>,
     /// Created by Append Object.
     pub appendable: bool,
     pub last_modified: u64,

@@ -224,6 +224,8 @@ pub(super) fn new_record(segments: Vec<Segment>, d: &crate::storage::Digests) ->
         },
         tags: Vec::new(),
         restored_until: None,
+        restore_ready_at: None,
+        retain_until: None,
         appendable: false,
         last_modified: crate::time::now_secs(),
     }

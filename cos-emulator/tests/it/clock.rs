@@ -29,6 +29,9 @@ async fn a_restored_copy_expires_when_the_clock_passes_its_days() {
 
     let restored = request(addr, "POST", "cold", "restore", &[], RESTORE).await;
     assert_eq!(restored.status, 202, "{}", restored.text());
+    // A Standard restore of ARCHIVE takes (at most) 5 hours: until then it is ongoing.
+    assert_eq!(request(addr, "GET", "cold", "", &[], b"").await.status, 403);
+    emu.advance_clock(Duration::from_secs(5 * 3600));
     let got = request(addr, "GET", "cold", "", &[], b"").await;
     assert_eq!((got.status, got.body.as_slice()), (200, &b"frozen"[..]));
 

@@ -291,7 +291,7 @@ async fn unimplemented_subresources_are_refused() {
         ("GET", "", "inventory"),
         ("GET", "", "domain"),
         ("GET", "", "encryption"),
-        ("PUT", "linked", "symlink"),
+        ("PUT", "linked", "torrent"),
         ("POST", "data.csv", "select"),
     ] {
         let a = request(addr, method, key, sub, &[], b"").await;

@@ -44,7 +44,14 @@ fn cos_names_of_the_operations_the_sdks_call_by_another_name() {
 
 #[test]
 fn every_spec_selects_its_own_operation() {
-    for &op in Op::ALL {
+    // The migration host's operations are named by their host (see
+    // `Op::on_migration_host`): `find` leaves them to the POST Object / GET Object
+    // their method and scope name elsewhere.
+    assert_eq!(
+        Op::find(Method::Post, Scope::Bucket, None, false),
+        Some(Op::PostObject)
+    );
+    for &op in Op::ALL.iter().filter(|op| !op.routed_by_host()) {
         let s = op.spec();
         assert_eq!(
             Op::find(s.method, s.scope, s.subresource, op.is_copy()),
@@ -63,7 +70,7 @@ fn every_spec_selects_its_own_operation() {
 #[test]
 fn requests_outside_the_table_select_nothing() {
     // Sub-resources COS has but the table does not serve.
-    for sub in ["website", "replication", "logging", "inventory", "symlink"] {
+    for sub in ["website", "replication", "logging", "inventory", "torrent"] {
         assert!(SUBRESOURCES.contains(&sub));
         for method in [Method::Get, Method::Put, Method::Delete, Method::Post] {
             assert_eq!(Op::find(method, Scope::Bucket, Some(sub), false), None);
