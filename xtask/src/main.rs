@@ -12,12 +12,14 @@
 //! cargo xtask node          install cos-nodejs-sdk-v5 under target/node-sdk (for interop)
 //! cargo xtask layering      check each crate's dependencies against the README table
 //! cargo xtask structure     file/function length, no too_many_arguments, no import cycles
+//! cargo xtask release check | bump <major|minor|patch> [--execute] | publish [--execute]
 //! ```
 
 mod bench;
 mod fuzz;
 mod layering;
 mod python;
+mod release;
 mod soak;
 mod structure;
 mod util;
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         ["node"] => python::ensure_node_sdk().map(|p| println!("{}", p.display())),
         ["layering"] => layering::check(),
         ["structure"] => structure::check(),
+        ["release", rest @ ..] => release::release(rest),
         _ => {
             eprintln!("{}", USAGE);
             return ExitCode::from(2);
@@ -58,7 +61,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering | structure>";
+const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering | structure | release <check | bump LEVEL [--execute] | publish [--execute]>>";
 
 /// Everything CI checks, in order of cost.
 fn ci() -> Result<(), String> {
