@@ -16,6 +16,11 @@ type NamedStep = (&'static str, fn(&Workspace) -> Step);
 
 /// Runs every release check and fails if any failed.
 pub fn check() -> Result<(), String> {
+    // Every package of the lock file, for all platforms, in the local cache: the
+    // `--offline` steps (`cargo metadata`, cargo-deny) need them. crates.io only.
+    if let Err(e) = cargo(&["fetch"]) {
+        eprintln!("warning: {e}; the offline steps use what the cache holds");
+    }
     let ws = Workspace::load()?;
     let steps: [NamedStep; 7] = [
         ("metadata", metadata),
