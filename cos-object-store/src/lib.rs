@@ -3,22 +3,29 @@
 //! `object_store` crate read and write COS buckets with COS-native signing (q-sign,
 //! STS tokens carried in presigned URLs), cos-core's retries and CRC-64 checks.
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use cos_core::{BucketName, Client, Config};
 //! use cos_object_store::CosObjectStore;
 //! use object_store::{ObjectStore, ObjectStoreExt, path::Path};
+//! # let emulator = cos_emulator::Emulator::builder().region("ap-guangzhou").start().await?;
 //!
 //! let client = Client::new(
 //!     Config::builder()
 //!         .region("ap-guangzhou")
-//!         .credentials_provider(cos_core::auth::EnvProvider::new())
+//! #       .credentials(cos_core::auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE")?)
+//! #       .connect_to(emulator.endpoint())
+//!         // real COS: .credentials_provider(cos_core::auth::EnvProvider::new())
 //!         .build()?,
 //! )?;
-//! let store = CosObjectStore::new(client, BucketName::new("examplebucket-1250000000")?);
+//! let bucket = BucketName::new("examplebucket-1250000000")?;
+//! # client.put_bucket(&bucket).send().await?;
+//! let store = CosObjectStore::new(client, bucket);
 //! store.put(&Path::from("data/hello.txt"), "hello".into()).await?;
 //! let bytes = store.get(&Path::from("data/hello.txt")).await?.bytes().await?;
 //! assert_eq!(&bytes[..], b"hello");
+//! # emulator.shutdown().await;
 //! # Ok(()) }
 //! ```
 //!

@@ -168,14 +168,20 @@ fn packages(ws: &Workspace) -> Step {
     ))
 }
 
-/// Where `cargo package` leaves a crate's archive.
+/// Where `cargo publish --dry-run --workspace` leaves a crate's archive
+/// (`target/package/tmp-crate/`), or else `cargo package` (`target/package/`).
 fn crate_file(target: &Path, name: &str, version: &str) -> std::path::PathBuf {
     let target = if target.as_os_str().is_empty() {
         root().join("target")
     } else {
         target.to_path_buf()
     };
-    target
-        .join("package")
-        .join(format!("{name}-{version}.crate"))
+    let file = format!("{name}-{version}.crate");
+    let dir = target.join("package");
+    let staged = dir.join("tmp-crate").join(&file);
+    if staged.is_file() {
+        staged
+    } else {
+        dir.join(file)
+    }
 }
