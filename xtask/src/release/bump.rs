@@ -2,6 +2,7 @@
 //! and every inter-crate requirement, the CHANGELOG section cut, `Cargo.lock`, a
 //! commit and a `v<version>` tag. Without `--execute` it prints the plan only.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::changelog;
@@ -50,13 +51,8 @@ pub fn bump(level: Level, execute: bool) -> Result<(), String> {
     println!("release bump: {cur} -> {new}");
     for e in &edits {
         println!("  edit {}", e.path.display());
-        for (b, a) in e
-            .before
-            .lines()
-            .zip(e.after.lines())
-            .filter(|(b, a)| b != a)
-        {
-            println!("    - {b}\n    + {a}");
+        for line in changed_lines(&e.before, &e.after) {
+            println!("    {line}");
         }
     }
     println!("  cargo update --workspace --offline   (Cargo.lock)");
@@ -75,6 +71,30 @@ pub fn bump(level: Level, execute: bool) -> Result<(), String> {
     run("git", &["tag", "-a", &tag, "-m", &message], &[])?;
     println!("release bump: committed and tagged {tag}; next: cargo xtask release publish");
     Ok(())
+}
+
+/// The lines only in `before` (`- `) and only in `after` (`+ `), counted as multisets
+/// (enough to show version edits and an inserted CHANGELOG heading).
+fn changed_lines(before: &str, after: &str) -> Vec<String> {
+    fn only_in(a: &str, b: &str, sign: char) -> Vec<String> {
+        let mut left: BTreeMap<&str, usize> = BTreeMap::new();
+        for l in b.lines() {
+            *left.entry(l).or_default() += 1;
+        }
+        a.lines()
+            .filter(|l| match left.get_mut(l) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => !l.trim().is_empty(),
+            })
+            .map(|l| format!("{sign} {l}"))
+            .collect()
+    }
+    let mut out = only_in(before, after, '-');
+    out.extend(only_in(after, before, '+'));
+    out
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -113,6 +133,20 @@ pub fn bump_manifest(text: &str, members: &[&str], cur: &str, new: &str) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_plan_shows_changed_and_inserted_lines() {
+        let before = "## [Unreleased]\n\n- a\n\nversion = \"0.1.0\"\n";
+        let after = "## [Unreleased]\n\n## [0.2.0] - d\n\n- a\n\nversion = \"0.2.0\"\n";
+        assert_eq!(
+            changed_lines(before, after),
+            [
+                "- version = \"0.1.0\"",
+                "+ ## [0.2.0] - d",
+                "+ version = \"0.2.0\""
+            ]
+        );
+    }
 
     #[test]
     fn only_workspace_versions_and_member_requirements_change() {
