@@ -89,7 +89,10 @@ pub fn publish(execute: bool) -> Result<(), String> {
         .lines()
         .any(|t| t.trim() == tag);
     if !tagged {
-        let msg = format!("HEAD is not tagged {tag}: run `cargo xtask release bump` first");
+        let msg = format!(
+            "HEAD is not tagged {tag}: `cargo xtask release bump` tags a new version (the \
+             first release: `git tag -a {tag}`)"
+        );
         if execute {
             return Err(msg);
         }
