@@ -13,6 +13,7 @@
 //! cargo xtask node          install cos-nodejs-sdk-v5 under target/node-sdk (for interop)
 //! cargo xtask layering      check each crate's dependencies against the README table
 //! cargo xtask structure     file/function length, no too_many_arguments, no import cycles
+//! cargo xtask release check | bump <major|minor|patch> [--execute] | publish [--execute]
 //! ```
 
 mod bench;
@@ -20,6 +21,7 @@ mod bench_crypto;
 mod fuzz;
 mod layering;
 mod python;
+mod release;
 mod soak;
 mod structure;
 mod util;
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         ["node"] => python::ensure_node_sdk().map(|p| println!("{}", p.display())),
         ["layering"] => layering::check(),
         ["structure"] => structure::check(),
+        ["release", rest @ ..] => release::release(rest),
         _ => {
             eprintln!("{}", USAGE);
             return ExitCode::from(2);
@@ -61,7 +64,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer|crypto] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering | structure>";
+const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer|crypto] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering | structure | release <check | bump LEVEL [--execute] | publish [--execute]>>";
 
 /// Everything CI checks, in order of cost.
 fn ci() -> Result<(), String> {

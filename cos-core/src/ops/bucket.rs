@@ -159,12 +159,14 @@ impl Client {
     /// Errors: a 404 service error (`NoSuchResource`, [`Error::is_not_found`]), 403
     /// `AccessDenied`, and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let meta = client.head_bucket(&bucket).send().await?;
     /// println!("{:?}", meta.header("x-cos-bucket-region"));
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn head_bucket(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
         let op = Op::HeadBucket;
@@ -175,11 +177,13 @@ impl Client {
     ///
     /// Errors: any other failure (403, connection errors…).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// if !client.bucket_exists(&bucket).await? { println!("absent"); }
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub async fn bucket_exists(&self, bucket: &BucketName) -> Result<bool, Error> {
         match self.head_bucket(bucket).send().await {
@@ -193,12 +197,14 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let loc = client.get_bucket_location(&bucket).send().await?;
     /// println!("{}", loc.region);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_bucket_location(&self, bucket: &BucketName) -> Operation<LocationConstraint> {
         let op = Op::GetBucketLocation;
@@ -207,11 +213,13 @@ impl Client {
 
     /// PUT Bucket acl: by canned ACL / grant headers, or a full policy body.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// client.put_bucket_acl(&bucket).acl(cos_core::Acl::PublicRead).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_acl(&self, bucket: &BucketName) -> PutBucketAcl {
         PutBucketAcl {
@@ -225,12 +233,14 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let acl = client.get_bucket_acl(&bucket).send().await?;
     /// println!("owner {}", acl.owner.id);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_bucket_acl(&self, bucket: &BucketName) -> Operation<AccessControlPolicy> {
         let op = Op::GetBucketAcl;
@@ -241,11 +251,13 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404), `MalformedXML` (400), and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// client.put_bucket_versioning(&bucket, cos_xml::VersioningStatus::Enabled).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_versioning(
         &self,
@@ -261,12 +273,14 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let v = client.get_bucket_versioning(&bucket).send().await?;
     /// println!("{:?}", v.status);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_bucket_versioning(&self, bucket: &BucketName) -> Operation<VersioningConfiguration> {
         let op = Op::GetBucketVersioning;

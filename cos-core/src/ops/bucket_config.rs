@@ -38,7 +38,7 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404), `MalformedXML` (400), and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let rule = cos_xml::CorsRule {
@@ -49,6 +49,8 @@ impl Client {
     /// let cors = cos_xml::CorsConfiguration::new(vec![rule]);
     /// client.put_bucket_cors(&bucket, &cors).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_cors(
         &self,
@@ -77,11 +79,13 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// client.delete_bucket_cors(&bucket).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn delete_bucket_cors(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
         config_op(self, Op::DeleteBucketCors, bucket, meta)
@@ -91,7 +95,7 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404), `MalformedXML` / `InvalidArgument` (400), client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_xml::{Expiration, LifecycleConfiguration, LifecycleFilter, LifecycleRule, RuleStatus};
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
@@ -108,6 +112,8 @@ impl Client {
     /// let lc = LifecycleConfiguration::new(vec![rule]);
     /// client.put_bucket_lifecycle(&bucket, &lc).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_lifecycle(
         &self,
@@ -136,11 +142,13 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// client.delete_bucket_lifecycle(&bucket).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn delete_bucket_lifecycle(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
         config_op(self, Op::DeleteBucketLifecycle, bucket, meta)
@@ -150,12 +158,14 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404), `InvalidTag` / `MalformedXML` (400), client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let tags = cos_xml::Tagging::new([cos_xml::Tag::new("team", "storage")]);
     /// client.put_bucket_tagging(&bucket, &tags).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_tagging(
         &self,
@@ -184,11 +194,13 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// client.delete_bucket_tagging(&bucket).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn delete_bucket_tagging(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
         config_op(self, Op::DeleteBucketTagging, bucket, meta)
@@ -198,12 +210,14 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404), `MalformedPolicy` (400), client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let policy = r#"{"Statement":[{"Effect":"Allow","Principal":{"qcs":["qcs::cam::anyone:anyone"]},"Action":["name/cos:GetObject"],"Resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/*"]}],"version":"2.0"}"#;
     /// client.put_bucket_policy(&bucket, policy).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_policy(
         &self,
@@ -236,11 +250,13 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// client.delete_bucket_policy(&bucket).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn delete_bucket_policy(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
         config_op(self, Op::DeleteBucketPolicy, bucket, meta)

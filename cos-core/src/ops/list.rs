@@ -115,7 +115,7 @@ impl ListObjects {
     /// All pages, following `NextMarker`; a marker that does not advance ends the stream
     /// with [`Error::ListingLoop`].
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use futures_util::TryStreamExt;
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
@@ -124,6 +124,8 @@ impl ListObjects {
     ///     for o in &page.contents { println!("{} {}", o.key, o.size); }
     /// }
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn into_pages(self) -> PageStream<ListBucketResult> {
         let (p, req) = match self.prepared() {
@@ -451,12 +453,14 @@ impl Client {
     /// List Objects (GET Bucket): one page with `send`, every page with `into_pages`,
     /// every object with `into_objects`.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let page = client.list_objects(&bucket).prefix("a/").delimiter("/").max_keys(100).send().await?;
     /// for p in &page.common_prefixes { println!("dir {}", p.prefix); }
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     #[doc(alias = "get_bucket")]
     pub fn list_objects(&self, bucket: &BucketName) -> ListObjects {
@@ -469,12 +473,14 @@ impl Client {
 
     /// List Object Versions (GET Bucket `?versions`).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let page = client.list_object_versions(&bucket).prefix("a/").send().await?;
     /// for v in page.versions() { println!("{} {}", v.key, v.version_id); }
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn list_object_versions(&self, bucket: &BucketName) -> ListObjectVersions {
         ListObjectVersions {
@@ -486,12 +492,14 @@ impl Client {
 
     /// List Multipart Uploads (GET Bucket `?uploads`).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let page = client.list_multipart_uploads(&bucket).prefix("big/").send().await?;
     /// for u in &page.uploads { println!("{} {}", u.key, u.upload_id); }
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn list_multipart_uploads(&self, bucket: &BucketName) -> ListMultipartUploads {
         ListMultipartUploads {

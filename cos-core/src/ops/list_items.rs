@@ -24,7 +24,7 @@ impl ListObjects {
     /// Every object of the listing, one at a time, following pages as
     /// [`into_pages`](Self::into_pages) does (common prefixes are in the pages only).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use futures_util::TryStreamExt;
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
@@ -33,6 +33,8 @@ impl ListObjects {
     ///     println!("{} {}", o.key, o.size);
     /// }
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn into_objects(self) -> ItemStream<ObjectSummary> {
         flatten(self.into_pages(), |p| p.contents)

@@ -318,13 +318,15 @@ fn part_req(
 impl Client {
     /// Initiate Multipart Upload (POST `?uploads`): starts a multipart upload.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("big.bin")?;
     /// let init = client.initiate_multipart_upload(&bucket, &key).content_type("application/octet-stream").send().await?;
     /// println!("{}", init.upload_id);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     #[doc(alias = "create_multipart_upload")]
     pub fn initiate_multipart_upload(

@@ -365,7 +365,7 @@ impl HeadObject {
 impl Client {
     /// PUT Object: uploads an object in one request (up to 5 GB).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("docs/hello.txt")?;
@@ -378,6 +378,8 @@ impl Client {
     ///     .await?;
     /// println!("{:?}", out.etag);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_object(&self, bucket: &BucketName, key: &ObjectKey) -> PutObject {
         PutObject {
@@ -390,15 +392,17 @@ impl Client {
 
     /// GET Object: downloads an object as a checked byte stream.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("docs/hello.txt")?;
     /// let out = client.get_object(&bucket, &key).send().await?;
     /// let bytes = out.body.collect().await?;
     /// let out = client.get_object(&bucket, &key).range(0, Some(1)).send().await?;
-    /// out.body.write_to_file("/tmp/hello.txt").await?;
-    /// # let _ = bytes; Ok(()) }
+    /// assert_eq!(out.body.collect().await?, "he"); // or `.write_to_file(path)`
+    /// # assert_eq!(bytes, "hello"); Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_object(&self, bucket: &BucketName, key: &ObjectKey) -> GetObject {
         GetObject {
@@ -411,13 +415,15 @@ impl Client {
 
     /// HEAD Object: the object's metadata.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("docs/hello.txt")?;
     /// let head = client.head_object(&bucket, &key).send().await?;
     /// println!("{:?} bytes", head.content_length);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn head_object(&self, bucket: &BucketName, key: &ObjectKey) -> HeadObject {
         HeadObject {
@@ -430,12 +436,14 @@ impl Client {
     ///
     /// Errors: any other failure (403, connection…).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("docs/hello.txt")?;
     /// println!("{}", client.object_exists(&bucket, &key).await?);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub async fn object_exists(&self, bucket: &BucketName, key: &ObjectKey) -> Result<bool, Error> {
         match self.head_object(bucket, key).send().await {

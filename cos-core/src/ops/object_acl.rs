@@ -48,12 +48,14 @@ impl PutObjectAcl {
 impl Client {
     /// PUT Object acl.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("a.txt")?;
     /// client.put_object_acl(&bucket, &key).acl(cos_core::Acl::PublicRead).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_object_acl(&self, bucket: &BucketName, key: &ObjectKey) -> PutObjectAcl {
         PutObjectAcl {
@@ -67,13 +69,15 @@ impl Client {
     ///
     /// Errors: `NoSuchKey` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("a.txt")?;
     /// let acl = client.get_object_acl(&bucket, &key).send().await?;
     /// println!("{} grants", acl.access_control_list.grants.len());
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_object_acl(
         &self,
@@ -88,13 +92,15 @@ impl Client {
     ///
     /// Errors: `NoSuchKey` (404), `InvalidTag` (400), and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("a.txt")?;
     /// let tags = cos_xml::Tagging::new([cos_xml::Tag::new("k", "v")]);
     /// client.put_object_tagging(&bucket, &key, &tags).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_object_tagging(
         &self,
@@ -111,13 +117,15 @@ impl Client {
     ///
     /// Errors: `NoSuchKey` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("a.txt")?;
     /// let tags = client.get_object_tagging(&bucket, &key).send().await?;
     /// println!("{:?}", tags.tag_set.tags);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_object_tagging(&self, bucket: &BucketName, key: &ObjectKey) -> Operation<Tagging> {
         let op = Op::GetObjectTagging;
@@ -128,12 +136,14 @@ impl Client {
     ///
     /// Errors: `NoSuchKey` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("a.txt")?;
     /// client.delete_object_tagging(&bucket, &key).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn delete_object_tagging(
         &self,

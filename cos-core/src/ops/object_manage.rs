@@ -342,12 +342,14 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("docs/hello.txt")?;
     /// client.delete_object(&bucket, &key).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn delete_object(
         &self,
@@ -367,12 +369,14 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("docs/hello.txt")?;
     /// client.delete_object_version(&bucket, &key, "MTg0NDUxNTc1NjIzMTQ1MDAwODg").send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn delete_object_version(
         &self,
@@ -388,7 +392,7 @@ impl Client {
 
     /// DELETE Multiple Objects (POST `?delete`).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let a = cos_core::ObjectKey::new("a.txt")?;
@@ -396,6 +400,8 @@ impl Client {
     /// let res = client.delete_multiple_objects(&bucket).key(&a).key(&b).quiet(true).send().await?;
     /// assert!(res.errors.is_empty());
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     #[doc(alias = "delete_objects")]
     pub fn delete_multiple_objects(&self, bucket: &BucketName) -> DeleteMultipleObjects {
@@ -408,7 +414,7 @@ impl Client {
 
     /// PUT Object - Copy: copies `src_bucket/src_key` to `bucket/key` (up to 5 GB).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let src = cos_core::ObjectKey::new("a.txt")?;
@@ -421,6 +427,8 @@ impl Client {
     ///     .await?;
     /// println!("{}", out.result.etag);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn copy_object(
         &self,
@@ -460,7 +468,7 @@ impl Client {
 
     /// APPEND Object: appends to an appendable object at `position` (0 creates it).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("log.txt")?;
@@ -468,6 +476,8 @@ impl Client {
     /// let next = out.next_append_position.unwrap_or(0);
     /// client.append_object(&bucket, &key, next).body("line 2\n").send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn append_object(
         &self,

@@ -183,7 +183,7 @@ impl Presign {
 impl Client {
     /// A presigned URL for `method` on an object.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("a.txt")?;
@@ -196,6 +196,8 @@ impl Client {
     /// // Send `presigned.method` to `presigned.url` with `presigned.headers`.
     /// assert_eq!(presigned.headers, [("Content-Type".to_owned(), "text/plain".to_owned())]);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_presigned_url(&self, method: &str, bucket: &BucketName, key: &ObjectKey) -> Presign {
         Presign {
@@ -213,13 +215,15 @@ impl Client {
 
     /// A presigned GET URL (to download an object).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("a.txt")?;
     /// let url = client.get_presigned_download_url(&bucket, &key).build().await?.url;
     /// # let _ = url;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_presigned_download_url(&self, bucket: &BucketName, key: &ObjectKey) -> Presign {
         self.get_presigned_url("GET", bucket, key)
@@ -228,13 +232,15 @@ impl Client {
     /// An `Authorization` value for a request you send yourself; `key` `None` signs
     /// the bucket root `/`. Finish with [`Presign::authorization`].
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("a.txt")?;
     /// let auth = client.get_auth("GET", &bucket, Some(&key)).authorization().await?;
     /// println!("Authorization: {auth}");
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_auth(&self, method: &str, bucket: &BucketName, key: Option<&ObjectKey>) -> Presign {
         Presign {

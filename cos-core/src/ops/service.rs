@@ -11,13 +11,15 @@ impl Client {
     ///
     /// Errors: [`Error::Service`](crate::Error::Service) (`AccessDenied`, …) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let result = client.list_buckets().send().await?;
     /// for b in &result.buckets.bucket {
     ///     println!("{} in {}", b.name, b.location);
     /// }
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     #[doc(alias = "get_service")]
     pub fn list_buckets(&self) -> Operation<cos_xml::ListAllMyBucketsResult> {

@@ -1,0 +1,187 @@
+//! `cargo xtask release check`: every step runs (a failure does not hide the next
+//! one's findings) and a summary closes the output.
+
+use std::path::Path;
+
+use super::model::Workspace;
+use super::{changelog, msrv, package, tools, version};
+use crate::structure::CLIPPY_ARGS;
+use crate::util::{cargo, root};
+
+/// The outcome of one step: a summary line or the problems found.
+type Step = Result<String, String>;
+
+/// A named step.
+type NamedStep = (&'static str, fn(&Workspace) -> Step);
+
+/// Runs every release check and fails if any failed.
+pub fn check() -> Result<(), String> {
+    // Every package of the lock file, for all platforms, in the local cache: the
+    // `--offline` steps (`cargo metadata`, cargo-deny) need them. crates.io only.
+    if let Err(e) = cargo(&["fetch"]) {
+        eprintln!("warning: {e}; the offline steps use what the cache holds");
+    }
+    let ws = Workspace::load()?;
+    let steps: [NamedStep; 7] = [
+        ("metadata", metadata),
+        ("changelog", changelog_entry),
+        ("order", order),
+        ("msrv", msrv_step),
+        ("package", packages),
+        ("semver", |ws| tools::semver(&ws.target)),
+        ("deny", |ws| tools::deny(&ws.target)),
+    ];
+    let mut results = Vec::new();
+    for (name, step) in steps {
+        println!("\n== release check: {name}");
+        let result = step(&ws);
+        if let Err(e) = &result {
+            eprintln!("{e}");
+        }
+        results.push((name, result));
+    }
+    println!("\n== release check: summary");
+    let mut failed = Vec::new();
+    for (name, result) in &results {
+        match result {
+            Ok(line) => println!("ok    {name:<10} {line}"),
+            Err(e) => {
+                let first = e.lines().next().unwrap_or_default();
+                println!("FAIL  {name:<10} {first}");
+                failed.push(*name);
+            }
+        }
+    }
+    if failed.is_empty() {
+        println!("xtask release check: all checks passed");
+        Ok(())
+    } else {
+        Err(format!("release check failed: {}", failed.join(", ")))
+    }
+}
+
+fn problems(list: Vec<String>) -> Result<(), String> {
+    if list.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} problem(s):\n  {}",
+            list.len(),
+            list.join("\n  ")
+        ))
+    }
+}
+
+/// Metadata of every published crate, one workspace version, and the licence files.
+fn metadata(ws: &Workspace) -> Step {
+    let mut list: Vec<String> = ws
+        .published()
+        .flat_map(package::metadata_problems)
+        .collect();
+    if let Err(e) = ws.version() {
+        list.push(e);
+    }
+    for file in ["LICENSE-MIT", "LICENSE-APACHE", "CHANGELOG.md", "README.md"] {
+        if !ws.root.join(file).is_file() {
+            list.push(format!("the workspace root has no {file}"));
+        }
+    }
+    problems(list)?;
+    let names: Vec<&str> = ws.published().map(|c| c.name.as_str()).collect();
+    let unpublished: Vec<&str> = ws
+        .crates
+        .iter()
+        .filter(|c| !c.publish)
+        .map(|c| c.name.as_str())
+        .collect();
+    Ok(format!(
+        "{} published crates complete ({}); not published: {}",
+        names.len(),
+        names.join(", "),
+        unpublished.join(", ")
+    ))
+}
+
+fn changelog_entry(ws: &Workspace) -> Step {
+    let v = ws.version()?;
+    let path = ws.root.join("CHANGELOG.md");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    changelog::check(&text, &v)?;
+    Ok(format!("CHANGELOG.md has entries for {v}"))
+}
+
+fn order(ws: &Workspace) -> Step {
+    let order = version::publish_order(ws)?;
+    Ok(format!("publishing order: {}", order.join(" -> ")))
+}
+
+/// Dependencies' `rust-version`, the `incompatible_msrv` lint (the `ci` clippy run,
+/// a cache hit after `ci`), and no allowance of it.
+fn msrv_step(ws: &Workspace) -> Step {
+    let msrv = ws
+        .published()
+        .find_map(|c| c.rust_version.clone())
+        .ok_or("no published crate declares a rust-version")?;
+    let report = msrv::dependencies(ws, &msrv)?;
+    let mut list: Vec<String> = report
+        .too_new
+        .iter()
+        .map(|d| format!("dependency {d} needs a newer Rust than the MSRV {msrv}"))
+        .collect();
+    list.extend(
+        msrv::lint_allowances(ws)
+            .into_iter()
+            .map(|f| format!("{f} silences clippy::incompatible_msrv")),
+    );
+    problems(list)?;
+    cargo(CLIPPY_ARGS).map_err(|e| format!("clippy (incompatible_msrv is denied): {e}"))?;
+    Ok(format!(
+        "MSRV {msrv}: std items (clippy incompatible_msrv) and {} dependencies' rust-version \
+         proven; not proven: language features, {} dependencies without rust-version ({})",
+        report.proven,
+        report.undeclared.len(),
+        report.undeclared.join(", ")
+    ))
+}
+
+/// `cargo publish --dry-run --workspace` (packages and builds every published crate
+/// from its `.crate` file), then the contents of each `.crate` file.
+fn packages(ws: &Workspace) -> Step {
+    cargo(&["publish", "--dry-run", "--workspace", "--allow-dirty"])?;
+    let mut list = Vec::new();
+    let mut sizes = Vec::new();
+    for c in ws.published() {
+        let file = crate_file(&ws.target, &c.name, &c.version);
+        match package::list_crate_file(&file) {
+            Ok(entries) => {
+                let total: u64 = entries.iter().map(|e| e.size).sum();
+                sizes.push(format!("{} {} KiB", c.name, total.div_ceil(1024)));
+                list.extend(package::contents_problems(&c.name, &entries));
+            }
+            Err(e) => list.push(format!("{}: {e}", file.display())),
+        }
+    }
+    problems(list)?;
+    Ok(format!(
+        "every crate packages and builds; licences and README in each; sizes: {}",
+        sizes.join(", ")
+    ))
+}
+
+/// Where `cargo publish --dry-run --workspace` leaves a crate's archive
+/// (`target/package/tmp-crate/`), or else `cargo package` (`target/package/`).
+fn crate_file(target: &Path, name: &str, version: &str) -> std::path::PathBuf {
+    let target = if target.as_os_str().is_empty() {
+        root().join("target")
+    } else {
+        target.to_path_buf()
+    };
+    let file = format!("{name}-{version}.crate");
+    let dir = target.join("package");
+    let staged = dir.join("tmp-crate").join(&file);
+    if staged.is_file() {
+        staged
+    } else {
+        dir.join(file)
+    }
+}
