@@ -49,6 +49,7 @@ pub mod options;
 pub mod raw;
 mod request;
 pub mod retry;
+pub mod select;
 pub mod transport;
 pub mod types;
 mod watchdog;

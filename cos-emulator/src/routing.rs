@@ -323,7 +323,7 @@ mod tests {
             (Method::GET, &bucket, "inventory"),
             (Method::GET, &bucket, "intelligenttiering"),
             (Method::PUT, &object, "symlink"),
-            (Method::POST, &object, "select"),
+            (Method::PUT, &object, "rename"),
         ] {
             assert_eq!(
                 operation(&method, target, &q(sub), false),

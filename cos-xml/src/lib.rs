@@ -74,6 +74,7 @@ pub mod list;
 pub mod multipart;
 pub mod object;
 pub mod op;
+pub mod select;
 pub mod tagging;
 pub mod time;
 

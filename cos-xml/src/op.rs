@@ -236,6 +236,10 @@ ops! {
     AbortMultipartUpload => (Delete, Object, Some("uploadId"), Write),
     /// List Parts.
     ListParts => (Get, Object, Some("uploadId"), Read),
+    // --- select ---
+    /// SELECT Object Content (`POST /<key>?select&select-type=2`): an SQL query over
+    /// a CSV or JSON object, answered as an event stream. Needs `cos:GetObject`.
+    SelectObjectContent => (Post, Object, Some("select"), Read),
 }
 
 impl Op {

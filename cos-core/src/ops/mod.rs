@@ -36,6 +36,7 @@ pub mod object_manage;
 mod paginate;
 mod prepared;
 pub mod presign;
+pub mod select;
 pub mod service;
 
 pub use prepared::PreparedRequest;

@@ -96,6 +96,11 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .prepare(),
         Op::AbortMultipartUpload => c.abort_multipart_upload(b, k, "up-1").prepare(),
         Op::ListParts => c.list_parts(b, k, "up-1").prepare(),
+        // --- select ---
+        Op::SelectObjectContent => c
+            .select_object_content(b, k)
+            .expression("select * from COSObject")
+            .prepare(),
     }
 }
 

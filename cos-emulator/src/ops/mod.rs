@@ -236,5 +236,7 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::CompleteMultipartUpload => multipart::complete(ctx).await,
         Op::AbortMultipartUpload => multipart::abort(ctx).await,
         Op::ListParts => multipart::list_parts(ctx),
+        // --- select ---
+        Op::SelectObjectContent => crate::select::select_object_content(ctx).await,
     }
 }

@@ -1,0 +1,657 @@
+//! Values and the evaluation of planned expressions over one record.
+//!
+//! CSV fields are strings; like COS (and S3) Select, a string meets a number in a
+//! comparison or arithmetic as the number it spells, and a string that spells none is
+//! an error (`CastFailed`), never a silent `false`. NULL and MISSING propagate through
+//! operators; WHERE keeps a record only when its condition is TRUE.
+
+use std::cmp::Ordering;
+
+use super::SelectError;
+use super::sql::{AggKind, AggSpec, BinOp, CastTo, Expr, Func, Step};
+
+/// A value of the evaluator.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    /// A path that names nothing.
+    Missing,
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    /// A JSON object or array.
+    Json(serde_json::Value),
+}
+
+impl Value {
+    fn is_absent(&self) -> bool {
+        matches!(self, Value::Null | Value::Missing)
+    }
+
+    /// A JSON value as an evaluator value.
+    pub fn from_json(v: &serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            serde_json::Value::String(s) => Value::Str(s.clone()),
+            other => Value::Json(other.clone()),
+        }
+    }
+
+    /// The value as JSON output.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Missing | Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Int(i) => serde_json::Value::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Value::Str(s) => serde_json::Value::String(s.clone()),
+            Value::Json(j) => j.clone(),
+        }
+    }
+
+    /// The value as a CSV field (NULL and MISSING are empty).
+    pub fn to_text(&self) -> String {
+        match self {
+            Value::Missing | Value::Null => String::new(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Str(s) => s.clone(),
+            Value::Json(j) => j.to_string(),
+        }
+    }
+}
+
+/// A number, for arithmetic and comparison.
+#[derive(Debug, Clone, Copy)]
+enum Num {
+    I(i64),
+    F(f64),
+}
+
+impl Num {
+    fn f(self) -> f64 {
+        match self {
+            Num::I(i) => i as f64,
+            Num::F(f) => f,
+        }
+    }
+}
+
+fn parse_num(s: &str) -> Option<Num> {
+    let t = s.trim();
+    t.parse::<i64>()
+        .map(Num::I)
+        .ok()
+        .or_else(|| t.parse::<f64>().ok().filter(|f| f.is_finite()).map(Num::F))
+}
+
+fn num(v: &Value) -> Result<Option<Num>, SelectError> {
+    Ok(match v {
+        Value::Int(i) => Some(Num::I(*i)),
+        Value::Float(f) => Some(Num::F(*f)),
+        Value::Str(s) => Some(parse_num(s).ok_or_else(|| cast_failed(s, "a number"))?),
+        Value::Null | Value::Missing => None,
+        Value::Bool(_) | Value::Json(_) => {
+            return Err(SelectError::new(
+                "EvaluatorInvalidArguments",
+                format!("{} is not a number.", v.to_text()),
+            ));
+        }
+    })
+}
+
+fn cast_failed(s: &str, to: &str) -> SelectError {
+    SelectError::new("CastFailed", format!("{s:?} cannot be read as {to}."))
+}
+
+/// A record being evaluated.
+pub(crate) enum Record<'a> {
+    /// CSV fields, with the header's names when `FileHeaderInfo` is `USE`.
+    Csv {
+        fields: &'a csv::StringRecord,
+        headers: Option<&'a csv::StringRecord>,
+    },
+    Json(&'a serde_json::Value),
+}
+
+impl Record<'_> {
+    fn column(&self, path: &[Step]) -> Result<Value, SelectError> {
+        match self {
+            Record::Csv { fields, headers } => {
+                let [Step::Field { name, quoted }] = path else {
+                    return Err(SelectError::new(
+                        "InvalidColumnIndex",
+                        "A CSV column has no nested fields.",
+                    ));
+                };
+                let index = match headers.and_then(|h| {
+                    h.iter().position(|c| {
+                        if *quoted {
+                            c == name
+                        } else {
+                            c.eq_ignore_ascii_case(name)
+                        }
+                    })
+                }) {
+                    Some(i) => i,
+                    None => match name.strip_prefix('_').and_then(|n| n.parse::<usize>().ok()) {
+                        Some(n) if n >= 1 => n - 1,
+                        _ => {
+                            return Err(SelectError::new(
+                                "InvalidColumnIndex",
+                                format!("The column {name} does not exist."),
+                            ));
+                        }
+                    },
+                };
+                Ok(fields
+                    .get(index)
+                    .map_or(Value::Missing, |s| Value::Str(s.to_owned())))
+            }
+            Record::Json(v) => {
+                let mut cur = *v;
+                for step in path {
+                    let next = match (step, cur) {
+                        (Step::Field { name, quoted }, serde_json::Value::Object(m)) => {
+                            m.get(name.as_str()).or_else(|| {
+                                if *quoted {
+                                    None
+                                } else {
+                                    m.iter()
+                                        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                                        .map(|(_, v)| v)
+                                }
+                            })
+                        }
+                        (Step::Index(i), serde_json::Value::Array(a)) => a.get(*i),
+                        _ => None,
+                    };
+                    match next {
+                        Some(n) => cur = n,
+                        None => return Ok(Value::Missing),
+                    }
+                }
+                Ok(Value::from_json(cur))
+            }
+        }
+    }
+
+    fn whole(&self) -> Value {
+        match self {
+            Record::Csv { fields, .. } => Value::Str(fields.iter().collect::<Vec<_>>().join(",")),
+            Record::Json(v) => Value::from_json(v),
+        }
+    }
+}
+
+/// Evaluates `e` on `rec` (`aggs`: the aggregates' results, after the scan).
+pub(crate) fn eval(e: &Expr, rec: &Record<'_>, aggs: &[Value]) -> Result<Value, SelectError> {
+    Ok(match e {
+        Expr::Lit(v) => v.clone(),
+        Expr::Record => rec.whole(),
+        Expr::Col(p) => rec.column(p)?,
+        Expr::Agg(i) => aggs.get(*i).cloned().unwrap_or(Value::Null),
+        Expr::Not(a) => match truth(&eval(a, rec, aggs)?)? {
+            Some(b) => Value::Bool(!b),
+            None => Value::Null,
+        },
+        Expr::Neg(a) => match num(&eval(a, rec, aggs)?)? {
+            Some(Num::I(i)) => i
+                .checked_neg()
+                .map_or(Value::Float(-(i as f64)), Value::Int),
+            Some(Num::F(f)) => Value::Float(-f),
+            None => Value::Null,
+        },
+        Expr::Bin(op, a, b) => binary(*op, a, b, rec, aggs)?,
+        Expr::Like {
+            expr,
+            pattern,
+            escape,
+            negated,
+        } => {
+            let (v, p) = (eval(expr, rec, aggs)?, eval(pattern, rec, aggs)?);
+            if v.is_absent() || p.is_absent() {
+                Value::Null
+            } else {
+                let m = like(&v.to_text(), &p.to_text(), *escape);
+                Value::Bool(m != *negated)
+            }
+        }
+        Expr::In {
+            expr,
+            list,
+            negated,
+        } => {
+            let v = eval(expr, rec, aggs)?;
+            if v.is_absent() {
+                return Ok(Value::Null);
+            }
+            let mut found = false;
+            for x in list {
+                if compare(&v, &eval(x, rec, aggs)?)? == Some(Ordering::Equal) {
+                    found = true;
+                    break;
+                }
+            }
+            Value::Bool(found != *negated)
+        }
+        Expr::Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => {
+            let v = eval(expr, rec, aggs)?;
+            let lo = compare(&v, &eval(low, rec, aggs)?)?;
+            let hi = compare(&v, &eval(high, rec, aggs)?)?;
+            match (lo, hi) {
+                (Some(l), Some(h)) => Value::Bool((l.is_ge() && h.is_le()) != *negated),
+                _ => Value::Null,
+            }
+        }
+        Expr::IsNull(a, negated) => Value::Bool(eval(a, rec, aggs)?.is_absent() != *negated),
+        Expr::Cast(a, to) => cast(eval(a, rec, aggs)?, *to)?,
+        Expr::Case {
+            operand,
+            whens,
+            otherwise,
+        } => {
+            let op = operand.as_deref().map(|o| eval(o, rec, aggs)).transpose()?;
+            for (w, r) in whens {
+                let wv = eval(w, rec, aggs)?;
+                let hit = match &op {
+                    Some(o) => compare(o, &wv)? == Some(Ordering::Equal),
+                    None => truth(&wv)? == Some(true),
+                };
+                if hit {
+                    return eval(r, rec, aggs);
+                }
+            }
+            match otherwise {
+                Some(o) => eval(o, rec, aggs)?,
+                None => Value::Null,
+            }
+        }
+        Expr::Func(f, args) => func(*f, args, rec, aggs)?,
+        Expr::Substring(s, from, len) => {
+            let s = eval(s, rec, aggs)?;
+            if s.is_absent() {
+                return Ok(Value::Null);
+            }
+            let text = s.to_text();
+            let from = opt_int(from.as_deref(), rec, aggs)?.unwrap_or(1);
+            let len = opt_int(len.as_deref(), rec, aggs)?;
+            // SQL positions start at 1; a start before 1 eats into the length.
+            let start = from.max(1);
+            let take = len.map(|l| (l + from.min(1) - 1).max(0));
+            let chars = text
+                .chars()
+                .skip(usize::try_from(start - 1).unwrap_or(usize::MAX));
+            Value::Str(match take {
+                Some(t) => chars.take(usize::try_from(t).unwrap_or(0)).collect(),
+                None => chars.collect(),
+            })
+        }
+        Expr::Trim(a) => match eval(a, rec, aggs)? {
+            v if v.is_absent() => Value::Null,
+            v => Value::Str(v.to_text().trim_matches(' ').to_owned()),
+        },
+    })
+}
+
+fn opt_int(e: Option<&Expr>, rec: &Record<'_>, aggs: &[Value]) -> Result<Option<i64>, SelectError> {
+    let Some(e) = e else { return Ok(None) };
+    Ok(match num(&eval(e, rec, aggs)?)? {
+        Some(Num::I(i)) => Some(i),
+        Some(Num::F(f)) => Some(f as i64),
+        None => None,
+    })
+}
+
+/// Whether a record passes a WHERE condition.
+pub(crate) fn passes(e: &Expr, rec: &Record<'_>) -> Result<bool, SelectError> {
+    Ok(truth(&eval(e, rec, &[])?)? == Some(true))
+}
+
+fn truth(v: &Value) -> Result<Option<bool>, SelectError> {
+    match v {
+        Value::Bool(b) => Ok(Some(*b)),
+        Value::Null | Value::Missing => Ok(None),
+        Value::Str(s) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Value::Str(s) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        other => Err(SelectError::new(
+            "EvaluatorInvalidArguments",
+            format!("{} is not a boolean.", other.to_text()),
+        )),
+    }
+}
+
+fn binary(
+    op: BinOp,
+    a: &Expr,
+    b: &Expr,
+    rec: &Record<'_>,
+    aggs: &[Value],
+) -> Result<Value, SelectError> {
+    if matches!(op, BinOp::And | BinOp::Or) {
+        let l = truth(&eval(a, rec, aggs)?)?;
+        // Short-circuit as SQL's three-valued logic allows.
+        match (op, l) {
+            (BinOp::And, Some(false)) => return Ok(Value::Bool(false)),
+            (BinOp::Or, Some(true)) => return Ok(Value::Bool(true)),
+            _ => {}
+        }
+        let r = truth(&eval(b, rec, aggs)?)?;
+        return Ok(match (op, l, r) {
+            (BinOp::And, _, Some(false)) => Value::Bool(false),
+            (BinOp::Or, _, Some(true)) => Value::Bool(true),
+            (_, Some(x), Some(y)) => Value::Bool(if op == BinOp::And { x && y } else { x || y }),
+            _ => Value::Null,
+        });
+    }
+    let (l, r) = (eval(a, rec, aggs)?, eval(b, rec, aggs)?);
+    if l.is_absent() || r.is_absent() {
+        return Ok(Value::Null);
+    }
+    let cmp = |f: fn(Ordering) -> bool| -> Result<Value, SelectError> {
+        Ok(compare(&l, &r)?.map_or(Value::Null, |o| Value::Bool(f(o))))
+    };
+    match op {
+        BinOp::Eq => cmp(Ordering::is_eq),
+        BinOp::Ne => cmp(Ordering::is_ne),
+        BinOp::Lt => cmp(Ordering::is_lt),
+        BinOp::Le => cmp(Ordering::is_le),
+        BinOp::Gt => cmp(Ordering::is_gt),
+        BinOp::Ge => cmp(Ordering::is_ge),
+        BinOp::Concat => Ok(Value::Str(l.to_text() + &r.to_text())),
+        _ => arith(op, &l, &r),
+    }
+}
+
+fn arith(op: BinOp, l: &Value, r: &Value) -> Result<Value, SelectError> {
+    let (Some(x), Some(y)) = (num(l)?, num(r)?) else {
+        return Ok(Value::Null);
+    };
+    let div0 = || SelectError::new("DivisionByZero", "Division by zero.");
+    if let (Num::I(a), Num::I(b)) = (x, y) {
+        let v = match op {
+            BinOp::Add => a.checked_add(b),
+            BinOp::Sub => a.checked_sub(b),
+            BinOp::Mul => a.checked_mul(b),
+            BinOp::Div if b == 0 => return Err(div0()),
+            BinOp::Div => a.checked_div(b),
+            BinOp::Mod if b == 0 => return Err(div0()),
+            BinOp::Mod => a.checked_rem(b),
+            _ => None,
+        };
+        if let Some(v) = v {
+            return Ok(Value::Int(v));
+        }
+    }
+    let (a, b) = (x.f(), y.f());
+    Ok(Value::Float(match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mul => a * b,
+        BinOp::Div if b == 0.0 => return Err(div0()),
+        BinOp::Div => a / b,
+        BinOp::Mod if b == 0.0 => return Err(div0()),
+        BinOp::Mod => a % b,
+        _ => {
+            return Err(SelectError::new(
+                "InternalError",
+                "not an arithmetic operator",
+            ));
+        }
+    }))
+}
+
+/// Orders two values: numbers numerically (a string against a number as the number it
+/// spells), strings by code point, booleans. `None` when either is NULL/MISSING.
+pub(crate) fn compare(l: &Value, r: &Value) -> Result<Option<Ordering>, SelectError> {
+    Ok(match (l, r) {
+        (a, b) if a.is_absent() || b.is_absent() => None,
+        (Value::Str(a), Value::Str(b)) => Some(a.as_str().cmp(b.as_str())),
+        (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+        (Value::Bool(a), Value::Str(s)) | (Value::Str(s), Value::Bool(a)) => {
+            let b = match s.to_ascii_lowercase().as_str() {
+                "true" => true,
+                "false" => false,
+                _ => return Err(cast_failed(s, "a boolean")),
+            };
+            let o = a.cmp(&b);
+            Some(if matches!(l, Value::Bool(_)) {
+                o
+            } else {
+                o.reverse()
+            })
+        }
+        (Value::Json(a), Value::Json(b)) => (a == b).then_some(Ordering::Equal),
+        _ => match (num(l)?, num(r)?) {
+            (Some(Num::I(a)), Some(Num::I(b))) => Some(a.cmp(&b)),
+            (Some(a), Some(b)) => a.f().partial_cmp(&b.f()),
+            _ => None,
+        },
+    })
+}
+
+fn cast(v: Value, to: CastTo) -> Result<Value, SelectError> {
+    if v.is_absent() {
+        return Ok(Value::Null);
+    }
+    Ok(match (to, v) {
+        (CastTo::Str, v) => Value::Str(v.to_text()),
+        (CastTo::Int, Value::Int(i)) => Value::Int(i),
+        (CastTo::Int, Value::Float(f)) => Value::Int(f.trunc() as i64),
+        (CastTo::Int, Value::Str(s)) => match parse_num(&s) {
+            Some(Num::I(i)) => Value::Int(i),
+            Some(Num::F(f)) => Value::Int(f.trunc() as i64),
+            None => return Err(cast_failed(&s, "INT")),
+        },
+        (CastTo::Float, Value::Int(i)) => Value::Float(i as f64),
+        (CastTo::Float, Value::Float(f)) => Value::Float(f),
+        (CastTo::Float, Value::Str(s)) => match parse_num(&s) {
+            Some(n) => Value::Float(n.f()),
+            None => return Err(cast_failed(&s, "FLOAT")),
+        },
+        (CastTo::Bool, Value::Bool(b)) => Value::Bool(b),
+        (CastTo::Bool, Value::Str(s)) => match truth(&Value::Str(s.clone())) {
+            Ok(Some(b)) => Value::Bool(b),
+            _ => return Err(cast_failed(&s, "BOOL")),
+        },
+        (_, v) => return Err(cast_failed(&v.to_text(), "the requested type")),
+    })
+}
+
+fn func(f: Func, args: &[Expr], rec: &Record<'_>, aggs: &[Value]) -> Result<Value, SelectError> {
+    let mut vals = Vec::with_capacity(args.len());
+    for a in args {
+        let v = eval(a, rec, aggs)?;
+        if f == Func::Coalesce && !v.is_absent() {
+            return Ok(v);
+        }
+        vals.push(v);
+    }
+    let first = vals.first().cloned().unwrap_or(Value::Null);
+    Ok(match f {
+        Func::Coalesce => Value::Null,
+        Func::NullIf => match vals.get(1) {
+            Some(second) if compare(&first, second)? == Some(Ordering::Equal) => Value::Null,
+            _ => first,
+        },
+        _ if first.is_absent() => Value::Null,
+        Func::Lower => Value::Str(first.to_text().to_lowercase()),
+        Func::Upper => Value::Str(first.to_text().to_uppercase()),
+        Func::CharLength => Value::Int(first.to_text().chars().count() as i64),
+        Func::Abs => match num(&first)? {
+            Some(Num::I(i)) => i
+                .checked_abs()
+                .map_or(Value::Float((i as f64).abs()), Value::Int),
+            Some(Num::F(x)) => Value::Float(x.abs()),
+            None => Value::Null,
+        },
+    })
+}
+
+/// SQL `LIKE`: `%` any run, `_` one character, `escape` makes the next one literal.
+pub(crate) fn like(text: &str, pattern: &str, escape: Option<char>) -> bool {
+    let t: Vec<char> = text.chars().collect();
+    let mut p: Vec<(char, bool)> = Vec::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if Some(c) == escape {
+            if let Some(n) = chars.next() {
+                p.push((n, true));
+            }
+        } else {
+            p.push((c, false));
+        }
+    }
+    // Iterative matching with one backtrack point for the last `%` (linear-ish).
+    let (mut ti, mut pi) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some(('%', false)) => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&(c, lit)) if (c == '_' && !lit) || c == t[ti] => {
+                ti += 1;
+                pi += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&(c, lit)| c == '%' && !lit)
+}
+
+/// MIN/MAX order: two CSV fields that both spell numbers compare as numbers.
+fn agg_compare(a: &Value, b: &Value) -> Result<Option<Ordering>, SelectError> {
+    if let (Value::Str(x), Value::Str(y)) = (a, b)
+        && let (Some(p), Some(q)) = (parse_num(x), parse_num(y))
+    {
+        return Ok(p.f().partial_cmp(&q.f()));
+    }
+    compare(a, b)
+}
+
+/// The running state of one aggregate.
+#[derive(Debug, Clone)]
+pub(crate) struct AggState {
+    count: u64,
+    sum: Option<Num>,
+    best: Option<Value>,
+}
+
+impl AggState {
+    pub fn new() -> Self {
+        AggState {
+            count: 0,
+            sum: None,
+            best: None,
+        }
+    }
+
+    /// Adds one record.
+    pub fn update(&mut self, spec: &AggSpec, rec: &Record<'_>) -> Result<(), SelectError> {
+        let v = match &spec.arg {
+            None => {
+                self.count += 1;
+                return Ok(());
+            }
+            Some(e) => eval(e, rec, &[])?,
+        };
+        if v.is_absent() {
+            return Ok(());
+        }
+        self.count += 1;
+        match spec.kind {
+            AggKind::Count => {}
+            AggKind::Sum | AggKind::Avg => {
+                let n = num(&v)?.unwrap_or(Num::I(0));
+                self.sum = Some(match (self.sum, n) {
+                    (None, n) => n,
+                    (Some(Num::I(a)), Num::I(b)) => {
+                        a.checked_add(b).map_or(Num::F(a as f64 + b as f64), Num::I)
+                    }
+                    (Some(a), b) => Num::F(a.f() + b.f()),
+                });
+            }
+            AggKind::Min | AggKind::Max => {
+                let replace = match &self.best {
+                    None => true,
+                    Some(b) => {
+                        let o = agg_compare(&v, b)?;
+                        if spec.kind == AggKind::Min {
+                            o == Some(Ordering::Less)
+                        } else {
+                            o == Some(Ordering::Greater)
+                        }
+                    }
+                };
+                if replace {
+                    self.best = Some(v);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The aggregate's value at the end of the scan.
+    pub fn finish(&self, kind: AggKind) -> Value {
+        match kind {
+            AggKind::Count => Value::Int(i64::try_from(self.count).unwrap_or(i64::MAX)),
+            AggKind::Sum => match self.sum {
+                Some(Num::I(i)) => Value::Int(i),
+                Some(Num::F(f)) => Value::Float(f),
+                None => Value::Null,
+            },
+            AggKind::Avg => match self.sum {
+                Some(s) if self.count > 0 => Value::Float(s.f() / self.count as f64),
+                _ => Value::Null,
+            },
+            AggKind::Min | AggKind::Max => match &self.best {
+                // A CSV field compared as a number reports the number.
+                Some(Value::Str(s)) => match parse_num(s) {
+                    Some(Num::I(i)) => Value::Int(i),
+                    Some(Num::F(f)) => Value::Float(f),
+                    None => Value::Str(s.clone()),
+                },
+                Some(v) => v.clone(),
+                None => Value::Null,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like;
+
+    #[test]
+    fn like_patterns() {
+        assert!(like("hello", "h%o", None));
+        assert!(like("hello", "_ello", None));
+        assert!(!like("hello", "h_o", None));
+        assert!(like("50%", "50!%", Some('!')));
+        assert!(!like("500", "50!%", Some('!')));
+        assert!(like("", "%", None));
+        assert!(like("abcabc", "%abc", None));
+    }
+}
