@@ -14,4 +14,5 @@ mod op_table;
 mod persistence;
 #[cfg(unix)]
 mod persistence_kill;
+mod select;
 mod v4;

@@ -87,6 +87,12 @@ client.put_object(Bucket=BUCKET, Key='d.json', Body=' '.join(json.dumps(r, inden
 
 as_text = [[str(r[c]) for c in COLS] for r in ROWS]
 
+# First select: the arguments of cos-xml's wire fixture (testdata/select/csv_full.xml);
+# the Rust side checks the body length the emulator logged against it.
+data, _ = select('t.tsv', "select s._1, s.name from COSObject s where s.age > 30 and s.name <> 'a&b' limit 5",
+                 csv_in('USE', FieldDelimiter='\t'), CSV_OUT, progress=True)
+check('fixture arguments', csv_rows(data), [[str(r['id']), r['name']] for r in ROWS if r['age'] > 30][:5])
+
 # CSV without header: everything, positional projections, filters.
 data, _ = select('n.csv', 'select * from COSObject', csv_in('NONE'), CSV_OUT)
 check('csv no header select *', csv_rows(data), as_text)
