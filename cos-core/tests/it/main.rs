@@ -14,4 +14,5 @@ mod prepare;
 mod raw;
 mod readme;
 mod retry_validation;
+mod select;
 mod timeouts;
