@@ -342,3 +342,133 @@ fn put_sized(b: &mut BytesMut, t: u8, v: &[u8]) {
     b.put_u16(v.len() as u16);
     b.put_slice(v);
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn header_value() -> impl Strategy<Value = HeaderValue> {
+        prop_oneof![
+            any::<bool>().prop_map(HeaderValue::Bool),
+            any::<i8>().prop_map(HeaderValue::Byte),
+            any::<i16>().prop_map(HeaderValue::Short),
+            any::<i32>().prop_map(HeaderValue::Int),
+            any::<i64>().prop_map(HeaderValue::Long),
+            proptest::collection::vec(any::<u8>(), 0..40)
+                .prop_map(|v| HeaderValue::Bytes(Bytes::from(v))),
+            ".{0,30}".prop_map(HeaderValue::String),
+            any::<i64>().prop_map(HeaderValue::Timestamp),
+            any::<[u8; 16]>().prop_map(HeaderValue::Uuid),
+        ]
+    }
+
+    fn message() -> impl Strategy<Value = Message> {
+        (
+            proptest::collection::vec(("[:a-z-]{1,20}", header_value()), 0..5),
+            proptest::collection::vec(any::<u8>(), 0..300),
+        )
+            .prop_map(|(hs, p)| Message {
+                headers: hs
+                    .into_iter()
+                    .map(|(name, value)| Header { name, value })
+                    .collect(),
+                payload: Bytes::from(p),
+            })
+    }
+
+    /// Feeds `data` in chunks of the given sizes (cycled) and collects what comes out.
+    fn feed(data: &[u8], sizes: &[usize]) -> (Vec<Message>, Option<FrameError>, Decoder) {
+        let mut d = Decoder::new();
+        let mut out = Vec::new();
+        let mut pos = 0;
+        let mut i = 0;
+        while pos < data.len() {
+            let n = sizes[i % sizes.len()].max(1).min(data.len() - pos);
+            d.push(&data[pos..pos + n]);
+            pos += n;
+            i += 1;
+            loop {
+                match d.next_message() {
+                    Ok(Some(m)) => out.push(m),
+                    Ok(None) => break,
+                    Err(e) => return (out, Some(e), d),
+                }
+            }
+        }
+        (out, None, d)
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_and_chunkings_never_panic(
+            data in proptest::collection::vec(any::<u8>(), 0..2000),
+            sizes in proptest::collection::vec(1usize..64, 1..8),
+        ) {
+            let (_, err, d) = feed(&data, &sizes);
+            if err.is_none() {
+                // Whatever is left is a partial message, reported by finish.
+                prop_assert_eq!(d.finish().is_ok(), d.buffered() == 0);
+            }
+        }
+
+        #[test]
+        fn valid_streams_round_trip_under_any_chunking(
+            msgs in proptest::collection::vec(message(), 0..6),
+            sizes in proptest::collection::vec(1usize..100, 1..8),
+        ) {
+            let wire: Vec<u8> = msgs.iter().flat_map(|m| encode(&m.headers, &m.payload)).collect();
+            let (out, err, d) = feed(&wire, &sizes);
+            prop_assert!(err.is_none(), "{:?}", err);
+            prop_assert_eq!(out, msgs);
+            prop_assert!(d.finish().is_ok());
+        }
+
+        #[test]
+        fn any_flipped_bit_fails_cleanly(
+            msgs in proptest::collection::vec(message(), 1..4),
+            at in any::<prop::sample::Index>(),
+            bit in 0u8..8,
+        ) {
+            let wire: Vec<u8> = msgs.iter().flat_map(|m| encode(&m.headers, &m.payload)).collect();
+            let mut bad = wire.clone();
+            let i = at.index(bad.len());
+            bad[i] ^= 1 << bit;
+            let (out, err, d) = feed(&bad, &[7]);
+            // Never a wrong message: an error, or (a length grown past the end) an
+            // incomplete stream; messages before the flipped one are intact.
+            prop_assert!(err.is_some() || d.finish().is_err());
+            prop_assert!(out.len() < msgs.len());
+            prop_assert_eq!(&out[..], &msgs[..out.len()]);
+        }
+
+        #[test]
+        fn a_stream_cut_short_is_incomplete(
+            msgs in proptest::collection::vec(message(), 1..4),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let wire: Vec<u8> = msgs.iter().flat_map(|m| encode(&m.headers, &m.payload)).collect();
+            let cut = cut.index(wire.len());
+            let (out, err, d) = feed(&wire[..cut], &[13]);
+            prop_assert!(err.is_none());
+            prop_assert!(out.len() < msgs.len());
+            let boundary: usize = msgs[..out.len()].iter().map(|m| encode(&m.headers, &m.payload).len()).sum();
+            prop_assert_eq!(d.finish().is_err(), cut > boundary);
+        }
+    }
+
+    #[test]
+    fn lengths_are_checked_before_buffering() {
+        let mut prelude = Vec::new();
+        prelude.extend_from_slice(&u32::MAX.to_be_bytes());
+        prelude.extend_from_slice(&0u32.to_be_bytes());
+        let crc = crc32fast::hash(&prelude);
+        prelude.extend_from_slice(&crc.to_be_bytes());
+        let mut d = Decoder::new();
+        d.push(&prelude);
+        assert!(matches!(d.next_message(), Err(FrameError::Length { .. })));
+        // The decoder stays failed.
+        assert!(d.next_message().is_err());
+    }
+}
