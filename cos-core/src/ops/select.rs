@@ -128,8 +128,7 @@ impl Client {
     /// use cos_core::xml::select::{CsvInput, CsvOutput, FileHeaderInfo, InputSerialization, OutputSerialization};
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("people.csv")?;
-    /// let mut csv = CsvInput::default();
-    /// csv.file_header_info = Some(FileHeaderInfo::Use);
+    /// let csv = CsvInput { file_header_info: Some(FileHeaderInfo::Use), ..CsvInput::default() };
     /// let rows = client
     ///     .select_object_content(&bucket, &key)
     ///     .expression("select name from COSObject where cast(age as int) > 30")

@@ -189,7 +189,7 @@ impl Decoder {
             return Err(FrameError::PreludeCrc { computed, sent });
         }
         let (t, h) = (total as usize, headers as usize);
-        if t < OVERHEAD || t > MAX_MESSAGE || h > t - OVERHEAD {
+        if !(OVERHEAD..=MAX_MESSAGE).contains(&t) || h > t - OVERHEAD {
             return Err(FrameError::Length { total, headers });
         }
         if self.buf.len() < t {

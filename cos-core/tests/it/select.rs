@@ -42,9 +42,10 @@ fn rows() -> Vec<(usize, String, &'static str, usize)> {
 }
 
 fn header(info: FileHeaderInfo) -> InputSerialization {
-    let mut c = CsvInput::default();
-    c.file_header_info = Some(info);
-    InputSerialization::csv(c)
+    InputSerialization::csv(CsvInput {
+        file_header_info: Some(info),
+        ..CsvInput::default()
+    })
 }
 
 #[tokio::test]

@@ -263,48 +263,65 @@ pub(crate) fn eval(e: &Expr, rec: &Record<'_>, aggs: &[Value]) -> Result<Value, 
             operand,
             whens,
             otherwise,
-        } => {
-            let op = operand.as_deref().map(|o| eval(o, rec, aggs)).transpose()?;
-            for (w, r) in whens {
-                let wv = eval(w, rec, aggs)?;
-                let hit = match &op {
-                    Some(o) => compare(o, &wv)? == Some(Ordering::Equal),
-                    None => truth(&wv)? == Some(true),
-                };
-                if hit {
-                    return eval(r, rec, aggs);
-                }
-            }
-            match otherwise {
-                Some(o) => eval(o, rec, aggs)?,
-                None => Value::Null,
-            }
-        }
+        } => case(operand.as_deref(), whens, otherwise.as_deref(), rec, aggs)?,
         Expr::Func(f, args) => func(*f, args, rec, aggs)?,
-        Expr::Substring(s, from, len) => {
-            let s = eval(s, rec, aggs)?;
-            if s.is_absent() {
-                return Ok(Value::Null);
-            }
-            let text = s.to_text();
-            let from = opt_int(from.as_deref(), rec, aggs)?.unwrap_or(1);
-            let len = opt_int(len.as_deref(), rec, aggs)?;
-            // SQL positions start at 1; a start before 1 eats into the length.
-            let start = from.max(1);
-            let take = len.map(|l| (l + from.min(1) - 1).max(0));
-            let chars = text
-                .chars()
-                .skip(usize::try_from(start - 1).unwrap_or(usize::MAX));
-            Value::Str(match take {
-                Some(t) => chars.take(usize::try_from(t).unwrap_or(0)).collect(),
-                None => chars.collect(),
-            })
-        }
+        Expr::Substring(s, from, len) => substring(s, from.as_deref(), len.as_deref(), rec, aggs)?,
         Expr::Trim(a) => match eval(a, rec, aggs)? {
             v if v.is_absent() => Value::Null,
             v => Value::Str(v.to_text().trim_matches(' ').to_owned()),
         },
     })
+}
+
+fn case(
+    operand: Option<&Expr>,
+    whens: &[(Expr, Expr)],
+    otherwise: Option<&Expr>,
+    rec: &Record<'_>,
+    aggs: &[Value],
+) -> Result<Value, SelectError> {
+    let op = operand.map(|o| eval(o, rec, aggs)).transpose()?;
+    for (w, r) in whens {
+        let wv = eval(w, rec, aggs)?;
+        let hit = match &op {
+            Some(o) => compare(o, &wv)? == Some(Ordering::Equal),
+            None => truth(&wv)? == Some(true),
+        };
+        if hit {
+            return eval(r, rec, aggs);
+        }
+    }
+    match otherwise {
+        Some(o) => eval(o, rec, aggs),
+        None => Ok(Value::Null),
+    }
+}
+
+/// `SUBSTRING(s FROM from FOR len)`: positions start at 1; a start before 1 eats
+/// into the length.
+fn substring(
+    s: &Expr,
+    from: Option<&Expr>,
+    len: Option<&Expr>,
+    rec: &Record<'_>,
+    aggs: &[Value],
+) -> Result<Value, SelectError> {
+    let s = eval(s, rec, aggs)?;
+    if s.is_absent() {
+        return Ok(Value::Null);
+    }
+    let text = s.to_text();
+    let from = opt_int(from, rec, aggs)?.unwrap_or(1);
+    let len = opt_int(len, rec, aggs)?;
+    let start = from.max(1);
+    let take = len.map(|l| (l + from.min(1) - 1).max(0));
+    let chars = text
+        .chars()
+        .skip(usize::try_from(start - 1).unwrap_or(usize::MAX));
+    Ok(Value::Str(match take {
+        Some(t) => chars.take(usize::try_from(t).unwrap_or(0)).collect(),
+        None => chars.collect(),
+    }))
 }
 
 fn opt_int(e: Option<&Expr>, rec: &Record<'_>, aggs: &[Value]) -> Result<Option<i64>, SelectError> {

@@ -273,7 +273,7 @@ fn scan(req: &SelectRequest, data: Box<dyn Read + Send>, ev: &mut Events<'_>) ->
     while rows < limit || !aggs.is_empty() {
         let Some(rec) = source.next()? else { break };
         seen += 1;
-        if seen % 4096 == 0 {
+        if seen.is_multiple_of(4096) {
             ev.keep_alive()?;
         }
         let r = match &rec {

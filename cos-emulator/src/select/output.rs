@@ -92,7 +92,7 @@ impl std::io::Write for Sink {
 
 /// Writes result rows in the requested format.
 pub(crate) enum RowWriter {
-    Csv(csv::Writer<Sink>, Sink),
+    Csv(Box<csv::Writer<Sink>>, Sink),
     Json { delimiter: Vec<u8> },
 }
 
@@ -140,7 +140,7 @@ impl RowWriter {
                     .quote_style(style)
                     .flexible(true)
                     .from_writer(sink.clone());
-                Ok(RowWriter::Csv(w, sink))
+                Ok(RowWriter::Csv(Box::new(w), sink))
             }
             (None, Some(j)) => Ok(RowWriter::Json {
                 delimiter: j

@@ -417,6 +417,18 @@ impl Planner {
                 let op = bin_op(op)?;
                 Expr::Bin(op, self.b(left, agg_ok)?, self.b(right, agg_ok)?)
             }
+            A::Function(f) => self.function(f, agg_ok)?,
+            A::Subquery(_) | A::InSubquery { .. } | A::Exists { .. } => {
+                return Err(unsupported("A subquery"));
+            }
+            other => self.predicate(other, agg_ok)?,
+        })
+    }
+
+    /// LIKE, IN, BETWEEN, IS NULL, CAST, CASE, SUBSTRING, TRIM.
+    fn predicate(&mut self, e: &ast::Expr, agg_ok: bool) -> Result<Expr, SelectError> {
+        use ast::Expr as A;
+        Ok(match e {
             A::Like {
                 negated,
                 any: false,
@@ -503,10 +515,6 @@ impl Planner {
                 trim_what: None,
                 trim_characters: None,
             } => Expr::Trim(self.b(expr, agg_ok)?),
-            A::Function(f) => self.function(f, agg_ok)?,
-            A::Subquery(_) | A::InSubquery { .. } | A::Exists { .. } => {
-                return Err(unsupported("A subquery"));
-            }
             other => {
                 return Err(SelectError::new(
                     "UnsupportedSqlOperation",
@@ -598,20 +606,20 @@ fn field(id: &ast::Ident) -> Step {
 }
 
 fn access_step(a: &ast::AccessExpr, whole: &ast::Expr) -> Result<Step, SelectError> {
+    use ast::{AccessExpr, Subscript};
     match a {
-        ast::AccessExpr::Dot(ast::Expr::Identifier(id)) => Ok(field(id)),
-        ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => match index {
-            ast::Expr::Value(v) => match &v.value {
-                ast::Value::Number(n, _) => n
-                    .parse()
-                    .map(Step::Index)
-                    .map_err(|_| unsupported(format!("The index {n}"))),
-                ast::Value::SingleQuotedString(s) => Ok(Step::Field {
-                    name: s.clone(),
-                    quoted: true,
-                }),
-                _ => Err(unsupported(format!("The path {whole}"))),
-            },
+        AccessExpr::Dot(ast::Expr::Identifier(id)) => Ok(field(id)),
+        AccessExpr::Subscript(Subscript::Index {
+            index: ast::Expr::Value(v),
+        }) => match &v.value {
+            ast::Value::Number(n, _) => n
+                .parse()
+                .map(Step::Index)
+                .map_err(|_| unsupported(format!("The index {n}"))),
+            ast::Value::SingleQuotedString(s) => Ok(Step::Field {
+                name: s.clone(),
+                quoted: true,
+            }),
             _ => Err(unsupported(format!("The path {whole}"))),
         },
         _ => Err(unsupported(format!("The path {whole}"))),
