@@ -9,6 +9,7 @@ mod delete;
 mod list;
 mod multipart;
 pub(crate) mod object;
+mod select;
 
 use cos_xml::op::Op;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
@@ -237,6 +238,6 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::AbortMultipartUpload => multipart::abort(ctx).await,
         Op::ListParts => multipart::list_parts(ctx),
         // --- select ---
-        Op::SelectObjectContent => crate::select::select_object_content(ctx).await,
+        Op::SelectObjectContent => select::select_object_content(ctx).await,
     }
 }

@@ -12,8 +12,11 @@
 //! Reference: <https://cloud.tencent.com/document/api/436/37641> (request, events)
 //! and <https://cloud.tencent.com/document/product/436/37636> (the SQL).
 
+mod agg;
 mod eval;
+mod expr;
 mod input;
+mod lower;
 mod output;
 mod sql;
 
@@ -26,21 +29,15 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use cos_xml::select::{SelectRequest, SelectStats};
 use http_body::Body;
-use hyper::header::{CONTENT_TYPE, HeaderValue};
-use hyper::{Response, StatusCode};
 use tokio::sync::mpsc;
 
 use crate::body::RespBody;
-use crate::errors::{ApiError, Failure, OpResult};
-use crate::ops::Ctx;
-use crate::storage::read_range;
 
-use eval::{AggState, Record, Value};
+use agg::AggState;
+use eval::{Record, Value};
 use input::{Counted, Rec, Source};
 use output::RowWriter;
 
-/// Largest `<SelectRequest>` accepted.
-const MAX_REQUEST: usize = 256 << 10;
 /// A Records event is sent once this many result bytes are buffered.
 const RECORDS_CHUNK: usize = 128 << 10;
 /// A Cont event keeps the connection alive after this long without any event.
@@ -74,56 +71,22 @@ impl SelectError {
     }
 }
 
-/// Runs SELECT Object Content.
-pub(crate) async fn select_object_content(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
-    let bytes = ctx.body.collect(MAX_REQUEST).await?;
-    crate::ops::check_content_md5(ctx.h("content-md5"), &bytes)?;
-    let text = std::str::from_utf8(&bytes).map_err(ApiError::malformed_xml)?;
-    let req = SelectRequest::from_xml(text).map_err(ApiError::malformed_xml)?;
-    if ctx.q("select-type") != Some("2") {
-        return Err(ApiError::invalid_argument("select-type must be 2.").into());
-    }
-    if !req.expression_type.eq_ignore_ascii_case("SQL") {
-        return Err(ApiError::invalid_argument(format!(
-            "ExpressionType {:?} is not supported; use SQL.",
-            req.expression_type
-        ))
-        .into());
-    }
-    // Validate the serialization options before answering 200.
-    for check in [
-        Source::new(Box::new(std::io::empty()), &req.input_serialization).map(drop),
-        RowWriter::new(&req.output_serialization).map(drop),
-    ] {
-        check.map_err(|e| ApiError::invalid_argument(e.message))?;
-    }
-    let body = {
-        let st = ctx.shared.store.lock();
-        let b = st.bucket(ctx.bucket())?;
-        let v = b.version(ctx.key(), ctx.q("versionId"))?;
-        let Some(obj) = &v.object else {
-            return Err(Failure::Api(ApiError::no_such_key()));
-        };
-        if crate::ops::object::is_archive(&obj.storage_class) && obj.restored_until.is_none() {
-            return Err(ApiError::new(
-                403,
-                "InvalidObjectState",
-                "The operation is not valid for the object's storage class.",
-            )
-            .into());
-        }
-        read_range(&obj.segments, 0, obj.size, ctx.shared.store.blob_dir())
-    };
+/// Checks the serialization options of `req` before the answer starts.
+///
+/// Errors: the message of an invalid `InputSerialization` / `OutputSerialization`.
+pub(crate) fn validate(req: &SelectRequest) -> Result<(), String> {
+    Source::new(Box::new(std::io::empty()), &req.input_serialization).map_err(|e| e.message)?;
+    RowWriter::new(&req.output_serialization).map_err(|e| e.message)?;
+    Ok(())
+}
+
+/// Starts the scan of `object` on a blocking thread; the body of the answer streams
+/// its events.
+pub(crate) fn start(req: SelectRequest, object: RespBody) -> RespBody {
     let (tx, rx) = mpsc::channel(4);
     let rt = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || run(&req, body, &tx, rt));
-    let mut r = Response::new(RespBody::stream_unsized(rx));
-    *r.status_mut() = StatusCode::OK;
-    r.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
-    );
-    Ok(r)
+    tokio::task::spawn_blocking(move || run(&req, object, &tx, rt));
+    RespBody::stream_unsized(rx)
 }
 
 /// The object's bytes, pulled from its response body on a blocking thread.

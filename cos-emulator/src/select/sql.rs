@@ -5,14 +5,15 @@
 //! is refused with an error naming the construct, never evaluated approximately.
 
 use sqlparser::ast::{
-    self, BinaryOperator, DataType, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr,
-    LimitClause, SelectItem, SetExpr, Statement, TableFactor, UnaryOperator,
+    self, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr, LimitClause, SelectItem,
+    SetExpr, Statement, TableFactor, UnaryOperator,
 };
 use sqlparser::dialect::Dialect;
 use sqlparser::parser::Parser;
 
 use super::SelectError;
-use super::eval::Value;
+pub(crate) use super::expr::*;
+use super::lower::{access_step, bin_op, cast_to, escape, field, literal};
 
 /// COS's SQL: ANSI identifiers (`_1`, `name`), `"quoted"` names, `'strings'`.
 #[derive(Debug)]
@@ -30,131 +31,7 @@ impl Dialect for CosDialect {
     }
 }
 
-/// One step of a column path.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Step {
-    /// A field by name; `quoted` names match case-sensitively.
-    Field { name: String, quoted: bool },
-    /// An array element (`[n]`, from 0).
-    Index(usize),
-}
-
-/// A scalar operator.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum BinOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Mod,
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    And,
-    Or,
-    Concat,
-}
-
-/// A type of `CAST`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum CastTo {
-    Int,
-    Float,
-    Str,
-    Bool,
-}
-
-/// A scalar function.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Func {
-    Lower,
-    Upper,
-    CharLength,
-    Coalesce,
-    NullIf,
-    Abs,
-}
-
-/// An aggregate function.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum AggKind {
-    Count,
-    Sum,
-    Avg,
-    Min,
-    Max,
-}
-
-/// An expression of the plan.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Expr {
-    Lit(Value),
-    /// The whole record (the table alias alone).
-    Record,
-    Col(Vec<Step>),
-    Not(Box<Expr>),
-    Neg(Box<Expr>),
-    Bin(BinOp, Box<Expr>, Box<Expr>),
-    Like {
-        expr: Box<Expr>,
-        pattern: Box<Expr>,
-        escape: Option<char>,
-        negated: bool,
-    },
-    In {
-        expr: Box<Expr>,
-        list: Vec<Expr>,
-        negated: bool,
-    },
-    Between {
-        expr: Box<Expr>,
-        low: Box<Expr>,
-        high: Box<Expr>,
-        negated: bool,
-    },
-    IsNull(Box<Expr>, bool),
-    Cast(Box<Expr>, CastTo),
-    Case {
-        operand: Option<Box<Expr>>,
-        whens: Vec<(Expr, Expr)>,
-        otherwise: Option<Box<Expr>>,
-    },
-    Func(Func, Vec<Expr>),
-    Substring(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
-    Trim(Box<Expr>),
-    /// The value of aggregate number `n` (only after the scan).
-    Agg(usize),
-}
-
-/// An aggregate to compute: its kind and argument (`None` for `COUNT(*)`).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct AggSpec {
-    pub kind: AggKind,
-    pub arg: Option<Expr>,
-}
-
-/// One output column.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Projection {
-    pub expr: Expr,
-    /// The name for JSON output: the alias, the column's name, or `_N`.
-    pub name: String,
-}
-
-/// A planned query.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Query {
-    /// `None` for `SELECT *`.
-    pub projections: Option<Vec<Projection>>,
-    pub filter: Option<Expr>,
-    pub limit: Option<u64>,
-    pub aggregates: Vec<AggSpec>,
-}
-
-fn unsupported(what: impl std::fmt::Display) -> SelectError {
+pub(crate) fn unsupported(what: impl std::fmt::Display) -> SelectError {
     SelectError::new(
         "UnsupportedSqlStructure",
         format!("{what} is not supported by COS Select."),
@@ -596,108 +473,4 @@ impl Planner {
         }
         Ok(Expr::Func(func, args))
     }
-}
-
-fn field(id: &ast::Ident) -> Step {
-    Step::Field {
-        name: id.value.clone(),
-        quoted: id.quote_style.is_some(),
-    }
-}
-
-fn access_step(a: &ast::AccessExpr, whole: &ast::Expr) -> Result<Step, SelectError> {
-    use ast::{AccessExpr, Subscript};
-    match a {
-        AccessExpr::Dot(ast::Expr::Identifier(id)) => Ok(field(id)),
-        AccessExpr::Subscript(Subscript::Index {
-            index: ast::Expr::Value(v),
-        }) => match &v.value {
-            ast::Value::Number(n, _) => n
-                .parse()
-                .map(Step::Index)
-                .map_err(|_| unsupported(format!("The index {n}"))),
-            ast::Value::SingleQuotedString(s) => Ok(Step::Field {
-                name: s.clone(),
-                quoted: true,
-            }),
-            _ => Err(unsupported(format!("The path {whole}"))),
-        },
-        _ => Err(unsupported(format!("The path {whole}"))),
-    }
-}
-
-fn literal(v: &ast::Value) -> Result<Value, SelectError> {
-    Ok(match v {
-        ast::Value::Number(n, _) => match n.parse::<i64>() {
-            Ok(i) => Value::Int(i),
-            Err(_) => Value::Float(
-                n.parse()
-                    .map_err(|_| unsupported(format!("The number {n}")))?,
-            ),
-        },
-        ast::Value::SingleQuotedString(s) => Value::Str(s.clone()),
-        ast::Value::Boolean(b) => Value::Bool(*b),
-        ast::Value::Null => Value::Null,
-        other => return Err(unsupported(format!("The literal {other}"))),
-    })
-}
-
-fn escape(v: &ast::Value) -> Result<char, SelectError> {
-    if let ast::Value::SingleQuotedString(s) = v {
-        let mut c = s.chars();
-        if let (Some(ch), None) = (c.next(), c.next()) {
-            return Ok(ch);
-        }
-    }
-    Err(SelectError::new(
-        "InvalidArgument",
-        format!("The LIKE escape {v} is not one character."),
-    ))
-}
-
-fn bin_op(op: &BinaryOperator) -> Result<BinOp, SelectError> {
-    use BinaryOperator as B;
-    Ok(match op {
-        B::Plus => BinOp::Add,
-        B::Minus => BinOp::Sub,
-        B::Multiply => BinOp::Mul,
-        B::Divide => BinOp::Div,
-        B::Modulo => BinOp::Mod,
-        B::Eq => BinOp::Eq,
-        B::NotEq => BinOp::Ne,
-        B::Lt => BinOp::Lt,
-        B::LtEq => BinOp::Le,
-        B::Gt => BinOp::Gt,
-        B::GtEq => BinOp::Ge,
-        B::And => BinOp::And,
-        B::Or => BinOp::Or,
-        B::StringConcat => BinOp::Concat,
-        other => {
-            return Err(SelectError::new(
-                "UnsupportedSqlOperation",
-                format!("The operator {other} is not supported by COS Select."),
-            ));
-        }
-    })
-}
-
-fn cast_to(t: &DataType) -> Result<CastTo, SelectError> {
-    Ok(match t {
-        DataType::Int(_) | DataType::Integer(_) | DataType::BigInt(_) | DataType::Int64 => {
-            CastTo::Int
-        }
-        DataType::Float(_)
-        | DataType::Double(_)
-        | DataType::Real
-        | DataType::Float64
-        | DataType::Decimal(_)
-        | DataType::Numeric(_) => CastTo::Float,
-        DataType::String(_) | DataType::Varchar(_) | DataType::Char(_) | DataType::Text => {
-            CastTo::Str
-        }
-        DataType::Bool | DataType::Boolean => CastTo::Bool,
-        other => {
-            return Err(unsupported(format!("CAST to {other}")));
-        }
-    })
 }
