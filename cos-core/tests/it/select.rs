@@ -249,6 +249,67 @@ async fn progress_stats_end_errors_and_files() {
     emu.shutdown().await;
 }
 
+#[tokio::test]
+async fn quoted_record_delimiters_follow_the_option() {
+    let (emu, c, b) = common::setup().await;
+    c.put_object(&b, &key("q.csv"))
+        .body("id|text\n1|'two\nlines'\n2|'it''s'\n")
+        .send()
+        .await
+        .unwrap();
+    let input = |allow: bool| {
+        InputSerialization::csv(CsvInput {
+            file_header_info: Some(FileHeaderInfo::Use),
+            field_delimiter: Some("|".into()),
+            quote_character: Some("'".into()),
+            allow_quoted_record_delimiter: Some(allow),
+            ..CsvInput::default()
+        })
+    };
+    let got = c
+        .select_object_content(&b, &key("q.csv"))
+        .expression("select text from COSObject")
+        .input(input(true))
+        .output(OutputSerialization::json(JsonOutput::default()))
+        .send()
+        .await
+        .unwrap()
+        .collect_records()
+        .await
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        "{\"text\":\"two\\nlines\"}\n{\"text\":\"it's\"}\n"
+    );
+    let err = c
+        .select_object_content(&b, &key("q.csv"))
+        .expression("select text from COSObject")
+        .input(input(false))
+        .send()
+        .await
+        .unwrap()
+        .collect_records()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("CSVParsingError"), "{err}");
+    // A multi-character delimiter is refused before the stream starts.
+    let err = c
+        .select_object_content(&b, &key("q.csv"))
+        .expression("select * from COSObject")
+        .input(InputSerialization::csv(CsvInput {
+            field_delimiter: Some("||".into()),
+            ..CsvInput::default()
+        }))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.status().map(|s| s.as_u16())),
+        (Some("InvalidArgument"), Some(400))
+    );
+    emu.shutdown().await;
+}
+
 /// Serves `body` as the 200 answer to every request.
 async fn serve(body: Vec<u8>) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -38,7 +38,11 @@ pub(crate) async fn select_object_content(ctx: &mut Ctx<'_>) -> OpResult<Respons
         let Some(obj) = &v.object else {
             return Err(Failure::Api(ApiError::no_such_key()));
         };
-        if super::object::is_archive(&obj.storage_class) && obj.restored_until.is_none() {
+        if super::object::is_archive(&obj.storage_class)
+            && obj
+                .restored_until
+                .is_none_or(|t| t < crate::time::now_secs())
+        {
             return Err(ApiError::new(
                 403,
                 "InvalidObjectState",

@@ -474,3 +474,123 @@ impl Planner {
         Ok(Expr::Func(func, args))
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsupported_sql_is_refused_naming_the_construct() {
+        for (sql, code, word) in [
+            (
+                "select * from COSObject order by _1",
+                "UnsupportedSqlStructure",
+                "ORDER BY",
+            ),
+            (
+                "select distinct _1 from COSObject",
+                "UnsupportedSqlStructure",
+                "DISTINCT",
+            ),
+            (
+                "select * from COSObject limit 1 offset 2",
+                "UnsupportedSqlStructure",
+                "OFFSET",
+            ),
+            (
+                "select * from COSObject where _1 in (select 1)",
+                "UnsupportedSqlStructure",
+                "subquery",
+            ),
+            (
+                "select * from (select 1) t",
+                "UnsupportedSqlStructure",
+                "subquery",
+            ),
+            (
+                "select count(*), _1 from COSObject",
+                "UnsupportedSqlStructure",
+                "_1",
+            ),
+            (
+                "select *, _1 from COSObject",
+                "UnsupportedSqlStructure",
+                "*",
+            ),
+            (
+                "select sum(max(_1)) from COSObject",
+                "UnsupportedSqlStructure",
+                "MAX",
+            ),
+            (
+                "select * from COSObject where count(*) > 1",
+                "UnsupportedSqlStructure",
+                "COUNT",
+            ),
+            (
+                "select to_timestamp(_1) from COSObject",
+                "UnsupportedFunction",
+                "TO_TIMESTAMP",
+            ),
+            (
+                "select _1 from COSObject union select _2 from COSObject",
+                "UnsupportedSqlStructure",
+                "UNION",
+            ),
+            (
+                "select cast(_1 as date) from COSObject",
+                "UnsupportedSqlStructure",
+                "DATE",
+            ),
+            (
+                "select _1 from COSObject where _1 ~ 'x'",
+                "UnsupportedSqlOperation",
+                "~",
+            ),
+            ("select * from s3object", "InvalidDataSource", "s3object"),
+            ("select * from", "ParseUnexpectedToken", ""),
+        ] {
+            let e = plan(sql).unwrap_err();
+            assert_eq!(e.code, code, "{sql}: {}", e.message);
+            assert!(e.message.contains(word), "{sql}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn plans_projections_aliases_paths_and_aggregates() {
+        let q =
+            plan("select s._1, s.a.b[2] as x, upper(s.\"Name\"), count(*) + 1 from COSObject s")
+                .unwrap_err();
+        // A column next to an aggregate is refused...
+        assert_eq!(q.code, "UnsupportedSqlStructure");
+        // ...but columns alone plan with their names.
+        let q = plan(
+            "select s._1, s.a.b[2] as x, upper(s.\"Name\") from COSObject s where s._1 > 3 limit 4",
+        )
+        .unwrap();
+        let ps = q.projections.unwrap();
+        let names: Vec<_> = ps.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["_1", "x", "_3"]);
+        assert_eq!(
+            ps[1].expr,
+            Expr::Col(vec![
+                Step::Field {
+                    name: "a".into(),
+                    quoted: false
+                },
+                Step::Field {
+                    name: "b".into(),
+                    quoted: false
+                },
+                Step::Index(2),
+            ])
+        );
+        assert_eq!(q.limit, Some(4));
+        assert!(q.filter.is_some());
+        let q = plan("select count(*), avg(cast(_2 as float)) from COSObject").unwrap();
+        assert_eq!(q.aggregates.len(), 2);
+        assert_eq!(q.aggregates[0].kind, AggKind::Count);
+        assert!(q.aggregates[0].arg.is_none());
+    }
+}
