@@ -8,7 +8,8 @@
 use std::cmp::Ordering;
 
 use super::SelectError;
-use super::sql::{BinOp, CastTo, Expr, Func, Step};
+use super::funcs::{cast, like};
+use super::sql::{BinOp, Expr, Func, Step};
 
 /// A value of the evaluator.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,7 +109,7 @@ pub(crate) fn num(v: &Value) -> Result<Option<Num>, SelectError> {
     })
 }
 
-fn cast_failed(s: &str, to: &str) -> SelectError {
+pub(crate) fn cast_failed(s: &str, to: &str) -> SelectError {
     SelectError::new("CastFailed", format!("{s:?} cannot be read as {to}."))
 }
 
@@ -123,39 +124,46 @@ pub(crate) enum Record<'a> {
 }
 
 impl Record<'_> {
+    /// The index of a CSV column (`_N` or a header name); `None` for a JSON record.
+    fn column_index(&self, path: &[Step]) -> Result<Option<usize>, SelectError> {
+        let Record::Csv { headers, .. } = self else {
+            return Ok(None);
+        };
+        let [Step::Field { name, quoted }] = path else {
+            return Err(SelectError::new(
+                "InvalidColumnIndex",
+                "A CSV column has no nested fields.",
+            ));
+        };
+        let by_name = headers.and_then(|h| {
+            h.iter().position(|c| {
+                if *quoted {
+                    c == name
+                } else {
+                    c.eq_ignore_ascii_case(name)
+                }
+            })
+        });
+        match by_name {
+            Some(i) => Ok(Some(i)),
+            None => match name.strip_prefix('_').and_then(|n| n.parse::<usize>().ok()) {
+                Some(n) if n >= 1 => Ok(Some(n - 1)),
+                _ => Err(SelectError::new(
+                    "InvalidColumnIndex",
+                    format!("The column {name} does not exist."),
+                )),
+            },
+        }
+    }
+
     fn column(&self, path: &[Step]) -> Result<Value, SelectError> {
         match self {
-            Record::Csv { fields, headers } => {
-                let [Step::Field { name, quoted }] = path else {
-                    return Err(SelectError::new(
-                        "InvalidColumnIndex",
-                        "A CSV column has no nested fields.",
-                    ));
-                };
-                let index = match headers.and_then(|h| {
-                    h.iter().position(|c| {
-                        if *quoted {
-                            c == name
-                        } else {
-                            c.eq_ignore_ascii_case(name)
-                        }
-                    })
-                }) {
-                    Some(i) => i,
-                    None => match name.strip_prefix('_').and_then(|n| n.parse::<usize>().ok()) {
-                        Some(n) if n >= 1 => n - 1,
-                        _ => {
-                            return Err(SelectError::new(
-                                "InvalidColumnIndex",
-                                format!("The column {name} does not exist."),
-                            ));
-                        }
-                    },
-                };
-                Ok(fields
-                    .get(index)
-                    .map_or(Value::Missing, |s| Value::Str(s.to_owned())))
-            }
+            Record::Csv { fields, .. } => Ok(match self.column_index(path)? {
+                Some(i) => fields
+                    .get(i)
+                    .map_or(Value::Missing, |s| Value::Str(s.to_owned())),
+                None => Value::Missing,
+            }),
             Record::Json(v) => {
                 let mut cur = *v;
                 for step in path {
@@ -181,6 +189,17 @@ impl Record<'_> {
                 }
                 Ok(Value::from_json(cur))
             }
+        }
+    }
+
+    /// A CSV field by path, borrowed; `None` for a JSON record or a missing field.
+    fn csv_field(&self, path: &[Step]) -> Result<Option<&str>, SelectError> {
+        match self {
+            Record::Csv { fields, .. } => match self.column_index(path)? {
+                Some(i) => Ok(fields.get(i)),
+                None => Ok(None),
+            },
+            Record::Json(_) => Ok(None),
         }
     }
 
@@ -338,7 +357,7 @@ pub(crate) fn passes(e: &Expr, rec: &Record<'_>) -> Result<bool, SelectError> {
     Ok(truth(&eval(e, rec, &[])?)? == Some(true))
 }
 
-fn truth(v: &Value) -> Result<Option<bool>, SelectError> {
+pub(crate) fn truth(v: &Value) -> Result<Option<bool>, SelectError> {
     match v {
         Value::Bool(b) => Ok(Some(*b)),
         Value::Null | Value::Missing => Ok(None),
@@ -374,6 +393,9 @@ fn binary(
             _ => Value::Null,
         });
     }
+    if let Some(v) = fast_compare(op, a, b, rec)? {
+        return Ok(v);
+    }
     let (l, r) = (eval(a, rec, aggs)?, eval(b, rec, aggs)?);
     if l.is_absent() || r.is_absent() {
         return Ok(Value::Null);
@@ -391,6 +413,53 @@ fn binary(
         BinOp::Concat => Ok(Value::Str(l.to_text() + &r.to_text())),
         _ => arith(op, &l, &r),
     }
+}
+
+/// A CSV column compared with a string or number literal, without copying the field
+/// (the common WHERE of a scan); `None` for every other case. Same semantics as
+/// [`compare`].
+fn fast_compare(
+    op: BinOp,
+    a: &Expr,
+    b: &Expr,
+    rec: &Record<'_>,
+) -> Result<Option<Value>, SelectError> {
+    let test: fn(Ordering) -> bool = match op {
+        BinOp::Eq => Ordering::is_eq,
+        BinOp::Ne => Ordering::is_ne,
+        BinOp::Lt => Ordering::is_lt,
+        BinOp::Le => Ordering::is_le,
+        BinOp::Gt => Ordering::is_gt,
+        BinOp::Ge => Ordering::is_ge,
+        _ => return Ok(None),
+    };
+    let (path, lit, flipped) = match (a, b) {
+        (Expr::Col(p), Expr::Lit(l)) => (p, l, false),
+        (Expr::Lit(l), Expr::Col(p)) => (p, l, true),
+        _ => return Ok(None),
+    };
+    let Some(field) = rec.csv_field(path)? else {
+        return Ok(None);
+    };
+    let ord = match lit {
+        Value::Str(s) => field.cmp(s.as_str()),
+        Value::Int(_) | Value::Float(_) => {
+            let n = parse_num(field).ok_or_else(|| cast_failed(field, "a number"))?;
+            let o = match (n, lit) {
+                (Num::I(x), Value::Int(y)) => Some(x.cmp(y)),
+                (n, Value::Int(y)) => n.f().partial_cmp(&(*y as f64)),
+                (n, Value::Float(y)) => n.f().partial_cmp(y),
+                _ => None,
+            };
+            match o {
+                Some(o) => o,
+                None => return Ok(Some(Value::Null)),
+            }
+        }
+        _ => return Ok(None),
+    };
+    let ord = if flipped { ord.reverse() } else { ord };
+    Ok(Some(Value::Bool(test(ord))))
 }
 
 fn arith(op: BinOp, l: &Value, r: &Value) -> Result<Value, SelectError> {
@@ -460,34 +529,6 @@ pub(crate) fn compare(l: &Value, r: &Value) -> Result<Option<Ordering>, SelectEr
     })
 }
 
-fn cast(v: Value, to: CastTo) -> Result<Value, SelectError> {
-    if v.is_absent() {
-        return Ok(Value::Null);
-    }
-    Ok(match (to, v) {
-        (CastTo::Str, v) => Value::Str(v.to_text()),
-        (CastTo::Int, Value::Int(i)) => Value::Int(i),
-        (CastTo::Int, Value::Float(f)) => Value::Int(f.trunc() as i64),
-        (CastTo::Int, Value::Str(s)) => match parse_num(&s) {
-            Some(Num::I(i)) => Value::Int(i),
-            Some(Num::F(f)) => Value::Int(f.trunc() as i64),
-            None => return Err(cast_failed(&s, "INT")),
-        },
-        (CastTo::Float, Value::Int(i)) => Value::Float(i as f64),
-        (CastTo::Float, Value::Float(f)) => Value::Float(f),
-        (CastTo::Float, Value::Str(s)) => match parse_num(&s) {
-            Some(n) => Value::Float(n.f()),
-            None => return Err(cast_failed(&s, "FLOAT")),
-        },
-        (CastTo::Bool, Value::Bool(b)) => Value::Bool(b),
-        (CastTo::Bool, Value::Str(s)) => match truth(&Value::Str(s.clone())) {
-            Ok(Some(b)) => Value::Bool(b),
-            _ => return Err(cast_failed(&s, "BOOL")),
-        },
-        (_, v) => return Err(cast_failed(&v.to_text(), "the requested type")),
-    })
-}
-
 fn func(f: Func, args: &[Expr], rec: &Record<'_>, aggs: &[Value]) -> Result<Value, SelectError> {
     let mut vals = Vec::with_capacity(args.len());
     for a in args {
@@ -516,60 +557,4 @@ fn func(f: Func, args: &[Expr], rec: &Record<'_>, aggs: &[Value]) -> Result<Valu
             None => Value::Null,
         },
     })
-}
-
-/// SQL `LIKE`: `%` any run, `_` one character, `escape` makes the next one literal.
-pub(crate) fn like(text: &str, pattern: &str, escape: Option<char>) -> bool {
-    let t: Vec<char> = text.chars().collect();
-    let mut p: Vec<(char, bool)> = Vec::new();
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if Some(c) == escape {
-            if let Some(n) = chars.next() {
-                p.push((n, true));
-            }
-        } else {
-            p.push((c, false));
-        }
-    }
-    // Iterative matching with one backtrack point for the last `%` (linear-ish).
-    let (mut ti, mut pi) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some(('%', false)) => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&(c, lit)) if (c == '_' && !lit) || c == t[ti] => {
-                ti += 1;
-                pi += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|&(c, lit)| c == '%' && !lit)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like;
-
-    #[test]
-    fn like_patterns() {
-        assert!(like("hello", "h%o", None));
-        assert!(like("hello", "_ello", None));
-        assert!(!like("hello", "h_o", None));
-        assert!(like("50%", "50!%", Some('!')));
-        assert!(!like("500", "50!%", Some('!')));
-        assert!(like("", "%", None));
-        assert!(like("abcabc", "%abc", None));
-    }
 }

@@ -115,6 +115,8 @@ pub(crate) enum Source {
         headers: Option<csv::StringRecord>,
         format: CsvFormat,
         started: bool,
+        /// A used record given back ([`Source::recycle`]), read into next.
+        spare: Option<csv::StringRecord>,
     },
     JsonLines(std::io::Lines<BufReader<Box<dyn Read + Send>>>),
     JsonDocument(
@@ -157,6 +159,7 @@ impl Source {
                     headers: None,
                     format,
                     started: false,
+                    spare: None,
                 })
             }
             (None, Some(j)) => Ok(match j.kind.unwrap_or_default() {
@@ -179,6 +182,13 @@ impl Source {
         }
     }
 
+    /// Gives a record back so that the next one reuses its buffers.
+    pub fn recycle(&mut self, rec: Rec) {
+        if let (Source::Csv { spare, .. }, Rec::Csv(r)) = (self, rec) {
+            *spare = Some(r);
+        }
+    }
+
     /// The next record; `None` at the end.
     pub fn next(&mut self) -> Result<Option<Rec>, SelectError> {
         match self {
@@ -187,8 +197,9 @@ impl Source {
                 headers,
                 format,
                 started,
+                spare,
             } => loop {
-                let mut rec = csv::StringRecord::new();
+                let mut rec = spare.take().unwrap_or_default();
                 let more = reader.read_record(&mut rec).map_err(csv_error)?;
                 if !more {
                     return Ok(None);

@@ -15,6 +15,7 @@
 mod agg;
 mod eval;
 mod expr;
+mod funcs;
 mod input;
 mod lower;
 mod output;
@@ -249,12 +250,14 @@ fn scan(req: &SelectRequest, data: Box<dyn Read + Send>, ev: &mut Events<'_>) ->
         if let Some(f) = &query.filter
             && !eval::passes(f, &r)?
         {
+            source.recycle(rec);
             continue;
         }
         if !aggs.is_empty() {
             for (state, spec) in aggs.iter_mut().zip(&query.aggregates) {
                 state.update(spec, &r)?;
             }
+            source.recycle(rec);
             continue;
         }
         rows += 1;
@@ -268,6 +271,7 @@ fn scan(req: &SelectRequest, data: Box<dyn Read + Send>, ev: &mut Events<'_>) ->
             }
             None => star_row(&mut writer, &rec, source.headers(), &mut buf)?,
         }
+        source.recycle(rec);
         if buf.len() >= RECORDS_CHUNK {
             ev.flush(&mut buf)?;
         }
