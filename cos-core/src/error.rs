@@ -462,6 +462,29 @@ impl ServiceError {
     }
 }
 
+impl ServiceError {
+    /// The error message of a SELECT Object Content event stream (`:error-code`,
+    /// `:error-message`), inside a `200` answer with `headers`.
+    pub(crate) fn from_event(code: String, message: String, headers: HeaderMap) -> Self {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        ServiceError {
+            status: StatusCode::OK,
+            code,
+            message,
+            resource: None,
+            request_id: header("x-cos-request-id"),
+            trace_id: header("x-cos-trace-id"),
+            headers,
+            raw_body: Bytes::new(),
+        }
+    }
+}
+
 /// Why an integrity check failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

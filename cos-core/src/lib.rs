@@ -58,6 +58,7 @@ pub mod options;
 pub mod raw;
 mod request;
 pub mod retry;
+pub mod select;
 pub mod sse;
 pub mod transport;
 pub mod types;

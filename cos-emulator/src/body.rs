@@ -163,6 +163,18 @@ impl RespBody {
         }
     }
 
+    /// A body of unknown length (sent chunked) received from a producer task: the
+    /// event stream of SELECT Object Content.
+    pub fn stream_unsized(rx: mpsc::Receiver<std::io::Result<Bytes>>) -> Self {
+        RespBody {
+            kind: Kind::Stream(rx),
+            remaining: None,
+            limit: None,
+            sent: 0,
+            reset_delay: None,
+        }
+    }
+
     /// Ends the connection after `limit` bytes were sent (an injected fault).
     pub fn limit(mut self, limit: Option<u64>) -> Self {
         self.limit = limit;

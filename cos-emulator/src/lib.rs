@@ -30,6 +30,7 @@ mod header_case;
 mod ops;
 mod record;
 mod routing;
+mod select;
 mod server;
 mod state;
 mod storage;

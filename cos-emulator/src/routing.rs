@@ -426,7 +426,7 @@ mod tests {
             (Method::GET, &bucket, "inventory"),
             (Method::GET, &bucket, "intelligenttiering"),
             (Method::PUT, &object, "torrent"),
-            (Method::POST, &object, "select"),
+            (Method::PUT, &object, "rename"),
         ] {
             assert_eq!(
                 operation(&method, target, &q(sub), false),

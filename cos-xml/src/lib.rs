@@ -77,6 +77,7 @@ pub mod object;
 pub mod op;
 pub mod post_object;
 pub mod retention;
+pub mod select;
 pub mod tagging;
 pub mod time;
 

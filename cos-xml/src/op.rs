@@ -270,6 +270,10 @@ ops! {
     UpdateJobPriority => (Post, Service, None, Owner),
     /// Update Job Status: `POST /jobs/<id>/status?requestedJobStatus=<status>`.
     UpdateJobStatus => (Post, Service, None, Owner),
+    // --- select ---
+    /// SELECT Object Content (`POST /<key>?select&select-type=2`): an SQL query over
+    /// a CSV or JSON object, answered as an event stream. Needs `cos:GetObject`.
+    SelectObjectContent => (Post, Object, Some("select"), Read),
 }
 
 impl Op {

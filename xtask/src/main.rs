@@ -6,6 +6,7 @@
 //! cargo xtask bench sign    signatures/s of cos-auth, with the Python SDK's rate as baseline
 //! cargo xtask bench xml     cos-xml parsing speed
 //! cargo xtask bench crypto  encrypted vs plain upload_file/download_file (cos-crypto)
+//! cargo xtask bench select  SELECT decoder GB/s and emulator scan rate vs Python csv
 //! cargo xtask fuzz          the decoder fuzzers (property tests) in release mode, many cases
 //! cargo xtask soak          1 GiB up/down x3 against a faulty emulator, kill -9 and restart
 //! cargo xtask quickstart    the main job: the end-to-end quickstart (emulator or real COS)
@@ -18,6 +19,7 @@
 
 mod bench;
 mod bench_crypto;
+mod bench_select;
 mod fuzz;
 mod layering;
 mod python;
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         ["bench", "emulator"] => bench::emulator(),
         ["bench", "transfer"] => bench::transfer(),
         ["bench", "crypto", rest @ ..] => bench_crypto::run(rest),
+        ["bench", "select"] => bench_select::select(),
         ["bench"] => bench::sign().and_then(|()| bench::xml()),
         ["quickstart", rest @ ..] => quickstart(rest),
         ["fuzz", rest @ ..] => fuzz::fuzz(rest),
@@ -64,7 +67,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer|crypto] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering | structure | release <check | bump LEVEL [--execute] | publish [--execute]>>";
+const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer|crypto|select] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering | structure | release <check | bump LEVEL [--execute] | publish [--execute]>>";
 
 /// Everything CI checks, in order of cost.
 fn ci() -> Result<(), String> {

@@ -49,6 +49,7 @@ pub mod post_object;
 mod prepared;
 pub mod presign;
 pub mod retention;
+pub mod select;
 pub mod service;
 pub mod symlink;
 

@@ -23,6 +23,7 @@ mod raw;
 mod readme;
 mod retention;
 mod retry_validation;
+mod select;
 mod sse;
 mod symlink;
 mod timeouts;

@@ -114,6 +114,11 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
         Op::DeleteJob => jobs(c).delete_job("j-1").prepare(),
         Op::UpdateJobPriority => jobs(c).update_job_priority("j-1", 5).prepare(),
         Op::UpdateJobStatus => jobs(c).update_job_status("j-1", "Ready", None).prepare(),
+        // --- select ---
+        Op::SelectObjectContent => c
+            .select_object_content(b, k)
+            .expression("select * from COSObject")
+            .prepare(),
     }
 }
 

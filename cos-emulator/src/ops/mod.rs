@@ -18,6 +18,7 @@ mod post_object;
 mod post_policy;
 mod restore;
 mod retention;
+mod select;
 mod symlink;
 
 use cos_xml::op::Op;
@@ -265,5 +266,7 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::DeleteJob => batch::delete_job(ctx).await,
         Op::UpdateJobPriority => batch::update_priority(ctx).await,
         Op::UpdateJobStatus => batch::update_status(ctx).await,
+        // --- select ---
+        Op::SelectObjectContent => select::select_object_content(ctx).await,
     }
 }

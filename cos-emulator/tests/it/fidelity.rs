@@ -292,7 +292,7 @@ async fn unimplemented_subresources_are_refused() {
         ("GET", "", "domain"),
         ("GET", "", "encryption"),
         ("PUT", "linked", "torrent"),
-        ("POST", "data.csv", "select"),
+        ("PUT", "data.csv", "rename"),
     ] {
         let a = request(addr, method, key, sub, &[], b"").await;
         assert_eq!(

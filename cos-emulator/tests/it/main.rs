@@ -15,6 +15,7 @@ mod op_table;
 mod persistence;
 #[cfg(unix)]
 mod persistence_kill;
+mod select;
 mod sse;
 mod sts;
 mod tls;

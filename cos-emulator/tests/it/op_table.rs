@@ -96,6 +96,15 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::CompleteMultipartUpload
         | Op::AbortMultipartUpload
         | Op::ListParts => drive_multipart(op, c, b).await,
+        // --- select ---
+        Op::SelectObjectContent => {
+            let events = c
+                .select_object_content(b, &key("src"))
+                .expression("select * from COSObject")
+                .send()
+                .await?;
+            events.collect_records().await.map(drop)
+        }
         // --- object operations beyond the basics (issue 17) ---
         Op::PostObject
         | Op::PutSymlink
