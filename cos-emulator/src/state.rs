@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     pub v4: V4State,
     /// Makes hyper write COS's header name case (see [`crate::header_case`]).
     pub header_case: HeaderCase,
+    /// Access-log lines waiting to be written (bucket logging).
+    pub access_logs: crate::ops::logging::AccessLogs,
 }
 
 impl Shared {
@@ -62,6 +64,7 @@ impl Shared {
             log,
             requests: AtomicU64::new(0),
             v4: V4State::default(),
+            access_logs: Default::default(),
         }
     }
 

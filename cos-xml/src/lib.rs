@@ -66,6 +66,7 @@ pub mod acl;
 pub mod bucket;
 pub mod codec;
 pub mod common;
+pub mod config;
 pub mod cors;
 pub mod error;
 mod fast;

@@ -236,6 +236,28 @@ ops! {
     AbortMultipartUpload => (Delete, Object, Some("uploadId"), Write),
     /// List Parts.
     ListParts => (Get, Object, Some("uploadId"), Read),
+    // --- bucket configuration (issue 16) ---
+    /// PUT Bucket website.
+    PutBucketWebsite => (Put, Bucket, Some("website"), Owner),
+    /// GET Bucket website.
+    GetBucketWebsite => (Get, Bucket, Some("website"), Owner),
+    /// DELETE Bucket website.
+    DeleteBucketWebsite => (Delete, Bucket, Some("website"), Owner),
+    /// PUT Bucket referer (an empty body removes the configuration, as the Python
+    /// SDK's `delete_bucket_referer` does: COS has no DELETE for it).
+    PutBucketReferer => (Put, Bucket, Some("referer"), Owner),
+    /// GET Bucket referer.
+    GetBucketReferer => (Get, Bucket, Some("referer"), Owner),
+    /// PUT Bucket encryption: the default server-side encryption of new objects.
+    PutBucketEncryption => (Put, Bucket, Some("encryption"), Owner),
+    /// GET Bucket encryption.
+    GetBucketEncryption => (Get, Bucket, Some("encryption"), Owner),
+    /// DELETE Bucket encryption.
+    DeleteBucketEncryption => (Delete, Bucket, Some("encryption"), Owner),
+    /// PUT Bucket logging (an empty `<BucketLoggingStatus/>` turns logging off).
+    PutBucketLogging => (Put, Bucket, Some("logging"), Owner),
+    /// GET Bucket logging.
+    GetBucketLogging => (Get, Bucket, Some("logging"), Owner),
 }
 
 impl Op {

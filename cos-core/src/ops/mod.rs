@@ -37,6 +37,11 @@ mod paginate;
 mod prepared;
 pub mod presign;
 pub mod service;
+// --- bucket configuration families (issue 16) ---
+pub mod encryption;
+pub mod logging;
+pub mod referer;
+pub mod website;
 
 pub use prepared::PreparedRequest;
 pub(crate) use prepared::{op_request, upload_request};

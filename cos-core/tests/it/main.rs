@@ -1,6 +1,7 @@
 //! cos-core's integration tests: one test binary, a module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bucket_families;
 mod bucket_ops;
 mod common;
 mod config;

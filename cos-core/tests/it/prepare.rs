@@ -96,6 +96,28 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .prepare(),
         Op::AbortMultipartUpload => c.abort_multipart_upload(b, k, "up-1").prepare(),
         Op::ListParts => c.list_parts(b, k, "up-1").prepare(),
+        // --- bucket configuration (issue 16) ---
+        Op::PutBucketWebsite => c
+            .put_bucket_website(b, &cos_xml::config::WebsiteConfiguration::default())
+            .prepare(),
+        Op::GetBucketWebsite => c.get_bucket_website(b).prepare(),
+        Op::DeleteBucketWebsite => c.delete_bucket_website(b).prepare(),
+        Op::PutBucketReferer => c
+            .put_bucket_referer(b, &cos_xml::config::RefererConfiguration::default())
+            .prepare(),
+        Op::GetBucketReferer => c.get_bucket_referer(b).prepare(),
+        Op::PutBucketEncryption => c
+            .put_bucket_encryption(
+                b,
+                &cos_xml::config::ServerSideEncryptionConfiguration::default(),
+            )
+            .prepare(),
+        Op::GetBucketEncryption => c.get_bucket_encryption(b).prepare(),
+        Op::DeleteBucketEncryption => c.delete_bucket_encryption(b).prepare(),
+        Op::PutBucketLogging => c
+            .put_bucket_logging(b, &cos_xml::config::BucketLoggingStatus::default())
+            .prepare(),
+        Op::GetBucketLogging => c.get_bucket_logging(b).prepare(),
     }
 }
 

@@ -9,6 +9,13 @@ mod delete;
 mod list;
 mod multipart;
 pub(crate) mod object;
+// --- bucket configuration families (issue 16) ---
+pub(crate) mod due;
+mod encryption;
+mod families;
+pub(crate) mod logging;
+mod referer;
+mod website;
 
 use cos_xml::op::Op;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
@@ -190,12 +197,25 @@ pub(crate) fn set_header(r: &mut Response<RespBody>, name: &str, value: &str) {
     }
 }
 
+/// Runs the operation `ctx.op` (see [`dispatch_op`]), noting it in the bucket's
+/// access log when logging is on.
+pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    let result = dispatch_op(ctx).await;
+    logging::note(ctx, &result);
+    result
+}
+
 /// Runs the operation `ctx.op`: one arm per operation of the table, so an operation
 /// without a handler does not compile.
-pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+async fn dispatch_op(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     use config::Doc;
+    use families::Family;
     if matches!(ctx.identity, Identity::Anonymous) {
         acl::check_anonymous(ctx)?;
+    }
+    referer::check(ctx)?;
+    if let Some(r) = website::serve(ctx)? {
+        return Ok(r);
     }
     match ctx.op {
         Op::ListBuckets => bucket::list_buckets(ctx),
@@ -241,5 +261,16 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::CompleteMultipartUpload => multipart::complete(ctx).await,
         Op::AbortMultipartUpload => multipart::abort(ctx).await,
         Op::ListParts => multipart::list_parts(ctx),
+        // --- bucket configuration (issue 16) ---
+        Op::PutBucketWebsite => families::put(ctx, Family::Website).await,
+        Op::GetBucketWebsite => families::get(ctx, Family::Website),
+        Op::DeleteBucketWebsite => families::delete(ctx, Family::Website).await,
+        Op::PutBucketReferer => families::put(ctx, Family::Referer).await,
+        Op::GetBucketReferer => families::get(ctx, Family::Referer),
+        Op::PutBucketEncryption => families::put(ctx, Family::Encryption).await,
+        Op::GetBucketEncryption => families::get(ctx, Family::Encryption),
+        Op::DeleteBucketEncryption => families::delete(ctx, Family::Encryption).await,
+        Op::PutBucketLogging => families::put(ctx, Family::Logging).await,
+        Op::GetBucketLogging => families::get(ctx, Family::Logging),
     }
 }

@@ -99,6 +99,8 @@ pub(crate) fn record_from_headers(ctx: &Ctx<'_>) -> Result<ObjectRecord, ApiErro
             ("Content-Type".to_owned(), content_type_of_key(ctx.key())),
         );
     }
+    // Default encryption of the bucket (ops/encryption.rs).
+    headers.extend(super::encryption::default_headers(ctx)?);
     let meta = ctx
         .headers
         .iter()
@@ -252,9 +254,16 @@ pub(crate) async fn put_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>
     record.etag = etag_of(&d);
     record.segments = segments;
     let etag = record.etag.clone();
+    let sse: Vec<(String, String)> = (record.headers.iter())
+        .filter(|(k, _)| k.starts_with("x-cos-server-side-encryption"))
+        .cloned()
+        .collect();
     let version = commit(ctx, record, forbid).await?;
     let mut r = response(StatusCode::OK);
     write_headers(&mut r, &etag, d.crc64, &version);
+    for (k, v) in sse.iter() {
+        set_header(&mut r, k, v);
+    }
     Ok(r)
 }
 

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth_fidelity;
+mod bucket_config;
 mod clock;
 mod common;
 mod faults;
@@ -12,6 +13,7 @@ mod interop;
 mod limits;
 mod node;
 mod op_table;
+mod op_table_config;
 mod persistence;
 #[cfg(unix)]
 mod persistence_kill;

@@ -96,6 +96,17 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::CompleteMultipartUpload
         | Op::AbortMultipartUpload
         | Op::ListParts => drive_multipart(op, c, b).await,
+        // --- bucket configuration (issue 16) ---
+        Op::PutBucketWebsite
+        | Op::GetBucketWebsite
+        | Op::DeleteBucketWebsite
+        | Op::PutBucketReferer
+        | Op::GetBucketReferer
+        | Op::PutBucketEncryption
+        | Op::GetBucketEncryption
+        | Op::DeleteBucketEncryption
+        | Op::PutBucketLogging
+        | Op::GetBucketLogging => crate::op_table_config::drive(op, c, b).await,
     }
 }
 

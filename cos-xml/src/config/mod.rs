@@ -1,0 +1,23 @@
+//! Bucket configuration families beyond CORS, lifecycle, tagging and policy: one
+//! module per family, each serialising exactly the XML the official Python SDK
+//! (`cos-python-sdk-v5` `format_xml`) sends for the same settings, element for element
+//! and in the same order (the interop fixtures under `cos-emulator/tests/fixtures/`
+//! are its captured bodies).
+//!
+//! Unknown elements are ignored when parsing; the top-level documents are
+//! `#[non_exhaustive]` and built with their `new(..)` or `default()`.
+
+pub mod encryption;
+pub mod logging;
+pub mod referer;
+pub mod website;
+
+pub use encryption::{
+    ApplyServerSideEncryptionByDefault, EncryptionRule, ServerSideEncryptionConfiguration,
+};
+pub use logging::{BucketLoggingStatus, LoggingEnabled};
+pub use referer::{DomainList, RefererConfiguration};
+pub use website::{
+    ErrorDocument, IndexDocument, RedirectAllRequestsTo, RoutingCondition, RoutingRedirect,
+    RoutingRule, RoutingRules, WebsiteConfiguration,
+};
