@@ -334,7 +334,9 @@ impl EmulatorHandle {
     /// Runs the work that is due by the emulator's clock, now, instead of in the
     /// background: access logs of buckets with logging are written to their target
     /// buckets. Call it after [`advance_clock`](Self::advance_clock) (or after the
-    /// requests whose effects a test checks) so that tests never sleep.
+    /// requests whose effects a test checks) so that tests never sleep. Lifecycle rules
+    /// take effect (expiration, noncurrent expiration, transitions, abort of incomplete
+    /// multipart uploads) by the emulator's clock.
     ///
     /// Errors: [`EmulatorError::DataDir`] when the data directory cannot be written.
     pub async fn run_due_work(&self) -> Result<(), EmulatorError> {

@@ -10,13 +10,13 @@ use crate::errors::{ApiError, OpResult};
 use crate::storage::State;
 
 /// What deleting a key did.
-struct Deleted {
+pub(crate) struct Deleted {
     version_id: Option<String>,
     delete_marker: bool,
 }
 
 /// Deletes a key (a delete marker in versioned buckets) or one version of it.
-fn delete_in(
+pub(crate) fn delete_in(
     st: &mut State,
     bucket: &str,
     key: &str,

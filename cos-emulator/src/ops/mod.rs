@@ -13,6 +13,7 @@ pub(crate) mod object;
 pub(crate) mod due;
 mod encryption;
 mod families;
+mod lifecycle;
 pub(crate) mod logging;
 mod referer;
 mod website;

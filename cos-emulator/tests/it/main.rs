@@ -10,6 +10,7 @@ mod faults;
 mod fidelity;
 mod fuzz_wire;
 mod interop;
+mod lifecycle_clock;
 mod limits;
 mod node;
 mod op_table;
