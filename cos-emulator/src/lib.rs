@@ -336,7 +336,8 @@ impl EmulatorHandle {
     /// buckets. Call it after [`advance_clock`](Self::advance_clock) (or after the
     /// requests whose effects a test checks) so that tests never sleep. Lifecycle rules
     /// take effect (expiration, noncurrent expiration, transitions, abort of incomplete
-    /// multipart uploads) by the emulator's clock.
+    /// multipart uploads) by the emulator's clock, and queued writes and deletes of
+    /// replicated buckets reach their destination buckets.
     ///
     /// Errors: [`EmulatorError::DataDir`] when the data directory cannot be written.
     pub async fn run_due_work(&self) -> Result<(), EmulatorError> {

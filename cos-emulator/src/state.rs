@@ -45,6 +45,8 @@ pub(crate) struct Shared {
     pub header_case: HeaderCase,
     /// Access-log lines waiting to be written (bucket logging).
     pub access_logs: crate::ops::logging::AccessLogs,
+    /// Keys waiting to be replicated (bucket replication).
+    pub replication: crate::ops::replication::Queue,
 }
 
 impl Shared {
@@ -65,6 +67,7 @@ impl Shared {
             requests: AtomicU64::new(0),
             v4: V4State::default(),
             access_logs: Default::default(),
+            replication: Default::default(),
         }
     }
 

@@ -258,6 +258,16 @@ ops! {
     PutBucketLogging => (Put, Bucket, Some("logging"), Owner),
     /// GET Bucket logging.
     GetBucketLogging => (Get, Bucket, Some("logging"), Owner),
+    /// PUT Bucket ObjectLockConfiguration.
+    PutBucketObjectLock => (Put, Bucket, Some("object-lock"), Owner),
+    /// GET Bucket ObjectLockConfiguration.
+    GetBucketObjectLock => (Get, Bucket, Some("object-lock"), Owner),
+    /// PUT Bucket replication.
+    PutBucketReplication => (Put, Bucket, Some("replication"), Owner),
+    /// GET Bucket replication.
+    GetBucketReplication => (Get, Bucket, Some("replication"), Owner),
+    /// DELETE Bucket replication.
+    DeleteBucketReplication => (Delete, Bucket, Some("replication"), Owner),
 }
 
 impl Op {

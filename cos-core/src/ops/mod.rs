@@ -40,7 +40,9 @@ pub mod service;
 // --- bucket configuration families (issue 16) ---
 pub mod encryption;
 pub mod logging;
+pub mod object_lock;
 pub mod referer;
+pub mod replication;
 pub mod website;
 
 pub use prepared::PreparedRequest;

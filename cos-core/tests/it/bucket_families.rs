@@ -5,10 +5,12 @@
 
 use crate::common::{key, setup};
 
+use cos_xml::VersioningStatus;
 use cos_xml::config::{
-    BucketLoggingStatus, ErrorDocument, IndexDocument, RefererConfiguration, RoutingCondition,
-    RoutingRedirect, RoutingRule, RoutingRules, ServerSideEncryptionConfiguration,
-    WebsiteConfiguration,
+    BucketLoggingStatus, ErrorDocument, IndexDocument, ObjectLockConfiguration,
+    RefererConfiguration, ReplicationConfiguration, ReplicationDestination, ReplicationRule,
+    RoutingCondition, RoutingRedirect, RoutingRule, RoutingRules,
+    ServerSideEncryptionConfiguration, WebsiteConfiguration,
 };
 
 fn code(e: &cos_core::Error) -> (u16, String) {
@@ -119,4 +121,68 @@ async fn logging_round_trip_off_and_missing_target() {
     let missing = BucketLoggingStatus::new("none-1250000000", "x/");
     let err = c.put_bucket_logging(&b, &missing).send().await.unwrap_err();
     assert_eq!(code(&err), (400, "InvalidTargetBucketForLogging".into()));
+}
+
+#[tokio::test]
+async fn object_lock_round_trip_and_validation() {
+    let (_emu, c, b) = setup().await;
+    let err = c.get_bucket_object_lock(&b).send().await.unwrap_err();
+    assert_eq!(
+        code(&err),
+        (404, "ObjectLockConfigurationNotFoundError".into())
+    );
+    let lock = ObjectLockConfiguration::new(Some(7));
+    c.put_bucket_object_lock(&b, &lock).send().await.unwrap();
+    assert_eq!(c.get_bucket_object_lock(&b).send().await.unwrap(), lock);
+    let err = c
+        .put_bucket_object_lock(&b, &ObjectLockConfiguration::new(Some(0)))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), (400, "InvalidArgument".into()));
+}
+
+#[tokio::test]
+async fn replication_round_trip_needs_versioning_and_a_destination() {
+    let (_emu, c, b) = setup().await;
+    let dst = cos_core::BucketName::new("backup-1250000000").unwrap();
+    c.put_bucket(&dst).send().await.unwrap();
+    let rule = |bucket: &str| ReplicationRule {
+        id: Some("all".into()),
+        status: "Enabled".into(),
+        prefix: String::new(),
+        destination: ReplicationDestination {
+            bucket: format!("qcs::cos:ap-guangzhou::{bucket}"),
+            storage_class: None,
+        },
+    };
+    let role = "qcs::cam::uin/100000000001:uin/100000000001";
+    let config = ReplicationConfiguration::new(role, vec![rule(dst.as_str())]);
+    let err = c
+        .put_bucket_replication(&b, &config)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), (400, "InvalidRequest".into()));
+    for x in [&b, &dst] {
+        c.put_bucket_versioning(x, VersioningStatus::Enabled)
+            .send()
+            .await
+            .unwrap();
+    }
+    c.put_bucket_replication(&b, &config).send().await.unwrap();
+    assert_eq!(c.get_bucket_replication(&b).send().await.unwrap(), config);
+    let missing = ReplicationConfiguration::new(role, vec![rule("none-1250000000")]);
+    let err = c
+        .put_bucket_replication(&b, &missing)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), (400, "InvalidArgument".into()));
+    c.delete_bucket_replication(&b).send().await.unwrap();
+    let err = c.get_bucket_replication(&b).send().await.unwrap_err();
+    assert_eq!(
+        code(&err),
+        (404, "ReplicationConfigurationnotFoundError".into())
+    );
 }

@@ -118,6 +118,18 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .put_bucket_logging(b, &cos_xml::config::BucketLoggingStatus::default())
             .prepare(),
         Op::GetBucketLogging => c.get_bucket_logging(b).prepare(),
+        Op::PutBucketObjectLock => c
+            .put_bucket_object_lock(b, &cos_xml::config::ObjectLockConfiguration::new(None))
+            .prepare(),
+        Op::GetBucketObjectLock => c.get_bucket_object_lock(b).prepare(),
+        Op::PutBucketReplication => c
+            .put_bucket_replication(
+                b,
+                &cos_xml::config::ReplicationConfiguration::new("r", vec![]),
+            )
+            .prepare(),
+        Op::GetBucketReplication => c.get_bucket_replication(b).prepare(),
+        Op::DeleteBucketReplication => c.delete_bucket_replication(b).prepare(),
     }
 }
 

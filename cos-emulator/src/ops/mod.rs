@@ -15,7 +15,9 @@ mod encryption;
 mod families;
 mod lifecycle;
 pub(crate) mod logging;
+mod object_lock;
 mod referer;
+pub(crate) mod replication;
 mod website;
 
 use cos_xml::op::Op;
@@ -203,6 +205,7 @@ pub(crate) fn set_header(r: &mut Response<RespBody>, name: &str, value: &str) {
 pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let result = dispatch_op(ctx).await;
     logging::note(ctx, &result);
+    replication::note(ctx, &result);
     result
 }
 
@@ -215,6 +218,7 @@ async fn dispatch_op(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         acl::check_anonymous(ctx)?;
     }
     referer::check(ctx)?;
+    object_lock::check(ctx)?;
     if let Some(r) = website::serve(ctx)? {
         return Ok(r);
     }
@@ -273,5 +277,10 @@ async fn dispatch_op(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         Op::DeleteBucketEncryption => families::delete(ctx, Family::Encryption).await,
         Op::PutBucketLogging => families::put(ctx, Family::Logging).await,
         Op::GetBucketLogging => families::get(ctx, Family::Logging),
+        Op::PutBucketObjectLock => families::put(ctx, Family::ObjectLock).await,
+        Op::GetBucketObjectLock => families::get(ctx, Family::ObjectLock),
+        Op::PutBucketReplication => families::put(ctx, Family::Replication).await,
+        Op::GetBucketReplication => families::get(ctx, Family::Replication),
+        Op::DeleteBucketReplication => families::delete(ctx, Family::Replication).await,
     }
 }

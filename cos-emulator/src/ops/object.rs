@@ -101,6 +101,8 @@ pub(crate) fn record_from_headers(ctx: &Ctx<'_>) -> Result<ObjectRecord, ApiErro
     }
     // Default encryption of the bucket (ops/encryption.rs).
     headers.extend(super::encryption::default_headers(ctx)?);
+    headers.extend(super::object_lock::default_headers(ctx)?);
+    headers.extend(super::replication::source_headers(ctx)?);
     let meta = ctx
         .headers
         .iter()

@@ -10,8 +10,9 @@ use std::time::Duration;
 use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig};
 use cos_emulator::{Emulator, EmulatorHandle};
 use cos_xml::config::{
-    BucketLoggingStatus, ErrorDocument, IndexDocument, RedirectAllRequestsTo, RefererConfiguration,
-    RoutingCondition, RoutingRedirect, RoutingRule, RoutingRules,
+    BucketLoggingStatus, ErrorDocument, IndexDocument, ObjectLockConfiguration,
+    RedirectAllRequestsTo, RefererConfiguration, ReplicationConfiguration, ReplicationDestination,
+    ReplicationRule, RoutingCondition, RoutingRedirect, RoutingRule, RoutingRules,
     ServerSideEncryptionConfiguration, WebsiteConfiguration,
 };
 
@@ -107,7 +108,22 @@ fn python_settings() -> Vec<(&'static str, String)> {
     referer.empty_refer_configuration = Some("Allow".into());
     let sse = ServerSideEncryptionConfiguration::new("AES256", None);
     let logging = BucketLoggingStatus::new("pylogs-1250000000", "access/");
+    let lock = ObjectLockConfiguration::new(Some(30));
+    let replication = ReplicationConfiguration::new(
+        "qcs::cam::uin/100000000001:uin/100000000001",
+        vec![ReplicationRule {
+            id: Some("r1".into()),
+            status: "Enabled".into(),
+            prefix: "docs/".into(),
+            destination: ReplicationDestination {
+                bucket: "qcs::cos:ap-guangzhou::pyreplica-1250000000".into(),
+                storage_class: Some("STANDARD_IA".into()),
+            },
+        }],
+    );
     vec![
+        ("object-lock", cos_xml::to_string(&lock).unwrap()),
+        ("replication", cos_xml::to_string(&replication).unwrap()),
         ("website", cos_xml::to_string(&site).unwrap()),
         ("referer", cos_xml::to_string(&referer).unwrap()),
         ("encryption", cos_xml::to_string(&sse).unwrap()),

@@ -12,6 +12,7 @@ mod fuzz_wire;
 mod interop;
 mod lifecycle_clock;
 mod limits;
+mod lock_and_replication;
 mod node;
 mod op_table;
 mod op_table_config;

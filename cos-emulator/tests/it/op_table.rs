@@ -106,7 +106,12 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::GetBucketEncryption
         | Op::DeleteBucketEncryption
         | Op::PutBucketLogging
-        | Op::GetBucketLogging => crate::op_table_config::drive(op, c, b).await,
+        | Op::GetBucketLogging
+        | Op::PutBucketObjectLock
+        | Op::GetBucketObjectLock
+        | Op::PutBucketReplication
+        | Op::GetBucketReplication
+        | Op::DeleteBucketReplication => crate::op_table_config::drive(op, c, b).await,
     }
 }
 

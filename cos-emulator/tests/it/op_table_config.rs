@@ -3,9 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use cos_core::{BucketName, Client};
+use cos_xml::VersioningStatus;
 use cos_xml::config::{
-    BucketLoggingStatus, IndexDocument, RefererConfiguration, ServerSideEncryptionConfiguration,
-    WebsiteConfiguration,
+    BucketLoggingStatus, IndexDocument, ObjectLockConfiguration, RefererConfiguration,
+    ReplicationConfiguration, ReplicationDestination, ReplicationRule,
+    ServerSideEncryptionConfiguration, WebsiteConfiguration,
 };
 use cos_xml::op::Op;
 
@@ -46,6 +48,55 @@ pub async fn drive(op: Op, c: &Client, b: &BucketName) -> Result<(), cos_core::E
         Op::DeleteBucketEncryption => c.delete_bucket_encryption(b).send().await.map(drop),
         Op::PutBucketLogging => c.put_bucket_logging(b, &logging).send().await.map(drop),
         Op::GetBucketLogging => c.get_bucket_logging(b).send().await.map(drop),
+        Op::PutBucketObjectLock | Op::GetBucketObjectLock => {
+            // On a bucket of its own: a lock would refuse the overwrites driven later.
+            let locked = BucketName::new("locked-1250000000").unwrap();
+            c.put_bucket(&locked).send().await.ok();
+            let lock = ObjectLockConfiguration::new(Some(1));
+            if op == Op::PutBucketObjectLock {
+                return c
+                    .put_bucket_object_lock(&locked, &lock)
+                    .send()
+                    .await
+                    .map(drop);
+            }
+            c.put_bucket_object_lock(&locked, &lock).send().await?;
+            c.get_bucket_object_lock(&locked).send().await.map(drop)
+        }
+        Op::PutBucketReplication | Op::GetBucketReplication | Op::DeleteBucketReplication => {
+            let (src, dst) = (
+                BucketName::new("repl-src-1250000000").unwrap(),
+                BucketName::new("repl-dst-1250000000").unwrap(),
+            );
+            for x in [&src, &dst] {
+                c.put_bucket(x).send().await.ok();
+                c.put_bucket_versioning(x, VersioningStatus::Enabled)
+                    .send()
+                    .await?;
+            }
+            let rule = ReplicationRule {
+                id: None,
+                status: "Enabled".into(),
+                prefix: String::new(),
+                destination: ReplicationDestination {
+                    bucket: format!("qcs::cos:ap-guangzhou::{}", dst.as_str()),
+                    storage_class: None,
+                },
+            };
+            let config = ReplicationConfiguration::new("qcs::cam::uin/1:uin/1", vec![rule]);
+            match op {
+                Op::PutBucketReplication => c
+                    .put_bucket_replication(&src, &config)
+                    .send()
+                    .await
+                    .map(drop),
+                Op::GetBucketReplication => {
+                    c.put_bucket_replication(&src, &config).send().await?;
+                    c.get_bucket_replication(&src).send().await.map(drop)
+                }
+                _ => c.delete_bucket_replication(&src).send().await.map(drop),
+            }
+        }
         other => unreachable!("{other:?} is routed elsewhere by drive"),
     }
 }

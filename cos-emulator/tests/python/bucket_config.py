@@ -1,5 +1,5 @@
 """Drives the official cos-python-sdk-v5 through the bucket configuration families of
-issue 16 (website, referer, default encryption, logging) against cos-emulator: put/get
+issue 16 (website, referer, default encryption, logging, object lock, replication) against cos-emulator: put/get
 round trips, the NoSuch... codes after delete, and validation errors.
 
 usage: python bucket_config.py PORT
@@ -18,6 +18,7 @@ PORT = int(sys.argv[1])
 REGION = 'ap-guangzhou'
 BUCKET = 'pyconfig-1250000000'
 LOGS = 'pylogs-1250000000'
+REPLICA = 'pyreplica-1250000000'
 
 BODIES = {}
 _send = requests.Session.send
@@ -52,6 +53,7 @@ def expect_error(code, status, fn, *a, **kw):
 
 client.create_bucket(Bucket=BUCKET)
 client.create_bucket(Bucket=LOGS)
+client.create_bucket(Bucket=REPLICA)
 
 # The settings the Rust test builds with cos-xml (same values, same element order).
 WEBSITE = {
@@ -73,6 +75,13 @@ REFERER = {
 }
 ENCRYPTION = {'Rule': [{'ApplyServerSideEncryptionByDefault': {'SSEAlgorithm': 'AES256'}}]}
 LOGGING = {'LoggingEnabled': {'TargetBucket': LOGS, 'TargetPrefix': 'access/'}}
+OBJECT_LOCK = {'ObjectLockEnabled': 'Enabled', 'Rule': {'DefaultRetention': {'Days': '30'}}}
+REPLICATION = {
+    'Role': 'qcs::cam::uin/100000000001:uin/100000000001',
+    'Rule': [{'ID': 'r1', 'Status': 'Enabled', 'Prefix': 'docs/',
+              'Destination': {'Bucket': 'qcs::cos:ap-guangzhou::' + REPLICA,
+                              'StorageClass': 'STANDARD_IA'}}],
+}
 
 print('-- website', flush=True)
 expect_error('NoSuchWebsiteConfiguration', 404, client.get_bucket_website, Bucket=BUCKET)
@@ -124,6 +133,31 @@ expect_error('InvalidTargetBucketForLogging', 400, client.put_bucket_logging, Bu
 client.put_bucket_logging(Bucket=BUCKET, BucketLoggingStatus={})
 got = client.get_bucket_logging(Bucket=BUCKET)
 assert 'LoggingEnabled' not in got, got
+
+print('-- object lock', flush=True)
+expect_error('ObjectLockConfigurationNotFoundError', 404, client.get_bucket_object_lock,
+             Bucket=LOGS)
+client.put_bucket_object_lock(Bucket=LOGS, ObjectLockConfiguration=OBJECT_LOCK)
+got = client.get_bucket_object_lock(Bucket=LOGS)
+assert got == OBJECT_LOCK, got
+client.put_object(Bucket=LOGS, Key='locked.txt', Body=b'keep me')
+expect_error('AccessDenied', 403, client.delete_object, Bucket=LOGS, Key='locked.txt')
+expect_error('InvalidArgument', 400, client.put_bucket_object_lock, Bucket=LOGS,
+             ObjectLockConfiguration={'ObjectLockEnabled': 'Disabled'})
+
+print('-- replication', flush=True)
+expect_error('ReplicationConfigurationnotFoundError', 404, client.get_bucket_replication,
+             Bucket=BUCKET)
+expect_error('InvalidRequest', 400, client.put_bucket_replication, Bucket=BUCKET,
+             ReplicationConfiguration=REPLICATION)
+client.put_bucket_versioning(Bucket=BUCKET, Status='Enabled')
+client.put_bucket_versioning(Bucket=REPLICA, Status='Enabled')
+client.put_bucket_replication(Bucket=BUCKET, ReplicationConfiguration=REPLICATION)
+got = client.get_bucket_replication(Bucket=BUCKET)
+assert got == REPLICATION, got
+client.delete_bucket_replication(Bucket=BUCKET)
+expect_error('ReplicationConfigurationnotFoundError', 404, client.get_bucket_replication,
+             Bucket=BUCKET)
 
 for sub in sorted(BODIES):
     print('BODY', sub, base64.b64encode(BODIES[sub]).decode('ascii'))

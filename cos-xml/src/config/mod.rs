@@ -9,14 +9,18 @@
 
 pub mod encryption;
 pub mod logging;
+pub mod object_lock;
 pub mod referer;
+pub mod replication;
 pub mod website;
 
 pub use encryption::{
     ApplyServerSideEncryptionByDefault, EncryptionRule, ServerSideEncryptionConfiguration,
 };
 pub use logging::{BucketLoggingStatus, LoggingEnabled};
+pub use object_lock::{DefaultRetention, ObjectLockConfiguration, ObjectLockRule};
 pub use referer::{DomainList, RefererConfiguration};
+pub use replication::{ReplicationConfiguration, ReplicationDestination, ReplicationRule};
 pub use website::{
     ErrorDocument, IndexDocument, RedirectAllRequestsTo, RoutingCondition, RoutingRedirect,
     RoutingRule, RoutingRules, WebsiteConfiguration,

@@ -9,9 +9,10 @@
 use crate::common::load;
 
 use cos_xml::config::{
-    BucketLoggingStatus, ErrorDocument, IndexDocument, RefererConfiguration, RoutingCondition,
-    RoutingRedirect, RoutingRule, RoutingRules, ServerSideEncryptionConfiguration,
-    WebsiteConfiguration,
+    BucketLoggingStatus, ErrorDocument, IndexDocument, ObjectLockConfiguration,
+    RefererConfiguration, ReplicationConfiguration, ReplicationDestination, ReplicationRule,
+    RoutingCondition, RoutingRedirect, RoutingRule, RoutingRules,
+    ServerSideEncryptionConfiguration, WebsiteConfiguration,
 };
 
 const PY_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
@@ -85,6 +86,29 @@ fn logging_matches_the_python_sdk() {
     check(
         "logging",
         &BucketLoggingStatus::new("pylogs-1250000000", "access/"),
+    );
+}
+
+#[test]
+fn object_lock_matches_the_python_sdk() {
+    check("object-lock", &ObjectLockConfiguration::new(Some(30)));
+}
+
+#[test]
+fn replication_matches_the_python_sdk() {
+    let rule = ReplicationRule {
+        id: Some("r1".into()),
+        status: "Enabled".into(),
+        prefix: "docs/".into(),
+        destination: ReplicationDestination {
+            bucket: "qcs::cos:ap-guangzhou::pyreplica-1250000000".into(),
+            storage_class: Some("STANDARD_IA".into()),
+        },
+    };
+    assert_eq!(rule.destination.bucket_name(), "pyreplica-1250000000");
+    check(
+        "replication",
+        &ReplicationConfiguration::new("qcs::cam::uin/100000000001:uin/100000000001", vec![rule]),
     );
 }
 
