@@ -337,7 +337,8 @@ impl EmulatorHandle {
     /// requests whose effects a test checks) so that tests never sleep. Lifecycle rules
     /// take effect (expiration, noncurrent expiration, transitions, abort of incomplete
     /// multipart uploads) by the emulator's clock, and queued writes and deletes of
-    /// replicated buckets reach their destination buckets.
+    /// replicated buckets reach their destination buckets, and enabled inventories
+    /// whose period has passed write their reports.
     ///
     /// Errors: [`EmulatorError::DataDir`] when the data directory cannot be written.
     pub async fn run_due_work(&self) -> Result<(), EmulatorError> {

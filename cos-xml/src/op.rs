@@ -268,6 +268,15 @@ ops! {
     GetBucketReplication => (Get, Bucket, Some("replication"), Owner),
     /// DELETE Bucket replication.
     DeleteBucketReplication => (Delete, Bucket, Some("replication"), Owner),
+    /// PUT Bucket inventory (`id` names the inventory).
+    PutBucketInventory => (Put, Bucket, Some("inventory"), Owner),
+    /// GET Bucket inventory: one configuration with `id`, else List Inventory
+    /// Configurations (the same method and sub-resource on the wire).
+    GetBucketInventory => (Get, Bucket, Some("inventory"), Owner),
+    /// DELETE Bucket inventory.
+    DeleteBucketInventory => (Delete, Bucket, Some("inventory"), Owner),
+    /// POST Bucket inventory: a one-off report now.
+    PostBucketInventory => (Post, Bucket, Some("inventory"), Owner),
 }
 
 impl Op {

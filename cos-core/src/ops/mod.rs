@@ -39,6 +39,7 @@ pub mod presign;
 pub mod service;
 // --- bucket configuration families (issue 16) ---
 pub mod encryption;
+pub mod inventory;
 pub mod logging;
 pub mod object_lock;
 pub mod referer;

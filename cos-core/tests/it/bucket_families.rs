@@ -186,3 +186,42 @@ async fn replication_round_trip_needs_versioning_and_a_destination() {
         (404, "ReplicationConfigurationnotFoundError".into())
     );
 }
+
+#[tokio::test]
+async fn inventory_round_trip_list_and_validation() {
+    let (_emu, c, b) = setup().await;
+    let dest = format!("qcs::cos:ap-guangzhou::{}", b.as_str());
+    let inv = cos_xml::config::InventoryConfiguration::new("weekly-1", dest.as_str(), "inv");
+    c.put_bucket_inventory(&b, &inv).send().await.unwrap();
+    assert_eq!(
+        c.get_bucket_inventory(&b, "weekly-1").send().await.unwrap(),
+        inv
+    );
+    let list = c
+        .list_bucket_inventory_configurations(&b)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.configurations, vec![inv.clone()]);
+    // An id COS refuses fails before any request.
+    let err = c
+        .get_bucket_inventory(&b, "no spaces")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input(), "{err:?}");
+    let mut bad = inv.clone();
+    bad.destination.cos_bucket_destination.bucket = "qcs::cos:ap-guangzhou::none-1250000000".into();
+    let err = c.put_bucket_inventory(&b, &bad).send().await.unwrap_err();
+    assert_eq!(code(&err), (400, "InvalidArgument".into()));
+    c.delete_bucket_inventory(&b, "weekly-1")
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .get_bucket_inventory(&b, "weekly-1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), (404, "NoSuchInventoryConfiguration".into()));
+}

@@ -97,6 +97,32 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
         Op::AbortMultipartUpload => c.abort_multipart_upload(b, k, "up-1").prepare(),
         Op::ListParts => c.list_parts(b, k, "up-1").prepare(),
         // --- bucket configuration (issue 16) ---
+        Op::PutBucketWebsite
+        | Op::GetBucketWebsite
+        | Op::DeleteBucketWebsite
+        | Op::PutBucketReferer
+        | Op::GetBucketReferer
+        | Op::PutBucketEncryption
+        | Op::GetBucketEncryption
+        | Op::DeleteBucketEncryption
+        | Op::PutBucketLogging
+        | Op::GetBucketLogging
+        | Op::PutBucketObjectLock
+        | Op::GetBucketObjectLock
+        | Op::PutBucketReplication
+        | Op::GetBucketReplication
+        | Op::DeleteBucketReplication
+        | Op::PutBucketInventory
+        | Op::GetBucketInventory
+        | Op::DeleteBucketInventory
+        | Op::PostBucketInventory => prepare_config(op, c),
+    }
+}
+
+/// [`prepare`] for the bucket configuration operations of issue 16.
+fn prepare_config(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
+    let b = &bucket();
+    match op {
         Op::PutBucketWebsite => c
             .put_bucket_website(b, &cos_xml::config::WebsiteConfiguration::default())
             .prepare(),
@@ -130,6 +156,21 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .prepare(),
         Op::GetBucketReplication => c.get_bucket_replication(b).prepare(),
         Op::DeleteBucketReplication => c.delete_bucket_replication(b).prepare(),
+        Op::PutBucketInventory => c
+            .put_bucket_inventory(
+                b,
+                &cos_xml::config::InventoryConfiguration::new("i", "b", "p"),
+            )
+            .prepare(),
+        Op::GetBucketInventory => c.get_bucket_inventory(b, "i").prepare(),
+        Op::DeleteBucketInventory => c.delete_bucket_inventory(b, "i").prepare(),
+        Op::PostBucketInventory => c
+            .post_bucket_inventory(
+                b,
+                &cos_xml::config::InventoryConfiguration::new("i", "b", "p"),
+            )
+            .prepare(),
+        other => unreachable!("{other:?} is prepared by prepare"),
     }
 }
 

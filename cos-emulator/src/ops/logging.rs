@@ -15,7 +15,6 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use bytes::Bytes;
 use cos_xml::config::BucketLoggingStatus;
 use hyper::Response;
 use hyper::header::CONTENT_LENGTH;
@@ -26,7 +25,6 @@ use crate::auth::Identity;
 use crate::body::RespBody;
 use crate::errors::{Failure, OpResult};
 use crate::state::Shared;
-use crate::storage::{Acl, ObjectRecord};
 
 /// A log line waiting for [`flush`].
 #[derive(Debug)]
@@ -170,30 +168,9 @@ pub(crate) async fn flush(shared: &Shared) -> OpResult<()> {
         let key = format!("{prefix}{}_{n:08x}_0", log_path(now));
         let mut body = lines.join("\n");
         body.push('\n');
-        let mut w = shared.store.writer(true).await?;
-        w.write(Bytes::from(body)).await?;
-        let (segments, d) = w.finish().await?;
-        let record = ObjectRecord {
-            size: d.len,
-            etag: super::object::etag_of(&d),
-            crc64: d.crc64,
-            segments,
-            headers: vec![("Content-Type".to_owned(), "text/plain".to_owned())],
-            meta: Vec::new(),
-            storage_class: "STANDARD".to_owned(),
-            acl: Acl {
-                grants: Vec::new(),
-                inherit: true,
-            },
-            tags: Vec::new(),
-            restored_until: None,
-            appendable: false,
-            last_modified: now,
-        };
-        let stored = shared
-            .store
-            .update(|st| st.put_version(&bucket, &key, Some(record)))
-            .await;
+        let stored =
+            super::internal::write_object(shared, &bucket, &key, body.into_bytes(), "text/plain")
+                .await;
         if let Err(Failure::Api(e)) = &stored
             && e.code == "NoSuchBucket"
         {

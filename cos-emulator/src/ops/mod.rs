@@ -13,6 +13,8 @@ pub(crate) mod object;
 pub(crate) mod due;
 mod encryption;
 mod families;
+mod internal;
+mod inventory;
 mod lifecycle;
 pub(crate) mod logging;
 mod object_lock;
@@ -282,5 +284,9 @@ async fn dispatch_op(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         Op::PutBucketReplication => families::put(ctx, Family::Replication).await,
         Op::GetBucketReplication => families::get(ctx, Family::Replication),
         Op::DeleteBucketReplication => families::delete(ctx, Family::Replication).await,
+        Op::PutBucketInventory => inventory::put(ctx).await,
+        Op::GetBucketInventory => inventory::get(ctx),
+        Op::DeleteBucketInventory => inventory::delete(ctx).await,
+        Op::PostBucketInventory => inventory::post(ctx).await,
     }
 }

@@ -10,10 +10,11 @@ use std::time::Duration;
 use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig};
 use cos_emulator::{Emulator, EmulatorHandle};
 use cos_xml::config::{
-    BucketLoggingStatus, ErrorDocument, IndexDocument, ObjectLockConfiguration,
-    RedirectAllRequestsTo, RefererConfiguration, ReplicationConfiguration, ReplicationDestination,
-    ReplicationRule, RoutingCondition, RoutingRedirect, RoutingRule, RoutingRules,
-    ServerSideEncryptionConfiguration, WebsiteConfiguration,
+    BucketLoggingStatus, ErrorDocument, IndexDocument, InventoryConfiguration, InventoryFilter,
+    ObjectLockConfiguration, OptionalFields, RedirectAllRequestsTo, RefererConfiguration,
+    ReplicationConfiguration, ReplicationDestination, ReplicationRule, RoutingCondition,
+    RoutingRedirect, RoutingRule, RoutingRules, ServerSideEncryptionConfiguration,
+    WebsiteConfiguration,
 };
 
 use crate::common::{self, Answer};
@@ -69,6 +70,19 @@ async fn get_from(
 const WEBSITE_HOST: &str = "test-1250000000.cos-website.ap-guangzhou.myqcloud.com";
 const API_HOST: &str = "test-1250000000.cos.ap-guangzhou.myqcloud.com";
 
+fn inventory() -> InventoryConfiguration {
+    let mut inv =
+        InventoryConfiguration::new("list1", "qcs::cos:ap-guangzhou::pylogs-1250000000", "inv");
+    inv.destination.cos_bucket_destination.account_id = Some("100000000001".into());
+    inv.filter = Some(InventoryFilter {
+        prefix: Some("docs/".into()),
+    });
+    inv.optional_fields = Some(OptionalFields {
+        fields: vec!["Size".into(), "ETag".into()],
+    });
+    inv
+}
+
 /// The settings `bucket_config.py` sends, built with cos-xml.
 fn python_settings() -> Vec<(&'static str, String)> {
     let mut site = WebsiteConfiguration::default();
@@ -122,6 +136,7 @@ fn python_settings() -> Vec<(&'static str, String)> {
         }],
     );
     vec![
+        ("inventory", cos_xml::to_string(&inventory()).unwrap()),
         ("object-lock", cos_xml::to_string(&lock).unwrap()),
         ("replication", cos_xml::to_string(&replication).unwrap()),
         ("website", cos_xml::to_string(&site).unwrap()),

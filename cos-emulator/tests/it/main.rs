@@ -10,6 +10,7 @@ mod faults;
 mod fidelity;
 mod fuzz_wire;
 mod interop;
+mod inventory_reports;
 mod lifecycle_clock;
 mod limits;
 mod lock_and_replication;

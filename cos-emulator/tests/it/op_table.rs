@@ -111,7 +111,11 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::GetBucketObjectLock
         | Op::PutBucketReplication
         | Op::GetBucketReplication
-        | Op::DeleteBucketReplication => crate::op_table_config::drive(op, c, b).await,
+        | Op::DeleteBucketReplication
+        | Op::PutBucketInventory
+        | Op::GetBucketInventory
+        | Op::DeleteBucketInventory
+        | Op::PostBucketInventory => crate::op_table_config::drive(op, c, b).await,
     }
 }
 

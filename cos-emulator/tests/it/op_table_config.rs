@@ -5,8 +5,8 @@
 use cos_core::{BucketName, Client};
 use cos_xml::VersioningStatus;
 use cos_xml::config::{
-    BucketLoggingStatus, IndexDocument, ObjectLockConfiguration, RefererConfiguration,
-    ReplicationConfiguration, ReplicationDestination, ReplicationRule,
+    BucketLoggingStatus, IndexDocument, InventoryConfiguration, ObjectLockConfiguration,
+    RefererConfiguration, ReplicationConfiguration, ReplicationDestination, ReplicationRule,
     ServerSideEncryptionConfiguration, WebsiteConfiguration,
 };
 use cos_xml::op::Op;
@@ -97,6 +97,28 @@ pub async fn drive(op: Op, c: &Client, b: &BucketName) -> Result<(), cos_core::E
                 _ => c.delete_bucket_replication(&src).send().await.map(drop),
             }
         }
+        Op::PutBucketInventory
+        | Op::GetBucketInventory
+        | Op::DeleteBucketInventory
+        | Op::PostBucketInventory => drive_inventory(op, c, b).await,
         other => unreachable!("{other:?} is routed elsewhere by drive"),
+    }
+}
+
+/// The inventory operations of [`drive`].
+async fn drive_inventory(op: Op, c: &Client, b: &BucketName) -> Result<(), cos_core::Error> {
+    let inv = InventoryConfiguration::new(
+        "inv1",
+        format!("qcs::cos:ap-guangzhou::{}", b.as_str()),
+        "inventory",
+    );
+    match op {
+        Op::PutBucketInventory => c.put_bucket_inventory(b, &inv).send().await.map(drop),
+        Op::GetBucketInventory => {
+            c.put_bucket_inventory(b, &inv).send().await?;
+            c.get_bucket_inventory(b, "inv1").send().await.map(drop)
+        }
+        Op::DeleteBucketInventory => c.delete_bucket_inventory(b, "inv1").send().await.map(drop),
+        _ => c.post_bucket_inventory(b, &inv).send().await.map(drop),
     }
 }

@@ -1,5 +1,5 @@
 """Drives the official cos-python-sdk-v5 through the bucket configuration families of
-issue 16 (website, referer, default encryption, logging, object lock, replication) against cos-emulator: put/get
+issue 16 (website, referer, default encryption, logging, object lock, replication, inventory) against cos-emulator: put/get
 round trips, the NoSuch... codes after delete, and validation errors.
 
 usage: python bucket_config.py PORT
@@ -75,6 +75,17 @@ REFERER = {
 }
 ENCRYPTION = {'Rule': [{'ApplyServerSideEncryptionByDefault': {'SSEAlgorithm': 'AES256'}}]}
 LOGGING = {'LoggingEnabled': {'TargetBucket': LOGS, 'TargetPrefix': 'access/'}}
+INVENTORY = {
+    'Id': 'list1',
+    'IsEnabled': 'true',
+    'Destination': {'COSBucketDestination': {
+        'Format': 'CSV', 'AccountId': '100000000001',
+        'Bucket': 'qcs::cos:ap-guangzhou::' + LOGS, 'Prefix': 'inv'}},
+    'Schedule': {'Frequency': 'Daily'},
+    'Filter': {'Prefix': 'docs/'},
+    'IncludedObjectVersions': 'Current',
+    'OptionalFields': {'Field': ['Size', 'ETag']},
+}
 OBJECT_LOCK = {'ObjectLockEnabled': 'Enabled', 'Rule': {'DefaultRetention': {'Days': '30'}}}
 REPLICATION = {
     'Role': 'qcs::cam::uin/100000000001:uin/100000000001',
@@ -133,6 +144,26 @@ expect_error('InvalidTargetBucketForLogging', 400, client.put_bucket_logging, Bu
 client.put_bucket_logging(Bucket=BUCKET, BucketLoggingStatus={})
 got = client.get_bucket_logging(Bucket=BUCKET)
 assert 'LoggingEnabled' not in got, got
+
+print('-- inventory', flush=True)
+expect_error('NoSuchInventoryConfiguration', 404, client.get_bucket_inventory, Bucket=BUCKET,
+             Id='list1')
+client.put_bucket_inventory(Bucket=BUCKET, Id='list1', InventoryConfiguration=dict(INVENTORY))
+got = client.get_bucket_inventory(Bucket=BUCKET, Id='list1')
+assert got == INVENTORY, got
+listed = client.list_bucket_inventory_configurations(Bucket=BUCKET)
+assert listed['InventoryConfiguration']['Id'] == 'list1', listed
+client.put_object(Bucket=BUCKET, Key='docs/report-me.txt', Body=b'12345')
+client.post_bucket_inventory(Bucket=BUCKET, Id='list1', InventoryConfiguration=dict(INVENTORY))
+reports = client.list_objects(Bucket=LOGS, Prefix='inv/')['Contents']
+keys = [c['Key'] for c in reports]
+assert any(k.endswith('manifest.json') for k in keys), keys
+assert any(k.endswith('.csv.gz') for k in keys), keys
+expect_error('InvalidArgument', 400, client.put_bucket_inventory, Bucket=BUCKET, Id='list2',
+             InventoryConfiguration=dict(INVENTORY, IncludedObjectVersions='Some'))
+client.delete_bucket_inventory(Bucket=BUCKET, Id='list1')
+expect_error('NoSuchInventoryConfiguration', 404, client.get_bucket_inventory, Bucket=BUCKET,
+             Id='list1')
 
 print('-- object lock', flush=True)
 expect_error('ObjectLockConfigurationNotFoundError', 404, client.get_bucket_object_lock,

@@ -8,6 +8,7 @@
 //! `#[non_exhaustive]` and built with their `new(..)` or `default()`.
 
 pub mod encryption;
+pub mod inventory;
 pub mod logging;
 pub mod object_lock;
 pub mod referer;
@@ -16,6 +17,10 @@ pub mod website;
 
 pub use encryption::{
     ApplyServerSideEncryptionByDefault, EncryptionRule, ServerSideEncryptionConfiguration,
+};
+pub use inventory::{
+    CosBucketDestination, InventoryConfiguration, InventoryDestination, InventoryFilter,
+    InventorySchedule, ListInventoryConfigurationResult, OptionalFields,
 };
 pub use logging::{BucketLoggingStatus, LoggingEnabled};
 pub use object_lock::{DefaultRetention, ObjectLockConfiguration, ObjectLockRule};

@@ -9,10 +9,10 @@
 use crate::common::load;
 
 use cos_xml::config::{
-    BucketLoggingStatus, ErrorDocument, IndexDocument, ObjectLockConfiguration,
-    RefererConfiguration, ReplicationConfiguration, ReplicationDestination, ReplicationRule,
-    RoutingCondition, RoutingRedirect, RoutingRule, RoutingRules,
-    ServerSideEncryptionConfiguration, WebsiteConfiguration,
+    BucketLoggingStatus, ErrorDocument, IndexDocument, InventoryConfiguration, InventoryFilter,
+    ObjectLockConfiguration, OptionalFields, RefererConfiguration, ReplicationConfiguration,
+    ReplicationDestination, ReplicationRule, RoutingCondition, RoutingRedirect, RoutingRule,
+    RoutingRules, ServerSideEncryptionConfiguration, WebsiteConfiguration,
 };
 
 const PY_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
@@ -110,6 +110,29 @@ fn replication_matches_the_python_sdk() {
         "replication",
         &ReplicationConfiguration::new("qcs::cam::uin/100000000001:uin/100000000001", vec![rule]),
     );
+}
+
+fn inventory() -> InventoryConfiguration {
+    let mut inv =
+        InventoryConfiguration::new("list1", "qcs::cos:ap-guangzhou::pylogs-1250000000", "inv");
+    inv.destination.cos_bucket_destination.account_id = Some("100000000001".into());
+    inv.filter = Some(InventoryFilter {
+        prefix: Some("docs/".into()),
+    });
+    inv.optional_fields = Some(OptionalFields {
+        fields: vec!["Size".into(), "ETag".into()],
+    });
+    inv
+}
+
+#[test]
+fn inventory_matches_the_python_sdk() {
+    let inv = inventory();
+    assert_eq!(
+        inv.destination.cos_bucket_destination.bucket_name(),
+        "pylogs-1250000000"
+    );
+    check("inventory", &inv);
 }
 
 #[test]
