@@ -277,6 +277,19 @@ ops! {
     DeleteBucketInventory => (Delete, Bucket, Some("inventory"), Owner),
     /// POST Bucket inventory: a one-off report now.
     PostBucketInventory => (Post, Bucket, Some("inventory"), Owner),
+    /// PUT Bucket intelligenttiering (v1).
+    PutBucketIntelligentTiering => (Put, Bucket, Some("intelligenttiering"), Owner),
+    /// GET Bucket intelligenttiering (v1).
+    GetBucketIntelligentTiering => (Get, Bucket, Some("intelligenttiering"), Owner),
+    /// PUT Bucket intelligent-tiering (v2, `id` names the configuration).
+    PutBucketIntelligentTieringV2 => (Put, Bucket, Some("intelligent-tiering"), Owner),
+    /// GET Bucket intelligent-tiering (v2): one configuration with `id`, else List
+    /// Bucket IntelligentTiering Configurations.
+    GetBucketIntelligentTieringV2 => (Get, Bucket, Some("intelligent-tiering"), Owner),
+    /// PUT Bucket accelerate.
+    PutBucketAccelerate => (Put, Bucket, Some("accelerate"), Owner),
+    /// GET Bucket accelerate.
+    GetBucketAccelerate => (Get, Bucket, Some("accelerate"), Owner),
 }
 
 impl Op {

@@ -38,7 +38,9 @@ mod prepared;
 pub mod presign;
 pub mod service;
 // --- bucket configuration families (issue 16) ---
+pub mod accelerate;
 pub mod encryption;
+pub mod intelligent_tiering;
 pub mod inventory;
 pub mod logging;
 pub mod object_lock;

@@ -225,3 +225,70 @@ async fn inventory_round_trip_list_and_validation() {
         .unwrap_err();
     assert_eq!(code(&err), (404, "NoSuchInventoryConfiguration".into()));
 }
+
+#[tokio::test]
+async fn intelligent_tiering_and_accelerate_round_trips() {
+    use cos_xml::config::{AccelerateConfiguration, IntelligentTieringConfiguration, Tiering};
+    let (_emu, c, b) = setup().await;
+    let err = c
+        .get_bucket_intelligent_tiering(&b)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), (404, "NoSuchConfiguration".into()));
+    let v1 = IntelligentTieringConfiguration::v1(60, 1);
+    c.put_bucket_intelligent_tiering(&b, &v1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        c.get_bucket_intelligent_tiering(&b).send().await.unwrap(),
+        v1
+    );
+    let bad = IntelligentTieringConfiguration::v1(45, 1);
+    let err = c
+        .put_bucket_intelligent_tiering(&b, &bad)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), (400, "InvalidArgument".into()));
+    let mut v2 = IntelligentTieringConfiguration::default();
+    v2.id = Some("archive".into());
+    v2.status = "Enabled".into();
+    v2.tierings = vec![Tiering {
+        access_tier: "ARCHIVE_ACCESS".into(),
+        days: 91,
+        request_frequent: None,
+    }];
+    c.put_bucket_intelligent_tiering_v2(&b, &v2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        c.get_bucket_intelligent_tiering_v2(&b, "archive")
+            .send()
+            .await
+            .unwrap(),
+        v2
+    );
+    let list = c
+        .list_bucket_intelligent_tiering_configurations(&b)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.configurations, vec![v2]);
+    // Acceleration: empty until set.
+    assert_eq!(
+        c.get_bucket_accelerate(&b).send().await.unwrap(),
+        AccelerateConfiguration::default()
+    );
+    let on = AccelerateConfiguration::new("Enabled");
+    c.put_bucket_accelerate(&b, &on).send().await.unwrap();
+    assert_eq!(c.get_bucket_accelerate(&b).send().await.unwrap(), on);
+    let err = c
+        .put_bucket_accelerate(&b, &AccelerateConfiguration::new("On"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), (400, "InvalidArgument".into()));
+}

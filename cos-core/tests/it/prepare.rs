@@ -115,7 +115,13 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
         | Op::PutBucketInventory
         | Op::GetBucketInventory
         | Op::DeleteBucketInventory
-        | Op::PostBucketInventory => prepare_config(op, c),
+        | Op::PostBucketInventory
+        | Op::PutBucketIntelligentTiering
+        | Op::GetBucketIntelligentTiering
+        | Op::PutBucketIntelligentTieringV2
+        | Op::GetBucketIntelligentTieringV2
+        | Op::PutBucketAccelerate
+        | Op::GetBucketAccelerate => prepare_config(op, c),
     }
 }
 
@@ -170,6 +176,23 @@ fn prepare_config(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
                 &cos_xml::config::InventoryConfiguration::new("i", "b", "p"),
             )
             .prepare(),
+        Op::PutBucketIntelligentTiering => c
+            .put_bucket_intelligent_tiering(
+                b,
+                &cos_xml::config::IntelligentTieringConfiguration::v1(30, 1),
+            )
+            .prepare(),
+        Op::GetBucketIntelligentTiering => c.get_bucket_intelligent_tiering(b).prepare(),
+        Op::PutBucketIntelligentTieringV2 => {
+            let mut v2 = cos_xml::config::IntelligentTieringConfiguration::v1(30, 1);
+            v2.id = Some("t".into());
+            c.put_bucket_intelligent_tiering_v2(b, &v2).prepare()
+        }
+        Op::GetBucketIntelligentTieringV2 => c.get_bucket_intelligent_tiering_v2(b, "t").prepare(),
+        Op::PutBucketAccelerate => c
+            .put_bucket_accelerate(b, &cos_xml::config::AccelerateConfiguration::new("Enabled"))
+            .prepare(),
+        Op::GetBucketAccelerate => c.get_bucket_accelerate(b).prepare(),
         other => unreachable!("{other:?} is prepared by prepare"),
     }
 }

@@ -13,7 +13,8 @@
 //! an error).
 
 use cos_xml::config::{
-    BucketLoggingStatus, ObjectLockConfiguration, RefererConfiguration, ReplicationConfiguration,
+    AccelerateConfiguration, BucketLoggingStatus, IntelligentTieringConfiguration,
+    ObjectLockConfiguration, RefererConfiguration, ReplicationConfiguration,
     ServerSideEncryptionConfiguration, WebsiteConfiguration,
 };
 use hyper::{Response, StatusCode};
@@ -31,6 +32,8 @@ pub(crate) enum Family {
     Logging,
     ObjectLock,
     Replication,
+    IntelligentTiering,
+    Accelerate,
 }
 
 impl Family {
@@ -43,6 +46,8 @@ impl Family {
             Family::Logging => "logging",
             Family::ObjectLock => "object-lock",
             Family::Replication => "replication",
+            Family::IntelligentTiering => "intelligenttiering",
+            Family::Accelerate => "accelerate",
         }
     }
 
@@ -72,7 +77,13 @@ impl Family {
                 "ReplicationConfigurationnotFoundError",
                 "The replication configuration was not found.",
             ),
+            // S3's code for a missing intelligent tiering configuration.
+            Family::IntelligentTiering => (
+                "NoSuchConfiguration",
+                "The specified configuration does not exist.",
+            ),
             Family::Logging => return Ok("<BucketLoggingStatus/>"),
+            Family::Accelerate => return Ok("<AccelerateConfiguration/>"),
         };
         Err(ApiError::new(404, code, message))
     }
@@ -93,7 +104,7 @@ pub(crate) fn load<T: serde::de::DeserializeOwned>(
         .transpose()
 }
 
-fn one_of(what: &str, value: &str, allowed: &[&str]) -> Result<(), ApiError> {
+pub(crate) fn one_of(what: &str, value: &str, allowed: &[&str]) -> Result<(), ApiError> {
     if allowed.contains(&value) {
         Ok(())
     } else {
@@ -270,6 +281,25 @@ fn validate_replication(ctx: &Ctx<'_>, c: &ReplicationConfiguration) -> Result<(
     Ok(())
 }
 
+/// COS PUT Bucket IntelligentTiering (v1): `Status` `Enabled|Suspended`,
+/// `Transition` `Days` 30, 60 or 90 and `RequestFrequent` 1.
+fn validate_tiering_v1(c: &IntelligentTieringConfiguration) -> Result<(), ApiError> {
+    one_of("Status", &c.status, &["Enabled", "Suspended"])?;
+    let Some(t) = &c.transition else {
+        return Err(ApiError::malformed_xml("Transition is required"));
+    };
+    if ![30, 60, 90].contains(&t.days) {
+        return Err(ApiError::invalid_argument(format!(
+            "Transition Days {} is not one of 30, 60, 90.",
+            t.days
+        )));
+    }
+    if t.request_frequent.is_some_and(|r| r != 1) {
+        return Err(ApiError::invalid_argument("RequestFrequent must be 1."));
+    }
+    Ok(())
+}
+
 /// PUT of a family's document: validated, then stored (`None`: removed).
 pub(crate) async fn put(ctx: &mut Ctx<'_>, family: Family) -> OpResult<Response<RespBody>> {
     let stored = match family {
@@ -309,6 +339,22 @@ pub(crate) async fn put(ctx: &mut Ctx<'_>, family: Family) -> OpResult<Response<
         Family::Replication => {
             let c: ReplicationConfiguration = ctx.xml_body().await?;
             validate_replication(ctx, &c)?;
+            Some(cos_xml::to_string(&c).map_err(ApiError::internal)?)
+        }
+        Family::IntelligentTiering => {
+            let c: IntelligentTieringConfiguration = ctx.xml_body().await?;
+            validate_tiering_v1(&c)?;
+            Some(cos_xml::to_string(&c).map_err(ApiError::internal)?)
+        }
+        Family::Accelerate => {
+            let c: AccelerateConfiguration = ctx.xml_body().await?;
+            match c.status.as_deref() {
+                Some(s) => one_of("Status", s, &["Enabled", "Suspended"])?,
+                None => return Err(ApiError::malformed_xml("Status is required").into()),
+            }
+            if let Some(k) = c.kind.as_deref() {
+                one_of("Type", k, &["cos", "global"])?;
+            }
             Some(cos_xml::to_string(&c).map_err(ApiError::internal)?)
         }
     };

@@ -20,6 +20,7 @@ pub(crate) mod logging;
 mod object_lock;
 mod referer;
 pub(crate) mod replication;
+mod tiering_v2;
 mod website;
 
 use cos_xml::op::Op;
@@ -288,5 +289,11 @@ async fn dispatch_op(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         Op::GetBucketInventory => inventory::get(ctx),
         Op::DeleteBucketInventory => inventory::delete(ctx).await,
         Op::PostBucketInventory => inventory::post(ctx).await,
+        Op::PutBucketIntelligentTiering => families::put(ctx, Family::IntelligentTiering).await,
+        Op::GetBucketIntelligentTiering => families::get(ctx, Family::IntelligentTiering),
+        Op::PutBucketIntelligentTieringV2 => tiering_v2::put(ctx).await,
+        Op::GetBucketIntelligentTieringV2 => tiering_v2::get(ctx),
+        Op::PutBucketAccelerate => families::put(ctx, Family::Accelerate).await,
+        Op::GetBucketAccelerate => families::get(ctx, Family::Accelerate),
     }
 }

@@ -10,11 +10,11 @@ use std::time::Duration;
 use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig};
 use cos_emulator::{Emulator, EmulatorHandle};
 use cos_xml::config::{
-    BucketLoggingStatus, ErrorDocument, IndexDocument, InventoryConfiguration, InventoryFilter,
-    ObjectLockConfiguration, OptionalFields, RedirectAllRequestsTo, RefererConfiguration,
-    ReplicationConfiguration, ReplicationDestination, ReplicationRule, RoutingCondition,
-    RoutingRedirect, RoutingRule, RoutingRules, ServerSideEncryptionConfiguration,
-    WebsiteConfiguration,
+    BucketLoggingStatus, ErrorDocument, IndexDocument, IntelligentTieringConfiguration,
+    InventoryConfiguration, InventoryFilter, ObjectLockConfiguration, OptionalFields,
+    RedirectAllRequestsTo, RefererConfiguration, ReplicationConfiguration, ReplicationDestination,
+    ReplicationRule, RoutingCondition, RoutingRedirect, RoutingRule, RoutingRules,
+    ServerSideEncryptionConfiguration, Tiering, WebsiteConfiguration,
 };
 
 use crate::common::{self, Answer};
@@ -135,7 +135,21 @@ fn python_settings() -> Vec<(&'static str, String)> {
             },
         }],
     );
+    let tiering = IntelligentTieringConfiguration::v1(30, 1);
+    let mut tiering_v2 = IntelligentTieringConfiguration::default();
+    tiering_v2.id = Some("default".into());
+    tiering_v2.status = "Enabled".into();
+    tiering_v2.tierings = vec![Tiering {
+        access_tier: "INFREQUENT".into(),
+        days: 30,
+        request_frequent: Some(1),
+    }];
     vec![
+        ("intelligenttiering", cos_xml::to_string(&tiering).unwrap()),
+        (
+            "intelligent-tiering",
+            cos_xml::to_string(&tiering_v2).unwrap(),
+        ),
         ("inventory", cos_xml::to_string(&inventory()).unwrap()),
         ("object-lock", cos_xml::to_string(&lock).unwrap()),
         ("replication", cos_xml::to_string(&replication).unwrap()),

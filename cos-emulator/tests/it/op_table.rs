@@ -115,7 +115,13 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::PutBucketInventory
         | Op::GetBucketInventory
         | Op::DeleteBucketInventory
-        | Op::PostBucketInventory => crate::op_table_config::drive(op, c, b).await,
+        | Op::PostBucketInventory
+        | Op::PutBucketIntelligentTiering
+        | Op::GetBucketIntelligentTiering
+        | Op::PutBucketIntelligentTieringV2
+        | Op::GetBucketIntelligentTieringV2
+        | Op::PutBucketAccelerate
+        | Op::GetBucketAccelerate => crate::op_table_config::drive(op, c, b).await,
     }
 }
 

@@ -5,9 +5,10 @@
 use cos_core::{BucketName, Client};
 use cos_xml::VersioningStatus;
 use cos_xml::config::{
-    BucketLoggingStatus, IndexDocument, InventoryConfiguration, ObjectLockConfiguration,
-    RefererConfiguration, ReplicationConfiguration, ReplicationDestination, ReplicationRule,
-    ServerSideEncryptionConfiguration, WebsiteConfiguration,
+    AccelerateConfiguration, BucketLoggingStatus, IndexDocument, IntelligentTieringConfiguration,
+    InventoryConfiguration, ObjectLockConfiguration, RefererConfiguration,
+    ReplicationConfiguration, ReplicationDestination, ReplicationRule,
+    ServerSideEncryptionConfiguration, Tiering, WebsiteConfiguration,
 };
 use cos_xml::op::Op;
 
@@ -101,6 +102,12 @@ pub async fn drive(op: Op, c: &Client, b: &BucketName) -> Result<(), cos_core::E
         | Op::GetBucketInventory
         | Op::DeleteBucketInventory
         | Op::PostBucketInventory => drive_inventory(op, c, b).await,
+        Op::PutBucketIntelligentTiering
+        | Op::GetBucketIntelligentTiering
+        | Op::PutBucketIntelligentTieringV2
+        | Op::GetBucketIntelligentTieringV2
+        | Op::PutBucketAccelerate
+        | Op::GetBucketAccelerate => drive_tiering_accelerate(op, c, b).await,
         other => unreachable!("{other:?} is routed elsewhere by drive"),
     }
 }
@@ -120,5 +127,48 @@ async fn drive_inventory(op: Op, c: &Client, b: &BucketName) -> Result<(), cos_c
         }
         Op::DeleteBucketInventory => c.delete_bucket_inventory(b, "inv1").send().await.map(drop),
         _ => c.post_bucket_inventory(b, &inv).send().await.map(drop),
+    }
+}
+
+/// The intelligent tiering and acceleration operations of [`drive`].
+async fn drive_tiering_accelerate(
+    op: Op,
+    c: &Client,
+    b: &BucketName,
+) -> Result<(), cos_core::Error> {
+    let v1 = IntelligentTieringConfiguration::v1(30, 1);
+    let mut v2 = IntelligentTieringConfiguration::default();
+    v2.id = Some("t1".into());
+    v2.status = "Enabled".into();
+    v2.tierings = vec![Tiering {
+        access_tier: "INFREQUENT".into(),
+        days: 30,
+        request_frequent: None,
+    }];
+    let acc = AccelerateConfiguration::new("Enabled");
+    match op {
+        Op::PutBucketIntelligentTiering => c
+            .put_bucket_intelligent_tiering(b, &v1)
+            .send()
+            .await
+            .map(drop),
+        Op::GetBucketIntelligentTiering => {
+            c.put_bucket_intelligent_tiering(b, &v1).send().await?;
+            c.get_bucket_intelligent_tiering(b).send().await.map(drop)
+        }
+        Op::PutBucketIntelligentTieringV2 => c
+            .put_bucket_intelligent_tiering_v2(b, &v2)
+            .send()
+            .await
+            .map(drop),
+        Op::GetBucketIntelligentTieringV2 => {
+            c.put_bucket_intelligent_tiering_v2(b, &v2).send().await?;
+            c.get_bucket_intelligent_tiering_v2(b, "t1")
+                .send()
+                .await
+                .map(drop)
+        }
+        Op::PutBucketAccelerate => c.put_bucket_accelerate(b, &acc).send().await.map(drop),
+        _ => c.get_bucket_accelerate(b).send().await.map(drop),
     }
 }

@@ -1,5 +1,5 @@
 """Drives the official cos-python-sdk-v5 through the bucket configuration families of
-issue 16 (website, referer, default encryption, logging, object lock, replication, inventory) against cos-emulator: put/get
+issue 16 (website, referer, default encryption, logging, object lock, replication, inventory, intelligent tiering v1/v2) against cos-emulator: put/get
 round trips, the NoSuch... codes after delete, and validation errors.
 
 usage: python bucket_config.py PORT
@@ -189,6 +189,24 @@ assert got == REPLICATION, got
 client.delete_bucket_replication(Bucket=BUCKET)
 expect_error('ReplicationConfigurationnotFoundError', 404, client.get_bucket_replication,
              Bucket=BUCKET)
+
+print('-- intelligent tiering', flush=True)
+TIERING = {'Status': 'Enabled', 'Transition': {'Days': '30', 'RequestFrequent': '1'}}
+expect_error('NoSuchConfiguration', 404, client.get_bucket_intelligenttiering, Bucket=BUCKET)
+client.put_bucket_intelligenttiering(Bucket=BUCKET, IntelligentTieringConfiguration=TIERING)
+got = client.get_bucket_intelligenttiering(Bucket=BUCKET)
+assert got == TIERING, got
+expect_error('InvalidArgument', 400, client.put_bucket_intelligenttiering, Bucket=BUCKET,
+             IntelligentTieringConfiguration={'Status': 'Enabled',
+                                              'Transition': {'Days': '45'}})
+TIERING_V2 = {'Id': 'default', 'Status': 'Enabled',
+              'Tiering': {'AccessTier': 'INFREQUENT', 'Days': '30', 'RequestFrequent': '1'}}
+client.put_bucket_intelligenttiering_v2(Bucket=BUCKET, IntelligentTieringConfiguration=TIERING_V2,
+                                        Id='default')
+got = client.get_bucket_intelligenttiering_v2(Bucket=BUCKET, Id='default')
+assert got == TIERING_V2, got
+listed = client.list_bucket_intelligenttiering_configurations(Bucket=BUCKET)
+assert listed['IntelligentTieringConfiguration']['Id'] == 'default', listed
 
 for sub in sorted(BODIES):
     print('BODY', sub, base64.b64encode(BODIES[sub]).decode('ascii'))

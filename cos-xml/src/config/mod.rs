@@ -7,7 +7,9 @@
 //! Unknown elements are ignored when parsing; the top-level documents are
 //! `#[non_exhaustive]` and built with their `new(..)` or `default()`.
 
+pub mod accelerate;
 pub mod encryption;
+pub mod intelligent_tiering;
 pub mod inventory;
 pub mod logging;
 pub mod object_lock;
@@ -15,8 +17,13 @@ pub mod referer;
 pub mod replication;
 pub mod website;
 
+pub use accelerate::AccelerateConfiguration;
 pub use encryption::{
     ApplyServerSideEncryptionByDefault, EncryptionRule, ServerSideEncryptionConfiguration,
+};
+pub use intelligent_tiering::{
+    IntelligentTieringConfiguration, ListIntelligentTieringConfigurations, Tiering,
+    TieringTransition,
 };
 pub use inventory::{
     CosBucketDestination, InventoryConfiguration, InventoryDestination, InventoryFilter,

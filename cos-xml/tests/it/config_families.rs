@@ -9,10 +9,11 @@
 use crate::common::load;
 
 use cos_xml::config::{
-    BucketLoggingStatus, ErrorDocument, IndexDocument, InventoryConfiguration, InventoryFilter,
+    AccelerateConfiguration, BucketLoggingStatus, ErrorDocument, IndexDocument,
+    IntelligentTieringConfiguration, InventoryConfiguration, InventoryFilter,
     ObjectLockConfiguration, OptionalFields, RefererConfiguration, ReplicationConfiguration,
     ReplicationDestination, ReplicationRule, RoutingCondition, RoutingRedirect, RoutingRule,
-    RoutingRules, ServerSideEncryptionConfiguration, WebsiteConfiguration,
+    RoutingRules, ServerSideEncryptionConfiguration, Tiering, WebsiteConfiguration,
 };
 
 const PY_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
@@ -133,6 +134,33 @@ fn inventory_matches_the_python_sdk() {
         "pylogs-1250000000"
     );
     check("inventory", &inv);
+}
+
+#[test]
+fn intelligent_tiering_matches_the_python_sdk() {
+    check(
+        "intelligenttiering",
+        &IntelligentTieringConfiguration::v1(30, 1),
+    );
+    let mut tiering_v2 = IntelligentTieringConfiguration::default();
+    tiering_v2.id = Some("default".into());
+    tiering_v2.status = "Enabled".into();
+    tiering_v2.tierings = vec![Tiering {
+        access_tier: "INFREQUENT".into(),
+        days: 30,
+        request_frequent: Some(1),
+    }];
+    check("intelligent-tiering", &tiering_v2);
+}
+
+#[test]
+fn accelerate_writes_the_node_sdk_document() {
+    // The Python SDK has no accelerate call; the Node SDK sends `{Status}` under
+    // `AccelerateConfiguration` (`cos-nodejs-sdk-v5` test "putBucketAccelerate()").
+    assert_eq!(
+        cos_xml::to_string(&AccelerateConfiguration::new("Enabled")).unwrap(),
+        "<AccelerateConfiguration><Status>Enabled</Status></AccelerateConfiguration>"
+    );
 }
 
 #[test]
