@@ -290,6 +290,24 @@ ops! {
     PutBucketAccelerate => (Put, Bucket, Some("accelerate"), Owner),
     /// GET Bucket accelerate.
     GetBucketAccelerate => (Get, Bucket, Some("accelerate"), Owner),
+    /// PUT Bucket domain: custom domains.
+    PutBucketDomain => (Put, Bucket, Some("domain"), Owner),
+    /// GET Bucket domain.
+    GetBucketDomain => (Get, Bucket, Some("domain"), Owner),
+    /// DELETE Bucket domain.
+    DeleteBucketDomain => (Delete, Bucket, Some("domain"), Owner),
+    /// PUT Bucket domaincertificate: a certificate for custom domains.
+    PutBucketDomainCertificate => (Put, Bucket, Some("domaincertificate"), Owner),
+    /// GET Bucket domaincertificate (`domainname` names the domain).
+    GetBucketDomainCertificate => (Get, Bucket, Some("domaincertificate"), Owner),
+    /// DELETE Bucket domaincertificate (`domainname` names the domain).
+    DeleteBucketDomainCertificate => (Delete, Bucket, Some("domaincertificate"), Owner),
+    /// PUT Bucket origin: back-to-origin rules.
+    PutBucketOrigin => (Put, Bucket, Some("origin"), Owner),
+    /// GET Bucket origin.
+    GetBucketOrigin => (Get, Bucket, Some("origin"), Owner),
+    /// DELETE Bucket origin.
+    DeleteBucketOrigin => (Delete, Bucket, Some("origin"), Owner),
 }
 
 impl Op {

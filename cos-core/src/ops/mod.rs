@@ -39,11 +39,13 @@ pub mod presign;
 pub mod service;
 // --- bucket configuration families (issue 16) ---
 pub mod accelerate;
+pub mod domain;
 pub mod encryption;
 pub mod intelligent_tiering;
 pub mod inventory;
 pub mod logging;
 pub mod object_lock;
+pub mod origin;
 pub mod referer;
 pub mod replication;
 pub mod website;

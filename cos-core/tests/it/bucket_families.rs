@@ -292,3 +292,74 @@ async fn intelligent_tiering_and_accelerate_round_trips() {
         .unwrap_err();
     assert_eq!(code(&err), (400, "InvalidArgument".into()));
 }
+
+#[tokio::test]
+async fn domains_certificates_and_origin_round_trips() {
+    use cos_xml::config::{
+        DomainCertificate, DomainConfiguration, DomainRule, HostInfo, OriginCondition,
+        OriginConfiguration, OriginInfo, OriginRule,
+    };
+    let (_emu, c, b) = setup().await;
+    let err = c.get_bucket_domain(&b).send().await.unwrap_err();
+    assert_eq!(code(&err), (404, "NoSuchDomainConfiguration".into()));
+    let domains = DomainConfiguration::new(vec![DomainRule {
+        status: "ENABLED".into(),
+        name: "img.example.com".into(),
+        kind: "WEBSITE".into(),
+        forced_replacement: Some("CNAME".into()),
+    }]);
+    c.put_bucket_domain(&b, &domains).send().await.unwrap();
+    assert_eq!(c.get_bucket_domain(&b).send().await.unwrap(), domains);
+    let cert = DomainCertificate::custom(
+        "-----BEGIN CERTIFICATE-----a-----END CERTIFICATE-----",
+        "-----BEGIN PRIVATE KEY-----b-----END PRIVATE KEY-----",
+        ["img.example.com"],
+    );
+    c.put_bucket_domain_certificate(&b, &cert)
+        .send()
+        .await
+        .unwrap();
+    let bound = c
+        .get_bucket_domain_certificate(&b, "img.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bound.status, "Enabled");
+    assert!(bound.cert_id.is_some());
+    c.delete_bucket_domain_certificate(&b, "img.example.com")
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .get_bucket_domain_certificate(&b, "img.example.com")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), (404, "NoSuchCertificate".into()));
+    c.delete_bucket_domain(&b).send().await.unwrap();
+    let err = c.get_bucket_domain(&b).send().await.unwrap_err();
+    assert_eq!(code(&err), (404, "NoSuchDomainConfiguration".into()));
+    let origin = OriginConfiguration::new(vec![OriginRule {
+        rule_priority: 1,
+        origin_type: "Mirror".into(),
+        origin_condition: OriginCondition {
+            http_status_code: Some(404),
+            prefix: None,
+        },
+        origin_parameter: None,
+        origin_info: OriginInfo {
+            host_info: HostInfo {
+                host_name: "origin.example.com".into(),
+            },
+        },
+    }]);
+    c.put_bucket_origin(&b, &origin).send().await.unwrap();
+    assert_eq!(c.get_bucket_origin(&b).send().await.unwrap(), origin);
+    let mut bad = origin.clone();
+    bad.rules[0].origin_type = "Teleport".into();
+    let err = c.put_bucket_origin(&b, &bad).send().await.unwrap_err();
+    assert_eq!(code(&err), (400, "InvalidArgument".into()));
+    c.delete_bucket_origin(&b).send().await.unwrap();
+    let err = c.get_bucket_origin(&b).send().await.unwrap_err();
+    assert_eq!(code(&err), (404, "NoSuchOriginConfiguration".into()));
+}

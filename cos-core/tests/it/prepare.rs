@@ -121,7 +121,16 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
         | Op::PutBucketIntelligentTieringV2
         | Op::GetBucketIntelligentTieringV2
         | Op::PutBucketAccelerate
-        | Op::GetBucketAccelerate => prepare_config(op, c),
+        | Op::GetBucketAccelerate
+        | Op::PutBucketDomain
+        | Op::GetBucketDomain
+        | Op::DeleteBucketDomain
+        | Op::PutBucketDomainCertificate
+        | Op::GetBucketDomainCertificate
+        | Op::DeleteBucketDomainCertificate
+        | Op::PutBucketOrigin
+        | Op::GetBucketOrigin
+        | Op::DeleteBucketOrigin => prepare_config(op, c),
     }
 }
 
@@ -193,6 +202,26 @@ fn prepare_config(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .put_bucket_accelerate(b, &cos_xml::config::AccelerateConfiguration::new("Enabled"))
             .prepare(),
         Op::GetBucketAccelerate => c.get_bucket_accelerate(b).prepare(),
+        Op::PutBucketDomain => c
+            .put_bucket_domain(b, &cos_xml::config::DomainConfiguration::default())
+            .prepare(),
+        Op::GetBucketDomain => c.get_bucket_domain(b).prepare(),
+        Op::DeleteBucketDomain => c.delete_bucket_domain(b).prepare(),
+        Op::PutBucketDomainCertificate => c
+            .put_bucket_domain_certificate(
+                b,
+                &cos_xml::config::DomainCertificate::custom("c", "k", ["d.com"]),
+            )
+            .prepare(),
+        Op::GetBucketDomainCertificate => c.get_bucket_domain_certificate(b, "d.com").prepare(),
+        Op::DeleteBucketDomainCertificate => {
+            c.delete_bucket_domain_certificate(b, "d.com").prepare()
+        }
+        Op::PutBucketOrigin => c
+            .put_bucket_origin(b, &cos_xml::config::OriginConfiguration::default())
+            .prepare(),
+        Op::GetBucketOrigin => c.get_bucket_origin(b).prepare(),
+        Op::DeleteBucketOrigin => c.delete_bucket_origin(b).prepare(),
         other => unreachable!("{other:?} is prepared by prepare"),
     }
 }

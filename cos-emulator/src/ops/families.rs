@@ -13,9 +13,10 @@
 //! an error).
 
 use cos_xml::config::{
-    AccelerateConfiguration, BucketLoggingStatus, IntelligentTieringConfiguration,
-    ObjectLockConfiguration, RefererConfiguration, ReplicationConfiguration,
-    ServerSideEncryptionConfiguration, WebsiteConfiguration,
+    AccelerateConfiguration, BucketLoggingStatus, DomainConfiguration,
+    IntelligentTieringConfiguration, ObjectLockConfiguration, OriginConfiguration,
+    RefererConfiguration, ReplicationConfiguration, ServerSideEncryptionConfiguration,
+    WebsiteConfiguration,
 };
 use hyper::{Response, StatusCode};
 
@@ -34,6 +35,8 @@ pub(crate) enum Family {
     Replication,
     IntelligentTiering,
     Accelerate,
+    Domain,
+    Origin,
 }
 
 impl Family {
@@ -48,6 +51,8 @@ impl Family {
             Family::Replication => "replication",
             Family::IntelligentTiering => "intelligenttiering",
             Family::Accelerate => "accelerate",
+            Family::Domain => "domain",
+            Family::Origin => "origin",
         }
     }
 
@@ -81,6 +86,14 @@ impl Family {
             Family::IntelligentTiering => (
                 "NoSuchConfiguration",
                 "The specified configuration does not exist.",
+            ),
+            Family::Domain => (
+                "NoSuchDomainConfiguration",
+                "The specified bucket does not have a domain configuration.",
+            ),
+            Family::Origin => (
+                "NoSuchOriginConfiguration",
+                "The specified bucket does not have an origin configuration.",
             ),
             Family::Logging => return Ok("<BucketLoggingStatus/>"),
             Family::Accelerate => return Ok("<AccelerateConfiguration/>"),
@@ -355,6 +368,16 @@ pub(crate) async fn put(ctx: &mut Ctx<'_>, family: Family) -> OpResult<Response<
             if let Some(k) = c.kind.as_deref() {
                 one_of("Type", k, &["cos", "global"])?;
             }
+            Some(cos_xml::to_string(&c).map_err(ApiError::internal)?)
+        }
+        Family::Domain => {
+            let c: DomainConfiguration = ctx.xml_body().await?;
+            super::domains::validate_domains(&c)?;
+            Some(cos_xml::to_string(&c).map_err(ApiError::internal)?)
+        }
+        Family::Origin => {
+            let c: OriginConfiguration = ctx.xml_body().await?;
+            super::domains::validate_origin(&c)?;
             Some(cos_xml::to_string(&c).map_err(ApiError::internal)?)
         }
     };

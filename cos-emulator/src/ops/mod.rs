@@ -10,6 +10,7 @@ mod list;
 mod multipart;
 pub(crate) mod object;
 // --- bucket configuration families (issue 16) ---
+mod domains;
 pub(crate) mod due;
 mod encryption;
 mod families;
@@ -295,5 +296,14 @@ async fn dispatch_op(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         Op::GetBucketIntelligentTieringV2 => tiering_v2::get(ctx),
         Op::PutBucketAccelerate => families::put(ctx, Family::Accelerate).await,
         Op::GetBucketAccelerate => families::get(ctx, Family::Accelerate),
+        Op::PutBucketDomain => families::put(ctx, Family::Domain).await,
+        Op::GetBucketDomain => families::get(ctx, Family::Domain),
+        Op::DeleteBucketDomain => families::delete(ctx, Family::Domain).await,
+        Op::PutBucketDomainCertificate => domains::put_certificate(ctx).await,
+        Op::GetBucketDomainCertificate => domains::get_certificate(ctx),
+        Op::DeleteBucketDomainCertificate => domains::delete_certificate(ctx).await,
+        Op::PutBucketOrigin => families::put(ctx, Family::Origin).await,
+        Op::GetBucketOrigin => families::get(ctx, Family::Origin),
+        Op::DeleteBucketOrigin => families::delete(ctx, Family::Origin).await,
     }
 }

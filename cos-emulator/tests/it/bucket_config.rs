@@ -10,11 +10,13 @@ use std::time::Duration;
 use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig};
 use cos_emulator::{Emulator, EmulatorHandle};
 use cos_xml::config::{
-    BucketLoggingStatus, ErrorDocument, IndexDocument, IntelligentTieringConfiguration,
-    InventoryConfiguration, InventoryFilter, ObjectLockConfiguration, OptionalFields,
-    RedirectAllRequestsTo, RefererConfiguration, ReplicationConfiguration, ReplicationDestination,
-    ReplicationRule, RoutingCondition, RoutingRedirect, RoutingRule, RoutingRules,
-    ServerSideEncryptionConfiguration, Tiering, WebsiteConfiguration,
+    BucketLoggingStatus, DomainCertificate, DomainConfiguration, DomainRule, ErrorDocument,
+    HostInfo, IndexDocument, IntelligentTieringConfiguration, InventoryConfiguration,
+    InventoryFilter, ObjectLockConfiguration, OptionalFields, OriginCondition, OriginConfiguration,
+    OriginInfo, OriginParameter, OriginRule, RedirectAllRequestsTo, RefererConfiguration,
+    ReplicationConfiguration, ReplicationDestination, ReplicationRule, RoutingCondition,
+    RoutingRedirect, RoutingRule, RoutingRules, ServerSideEncryptionConfiguration, Tiering,
+    WebsiteConfiguration,
 };
 
 use crate::common::{self, Answer};
@@ -83,6 +85,40 @@ fn inventory() -> InventoryConfiguration {
     inv
 }
 
+fn domain_family() -> (DomainConfiguration, DomainCertificate, OriginConfiguration) {
+    let domain = DomainConfiguration::new(vec![DomainRule {
+        status: "ENABLED".into(),
+        name: "www.example.com".into(),
+        kind: "REST".into(),
+        forced_replacement: None,
+    }]);
+    let cert = DomainCertificate::custom(
+        "-----BEGIN CERTIFICATE-----MIIBfake-----END CERTIFICATE-----",
+        "-----BEGIN PRIVATE KEY-----MIIEfake-----END PRIVATE KEY-----",
+        ["www.example.com"],
+    );
+    let origin = OriginConfiguration::new(vec![OriginRule {
+        rule_priority: 1,
+        origin_type: "Mirror".into(),
+        origin_condition: OriginCondition {
+            http_status_code: Some(404),
+            prefix: Some("img/".into()),
+        },
+        origin_parameter: Some(OriginParameter {
+            protocol: Some("HTTPS".into()),
+            follow_query_string: Some("true".into()),
+            follow_redirection: Some("true".into()),
+            http_redirect_codes: vec!["301".into(), "302".into()],
+        }),
+        origin_info: OriginInfo {
+            host_info: HostInfo {
+                host_name: "origin.example.com".into(),
+            },
+        },
+    }]);
+    (domain, cert, origin)
+}
+
 /// The settings `bucket_config.py` sends, built with cos-xml.
 fn python_settings() -> Vec<(&'static str, String)> {
     let mut site = WebsiteConfiguration::default();
@@ -144,7 +180,11 @@ fn python_settings() -> Vec<(&'static str, String)> {
         days: 30,
         request_frequent: Some(1),
     }];
+    let (domain, cert, origin) = domain_family();
     vec![
+        ("domain", cos_xml::to_string(&domain).unwrap()),
+        ("domaincertificate", cos_xml::to_string(&cert).unwrap()),
+        ("origin", cos_xml::to_string(&origin).unwrap()),
         ("intelligenttiering", cos_xml::to_string(&tiering).unwrap()),
         (
             "intelligent-tiering",

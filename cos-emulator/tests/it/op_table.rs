@@ -121,7 +121,16 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::PutBucketIntelligentTieringV2
         | Op::GetBucketIntelligentTieringV2
         | Op::PutBucketAccelerate
-        | Op::GetBucketAccelerate => crate::op_table_config::drive(op, c, b).await,
+        | Op::GetBucketAccelerate
+        | Op::PutBucketDomain
+        | Op::GetBucketDomain
+        | Op::DeleteBucketDomain
+        | Op::PutBucketDomainCertificate
+        | Op::GetBucketDomainCertificate
+        | Op::DeleteBucketDomainCertificate
+        | Op::PutBucketOrigin
+        | Op::GetBucketOrigin
+        | Op::DeleteBucketOrigin => crate::op_table_config::drive(op, c, b).await,
     }
 }
 

@@ -5,9 +5,10 @@
 use cos_core::{BucketName, Client};
 use cos_xml::VersioningStatus;
 use cos_xml::config::{
-    AccelerateConfiguration, BucketLoggingStatus, IndexDocument, IntelligentTieringConfiguration,
-    InventoryConfiguration, ObjectLockConfiguration, RefererConfiguration,
-    ReplicationConfiguration, ReplicationDestination, ReplicationRule,
+    AccelerateConfiguration, BucketLoggingStatus, DomainCertificate, DomainConfiguration,
+    DomainRule, HostInfo, IndexDocument, IntelligentTieringConfiguration, InventoryConfiguration,
+    ObjectLockConfiguration, OriginCondition, OriginConfiguration, OriginInfo, OriginRule,
+    RefererConfiguration, ReplicationConfiguration, ReplicationDestination, ReplicationRule,
     ServerSideEncryptionConfiguration, Tiering, WebsiteConfiguration,
 };
 use cos_xml::op::Op;
@@ -108,6 +109,15 @@ pub async fn drive(op: Op, c: &Client, b: &BucketName) -> Result<(), cos_core::E
         | Op::GetBucketIntelligentTieringV2
         | Op::PutBucketAccelerate
         | Op::GetBucketAccelerate => drive_tiering_accelerate(op, c, b).await,
+        Op::PutBucketDomain
+        | Op::GetBucketDomain
+        | Op::DeleteBucketDomain
+        | Op::PutBucketDomainCertificate
+        | Op::GetBucketDomainCertificate
+        | Op::DeleteBucketDomainCertificate
+        | Op::PutBucketOrigin
+        | Op::GetBucketOrigin
+        | Op::DeleteBucketOrigin => drive_domain_origin(op, c, b).await,
         other => unreachable!("{other:?} is routed elsewhere by drive"),
     }
 }
@@ -170,5 +180,60 @@ async fn drive_tiering_accelerate(
         }
         Op::PutBucketAccelerate => c.put_bucket_accelerate(b, &acc).send().await.map(drop),
         _ => c.get_bucket_accelerate(b).send().await.map(drop),
+    }
+}
+
+/// The custom domain, certificate and origin operations of [`drive`].
+async fn drive_domain_origin(op: Op, c: &Client, b: &BucketName) -> Result<(), cos_core::Error> {
+    let domain = DomainConfiguration::new(vec![DomainRule {
+        status: "ENABLED".into(),
+        name: "cdn.example.com".into(),
+        kind: "REST".into(),
+        forced_replacement: None,
+    }]);
+    let cert = DomainCertificate::custom(
+        "-----BEGIN CERTIFICATE-----x-----END CERTIFICATE-----",
+        "-----BEGIN PRIVATE KEY-----y-----END PRIVATE KEY-----",
+        ["cdn.example.com"],
+    );
+    let origin = OriginConfiguration::new(vec![OriginRule {
+        rule_priority: 1,
+        origin_type: "Proxy".into(),
+        origin_condition: OriginCondition::default(),
+        origin_parameter: None,
+        origin_info: OriginInfo {
+            host_info: HostInfo {
+                host_name: "origin.example.com".into(),
+            },
+        },
+    }]);
+    match op {
+        Op::PutBucketDomain => c.put_bucket_domain(b, &domain).send().await.map(drop),
+        Op::GetBucketDomain => {
+            c.put_bucket_domain(b, &domain).send().await?;
+            c.get_bucket_domain(b).send().await.map(drop)
+        }
+        Op::DeleteBucketDomain => c.delete_bucket_domain(b).send().await.map(drop),
+        Op::PutBucketDomainCertificate | Op::GetBucketDomainCertificate => {
+            c.put_bucket_domain(b, &domain).send().await?;
+            let put = c.put_bucket_domain_certificate(b, &cert).send().await;
+            if op == Op::PutBucketDomainCertificate {
+                return put.map(drop);
+            }
+            put?;
+            let get = c.get_bucket_domain_certificate(b, "cdn.example.com");
+            get.send().await.map(drop)
+        }
+        Op::DeleteBucketDomainCertificate => c
+            .delete_bucket_domain_certificate(b, "cdn.example.com")
+            .send()
+            .await
+            .map(drop),
+        Op::PutBucketOrigin => c.put_bucket_origin(b, &origin).send().await.map(drop),
+        Op::GetBucketOrigin => {
+            c.put_bucket_origin(b, &origin).send().await?;
+            c.get_bucket_origin(b).send().await.map(drop)
+        }
+        _ => c.delete_bucket_origin(b).send().await.map(drop),
     }
 }

@@ -1,5 +1,6 @@
 """Drives the official cos-python-sdk-v5 through the bucket configuration families of
-issue 16 (website, referer, default encryption, logging, object lock, replication, inventory, intelligent tiering v1/v2) against cos-emulator: put/get
+issue 16 (website, referer, default encryption, logging, object lock, replication, inventory, intelligent tiering v1/v2,
+custom domains and certificates, origin) against cos-emulator: put/get
 round trips, the NoSuch... codes after delete, and validation errors.
 
 usage: python bucket_config.py PORT
@@ -207,6 +208,39 @@ got = client.get_bucket_intelligenttiering_v2(Bucket=BUCKET, Id='default')
 assert got == TIERING_V2, got
 listed = client.list_bucket_intelligenttiering_configurations(Bucket=BUCKET)
 assert listed['IntelligentTieringConfiguration']['Id'] == 'default', listed
+
+print('-- domain, certificate, origin', flush=True)
+DOMAIN = {'DomainRule': [{'Status': 'ENABLED', 'Name': 'www.example.com', 'Type': 'REST'}]}
+expect_error('NoSuchDomainConfiguration', 404, client.get_bucket_domain, Bucket=BUCKET)
+client.put_bucket_domain(Bucket=BUCKET, DomainConfiguration=DOMAIN)
+got = client.get_bucket_domain(Bucket=BUCKET)
+assert got['DomainRule'] == DOMAIN['DomainRule'], got
+CERT = {'CertificateInfo': {'CertType': 'CustomCert', 'CustomCert': {
+    'Cert': '-----BEGIN CERTIFICATE-----MIIBfake-----END CERTIFICATE-----',
+    'PrivateKey': '-----BEGIN PRIVATE KEY-----MIIEfake-----END PRIVATE KEY-----'}},
+    'DomainList': {'DomainName': 'www.example.com'}}
+client.put_bucket_domain_certificate(Bucket=BUCKET, DomainCertificateConfiguration=CERT)
+got = client.get_bucket_domain_certificate(Bucket=BUCKET, DomainName='www.example.com')
+assert got['Status'] == 'Enabled' and got['CertId'], got
+expect_error('InvalidArgument', 400, client.put_bucket_domain_certificate, Bucket=BUCKET,
+             DomainCertificateConfiguration=dict(CERT, DomainList={'DomainName': 'other.com'}))
+client.delete_bucket_domain_certificate(Bucket=BUCKET, DomainName='www.example.com')
+expect_error('NoSuchCertificate', 404, client.get_bucket_domain_certificate, Bucket=BUCKET,
+             DomainName='www.example.com')
+client.delete_bucket_domain(Bucket=BUCKET)
+expect_error('NoSuchDomainConfiguration', 404, client.get_bucket_domain, Bucket=BUCKET)
+ORIGIN = {'OriginRule': [{
+    'RulePriority': '1', 'OriginType': 'Mirror',
+    'OriginCondition': {'HTTPStatusCode': '404', 'Prefix': 'img/'},
+    'OriginParameter': {'Protocol': 'HTTPS', 'FollowQueryString': 'true',
+                        'FollowRedirection': 'true', 'HttpRedirectCode': ['301', '302']},
+    'OriginInfo': {'HostInfo': {'HostName': 'origin.example.com'}}}]}
+expect_error('NoSuchOriginConfiguration', 404, client.get_bucket_origin, Bucket=BUCKET)
+client.put_bucket_origin(Bucket=BUCKET, OriginConfiguration=ORIGIN)
+got = client.get_bucket_origin(Bucket=BUCKET)
+assert got['OriginRule'] == ORIGIN['OriginRule'], got
+client.delete_bucket_origin(Bucket=BUCKET)
+expect_error('NoSuchOriginConfiguration', 404, client.get_bucket_origin, Bucket=BUCKET)
 
 for sub in sorted(BODIES):
     print('BODY', sub, base64.b64encode(BODIES[sub]).decode('ascii'))

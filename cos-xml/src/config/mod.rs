@@ -8,16 +8,22 @@
 //! `#[non_exhaustive]` and built with their `new(..)` or `default()`.
 
 pub mod accelerate;
+pub mod domain;
 pub mod encryption;
 pub mod intelligent_tiering;
 pub mod inventory;
 pub mod logging;
 pub mod object_lock;
+pub mod origin;
 pub mod referer;
 pub mod replication;
 pub mod website;
 
 pub use accelerate::AccelerateConfiguration;
+pub use domain::{
+    CertificateDomains, CertificateInfo, CustomCert, DomainCertificate, DomainCertificateStatus,
+    DomainConfiguration, DomainRule,
+};
 pub use encryption::{
     ApplyServerSideEncryptionByDefault, EncryptionRule, ServerSideEncryptionConfiguration,
 };
@@ -31,6 +37,9 @@ pub use inventory::{
 };
 pub use logging::{BucketLoggingStatus, LoggingEnabled};
 pub use object_lock::{DefaultRetention, ObjectLockConfiguration, ObjectLockRule};
+pub use origin::{
+    HostInfo, OriginCondition, OriginConfiguration, OriginInfo, OriginParameter, OriginRule,
+};
 pub use referer::{DomainList, RefererConfiguration};
 pub use replication::{ReplicationConfiguration, ReplicationDestination, ReplicationRule};
 pub use website::{

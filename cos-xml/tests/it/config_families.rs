@@ -9,11 +9,13 @@
 use crate::common::load;
 
 use cos_xml::config::{
-    AccelerateConfiguration, BucketLoggingStatus, ErrorDocument, IndexDocument,
-    IntelligentTieringConfiguration, InventoryConfiguration, InventoryFilter,
-    ObjectLockConfiguration, OptionalFields, RefererConfiguration, ReplicationConfiguration,
-    ReplicationDestination, ReplicationRule, RoutingCondition, RoutingRedirect, RoutingRule,
-    RoutingRules, ServerSideEncryptionConfiguration, Tiering, WebsiteConfiguration,
+    AccelerateConfiguration, BucketLoggingStatus, DomainCertificate, DomainConfiguration,
+    DomainRule, ErrorDocument, HostInfo, IndexDocument, IntelligentTieringConfiguration,
+    InventoryConfiguration, InventoryFilter, ObjectLockConfiguration, OptionalFields,
+    OriginCondition, OriginConfiguration, OriginInfo, OriginParameter, OriginRule,
+    RefererConfiguration, ReplicationConfiguration, ReplicationDestination, ReplicationRule,
+    RoutingCondition, RoutingRedirect, RoutingRule, RoutingRules,
+    ServerSideEncryptionConfiguration, Tiering, WebsiteConfiguration,
 };
 
 const PY_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
@@ -161,6 +163,51 @@ fn accelerate_writes_the_node_sdk_document() {
         cos_xml::to_string(&AccelerateConfiguration::new("Enabled")).unwrap(),
         "<AccelerateConfiguration><Status>Enabled</Status></AccelerateConfiguration>"
     );
+}
+
+fn domain_family() -> (DomainConfiguration, DomainCertificate, OriginConfiguration) {
+    let domain = DomainConfiguration::new(vec![DomainRule {
+        status: "ENABLED".into(),
+        name: "www.example.com".into(),
+        kind: "REST".into(),
+        forced_replacement: None,
+    }]);
+    let cert = DomainCertificate::custom(
+        "-----BEGIN CERTIFICATE-----MIIBfake-----END CERTIFICATE-----",
+        "-----BEGIN PRIVATE KEY-----MIIEfake-----END PRIVATE KEY-----",
+        ["www.example.com"],
+    );
+    let origin = OriginConfiguration::new(vec![OriginRule {
+        rule_priority: 1,
+        origin_type: "Mirror".into(),
+        origin_condition: OriginCondition {
+            http_status_code: Some(404),
+            prefix: Some("img/".into()),
+        },
+        origin_parameter: Some(OriginParameter {
+            protocol: Some("HTTPS".into()),
+            follow_query_string: Some("true".into()),
+            follow_redirection: Some("true".into()),
+            http_redirect_codes: vec!["301".into(), "302".into()],
+        }),
+        origin_info: OriginInfo {
+            host_info: HostInfo {
+                host_name: "origin.example.com".into(),
+            },
+        },
+    }]);
+    (domain, cert, origin)
+}
+
+#[test]
+fn domains_certificates_and_origin_match_the_python_sdk() {
+    let (domain, cert, origin) = domain_family();
+    check("domain", &domain);
+    check("domaincertificate", &cert);
+    check("origin", &origin);
+    // The private key stays out of Debug output.
+    let shown = format!("{cert:?} {:?}", cert.certificate_info.custom_cert);
+    assert!(!shown.contains("MIIEfake"), "{shown}");
 }
 
 #[test]
