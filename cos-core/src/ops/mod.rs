@@ -27,6 +27,7 @@ use crate::transport::{OpRequest, RawResponse};
 
 pub mod bucket;
 pub mod bucket_config;
+pub mod bucket_meta;
 pub mod list;
 mod list_items;
 pub mod multipart;

@@ -363,3 +363,66 @@ async fn domains_certificates_and_origin_round_trips() {
     let err = c.get_bucket_origin(&b).send().await.unwrap_err();
     assert_eq!(code(&err), (404, "NoSuchOriginConfiguration".into()));
 }
+
+#[tokio::test]
+async fn list_buckets_filters_and_pages() {
+    use cos_core::ops::bucket_meta::{CreateTimeRange, ListBucketsFilter};
+    let (_emu, c, b) = setup().await;
+    for name in ["alpha-1250000000", "beta-1250000000"] {
+        c.put_bucket(&cos_core::BucketName::new(name).unwrap())
+            .send()
+            .await
+            .unwrap();
+    }
+    let tags = cos_xml::Tagging::new([cos_xml::Tag::new("team", "storage")]);
+    c.put_bucket_tagging(&b, &tags).send().await.unwrap();
+    let names = |r: cos_xml::ListAllMyBucketsResult| {
+        r.buckets
+            .bucket
+            .into_iter()
+            .map(|b| b.name)
+            .collect::<Vec<_>>()
+    };
+    let tagged = ListBucketsFilter::new().tag("team", "storage");
+    let got = c.list_buckets_filtered(&tagged).send().await.unwrap();
+    assert_eq!(names(got), [b.as_str()]);
+    let elsewhere = ListBucketsFilter::new().region("ap-beijing");
+    assert!(names(c.list_buckets_filtered(&elsewhere).send().await.unwrap()).is_empty());
+    let future = ListBucketsFilter::new().created(u64::MAX / 2, CreateTimeRange::Gt);
+    assert!(names(c.list_buckets_filtered(&future).send().await.unwrap()).is_empty());
+    let page = c
+        .list_buckets_filtered(&ListBucketsFilter::new().max_keys(2))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.is_truncated, Some(true));
+    let next = page.next_marker.clone().unwrap();
+    assert_eq!(names(page), ["alpha-1250000000", "beta-1250000000"]);
+    let rest = c
+        .list_buckets_filtered(&ListBucketsFilter::new().marker(next))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(names(rest), [b.as_str()]);
+    let err = c
+        .list_buckets_filtered(&ListBucketsFilter::new().max_keys(0))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input(), "{err:?}");
+}
+
+#[tokio::test]
+async fn get_bucket_meta_gathers_the_settings_and_none_for_missing_ones() {
+    let (_emu, c, b) = setup().await;
+    let sse = ServerSideEncryptionConfiguration::new("AES256", None);
+    c.put_bucket_encryption(&b, &sse).send().await.unwrap();
+    let meta = c.get_bucket_meta(&b).await.unwrap();
+    assert_eq!(meta.region.as_deref(), Some("ap-guangzhou"));
+    assert_eq!(meta.encryption, Some(sse));
+    assert!(meta.acl.is_some());
+    assert!(meta.website.is_none() && meta.replication.is_none() && meta.cors.is_none());
+    let missing = cos_core::BucketName::new("missing-1250000000").unwrap();
+    let err = c.get_bucket_meta(&missing).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+}

@@ -17,6 +17,7 @@ mod families;
 mod internal;
 mod inventory;
 mod lifecycle;
+mod list_buckets;
 pub(crate) mod logging;
 mod object_lock;
 mod referer;

@@ -1,6 +1,7 @@
 """Drives the official cos-python-sdk-v5 through the bucket configuration families of
 issue 16 (website, referer, default encryption, logging, object lock, replication, inventory, intelligent tiering v1/v2,
-custom domains and certificates, origin) against cos-emulator: put/get
+custom domains and certificates, origin),
+list_buckets' filters and get_bucket_meta against cos-emulator: put/get
 round trips, the NoSuch... codes after delete, and validation errors.
 
 usage: python bucket_config.py PORT
@@ -241,6 +242,25 @@ got = client.get_bucket_origin(Bucket=BUCKET)
 assert got['OriginRule'] == ORIGIN['OriginRule'], got
 client.delete_bucket_origin(Bucket=BUCKET)
 expect_error('NoSuchOriginConfiguration', 404, client.get_bucket_origin, Bucket=BUCKET)
+
+print('-- list_buckets filters, get_bucket_meta', flush=True)
+client.put_bucket_tagging(Bucket=LOGS, Tagging={'TagSet': {'Tag': [{'Key': 'team', 'Value': 'logs'}]}})
+got = client.list_buckets(TagKey='team', TagValue='logs')
+assert [b['Name'] for b in got['Buckets']['Bucket']] == [LOGS], got
+got = client.list_buckets(Region='ap-beijing')
+assert got['Buckets'] is None, got
+page = client.list_buckets(MaxKeys=1)
+assert page['IsTruncated'] == 'true' and len(page['Buckets']['Bucket']) == 1, page
+rest = client.list_buckets(Marker=page['NextMarker'])
+first = page['Buckets']['Bucket'][0]['Name']
+assert first not in [b['Name'] for b in rest['Buckets']['Bucket']], rest
+assert len(rest['Buckets']['Bucket']) == 2, rest
+meta = client.get_bucket_meta(Bucket=BUCKET)
+assert meta['Location'] == REGION, meta
+assert meta['Versioning']['Status'] == 'Enabled', meta
+# The SDK gathers the v2 list here.
+assert meta['IntelligentTiering']['IntelligentTieringConfiguration']['Id'] == 'default', meta
+assert meta['Website'] is None and meta['Replication'] is None, meta
 
 for sub in sorted(BODIES):
     print('BODY', sub, base64.b64encode(BODIES[sub]).decode('ascii'))
