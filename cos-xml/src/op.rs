@@ -308,6 +308,12 @@ ops! {
     GetBucketOrigin => (Get, Bucket, Some("origin"), Owner),
     /// DELETE Bucket origin.
     DeleteBucketOrigin => (Delete, Bucket, Some("origin"), Owner),
+    /// PUT Bucket response-control.
+    PutBucketResponseControl => (Put, Bucket, Some("response-control"), Owner),
+    /// GET Bucket response-control.
+    GetBucketResponseControl => (Get, Bucket, Some("response-control"), Owner),
+    /// DELETE Bucket response-control.
+    DeleteBucketResponseControl => (Delete, Bucket, Some("response-control"), Owner),
 }
 
 impl Op {
@@ -406,6 +412,8 @@ pub const SUBRESOURCES: &[&str] = &[
     "image-process",
     "guetzli",
     "ci-process",
+    // Bucket response control (the Python SDK's `put_bucket_response_control`).
+    "response-control",
 ];
 
 /// The error of parsing an operation name that is not in the table.

@@ -49,6 +49,7 @@ pub mod object_lock;
 pub mod origin;
 pub mod referer;
 pub mod replication;
+pub mod response_control;
 pub mod website;
 
 pub use prepared::PreparedRequest;

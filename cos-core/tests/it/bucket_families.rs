@@ -426,3 +426,25 @@ async fn get_bucket_meta_gathers_the_settings_and_none_for_missing_ones() {
     let err = c.get_bucket_meta(&missing).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
 }
+
+#[tokio::test]
+async fn response_control_round_trip_and_validation() {
+    use cos_xml::config::ResponseControlConfiguration;
+    let (_emu, c, b) = setup().await;
+    let rc = ResponseControlConfiguration::new(["response-content-disposition"]);
+    c.put_bucket_response_control(&b, &rc).send().await.unwrap();
+    assert_eq!(c.get_bucket_response_control(&b).send().await.unwrap(), rc);
+    let bad = ResponseControlConfiguration::new(["x-cos-meta-a"]);
+    let err = c
+        .put_bucket_response_control(&b, &bad)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), (400, "InvalidArgument".into()));
+    c.delete_bucket_response_control(&b).send().await.unwrap();
+    let err = c.get_bucket_response_control(&b).send().await.unwrap_err();
+    assert_eq!(
+        code(&err),
+        (404, "NoSuchResponseControlConfiguration".into())
+    );
+}

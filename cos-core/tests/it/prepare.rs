@@ -130,7 +130,10 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
         | Op::DeleteBucketDomainCertificate
         | Op::PutBucketOrigin
         | Op::GetBucketOrigin
-        | Op::DeleteBucketOrigin => prepare_config(op, c),
+        | Op::DeleteBucketOrigin
+        | Op::PutBucketResponseControl
+        | Op::GetBucketResponseControl
+        | Op::DeleteBucketResponseControl => prepare_config(op, c),
     }
 }
 
@@ -222,6 +225,14 @@ fn prepare_config(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .prepare(),
         Op::GetBucketOrigin => c.get_bucket_origin(b).prepare(),
         Op::DeleteBucketOrigin => c.delete_bucket_origin(b).prepare(),
+        Op::PutBucketResponseControl => c
+            .put_bucket_response_control(
+                b,
+                &cos_xml::config::ResponseControlConfiguration::new(["response-expires"]),
+            )
+            .prepare(),
+        Op::GetBucketResponseControl => c.get_bucket_response_control(b).prepare(),
+        Op::DeleteBucketResponseControl => c.delete_bucket_response_control(b).prepare(),
         other => unreachable!("{other:?} is prepared by prepare"),
     }
 }

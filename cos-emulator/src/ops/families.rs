@@ -15,14 +15,25 @@
 use cos_xml::config::{
     AccelerateConfiguration, BucketLoggingStatus, DomainConfiguration,
     IntelligentTieringConfiguration, ObjectLockConfiguration, OriginConfiguration,
-    RefererConfiguration, ReplicationConfiguration, ServerSideEncryptionConfiguration,
-    WebsiteConfiguration,
+    RefererConfiguration, ReplicationConfiguration, ResponseControlConfiguration,
+    ServerSideEncryptionConfiguration, WebsiteConfiguration,
 };
 use hyper::{Response, StatusCode};
 
 use super::{Ctx, body_response, response};
 use crate::body::RespBody;
 use crate::errors::{ApiError, OpResult};
+
+/// The `response-*` parameters of GET Object a response control configuration
+/// names (the Python SDK's `put_bucket_response_control` example lists them).
+const RESPONSE_PARAMS: [&str; 6] = [
+    "response-content-type",
+    "response-content-disposition",
+    "response-cache-control",
+    "response-content-encoding",
+    "response-content-language",
+    "response-expires",
+];
 
 /// A configuration family kept in `Bucket::configs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +48,7 @@ pub(crate) enum Family {
     Accelerate,
     Domain,
     Origin,
+    ResponseControl,
 }
 
 impl Family {
@@ -53,6 +65,7 @@ impl Family {
             Family::Accelerate => "accelerate",
             Family::Domain => "domain",
             Family::Origin => "origin",
+            Family::ResponseControl => "response-control",
         }
     }
 
@@ -94,6 +107,10 @@ impl Family {
             Family::Origin => (
                 "NoSuchOriginConfiguration",
                 "The specified bucket does not have an origin configuration.",
+            ),
+            Family::ResponseControl => (
+                "NoSuchResponseControlConfiguration",
+                "The specified bucket does not have a response control configuration.",
             ),
             Family::Logging => return Ok("<BucketLoggingStatus/>"),
             Family::Accelerate => return Ok("<AccelerateConfiguration/>"),
@@ -378,6 +395,17 @@ pub(crate) async fn put(ctx: &mut Ctx<'_>, family: Family) -> OpResult<Response<
         Family::Origin => {
             let c: OriginConfiguration = ctx.xml_body().await?;
             super::domains::validate_origin(&c)?;
+            Some(cos_xml::to_string(&c).map_err(ApiError::internal)?)
+        }
+        Family::ResponseControl => {
+            let c: ResponseControlConfiguration = ctx.xml_body().await?;
+            let params = &c.control_param_list.params;
+            if params.is_empty() {
+                return Err(ApiError::malformed_xml("ControlParamList has no Param").into());
+            }
+            for p in params {
+                one_of("Param", p, &RESPONSE_PARAMS)?;
+            }
             Some(cos_xml::to_string(&c).map_err(ApiError::internal)?)
         }
     };

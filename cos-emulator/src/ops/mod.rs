@@ -306,5 +306,8 @@ async fn dispatch_op(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
         Op::PutBucketOrigin => families::put(ctx, Family::Origin).await,
         Op::GetBucketOrigin => families::get(ctx, Family::Origin),
         Op::DeleteBucketOrigin => families::delete(ctx, Family::Origin).await,
+        Op::PutBucketResponseControl => families::put(ctx, Family::ResponseControl).await,
+        Op::GetBucketResponseControl => families::get(ctx, Family::ResponseControl),
+        Op::DeleteBucketResponseControl => families::delete(ctx, Family::ResponseControl).await,
     }
 }

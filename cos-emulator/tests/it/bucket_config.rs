@@ -181,7 +181,12 @@ fn python_settings() -> Vec<(&'static str, String)> {
         request_frequent: Some(1),
     }];
     let (domain, cert, origin) = domain_family();
+    let rc = cos_xml::config::ResponseControlConfiguration::new([
+        "response-content-type",
+        "response-expires",
+    ]);
     vec![
+        ("response-control", cos_xml::to_string(&rc).unwrap()),
         ("domain", cos_xml::to_string(&domain).unwrap()),
         ("domaincertificate", cos_xml::to_string(&cert).unwrap()),
         ("origin", cos_xml::to_string(&origin).unwrap()),

@@ -130,7 +130,10 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::DeleteBucketDomainCertificate
         | Op::PutBucketOrigin
         | Op::GetBucketOrigin
-        | Op::DeleteBucketOrigin => crate::op_table_config::drive(op, c, b).await,
+        | Op::DeleteBucketOrigin
+        | Op::PutBucketResponseControl
+        | Op::GetBucketResponseControl
+        | Op::DeleteBucketResponseControl => crate::op_table_config::drive(op, c, b).await,
     }
 }
 

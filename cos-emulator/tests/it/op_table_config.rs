@@ -66,38 +66,7 @@ pub async fn drive(op: Op, c: &Client, b: &BucketName) -> Result<(), cos_core::E
             c.get_bucket_object_lock(&locked).send().await.map(drop)
         }
         Op::PutBucketReplication | Op::GetBucketReplication | Op::DeleteBucketReplication => {
-            let (src, dst) = (
-                BucketName::new("repl-src-1250000000").unwrap(),
-                BucketName::new("repl-dst-1250000000").unwrap(),
-            );
-            for x in [&src, &dst] {
-                c.put_bucket(x).send().await.ok();
-                c.put_bucket_versioning(x, VersioningStatus::Enabled)
-                    .send()
-                    .await?;
-            }
-            let rule = ReplicationRule {
-                id: None,
-                status: "Enabled".into(),
-                prefix: String::new(),
-                destination: ReplicationDestination {
-                    bucket: format!("qcs::cos:ap-guangzhou::{}", dst.as_str()),
-                    storage_class: None,
-                },
-            };
-            let config = ReplicationConfiguration::new("qcs::cam::uin/1:uin/1", vec![rule]);
-            match op {
-                Op::PutBucketReplication => c
-                    .put_bucket_replication(&src, &config)
-                    .send()
-                    .await
-                    .map(drop),
-                Op::GetBucketReplication => {
-                    c.put_bucket_replication(&src, &config).send().await?;
-                    c.get_bucket_replication(&src).send().await.map(drop)
-                }
-                _ => c.delete_bucket_replication(&src).send().await.map(drop),
-            }
+            drive_replication(op, c).await
         }
         Op::PutBucketInventory
         | Op::GetBucketInventory
@@ -118,6 +87,18 @@ pub async fn drive(op: Op, c: &Client, b: &BucketName) -> Result<(), cos_core::E
         | Op::PutBucketOrigin
         | Op::GetBucketOrigin
         | Op::DeleteBucketOrigin => drive_domain_origin(op, c, b).await,
+        Op::PutBucketResponseControl => {
+            let rc = cos_xml::config::ResponseControlConfiguration::new(["response-expires"]);
+            c.put_bucket_response_control(b, &rc).send().await.map(drop)
+        }
+        Op::GetBucketResponseControl => {
+            let rc = cos_xml::config::ResponseControlConfiguration::new(["response-expires"]);
+            c.put_bucket_response_control(b, &rc).send().await?;
+            c.get_bucket_response_control(b).send().await.map(drop)
+        }
+        Op::DeleteBucketResponseControl => {
+            c.delete_bucket_response_control(b).send().await.map(drop)
+        }
         other => unreachable!("{other:?} is routed elsewhere by drive"),
     }
 }
@@ -235,5 +216,41 @@ async fn drive_domain_origin(op: Op, c: &Client, b: &BucketName) -> Result<(), c
             c.get_bucket_origin(b).send().await.map(drop)
         }
         _ => c.delete_bucket_origin(b).send().await.map(drop),
+    }
+}
+
+/// The replication operations of [`drive`] (on buckets of their own).
+async fn drive_replication(op: Op, c: &Client) -> Result<(), cos_core::Error> {
+    let (src, dst) = (
+        BucketName::new("repl-src-1250000000").unwrap(),
+        BucketName::new("repl-dst-1250000000").unwrap(),
+    );
+    for x in [&src, &dst] {
+        c.put_bucket(x).send().await.ok();
+        c.put_bucket_versioning(x, VersioningStatus::Enabled)
+            .send()
+            .await?;
+    }
+    let rule = ReplicationRule {
+        id: None,
+        status: "Enabled".into(),
+        prefix: String::new(),
+        destination: ReplicationDestination {
+            bucket: format!("qcs::cos:ap-guangzhou::{}", dst.as_str()),
+            storage_class: None,
+        },
+    };
+    let config = ReplicationConfiguration::new("qcs::cam::uin/1:uin/1", vec![rule]);
+    match op {
+        Op::PutBucketReplication => c
+            .put_bucket_replication(&src, &config)
+            .send()
+            .await
+            .map(drop),
+        Op::GetBucketReplication => {
+            c.put_bucket_replication(&src, &config).send().await?;
+            c.get_bucket_replication(&src).send().await.map(drop)
+        }
+        _ => c.delete_bucket_replication(&src).send().await.map(drop),
     }
 }

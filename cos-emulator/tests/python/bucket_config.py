@@ -243,6 +243,19 @@ assert got['OriginRule'] == ORIGIN['OriginRule'], got
 client.delete_bucket_origin(Bucket=BUCKET)
 expect_error('NoSuchOriginConfiguration', 404, client.get_bucket_origin, Bucket=BUCKET)
 
+print('-- response control', flush=True)
+RESPONSE_CONTROL = {'ControlParamList': {'Param': ['response-content-type', 'response-expires']}}
+expect_error('NoSuchResponseControlConfiguration', 404, client.get_bucket_response_control,
+             Bucket=BUCKET)
+client.put_bucket_response_control(Bucket=BUCKET, ResponseControlConfiguration=RESPONSE_CONTROL)
+got = client.get_bucket_response_control(Bucket=BUCKET)
+assert got == RESPONSE_CONTROL, got
+expect_error('InvalidArgument', 400, client.put_bucket_response_control, Bucket=BUCKET,
+             ResponseControlConfiguration={'ControlParamList': {'Param': ['x-anything']}})
+client.delete_bucket_response_control(Bucket=BUCKET)
+expect_error('NoSuchResponseControlConfiguration', 404, client.get_bucket_response_control,
+             Bucket=BUCKET)
+
 print('-- list_buckets filters, get_bucket_meta', flush=True)
 client.put_bucket_tagging(Bucket=LOGS, Tagging={'TagSet': {'Tag': [{'Key': 'team', 'Value': 'logs'}]}})
 got = client.list_buckets(TagKey='team', TagValue='logs')

@@ -17,6 +17,7 @@ pub mod object_lock;
 pub mod origin;
 pub mod referer;
 pub mod replication;
+pub mod response_control;
 pub mod website;
 
 pub use accelerate::AccelerateConfiguration;
@@ -42,6 +43,7 @@ pub use origin::{
 };
 pub use referer::{DomainList, RefererConfiguration};
 pub use replication::{ReplicationConfiguration, ReplicationDestination, ReplicationRule};
+pub use response_control::{ControlParamList, ResponseControlConfiguration};
 pub use website::{
     ErrorDocument, IndexDocument, RedirectAllRequestsTo, RoutingCondition, RoutingRedirect,
     RoutingRule, RoutingRules, WebsiteConfiguration,

@@ -211,6 +211,17 @@ fn domains_certificates_and_origin_match_the_python_sdk() {
 }
 
 #[test]
+fn response_control_matches_the_python_sdk() {
+    check(
+        "response-control",
+        &cos_xml::config::ResponseControlConfiguration::new([
+            "response-content-type",
+            "response-expires",
+        ]),
+    );
+}
+
+#[test]
 fn unknown_elements_are_ignored() {
     let xml = "<RefererConfiguration><Status>Enabled</Status><RefererType>Black-List</RefererType>\
         <DomainList><Domain>a.com</Domain></DomainList><NewThing>1</NewThing></RefererConfiguration>";
