@@ -79,7 +79,12 @@ fn plan_rule(b: &Bucket, rule: &LifecycleRule, now: u64, out: &mut Actions) {
                     continue;
                 }
                 let exp = rule.expiration.as_ref();
-                if exp.is_some_and(|e| due(e.days, e.date.as_deref(), obj.last_modified, now)) {
+                // Object lock: expiration waits for the end of the retention (COS
+                // object lock overview: lifecycle deletes take effect after it).
+                let locked = super::object_lock::retained_until(obj).is_some_and(|u| u > now);
+                if !locked
+                    && exp.is_some_and(|e| due(e.days, e.date.as_deref(), obj.last_modified, now))
+                {
                     out.expire.push(key.clone());
                 } else if let Some(t) = (rule.transitions.iter())
                     .rfind(|t| due(t.days, t.date.as_deref(), obj.last_modified, now))
@@ -102,7 +107,10 @@ fn plan_rule(b: &Bucket, rule: &LifecycleRule, now: u64, out: &mut Actions) {
             // Noncurrent since the next version was written.
             let since = versions[i + 1].last_modified;
             let nc_exp = rule.noncurrent_version_expiration.as_ref();
-            if nc_exp.is_some_and(|e| due(e.noncurrent_days, None, since, now)) {
+            let locked = (v.object.as_ref())
+                .and_then(super::object_lock::retained_until)
+                .is_some_and(|u| u > now);
+            if !locked && nc_exp.is_some_and(|e| due(e.noncurrent_days, None, since, now)) {
                 out.remove.push((key.clone(), v.id.clone()));
                 continue;
             }

@@ -19,7 +19,7 @@ mod inventory;
 mod lifecycle;
 mod list_buckets;
 pub(crate) mod logging;
-mod object_lock;
+pub(crate) mod object_lock;
 mod referer;
 pub(crate) mod replication;
 mod tiering_v2;

@@ -32,6 +32,15 @@ pub(crate) fn default_headers(ctx: &Ctx<'_>) -> Result<Vec<(String, String)>, Ap
     ])
 }
 
+/// The end of a version's retention (Unix seconds), if it has one.
+pub(crate) fn retained_until(obj: &crate::storage::ObjectRecord) -> Option<u64> {
+    (obj.headers.iter())
+        .find(|(k, _)| k == RETAIN_UNTIL)
+        .and_then(|(_, v)| cos_xml::time::parse_time(v).ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs())
+}
+
 /// Refuses a delete or overwrite of a version still within its retention.
 ///
 /// Errors: 403 `AccessDenied`; `NoSuchBucket`.
@@ -58,11 +67,7 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Result<(), ApiError> {
         _ if b.versioning_enabled() => None,
         _ => b.latest(ctx.key()),
     };
-    let until = (target.and_then(|v| v.object.as_ref()))
-        .and_then(|o| o.headers.iter().find(|(k, _)| k == RETAIN_UNTIL))
-        .and_then(|(_, v)| cos_xml::time::parse_time(v).ok())
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_secs());
+    let until = (target.and_then(|v| v.object.as_ref())).and_then(retained_until);
     match until {
         Some(u) if u > ctx.now() => Err(ApiError::access_denied(format!(
             "The object is locked until {} (object lock retention): it cannot be deleted or overwritten.",

@@ -71,8 +71,30 @@ async fn locked_objects_are_kept_until_their_retention_date() {
     assert_eq!(&got.body.collect().await.unwrap()[..], b"v1");
     // Objects written before the lock carry no retention.
     c.delete_object(&b, &key("before")).send().await.unwrap();
+    // A lifecycle expiration waits for the retention to end.
+    let mut expire = cos_xml::LifecycleRule {
+        id: Some("expire".into()),
+        filter: None,
+        status: cos_xml::RuleStatus::Enabled,
+        transitions: vec![],
+        expiration: Some(cos_xml::Expiration {
+            days: Some(2),
+            ..Default::default()
+        }),
+        noncurrent_version_transitions: vec![],
+        noncurrent_version_expiration: None,
+        abort_incomplete_multipart_upload: None,
+    };
+    expire.id = Some("expire-after-2-days".into());
+    c.put_bucket_lifecycle(&b, &cos_xml::LifecycleConfiguration::new(vec![expire]))
+        .send()
+        .await
+        .unwrap();
+    emu.advance_clock(Duration::from_secs(5 * 86_400));
+    emu.run_due_work().await.unwrap();
+    assert!(c.head_object(&b, &key("deed")).send().await.is_ok());
     // Past the retention date the object can go.
-    emu.advance_clock(Duration::from_secs(11 * 86_400));
+    emu.advance_clock(Duration::from_secs(6 * 86_400));
     c.delete_object(&b, &key("deed")).send().await.unwrap();
     assert!(c.head_object(&b, &key("deed")).send().await.is_err());
 }
