@@ -1,6 +1,7 @@
 //! The state all connections share: the settings, the storage, the fault rules, the
 //! request log and what the legacy v4 API keeps.
 
+pub(crate) mod pending;
 pub(crate) mod v4;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -44,9 +45,9 @@ pub(crate) struct Shared {
     /// Makes hyper write COS's header name case (see [`crate::header_case`]).
     pub header_case: HeaderCase,
     /// Access-log lines waiting to be written (bucket logging).
-    pub access_logs: crate::ops::logging::AccessLogs,
+    pub access_logs: pending::AccessLogs,
     /// Keys waiting to be replicated (bucket replication).
-    pub replication: crate::ops::replication::Queue,
+    pub replication: pending::ReplicationQueue,
 }
 
 impl Shared {

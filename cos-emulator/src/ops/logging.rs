@@ -12,8 +12,7 @@
 //! referer requestUri. Values that would hold a space are percent-encoded; unknown
 //! values are `-`.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use cos_xml::config::BucketLoggingStatus;
 use hyper::Response;
@@ -25,21 +24,7 @@ use crate::auth::Identity;
 use crate::body::RespBody;
 use crate::errors::{Failure, OpResult};
 use crate::state::Shared;
-
-/// A log line waiting for [`flush`].
-#[derive(Debug)]
-struct Pending {
-    target_bucket: String,
-    target_prefix: String,
-    line: String,
-}
-
-/// The access-log lines not yet written.
-#[derive(Debug, Default)]
-pub(crate) struct AccessLogs {
-    pending: Mutex<Vec<Pending>>,
-    files: AtomicU64,
-}
+use crate::state::pending::LogLine;
 
 /// A field: `-` when empty, percent-encoded when it holds spaces or controls.
 fn field(s: &str) -> String {
@@ -123,17 +108,12 @@ pub(crate) fn note(ctx: &Ctx<'_>, result: &OpResult<Response<RespBody>>) {
         field(ctx.h("referer").unwrap_or("")),
         field(&path),
     ];
-    let pending = Pending {
+    let pending = LogLine {
         target_bucket: target.target_bucket,
         target_prefix: target.target_prefix,
         line: fields.join(" "),
     };
-    ctx.shared
-        .access_logs
-        .pending
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(pending);
+    ctx.shared.access_logs.pending().push(pending);
 }
 
 /// `{YYYY}/{MM}/{DD}/{YYYYMMDDhhmmss}` of `secs`.
@@ -147,13 +127,7 @@ fn log_path(secs: u64) -> String {
 /// Writes the pending lines, one object per target bucket and prefix. Lines for a
 /// target bucket that no longer exists are dropped.
 pub(crate) async fn flush(shared: &Shared) -> OpResult<()> {
-    let pending = std::mem::take(
-        &mut *shared
-            .access_logs
-            .pending
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()),
-    );
+    let pending = std::mem::take(&mut *shared.access_logs.pending());
     let mut groups: std::collections::BTreeMap<(String, String), Vec<String>> =
         std::collections::BTreeMap::new();
     for p in pending {

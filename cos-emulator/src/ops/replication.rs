@@ -4,8 +4,6 @@
 //! `PENDING` until then and `COMPLETED` after; replicas report `REPLICA` (COS
 //! cross-bucket replication, <https://cloud.tencent.com/document/product/436/19923>).
 
-use std::sync::Mutex;
-
 use cos_xml::config::ReplicationConfiguration;
 use cos_xml::op::Op;
 use hyper::Response;
@@ -18,10 +16,6 @@ use crate::state::Shared;
 use crate::storage::State;
 
 const STATUS: &str = "x-cos-replication-status";
-
-/// Keys waiting to be replicated: `(source bucket, key)`.
-#[derive(Debug, Default)]
-pub(crate) struct Queue(Mutex<Vec<(String, String)>>);
 
 /// The destination and storage class of the first enabled rule covering `key`.
 fn rule_for(c: &ReplicationConfiguration, key: &str) -> Option<(String, Option<String>)> {
@@ -72,9 +66,8 @@ pub(crate) fn note(ctx: &Ctx<'_>, result: &OpResult<Response<RespBody>>) {
             return;
         }
     }
-    let q = &ctx.shared.replication;
-    let mut q = q.0.lock().unwrap_or_else(|e| e.into_inner());
-    q.push((bucket.to_owned(), ctx.key().to_owned()));
+    let item = (bucket.to_owned(), ctx.key().to_owned());
+    ctx.shared.replication.keys().push(item);
 }
 
 /// What replicating one key needs, read under the lock.
@@ -102,13 +95,7 @@ fn job(st: &State, bucket: &str, key: &str) -> Option<Job> {
 
 /// Replicates every queued key.
 pub(crate) async fn flush(shared: &Shared) -> OpResult<()> {
-    let queued = std::mem::take(
-        &mut *shared
-            .replication
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()),
-    );
+    let queued = std::mem::take(&mut *shared.replication.keys());
     for (bucket, key) in queued {
         let Some(job) = job(&shared.store.lock(), &bucket, &key) else {
             continue;
