@@ -59,17 +59,32 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     let Ok(b) = st.bucket(ctx.bucket()) else {
         return Ok(());
     };
+    let version = ctx.q("versionId").filter(|_| ctx.op == Op::DeleteObject);
+    refuse_locked(b, ctx.key(), version, ctx.now())
+}
+
+/// Refuses deleting version `version` of `key` (or overwriting / deleting its
+/// latest version without one, in a bucket that is not versioned) while it is
+/// within its retention at `now`.
+///
+/// Errors: 403 `AccessDenied`.
+pub(crate) fn refuse_locked(
+    b: &crate::storage::Bucket,
+    key: &str,
+    version: Option<&str>,
+    now: u64,
+) -> Result<(), ApiError> {
     if !b.configs.contains_key(Family::ObjectLock.name()) {
         return Ok(());
     }
-    let target = match ctx.q("versionId") {
-        Some(id) if ctx.op == Op::DeleteObject => b.version(ctx.key(), Some(id)).ok(),
-        _ if b.versioning_enabled() => None,
-        _ => b.latest(ctx.key()),
+    let target = match version {
+        Some(id) => b.version(key, Some(id)).ok(),
+        None if b.versioning_enabled() => None,
+        None => b.latest(key),
     };
     let until = (target.and_then(|v| v.object.as_ref())).and_then(retained_until);
     match until {
-        Some(u) if u > ctx.now() => Err(ApiError::access_denied(format!(
+        Some(u) if u > now => Err(ApiError::access_denied(format!(
             "The object is locked until {} (object lock retention): it cannot be deleted or overwritten.",
             crate::time::iso8601(u)
         ))),

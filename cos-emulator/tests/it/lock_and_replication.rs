@@ -66,6 +66,15 @@ async fn locked_objects_are_kept_until_their_retention_date() {
         .await
         .unwrap_err();
     assert_eq!(code(&e), (403, "AccessDenied"));
+    // A batch delete keeps it too, reporting the key as an error.
+    let batch = c
+        .delete_multiple_objects(&b)
+        .key(&key("deed"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(batch.errors.len(), 1, "{batch:?}");
+    assert_eq!(batch.errors[0].code, "AccessDenied");
     // Still the first version.
     let got = c.get_object(&b, &key("deed")).send().await.unwrap();
     assert_eq!(&got.body.collect().await.unwrap()[..], b"v1");
