@@ -404,6 +404,25 @@ impl EmulatorHandle {
         std::time::UNIX_EPOCH + std::time::Duration::from_secs(self.shared.config.clock.now_secs())
     }
 
+    /// Runs the work that is due by the emulator's clock, now, instead of in the
+    /// background: access logs of buckets with logging are written to their target
+    /// buckets. Call it after [`advance_clock`](Self::advance_clock) (or after the
+    /// requests whose effects a test checks) so that tests never sleep. Lifecycle rules
+    /// take effect (expiration, noncurrent expiration, transitions, abort of incomplete
+    /// multipart uploads) by the emulator's clock, and queued writes and deletes of
+    /// replicated buckets reach their destination buckets, and enabled inventories
+    /// whose period has passed write their reports.
+    ///
+    /// Errors: [`EmulatorError::DataDir`] when the data directory cannot be written.
+    pub async fn run_due_work(&self) -> Result<(), EmulatorError> {
+        ops::due::run(&self.shared)
+            .await
+            .map_err(|e| EmulatorError::DataDir {
+                path: std::path::PathBuf::new(),
+                message: format!("due work failed: {e}"),
+            })
+    }
+
     /// Stops accepting connections, lets in-flight requests finish (up to 5 s), and
     /// waits for the server to stop.
     pub async fn shutdown(mut self) {

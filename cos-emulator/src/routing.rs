@@ -420,11 +420,10 @@ mod tests {
         };
         let q = |k: &str| vec![(k.to_owned(), String::new())];
         for (method, target, sub) in [
-            (Method::DELETE, &bucket, "website"),
-            (Method::DELETE, &bucket, "replication"),
-            (Method::PUT, &bucket, "logging"),
-            (Method::GET, &bucket, "inventory"),
-            (Method::GET, &bucket, "intelligenttiering"),
+            (Method::DELETE, &bucket, "torrent"),
+            (Method::PUT, &bucket, "requestPayment"),
+            (Method::GET, &bucket, "origin-protect"),
+            (Method::GET, &bucket, "guetzli"),
             (Method::PUT, &object, "torrent"),
             (Method::PUT, &object, "rename"),
         ] {

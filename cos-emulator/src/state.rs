@@ -2,6 +2,7 @@
 //! request log and what the legacy v4 API keeps.
 
 pub(crate) mod mock;
+pub(crate) mod pending;
 pub(crate) mod tasks;
 pub(crate) mod v4;
 
@@ -53,6 +54,10 @@ pub(crate) struct Shared {
     pub fetch_tasks: Mutex<std::collections::HashMap<String, tasks::FetchTask>>,
     /// COS Batch Operations jobs (issue 17).
     pub batch_jobs: Mutex<tasks::Jobs>,
+    /// Access-log lines waiting to be written (bucket logging).
+    pub access_logs: pending::AccessLogs,
+    /// Keys waiting to be replicated (bucket replication).
+    pub replication: pending::ReplicationQueue,
 }
 
 impl Shared {
@@ -75,6 +80,8 @@ impl Shared {
             minted: mock::Minted::default(),
             fetch_tasks: Mutex::default(),
             batch_jobs: Mutex::default(),
+            access_logs: Default::default(),
+            replication: Default::default(),
         }
     }
 

@@ -67,6 +67,7 @@ pub mod batch;
 pub mod bucket;
 pub mod codec;
 pub mod common;
+pub mod config;
 pub mod cors;
 pub mod error;
 mod fast;

@@ -274,6 +274,84 @@ ops! {
     /// SELECT Object Content (`POST /<key>?select&select-type=2`): an SQL query over
     /// a CSV or JSON object, answered as an event stream. Needs `cos:GetObject`.
     SelectObjectContent => (Post, Object, Some("select"), Read),
+    // --- bucket configuration (issue 16) ---
+    /// PUT Bucket website.
+    PutBucketWebsite => (Put, Bucket, Some("website"), Owner),
+    /// GET Bucket website.
+    GetBucketWebsite => (Get, Bucket, Some("website"), Owner),
+    /// DELETE Bucket website.
+    DeleteBucketWebsite => (Delete, Bucket, Some("website"), Owner),
+    /// PUT Bucket referer (an empty body removes the configuration, as the Python
+    /// SDK's `delete_bucket_referer` does: COS has no DELETE for it).
+    PutBucketReferer => (Put, Bucket, Some("referer"), Owner),
+    /// GET Bucket referer.
+    GetBucketReferer => (Get, Bucket, Some("referer"), Owner),
+    /// PUT Bucket encryption: the default server-side encryption of new objects.
+    PutBucketEncryption => (Put, Bucket, Some("encryption"), Owner),
+    /// GET Bucket encryption.
+    GetBucketEncryption => (Get, Bucket, Some("encryption"), Owner),
+    /// DELETE Bucket encryption.
+    DeleteBucketEncryption => (Delete, Bucket, Some("encryption"), Owner),
+    /// PUT Bucket logging (an empty `<BucketLoggingStatus/>` turns logging off).
+    PutBucketLogging => (Put, Bucket, Some("logging"), Owner),
+    /// GET Bucket logging.
+    GetBucketLogging => (Get, Bucket, Some("logging"), Owner),
+    /// PUT Bucket ObjectLockConfiguration.
+    PutBucketObjectLock => (Put, Bucket, Some("object-lock"), Owner),
+    /// GET Bucket ObjectLockConfiguration.
+    GetBucketObjectLock => (Get, Bucket, Some("object-lock"), Owner),
+    /// PUT Bucket replication.
+    PutBucketReplication => (Put, Bucket, Some("replication"), Owner),
+    /// GET Bucket replication.
+    GetBucketReplication => (Get, Bucket, Some("replication"), Owner),
+    /// DELETE Bucket replication.
+    DeleteBucketReplication => (Delete, Bucket, Some("replication"), Owner),
+    /// PUT Bucket inventory (`id` names the inventory).
+    PutBucketInventory => (Put, Bucket, Some("inventory"), Owner),
+    /// GET Bucket inventory: one configuration with `id`, else List Inventory
+    /// Configurations (the same method and sub-resource on the wire).
+    GetBucketInventory => (Get, Bucket, Some("inventory"), Owner),
+    /// DELETE Bucket inventory.
+    DeleteBucketInventory => (Delete, Bucket, Some("inventory"), Owner),
+    /// POST Bucket inventory: a one-off report now.
+    PostBucketInventory => (Post, Bucket, Some("inventory"), Owner),
+    /// PUT Bucket intelligenttiering (v1).
+    PutBucketIntelligentTiering => (Put, Bucket, Some("intelligenttiering"), Owner),
+    /// GET Bucket intelligenttiering (v1).
+    GetBucketIntelligentTiering => (Get, Bucket, Some("intelligenttiering"), Owner),
+    /// PUT Bucket intelligent-tiering (v2, `id` names the configuration).
+    PutBucketIntelligentTieringV2 => (Put, Bucket, Some("intelligent-tiering"), Owner),
+    /// GET Bucket intelligent-tiering (v2): one configuration with `id`, else List
+    /// Bucket IntelligentTiering Configurations.
+    GetBucketIntelligentTieringV2 => (Get, Bucket, Some("intelligent-tiering"), Owner),
+    /// PUT Bucket accelerate.
+    PutBucketAccelerate => (Put, Bucket, Some("accelerate"), Owner),
+    /// GET Bucket accelerate.
+    GetBucketAccelerate => (Get, Bucket, Some("accelerate"), Owner),
+    /// PUT Bucket domain: custom domains.
+    PutBucketDomain => (Put, Bucket, Some("domain"), Owner),
+    /// GET Bucket domain.
+    GetBucketDomain => (Get, Bucket, Some("domain"), Owner),
+    /// DELETE Bucket domain.
+    DeleteBucketDomain => (Delete, Bucket, Some("domain"), Owner),
+    /// PUT Bucket domaincertificate: a certificate for custom domains.
+    PutBucketDomainCertificate => (Put, Bucket, Some("domaincertificate"), Owner),
+    /// GET Bucket domaincertificate (`domainname` names the domain).
+    GetBucketDomainCertificate => (Get, Bucket, Some("domaincertificate"), Owner),
+    /// DELETE Bucket domaincertificate (`domainname` names the domain).
+    DeleteBucketDomainCertificate => (Delete, Bucket, Some("domaincertificate"), Owner),
+    /// PUT Bucket origin: back-to-origin rules.
+    PutBucketOrigin => (Put, Bucket, Some("origin"), Owner),
+    /// GET Bucket origin.
+    GetBucketOrigin => (Get, Bucket, Some("origin"), Owner),
+    /// DELETE Bucket origin.
+    DeleteBucketOrigin => (Delete, Bucket, Some("origin"), Owner),
+    /// PUT Bucket response-control.
+    PutBucketResponseControl => (Put, Bucket, Some("response-control"), Owner),
+    /// GET Bucket response-control.
+    GetBucketResponseControl => (Get, Bucket, Some("response-control"), Owner),
+    /// DELETE Bucket response-control.
+    DeleteBucketResponseControl => (Delete, Bucket, Some("response-control"), Owner),
 }
 
 impl Op {
@@ -405,6 +483,8 @@ pub const SUBRESOURCES: &[&str] = &[
     "image-process",
     "guetzli",
     "ci-process",
+    // Bucket response control (the Python SDK's `put_bucket_response_control`).
+    "response-control",
 ];
 
 /// The error of parsing an operation name that is not in the table.

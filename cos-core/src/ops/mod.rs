@@ -36,6 +36,7 @@ pub mod async_fetch;
 pub mod batch;
 pub mod bucket;
 pub mod bucket_config;
+pub mod bucket_meta;
 pub mod list;
 mod list_items;
 pub mod multipart;
@@ -52,6 +53,19 @@ pub mod retention;
 pub mod select;
 pub mod service;
 pub mod symlink;
+// --- bucket configuration families (issue 16) ---
+pub mod accelerate;
+pub mod domain;
+pub mod encryption;
+pub mod intelligent_tiering;
+pub mod inventory;
+pub mod logging;
+pub mod object_lock;
+pub mod origin;
+pub mod referer;
+pub mod replication;
+pub mod response_control;
+pub mod website;
 
 pub use prepared::PreparedRequest;
 pub(crate) use prepared::{op_request, upload_request};

@@ -3,6 +3,7 @@
 
 mod async_fetch;
 mod batch;
+mod bucket_families;
 mod bucket_ops;
 mod common;
 mod config;

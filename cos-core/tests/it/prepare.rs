@@ -119,6 +119,144 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .select_object_content(b, k)
             .expression("select * from COSObject")
             .prepare(),
+        // --- bucket configuration (issue 16) ---
+        Op::PutBucketWebsite
+        | Op::GetBucketWebsite
+        | Op::DeleteBucketWebsite
+        | Op::PutBucketReferer
+        | Op::GetBucketReferer
+        | Op::PutBucketEncryption
+        | Op::GetBucketEncryption
+        | Op::DeleteBucketEncryption
+        | Op::PutBucketLogging
+        | Op::GetBucketLogging
+        | Op::PutBucketObjectLock
+        | Op::GetBucketObjectLock
+        | Op::PutBucketReplication
+        | Op::GetBucketReplication
+        | Op::DeleteBucketReplication
+        | Op::PutBucketInventory
+        | Op::GetBucketInventory
+        | Op::DeleteBucketInventory
+        | Op::PostBucketInventory
+        | Op::PutBucketIntelligentTiering
+        | Op::GetBucketIntelligentTiering
+        | Op::PutBucketIntelligentTieringV2
+        | Op::GetBucketIntelligentTieringV2
+        | Op::PutBucketAccelerate
+        | Op::GetBucketAccelerate
+        | Op::PutBucketDomain
+        | Op::GetBucketDomain
+        | Op::DeleteBucketDomain
+        | Op::PutBucketDomainCertificate
+        | Op::GetBucketDomainCertificate
+        | Op::DeleteBucketDomainCertificate
+        | Op::PutBucketOrigin
+        | Op::GetBucketOrigin
+        | Op::DeleteBucketOrigin
+        | Op::PutBucketResponseControl
+        | Op::GetBucketResponseControl
+        | Op::DeleteBucketResponseControl => prepare_config(op, c),
+    }
+}
+
+/// [`prepare`] for the bucket configuration operations of issue 16.
+fn prepare_config(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
+    let b = &bucket();
+    match op {
+        Op::PutBucketWebsite => c
+            .put_bucket_website(b, &cos_xml::config::WebsiteConfiguration::default())
+            .prepare(),
+        Op::GetBucketWebsite => c.get_bucket_website(b).prepare(),
+        Op::DeleteBucketWebsite => c.delete_bucket_website(b).prepare(),
+        Op::PutBucketReferer => c
+            .put_bucket_referer(b, &cos_xml::config::RefererConfiguration::default())
+            .prepare(),
+        Op::GetBucketReferer => c.get_bucket_referer(b).prepare(),
+        Op::PutBucketEncryption => c
+            .put_bucket_encryption(
+                b,
+                &cos_xml::config::ServerSideEncryptionConfiguration::default(),
+            )
+            .prepare(),
+        Op::GetBucketEncryption => c.get_bucket_encryption(b).prepare(),
+        Op::DeleteBucketEncryption => c.delete_bucket_encryption(b).prepare(),
+        Op::PutBucketLogging => c
+            .put_bucket_logging(b, &cos_xml::config::BucketLoggingStatus::default())
+            .prepare(),
+        Op::GetBucketLogging => c.get_bucket_logging(b).prepare(),
+        Op::PutBucketObjectLock => c
+            .put_bucket_object_lock(b, &cos_xml::config::ObjectLockConfiguration::new(None))
+            .prepare(),
+        Op::GetBucketObjectLock => c.get_bucket_object_lock(b).prepare(),
+        Op::PutBucketReplication => c
+            .put_bucket_replication(
+                b,
+                &cos_xml::config::ReplicationConfiguration::new("r", vec![]),
+            )
+            .prepare(),
+        Op::GetBucketReplication => c.get_bucket_replication(b).prepare(),
+        Op::DeleteBucketReplication => c.delete_bucket_replication(b).prepare(),
+        Op::PutBucketInventory => c
+            .put_bucket_inventory(
+                b,
+                &cos_xml::config::InventoryConfiguration::new("i", "b", "p"),
+            )
+            .prepare(),
+        Op::GetBucketInventory => c.get_bucket_inventory(b, "i").prepare(),
+        Op::DeleteBucketInventory => c.delete_bucket_inventory(b, "i").prepare(),
+        Op::PostBucketInventory => c
+            .post_bucket_inventory(
+                b,
+                &cos_xml::config::InventoryConfiguration::new("i", "b", "p"),
+            )
+            .prepare(),
+        Op::PutBucketIntelligentTiering => c
+            .put_bucket_intelligent_tiering(
+                b,
+                &cos_xml::config::IntelligentTieringConfiguration::v1(30, 1),
+            )
+            .prepare(),
+        Op::GetBucketIntelligentTiering => c.get_bucket_intelligent_tiering(b).prepare(),
+        Op::PutBucketIntelligentTieringV2 => {
+            let mut v2 = cos_xml::config::IntelligentTieringConfiguration::v1(30, 1);
+            v2.id = Some("t".into());
+            c.put_bucket_intelligent_tiering_v2(b, &v2).prepare()
+        }
+        Op::GetBucketIntelligentTieringV2 => c.get_bucket_intelligent_tiering_v2(b, "t").prepare(),
+        Op::PutBucketAccelerate => c
+            .put_bucket_accelerate(b, &cos_xml::config::AccelerateConfiguration::new("Enabled"))
+            .prepare(),
+        Op::GetBucketAccelerate => c.get_bucket_accelerate(b).prepare(),
+        Op::PutBucketDomain => c
+            .put_bucket_domain(b, &cos_xml::config::DomainConfiguration::default())
+            .prepare(),
+        Op::GetBucketDomain => c.get_bucket_domain(b).prepare(),
+        Op::DeleteBucketDomain => c.delete_bucket_domain(b).prepare(),
+        Op::PutBucketDomainCertificate => c
+            .put_bucket_domain_certificate(
+                b,
+                &cos_xml::config::DomainCertificate::custom("c", "k", ["d.com"]),
+            )
+            .prepare(),
+        Op::GetBucketDomainCertificate => c.get_bucket_domain_certificate(b, "d.com").prepare(),
+        Op::DeleteBucketDomainCertificate => {
+            c.delete_bucket_domain_certificate(b, "d.com").prepare()
+        }
+        Op::PutBucketOrigin => c
+            .put_bucket_origin(b, &cos_xml::config::OriginConfiguration::default())
+            .prepare(),
+        Op::GetBucketOrigin => c.get_bucket_origin(b).prepare(),
+        Op::DeleteBucketOrigin => c.delete_bucket_origin(b).prepare(),
+        Op::PutBucketResponseControl => c
+            .put_bucket_response_control(
+                b,
+                &cos_xml::config::ResponseControlConfiguration::new(["response-expires"]),
+            )
+            .prepare(),
+        Op::GetBucketResponseControl => c.get_bucket_response_control(b).prepare(),
+        Op::DeleteBucketResponseControl => c.delete_bucket_response_control(b).prepare(),
+        other => unreachable!("{other:?} is prepared by prepare"),
     }
 }
 

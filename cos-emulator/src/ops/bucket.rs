@@ -1,34 +1,18 @@
 //! Service and bucket operations: list buckets, create, head, delete, location, versioning.
 
 use cos_xml::{
-    Bucket as XmlBucket, CreateBucketConfiguration, ListAllMyBucketsResult, LocationConstraint,
-    Owner, VersioningConfiguration, VersioningStatus,
+    CreateBucketConfiguration, LocationConstraint, VersioningConfiguration, VersioningStatus,
 };
 use hyper::{Response, StatusCode};
 
-use super::{Ctx, acl, owner_id, response, set_header, xml};
+use super::{Ctx, acl, response, set_header, xml};
 use crate::body::RespBody;
 use crate::errors::{ApiError, OpResult};
 use crate::storage::Bucket;
 
+/// List Buckets, with COS's filters (`list_buckets.rs`).
 pub(crate) fn list_buckets(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
-    let st = ctx.shared.store.lock();
-    let buckets = st
-        .buckets
-        .values()
-        .map(|b| {
-            let mut x = XmlBucket::default();
-            x.name = b.name.clone();
-            x.location = b.region.clone();
-            x.creation_date = crate::time::iso8601(b.created).replace(".000Z", "Z");
-            x.bucket_type = Some("cos".to_owned());
-            x
-        })
-        .collect();
-    drop(st);
-    let mut owner = Owner::new(owner_id());
-    owner.display_name = Some(super::OWNER_UIN.to_owned());
-    xml(&ListAllMyBucketsResult::new(owner, buckets))
+    super::list_buckets::list_buckets(ctx)
 }
 
 /// `<name>-<appid>`: lowercase letters, digits and `-`, the appid all digits.

@@ -110,7 +110,10 @@ pub(crate) async fn delete_multiple(ctx: &mut Ctx<'_>) -> OpResult<Response<Resp
             st.bucket(&name)?;
             let mut out = DeleteResult::default();
             for o in &doc.objects {
-                match delete_in(st, &name, &o.key, o.version_id.as_deref(), now) {
+                let v = o.version_id.as_deref();
+                // Object lock (ops/object_lock.rs): a locked version is kept.
+                let locked = super::object_lock::refuse_locked(st.bucket(&name)?, &o.key, v, now);
+                match locked.and_then(|()| delete_in(st, &name, &o.key, v, now)) {
                     Ok(d) if !quiet => {
                         let mut x = DeletedObject::new(o.key.clone());
                         x.version_id = o.version_id.clone();

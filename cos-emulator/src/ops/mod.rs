@@ -20,6 +20,21 @@ mod restore;
 mod retention;
 mod select;
 mod symlink;
+// --- bucket configuration families (issue 16) ---
+mod domains;
+pub(crate) mod due;
+mod encryption;
+mod families;
+mod internal;
+mod inventory;
+mod lifecycle;
+mod list_buckets;
+pub(crate) mod logging;
+pub(crate) mod object_lock;
+mod referer;
+pub(crate) mod replication;
+mod tiering_v2;
+mod website;
 
 use cos_xml::op::Op;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
@@ -201,12 +216,27 @@ pub(crate) fn set_header(r: &mut Response<RespBody>, name: &str, value: &str) {
     }
 }
 
+/// Runs the operation `ctx.op` (see [`dispatch_op`]), noting it in the bucket's
+/// access log when logging is on.
+pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+    let result = dispatch_op(ctx).await;
+    logging::note(ctx, &result);
+    replication::note(ctx, &result);
+    result
+}
+
 /// Runs the operation `ctx.op`: one arm per operation of the table, so an operation
 /// without a handler does not compile.
-pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
+async fn dispatch_op(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     use config::Doc;
+    use families::Family;
     if matches!(ctx.identity, Identity::Anonymous) {
         acl::check_anonymous(ctx)?;
+    }
+    referer::check(ctx)?;
+    object_lock::check(ctx)?;
+    if let Some(r) = website::serve(ctx)? {
+        return Ok(r);
     }
     match ctx.op {
         Op::ListBuckets => bucket::list_buckets(ctx),
@@ -268,5 +298,43 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
         Op::UpdateJobStatus => batch::update_status(ctx).await,
         // --- select ---
         Op::SelectObjectContent => select::select_object_content(ctx).await,
+        // --- bucket configuration (issue 16) ---
+        Op::PutBucketWebsite => families::put(ctx, Family::Website).await,
+        Op::GetBucketWebsite => families::get(ctx, Family::Website),
+        Op::DeleteBucketWebsite => families::delete(ctx, Family::Website).await,
+        Op::PutBucketReferer => families::put(ctx, Family::Referer).await,
+        Op::GetBucketReferer => families::get(ctx, Family::Referer),
+        Op::PutBucketEncryption => families::put(ctx, Family::Encryption).await,
+        Op::GetBucketEncryption => families::get(ctx, Family::Encryption),
+        Op::DeleteBucketEncryption => families::delete(ctx, Family::Encryption).await,
+        Op::PutBucketLogging => families::put(ctx, Family::Logging).await,
+        Op::GetBucketLogging => families::get(ctx, Family::Logging),
+        Op::PutBucketObjectLock => families::put(ctx, Family::ObjectLock).await,
+        Op::GetBucketObjectLock => families::get(ctx, Family::ObjectLock),
+        Op::PutBucketReplication => families::put(ctx, Family::Replication).await,
+        Op::GetBucketReplication => families::get(ctx, Family::Replication),
+        Op::DeleteBucketReplication => families::delete(ctx, Family::Replication).await,
+        Op::PutBucketInventory => inventory::put(ctx).await,
+        Op::GetBucketInventory => inventory::get(ctx),
+        Op::DeleteBucketInventory => inventory::delete(ctx).await,
+        Op::PostBucketInventory => inventory::post(ctx).await,
+        Op::PutBucketIntelligentTiering => families::put(ctx, Family::IntelligentTiering).await,
+        Op::GetBucketIntelligentTiering => families::get(ctx, Family::IntelligentTiering),
+        Op::PutBucketIntelligentTieringV2 => tiering_v2::put(ctx).await,
+        Op::GetBucketIntelligentTieringV2 => tiering_v2::get(ctx),
+        Op::PutBucketAccelerate => families::put(ctx, Family::Accelerate).await,
+        Op::GetBucketAccelerate => families::get(ctx, Family::Accelerate),
+        Op::PutBucketDomain => families::put(ctx, Family::Domain).await,
+        Op::GetBucketDomain => families::get(ctx, Family::Domain),
+        Op::DeleteBucketDomain => families::delete(ctx, Family::Domain).await,
+        Op::PutBucketDomainCertificate => domains::put_certificate(ctx).await,
+        Op::GetBucketDomainCertificate => domains::get_certificate(ctx),
+        Op::DeleteBucketDomainCertificate => domains::delete_certificate(ctx).await,
+        Op::PutBucketOrigin => families::put(ctx, Family::Origin).await,
+        Op::GetBucketOrigin => families::get(ctx, Family::Origin),
+        Op::DeleteBucketOrigin => families::delete(ctx, Family::Origin).await,
+        Op::PutBucketResponseControl => families::put(ctx, Family::ResponseControl).await,
+        Op::GetBucketResponseControl => families::get(ctx, Family::ResponseControl),
+        Op::DeleteBucketResponseControl => families::delete(ctx, Family::ResponseControl).await,
     }
 }

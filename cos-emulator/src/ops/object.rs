@@ -99,6 +99,10 @@ pub(crate) fn record_from_headers(ctx: &Ctx<'_>) -> Result<ObjectRecord, ApiErro
         );
     }
     headers.extend(super::sse::kept_headers(ctx)?);
+    // Default encryption of the bucket (ops/encryption.rs).
+    headers.extend(super::encryption::default_headers(ctx)?);
+    headers.extend(super::object_lock::default_headers(ctx)?);
+    headers.extend(super::replication::source_headers(ctx)?);
     let meta = ctx
         .headers
         .iter()
@@ -259,6 +263,7 @@ pub(crate) async fn put_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>
     let version = commit(ctx, record, forbid).await?;
     let mut r = response(StatusCode::OK);
     write_headers(&mut r, &etag, d.crc64, &version);
+    // The encryption the object got: the request's own or the bucket's default.
     super::sse::report(&mut r, &sse);
     Ok(r)
 }

@@ -113,6 +113,11 @@ pub(crate) struct Bucket {
     pub policy: Option<String>,
     /// `Enabled` or `Suspended`; `None` when never configured.
     pub versioning: Option<String>,
+    /// The documents of the other configuration families (website, referer,
+    /// encryption, logging, ...) by sub-resource name, as accepted (see
+    /// `ops/families.rs`).
+    #[serde(default)]
+    pub configs: BTreeMap<String, String>,
     /// Versions of each key, oldest first.
     pub objects: Tracked<Vec<Version>>,
     /// Uploads by id.
@@ -133,6 +138,7 @@ impl Bucket {
             tagging,
             policy,
             versioning,
+            configs,
             objects: _,
             uploads: _,
         } = self;
@@ -147,6 +153,7 @@ impl Bucket {
             tagging: tagging.clone(),
             policy: policy.clone(),
             versioning: versioning.clone(),
+            configs: configs.clone(),
             objects: Tracked::default(),
             uploads: Tracked::default(),
         }
@@ -176,10 +183,12 @@ impl Bucket {
             tagging,
             policy,
             versioning,
+            configs,
             objects: _,
             uploads: _,
         } = self;
-        (name, region, created, acl, az) == (&o.name, &o.region, &o.created, &o.acl, &o.az)
+        configs == &o.configs
+            && (name, region, created, acl, az) == (&o.name, &o.region, &o.created, &o.acl, &o.az)
             && (cors, lifecycle, tagging, policy, versioning)
                 == (&o.cors, &o.lifecycle, &o.tagging, &o.policy, &o.versioning)
     }

@@ -284,13 +284,10 @@ async fn unimplemented_subresources_are_refused() {
     let emu = with_bucket().await;
     let addr = emu.addr();
     for (method, key, sub) in [
-        ("DELETE", "", "website"),
-        ("DELETE", "", "replication"),
-        ("PUT", "", "logging"),
-        ("PUT", "", "referer"),
-        ("GET", "", "inventory"),
-        ("GET", "", "domain"),
-        ("GET", "", "encryption"),
+        ("DELETE", "", "torrent"),
+        ("PUT", "", "requestPayment"),
+        ("GET", "", "origin-protect"),
+        ("GET", "", "guetzli"),
         ("PUT", "linked", "torrent"),
         ("PUT", "data.csv", "rename"),
     ] {

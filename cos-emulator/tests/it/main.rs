@@ -3,15 +3,20 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth_fidelity;
+mod bucket_config;
 mod clock;
 mod common;
 mod faults;
 mod fidelity;
 mod fuzz_wire;
 mod interop;
+mod inventory_reports;
+mod lifecycle_clock;
 mod limits;
+mod lock_and_replication;
 mod node;
 mod op_table;
+mod op_table_config;
 mod persistence;
 #[cfg(unix)]
 mod persistence_kill;

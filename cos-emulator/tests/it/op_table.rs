@@ -96,6 +96,44 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::CompleteMultipartUpload
         | Op::AbortMultipartUpload
         | Op::ListParts => drive_multipart(op, c, b).await,
+        // --- bucket configuration (issue 16) ---
+        Op::PutBucketWebsite
+        | Op::GetBucketWebsite
+        | Op::DeleteBucketWebsite
+        | Op::PutBucketReferer
+        | Op::GetBucketReferer
+        | Op::PutBucketEncryption
+        | Op::GetBucketEncryption
+        | Op::DeleteBucketEncryption
+        | Op::PutBucketLogging
+        | Op::GetBucketLogging
+        | Op::PutBucketObjectLock
+        | Op::GetBucketObjectLock
+        | Op::PutBucketReplication
+        | Op::GetBucketReplication
+        | Op::DeleteBucketReplication
+        | Op::PutBucketInventory
+        | Op::GetBucketInventory
+        | Op::DeleteBucketInventory
+        | Op::PostBucketInventory
+        | Op::PutBucketIntelligentTiering
+        | Op::GetBucketIntelligentTiering
+        | Op::PutBucketIntelligentTieringV2
+        | Op::GetBucketIntelligentTieringV2
+        | Op::PutBucketAccelerate
+        | Op::GetBucketAccelerate
+        | Op::PutBucketDomain
+        | Op::GetBucketDomain
+        | Op::DeleteBucketDomain
+        | Op::PutBucketDomainCertificate
+        | Op::GetBucketDomainCertificate
+        | Op::DeleteBucketDomainCertificate
+        | Op::PutBucketOrigin
+        | Op::GetBucketOrigin
+        | Op::DeleteBucketOrigin
+        | Op::PutBucketResponseControl
+        | Op::GetBucketResponseControl
+        | Op::DeleteBucketResponseControl => crate::op_table_config::drive(op, c, b).await,
         // --- select ---
         Op::SelectObjectContent => {
             let events = c

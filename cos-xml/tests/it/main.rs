@@ -6,6 +6,7 @@
 
 mod codec;
 mod common;
+mod config_families;
 mod construct;
 mod fast;
 mod fuzz;

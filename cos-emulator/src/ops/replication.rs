@@ -1,0 +1,140 @@
+//! Replication: writes and deletes of keys a rule covers are queued and, when the
+//! due work runs (`EmulatorHandle::run_due_work`), copied to the destination bucket
+//! of the same emulator. The source version reports `x-cos-replication-status`
+//! `PENDING` until then and `COMPLETED` after; replicas report `REPLICA` (COS
+//! cross-bucket replication, <https://cloud.tencent.com/document/product/436/19923>).
+
+use cos_xml::config::ReplicationConfiguration;
+use cos_xml::op::Op;
+use hyper::Response;
+
+use super::Ctx;
+use super::families::{Family, load};
+use crate::body::RespBody;
+use crate::errors::{ApiError, Failure, OpResult};
+use crate::state::Shared;
+use crate::storage::State;
+
+const STATUS: &str = "x-cos-replication-status";
+
+/// The destination and storage class of the first enabled rule covering `key`.
+fn rule_for(c: &ReplicationConfiguration, key: &str) -> Option<(String, Option<String>)> {
+    c.rules
+        .iter()
+        .find(|r| r.status == "Enabled" && key.starts_with(r.prefix.as_str()))
+        .map(|r| {
+            (
+                r.destination.bucket_name().to_owned(),
+                r.destination.storage_class.clone(),
+            )
+        })
+}
+
+/// `x-cos-replication-status: PENDING` for a new object a rule covers.
+///
+/// Errors: `NoSuchBucket`.
+pub(crate) fn source_headers(ctx: &Ctx<'_>) -> Result<Vec<(String, String)>, ApiError> {
+    let c = load::<ReplicationConfiguration>(ctx, ctx.bucket(), Family::Replication)?;
+    Ok(match c.and_then(|c| rule_for(&c, ctx.key())) {
+        Some(_) => vec![(STATUS.to_owned(), "PENDING".to_owned())],
+        None => Vec::new(),
+    })
+}
+
+/// Queues the key of a successful write or delete on a replicated bucket.
+pub(crate) fn note(ctx: &Ctx<'_>, result: &OpResult<Response<RespBody>>) {
+    let write = matches!(
+        ctx.op,
+        Op::PutObject
+            | Op::CopyObject
+            | Op::CompleteMultipartUpload
+            | Op::AppendObject
+            | Op::DeleteObject
+    );
+    if !write || result.is_err() || (ctx.op == Op::DeleteObject && ctx.q("versionId").is_some()) {
+        return;
+    }
+    let Some(bucket) = ctx.bucket.as_deref() else {
+        return;
+    };
+    {
+        let st = ctx.shared.store.lock();
+        if !st
+            .bucket(bucket)
+            .is_ok_and(|b| b.configs.contains_key(Family::Replication.name()))
+        {
+            return;
+        }
+    }
+    let item = (bucket.to_owned(), ctx.key().to_owned());
+    ctx.shared.replication.keys().push(item);
+}
+
+/// What replicating one key needs, read under the lock.
+struct Job {
+    dest: String,
+    class: Option<String>,
+    /// The source's current version (id and record), `None` after a delete.
+    current: Option<(String, crate::storage::ObjectRecord)>,
+}
+
+fn job(st: &State, bucket: &str, key: &str) -> Option<Job> {
+    let b = st.bucket(bucket).ok()?;
+    let text = b.configs.get(Family::Replication.name())?;
+    let c: ReplicationConfiguration = cos_xml::from_str(text).ok()?;
+    let (dest, class) = rule_for(&c, key)?;
+    let current = b
+        .latest(key)
+        .and_then(|v| v.object.clone().map(|o| (v.id.clone(), o)));
+    Some(Job {
+        dest,
+        class,
+        current,
+    })
+}
+
+/// Replicates every queued key.
+pub(crate) async fn flush(shared: &Shared) -> OpResult<()> {
+    let queued = std::mem::take(&mut *shared.replication.keys());
+    for (bucket, key) in queued {
+        let Some(job) = job(&shared.store.lock(), &bucket, &key) else {
+            continue;
+        };
+        let result = match job.current {
+            Some((id, mut rec)) => {
+                rec.segments = shared.store.clone_segments(&rec.segments).await?;
+                rec.headers.retain(|(k, _)| k != STATUS);
+                rec.headers.push((STATUS.to_owned(), "REPLICA".to_owned()));
+                if let Some(c) = job.class {
+                    rec.storage_class = c;
+                }
+                shared
+                    .store
+                    .update(|st| {
+                        st.put_version(&job.dest, &key, Some(rec))?;
+                        let src = st.bucket_mut(&bucket)?.object_mut(&key, Some(&id))?;
+                        for (k, v) in src.headers.iter_mut() {
+                            if k == STATUS {
+                                *v = "COMPLETED".to_owned();
+                            }
+                        }
+                        Ok(())
+                    })
+                    .await
+            }
+            None => {
+                let now = shared.config.clock.now_secs();
+                shared
+                    .store
+                    .update(|st| super::delete::delete_in(st, &job.dest, &key, None, now).map(drop))
+                    .await
+            }
+        };
+        match result {
+            // The destination or the source version went away meanwhile: nothing to do.
+            Err(Failure::Api(e)) if e.status == 404 => {}
+            other => other?,
+        }
+    }
+    Ok(())
+}
