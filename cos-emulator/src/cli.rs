@@ -85,6 +85,22 @@ pub struct Options {
     pub tls_key: Option<PathBuf>,
 }
 
+/// `--credential ID:KEY[:TOKEN]`.
+fn credential(v: &str) -> Result<Credentials, EmulatorError> {
+    let mut parts = v.splitn(3, ':');
+    let (Some(id), Some(key)) = (parts.next(), parts.next()) else {
+        return Err(EmulatorError::Usage(format!(
+            "bad credential {v:?}: want ID:KEY[:TOKEN]"
+        )));
+    };
+    let bad = |e: cos_auth::CredentialsError| EmulatorError::Usage(format!("bad credential: {e}"));
+    let mut c = Credentials::new(id, key).map_err(bad)?;
+    if let Some(token) = parts.next() {
+        c = c.with_token(token).map_err(bad)?;
+    }
+    Ok(c)
+}
+
 /// A number argument.
 fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, EmulatorError> {
     v.parse()
@@ -92,15 +108,9 @@ fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, EmulatorError>
 }
 
 impl Options {
-    /// Parses arguments (without the program name).
-    ///
-    /// Errors: [`EmulatorError::Usage`] or [`EmulatorError::InvalidFault`].
-    pub fn parse<I, S>(args: I) -> Result<Options, EmulatorError>
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let mut o = Options {
+    /// The options when no argument is given.
+    fn defaults() -> Options {
+        Options {
             listen: SocketAddr::from(([127, 0, 0, 1], 9000)),
             credentials: Vec::new(),
             data_dir: None,
@@ -120,7 +130,18 @@ impl Options {
             metadata_key_lifetime: None,
             tls_cert: None,
             tls_key: None,
-        };
+        }
+    }
+
+    /// Parses arguments (without the program name).
+    ///
+    /// Errors: [`EmulatorError::Usage`] or [`EmulatorError::InvalidFault`].
+    pub fn parse<I, S>(args: I) -> Result<Options, EmulatorError>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut o = Options::defaults();
         let mut args = args.into_iter().map(Into::into);
         while let Some(arg) = args.next() {
             let (name, inline) = match arg.split_once('=') {
@@ -140,23 +161,7 @@ impl Options {
                         .parse()
                         .map_err(|_| EmulatorError::Usage(format!("bad address {v:?}")))?;
                 }
-                "--credential" => {
-                    let v = value()?;
-                    let mut parts = v.splitn(3, ':');
-                    let (Some(id), Some(key)) = (parts.next(), parts.next()) else {
-                        return Err(EmulatorError::Usage(format!(
-                            "bad credential {v:?}: want ID:KEY[:TOKEN]"
-                        )));
-                    };
-                    let bad = |e: cos_auth::CredentialsError| {
-                        EmulatorError::Usage(format!("bad credential: {e}"))
-                    };
-                    let mut c = Credentials::new(id, key).map_err(bad)?;
-                    if let Some(token) = parts.next() {
-                        c = c.with_token(token).map_err(bad)?;
-                    }
-                    o.credentials.push(c);
-                }
+                "--credential" => o.credentials.push(credential(&value()?)?),
                 "--data-dir" => o.data_dir = Some(PathBuf::from(value()?)),
                 "--region" => o.region = value()?,
                 "--fault" => o.faults.push(FaultRule::parse(&value()?)?),

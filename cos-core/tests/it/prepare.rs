@@ -34,11 +34,20 @@ fn tagging() -> Tagging {
     Tagging::new([Tag::new("team", "storage")])
 }
 
-/// The request cos-core prepares for `op`. The `match` has no `_` arm: an operation
-/// added to the table without a builder does not compile.
+/// The request cos-core prepares for `op`, from one of the three groups below; an
+/// operation added to the table without a builder here fails
+/// `every_op_prepares_its_spec_method_and_subresource`, which runs every `Op::ALL`.
 fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
+    prepare_basic(op, c)
+        .or_else(|| prepare_more(op, c))
+        .or_else(|| prepare_config(op, c))
+        .unwrap_or_else(|| panic!("{op}: no builder in prepare.rs; add one"))
+}
+
+/// The operations of the original table (buckets, objects, multipart).
+fn prepare_basic(op: Op, c: &Client) -> Option<Result<PreparedRequest, Error>> {
     let (b, k) = (&bucket(), &key("dir/a.txt"));
-    match op {
+    Some(match op {
         Op::ListBuckets => c.list_buckets().prepare(),
         Op::PutBucket => c.put_bucket(b).prepare(),
         Op::HeadBucket => c.head_bucket(b).prepare(),
@@ -96,6 +105,14 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .prepare(),
         Op::AbortMultipartUpload => c.abort_multipart_upload(b, k, "up-1").prepare(),
         Op::ListParts => c.list_parts(b, k, "up-1").prepare(),
+        _ => return None,
+    })
+}
+
+/// Object operations beyond the basics (issue 17) and select.
+fn prepare_more(op: Op, c: &Client) -> Option<Result<PreparedRequest, Error>> {
+    let (b, k) = (&bucket(), &key("dir/a.txt"));
+    Some(match op {
         // --- object operations beyond the basics (issue 17) ---
         Op::PostObject => c.post_object(&post_form(c)).body("x").prepare(),
         Op::PutSymlink => c.put_symlink(b, k, &key("target")).prepare(),
@@ -119,51 +136,14 @@ fn prepare(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .select_object_content(b, k)
             .expression("select * from COSObject")
             .prepare(),
-        // --- bucket configuration (issue 16) ---
-        Op::PutBucketWebsite
-        | Op::GetBucketWebsite
-        | Op::DeleteBucketWebsite
-        | Op::PutBucketReferer
-        | Op::GetBucketReferer
-        | Op::PutBucketEncryption
-        | Op::GetBucketEncryption
-        | Op::DeleteBucketEncryption
-        | Op::PutBucketLogging
-        | Op::GetBucketLogging
-        | Op::PutBucketObjectLock
-        | Op::GetBucketObjectLock
-        | Op::PutBucketReplication
-        | Op::GetBucketReplication
-        | Op::DeleteBucketReplication
-        | Op::PutBucketInventory
-        | Op::GetBucketInventory
-        | Op::DeleteBucketInventory
-        | Op::PostBucketInventory
-        | Op::PutBucketIntelligentTiering
-        | Op::GetBucketIntelligentTiering
-        | Op::PutBucketIntelligentTieringV2
-        | Op::GetBucketIntelligentTieringV2
-        | Op::PutBucketAccelerate
-        | Op::GetBucketAccelerate
-        | Op::PutBucketDomain
-        | Op::GetBucketDomain
-        | Op::DeleteBucketDomain
-        | Op::PutBucketDomainCertificate
-        | Op::GetBucketDomainCertificate
-        | Op::DeleteBucketDomainCertificate
-        | Op::PutBucketOrigin
-        | Op::GetBucketOrigin
-        | Op::DeleteBucketOrigin
-        | Op::PutBucketResponseControl
-        | Op::GetBucketResponseControl
-        | Op::DeleteBucketResponseControl => prepare_config(op, c),
-    }
+        _ => return None,
+    })
 }
 
 /// [`prepare`] for the bucket configuration operations of issue 16.
-fn prepare_config(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
+fn prepare_config(op: Op, c: &Client) -> Option<Result<PreparedRequest, Error>> {
     let b = &bucket();
-    match op {
+    Some(match op {
         Op::PutBucketWebsite => c
             .put_bucket_website(b, &cos_xml::config::WebsiteConfiguration::default())
             .prepare(),
@@ -256,8 +236,8 @@ fn prepare_config(op: Op, c: &Client) -> Result<PreparedRequest, Error> {
             .prepare(),
         Op::GetBucketResponseControl => c.get_bucket_response_control(b).prepare(),
         Op::DeleteBucketResponseControl => c.delete_bucket_response_control(b).prepare(),
-        other => unreachable!("{other:?} is prepared by prepare"),
-    }
+        _ => return None,
+    })
 }
 
 fn jobs(c: &Client) -> cos_core::ops::batch::BatchJobs {

@@ -219,10 +219,25 @@ pub(crate) fn set_header(r: &mut Response<RespBody>, name: &str, value: &str) {
 /// Runs the operation `ctx.op` (see [`dispatch_op`]), noting it in the bucket's
 /// access log when logging is on.
 pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
-    let result = dispatch_op(ctx).await;
+    let result = match guard(ctx) {
+        Ok(None) => dispatch_op(ctx).await,
+        Ok(Some(answered)) => Ok(answered),
+        Err(e) => Err(e),
+    };
     logging::note(ctx, &result);
     replication::note(ctx, &result);
     result
+}
+
+/// What every operation passes first: the anonymous ACL check, the bucket's referer
+/// rules and object lock; a website request is answered here (`Some`).
+fn guard(ctx: &mut Ctx<'_>) -> OpResult<Option<Response<RespBody>>> {
+    if matches!(ctx.identity, Identity::Anonymous) {
+        acl::check_anonymous(ctx)?;
+    }
+    referer::check(ctx)?;
+    object_lock::check(ctx)?;
+    website::serve(ctx)
 }
 
 /// Runs the operation `ctx.op`: one arm per operation of the table, so an operation
@@ -230,14 +245,6 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
 async fn dispatch_op(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     use config::Doc;
     use families::Family;
-    if matches!(ctx.identity, Identity::Anonymous) {
-        acl::check_anonymous(ctx)?;
-    }
-    referer::check(ctx)?;
-    object_lock::check(ctx)?;
-    if let Some(r) = website::serve(ctx)? {
-        return Ok(r);
-    }
     match ctx.op {
         Op::ListBuckets => bucket::list_buckets(ctx),
         Op::PutBucket => bucket::put_bucket(ctx).await,

@@ -134,15 +134,6 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::PutBucketResponseControl
         | Op::GetBucketResponseControl
         | Op::DeleteBucketResponseControl => crate::op_table_config::drive(op, c, b).await,
-        // --- select ---
-        Op::SelectObjectContent => {
-            let events = c
-                .select_object_content(b, &key("src"))
-                .expression("select * from COSObject")
-                .send()
-                .await?;
-            events.collect_records().await.map(drop)
-        }
         // --- object operations beyond the basics (issue 17) ---
         Op::PostObject
         | Op::PutSymlink
@@ -150,7 +141,8 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
         | Op::PutObjectRetention
         | Op::GetObjectRetention
         | Op::PutAsyncFetchTask
-        | Op::GetAsyncFetchTask => drive_issue17(op, c, b).await,
+        | Op::GetAsyncFetchTask
+        | Op::SelectObjectContent => drive_issue17(op, c, b).await,
         Op::CreateJob
         | Op::DescribeJob
         | Op::ListJobs
@@ -160,7 +152,7 @@ async fn drive(op: Op, c: &Client, b: &BucketName) -> Outcome {
     }
 }
 
-/// The object operations of issue 17. Called by [`drive`] for these operations only.
+/// The object operations of issue 17, and select. Called by [`drive`] for these operations only.
 async fn drive_issue17(op: Op, c: &Client, b: &BucketName) -> Outcome {
     use cos_core::ops::post_object::PostPolicy;
     match op {
@@ -203,6 +195,14 @@ async fn drive_issue17(op: Op, c: &Client, b: &BucketName) -> Outcome {
                 .send()
                 .await
                 .map(drop)
+        }
+        Op::SelectObjectContent => {
+            let events = c
+                .select_object_content(b, &key("src"))
+                .expression("select * from COSObject")
+                .send()
+                .await?;
+            events.collect_records().await.map(drop)
         }
         other => unreachable!("{other:?} is routed elsewhere by drive"),
     }
@@ -270,6 +270,14 @@ async fn drive_bucket(op: Op, c: &Client, b: &BucketName) -> Outcome {
             c.get_bucket_policy(b).send().await.map(drop)
         }
         Op::DeleteBucketPolicy => c.delete_bucket_policy(b).send().await.map(drop),
+        Op::SelectObjectContent => {
+            let events = c
+                .select_object_content(b, &key("src"))
+                .expression("select * from COSObject")
+                .send()
+                .await?;
+            events.collect_records().await.map(drop)
+        }
         other => unreachable!("{other:?} is routed elsewhere by drive"),
     }
 }
@@ -351,6 +359,14 @@ async fn drive_object(op: Op, c: &Client, b: &BucketName) -> Outcome {
             .send()
             .await
             .map(drop),
+        Op::SelectObjectContent => {
+            let events = c
+                .select_object_content(b, &key("src"))
+                .expression("select * from COSObject")
+                .send()
+                .await?;
+            events.collect_records().await.map(drop)
+        }
         other => unreachable!("{other:?} is routed elsewhere by drive"),
     }
 }
@@ -395,6 +411,14 @@ async fn drive_batch(op: Op, c: &Client, b: &BucketName) -> Outcome {
             .send()
             .await
             .map(drop),
+        Op::SelectObjectContent => {
+            let events = c
+                .select_object_content(b, &key("src"))
+                .expression("select * from COSObject")
+                .send()
+                .await?;
+            events.collect_records().await.map(drop)
+        }
         other => unreachable!("{other:?} is routed elsewhere by drive"),
     }
 }
@@ -445,6 +469,14 @@ async fn drive_multipart(op: Op, c: &Client, b: &BucketName) -> Outcome {
         Op::ListParts => {
             let id = upload(c, b, "mp").await;
             c.list_parts(b, &key("mp"), &id).send().await.map(drop)
+        }
+        Op::SelectObjectContent => {
+            let events = c
+                .select_object_content(b, &key("src"))
+                .expression("select * from COSObject")
+                .send()
+                .await?;
+            events.collect_records().await.map(drop)
         }
         other => unreachable!("{other:?} is routed elsewhere by drive"),
     }
