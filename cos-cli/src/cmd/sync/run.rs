@@ -1,0 +1,301 @@
+//! The two directions of `cos sync`.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::Instant;
+
+use cos_core::ObjectKey;
+use cos_transfer::Transfers;
+use cos_transfer::paths::Filter;
+use futures_util::StreamExt;
+use serde_json::json;
+
+use super::{
+    CrcCache, Job, action, extra, folder_of, list_remote, local_path, same, summary_line, walk,
+};
+use crate::cli::SyncArgs;
+use crate::cmd::{Ctx, download_options, upload_options};
+use crate::error::{CliError, describe};
+use crate::location::CosPath;
+
+/// Counts of one sync.
+#[derive(Default)]
+struct Tally {
+    done: usize,
+    unchanged: usize,
+    failed: usize,
+    bytes: u64,
+}
+
+impl Tally {
+    fn fail(&mut self, ctx: &Ctx, what: &str, err: &str) {
+        self.failed += 1;
+        if ctx.out.json {
+            ctx.out
+                .json_line(&json!({ "target": what, "status": "failed", "error": err }));
+        } else {
+            ctx.out.failure(what, err);
+        }
+    }
+
+    fn finish(self, ctx: &Ctx, started: Instant) -> Result<(), CliError> {
+        summary_line(
+            ctx,
+            self.done,
+            self.unchanged,
+            self.failed,
+            self.bytes,
+            started,
+        );
+        if self.failed > 0 {
+            return Err(CliError::Partial {
+                failed: self.failed,
+                total: self.done + self.unchanged + self.failed,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn concurrency(a: &SyncArgs) -> usize {
+    a.transfer.concurrency.map_or(8, usize::from)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn up(
+    ctx: &Ctx,
+    a: &SyncArgs,
+    tr: &Transfers,
+    cache: &CrcCache,
+    filter: &Filter,
+    src: &Path,
+    dst: &CosPath,
+    started: Instant,
+) -> Result<(), CliError> {
+    let folder = folder_of(dst);
+    let local = walk(src, filter)?;
+    let remote = &list_remote(ctx, dst, &folder, filter).await?;
+    let mut t = Tally::default();
+    // Compare (concurrently: the first sync HEADs objects whose CRC is not cached).
+    let mut checks = futures_util::stream::iter(local.iter())
+        .map(|(rel, path, size)| async move {
+            let differs = match remote.get(rel) {
+                Some(r) => same(ctx, cache, dst, path, *size, r).await.map(|s| !s),
+                None => Ok(true),
+            };
+            (rel, path, *size, differs)
+        })
+        .buffer_unordered(concurrency(a));
+    let mut jobs = Vec::new();
+    while let Some((rel, path, size, differs)) = checks.next().await {
+        match differs {
+            Ok(false) => t.unchanged += 1,
+            Ok(true) => jobs.push(Job {
+                rel: rel.clone(),
+                path: path.clone(),
+                key: format!("{folder}{rel}"),
+                size,
+            }),
+            Err(e) => t.fail(ctx, &path.display().to_string(), &e),
+        }
+    }
+    drop(checks);
+    jobs.sort_by(|x, y| x.rel.cmp(&y.rel));
+    let bar = ctx.out.bar(Some(jobs.len() as u64));
+    bar.add_total(jobs.iter().map(|j| j.size).sum());
+    let opts = upload_options(&a.transfer).concurrency(2);
+    let mut uploads = futures_util::stream::iter(jobs.iter())
+        .map(|j| {
+            let opts = opts.clone();
+            let bar = bar.clone();
+            async move {
+                let target = format!("cos://{}/{}", dst.bucket, j.key);
+                if a.dry_run {
+                    return (j, target, Ok(None));
+                }
+                let key = match ObjectKey::new(j.key.clone()) {
+                    Ok(k) => k,
+                    Err(e) => return (j, target, Err(describe(&e))),
+                };
+                let r = tr
+                    .upload_file(&dst.bucket, &key, &j.path)
+                    .options(opts)
+                    .send()
+                    .await;
+                bar.add_done(j.size);
+                bar.file_done();
+                (j, target, r.map(Some).map_err(|e| describe(&e)))
+            }
+        })
+        .buffer_unordered(concurrency(a));
+    while let Some((j, target, r)) = uploads.next().await {
+        match r {
+            Ok(Some(out)) => {
+                cache.put_remote(dst.bucket.as_str(), &j.key, &out.etag, out.crc64);
+                cache.put_local(&j.path, out.crc64);
+                t.done += 1;
+                t.bytes += j.size;
+                action(ctx, "upload", &target, false);
+            }
+            Ok(None) => action(ctx, "upload", &target, true),
+            Err(e) => t.fail(ctx, &format!("{} → {target}", j.path.display()), &e),
+        }
+    }
+    drop(uploads);
+    bar.finish();
+    if a.delete {
+        let keep: HashSet<&str> = local.iter().map(|(r, _, _)| r.as_str()).collect();
+        for rel in extra(remote.keys(), &keep) {
+            let key = format!("{folder}{rel}");
+            let target = format!("cos://{}/{key}", dst.bucket);
+            if a.dry_run {
+                action(ctx, "delete", &target, true);
+                continue;
+            }
+            let r = match ObjectKey::new(key) {
+                Ok(k) => ctx
+                    .client
+                    .delete_object(&dst.bucket, &k)
+                    .send()
+                    .await
+                    .map(|_| ()),
+                Err(e) => Err(e.into()),
+            };
+            match r {
+                Ok(()) => action(ctx, "delete", &target, false),
+                Err(e) => t.fail(ctx, &target, &describe(&e)),
+            }
+        }
+    }
+    t.finish(ctx, started)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn down(
+    ctx: &Ctx,
+    a: &SyncArgs,
+    tr: &Transfers,
+    cache: &CrcCache,
+    filter: &Filter,
+    src: &CosPath,
+    dst: &Path,
+    started: Instant,
+) -> Result<(), CliError> {
+    let folder = folder_of(src);
+    let remote = &list_remote(ctx, src, &folder, filter).await?;
+    let mut t = Tally::default();
+    let mut rels: Vec<&String> = remote.keys().collect();
+    rels.sort();
+    let mut checks = futures_util::stream::iter(rels.iter().copied())
+        .map(|rel| async move {
+            let r = &remote[rel];
+            let path = match local_path(dst, rel) {
+                Ok(p) => p,
+                Err(e) => return (rel, None, Err(format!("refused: {e}"))),
+            };
+            let differs = match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.is_file() => same(ctx, cache, src, &path, m.len(), r).await.map(|s| !s),
+                Ok(_) => Err(format!("{} exists and is not a file", path.display())),
+                Err(_) => Ok(true),
+            };
+            (rel, Some(path), differs)
+        })
+        .buffer_unordered(concurrency(a));
+    let mut jobs = Vec::new();
+    while let Some((rel, path, differs)) = checks.next().await {
+        let r = &remote[rel];
+        match (differs, path) {
+            (Ok(false), _) => t.unchanged += 1,
+            (Ok(true), Some(path)) => jobs.push(super::Job {
+                rel: rel.clone(),
+                path,
+                key: r.key.clone(),
+                size: r.size,
+            }),
+            (Ok(true), None) => {}
+            (Err(e), _) => t.fail(ctx, &format!("cos://{}/{}", src.bucket, r.key), &e),
+        }
+    }
+    drop(checks);
+    let bar = ctx.out.bar(Some(jobs.len() as u64));
+    bar.add_total(jobs.iter().map(|j| j.size).sum());
+    let opts = download_options(&a.transfer).concurrency(2);
+    let mut downloads = futures_util::stream::iter(jobs.iter())
+        .map(|j| {
+            let opts = opts.clone();
+            let bar = bar.clone();
+            async move {
+                let target = j.path.display().to_string();
+                if a.dry_run {
+                    return (j, target, Ok(None));
+                }
+                if let Some(parent) = j.path.parent()
+                    && let Err(e) = tokio::fs::create_dir_all(parent).await
+                {
+                    return (j, target, Err(format!("{}: {e}", parent.display())));
+                }
+                let key = match ObjectKey::new(j.key.clone()) {
+                    Ok(k) => k,
+                    Err(e) => return (j, target, Err(describe(&e))),
+                };
+                let r = tr
+                    .download_file(&src.bucket, &key, &j.path)
+                    .options(opts)
+                    .send()
+                    .await;
+                bar.add_done(j.size);
+                bar.file_done();
+                (j, target, r.map(Some).map_err(|e| describe(&e)))
+            }
+        })
+        .buffer_unordered(concurrency(a));
+    while let Some((j, target, r)) = downloads.next().await {
+        match r {
+            Ok(Some(out)) => {
+                cache.put_remote(src.bucket.as_str(), &j.key, &out.etag, out.crc64);
+                cache.put_local(&j.path, out.crc64);
+                t.done += 1;
+                t.bytes += j.size;
+                action(ctx, "download", &target, false);
+            }
+            Ok(None) => action(ctx, "download", &target, true),
+            Err(e) => t.fail(
+                ctx,
+                &format!("cos://{}/{} → {target}", src.bucket, j.key),
+                &e,
+            ),
+        }
+    }
+    drop(downloads);
+    bar.finish();
+    if a.delete && dst.is_dir() {
+        delete_local_extra(ctx, a, filter, dst, remote, &mut t)?;
+    }
+    t.finish(ctx, started)
+}
+
+/// `--delete` of a download: local files the listing does not have.
+fn delete_local_extra(
+    ctx: &Ctx,
+    a: &SyncArgs,
+    filter: &Filter,
+    dst: &Path,
+    remote: &std::collections::HashMap<String, super::Remote>,
+    t: &mut Tally,
+) -> Result<(), CliError> {
+    let local = walk(dst, filter)?;
+    let locals: Vec<String> = local.iter().map(|(r, _, _)| r.clone()).collect();
+    let keep: HashSet<&str> = remote.keys().map(String::as_str).collect();
+    for rel in extra(locals.iter(), &keep) {
+        let path = dst.join(&rel);
+        let target = path.display().to_string();
+        if a.dry_run {
+            action(ctx, "delete", &target, true);
+        } else if let Err(e) = std::fs::remove_file(&path) {
+            t.fail(ctx, &target, &e.to_string());
+        } else {
+            action(ctx, "delete", &target, false);
+        }
+    }
+    Ok(())
+}
