@@ -40,17 +40,22 @@ pub(super) async fn sync(ctx: &Ctx, a: SyncArgs) -> Result<(), CliError> {
     let filter = check_globs(&a.transfer.include, &a.transfer.exclude)?;
     let tr = transfers(ctx, &a.write)?;
     let cache = CrcCache::load();
-    let started = Instant::now();
+    let run = run::Run {
+        ctx,
+        a: &a,
+        tr: &tr,
+        cache: &cache,
+        filter: &filter,
+        started: Instant::now(),
+    };
     let r = match (Location::parse(&a.src)?, Location::parse(&a.dst)?) {
         (Location::Local(src), Location::Cos(dst)) => {
             if !src.is_dir() {
                 return Err(CliError::Usage(format!("{}: not a folder", src.display())));
             }
-            run::up(ctx, &a, &tr, &cache, &filter, &src, &dst, started).await
+            run::up(&run, &src, &dst).await
         }
-        (Location::Cos(src), Location::Local(dst)) => {
-            run::down(ctx, &a, &tr, &cache, &filter, &src, &dst, started).await
-        }
+        (Location::Cos(src), Location::Local(dst)) => run::down(&run, &src, &dst).await,
         _ => Err(CliError::Usage(
             "sync goes from a local folder to cos://bucket/prefix or back".into(),
         )),

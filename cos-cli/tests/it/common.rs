@@ -10,7 +10,7 @@ pub const BUCKET: &str = "examplebucket-1250000000";
 /// A running emulator and a scratch folder (HOME, cache) for the commands.
 pub struct Env {
     pub emu: EmulatorHandle,
-    _rt: tokio::runtime::Runtime,
+    pub rt: tokio::runtime::Runtime,
     pub dir: tempfile::TempDir,
 }
 
@@ -28,7 +28,7 @@ impl Env {
         let emu = rt.block_on(builder.start()).unwrap();
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("home")).unwrap();
-        Self { emu, _rt: rt, dir }
+        Self { emu, rt, dir }
     }
 
     /// The emulator's endpoint as `--endpoint` takes it.
@@ -96,6 +96,19 @@ impl Env {
         self.cos(&["mb", &format!("cos://{BUCKET}")])
             .assert()
             .success();
+    }
+
+    /// A cos-core client for the emulator (for setup the CLI has no command for).
+    pub fn client(&self) -> cos_core::Client {
+        let config = cos_core::Config::builder()
+            .region("ap-guangzhou")
+            .credentials(
+                cos_core::auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap(),
+            )
+            .connect_to(self.endpoint())
+            .build()
+            .unwrap();
+        cos_core::Client::new(config).unwrap()
     }
 
     pub fn requests(&self) -> Vec<RecordedRequest> {

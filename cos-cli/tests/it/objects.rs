@@ -264,3 +264,75 @@ fn abort_and_forced_rb_empty_the_bucket() {
     let o = env.cos(&["ls", "--json"]).output().unwrap();
     assert!(json_lines(&o).is_empty(), "{}", stdout(&o));
 }
+
+#[test]
+fn versions_are_listed_and_removed_with_all_versions() {
+    let env = Env::new();
+    env.mb();
+    let client = env.client();
+    let bucket = cos_core::BucketName::new(BUCKET).unwrap();
+    env.rt
+        .block_on(
+            client
+                .put_bucket_versioning(&bucket, cos_xml::VersioningStatus::Enabled)
+                .send(),
+        )
+        .unwrap();
+    for body in [&b"one"[..], b"two!"] {
+        let f = env.file("v.txt", body);
+        env.cos(&["cp", f.to_str().unwrap(), &uri("v.txt")])
+            .assert()
+            .success();
+    }
+    let o = env
+        .cos(&["ls", &uri("v.txt"), "--versions", "--json"])
+        .output()
+        .unwrap();
+    let v = json_lines(&o);
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert_eq!(v.iter().filter(|e| e["latest"] == true).count(), 1);
+    // A plain rm adds a delete marker; --all-versions --dry-run deletes nothing.
+    env.cos(&["rm", &uri("v.txt")]).assert().success();
+    let o = env
+        .cos(&["ls", &uri("v.txt"), "--versions", "--json"])
+        .output()
+        .unwrap();
+    let v = json_lines(&o);
+    assert_eq!(
+        v.iter().filter(|e| e["delete_marker"] == true).count(),
+        1,
+        "{v:?}"
+    );
+    env.cos(&["rm", &uri("v.txt"), "--all-versions", "--dry-run"])
+        .assert()
+        .success();
+    assert_eq!(env.count("DeleteObject"), 1);
+    let o = env
+        .cos(&["rm", &uri("v.txt"), "--all-versions", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json_lines(&o).len(), 3);
+    let o = env
+        .cos(&["ls", &uri("v.txt"), "--versions", "--json"])
+        .output()
+        .unwrap();
+    assert!(json_lines(&o).is_empty(), "{}", stdout(&o));
+}
+
+#[test]
+fn mv_local_to_cos_and_back_removes_the_source() {
+    let env = Env::new();
+    env.mb();
+    let f = env.file("m/a.txt", b"move me");
+    env.cos(&["mv", f.to_str().unwrap(), &uri("m/")])
+        .assert()
+        .success();
+    assert!(!f.exists());
+    let back = env.path("back.txt");
+    env.cos(&["mv", &uri("m/a.txt"), back.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(read(&back), b"move me");
+    env.cos(&["stat", &uri("m/a.txt")]).assert().code(1);
+}

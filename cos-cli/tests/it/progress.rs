@@ -84,3 +84,42 @@ fn bars_on_a_terminal_never_in_pipes() {
         "{tty:?}"
     );
 }
+
+#[test]
+fn whole_bucket_rm_asks_on_a_terminal() {
+    let env = Env::new();
+    env.mb();
+    let f = env.file("f", b"x");
+    env.cos(&["cp", f.to_str().unwrap(), &uri("k")])
+        .assert()
+        .success();
+    // Answer "n": nothing is deleted, exit 1.
+    let cmd = |answer: &str| {
+        let mut c = String::new();
+        for (k, v) in env.env_pairs() {
+            c.push_str(&format!("{k}={} ", quote(&v)));
+        }
+        format!(
+            "echo {answer} | script -qec \"{} {} rm -r cos://{BUCKET} --endpoint {}\" /dev/null",
+            c.replace('"', "\\\""),
+            assert_cmd::cargo::cargo_bin("cos").display(),
+            env.endpoint()
+        )
+    };
+    let o = std::process::Command::new("sh")
+        .args(["-c", &cmd("n")])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).contains("delete every object in bucket"),
+        "{}",
+        stdout(&o)
+    );
+    env.cos(&["stat", &uri("k")]).assert().success();
+    let o = std::process::Command::new("sh")
+        .args(["-c", &cmd("y")])
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("1 deleted"), "{}", stdout(&o));
+    env.cos(&["stat", &uri("k")]).assert().code(1);
+}

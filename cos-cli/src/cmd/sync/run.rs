@@ -61,17 +61,25 @@ fn concurrency(a: &SyncArgs) -> usize {
     a.transfer.concurrency.map_or(8, usize::from)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn up(
-    ctx: &Ctx,
-    a: &SyncArgs,
-    tr: &Transfers,
-    cache: &CrcCache,
-    filter: &Filter,
-    src: &Path,
-    dst: &CosPath,
-    started: Instant,
-) -> Result<(), CliError> {
+/// What both directions share.
+pub(super) struct Run<'a> {
+    pub(super) ctx: &'a Ctx,
+    pub(super) a: &'a SyncArgs,
+    pub(super) tr: &'a Transfers,
+    pub(super) cache: &'a CrcCache,
+    pub(super) filter: &'a Filter,
+    pub(super) started: Instant,
+}
+
+pub(super) async fn up(run: &Run<'_>, src: &Path, dst: &CosPath) -> Result<(), CliError> {
+    let Run {
+        ctx,
+        a,
+        tr,
+        cache,
+        filter,
+        started,
+    } = *run;
     let folder = folder_of(dst);
     let local = walk(src, filter)?;
     let remote = &list_remote(ctx, dst, &folder, filter).await?;
@@ -144,43 +152,20 @@ pub(super) async fn up(
     drop(uploads);
     bar.finish();
     if a.delete {
-        let keep: HashSet<&str> = local.iter().map(|(r, _, _)| r.as_str()).collect();
-        for rel in extra(remote.keys(), &keep) {
-            let key = format!("{folder}{rel}");
-            let target = format!("cos://{}/{key}", dst.bucket);
-            if a.dry_run {
-                action(ctx, "delete", &target, true);
-                continue;
-            }
-            let r = match ObjectKey::new(key) {
-                Ok(k) => ctx
-                    .client
-                    .delete_object(&dst.bucket, &k)
-                    .send()
-                    .await
-                    .map(|_| ()),
-                Err(e) => Err(e.into()),
-            };
-            match r {
-                Ok(()) => action(ctx, "delete", &target, false),
-                Err(e) => t.fail(ctx, &target, &describe(&e)),
-            }
-        }
+        delete_remote_extra(ctx, a.dry_run, dst, &folder, &local, remote, &mut t).await;
     }
     t.finish(ctx, started)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn down(
-    ctx: &Ctx,
-    a: &SyncArgs,
-    tr: &Transfers,
-    cache: &CrcCache,
-    filter: &Filter,
-    src: &CosPath,
-    dst: &Path,
-    started: Instant,
-) -> Result<(), CliError> {
+pub(super) async fn down(run: &Run<'_>, src: &CosPath, dst: &Path) -> Result<(), CliError> {
+    let Run {
+        ctx,
+        a,
+        tr,
+        cache,
+        filter,
+        started,
+    } = *run;
     let folder = folder_of(src);
     let remote = &list_remote(ctx, src, &folder, filter).await?;
     let mut t = Tally::default();
@@ -229,10 +214,8 @@ pub(super) async fn down(
                 if a.dry_run {
                     return (j, target, Ok(None));
                 }
-                if let Some(parent) = j.path.parent()
-                    && let Err(e) = tokio::fs::create_dir_all(parent).await
-                {
-                    return (j, target, Err(format!("{}: {e}", parent.display())));
+                if let Err(e) = make_parent(&j.path).await {
+                    return (j, target, Err(e));
                 }
                 let key = match ObjectKey::new(j.key.clone()) {
                     Ok(k) => k,
@@ -298,4 +281,47 @@ fn delete_local_extra(
         }
     }
     Ok(())
+}
+
+/// `--delete` of an upload: objects the local folder does not have.
+async fn delete_remote_extra(
+    ctx: &Ctx,
+    dry_run: bool,
+    dst: &CosPath,
+    folder: &str,
+    local: &[(String, std::path::PathBuf, u64)],
+    remote: &std::collections::HashMap<String, super::Remote>,
+    t: &mut Tally,
+) {
+    let keep: HashSet<&str> = local.iter().map(|(r, _, _)| r.as_str()).collect();
+    for rel in extra(remote.keys(), &keep) {
+        let key = format!("{folder}{rel}");
+        let target = format!("cos://{}/{key}", dst.bucket);
+        if dry_run {
+            action(ctx, "delete", &target, true);
+            continue;
+        }
+        let r = match ObjectKey::new(key) {
+            Ok(k) => ctx
+                .client
+                .delete_object(&dst.bucket, &k)
+                .send()
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e.into()),
+        };
+        match r {
+            Ok(()) => action(ctx, "delete", &target, false),
+            Err(e) => t.fail(ctx, &target, &describe(&e)),
+        }
+    }
+}
+
+async fn make_parent(path: &Path) -> Result<(), String> {
+    match path.parent() {
+        Some(p) => tokio::fs::create_dir_all(p)
+            .await
+            .map_err(|e| format!("{}: {e}", p.display())),
+        None => Ok(()),
+    }
 }
