@@ -57,6 +57,7 @@ pub(super) async fn rb(ctx: &Ctx, a: RbArgs) -> Result<(), CliError> {
         let summary = tr
             .delete_prefix(&path.bucket, "")
             .options(DeleteOptions::default().all_versions(true))
+            .cancel(&ctx.cancel)
             .send()
             .await
             .map_err(|e| CliError::op(format!("emptying {}", path.bucket), &e))?;

@@ -102,6 +102,7 @@ async fn upload_one(
         .upload_file(&d.bucket, &key, p)
         .options(opts)
         .progress(bar.callback())
+        .cancel(&ctx.cancel)
         .send()
         .await;
     bar.finish();
@@ -161,6 +162,7 @@ async fn download_one(
         .download_file(&s.bucket, &key, &dest)
         .options(opts)
         .progress(bar.callback())
+        .cancel(&ctx.cancel)
         .send()
         .await;
     bar.finish();
@@ -203,6 +205,7 @@ async fn upload_dir(
         .upload_dir(&d.bucket, &prefix, p)
         .options(dir_options(&a.transfer))
         .progress(bar.callback())
+        .cancel(&ctx.cancel)
         .send()
         .await;
     bar.finish();
@@ -237,6 +240,7 @@ async fn download_dir(
         .download_dir(&s.bucket, &s.key, p)
         .options(dir_options(&a.transfer))
         .progress(bar.callback())
+        .cancel(&ctx.cancel)
         .send()
         .await;
     bar.finish();

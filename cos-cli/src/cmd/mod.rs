@@ -11,7 +11,9 @@ mod sync_cache;
 use std::path::{Path, PathBuf};
 
 use cos_core::{Acl, Client, StorageClass, WriteOptions};
-use cos_transfer::{CosBackend, DirOptions, DownloadOptions, Transfers, UploadOptions};
+use cos_transfer::{
+    CancelHandle, CosBackend, DirOptions, DownloadOptions, Transfers, UploadOptions,
+};
 
 use crate::cli::{Command, Global, TransferArgs, WriteArgs};
 use crate::error::CliError;
@@ -23,6 +25,8 @@ pub struct Ctx {
     pub client: Client,
     /// Printing.
     pub out: Out,
+    /// Cancelled by Ctrl-C: transfers stop cleanly (keeping their checkpoints).
+    pub cancel: CancelHandle,
 }
 
 /// Runs one command.
@@ -31,7 +35,19 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
     let ctx = Ctx {
         client,
         out: Out::new(global),
+        cancel: CancelHandle::new(),
     };
+    let cancel = ctx.cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("interrupted: stopping (rerun with --checkpoint-dir to continue)");
+            cancel.cancel();
+            // A second Ctrl-C does not wait.
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
     match command {
         Command::Ls(a) => ls::ls(&ctx, a).await,
         Command::Cp(a) => cp::cp(&ctx, a, false).await,

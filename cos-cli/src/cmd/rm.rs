@@ -63,6 +63,7 @@ pub(super) async fn rm(ctx: &Ctx, a: RmArgs) -> Result<(), CliError> {
         .delete_prefix(&path.bucket, &prefix)
         .options(options)
         .progress(bar.callback())
+        .cancel(&ctx.cancel)
         .send()
         .await;
     bar.finish();

@@ -58,6 +58,7 @@ pub(super) async fn copy_one(
     let dest = format!("cos://{}/{dkey}", d.bucket);
     let out = builder
         .options(opts)
+        .cancel(&ctx.cancel)
         .send()
         .await
         .map_err(|e| CliError::op(format!("copy {s} → {dest}"), &e))?;
@@ -124,6 +125,7 @@ pub(super) async fn copy_prefix(
                     tr.copy(&d.bucket, &dkey, &source)
                 };
                 b.options(opts)
+                    .cancel(&ctx.cancel)
                     .send()
                     .await
                     .map(|_| (key.clone(), size))

@@ -128,6 +128,7 @@ pub(super) async fn up(run: &Run<'_>, src: &Path, dst: &CosPath) -> Result<(), C
                 let r = tr
                     .upload_file(&dst.bucket, &key, &j.path)
                     .options(opts)
+                    .cancel(&ctx.cancel)
                     .send()
                     .await;
                 bar.add_done(j.size);
@@ -224,6 +225,7 @@ pub(super) async fn down(run: &Run<'_>, src: &CosPath, dst: &Path) -> Result<(),
                 let r = tr
                     .download_file(&src.bucket, &key, &j.path)
                     .options(opts)
+                    .cancel(&ctx.cancel)
                     .send()
                     .await;
                 bar.add_done(j.size);
