@@ -5,6 +5,7 @@
 //! cargo xtask test          the tests alone (nextest if installed, plus doc tests)
 //! cargo xtask bench sign    signatures/s of cos-auth, with the Python SDK's rate as baseline
 //! cargo xtask bench xml     cos-xml parsing speed
+//! cargo xtask bench cli     `cos` vs coscmd and the Python SDK: small files, listing, no-op sync
 //! cargo xtask fuzz          the decoder fuzzers (property tests) in release mode, many cases
 //! cargo xtask soak          1 GiB up/down x3 against a faulty emulator, kill -9 and restart
 //! cargo xtask quickstart    the main job: the end-to-end quickstart (emulator or real COS)
@@ -15,6 +16,7 @@
 //! ```
 
 mod bench;
+mod bench_cli;
 mod fuzz;
 mod layering;
 mod python;
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         ["bench", "xml"] => bench::xml(),
         ["bench", "emulator"] => bench::emulator(),
         ["bench", "transfer"] => bench::transfer(),
+        ["bench", "cli"] => bench_cli::cli(),
         ["bench"] => bench::sign().and_then(|()| bench::xml()),
         ["quickstart", rest @ ..] => quickstart(rest),
         ["fuzz", rest @ ..] => fuzz::fuzz(rest),
@@ -58,7 +61,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering | structure>";
+const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer|cli] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering | structure>";
 
 /// Everything CI checks, in order of cost.
 fn ci() -> Result<(), String> {
