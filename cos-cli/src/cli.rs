@@ -142,6 +142,10 @@ pub struct WriteArgs {
     /// The KMS key of --sse cos/kms.
     #[arg(long, value_name = "ID", requires = "sse")]
     pub sse_kms_key_id: Option<String>,
+    /// SSE-C: a file holding your 32-byte AES-256 key (raw, or base64); used to write
+    /// and to read the objects.
+    #[arg(long, value_name = "FILE", conflicts_with = "sse")]
+    pub sse_c_key_file: Option<PathBuf>,
 }
 
 /// How transfers run.

@@ -9,7 +9,8 @@ use cos_transfer::{CopySource, DirSummary, FileStatus};
 use serde_json::json;
 
 use super::{
-    Ctx, check_globs, checkpoint_file, dir_options, download_options, transfers, upload_options,
+    Ctx, check_globs, checkpoint_file, dir_options, download_options, read_options, transfers,
+    upload_options,
 };
 use crate::cli::CpArgs;
 use crate::error::{CliError, describe};
@@ -146,7 +147,7 @@ async fn download_one(
             p.to_path_buf()
         };
     let bar = ctx.out.bar(Some(1));
-    let mut opts = download_options(&a.transfer);
+    let mut opts = download_options(&a.transfer).get(read_options(&a.write)?);
     if let Some(dir) = &a.transfer.checkpoint_dir {
         std::fs::create_dir_all(dir)
             .map_err(|e| CliError::Failed(format!("{}: {e}", dir.display())))?;
@@ -236,9 +237,11 @@ async fn download_dir(
 ) -> Result<(), CliError> {
     let bar = ctx.out.bar(None);
     let started = Instant::now();
+    let mut options = dir_options(&a.transfer);
+    options.download = options.download.clone().get(read_options(&a.write)?);
     let r = tr
         .download_dir(&s.bucket, &s.key, p)
-        .options(dir_options(&a.transfer))
+        .options(options)
         .progress(bar.callback())
         .cancel(&ctx.cancel)
         .send()

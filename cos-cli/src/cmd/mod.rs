@@ -10,7 +10,7 @@ mod sync_cache;
 
 use std::path::{Path, PathBuf};
 
-use cos_core::{Acl, Client, StorageClass, WriteOptions};
+use cos_core::{Acl, Client, ReadOptions, SseCustomerKey, StorageClass, WriteOptions};
 use cos_transfer::{
     CancelHandle, CosBackend, DirOptions, DownloadOptions, Transfers, UploadOptions,
 };
@@ -119,10 +119,44 @@ pub fn write_options(w: &WriteArgs) -> Result<WriteOptions, CliError> {
         o.server_side_encryption = Some(sse.clone());
         o.kms_key_id = w.sse_kms_key_id.clone();
     }
+    if let Some(key) = sse_c_key(w)? {
+        o = o.sse_customer_key(key);
+    }
     // Every header is validated here, before any request.
     o.headers()
         .map_err(|e| CliError::Usage(format!("object options: {e}")))?;
     Ok(o)
+}
+
+/// The SSE-C key of `--sse-c-key-file`: 32 raw bytes, or their base64.
+fn sse_c_key(w: &WriteArgs) -> Result<Option<SseCustomerKey>, CliError> {
+    use base64::Engine as _;
+    let Some(path) = &w.sse_c_key_file else {
+        return Ok(None);
+    };
+    let bad = |why: String| CliError::Usage(format!("--sse-c-key-file {}: {why}", path.display()));
+    let raw = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let bytes = if raw.len() == 32 {
+        raw
+    } else {
+        let text = String::from_utf8(raw).map_err(|_| bad("not 32 bytes nor base64".into()))?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|_| bad("not 32 bytes nor base64".into()))?
+    };
+    let key: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| bad("the key must be 32 bytes (AES-256)".into()))?;
+    Ok(Some(SseCustomerKey::new(key)))
+}
+
+/// How objects are read: the SSE-C key of `--sse-c-key-file`, if any.
+pub fn read_options(w: &WriteArgs) -> Result<ReadOptions, CliError> {
+    let mut r = ReadOptions::default();
+    if let Some(key) = sse_c_key(w)? {
+        r = r.sse_customer_key(key);
+    }
+    Ok(r)
 }
 
 /// The transfer engine, writing objects with `w`.

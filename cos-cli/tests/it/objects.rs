@@ -336,3 +336,72 @@ fn mv_local_to_cos_and_back_removes_the_source() {
     assert_eq!(read(&back), b"move me");
     env.cos(&["stat", &uri("m/a.txt")]).assert().code(1);
 }
+
+#[test]
+fn sse_c_key_is_sent_with_writes_and_reads_and_never_printed() {
+    use base64::Engine as _;
+    let env = Env::new();
+    env.mb();
+    let key = [9u8; 32];
+    let b64 = base64::engine::general_purpose::STANDARD.encode(key);
+    let key_file = env.file("key.b64", b64.as_bytes());
+    let kf = key_file.to_str().unwrap();
+    let f = env.file("s.txt", b"secret data");
+    let o = env
+        .cos(&[
+            "cp",
+            f.to_str().unwrap(),
+            &uri("s.txt"),
+            "--sse-c-key-file",
+            kf,
+        ])
+        .output()
+        .unwrap();
+    let header = |op: &str| {
+        env.requests()
+            .into_iter()
+            .filter(|r| r.operation == op)
+            .flat_map(|r| r.headers)
+            .find(|(k, _)| k.eq_ignore_ascii_case("x-cos-server-side-encryption-customer-key"))
+            .map(|(_, v)| v)
+    };
+    assert_eq!(
+        header("PutObject").as_deref(),
+        Some(b64.as_str()),
+        "{}",
+        stderr(&o)
+    );
+    let dest = env.path("s.out");
+    let o = env
+        .cos(&[
+            "cp",
+            &uri("s.txt"),
+            dest.to_str().unwrap(),
+            "--sse-c-key-file",
+            kf,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        header("GetObject").as_deref(),
+        Some(b64.as_str()),
+        "{}",
+        stderr(&o)
+    );
+    for out in [stdout(&o), stderr(&o)] {
+        assert!(!out.contains(&b64), "{out}");
+    }
+    // A key of the wrong length is a usage error, before any request.
+    let short = env.file("short.key", b"c2hvcnQ=");
+    env.emu.clear_requests();
+    env.cos(&[
+        "cp",
+        f.to_str().unwrap(),
+        &uri("t.txt"),
+        "--sse-c-key-file",
+        short.to_str().unwrap(),
+    ])
+    .assert()
+    .code(2);
+    assert!(env.requests().is_empty());
+}

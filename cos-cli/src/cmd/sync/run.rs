@@ -14,7 +14,7 @@ use super::{
     CrcCache, Job, action, extra, folder_of, list_remote, local_path, same, summary_line, walk,
 };
 use crate::cli::SyncArgs;
-use crate::cmd::{Ctx, download_options, upload_options};
+use crate::cmd::{Ctx, download_options, read_options, upload_options};
 use crate::error::{CliError, describe};
 use crate::location::CosPath;
 
@@ -205,7 +205,7 @@ pub(super) async fn down(run: &Run<'_>, src: &CosPath, dst: &Path) -> Result<(),
     drop(checks);
     let bar = ctx.out.bar(Some(jobs.len() as u64));
     bar.add_total(jobs.iter().map(|j| j.size).sum());
-    let opts = download_options(&a.transfer).concurrency(2);
+    let opts = down_options(a)?;
     let mut downloads = futures_util::stream::iter(jobs.iter())
         .map(|j| {
             let opts = opts.clone();
@@ -326,4 +326,11 @@ async fn make_parent(path: &Path) -> Result<(), String> {
             .map_err(|e| format!("{}: {e}", p.display())),
         None => Ok(()),
     }
+}
+
+/// Each file's download: two ranges at once, the SSE-C key if given.
+fn down_options(a: &SyncArgs) -> Result<cos_transfer::DownloadOptions, CliError> {
+    Ok(download_options(&a.transfer)
+        .concurrency(2)
+        .get(read_options(&a.write)?))
 }
