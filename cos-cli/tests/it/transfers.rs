@@ -305,3 +305,72 @@ fn ctrl_c_stops_cleanly_and_aborts_a_non_resumable_upload() {
     );
     assert_eq!(env.count("CompleteMultipartUpload"), 0);
 }
+
+#[test]
+fn killed_download_resumes_from_its_checkpoint() {
+    let env = Env::new();
+    env.mb();
+    let body = data(8 << 20, 9);
+    let src = env.file("big.bin", &body);
+    env.cos(&["cp", src.to_str().unwrap(), &uri("big.bin")])
+        .assert()
+        .success();
+    let dest = env.path("out.bin");
+    let ck = env.path("ck");
+    let args: Vec<String> = [
+        "cp",
+        &uri("big.bin"),
+        dest.to_str().unwrap(),
+        "--part-size",
+        "1M",
+        "--concurrency",
+        "1",
+        "--checkpoint-dir",
+        ck.to_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    env.emu
+        .add_fault(cos_emulator::FaultRule::parse("latency-ms=400,op=GetObject").unwrap());
+    env.emu.clear_requests();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cos"))
+        .args(&args)
+        .args(["--endpoint", &env.endpoint()])
+        .envs(env.env_pairs())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let ranges = |env: &Env| {
+        env.requests()
+            .iter()
+            .filter(|r| r.operation == "GetObject" && r.status == 206)
+            .count()
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while ranges(&env) < 3 {
+        assert!(Instant::now() < deadline, "no progress");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before the kill"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(1200)); // a checkpoint write falls in here
+    child.kill().unwrap();
+    child.wait().unwrap();
+    env.emu.clear_faults();
+    let before = ranges(&env);
+    assert!(before < 8, "killed after {before} ranges");
+    assert!(!dest.exists(), "no partial file at the destination");
+    env.emu.clear_requests();
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = env.cos(&a).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        env.count("GetObject") <= 8 - before + 1,
+        "only missing ranges fetched"
+    );
+    assert!(read(&dest) == body, "resumed file differs");
+}
