@@ -39,6 +39,10 @@ pub(super) struct Job {
 pub(super) async fn sync(ctx: &Ctx, a: SyncArgs) -> Result<(), CliError> {
     let filter = check_globs(&a.transfer.include, &a.transfer.exclude)?;
     let tr = transfers(ctx, &a.write)?;
+    if let Some(dir) = &a.transfer.checkpoint_dir {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::Failed(format!("{}: {e}", dir.display())))?;
+    }
     let cache = CrcCache::load();
     let run = run::Run {
         ctx,

@@ -374,3 +374,48 @@ fn killed_download_resumes_from_its_checkpoint() {
     );
     assert!(read(&dest) == body, "resumed file differs");
 }
+
+#[test]
+fn sync_keeps_checkpoints_and_a_rerun_continues_the_upload() {
+    let env = Env::new();
+    env.mb();
+    let body = data(3 << 20, 4);
+    env.file("s/big.bin", &body);
+    let (s, ck) = (env.path("s"), env.path("ck"));
+    let args = [
+        "sync",
+        s.to_str().unwrap(),
+        &uri("p/"),
+        "--part-size",
+        "1M",
+        "--checkpoint-dir",
+        ck.to_str().unwrap(),
+    ];
+    env.emu.add_fault(
+        cos_emulator::FaultRule::parse("status=403,op=CompleteMultipartUpload").unwrap(),
+    );
+    let o = env.cos(&args).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("big.bin") && stderr(&o).contains("AccessDenied"),
+        "{}",
+        stderr(&o)
+    );
+    let kept: Vec<_> = std::fs::read_dir(&ck)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    env.emu.clear_faults();
+    env.emu.clear_requests();
+    let o = env.cos(&args).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        env.count("InitiateMultipartUpload"),
+        0,
+        "the same upload went on"
+    );
+    assert_eq!(env.count("UploadPart"), 0, "every part was already there");
+    let o = env.cos(&["cat", &uri("p/big.bin")]).output().unwrap();
+    assert!(o.stdout == body);
+}

@@ -114,7 +114,7 @@ pub(super) async fn up(run: &Run<'_>, src: &Path, dst: &CosPath) -> Result<(), C
     let opts = upload_options(&a.transfer).concurrency(2);
     let mut uploads = futures_util::stream::iter(jobs.iter())
         .map(|j| {
-            let opts = opts.clone();
+            let opts = ck(a, "upload", dst, j).map_or(opts.clone(), |c| opts.clone().checkpoint(c));
             let bar = bar.clone();
             async move {
                 let target = format!("cos://{}/{}", dst.bucket, j.key);
@@ -170,8 +170,7 @@ pub(super) async fn down(run: &Run<'_>, src: &CosPath, dst: &Path) -> Result<(),
     let folder = folder_of(src);
     let remote = &list_remote(ctx, src, &folder, filter).await?;
     let mut t = Tally::default();
-    let mut rels: Vec<&String> = remote.keys().collect();
-    rels.sort();
+    let rels: std::collections::BTreeSet<&String> = remote.keys().collect();
     let mut checks = futures_util::stream::iter(rels.iter().copied())
         .map(|rel| async move {
             let r = &remote[rel];
@@ -208,7 +207,8 @@ pub(super) async fn down(run: &Run<'_>, src: &CosPath, dst: &Path) -> Result<(),
     let opts = down_options(a)?;
     let mut downloads = futures_util::stream::iter(jobs.iter())
         .map(|j| {
-            let opts = opts.clone();
+            let opts =
+                ck(a, "download", src, j).map_or(opts.clone(), |c| opts.clone().checkpoint(c));
             let bar = bar.clone();
             async move {
                 let target = j.path.display().to_string();
@@ -333,4 +333,16 @@ fn down_options(a: &SyncArgs) -> Result<cos_transfer::DownloadOptions, CliError>
     Ok(download_options(&a.transfer)
         .concurrency(2)
         .get(read_options(&a.write)?))
+}
+
+/// The checkpoint of one file's transfer in `--checkpoint-dir`, if given.
+fn ck(a: &SyncArgs, kind: &str, remote: &CosPath, j: &Job) -> Option<std::path::PathBuf> {
+    let dir = a.transfer.checkpoint_dir.as_ref()?;
+    Some(crate::cmd::checkpoint_file(
+        dir,
+        kind,
+        remote.bucket.as_str(),
+        &j.key,
+        &j.path,
+    ))
 }
