@@ -39,15 +39,14 @@ impl Out {
     pub fn line(&self, s: impl std::fmt::Display) {
         if !self.quiet {
             let mut o = std::io::stdout().lock();
-            // A closed pipe (`cos ls | head`) ends the output, not the process with a panic.
-            let _ = writeln!(o, "{s}");
+            stop_on_closed_pipe(writeln!(o, "{s}"));
         }
     }
 
     /// Prints one JSON object on its own line (always, even with `--quiet`: it was asked for).
     pub fn json_line(&self, v: &serde_json::Value) {
         let mut o = std::io::stdout().lock();
-        let _ = writeln!(o, "{v}");
+        stop_on_closed_pipe(writeln!(o, "{v}"));
     }
 
     /// Reports a failure of one item of a multi-file command on stderr.
@@ -187,5 +186,15 @@ pub fn human_size(n: u64) -> String {
         format!("{n} B")
     } else {
         format!("{v:.1} {}", UNITS[i])
+    }
+}
+
+/// A closed stdout (`cos ls -r | head`) ends the command quietly and at once, rather
+/// than listing on for nobody (or panicking as `println!` would).
+fn stop_on_closed_pipe(r: std::io::Result<()>) {
+    if let Err(e) = r
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
     }
 }

@@ -97,3 +97,32 @@ fn ls_reads_page_after_page() {
     assert_eq!(json_lines(&o).len(), 1001);
     assert_eq!(env.count("ListObjects"), 2, "two pages");
 }
+
+#[test]
+fn ls_stops_when_the_reader_goes_away() {
+    let env = Env::new();
+    env.mb();
+    for i in 0..=1000 {
+        env.file(&format!("many/{i}"), b"");
+    }
+    env.cos(&[
+        "cp",
+        "-r",
+        env.path("many").to_str().unwrap(),
+        &uri("m/"),
+        "--quiet",
+    ])
+    .assert()
+    .success();
+    env.emu.clear_requests();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cos"))
+        .args(["ls", &uri("m/"), "-r", "--endpoint", &env.endpoint()])
+        .envs(env.env_pairs())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before the first line
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert_eq!(env.count("ListObjects"), 1, "no page listed for nobody");
+}

@@ -368,9 +368,12 @@ fn killed_download_resumes_from_its_checkpoint() {
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = env.cos(&a).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
+    // The checkpoint (written at most once a second) recorded at least the first three
+    // ranges; those are not fetched again.
+    let again = env.count("GetObject");
     assert!(
-        env.count("GetObject") <= 8 - before + 1,
-        "only missing ranges fetched"
+        again <= 8 - 3,
+        "fetched {again} ranges again (killed after {before})"
     );
     assert!(read(&dest) == body, "resumed file differs");
 }
