@@ -42,7 +42,7 @@ pub struct Global {
     pub region: Option<String>,
     /// Endpoint URL. An IP address or `localhost` host (e.g. http://127.0.0.1:9000) is
     /// reached path-style over the given scheme; a domain is the COS endpoint
-    /// (cos.<region>.myqcloud.com, …) or a bucket's custom domain, virtual-host style.
+    /// (cos.REGION.myqcloud.com, …) or a bucket's custom domain, virtual-host style.
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
     /// Print machine-readable JSON (one object per line for listings).
