@@ -7,6 +7,7 @@
 //! cargo xtask bench xml     cos-xml parsing speed
 //! cargo xtask bench crypto  encrypted vs plain upload_file/download_file (cos-crypto)
 //! cargo xtask bench select  SELECT decoder GB/s and emulator scan rate vs Python csv
+//! cargo xtask bench cli     `cos` vs coscmd and the Python SDK: small files, listing, no-op sync
 //! cargo xtask fuzz          the decoder fuzzers (property tests) in release mode, many cases
 //! cargo xtask soak          1 GiB up/down x3 against a faulty emulator, kill -9 and restart
 //! cargo xtask quickstart    the main job: the end-to-end quickstart (emulator or real COS)
@@ -18,6 +19,7 @@
 //! ```
 
 mod bench;
+mod bench_cli;
 mod bench_crypto;
 mod bench_select;
 mod fuzz;
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         ["bench", "transfer"] => bench::transfer(),
         ["bench", "crypto", rest @ ..] => bench_crypto::run(rest),
         ["bench", "select"] => bench_select::select(),
+        ["bench", "cli"] => bench_cli::cli(),
         ["bench"] => bench::sign().and_then(|()| bench::xml()),
         ["quickstart", rest @ ..] => quickstart(rest),
         ["fuzz", rest @ ..] => fuzz::fuzz(rest),
@@ -67,7 +70,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer|crypto|select] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering | structure | release <check | bump LEVEL [--execute] | publish [--execute]>>";
+const USAGE: &str = "usage: cargo xtask <ci | test [filter] | bench [sign|xml|emulator|transfer|crypto|select|cli] | quickstart | fuzz [--cases N] [--only PACKAGE] | soak [--rounds N] [--size 1GiB] | python | node | layering | structure | release <check | bump LEVEL [--execute] | publish [--execute]>>";
 
 /// Everything CI checks, in order of cost.
 fn ci() -> Result<(), String> {

@@ -1,0 +1,156 @@
+//! `cos ls` and `cos du`: listings streamed page by page (memory independent of the
+//! number of keys).
+
+use futures_util::StreamExt;
+use serde_json::json;
+
+use super::Ctx;
+use crate::cli::{DuArgs, LsArgs};
+use crate::error::CliError;
+use crate::location::CosPath;
+use crate::output::human_size;
+
+pub(super) async fn ls(ctx: &Ctx, a: LsArgs) -> Result<(), CliError> {
+    let Some(target) = &a.target else {
+        return list_buckets(ctx).await;
+    };
+    let path = CosPath::parse(target)?;
+    if a.versions {
+        return list_versions(ctx, &path, &a).await;
+    }
+    let mut op = ctx
+        .client
+        .list_objects(&path.bucket)
+        .prefix(path.key.clone());
+    if !a.recursive {
+        op = op.delimiter("/");
+    }
+    let mut pages = op.into_pages();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| CliError::op(format!("listing {path}"), &e))?;
+        for p in &page.common_prefixes {
+            if ctx.out.json {
+                ctx.out.json_line(&json!({ "prefix": p.prefix }));
+            } else {
+                ctx.out.line(format!("{:>12}  {}", "DIR", p.prefix));
+            }
+        }
+        for o in &page.contents {
+            if ctx.out.json {
+                ctx.out.json_line(&json!({
+                    "key": o.key, "size": o.size, "last_modified": o.last_modified,
+                    "etag": o.etag, "storage_class": o.storage_class,
+                }));
+            } else if a.long {
+                ctx.out.line(format!(
+                    "{}  {:>12}  {:<12} {}  {}",
+                    o.last_modified, o.size, o.storage_class, o.etag, o.key
+                ));
+            } else {
+                ctx.out.line(format!("{:>12}  {}", o.size, o.key));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn list_buckets(ctx: &Ctx) -> Result<(), CliError> {
+    let r = ctx
+        .client
+        .list_buckets()
+        .send()
+        .await
+        .map_err(|e| CliError::op("listing buckets", &e))?;
+    for b in &r.buckets.bucket {
+        if ctx.out.json {
+            ctx.out.json_line(&json!({
+                "name": b.name, "region": b.location, "created": b.creation_date,
+            }));
+        } else {
+            ctx.out.line(format!(
+                "{}  {:<16} cos://{}",
+                b.creation_date, b.location, b.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn list_versions(ctx: &Ctx, path: &CosPath, a: &LsArgs) -> Result<(), CliError> {
+    let mut op = ctx
+        .client
+        .list_object_versions(&path.bucket)
+        .prefix(path.key.clone());
+    if !a.recursive {
+        op = op.delimiter("/");
+    }
+    let mut pages = op.into_pages();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| CliError::op(format!("listing versions of {path}"), &e))?;
+        for p in &page.common_prefixes {
+            if ctx.out.json {
+                ctx.out.json_line(&json!({ "prefix": p.prefix }));
+            } else {
+                ctx.out.line(format!("{:>12}  {}", "DIR", p.prefix));
+            }
+        }
+        for e in &page.entries {
+            match e {
+                cos_xml::VersionEntry::Version(v) => {
+                    if ctx.out.json {
+                        ctx.out.json_line(&json!({
+                            "key": v.key, "version_id": v.version_id, "latest": v.is_latest,
+                            "size": v.size, "last_modified": v.last_modified, "etag": v.etag,
+                            "storage_class": v.storage_class,
+                        }));
+                    } else {
+                        let latest = if v.is_latest { " (latest)" } else { "" };
+                        ctx.out.line(format!(
+                            "{}  {:>12}  {}  {}{latest}",
+                            v.last_modified, v.size, v.version_id, v.key
+                        ));
+                    }
+                }
+                cos_xml::VersionEntry::DeleteMarker(d) => {
+                    if ctx.out.json {
+                        ctx.out.json_line(&json!({
+                            "key": d.key, "version_id": d.version_id, "latest": d.is_latest,
+                            "delete_marker": true, "last_modified": d.last_modified,
+                        }));
+                    } else {
+                        ctx.out.line(format!(
+                            "{}  {:>12}  {}  {}",
+                            d.last_modified, "DELETED", d.version_id, d.key
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn du(ctx: &Ctx, a: DuArgs) -> Result<(), CliError> {
+    let path = CosPath::parse(&a.target)?;
+    let mut objects = ctx
+        .client
+        .list_objects(&path.bucket)
+        .prefix(path.key.clone())
+        .into_objects();
+    let (mut count, mut bytes) = (0u64, 0u64);
+    while let Some(o) = objects.next().await {
+        let o = o.map_err(|e| CliError::op(format!("listing {path}"), &e))?;
+        count += 1;
+        bytes += o.size;
+    }
+    if ctx.out.json {
+        ctx.out
+            .json_line(&json!({ "target": path.to_string(), "objects": count, "bytes": bytes }));
+    } else {
+        ctx.out.line(format!(
+            "{bytes} bytes ({})  {count} objects  {path}",
+            human_size(bytes)
+        ));
+    }
+    Ok(())
+}

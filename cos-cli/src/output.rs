@@ -1,0 +1,200 @@
+//! What the user sees: results on stdout (human or `--json`), errors and progress on
+//! stderr. Progress bars appear only when stderr is a terminal (and neither `--quiet` nor
+//! `--no-progress`): never in pipes or logs.
+
+use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cos_transfer::{FileStatus, Progress, ProgressFn};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::Global;
+
+/// How to print, shared by every command.
+#[derive(Debug, Clone)]
+pub struct Out {
+    /// `--json`.
+    pub json: bool,
+    /// `--quiet`.
+    pub quiet: bool,
+    /// Progress bars are shown.
+    pub progress: bool,
+    /// `--yes`.
+    pub yes: bool,
+}
+
+impl Out {
+    /// From the global options and whether stderr is a terminal.
+    pub fn new(g: &Global) -> Self {
+        Self {
+            json: g.json,
+            quiet: g.quiet,
+            progress: !g.quiet && !g.no_progress && std::io::stderr().is_terminal(),
+            yes: g.yes,
+        }
+    }
+
+    /// Prints one line of results (human form), unless `--quiet`.
+    pub fn line(&self, s: impl std::fmt::Display) {
+        if !self.quiet {
+            let mut o = std::io::stdout().lock();
+            stop_on_closed_pipe(writeln!(o, "{s}"));
+        }
+    }
+
+    /// Prints one JSON object on its own line (always, even with `--quiet`: it was asked for).
+    pub fn json_line(&self, v: &serde_json::Value) {
+        let mut o = std::io::stdout().lock();
+        stop_on_closed_pipe(writeln!(o, "{v}"));
+    }
+
+    /// Reports a failure of one item of a multi-file command on stderr.
+    pub fn failure(&self, what: impl std::fmt::Display, why: impl std::fmt::Display) {
+        eprintln!("error: {what}: {why}");
+    }
+
+    /// Asks for confirmation on a terminal; without one, only `--yes` allows the action.
+    pub fn confirm(&self, question: &str) -> Result<(), crate::error::CliError> {
+        use crate::error::CliError;
+        if self.yes {
+            return Ok(());
+        }
+        if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+            return Err(CliError::Usage(format!(
+                "{question}: refusing without --yes (not a terminal)"
+            )));
+        }
+        eprint!("{question} [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        std::io::stdin()
+            .read_line(&mut answer)
+            .map_err(|e| CliError::Failed(format!("reading the answer: {e}")))?;
+        if matches!(answer.trim(), "y" | "Y" | "yes" | "YES") {
+            Ok(())
+        } else {
+            Err(CliError::Failed("cancelled".into()))
+        }
+    }
+
+    /// A progress display for a transfer (hidden unless [`Out::progress`]).
+    pub fn bar(&self, files_total: Option<u64>) -> Bar {
+        Bar::new(self.progress, files_total)
+    }
+}
+
+/// The progress display of one command: overall bytes, files, rate and ETA.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    bar: ProgressBar,
+    files: Arc<Mutex<(u64, Option<u64>)>>,
+}
+
+impl Bar {
+    fn new(visible: bool, files_total: Option<u64>) -> Self {
+        let target = if visible {
+            ProgressDrawTarget::stderr_with_hz(10)
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(Some(0), target);
+        let style = ProgressStyle::with_template(
+            "{bar:30.cyan/blue} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style.progress_chars("=> "));
+        if visible {
+            bar.enable_steady_tick(Duration::from_millis(200));
+        }
+        let b = Self {
+            bar,
+            files: Arc::new(Mutex::new((0, files_total))),
+        };
+        b.update_files();
+        b
+    }
+
+    fn update_files(&self) {
+        if let Ok(f) = self.files.lock() {
+            let msg = match f.1 {
+                Some(t) => format!("files {}/{t}", f.0),
+                None => format!("files {}", f.0),
+            };
+            self.bar.set_message(msg);
+        }
+    }
+
+    /// The callback to hand to a transfer builder.
+    pub fn callback(&self) -> ProgressFn {
+        let this = self.clone();
+        Arc::new(move |p: Progress| this.on(p))
+    }
+
+    fn on(&self, p: Progress) {
+        match p {
+            Progress::Bytes { done, total } => {
+                self.bar.set_length(total);
+                self.bar.set_position(done);
+            }
+            Progress::FileFinished { status, .. } => {
+                if matches!(status, FileStatus::Done | FileStatus::Unchanged)
+                    && let Ok(mut f) = self.files.lock()
+                {
+                    f.0 += 1;
+                }
+                self.update_files();
+            }
+            _ => {}
+        }
+    }
+
+    /// Counts one finished file (for commands that run single-file transfers).
+    pub fn file_done(&self) {
+        if let Ok(mut f) = self.files.lock() {
+            f.0 += 1;
+        }
+        self.update_files();
+    }
+
+    /// Adds bytes to the total (for commands that run single-file transfers).
+    pub fn add_total(&self, bytes: u64) {
+        self.bar.inc_length(bytes);
+    }
+
+    /// Adds bytes done.
+    pub fn add_done(&self, bytes: u64) {
+        self.bar.inc(bytes);
+    }
+
+    /// Removes the bar from the terminal.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Human-readable size: `1.5 MiB`.
+pub fn human_size(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut i = 0;
+    while v >= 1024.0 && i < UNITS.len() - 1 {
+        v /= 1024.0;
+        i += 1;
+    }
+    if i == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[i])
+    }
+}
+
+/// A closed stdout (`cos ls -r | head`) ends the command quietly and at once, rather
+/// than listing on for nobody (or panicking as `println!` would).
+fn stop_on_closed_pipe(r: std::io::Result<()>) {
+    if let Err(e) = r
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
+    }
+}
