@@ -64,7 +64,8 @@ const CP_EXAMPLES: &str = "Examples:
   cos cp -r ./site cos://examplebucket-1250000000/www --exclude '**/*.tmp'
   cos cp cos://examplebucket-1250000000/docs/report.pdf .
   cos cp big.iso cos://examplebucket-1250000000/isos/big.iso --checkpoint-dir ~/.cos/ck
-  cos cp cos://src-1250000000/a.bin cos://dst-1250000000/a.bin";
+  cos cp cos://src-1250000000/a.bin cos://dst-1250000000/a.bin
+  cos cp secret.db cos://examplebucket-1250000000/secret.db --cse-aes-key-file ~/.cos_local_aes/.aes_key.pem";
 
 const SYNC_EXAMPLES: &str = "Examples:
   cos sync ./site cos://examplebucket-1250000000/www --delete
@@ -102,6 +103,81 @@ pub enum Command {
     Rb(RbArgs),
     /// Abort unfinished multipart uploads under cos://bucket[/prefix].
     Abort(AbortArgs),
+    /// Run an SQL query over a CSV or JSON object (SELECT Object Content); the
+    /// records are written to stdout as they arrive.
+    #[command(after_help = SELECT_EXAMPLES)]
+    Select(SelectArgs),
+}
+
+const SELECT_EXAMPLES: &str = "Examples:
+  cos select cos://examplebucket-1250000000/people.csv --input csv --csv-header use \\
+      --sql \"select name from COSObject where cast(age as int) > 30\"
+  cos select cos://examplebucket-1250000000/logs.json.gz --input json --json-type lines \\
+      --compression gzip --output json --sql \"select * from COSObject s where s.level = 'ERROR'\"";
+
+/// Format of the queried object.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SelectFormat {
+    /// CSV.
+    Csv,
+    /// JSON.
+    Json,
+}
+
+/// `--csv-header`: what the first CSV line is.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CsvHeader {
+    /// A header whose names the query may use.
+    Use,
+    /// A header, skipped; columns are `_1`, `_2`, ...
+    Ignore,
+    /// A record like the others.
+    None,
+}
+
+/// `--json-type`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum JsonKind {
+    /// One JSON object per line.
+    Lines,
+    /// One JSON document.
+    Document,
+}
+
+/// `--compression` of the queried object.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Compression {
+    /// Not compressed.
+    None,
+    /// gzip.
+    Gzip,
+    /// bzip2.
+    Bzip2,
+}
+
+/// `cos select`.
+#[derive(Debug, Args)]
+pub struct SelectArgs {
+    /// cos://bucket/key.
+    pub target: String,
+    /// The SQL statement (the object is `COSObject`).
+    #[arg(long, value_name = "SQL")]
+    pub sql: String,
+    /// Format of the object.
+    #[arg(long, value_enum)]
+    pub input: SelectFormat,
+    /// CSV input: what the first line is.
+    #[arg(long, value_enum, default_value = "none")]
+    pub csv_header: CsvHeader,
+    /// JSON input: LINES or DOCUMENT.
+    #[arg(long, value_enum, default_value = "lines")]
+    pub json_type: JsonKind,
+    /// Compression of the object.
+    #[arg(long, value_enum, default_value = "none")]
+    pub compression: Compression,
+    /// Format of the records (default: the input's).
+    #[arg(long, value_enum)]
+    pub output: Option<SelectFormat>,
 }
 
 /// `cos ls`.
@@ -185,6 +261,27 @@ pub struct CpArgs {
     /// Object options.
     #[command(flatten)]
     pub write: WriteArgs,
+    /// Client-side encryption.
+    #[command(flatten)]
+    pub cse: CseArgs,
+}
+
+/// Client-side encryption of `cp` (one file, upload or download), compatible with the
+/// official Python SDK's `CosEncryptionClient` and its key files.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Client-side encryption")]
+pub struct CseArgs {
+    /// Encrypt/decrypt with the AES-256 master key in FILE (base64, as the Python SDK's
+    /// `AESProvider(aes_key_path=...)` reads it).
+    #[arg(long, value_name = "FILE", conflicts_with = "cse_rsa_public_key")]
+    pub cse_aes_key_file: Option<PathBuf>,
+    /// Encrypt/decrypt with this RSA public key PEM file (and --cse-rsa-private-key), as
+    /// `RSAProvider.get_rsa_key_pair_path(...)` reads them.
+    #[arg(long, value_name = "FILE", requires = "cse_rsa_private_key")]
+    pub cse_rsa_public_key: Option<PathBuf>,
+    /// The RSA private key PEM file of --cse-rsa-public-key.
+    #[arg(long, value_name = "FILE", requires = "cse_rsa_public_key")]
+    pub cse_rsa_private_key: Option<PathBuf>,
 }
 
 /// `cos sync`.

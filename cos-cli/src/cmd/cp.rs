@@ -25,6 +25,9 @@ pub(super) async fn cp(ctx: &Ctx, a: CpArgs, remove_source: bool) -> Result<(), 
     let dst = Location::parse(&a.dst)?;
     // Validate the object options before any request.
     let tr = transfers(ctx, &a.write)?;
+    if let Some(enc) = super::cse::client(ctx, &a.cse)? {
+        return super::cse::cp(ctx, &a, enc, src, dst, remove_source).await;
+    }
     match (src, dst) {
         (Location::Local(_), Location::Local(_)) => Err(CliError::Usage(
             "one of SRC and DST must be a cos:// address".into(),
@@ -60,7 +63,7 @@ pub(super) async fn cp(ctx: &Ctx, a: CpArgs, remove_source: bool) -> Result<(), 
 }
 
 /// The key a single file lands on: DST's key, or DST's folder + the file name.
-fn dest_key(d: &CosPath, file_name: &str) -> Result<ObjectKey, CliError> {
+pub(super) fn dest_key(d: &CosPath, file_name: &str) -> Result<ObjectKey, CliError> {
     let key = if d.is_folder() {
         format!("{}{file_name}", d.key)
     } else {
@@ -129,6 +132,17 @@ async fn upload_one(
     Ok(())
 }
 
+/// The file a single object lands in: DST, or DST's folder + the object's name.
+pub(super) fn download_dest(a: &CpArgs, s: &CosPath, p: &Path) -> Result<PathBuf, CliError> {
+    if p.is_dir() || a.dst.ends_with('/') || a.dst.ends_with(std::path::MAIN_SEPARATOR) {
+        let name = cos_transfer::paths::local_relative_path(s.file_name())
+            .map_err(|e| CliError::Failed(format!("{s}: refused: {e}")))?;
+        Ok(p.join(name))
+    } else {
+        Ok(p.to_path_buf())
+    }
+}
+
 async fn download_one(
     ctx: &Ctx,
     a: &CpArgs,
@@ -138,14 +152,7 @@ async fn download_one(
     remove_source: bool,
 ) -> Result<(), CliError> {
     let key = s.object_key()?;
-    let dest: PathBuf =
-        if p.is_dir() || a.dst.ends_with('/') || a.dst.ends_with(std::path::MAIN_SEPARATOR) {
-            let name = cos_transfer::paths::local_relative_path(s.file_name())
-                .map_err(|e| CliError::Failed(format!("{s}: refused: {e}")))?;
-            p.join(name)
-        } else {
-            p.to_path_buf()
-        };
+    let dest = download_dest(a, s, p)?;
     let bar = ctx.out.bar(Some(1));
     let mut opts = download_options(&a.transfer).get(read_options(&a.write)?);
     if let Some(dir) = &a.transfer.checkpoint_dir {

@@ -2,9 +2,11 @@
 
 mod bucket;
 mod cp;
+mod cse;
 mod ls;
 mod object;
 mod rm;
+mod select;
 mod sync;
 mod sync_cache;
 
@@ -61,6 +63,7 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
         Command::Mb(a) => bucket::mb(&ctx, a).await,
         Command::Rb(a) => bucket::rb(&ctx, a).await,
         Command::Abort(a) => bucket::abort(&ctx, a).await,
+        Command::Select(a) => select::select(&ctx, a).await,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod common;
 mod errors;
+mod extras;
 mod listing;
 mod objects;
 mod progress;

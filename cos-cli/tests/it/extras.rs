@@ -1,0 +1,165 @@
+//! `cos select`, the client-side encryption flags of `cp`, and `cos config`.
+
+use crate::common::*;
+
+const PEOPLE: &str = "name,age,city\nalice,34,Shanghai\nbob,25,Beijing\ncarol,41,Guangzhou\n";
+
+#[test]
+fn select_filters_a_csv_object_with_a_header() {
+    let env = Env::new();
+    env.mb();
+    let src = env.file("people.csv", PEOPLE.as_bytes());
+    env.cos(&["cp", src.to_str().unwrap(), &uri("people.csv")])
+        .assert()
+        .success();
+    let o = env
+        .cos(&[
+            "select",
+            &uri("people.csv"),
+            "--input",
+            "csv",
+            "--csv-header",
+            "use",
+            "--sql",
+            "select name, city from COSObject where cast(age as int) > 30",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "alice,Shanghai\ncarol,Guangzhou\n");
+    assert_eq!(env.count("SelectObjectContent"), 1);
+
+    // JSON output of the same query.
+    let o = env
+        .cos(&[
+            "select",
+            &uri("people.csv"),
+            "--input",
+            "csv",
+            "--csv-header",
+            "use",
+            "--output",
+            "json",
+            "--sql",
+            "select name from COSObject where city = 'Beijing'",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json_lines(&o), vec![serde_json::json!({"name": "bob"})]);
+}
+
+#[test]
+fn select_with_bad_sql_exits_1_with_the_cos_code() {
+    let env = Env::new();
+    env.mb();
+    let src = env.file("people.csv", PEOPLE.as_bytes());
+    env.cos(&["cp", src.to_str().unwrap(), &uri("people.csv")])
+        .assert()
+        .success();
+    let o = env
+        .cos(&[
+            "select",
+            &uri("people.csv"),
+            "--input",
+            "csv",
+            "--sql",
+            "select * from",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("ParseUnexpectedToken"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "");
+}
+
+fn aes_key_file(env: &Env, name: &str, seed: u8) -> String {
+    use base64::Engine as _;
+    let text = base64::engine::general_purpose::STANDARD.encode(data(32, seed));
+    env.file(name, text.as_bytes()).display().to_string()
+}
+
+#[test]
+fn cse_round_trip_stores_ciphertext_and_a_wrong_key_leaves_no_file() {
+    let env = Env::new();
+    env.mb();
+    let key = aes_key_file(&env, "keys/aes.pem", 7);
+    let other = aes_key_file(&env, "keys/other.pem", 9);
+    let plain = data(300_000, 3);
+    let src = env.file("secret.bin", &plain);
+    env.cos(&[
+        "cp",
+        src.to_str().unwrap(),
+        &uri("secret.bin"),
+        "--cse-aes-key-file",
+        &key,
+    ])
+    .assert()
+    .success();
+
+    // The stored object is the ciphertext, with the Python SDK's envelope metadata.
+    let raw = env.cos(&["cat", &uri("secret.bin")]).output().unwrap();
+    assert!(raw.status.success(), "{}", stderr(&raw));
+    assert_eq!(raw.stdout.len(), plain.len());
+    assert_ne!(raw.stdout, plain);
+    let stat = env
+        .cos(&["stat", &uri("secret.bin"), "--json"])
+        .output()
+        .unwrap();
+    let meta = &json_lines(&stat)[0]["metadata"];
+    assert!(meta.get("client-side-encryption-key").is_some(), "{meta}");
+
+    // Round trip with the right key.
+    let back = env.path("out/back.bin");
+    std::fs::create_dir_all(back.parent().unwrap()).unwrap();
+    env.cos(&[
+        "cp",
+        &uri("secret.bin"),
+        back.to_str().unwrap(),
+        "--cse-aes-key-file",
+        &key,
+    ])
+    .assert()
+    .success();
+    assert_eq!(read(&back), plain);
+
+    // Another key: exit 1, nothing written (not even a temporary file).
+    let wrong = env.path("wrong/w.bin");
+    std::fs::create_dir_all(wrong.parent().unwrap()).unwrap();
+    let o = env
+        .cos(&[
+            "cp",
+            &uri("secret.bin"),
+            wrong.to_str().unwrap(),
+            "--cse-aes-key-file",
+            &other,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!wrong.exists());
+    assert_eq!(
+        std::fs::read_dir(wrong.parent().unwrap()).unwrap().count(),
+        0
+    );
+
+    // A key file that is not a key: usage error before any request.
+    let bad = env.file("keys/bad.pem", b"not a key");
+    let before = env.requests().len();
+    let o = env
+        .cos(&[
+            "cp",
+            src.to_str().unwrap(),
+            &uri("x.bin"),
+            "--cse-aes-key-file",
+            bad.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(env.requests().len(), before);
+}
