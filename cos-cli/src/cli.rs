@@ -107,6 +107,87 @@ pub enum Command {
     /// records are written to stdout as they arrive.
     #[command(after_help = SELECT_EXAMPLES)]
     Select(SelectArgs),
+    /// Get, put or delete a bucket configuration (cors, website, lifecycle, …) as the
+    /// XML COS takes.
+    #[command(after_help = CONFIG_EXAMPLES)]
+    Config(ConfigArgs),
+}
+
+const CONFIG_EXAMPLES: &str = "Examples:
+  cos config put cors cos://examplebucket-1250000000 --file cors.xml
+  cos config get website cos://examplebucket-1250000000
+  cos config delete lifecycle cos://examplebucket-1250000000
+  cos config get inventory cos://examplebucket-1250000000 --id list1
+
+The policy family takes and prints JSON (the bucket policy document).";
+
+/// What `cos config` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigAction {
+    /// Print the configuration (XML; JSON with --json).
+    Get,
+    /// Set the configuration from --file.
+    Put,
+    /// Remove the configuration.
+    Delete,
+}
+
+/// A bucket configuration family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFamily {
+    /// CORS rules (CORSConfiguration).
+    Cors,
+    /// Lifecycle rules (LifecycleConfiguration).
+    Lifecycle,
+    /// Bucket tags (Tagging).
+    Tagging,
+    /// Bucket policy (JSON).
+    Policy,
+    /// Versioning (VersioningConfiguration; no delete).
+    Versioning,
+    /// Static website (WebsiteConfiguration).
+    Website,
+    /// Hotlink protection (RefererConfiguration).
+    Referer,
+    /// Default server-side encryption (ServerSideEncryptionConfiguration).
+    Encryption,
+    /// Access logging (BucketLoggingStatus; no delete).
+    Logging,
+    /// Object lock (ObjectLockConfiguration; no delete).
+    ObjectLock,
+    /// Cross-region replication (ReplicationConfiguration).
+    Replication,
+    /// One inventory (InventoryConfiguration; get and delete need --id).
+    Inventory,
+    /// Intelligent tiering (IntelligentTieringConfiguration; no delete).
+    IntelligentTiering,
+    /// Global acceleration (AccelerateConfiguration; no delete).
+    Accelerate,
+    /// Custom domains (DomainConfiguration).
+    Domain,
+    /// Origin-pull rules (OriginConfiguration).
+    Origin,
+    /// Response header control (ResponseControlConfiguration).
+    ResponseControl,
+}
+
+/// `cos config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// get, put or delete.
+    #[arg(value_enum)]
+    pub action: ConfigAction,
+    /// The configuration family.
+    #[arg(value_enum)]
+    pub family: ConfigFamily,
+    /// cos://bucket-appid.
+    pub target: String,
+    /// put: the XML document (JSON for policy).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// inventory: the inventory's Id (get and delete).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
 }
 
 const SELECT_EXAMPLES: &str = "Examples:

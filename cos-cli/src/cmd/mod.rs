@@ -1,6 +1,7 @@
 //! One module per group of commands; [`run`] dispatches.
 
 mod bucket;
+mod bucket_config;
 mod cp;
 mod cse;
 mod ls;
@@ -64,6 +65,7 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
         Command::Rb(a) => bucket::rb(&ctx, a).await,
         Command::Abort(a) => bucket::abort(&ctx, a).await,
         Command::Select(a) => select::select(&ctx, a).await,
+        Command::Config(a) => bucket_config::config(&ctx, a).await,
     }
 }
 

@@ -163,3 +163,130 @@ fn cse_round_trip_stores_ciphertext_and_a_wrong_key_leaves_no_file() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(env.requests().len(), before);
 }
+
+const CORS: &str = "<CORSConfiguration><CORSRule><ID>r1</ID>\
+<AllowedOrigin>https://www.example.com</AllowedOrigin><AllowedMethod>PUT</AllowedMethod>\
+<AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader>\
+<ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>";
+
+const WEBSITE: &str = "<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix>\
+</IndexDocument><ErrorDocument><Key>404.html</Key></ErrorDocument></WebsiteConfiguration>";
+
+/// put, get (XML and JSON), delete, then get → exit 1 with `code`.
+fn round_trip(env: &Env, family: &str, xml: &str, expect: &[&str], code: &str) {
+    let bucket = format!("cos://{BUCKET}");
+    let file = env.file(&format!("{family}.xml"), xml.as_bytes());
+    env.cos(&[
+        "config",
+        "put",
+        family,
+        &bucket,
+        "--file",
+        file.to_str().unwrap(),
+    ])
+    .assert()
+    .success();
+    let o = env
+        .cos(&["config", "get", family, &bucket])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got = stdout(&o);
+    for want in expect {
+        assert!(got.contains(want), "{family}: {want} not in {got}");
+    }
+    // What get prints is a document put takes back.
+    let again = env.file(&format!("{family}-again.xml"), got.as_bytes());
+    env.cos(&[
+        "config",
+        "put",
+        family,
+        &bucket,
+        "--file",
+        again.to_str().unwrap(),
+    ])
+    .assert()
+    .success();
+    let o = env
+        .cos(&["config", "get", family, &bucket, "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json_lines(&o).len(), 1);
+    env.cos(&["config", "delete", family, &bucket])
+        .assert()
+        .success();
+    let o = env
+        .cos(&["config", "get", family, &bucket])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains(code), "{}", stderr(&o));
+}
+
+#[test]
+fn config_put_get_delete_cors_and_website() {
+    let env = Env::new();
+    env.mb();
+    round_trip(
+        &env,
+        "cors",
+        CORS,
+        &[
+            "<AllowedOrigin>https://www.example.com</AllowedOrigin>",
+            "<AllowedMethod>PUT</AllowedMethod>",
+            "<MaxAgeSeconds>600</MaxAgeSeconds>",
+        ],
+        "NoSuchCORSConfiguration",
+    );
+    round_trip(
+        &env,
+        "website",
+        WEBSITE,
+        &["<Suffix>index.html</Suffix>", "<Key>404.html</Key>"],
+        "NoSuchWebsiteConfiguration",
+    );
+    assert_eq!(env.count("PutBucketCors"), 2);
+    assert_eq!(env.count("DeleteBucketWebsite"), 1);
+}
+
+#[test]
+fn config_rejects_unknown_families_and_bad_files_before_any_request() {
+    let env = Env::new();
+    env.mb();
+    let bucket = format!("cos://{BUCKET}");
+    let before = env.requests().len();
+    let o = env
+        .cos(&["config", "get", "nosuchfamily", &bucket])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    for name in [
+        "cors",
+        "website",
+        "lifecycle",
+        "intelligent-tiering",
+        "response-control",
+    ] {
+        assert!(stderr(&o).contains(name), "{name}: {}", stderr(&o));
+    }
+    let bad = env.file("bad.xml", b"<CORSConfiguration><CORSRule>");
+    let o = env
+        .cos(&[
+            "config",
+            "put",
+            "cors",
+            &bucket,
+            "--file",
+            bad.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = env
+        .cos(&["config", "delete", "logging", &bucket])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(env.requests().len(), before);
+}
