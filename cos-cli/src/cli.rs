@@ -1,8 +1,8 @@
 //! The command line: global options and one enum of commands (clap derive).
 //!
-//! Commands that depend on crates still being built (`select`, `config get|put|delete`,
-//! client-side encryption flags) slot in as new [`Command`] variants / [`WriteArgs`]
-//! fields without touching the others.
+//! `select`, `config get|put|delete` and the client-side encryption flags of `cp`
+//! ([`CseArgs`]) sit on cos-core's SELECT and bucket-configuration operations and on
+//! cos-crypto.
 
 use std::path::PathBuf;
 
@@ -14,6 +14,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// local path. Credentials come from the config file's profile, else the default chain
 /// (COS_SECRET_ID/COS_SECRET_KEY, TENCENTCLOUD_*, the tccli profile, TKE OIDC, the
 /// instance role).
+///
+/// Also: `cos select` (SQL over a CSV/JSON object), client-side encryption on `cp`
+/// (--cse-aes-key-file, --cse-rsa-*), `cos config get|put|delete FAMILY` (bucket
+/// configurations as XML).
 ///
 /// Exit codes: 0 success, 1 an operation failed, 2 bad usage.
 #[derive(Debug, Parser)]
