@@ -15,7 +15,7 @@ use serde_json::json;
 use super::api::{ApiCall, Endpoint, temporary_credentials, transport_config};
 use super::refresh::RefreshSettings;
 use super::{DEFAULT_STS_ENDPOINT, DEFAULT_STS_REGION};
-use crate::transport::TransportConfig;
+use crate::transport::{NetworkOptions, TransportConfig};
 
 const NAME: &str = "sts AssumeRole";
 
@@ -141,6 +141,15 @@ impl AssumeRoleBuilder {
     /// Timeouts, proxy and retries of the calls.
     pub fn transport(mut self, config: TransportConfig) -> Self {
         self.transport = config;
+        self
+    }
+
+    /// Sets how connections to the endpoint are made (trusted CA bundles, HTTP/2,
+    /// proxies from the environment...), keeping the provider's timeouts and retries:
+    /// e.g. options whose `tls` trusts a private CA (`TlsConfig::add_ca_pem`) in front of
+    /// STS or the metadata server.
+    pub fn network(mut self, network: NetworkOptions) -> Self {
+        self.transport.network = network;
         self
     }
 

@@ -12,6 +12,7 @@ use super::instance::{DEFAULT_METADATA_ENDPOINT, InstanceRoleProvider};
 use super::profile::ProfileProvider;
 use super::refresh::RefreshSettings;
 use super::web_identity::WebIdentityProvider;
+use crate::transport::NetworkOptions;
 
 const NONE: usize = usize::MAX;
 
@@ -65,6 +66,7 @@ pub struct DefaultChainBuilder {
     instance_role: bool,
     refresh: RefreshSettings,
     assume_role: Option<(String, String)>,
+    network: NetworkOptions,
 }
 
 impl Default for DefaultChainBuilder {
@@ -76,6 +78,7 @@ impl Default for DefaultChainBuilder {
             instance_role: true,
             refresh: RefreshSettings::default(),
             assume_role: None,
+            network: NetworkOptions::default(),
         }
     }
 }
@@ -184,6 +187,14 @@ impl DefaultChainBuilder {
         self
     }
 
+    /// How the web identity, instance role and `AssumeRole` steps connect to STS and the
+    /// metadata server (trusted CA bundles, HTTP/2, proxies from the environment...);
+    /// their timeouts and retries are kept.
+    pub fn network(mut self, network: NetworkOptions) -> Self {
+        self.network = network;
+        self
+    }
+
     /// Builds the chain (no I/O happens here).
     ///
     /// Errors: [`CredentialsError::Provider`] for an endpoint that is not an origin.
@@ -196,6 +207,7 @@ impl DefaultChainBuilder {
             Ok(b) => {
                 let p = b
                     .endpoint(self.sts_endpoint.clone())
+                    .network(self.network.clone())
                     .refresh(self.refresh.clone())
                     .build()?;
                 providers.push(("web identity", Arc::new(p)));
@@ -205,6 +217,7 @@ impl DefaultChainBuilder {
         if self.instance_role {
             let p = InstanceRoleProvider::builder()
                 .endpoint(self.metadata_endpoint.clone())
+                .network(self.network.clone())
                 .refresh(self.refresh.clone())
                 .build()?;
             providers.push(("instance role", Arc::new(p)));
@@ -217,6 +230,7 @@ impl DefaultChainBuilder {
             Some((arn, session)) => Some(
                 AssumeRoleProvider::builder(Base(inner.clone()), arn, session)
                     .endpoint(self.sts_endpoint)
+                    .network(self.network)
                     .refresh(self.refresh)
                     .build()?,
             ),

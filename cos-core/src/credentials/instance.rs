@@ -14,7 +14,7 @@ use cos_auth::{CachingProvider, Credentials, CredentialsError, ProvideCredential
 
 use super::api::{Endpoint, temporary_credentials, transport_config};
 use super::refresh::RefreshSettings;
-use crate::transport::TransportConfig;
+use crate::transport::{NetworkOptions, TransportConfig};
 
 /// The metadata server of CVM and Lighthouse instances.
 pub const DEFAULT_METADATA_ENDPOINT: &str = "http://metadata.tencentyun.com";
@@ -102,6 +102,15 @@ impl InstanceRoleBuilder {
     /// Timeouts, proxy and retries of the calls.
     pub fn transport(mut self, config: TransportConfig) -> Self {
         self.transport = config;
+        self
+    }
+
+    /// Sets how connections to the endpoint are made (trusted CA bundles, HTTP/2,
+    /// proxies from the environment...), keeping the provider's timeouts and retries:
+    /// e.g. options whose `tls` trusts a private CA (`TlsConfig::add_ca_pem`) in front of
+    /// STS or the metadata server.
+    pub fn network(mut self, network: NetworkOptions) -> Self {
+        self.transport.network = network;
         self
     }
 

@@ -19,7 +19,7 @@ use super::DEFAULT_STS_ENDPOINT;
 use super::api::{ApiCall, Endpoint, temporary_credentials, transport_config};
 use super::environment::Environment;
 use super::refresh::RefreshSettings;
-use crate::transport::TransportConfig;
+use crate::transport::{NetworkOptions, TransportConfig};
 
 const NAME: &str = "web identity";
 
@@ -138,6 +138,15 @@ impl WebIdentityBuilder {
     /// Timeouts, proxy and retries of the calls.
     pub fn transport(mut self, config: TransportConfig) -> Self {
         self.transport = config;
+        self
+    }
+
+    /// Sets how connections to the endpoint are made (trusted CA bundles, HTTP/2,
+    /// proxies from the environment...), keeping the provider's timeouts and retries:
+    /// e.g. options whose `tls` trusts a private CA (`TlsConfig::add_ca_pem`) in front of
+    /// STS or the metadata server.
+    pub fn network(mut self, network: NetworkOptions) -> Self {
+        self.transport.network = network;
         self
     }
 

@@ -8,6 +8,7 @@ mod bucket_ops;
 mod common;
 mod config;
 mod credentials_chain;
+mod credentials_https;
 mod credentials_refresh;
 mod endpoints;
 mod error_body;

@@ -6,6 +6,7 @@ mod common;
 mod copy_dir;
 mod crc64;
 mod credentials_rotation;
+mod credentials_rotation_https;
 mod emulator;
 mod emulator_ops;
 mod engine;
