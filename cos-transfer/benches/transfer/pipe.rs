@@ -3,6 +3,10 @@
 //! `upload_file` of the same file in the same rounds, and the peak RSS of a pipe upload
 //! of the object's size (from `head -c N /dev/zero`) in a child process.
 //!
+//! Also `upload_reader` over the file opened as a plain `AsyncRead` (the same engine, no
+//! pipe), and the pipe's own ceiling (`cat SRC | cat > /dev/null`), so a pipe slower than
+//! the network is told apart from the engine.
+//!
 //! `BENCH_TRANSFER_PIPE=0` skips it. Prints `RESULT pipe_up_mibs`, `RESULT
 //! pipe_vs_file`, `RESULT pipe_rss_mib` and a line
 //! `transfer_pipe: pipe_vs_file=R pipe_rss_mib=N bound_mib=N`.
@@ -10,6 +14,26 @@
 use std::process::Stdio;
 
 use super::*;
+
+/// Uploads `reader` (length unknown to the engine) with `upload_reader` and our options.
+async fn reader_upload(
+    backend: &CosBackend,
+    key: &str,
+    reader: impl tokio::io::AsyncRead + Send + Unpin,
+) {
+    let (up, _) = our_options();
+    let out = Transfers::with_backend(backend)
+        .upload_reader(
+            &BucketName::new(BUCKET).unwrap(),
+            &cos_core::ObjectKey::new(key).unwrap(),
+            reader,
+        )
+        .options(up)
+        .send()
+        .await
+        .unwrap();
+    assert!(out.size > 0);
+}
 
 /// Uploads the stdout of `program args` with `upload_reader` and our options.
 async fn pipe_upload(backend: &CosBackend, key: &str, program: &str, args: &[&str]) {
@@ -19,19 +43,19 @@ async fn pipe_upload(backend: &CosBackend, key: &str, program: &str, args: &[&st
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let (up, _) = our_options();
-    let out = Transfers::with_backend(backend)
-        .upload_reader(
-            &BucketName::new(BUCKET).unwrap(),
-            &cos_core::ObjectKey::new(key).unwrap(),
-            stdout,
-        )
-        .options(up)
-        .send()
-        .await
-        .unwrap();
+    reader_upload(backend, key, stdout).await;
     assert!(child.wait().await.unwrap().success());
-    assert!(out.size > 0);
+}
+
+/// The pipe's own ceiling on this machine: seconds of `cat SRC | cat > /dev/null`.
+fn pipe_ceiling_secs(src: &str) -> f64 {
+    let start = std::time::Instant::now();
+    let status = Command::new("sh")
+        .args(["-c", "cat \"$0\" | cat > /dev/null", src])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    start.elapsed().as_secs_f64()
 }
 
 /// In the child: a pipe upload of `COS_TRANSFER_BENCH_PIPE_RSS_MIB` zeros; prints the
@@ -89,24 +113,31 @@ pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
         return;
     }
     let src = bench.src.to_str().unwrap().to_owned();
-    let (mut file, mut pipe) = (Vec::new(), Vec::new());
+    let (mut file, mut pipe, mut reader) = (Vec::new(), Vec::new(), Vec::new());
+    let mut ceiling = Vec::new();
     for run in 0..bench.runs as usize + 1 {
-        let mut order = [true, false];
+        let mut order = [0, 1, 2];
         if run % 2 == 1 {
             order.reverse();
         }
         let mut line = Vec::new();
-        for from_file in order {
-            let s = if from_file {
-                bench.timed(emu, bench.ours_up())
-            } else {
-                bench.timed(emu, pipe_upload(&bench.backend, "pipe.bin", "cat", &[&src]))
+        for way in order {
+            let s = match way {
+                0 => bench.timed(emu, bench.ours_up()),
+                1 => bench.timed(emu, pipe_upload(&bench.backend, "pipe.bin", "cat", &[&src])),
+                _ => bench.timed(emu, async {
+                    let f = tokio::fs::File::open(&src).await.unwrap();
+                    reader_upload(&bench.backend, "pipe.bin", f).await;
+                }),
             };
-            let name = if from_file { "file" } else { "pipe" };
+            let name = ["file", "pipe", "reader"][way];
             line.push(format!("{name} {:.0}", mibs(bench.size, s.secs)));
             if run >= 1 {
-                if from_file { &mut file } else { &mut pipe }.push(s);
+                [&mut file, &mut pipe, &mut reader][way].push(s);
             }
+        }
+        if run >= 1 {
+            ceiling.push(pipe_ceiling_secs(&src));
         }
         eprintln!(
             "pipe upload run {run}{}: {} MiB/s",
@@ -125,6 +156,9 @@ pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
     let (part, conc) = (bench.part, bench.conc as u64);
     let bound = 20 + 5 * (part / MIB) * conc / 2;
     let r = ratio(&pipe, &file);
+    let r_reader = ratio(&reader, &file);
+    ceiling.sort_by(f64::total_cmp);
+    let ceiling_mibs = mibs(bench.size, ceiling[ceiling.len() / 2]);
     let rss_mib = rss_kib / 1024;
     println!(
         "pipe upload (upload_reader from `cat`, unknown length): {:.0} MiB/s vs upload_file {:.0} MiB/s; peak RSS of a {} MiB pipe upload: {rss_mib} MiB (before: {} MiB; bound {bound} MiB)",
@@ -139,5 +173,9 @@ pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
     );
     println!("RESULT pipe_vs_file {r:.2}");
     println!("RESULT pipe_rss_mib {rss_mib}");
-    println!("transfer_pipe: pipe_vs_file={r:.2} pipe_rss_mib={rss_mib} bound_mib={bound}");
+    println!("RESULT reader_vs_file {r_reader:.2}");
+    println!("RESULT pipe_ceiling_mibs {ceiling_mibs:.0}");
+    println!(
+        "transfer_pipe: pipe_vs_file={r:.2} reader_vs_file={r_reader:.2} pipe_ceiling_mibs={ceiling_mibs:.0} pipe_rss_mib={rss_mib} bound_mib={bound}"
+    );
 }
