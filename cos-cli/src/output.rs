@@ -43,6 +43,17 @@ impl Out {
         }
     }
 
+    /// Prints a block of ready-made result lines (each ending in `\n`) with one write:
+    /// a listing page is one write, not one per key (stdout is line-buffered). JSON
+    /// blocks are printed even with `--quiet`, as [`json_line`](Self::json_line) is.
+    pub fn block(&self, text: &str) {
+        if text.is_empty() || (self.quiet && !self.json) {
+            return;
+        }
+        let mut o = std::io::stdout().lock();
+        stop_on_closed_pipe(o.write_all(text.as_bytes()).and_then(|()| o.flush()));
+    }
+
     /// Prints one JSON object on its own line (always, even with `--quiet`: it was asked for).
     pub fn json_line(&self, v: &serde_json::Value) {
         let mut o = std::io::stdout().lock();

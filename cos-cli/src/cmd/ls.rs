@@ -1,6 +1,8 @@
 //! `cos ls` and `cos du`: listings streamed page by page (memory independent of the
 //! number of keys).
 
+use std::fmt::Write as _;
+
 use futures_util::StreamExt;
 use serde_json::json;
 
@@ -26,30 +28,37 @@ pub(super) async fn ls(ctx: &Ctx, a: LsArgs) -> Result<(), CliError> {
         op = op.delimiter("/");
     }
     let mut pages = op.into_pages();
+    // One write per page: stdout is line-buffered, and a write per key would cost a
+    // system call per key.
+    let mut text = String::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| CliError::op(format!("listing {path}"), &e))?;
+        text.clear();
         for p in &page.common_prefixes {
             if ctx.out.json {
-                ctx.out.json_line(&json!({ "prefix": p.prefix }));
+                let _ = writeln!(text, "{}", json!({ "prefix": p.prefix }));
             } else {
-                ctx.out.line(format!("{:>12}  {}", "DIR", p.prefix));
+                let _ = writeln!(text, "{:>12}  {}", "DIR", p.prefix);
             }
         }
         for o in &page.contents {
-            if ctx.out.json {
-                ctx.out.json_line(&json!({
+            let _ = if ctx.out.json {
+                let v = json!({
                     "key": o.key, "size": o.size, "last_modified": o.last_modified,
                     "etag": o.etag, "storage_class": o.storage_class,
-                }));
+                });
+                writeln!(text, "{v}")
             } else if a.long {
-                ctx.out.line(format!(
+                writeln!(
+                    text,
                     "{}  {:>12}  {:<12} {}  {}",
                     o.last_modified, o.size, o.storage_class, o.etag, o.key
-                ));
+                )
             } else {
-                ctx.out.line(format!("{:>12}  {}", o.size, o.key));
-            }
+                writeln!(text, "{:>12}  {}", o.size, o.key)
+            };
         }
+        ctx.out.block(&text);
     }
     Ok(())
 }
