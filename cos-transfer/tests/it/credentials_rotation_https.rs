@@ -4,9 +4,7 @@
 //! moves past the first temporary keys' expiry after the third part; the provider
 //! refreshes them over HTTPS and no request is refused.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use cos_auth::{ProvideCredentials, StaticProvider};
@@ -15,12 +13,9 @@ use cos_core::transport::{NetworkOptions, TlsConfig};
 use cos_core::{Client, Config, ConfigBuilder, RetryConfig};
 use cos_emulator::{Emulator, EmulatorHandle};
 use cos_testkit::tls::TestPki;
-use cos_transfer::{CosBackend, Progress, Transfers, UploadOptions};
+use cos_transfer::CosBackend;
 
-use crate::common;
-use crate::common::emu::{BUCKET, create_bucket, same_file, write_random_file};
-
-const MIB: u64 = 1 << 20;
+use crate::common::emu::{BUCKET, create_bucket};
 
 /// A client config for the HTTPS emulator trusting only the test CA.
 fn https_config(emu: &EmulatorHandle, pki: &TestPki) -> ConfigBuilder {
@@ -83,68 +78,5 @@ async fn an_upload_over_https_survives_the_expiry_of_its_first_keys() {
         .unwrap();
     let backend = CosBackend::new(Client::new(config).unwrap());
 
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src.bin");
-    write_random_file(&src, 8 * MIB, 12);
-    let rotated = Arc::new(AtomicBool::new(false));
-    let (emu_cb, rotated_cb) = (emu.clone(), rotated.clone());
-    let progress = Arc::new(move |p: Progress| {
-        if let Progress::Part { number: 3, .. } = p
-            && !rotated_cb.swap(true, Ordering::SeqCst)
-        {
-            emu_cb.advance_clock(Duration::from_secs(1001));
-        }
-    });
-    let out = Transfers::with_backend(&backend)
-        .upload_file(&common::bucket(BUCKET), &common::key("rotated.bin"), &src)
-        .options(
-            UploadOptions::default()
-                .multipart_threshold(MIB)
-                .part_size(MIB)
-                .concurrency(1),
-        )
-        .progress(progress)
-        .send()
-        .await
-        .unwrap();
-    assert!(out.multipart);
-    assert!(
-        rotated.load(Ordering::SeqCst),
-        "the clock moved mid-transfer"
-    );
-
-    let requests = emu.requests();
-    let assumed = requests
-        .iter()
-        .filter(|r| r.header("x-tc-action") == Some("AssumeRole") && r.status == 200)
-        .count();
-    assert_eq!(
-        assumed, 2,
-        "one refresh over HTTPS after the first keys expired"
-    );
-    let refused: Vec<_> = requests.iter().filter(|r| r.status >= 400).collect();
-    assert!(
-        refused.is_empty(),
-        "no request used expired keys: {refused:?}"
-    );
-    let signers: BTreeSet<&str> = requests
-        .iter()
-        .filter(|r| r.operation == "UploadPart")
-        .filter_map(|r| r.header("authorization"))
-        .filter_map(|a| a.split('&').find_map(|f| f.strip_prefix("q-ak=")))
-        .collect();
-    assert_eq!(
-        signers.len(),
-        2,
-        "parts signed by both sets of keys: {signers:?}"
-    );
-
-    // The object is whole.
-    let back = dir.path().join("back.bin");
-    Transfers::with_backend(&CosBackend::new(admin))
-        .download_file(&common::bucket(BUCKET), &common::key("rotated.bin"), &back)
-        .send()
-        .await
-        .unwrap();
-    assert!(same_file(&src, &back));
+    crate::credentials_rotation::upload_across_rotation(&emu, &backend, admin, 12).await;
 }
