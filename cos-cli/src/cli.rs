@@ -319,8 +319,8 @@ pub struct TransferArgs {
     /// Leave out paths matching this glob, repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Multipart part size, e.g. 16M, 8MiB, 1048576.
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    /// Multipart part size, 1M to 5G, e.g. 16M, 8MiB, 1048576.
+    #[arg(long, value_name = "SIZE", value_parser = parse_part_size)]
     pub part_size: Option<u64>,
     /// Files transferred at once (and parts at once for one file).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -388,6 +388,9 @@ pub struct SyncArgs {
     /// Object options.
     #[command(flatten)]
     pub write: WriteArgs,
+    /// Client-side encryption.
+    #[command(flatten)]
+    pub cse: CseArgs,
 }
 
 /// `cos rm`.
@@ -420,6 +423,10 @@ pub struct CatArgs {
     /// A version of the object.
     #[arg(long, value_name = "ID")]
     pub version_id: Option<String>,
+    /// SSE-C: the file holding the 32-byte AES-256 key (raw, or base64) the object was
+    /// written with.
+    #[arg(long, value_name = "FILE")]
+    pub sse_c_key_file: Option<PathBuf>,
 }
 
 /// `cos stat`.
@@ -430,6 +437,10 @@ pub struct StatArgs {
     /// A version of the object.
     #[arg(long, value_name = "ID")]
     pub version_id: Option<String>,
+    /// SSE-C: the file holding the 32-byte AES-256 key (raw, or base64) the object was
+    /// written with.
+    #[arg(long, value_name = "FILE")]
+    pub sse_c_key_file: Option<PathBuf>,
 }
 
 /// HTTP method of a presigned URL.
@@ -510,6 +521,16 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("{s:?} is too large"))
 }
 
+/// Parses `--part-size`: a size within the engine's multipart limits (1 MiB to 5 GiB),
+/// so that a bad one is a usage error before any request.
+pub fn parse_part_size(s: &str) -> Result<u64, String> {
+    let n = parse_size(s)?;
+    if !(1 << 20..=5 << 30).contains(&n) {
+        return Err(format!("{s:?}: a part is 1M to 5G"));
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,6 +545,9 @@ mod tests {
         assert!(parse_size("12Q").is_err());
         assert!(parse_size("M").is_err());
         assert!(parse_size("99999999999G").is_err());
+        assert_eq!(parse_part_size("1M"), Ok(1 << 20));
+        assert!(parse_part_size("512K").is_err());
+        assert!(parse_part_size("6G").is_err());
     }
 
     #[test]

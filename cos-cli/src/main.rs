@@ -7,6 +7,7 @@ mod config;
 mod error;
 mod location;
 mod output;
+mod progress;
 
 use clap::Parser;
 

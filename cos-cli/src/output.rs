@@ -3,13 +3,9 @@
 //! `--no-progress`): never in pipes or logs.
 
 use std::io::{IsTerminal, Write};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-use cos_transfer::{FileStatus, Progress, ProgressFn};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::Global;
+use crate::progress::Bar;
 
 /// How to print, shared by every command.
 #[derive(Debug, Clone)]
@@ -92,95 +88,6 @@ impl Out {
     /// A progress display for a transfer (hidden unless [`Out::progress`]).
     pub fn bar(&self, files_total: Option<u64>) -> Bar {
         Bar::new(self.progress, files_total)
-    }
-}
-
-/// The progress display of one command: overall bytes, files, rate and ETA.
-#[derive(Debug, Clone)]
-pub struct Bar {
-    bar: ProgressBar,
-    files: Arc<Mutex<(u64, Option<u64>)>>,
-}
-
-impl Bar {
-    fn new(visible: bool, files_total: Option<u64>) -> Self {
-        let target = if visible {
-            ProgressDrawTarget::stderr_with_hz(10)
-        } else {
-            ProgressDrawTarget::hidden()
-        };
-        let bar = ProgressBar::with_draw_target(Some(0), target);
-        let style = ProgressStyle::with_template(
-            "{bar:30.cyan/blue} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-        bar.set_style(style.progress_chars("=> "));
-        if visible {
-            bar.enable_steady_tick(Duration::from_millis(200));
-        }
-        let b = Self {
-            bar,
-            files: Arc::new(Mutex::new((0, files_total))),
-        };
-        b.update_files();
-        b
-    }
-
-    fn update_files(&self) {
-        if let Ok(f) = self.files.lock() {
-            let msg = match f.1 {
-                Some(t) => format!("files {}/{t}", f.0),
-                None => format!("files {}", f.0),
-            };
-            self.bar.set_message(msg);
-        }
-    }
-
-    /// The callback to hand to a transfer builder.
-    pub fn callback(&self) -> ProgressFn {
-        let this = self.clone();
-        Arc::new(move |p: Progress| this.on(p))
-    }
-
-    fn on(&self, p: Progress) {
-        match p {
-            Progress::Bytes { done, total } => {
-                self.bar.set_length(total);
-                self.bar.set_position(done);
-            }
-            Progress::FileFinished { status, .. } => {
-                if matches!(status, FileStatus::Done | FileStatus::Unchanged)
-                    && let Ok(mut f) = self.files.lock()
-                {
-                    f.0 += 1;
-                }
-                self.update_files();
-            }
-            _ => {}
-        }
-    }
-
-    /// Counts one finished file (for commands that run single-file transfers).
-    pub fn file_done(&self) {
-        if let Ok(mut f) = self.files.lock() {
-            f.0 += 1;
-        }
-        self.update_files();
-    }
-
-    /// Adds bytes to the total (for commands that run single-file transfers).
-    pub fn add_total(&self, bytes: u64) {
-        self.bar.inc_length(bytes);
-    }
-
-    /// Adds bytes done.
-    pub fn add_done(&self, bytes: u64) {
-        self.bar.inc(bytes);
-    }
-
-    /// Removes the bar from the terminal.
-    pub fn finish(&self) {
-        self.bar.finish_and_clear();
     }
 }
 

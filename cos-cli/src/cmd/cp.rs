@@ -89,7 +89,8 @@ async fn upload_one(
         .and_then(|n| n.to_str())
         .ok_or_else(|| CliError::Usage(format!("{}: not a file name", p.display())))?;
     let key = dest_key(d, name)?;
-    let bar = ctx.out.bar(Some(1));
+    let bar = ctx.out.bar(Some(1)).part_size(a.transfer.part_size);
+    let file = bar.file(p.display().to_string(), None);
     let mut opts = upload_options(&a.transfer);
     if let Some(dir) = &a.transfer.checkpoint_dir {
         std::fs::create_dir_all(dir)
@@ -105,10 +106,11 @@ async fn upload_one(
     let r = tr
         .upload_file(&d.bucket, &key, p)
         .options(opts)
-        .progress(bar.callback())
+        .progress(file.callback())
         .cancel(&ctx.cancel)
         .send()
         .await;
+    file.finish(r.is_ok());
     bar.finish();
     let dest = format!("cos://{}/{key}", d.bucket);
     let out = r.map_err(|e| CliError::op(format!("upload {} → {dest}", p.display()), &e))?;
@@ -153,7 +155,8 @@ async fn download_one(
 ) -> Result<(), CliError> {
     let key = s.object_key()?;
     let dest = download_dest(a, s, p)?;
-    let bar = ctx.out.bar(Some(1));
+    let bar = ctx.out.bar(Some(1)).part_size(a.transfer.part_size);
+    let file = bar.file(s.to_string(), None);
     let mut opts = download_options(&a.transfer).get(read_options(&a.write)?);
     if let Some(dir) = &a.transfer.checkpoint_dir {
         std::fs::create_dir_all(dir)
@@ -169,10 +172,11 @@ async fn download_one(
     let r = tr
         .download_file(&s.bucket, &key, &dest)
         .options(opts)
-        .progress(bar.callback())
+        .progress(file.callback())
         .cancel(&ctx.cancel)
         .send()
         .await;
+    file.finish(r.is_ok());
     bar.finish();
     let out = r.map_err(|e| CliError::op(format!("download {s} → {}", dest.display()), &e))?;
     if remove_source {
@@ -207,7 +211,7 @@ async fn upload_dir(
     remove_source: bool,
 ) -> Result<(), CliError> {
     let prefix = d.key.trim_end_matches('/').to_owned();
-    let bar = ctx.out.bar(None);
+    let bar = ctx.out.bar(None).part_size(a.transfer.part_size);
     let started = Instant::now();
     let r = tr
         .upload_dir(&d.bucket, &prefix, p)
@@ -242,7 +246,7 @@ async fn download_dir(
     p: &Path,
     remove_source: bool,
 ) -> Result<(), CliError> {
-    let bar = ctx.out.bar(None);
+    let bar = ctx.out.bar(None).part_size(a.transfer.part_size);
     let started = Instant::now();
     let mut options = dir_options(&a.transfer);
     options.download = options.download.clone().get(read_options(&a.write)?);
@@ -347,7 +351,16 @@ pub(super) fn summary_line(
     }
 }
 
-/// A `CopySource` for an object.
-pub(super) fn copy_source(s: &CosPath, key: &ObjectKey) -> CopySource {
-    CopySource::new(&s.bucket, key)
+/// A `CopySource` for an object, read with the SSE-C key of `--sse-c-key-file` if any
+/// (`x-cos-copy-source-server-side-encryption-customer-*`).
+pub(super) fn copy_source(
+    s: &CosPath,
+    key: &ObjectKey,
+    sse_c: Option<&cos_core::SseCustomerKey>,
+) -> CopySource {
+    let source = CopySource::new(&s.bucket, key);
+    match sse_c {
+        Some(k) => source.sse_customer_key(k.clone()),
+        None => source,
+    }
 }

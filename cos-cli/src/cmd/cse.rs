@@ -1,6 +1,7 @@
-//! Client-side encryption of `cos cp` (`--cse-aes-key-file`, `--cse-rsa-*`): one file
+//! Client-side encryption of `cos cp` (`--cse-aes-key-file`, `--cse-rsa-*`): files
 //! uploaded or downloaded through cos-crypto's `EncryptionClient`, which writes and
-//! reads objects the way the official Python SDK's `CosEncryptionClient` does.
+//! reads objects the way the official Python SDK's `CosEncryptionClient` does (folders:
+//! `cse_tree`; `cos sync`: `sync::run`).
 
 use std::path::Path;
 
@@ -36,7 +37,18 @@ pub(super) fn client(ctx: &Ctx, c: &CseArgs) -> Result<Option<EncryptionClient>,
     }
 }
 
-/// `cos cp`/`cos mv` of one file with client-side encryption.
+/// The data cipher (AES-CTR) runs per 16-byte block: parts must be whole blocks
+/// (checked before any request).
+pub(super) fn check_part_size(part_size: Option<u64>) -> Result<(), CliError> {
+    if part_size.is_some_and(|p| p % 16 != 0) {
+        return Err(CliError::Usage(
+            "with client-side encryption --part-size must be a multiple of 16 bytes".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `cos cp`/`cos mv` with client-side encryption: one file, or a folder with `-r`.
 pub(super) async fn cp(
     ctx: &Ctx,
     a: &CpArgs,
@@ -45,20 +57,20 @@ pub(super) async fn cp(
     dst: Location,
     remove_source: bool,
 ) -> Result<(), CliError> {
-    if a.recursive {
-        return Err(CliError::Usage(
-            "client-side encryption copies one file at a time (no -r)".into(),
-        ));
-    }
-    // The data cipher (AES-CTR) runs per 16-byte block: parts must be whole blocks.
-    if a.transfer.part_size.is_some_and(|p| p % 16 != 0) {
-        return Err(CliError::Usage(
-            "with client-side encryption --part-size must be a multiple of 16 bytes".into(),
-        ));
-    }
+    check_part_size(a.transfer.part_size)?;
     match (src, dst) {
-        (Location::Local(p), Location::Cos(d)) if !p.is_dir() => {
-            upload(ctx, a, &enc, &p, &d, remove_source).await
+        (Location::Local(p), Location::Cos(d)) if p.is_dir() => {
+            if !a.recursive {
+                return Err(CliError::Usage(format!(
+                    "{} is a folder: use -r",
+                    p.display()
+                )));
+            }
+            super::cse_tree::upload_dir(ctx, a, &enc, &p, &d, remove_source).await
+        }
+        (Location::Local(p), Location::Cos(d)) => upload(ctx, a, &enc, &p, &d, remove_source).await,
+        (Location::Cos(s), Location::Local(p)) if a.recursive => {
+            super::cse_tree::download_dir(ctx, a, &enc, &s, &p, remove_source).await
         }
         (Location::Cos(s), Location::Local(p)) => {
             download(ctx, a, &enc, &s, &p, remove_source).await

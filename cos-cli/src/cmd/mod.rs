@@ -4,6 +4,7 @@ mod bucket;
 mod bucket_config;
 mod cp;
 mod cse;
+mod cse_tree;
 mod ls;
 mod object;
 mod rm;
@@ -127,7 +128,7 @@ pub fn write_options(w: &WriteArgs) -> Result<WriteOptions, CliError> {
             (_, None) => cos_core::sse::Sse::Kms(cos_core::sse::KmsOptions::new()),
         });
     }
-    if let Some(key) = sse_c_key(w)? {
+    if let Some(key) = sse_c_key(w.sse_c_key_file.as_deref())? {
         o = o.sse_customer_key(key);
     }
     // Every header is validated here, before any request.
@@ -137,9 +138,9 @@ pub fn write_options(w: &WriteArgs) -> Result<WriteOptions, CliError> {
 }
 
 /// The SSE-C key of `--sse-c-key-file`: 32 raw bytes, or their base64.
-fn sse_c_key(w: &WriteArgs) -> Result<Option<SseCustomerKey>, CliError> {
+pub fn sse_c_key(file: Option<&Path>) -> Result<Option<SseCustomerKey>, CliError> {
     use base64::Engine as _;
-    let Some(path) = &w.sse_c_key_file else {
+    let Some(path) = file else {
         return Ok(None);
     };
     let bad = |why: String| CliError::Usage(format!("--sse-c-key-file {}: {why}", path.display()));
@@ -160,8 +161,13 @@ fn sse_c_key(w: &WriteArgs) -> Result<Option<SseCustomerKey>, CliError> {
 
 /// How objects are read: the SSE-C key of `--sse-c-key-file`, if any.
 pub fn read_options(w: &WriteArgs) -> Result<ReadOptions, CliError> {
+    read_options_with(w.sse_c_key_file.as_deref())
+}
+
+/// How objects are read with the SSE-C key in `file`, if any.
+pub fn read_options_with(file: Option<&Path>) -> Result<ReadOptions, CliError> {
     let mut r = ReadOptions::default();
-    if let Some(key) = sse_c_key(w)? {
+    if let Some(key) = sse_c_key(file)? {
         r = r.sse_customer_key(key);
     }
     Ok(r)

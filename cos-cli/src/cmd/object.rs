@@ -6,7 +6,7 @@ use futures_util::StreamExt;
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
-use super::Ctx;
+use super::{Ctx, read_options_with};
 use crate::cli::{CatArgs, PresignArgs, PresignMethod, StatArgs};
 use crate::error::CliError;
 use crate::location::CosPath;
@@ -14,10 +14,13 @@ use crate::location::CosPath;
 pub(super) async fn cat(ctx: &Ctx, a: CatArgs) -> Result<(), CliError> {
     let path = CosPath::parse(&a.target)?;
     let key = path.object_key()?;
-    let mut op = ctx.client.get_object(&path.bucket, &key);
-    if let Some(v) = &a.version_id {
-        op = op.query_param("versionId", v.clone());
-    }
+    let mut read = read_options_with(a.sse_c_key_file.as_deref())?;
+    read.version_id = a.version_id.clone();
+    let op = ctx
+        .client
+        .get_object(&path.bucket, &key)
+        .options(&read)
+        .map_err(|e| CliError::Usage(format!("{path}: {e}")))?;
     let out = op
         .send()
         .await
@@ -40,10 +43,13 @@ pub(super) async fn cat(ctx: &Ctx, a: CatArgs) -> Result<(), CliError> {
 pub(super) async fn stat(ctx: &Ctx, a: StatArgs) -> Result<(), CliError> {
     let path = CosPath::parse(&a.target)?;
     let key = path.object_key()?;
-    let mut op = ctx.client.head_object(&path.bucket, &key);
-    if let Some(v) = &a.version_id {
-        op = op.query_param("versionId", v.clone());
-    }
+    let mut read = read_options_with(a.sse_c_key_file.as_deref())?;
+    read.version_id = a.version_id.clone();
+    let op = ctx
+        .client
+        .head_object(&path.bucket, &key)
+        .options(&read)
+        .map_err(|e| CliError::Usage(format!("{path}: {e}")))?;
     let h = op
         .send()
         .await

@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use cos_core::ObjectKey;
+use cos_crypto::EncryptionClient;
 use cos_transfer::paths::{Filter, folder_prefix, local_relative_path, relative_key};
 use futures_util::StreamExt;
 use serde_json::json;
 
 use super::cp::summary_line;
 use super::sync_cache::CrcCache;
-use super::{Ctx, check_globs, transfers};
+use super::{Ctx, check_globs, transfers, write_options};
 use crate::cli::SyncArgs;
 use crate::error::{CliError, describe};
 use crate::location::{CosPath, Location};
@@ -22,9 +23,9 @@ mod run;
 /// A remote object of the listing.
 #[derive(Debug, Clone)]
 pub(super) struct Remote {
-    key: String,
-    size: u64,
-    etag: String,
+    pub(super) key: String,
+    pub(super) size: u64,
+    pub(super) etag: String,
 }
 
 /// One file to transfer.
@@ -39,6 +40,11 @@ pub(super) struct Job {
 pub(super) async fn sync(ctx: &Ctx, a: SyncArgs) -> Result<(), CliError> {
     let filter = check_globs(&a.transfer.include, &a.transfer.exclude)?;
     let tr = transfers(ctx, &a.write)?;
+    let write = write_options(&a.write)?;
+    let enc = super::cse::client(ctx, &a.cse)?;
+    if enc.is_some() {
+        super::cse::check_part_size(a.transfer.part_size)?;
+    }
     if let Some(dir) = &a.transfer.checkpoint_dir {
         std::fs::create_dir_all(dir)
             .map_err(|e| CliError::Failed(format!("{}: {e}", dir.display())))?;
@@ -48,6 +54,8 @@ pub(super) async fn sync(ctx: &Ctx, a: SyncArgs) -> Result<(), CliError> {
         ctx,
         a: &a,
         tr: &tr,
+        enc: enc.as_ref(),
+        write: &write,
         cache: &cache,
         filter: &filter,
         started: Instant::now(),
@@ -171,6 +179,54 @@ pub(super) async fn same(
                 h.etag.as_deref().unwrap_or(&remote.etag),
                 c,
             );
+            c
+        }
+    };
+    let local_crc = cache
+        .local_crc(local)
+        .await
+        .map_err(|e| format!("{}: {e}", local.display()))?;
+    Ok(local_crc == remote_crc)
+}
+
+/// The cache's name for the plaintext CRC-64s of a bucket's encrypted objects (kept
+/// apart from the stored bytes' CRC-64s; no bucket name has a `#`).
+pub(super) fn cse_namespace(bucket: &str) -> String {
+    format!("{bucket}#cse")
+}
+
+/// [`same`] for client-side encrypted objects: the local file against the object's
+/// plaintext (same length, as AES-CTR adds none; CRC-64 from the envelope, or from
+/// the cache when the object was downloaded before). An object without an envelope,
+/// or whose envelope has no CRC-64 (the Python SDK writes none) and is not cached,
+/// differs.
+pub(super) async fn same_encrypted(
+    enc: &EncryptionClient,
+    read: &cos_core::ReadOptions,
+    cache: &CrcCache,
+    path: &CosPath,
+    local: &Path,
+    local_size: u64,
+    remote: &Remote,
+) -> Result<bool, String> {
+    if local_size != remote.size {
+        return Ok(false);
+    }
+    let ns = cse_namespace(path.bucket.as_str());
+    let remote_crc = match cache.remote(&ns, &remote.key, &remote.etag) {
+        Some(c) => c,
+        None => {
+            let key = ObjectKey::new(remote.key.clone()).map_err(|e| describe(&e))?;
+            let head = match enc.head_object(&path.bucket, &key, read).await {
+                Ok(h) => h,
+                Err(cos_crypto::CryptoError::MissingEnvelope { .. }) => return Ok(false),
+                Err(e) => return Err(describe(&e)),
+            };
+            let Some(c) = head.envelope.plaintext_crc64 else {
+                return Ok(false);
+            };
+            let etag = head.head.etag.as_deref().unwrap_or(&remote.etag);
+            cache.put_remote(&ns, &remote.key, etag, c);
             c
         }
     };

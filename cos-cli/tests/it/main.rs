@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod cse_tree;
 mod errors;
 mod extras;
 mod listing;

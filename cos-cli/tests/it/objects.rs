@@ -397,6 +397,30 @@ fn sse_c_key_is_sent_with_writes_and_reads_and_never_printed() {
     for out in [stdout(&o), stderr(&o)] {
         assert!(!out.contains(&b64), "{out}");
     }
+    // cat and stat read with the key; without it COS refuses (exit 1).
+    let o = env
+        .cos(&["cat", &uri("s.txt"), "--sse-c-key-file", kf])
+        .output()
+        .unwrap();
+    assert_eq!(o.stdout, b"secret data", "{}", stderr(&o));
+    env.emu.clear_requests();
+    let o = env
+        .cos(&["--json", "stat", &uri("s.txt"), "--sse-c-key-file", kf])
+        .output()
+        .unwrap();
+    assert_eq!(json_lines(&o)[0]["size"], 11, "{}", stderr(&o));
+    assert_eq!(header("HeadObject").as_deref(), Some(md5.as_str()));
+    env.cos(&["stat", &uri("s.txt")]).assert().code(1);
+    env.cos(&["cat", &uri("s.txt")]).assert().code(1);
+    // A copy on the service reads the source with the key (and writes with it).
+    env.cos(&["cp", &uri("s.txt"), &uri("s2.txt"), "--sse-c-key-file", kf])
+        .assert()
+        .success();
+    let o = env
+        .cos(&["cat", &uri("s2.txt"), "--sse-c-key-file", kf])
+        .output()
+        .unwrap();
+    assert_eq!(o.stdout, b"secret data", "{}", stderr(&o));
     // A key of the wrong length is a usage error, before any request.
     let short = env.file("short.key", b"c2hvcnQ=");
     env.emu.clear_requests();

@@ -123,3 +123,42 @@ fn whole_bucket_rm_asks_on_a_terminal() {
     assert!(stdout(&o).contains("1 deleted"), "{}", stdout(&o));
     env.cos(&["stat", &uri("k")]).assert().code(1);
 }
+
+#[test]
+fn large_files_get_a_bar_of_their_own_on_a_terminal_only() {
+    let env = Env::new();
+    env.mb();
+    env.file("d/big.bin", &data(3 << 20, 1));
+    env.file("d/small.txt", b"small");
+    // Slow parts: the per-file bar is drawn while the large file is in flight.
+    env.emu
+        .add_fault(cos_emulator::FaultRule::parse("latency-ms=400,op=UploadPart").unwrap());
+    let d = env.path("d");
+    let d = d.to_str().unwrap();
+    // sync (each file its own transfer: a byte bar) and cp -r (a folder transfer:
+    // the file's name, size and time in flight); 1 MiB parts make 3 MiB large.
+    let (s, c) = (uri("s/"), uri("c/"));
+    let runs: [(Vec<&str>, &str); 2] = [
+        (vec!["sync", d, &s], "big.bin"),
+        (vec!["cp", "-r", d, &c], "c/big.bin"),
+    ];
+    for (args, name) in runs {
+        let mut all = args.clone();
+        all.extend(["--part-size", "1M"]);
+        let tty = on_terminal(&env, &all);
+        assert!(tty.contains(name), "{args:?}: {tty:?}");
+        assert!(
+            !tty.contains("small.txt"),
+            "small files have no bar: {tty:?}"
+        );
+        assert!(tty.contains("2 transferred"), "{tty:?}");
+    }
+    // Pipes: no bar at all, neither overall nor per file.
+    let o = env
+        .cos(&["sync", d, &uri("p/"), "--part-size", "1M"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(!all.contains("big.bin") && !all.contains("ETA"), "{all}");
+}

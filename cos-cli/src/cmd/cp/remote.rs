@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::{copy_source, dest_key, summary_line};
 use crate::cli::CpArgs;
-use crate::cmd::{Ctx, check_globs, checkpoint_file};
+use crate::cmd::{Ctx, check_globs, checkpoint_file, sse_c_key};
 use crate::error::{CliError, describe};
 use crate::location::CosPath;
 use crate::output::human_size;
@@ -36,7 +36,8 @@ pub(super) async fn copy_one(
 ) -> Result<(), CliError> {
     let skey = s.object_key()?;
     let dkey = dest_key(d, s.file_name())?;
-    let source = copy_source(s, &skey);
+    let sse_c = sse_c_key(a.write.sse_c_key_file.as_deref())?;
+    let source = copy_source(s, &skey, sse_c.as_ref());
     let mut opts = copy_options(a);
     if let Some(dir) = &a.transfer.checkpoint_dir {
         std::fs::create_dir_all(dir)
@@ -91,6 +92,8 @@ pub(super) async fn copy_prefix(
     let started = Instant::now();
     let concurrency = a.transfer.concurrency.map_or(8, usize::from);
     let opts = copy_options(a);
+    let sse_c = sse_c_key(a.write.sse_c_key_file.as_deref())?;
+    let sse_c = sse_c.as_ref();
     let listing = ctx
         .client
         .list_objects(&s.bucket)
@@ -118,7 +121,7 @@ pub(super) async fn copy_prefix(
                     ObjectKey::new(key.clone()).map_err(|e| (Some(key.clone()), describe(&e)))?;
                 let dkey = ObjectKey::new(format!("{dst_folder}{rel}"))
                     .map_err(|e| (Some(key.clone()), describe(&e)))?;
-                let source = copy_source(s, &skey);
+                let source = copy_source(s, &skey, sse_c);
                 let b = if remove_source {
                     tr.move_object(&d.bucket, &dkey, &source)
                 } else {

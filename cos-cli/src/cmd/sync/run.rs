@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use cos_core::ObjectKey;
+use cos_crypto::EncryptionClient;
 use cos_transfer::Transfers;
 use cos_transfer::paths::Filter;
 use futures_util::StreamExt;
@@ -17,6 +18,7 @@ use crate::cli::SyncArgs;
 use crate::cmd::{Ctx, download_options, read_options, upload_options};
 use crate::error::{CliError, describe};
 use crate::location::CosPath;
+use crate::progress::FileBar;
 
 /// Counts of one sync.
 #[derive(Default)]
@@ -66,19 +68,108 @@ pub(super) struct Run<'a> {
     pub(super) ctx: &'a Ctx,
     pub(super) a: &'a SyncArgs,
     pub(super) tr: &'a Transfers,
+    /// Client-side encryption (`--cse-*`), if asked for.
+    pub(super) enc: Option<&'a EncryptionClient>,
+    /// The object options (for encrypted uploads).
+    pub(super) write: &'a cos_core::WriteOptions,
     pub(super) cache: &'a CrcCache,
     pub(super) filter: &'a Filter,
     pub(super) started: Instant,
+}
+
+impl Run<'_> {
+    /// Whether the local file and the object hold the same bytes (plaintext bytes with
+    /// client-side encryption).
+    async fn same(
+        &self,
+        remote_path: &CosPath,
+        local: &Path,
+        size: u64,
+        r: &super::Remote,
+    ) -> Result<bool, String> {
+        match self.enc {
+            None => same(self.ctx, self.cache, remote_path, local, size, r).await,
+            Some(enc) => {
+                let read = read_options(&self.a.write).map_err(|e| e.to_string())?;
+                super::same_encrypted(enc, &read, self.cache, remote_path, local, size, r).await
+            }
+        }
+    }
+
+    /// Uploads one file (encrypted with `--cse-*`): the new object's ETag and CRC-64.
+    async fn upload(
+        &self,
+        dst: &CosPath,
+        key: &ObjectKey,
+        path: &Path,
+        opts: cos_transfer::UploadOptions,
+        file: &FileBar,
+    ) -> Result<(String, u64), String> {
+        let r = match self.enc {
+            None => self
+                .tr
+                .upload_file(&dst.bucket, key, path)
+                .options(opts)
+                .progress(file.callback())
+                .cancel(&self.ctx.cancel)
+                .send()
+                .await
+                .map_err(|e| describe(&e)),
+            Some(enc) => enc
+                .upload_file(&dst.bucket, key, path, opts, self.write)
+                .await
+                .map_err(|e| describe(&e)),
+        };
+        r.map(|o| (o.etag, o.crc64))
+    }
+
+    /// Downloads one object (decrypted with `--cse-*`): its ETag and CRC-64.
+    async fn download(
+        &self,
+        src: &CosPath,
+        key: &ObjectKey,
+        path: &Path,
+        opts: cos_transfer::DownloadOptions,
+        file: &FileBar,
+    ) -> Result<(String, u64), String> {
+        let r = match self.enc {
+            None => self
+                .tr
+                .download_file(&src.bucket, key, path)
+                .options(opts)
+                .progress(file.callback())
+                .cancel(&self.ctx.cancel)
+                .send()
+                .await
+                .map_err(|e| describe(&e)),
+            Some(enc) => enc
+                .download_file(&src.bucket, key, path, opts)
+                .await
+                .map_err(|e| describe(&e)),
+        };
+        r.map(|o| (o.etag, o.crc64))
+    }
+
+    /// Remembers the CRC-64s of a file just transferred to or from `bucket/key`: the
+    /// object's (or, encrypted, the plaintext's under the object's ETag) and the file's.
+    async fn remember(&self, bucket: &str, key: &str, path: &Path, etag: &str, crc: u64) {
+        if self.enc.is_none() {
+            self.cache.put_remote(bucket, key, etag, crc);
+            self.cache.put_local(path, crc);
+        } else if let Ok(plain) = self.cache.local_crc(path).await {
+            self.cache
+                .put_remote(&super::cse_namespace(bucket), key, etag, plain);
+        }
+    }
 }
 
 pub(super) async fn up(run: &Run<'_>, src: &Path, dst: &CosPath) -> Result<(), CliError> {
     let Run {
         ctx,
         a,
-        tr,
-        cache,
         filter,
         started,
+        ..
     } = *run;
     let folder = folder_of(dst);
     let local = walk(src, filter)?;
@@ -88,7 +179,7 @@ pub(super) async fn up(run: &Run<'_>, src: &Path, dst: &CosPath) -> Result<(), C
     let mut checks = futures_util::stream::iter(local.iter())
         .map(|(rel, path, size)| async move {
             let differs = match remote.get(rel) {
-                Some(r) => same(ctx, cache, dst, path, *size, r).await.map(|s| !s),
+                Some(r) => run.same(dst, path, *size, r).await.map(|s| !s),
                 None => Ok(true),
             };
             (rel, path, *size, differs)
@@ -109,7 +200,10 @@ pub(super) async fn up(run: &Run<'_>, src: &Path, dst: &CosPath) -> Result<(), C
     }
     drop(checks);
     jobs.sort_by(|x, y| x.rel.cmp(&y.rel));
-    let bar = ctx.out.bar(Some(jobs.len() as u64));
+    let bar = ctx
+        .out
+        .bar(Some(jobs.len() as u64))
+        .part_size(a.transfer.part_size);
     bar.add_total(jobs.iter().map(|j| j.size).sum());
     let opts = upload_options(&a.transfer).concurrency(2);
     let mut uploads = futures_util::stream::iter(jobs.iter())
@@ -125,23 +219,18 @@ pub(super) async fn up(run: &Run<'_>, src: &Path, dst: &CosPath) -> Result<(), C
                     Ok(k) => k,
                     Err(e) => return (j, target, Err(describe(&e))),
                 };
-                let r = tr
-                    .upload_file(&dst.bucket, &key, &j.path)
-                    .options(opts)
-                    .cancel(&ctx.cancel)
-                    .send()
-                    .await;
-                bar.add_done(j.size);
-                bar.file_done();
-                (j, target, r.map(Some).map_err(|e| describe(&e)))
+                let file = bar.file(j.rel.clone(), Some(j.size));
+                let r = run.upload(dst, &key, &j.path, opts, &file).await;
+                file.finish(r.is_ok());
+                (j, target, r.map(Some))
             }
         })
         .buffer_unordered(concurrency(a));
     while let Some((j, target, r)) = uploads.next().await {
         match r {
-            Ok(Some(out)) => {
-                cache.put_remote(dst.bucket.as_str(), &j.key, &out.etag, out.crc64);
-                cache.put_local(&j.path, out.crc64);
+            Ok(Some((etag, crc))) => {
+                run.remember(dst.bucket.as_str(), &j.key, &j.path, &etag, crc)
+                    .await;
                 t.done += 1;
                 t.bytes += j.size;
                 action(ctx, "upload", &target, false);
@@ -162,10 +251,9 @@ pub(super) async fn down(run: &Run<'_>, src: &CosPath, dst: &Path) -> Result<(),
     let Run {
         ctx,
         a,
-        tr,
-        cache,
         filter,
         started,
+        ..
     } = *run;
     let folder = folder_of(src);
     let remote = &list_remote(ctx, src, &folder, filter).await?;
@@ -179,7 +267,7 @@ pub(super) async fn down(run: &Run<'_>, src: &CosPath, dst: &Path) -> Result<(),
                 Err(e) => return (rel, None, Err(format!("refused: {e}"))),
             };
             let differs = match std::fs::symlink_metadata(&path) {
-                Ok(m) if m.is_file() => same(ctx, cache, src, &path, m.len(), r).await.map(|s| !s),
+                Ok(m) if m.is_file() => run.same(src, &path, m.len(), r).await.map(|s| !s),
                 Ok(_) => Err(format!("{} exists and is not a file", path.display())),
                 Err(_) => Ok(true),
             };
@@ -202,7 +290,10 @@ pub(super) async fn down(run: &Run<'_>, src: &CosPath, dst: &Path) -> Result<(),
         }
     }
     drop(checks);
-    let bar = ctx.out.bar(Some(jobs.len() as u64));
+    let bar = ctx
+        .out
+        .bar(Some(jobs.len() as u64))
+        .part_size(a.transfer.part_size);
     bar.add_total(jobs.iter().map(|j| j.size).sum());
     let opts = down_options(a)?;
     let mut downloads = futures_util::stream::iter(jobs.iter())
@@ -222,23 +313,18 @@ pub(super) async fn down(run: &Run<'_>, src: &CosPath, dst: &Path) -> Result<(),
                     Ok(k) => k,
                     Err(e) => return (j, target, Err(describe(&e))),
                 };
-                let r = tr
-                    .download_file(&src.bucket, &key, &j.path)
-                    .options(opts)
-                    .cancel(&ctx.cancel)
-                    .send()
-                    .await;
-                bar.add_done(j.size);
-                bar.file_done();
-                (j, target, r.map(Some).map_err(|e| describe(&e)))
+                let file = bar.file(j.rel.clone(), Some(j.size));
+                let r = run.download(src, &key, &j.path, opts, &file).await;
+                file.finish(r.is_ok());
+                (j, target, r.map(Some))
             }
         })
         .buffer_unordered(concurrency(a));
     while let Some((j, target, r)) = downloads.next().await {
         match r {
-            Ok(Some(out)) => {
-                cache.put_remote(src.bucket.as_str(), &j.key, &out.etag, out.crc64);
-                cache.put_local(&j.path, out.crc64);
+            Ok(Some((etag, crc))) => {
+                run.remember(src.bucket.as_str(), &j.key, &j.path, &etag, crc)
+                    .await;
                 t.done += 1;
                 t.bytes += j.size;
                 action(ctx, "download", &target, false);
