@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::help::*;
+
 /// `cos`: Tencent Cloud Object Storage from the shell.
 ///
 /// Objects are addressed as `cos://<bucket>-<appid>/<key or prefix>`; anything else is a
@@ -15,13 +17,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// (COS_SECRET_ID/COS_SECRET_KEY, TENCENTCLOUD_*, the tccli profile, TKE OIDC, the
 /// instance role).
 ///
-/// Also: `cos select` (SQL over a CSV/JSON object), client-side encryption on `cp`
-/// (--cse-aes-key-file, --cse-rsa-*), `cos config get|put|delete FAMILY` (bucket
-/// configurations as XML).
+/// Results go to stdout (`--json`: one JSON object per line), errors and progress bars
+/// to stderr (bars only on a terminal). Multi-file commands go on past a failed file,
+/// report every failure and end with a summary line. Transfers encrypt on the client
+/// with `--cse-aes-key-file` or `--cse-rsa-*` (the Python SDK's format), on the server
+/// with `--sse` or `--sse-c-key-file`.
 ///
 /// Exit codes: 0 success, 1 an operation failed, 2 bad usage.
 #[derive(Debug, Parser)]
 #[command(name = "cos", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = TOP_EXAMPLES)]
 pub struct Cli {
     /// Global options.
     #[command(flatten)]
@@ -63,25 +68,11 @@ pub struct Global {
     pub yes: bool,
 }
 
-const CP_EXAMPLES: &str = "Examples:
-  cos cp report.pdf cos://examplebucket-1250000000/docs/
-  cos cp -r ./site cos://examplebucket-1250000000/www --exclude '**/*.tmp'
-  cos cp cos://examplebucket-1250000000/docs/report.pdf .
-  cos cp big.iso cos://examplebucket-1250000000/isos/big.iso --checkpoint-dir ~/.cos/ck
-  cos cp cos://src-1250000000/a.bin cos://dst-1250000000/a.bin
-  cos cp secret.db cos://examplebucket-1250000000/secret.db --cse-aes-key-file ~/.cos_local_aes/.aes_key.pem";
-
-const SYNC_EXAMPLES: &str = "Examples:
-  cos sync ./site cos://examplebucket-1250000000/www --delete
-  cos sync cos://examplebucket-1250000000/www ./site --dry-run
-
-Local CRC-64s are cached by size and mtime (in $COS_CACHE_DIR, else ~/.cache/cos), so a
-sync with nothing to do reads no file again.";
-
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List buckets, or the objects under cos://bucket[/prefix].
+    #[command(after_help = LS_EXAMPLES)]
     Ls(LsArgs),
     /// Copy files and objects: local→COS, COS→local, COS→COS (on the service).
     #[command(after_help = CP_EXAMPLES)]
@@ -90,22 +81,31 @@ pub enum Command {
     #[command(after_help = SYNC_EXAMPLES)]
     Sync(SyncArgs),
     /// Move: copy, then delete the source.
+    #[command(after_help = MV_EXAMPLES)]
     Mv(CpArgs),
     /// Delete objects.
+    #[command(after_help = RM_EXAMPLES)]
     Rm(RmArgs),
     /// Write an object to standard output.
+    #[command(after_help = CAT_EXAMPLES)]
     Cat(CatArgs),
     /// Show an object's metadata.
+    #[command(after_help = STAT_EXAMPLES)]
     Stat(StatArgs),
     /// Print a presigned URL for an object.
+    #[command(after_help = PRESIGN_EXAMPLES)]
     Presign(PresignArgs),
     /// Total size and object count under cos://bucket[/prefix].
+    #[command(after_help = DU_EXAMPLES)]
     Du(DuArgs),
     /// Make a bucket.
+    #[command(after_help = MB_EXAMPLES)]
     Mb(MbArgs),
     /// Remove a bucket.
+    #[command(after_help = RB_EXAMPLES)]
     Rb(RbArgs),
     /// Abort unfinished multipart uploads under cos://bucket[/prefix].
+    #[command(after_help = ABORT_EXAMPLES)]
     Abort(AbortArgs),
     /// Run an SQL query over a CSV or JSON object (SELECT Object Content); the
     /// records are written to stdout as they arrive.
@@ -116,14 +116,6 @@ pub enum Command {
     #[command(after_help = CONFIG_EXAMPLES)]
     Config(ConfigArgs),
 }
-
-const CONFIG_EXAMPLES: &str = "Examples:
-  cos config put cors cos://examplebucket-1250000000 --file cors.xml
-  cos config get website cos://examplebucket-1250000000
-  cos config delete lifecycle cos://examplebucket-1250000000
-  cos config get inventory cos://examplebucket-1250000000 --id list1
-
-The policy family takes and prints JSON (the bucket policy document).";
 
 /// What `cos config` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -193,12 +185,6 @@ pub struct ConfigArgs {
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
 }
-
-const SELECT_EXAMPLES: &str = "Examples:
-  cos select cos://examplebucket-1250000000/people.csv --input csv --csv-header use \\
-      --sql \"select name from COSObject where cast(age as int) > 30\"
-  cos select cos://examplebucket-1250000000/logs.json.gz --input json --json-type lines \\
-      --compression gzip --output json --sql \"select * from COSObject s where s.level = 'ERROR'\"";
 
 /// Format of the queried object.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -351,8 +337,9 @@ pub struct CpArgs {
     pub cse: CseArgs,
 }
 
-/// Client-side encryption of `cp` (one file, upload or download), compatible with the
-/// official Python SDK's `CosEncryptionClient` and its key files.
+/// Client-side encryption of `cp`, `mv` and `sync` (files and folders, upload and
+/// download), compatible with the official Python SDK's `CosEncryptionClient` and its
+/// key files.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Client-side encryption")]
 pub struct CseArgs {
@@ -553,5 +540,22 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_has_an_about_and_examples() {
+        let cli = Cli::command();
+        assert!(cli.get_after_help().is_some());
+        for sub in cli.get_subcommands() {
+            let name = sub.get_name();
+            assert!(sub.get_about().is_some(), "{name}: no about");
+            let after = sub.get_after_help().map(|h| h.to_string());
+            assert!(
+                after
+                    .as_deref()
+                    .is_some_and(|h| h.starts_with("Examples:\n  cos ")),
+                "{name}: no examples"
+            );
+        }
     }
 }
