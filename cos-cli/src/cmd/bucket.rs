@@ -71,7 +71,17 @@ pub(super) async fn rb(ctx: &Ctx, a: RbArgs) -> Result<(), CliError> {
                 f.message
             )));
         }
-        let (_, failed) = abort_uploads(ctx, &path).await?;
+        let (aborted, failed) = abort_uploads(ctx, &path).await?;
+        if ctx.out.json {
+            ctx.out.json_line(&json!({ "summary": {
+                "deleted": summary.deleted, "aborted": aborted, "failed": failed,
+            }}));
+        } else {
+            ctx.out.line(format!(
+                "{} deleted, {aborted} uploads aborted, {failed} failed",
+                summary.deleted
+            ));
+        }
         if failed > 0 {
             return Err(CliError::Partial {
                 failed,

@@ -162,6 +162,20 @@ async fn rm_one(ctx: &Ctx, path: &CosPath, a: &RmArgs) -> Result<(), CliError> {
         }
         print_deleted(ctx, path, k, Some(id), a.dry_run);
     }
+    // Several objects: the summary line of multi-file commands.
+    let deleted = total - failures.len();
+    if ctx.out.json {
+        ctx.out.json_line(&json!({ "summary": {
+            "deleted": if a.dry_run { 0 } else { deleted }, "failed": failures.len(),
+            "dry_run": a.dry_run,
+        }}));
+    } else if a.dry_run {
+        ctx.out
+            .line(format!("{total} versions would be deleted (dry run)"));
+    } else {
+        ctx.out
+            .line(format!("{deleted} deleted, {} failed", failures.len()));
+    }
     if failures.is_empty() {
         Ok(())
     } else {

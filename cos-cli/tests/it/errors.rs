@@ -10,6 +10,13 @@ fn usage_errors_exit_2_before_any_request() {
     env.emu.clear_requests();
     let f = env.file("f", b"x");
     let f = f.to_str().unwrap();
+    env.file("dir/g", b"y");
+    let d = env.path("dir");
+    let d = d.to_str().unwrap();
+    let aes = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/keys/aes_master.b64")
+        .display()
+        .to_string();
     for args in [
         vec!["cp", f],                          // missing DST
         vec!["ls", "s3://bucket/x"],            // not cos://
@@ -42,6 +49,37 @@ fn usage_errors_exit_2_before_any_request() {
             "--include",
             "a[b",
         ],
+        vec![
+            "cp",
+            f,
+            "cos://examplebucket-1250000000/k",
+            "--part-size",
+            "512K", // below COS's 1 MiB parts
+        ],
+        // Client-side encryption: parts of whole AES blocks, no COS→COS copy.
+        vec![
+            "sync",
+            d,
+            "cos://examplebucket-1250000000/p/",
+            "--part-size",
+            "1048577",
+            "--cse-aes-key-file",
+            &aes,
+        ],
+        vec![
+            "cp",
+            "cos://examplebucket-1250000000/a",
+            "cos://examplebucket-1250000000/b",
+            "--cse-aes-key-file",
+            &aes,
+        ],
+        vec![
+            "cp",
+            d,
+            "cos://examplebucket-1250000000/p/",
+            "--cse-aes-key-file",
+            &aes,
+        ], // no -r
         vec!["cp", f, f],                                // two local paths
         vec!["stat", "cos://examplebucket-1250000000/"], // a bucket, not an object
         vec!["frobnicate"],
@@ -88,6 +126,31 @@ fn failures_exit_1_with_code_and_request_id_never_a_secret() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("NoSuchBucket"), "{}", stderr(&o));
+    // A local file that is not there: exit 1, naming it.
+    let o = env
+        .cos(&["cp", env.path("absent.txt").to_str().unwrap(), &uri("k")])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("absent.txt"), "{}", stderr(&o));
+    // No service listening: exit 1 with the connection error.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut c = assert_cmd::Command::cargo_bin("cos").unwrap();
+    for (k, v) in env.env_pairs() {
+        c.env(k, v);
+    }
+    let o = c
+        .args(["ls", &format!("cos://{BUCKET}")])
+        .args(["--endpoint", &format!("http://127.0.0.1:{port}")])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("connect"), "{}", stderr(&o));
 }
 
 #[test]

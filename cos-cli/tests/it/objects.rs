@@ -261,6 +261,11 @@ fn abort_and_forced_rb_empty_the_bucket() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("uploads aborted, 0 failed") && stdout(&o).contains("removed bucket"),
+        "{}",
+        stdout(&o)
+    );
     let o = env.cos(&["ls", "--json"]).output().unwrap();
     assert!(json_lines(&o).is_empty(), "{}", stdout(&o));
 }
@@ -312,7 +317,9 @@ fn versions_are_listed_and_removed_with_all_versions() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(json_lines(&o).len(), 3);
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 4, "three versions and the summary");
+    assert_eq!(lines[3]["summary"]["deleted"], 3, "{lines:?}");
     let o = env
         .cos(&["ls", &uri("v.txt"), "--versions", "--json"])
         .output()
