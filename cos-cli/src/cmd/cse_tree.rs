@@ -32,6 +32,15 @@ struct Item {
     problem: Option<(&'static str, String)>,
 }
 
+/// After Ctrl-C no further file starts (cos-crypto's transfers take no cancel
+/// handle: the files in flight finish).
+pub(super) fn stop_if_cancelled(ctx: &Ctx) -> Result<(), String> {
+    if ctx.cancel.is_cancelled() {
+        return Err("cancelled (interrupted)".into());
+    }
+    Ok(())
+}
+
 fn concurrency(a: &CpArgs) -> usize {
     a.transfer.concurrency.map_or(8, usize::from)
 }
@@ -62,6 +71,7 @@ pub(super) async fn upload_dir(
                 let key = format!("{folder}{rel}");
                 let file = bar.file(rel, Some(size));
                 let r = async {
+                    stop_if_cancelled(ctx)?;
                     let k = ObjectKey::new(key.clone()).map_err(|e| describe(&e))?;
                     let mut opts = upload_options(&a.transfer);
                     if let Some(dir) = &a.transfer.checkpoint_dir {
@@ -168,6 +178,7 @@ async fn download_one(
     read: &cos_core::ReadOptions,
     remove_source: bool,
 ) -> Result<(), String> {
+    stop_if_cancelled(ctx)?;
     let k = ObjectKey::new(key.to_owned()).map_err(|e| describe(&e))?;
     if let Some(parent) = path.parent() {
         tokio::fs::create_dir_all(parent)

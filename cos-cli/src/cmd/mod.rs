@@ -4,7 +4,7 @@ mod bucket;
 mod bucket_config;
 mod cp;
 mod cse;
-mod cse_tree;
+pub(crate) mod cse_tree;
 mod ls;
 mod object;
 mod rm;

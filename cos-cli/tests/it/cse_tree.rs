@@ -200,3 +200,41 @@ fn a_tree_we_encrypted_with_cp_r_and_sync_reads_in_the_python_sdk() {
     }
     assert_eq!(got.len(), want.len());
 }
+
+#[test]
+fn ctrl_c_stops_an_encrypted_folder_upload_before_the_next_file() {
+    use std::time::{Duration, Instant};
+    let env = Env::new();
+    env.mb();
+    for i in 0..6u8 {
+        env.file(&format!("many/f{i}"), &data(10_000, i));
+    }
+    env.emu
+        .add_fault(cos_emulator::FaultRule::parse("latency-ms=400,op=PutObject").unwrap());
+    let dir = env.path("many");
+    let child = Command::new(assert_cmd::cargo::cargo_bin("cos"))
+        .args(["cp", "-r", dir.to_str().unwrap(), &uri("enc/")])
+        .args(["--concurrency", "1"])
+        .args(aes_flags())
+        .args(["--endpoint", &env.endpoint()])
+        .envs(env.env_pairs())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while env.count("PutObject") < 1 {
+        assert!(Instant::now() < deadline, "no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cancelled"), "{}", stderr(&o));
+    env.emu.clear_faults();
+    assert!(env.count("PutObject") <= 3, "files went on after Ctrl-C");
+}

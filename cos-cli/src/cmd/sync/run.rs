@@ -115,10 +115,12 @@ impl Run<'_> {
                 .send()
                 .await
                 .map_err(|e| describe(&e)),
-            Some(enc) => enc
-                .upload_file(&dst.bucket, key, path, opts, self.write)
-                .await
-                .map_err(|e| describe(&e)),
+            Some(enc) => {
+                crate::cmd::cse_tree::stop_if_cancelled(self.ctx)?;
+                enc.upload_file(&dst.bucket, key, path, opts, self.write)
+                    .await
+                    .map_err(|e| describe(&e))
+            }
         };
         r.map(|o| (o.etag, o.crc64))
     }
@@ -142,10 +144,12 @@ impl Run<'_> {
                 .send()
                 .await
                 .map_err(|e| describe(&e)),
-            Some(enc) => enc
-                .download_file(&src.bucket, key, path, opts)
-                .await
-                .map_err(|e| describe(&e)),
+            Some(enc) => {
+                crate::cmd::cse_tree::stop_if_cancelled(self.ctx)?;
+                enc.download_file(&src.bucket, key, path, opts)
+                    .await
+                    .map_err(|e| describe(&e))
+            }
         };
         r.map(|o| (o.etag, o.crc64))
     }
