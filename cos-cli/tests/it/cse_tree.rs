@@ -238,3 +238,33 @@ fn ctrl_c_stops_an_encrypted_folder_upload_before_the_next_file() {
     env.emu.clear_faults();
     assert!(env.count("PutObject") <= 3, "files went on after Ctrl-C");
 }
+
+#[test]
+fn mv_r_with_encryption_moves_both_ways() {
+    let env = Env::new();
+    env.mb();
+    env.file("src/a", &data(3000, 1));
+    env.file("src/b/c", &data(70_000, 2));
+    let src = env.path("src");
+    let o = run(
+        &env,
+        &["mv", "-r", src.to_str().unwrap(), &uri("m/")],
+        &aes_flags(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!src.join("a").exists() && !src.join("b/c").exists());
+    let back = env.path("back");
+    let o = run(
+        &env,
+        &["mv", "-r", &uri("m/"), back.to_str().unwrap()],
+        &aes_flags(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read(&back.join("a")), data(3000, 1));
+    assert_eq!(read(&back.join("b/c")), data(70_000, 2));
+    let o = env
+        .cos(&["--json", "ls", "-r", &uri("m/")])
+        .output()
+        .unwrap();
+    assert!(json_lines(&o).is_empty(), "{}", stdout(&o));
+}

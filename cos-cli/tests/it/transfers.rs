@@ -109,6 +109,17 @@ fn download_refuses_keys_escaping_the_destination() {
     assert!(stderr(&o).contains("escape.txt"), "{}", stderr(&o));
     assert_eq!(read(&dest.join("ok.txt")), b"data", "the rest continues");
     assert!(!env.path("out/escape.txt").exists());
+    // sync refuses it the same way.
+    let dest = env.path("sync/inner");
+    let o = env
+        .cos(&["sync", &uri("d/"), dest.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("escape.txt"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1 transferred, 0 unchanged, 1 failed"));
+    assert_eq!(read(&dest.join("ok.txt")), b"data", "the rest continues");
+    assert!(!env.path("sync/escape.txt").exists());
 }
 
 #[test]
