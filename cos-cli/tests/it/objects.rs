@@ -442,3 +442,59 @@ fn sse_c_key_is_sent_with_writes_and_reads_and_never_printed() {
     .code(2);
     assert!(env.requests().is_empty());
 }
+
+#[test]
+fn mb_maz_and_reading_an_older_version() {
+    let env = Env::new();
+    env.mb();
+    let client = env.client();
+    let maz = "mazbucket-1250000000";
+    env.cos(&["mb", &format!("cos://{maz}"), "--maz"])
+        .assert()
+        .success();
+    let meta = |b: &str| {
+        let b = cos_core::BucketName::new(b).unwrap();
+        env.rt.block_on(client.get_bucket_meta(&b)).unwrap().maz
+    };
+    assert!(meta(maz));
+    assert!(!meta(BUCKET));
+
+    let bucket = cos_core::BucketName::new(BUCKET).unwrap();
+    env.rt
+        .block_on(
+            client
+                .put_bucket_versioning(&bucket, cos_xml::VersioningStatus::Enabled)
+                .send(),
+        )
+        .unwrap();
+    for body in [&b"one"[..], b"two!"] {
+        let f = env.file("v.txt", body);
+        env.cos(&["cp", f.to_str().unwrap(), &uri("v.txt")])
+            .assert()
+            .success();
+    }
+    let o = env
+        .cos(&["ls", &uri("v.txt"), "--versions", "--json"])
+        .output()
+        .unwrap();
+    let old = json_lines(&o)
+        .into_iter()
+        .find(|v| v["latest"] == false)
+        .unwrap();
+    let id = old["version_id"].as_str().unwrap();
+    let o = env
+        .cos(&["cat", &uri("v.txt"), "--version-id", id])
+        .output()
+        .unwrap();
+    assert_eq!(o.stdout, b"one", "{}", stderr(&o));
+    let o = env
+        .cos(&["--json", "stat", &uri("v.txt"), "--version-id", id])
+        .output()
+        .unwrap();
+    let s = &json_lines(&o)[0];
+    assert_eq!(
+        (s["size"].clone(), s["version_id"].clone()),
+        (3.into(), id.into())
+    );
+    env.cos(&["cat", &uri("v.txt")]).assert().stdout("two!");
+}
