@@ -251,6 +251,38 @@ fn config_put_get_delete_cors_and_website() {
 }
 
 #[test]
+fn config_put_get_delete_tagging_lifecycle_and_referer() {
+    let env = Env::new();
+    env.mb();
+    round_trip(
+        &env,
+        "tagging",
+        "<Tagging><TagSet><Tag><Key>team</Key><Value>storage</Value></Tag></TagSet></Tagging>",
+        &["<Key>team</Key>", "<Value>storage</Value>"],
+        "NoSuchTagSet",
+    );
+    round_trip(
+        &env,
+        "lifecycle",
+        "<LifecycleConfiguration><Rule><ID>expire-logs</ID><Filter><Prefix>logs/</Prefix>\
+</Filter><Status>Enabled</Status><Expiration><Days>30</Days></Expiration></Rule>\
+</LifecycleConfiguration>",
+        &["<ID>expire-logs</ID>", "<Days>30</Days>"],
+        "NoSuchLifecycleConfiguration",
+    );
+    round_trip(
+        &env,
+        "referer",
+        "<RefererConfiguration><Status>Enabled</Status><RefererType>White-List</RefererType>\
+<DomainList><Domain>*.example.com</Domain></DomainList></RefererConfiguration>",
+        &["<Domain>*.example.com</Domain>", "White-List"],
+        "NoSuchRefererConfiguration",
+    );
+    assert_eq!(env.count("PutBucketTagging"), 2);
+    assert_eq!(env.count("DeleteBucketLifecycle"), 1);
+}
+
+#[test]
 fn config_rejects_unknown_families_and_bad_files_before_any_request() {
     let env = Env::new();
     env.mb();
