@@ -83,6 +83,16 @@ fn bars_on_a_terminal_never_in_pipes() {
         !tty.contains("ETA") && tty.contains("3 transferred"),
         "{tty:?}"
     );
+    // --quiet on a terminal: neither bars nor the summary, only errors.
+    let tty = on_terminal(
+        &env,
+        &["cp", "-r", d.to_str().unwrap(), &uri("r/"), "--quiet"],
+    );
+    assert!(
+        !tty.contains("ETA") && !tty.contains("transferred"),
+        "{tty:?}"
+    );
+    env.cos(&["stat", &uri("r/f2")]).assert().success();
 }
 
 #[test]
