@@ -249,6 +249,10 @@ pub struct SelectArgs {
     /// Format of the records (default: the input's).
     #[arg(long, value_enum)]
     pub output: Option<SelectFormat>,
+    /// SSE-C: the file holding the 32-byte AES-256 key (raw, or base64) the object was
+    /// written with.
+    #[arg(long, value_name = "FILE")]
+    pub sse_c_key_file: Option<std::path::PathBuf>,
 }
 
 /// `cos ls`.

@@ -8,7 +8,7 @@ use cos_core::xml::select::{
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
-use super::Ctx;
+use super::{Ctx, read_options_with};
 use crate::cli::{Compression, CsvHeader, JsonKind, SelectArgs, SelectFormat};
 use crate::error::CliError;
 use crate::location::CosPath;
@@ -47,15 +47,22 @@ pub(super) async fn select(ctx: &Ctx, a: SelectArgs) -> Result<(), CliError> {
         SelectFormat::Json => OutputSerialization::json(JsonOutput::default()),
     };
     let fail = |e: &cos_core::Error| CliError::op(format!("select on {path}"), e);
-    let mut events = ctx
+    let mut op = ctx
         .client
         .select_object_content(&path.bucket, &key)
         .expression(a.sql.clone())
         .input(input(&a))
-        .output(output)
-        .send()
-        .await
-        .map_err(|e| fail(&e))?;
+        .output(output);
+    // The SSE-C headers of a read (the Python SDK's select_object_content passes any
+    // header through its kwargs).
+    let read = read_options_with(a.sse_c_key_file.as_deref())?;
+    let (headers, _) = read
+        .parts()
+        .map_err(|e| CliError::Usage(format!("--sse-c-key-file: {e}")))?;
+    for (name, value) in headers {
+        op = op.header(name, value);
+    }
+    let mut events = op.send().await.map_err(|e| fail(&e))?;
     let mut stdout = tokio::io::stdout();
     // Each Records chunk is written and flushed as it arrives; an error event of the
     // query (bad SQL, bad data) ends the command with its COS code.

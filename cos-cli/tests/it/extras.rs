@@ -47,6 +47,54 @@ fn select_filters_a_csv_object_with_a_header() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(json_lines(&o), vec![serde_json::json!({"name": "bob"})]);
+
+    // An object written with SSE-C is queried with its key: the SSE-C headers go with
+    // the request (the emulator's log keeps the key's MD5, never the key).
+    use base64::Engine as _;
+    let key = [4u8; 32];
+    let kf = env.file("ssec.key", &key);
+    let kf = kf.to_str().unwrap();
+    env.cos(&[
+        "cp",
+        src.to_str().unwrap(),
+        &uri("c.csv"),
+        "--sse-c-key-file",
+        kf,
+    ])
+    .assert()
+    .success();
+    env.emu.clear_requests();
+    let o = env
+        .cos(&[
+            "select",
+            &uri("c.csv"),
+            "--input",
+            "csv",
+            "--csv-header",
+            "use",
+        ])
+        .args([
+            "--sql",
+            "select name from COSObject",
+            "--sse-c-key-file",
+            kf,
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "alice\nbob\ncarol\n");
+    let md5 = {
+        use md5::Digest as _;
+        base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(key))
+    };
+    let sent = env
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation == "SelectObjectContent")
+        .flat_map(|r| r.headers)
+        .find(|(k, _)| k.eq_ignore_ascii_case("x-cos-server-side-encryption-customer-key-md5"))
+        .map(|(_, v)| v);
+    assert_eq!(sent.as_deref(), Some(md5.as_str()));
 }
 
 #[test]
