@@ -119,7 +119,14 @@ pub(super) async fn download_dir(
     remove_source: bool,
 ) -> Result<(), CliError> {
     let filter = check_globs(&a.transfer.include, &a.transfer.exclude)?;
-    let read = read_options(&a.write)?;
+    let job = Download {
+        ctx,
+        a,
+        enc,
+        s,
+        read: read_options(&a.write)?,
+        remove_source,
+    };
     let folder = folder_prefix(&s.key).into_owned();
     let remote = list_remote(ctx, s, &folder, &filter).await?;
     let mut objects: Vec<_> = remote.into_iter().collect();
@@ -132,7 +139,7 @@ pub(super) async fn download_dir(
     bar.add_total(objects.iter().map(|o| o.1.size).sum());
     let mut results = futures_util::stream::iter(objects)
         .map(|(rel, o)| {
-            let (read, bar) = (&read, bar.clone());
+            let (job, bar) = (&job, bar.clone());
             async move {
                 let path = match local_path(dest, &rel) {
                     Ok(p) => p,
@@ -147,7 +154,7 @@ pub(super) async fn download_dir(
                     }
                 };
                 let file = bar.file(rel, Some(o.size));
-                let r = download_one(ctx, a, enc, s, &o.key, &path, read, remove_source).await;
+                let r = download_one(job, &o.key, &path).await;
                 file.finish(r.is_ok());
                 Item {
                     key: o.key,
@@ -167,17 +174,26 @@ pub(super) async fn download_dir(
     tally.finish(ctx, started)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn download_one(
-    ctx: &Ctx,
-    a: &CpArgs,
-    enc: &EncryptionClient,
-    s: &CosPath,
-    key: &str,
-    path: &Path,
-    read: &cos_core::ReadOptions,
+/// What every file of a folder download shares.
+struct Download<'a> {
+    ctx: &'a Ctx,
+    a: &'a CpArgs,
+    enc: &'a EncryptionClient,
+    s: &'a CosPath,
+    read: cos_core::ReadOptions,
     remove_source: bool,
-) -> Result<(), String> {
+}
+
+/// Downloads and decrypts `key` to `path` (then deletes it for `mv`).
+async fn download_one(d: &Download<'_>, key: &str, path: &Path) -> Result<(), String> {
+    let Download {
+        ctx,
+        a,
+        enc,
+        s,
+        ref read,
+        remove_source,
+    } = *d;
     stop_if_cancelled(ctx)?;
     let k = ObjectKey::new(key.to_owned()).map_err(|e| describe(&e))?;
     if let Some(parent) = path.parent() {
