@@ -19,5 +19,6 @@ mod plan_resume;
 mod python_interop;
 mod sse_kill_resume;
 mod sse_transfer;
+mod stream_checksums;
 mod stream_transfer;
 mod transform;
