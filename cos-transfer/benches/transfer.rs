@@ -20,7 +20,8 @@
 //! `BENCH_TRANSFER_RSS_MIB` (default 4096), `BENCH_TRANSFER_PYTHON=0` to skip Python,
 //! `BENCH_TRANSFER_PART_MIB` / `BENCH_TRANSFER_CONCURRENCY` to try other settings for
 //! ours and the ceiling, `BENCH_TRANSFER_ONLY=ours_up|ours_down|ceiling_up|ceiling_down|
-//! zero_copy_up|python_up|python_down` to repeat one measurement (for profiling),
+//! zero_copy_up|python_up|python_down` to repeat one measurement (for profiling), `=pipe`
+//! for the pipe upload alone,
 //! `BENCH_TRANSFER_PIN=1` to keep the emulator on one core and the clients on the other,
 //! `BENCH_TRANSFER_HTTPS=0` to skip the HTTPS figure.
 //! Also the pipe upload of `transfer/pipe.rs` (`upload_reader` from a pipe vs
@@ -1251,6 +1252,10 @@ fn main() {
     let bench = Bench::new(emu.addr);
     bench.prepare();
     if let Ok(only) = std::env::var("BENCH_TRANSFER_ONLY") {
+        if only == "pipe" {
+            pipe::run(&bench, &mut emu);
+            return;
+        }
         bench.only(&mut emu, &only);
         return; // the temporary folders are removed on the way out
     }

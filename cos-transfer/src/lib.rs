@@ -44,6 +44,8 @@ mod error;
 mod fileio;
 mod listing;
 pub mod paths;
+#[cfg(target_os = "linux")]
+mod pipe;
 pub mod plan;
 pub mod resume;
 mod stream_download;
@@ -68,6 +70,8 @@ pub use cos_core::{KmsOptions, ReadOptions, Sse, SseCustomerKey, WriteOptions};
 pub use dir::{DELETE_BATCH, DeleteOptions, DeleteSummary, DirOptions, DirSummary, FileReport};
 pub use download::{DownloadOptions, DownloadOutcome, PARTIAL_SUFFIX};
 pub use error::{ListingProblem, RemoteError, TransferError};
+#[cfg(target_os = "linux")]
+pub use pipe::{PIPE_CAPACITY, set_pipe_capacity, stdin_reader};
 pub use transfers::{
     Copy, DeletePrefix, DownloadDir, DownloadFile, Transfers, UploadDir, UploadFile,
 };

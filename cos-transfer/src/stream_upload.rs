@@ -10,6 +10,11 @@
 //! once acknowledged the buffer is reused for the next part. When the source fails, the
 //! upload is cancelled or a part fails for good, the multipart upload is aborted on the
 //! service: a stream cannot be read again, so nothing could ever resume it.
+//!
+//! The task that runs the upload reads the source and nothing else of weight: each
+//! part's CRC-64 (and MD5) is computed on the blocking pool (the CRC while the part is
+//! already on its way), and the requests' bodies are written by the HTTP client's
+//! connection tasks. Reading is then never held up by sending, nor sending by reading.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -71,6 +76,20 @@ impl Source<'_> {
     }
 }
 
+/// The CRC-64 of `body`, and its MD5 when `md5`, computed on the blocking pool so that
+/// the task reading the source is not held up (16 MiB of CRC is milliseconds of CPU).
+async fn sums(body: Bytes, md5: bool) -> Result<(u64, Option<[u8; 16]>), TransferError> {
+    tokio::task::spawn_blocking(move || {
+        let crc = crc64::checksum(&body);
+        (crc, md5.then(|| Md5::digest(&body).into()))
+    })
+    .await
+    .map_err(|e| TransferError::StreamIo {
+        what: "computing a part's checksums",
+        source: io::Error::other(e),
+    })
+}
+
 fn source_error(e: io::Error) -> TransferError {
     TransferError::StreamIo {
         what: "reading the upload source",
@@ -110,15 +129,10 @@ struct Target<'a, B> {
 }
 
 impl<B: Backend> Target<'_, B> {
-    fn md5_of(&self, data: &[u8]) -> Option<[u8; 16]> {
-        self.md5.then(|| Md5::digest(data).into())
-    }
-
     /// One PUT Object of `data`.
     async fn single(&self, data: Bytes) -> Result<UploadOutcome, TransferError> {
-        let crc = crc64::checksum(&data);
         let size = data.len() as u64;
-        let md5 = self.md5_of(&data);
+        let (crc, md5) = sums(data.clone(), self.md5).await?;
         let w = self
             .backend
             .put_object(self.bucket, self.key, data, md5)
@@ -177,21 +191,31 @@ impl<B: Backend> Target<'_, B> {
         }
     }
 
-    /// Upload Part of `body`: the acknowledged part and its buffer for reuse.
+    /// Upload Part of `body`: the acknowledged part and its buffer for reuse. Without
+    /// MD5 the part's CRC-64 is computed while it is sent (its request does not carry
+    /// it); with MD5, before.
     async fn part(
         &self,
         upload_id: &str,
         number: u32,
         body: Bytes,
     ) -> Result<(u32, String, u64, u64, Option<BytesMut>), TransferError> {
-        let crc = crc64::checksum(&body);
         let len = body.len() as u64;
-        let md5 = self.md5_of(&body);
-        let w = self
-            .backend
-            .upload_part(self.bucket, self.key, upload_id, number, body.clone(), md5)
-            .await
-            .map_err(|e| TransferError::remote("UploadPart", e))?;
+        let to_sum = body.clone();
+        let send = move |md5| async move {
+            self.backend
+                .upload_part(self.bucket, self.key, upload_id, number, body.clone(), md5)
+                .await
+                .map_err(|e| TransferError::remote("UploadPart", e))
+                .map(|w| (w, body))
+        };
+        let (crc, (w, body)) = if self.md5 {
+            let (crc, md5) = sums(to_sum, true).await?;
+            (crc, send(md5).await?)
+        } else {
+            let (sum, sent) = tokio::join!(sums(to_sum, false), send(None));
+            (sum?.0, sent?)
+        };
         check_crc(format!("part {number}"), crc, w.crc64)?;
         Ok((number, w.etag, crc, len, body.try_into_mut().ok()))
     }

@@ -117,6 +117,11 @@ impl<B: Backend> Transfers<B> {
     /// A part's request is retried (by the client) from its buffer, never by reading
     /// the source again. The object's CRC-64 is checked as `upload_file` does.
     ///
+    /// The task running the upload only reads: the parts' checksums are computed on the
+    /// blocking pool and their bodies written by the client's connection tasks. To read
+    /// standard input, `cos_transfer::stdin_reader()` (Linux) first raises its pipe's
+    /// capacity to 1 MiB, so that each read returns up to 1 MiB instead of 64 KiB.
+    ///
     /// Not resumable (a reader cannot be read twice): when the source fails, a part
     /// fails for good or the upload is cancelled, the multipart upload is aborted on the
     /// service. At most 10,000 parts: the part size bounds the object (16 MiB parts:

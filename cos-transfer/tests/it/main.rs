@@ -17,6 +17,8 @@ mod kill_resume;
 mod options_errors;
 mod plan_resume;
 mod python_interop;
+mod sse_kill_resume;
 mod sse_transfer;
+mod stream_checksums;
 mod stream_transfer;
 mod transform;
