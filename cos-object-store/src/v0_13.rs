@@ -32,7 +32,6 @@
 pub use object_store_0_13 as object_store;
 
 pub use self::put::CosMultipartUpload;
-pub use self::store::CosObjectStore;
 
 /// object_store 0.13's result structs have no `extensions` field.
 mod compat {
@@ -87,5 +86,5 @@ mod put;
 #[cfg(feature = "signer")]
 #[path = "imp/signer.rs"]
 mod signer;
-#[path = "imp/store.rs"]
-mod store;
+
+include!("imp/root.rs");

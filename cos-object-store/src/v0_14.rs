@@ -31,7 +31,6 @@
 pub use object_store_0_14 as object_store;
 
 pub use self::put::CosMultipartUpload;
-pub use self::store::CosObjectStore;
 
 /// object_store 0.14's result structs carry `extensions` (left empty).
 mod compat {
@@ -109,5 +108,5 @@ mod put;
 #[cfg(feature = "signer")]
 #[path = "imp/signer.rs"]
 mod signer;
-#[path = "imp/store.rs"]
-mod store;
+
+include!("imp/root.rs");

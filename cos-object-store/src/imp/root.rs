@@ -1,9 +1,9 @@
-//! The store: one bucket as an [`ObjectStore`]; each operation is a call into `get`,
-//! `put` or `list`.
+// The store, included (`include!`) at the root of each version module, so that the
+// modules below it use their parent as they would a crate root: one bucket as an
+// `ObjectStore`, each operation a call into `get`, `put`, `list` or `multipart`.
 
 use std::fmt;
 
-use super::object_store;
 use async_trait::async_trait;
 use cos_core::{BucketName, Client, ObjectKey};
 use futures_util::stream::BoxStream;
@@ -17,8 +17,8 @@ use object_store::{
 /// One COS bucket as an [`ObjectStore`]. Cheap to clone (the client is shared).
 #[derive(Debug, Clone)]
 pub struct CosObjectStore {
-    pub(super) client: Client,
-    pub(super) bucket: BucketName,
+    client: Client,
+    bucket: BucketName,
 }
 
 impl CosObjectStore {
@@ -39,9 +39,9 @@ impl CosObjectStore {
     }
 
     /// The COS key of a path (its encoded form, as object_store stores it).
-    pub(super) fn key(&self, location: &Path) -> Result<ObjectKey> {
+    fn key(&self, location: &Path) -> Result<ObjectKey> {
         ObjectKey::new(location.as_ref())
-            .map_err(|e| super::error::map(location.as_ref(), cos_core::Error::from(e)))
+            .map_err(|e| error::map(location.as_ref(), cos_core::Error::from(e)))
     }
 }
 
@@ -59,7 +59,7 @@ impl ObjectStore for CosObjectStore {
         payload: PutPayload,
         opts: PutOptions,
     ) -> Result<PutResult> {
-        let write = super::put::write_options(&opts.attributes)?;
+        let write = put::write_options(&opts.attributes)?;
         self.put_with(location, payload, &opts.mode, &write, &opts.tags)
             .await
     }
