@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 
+use super::object_store;
 use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, TryStreamExt};
 use object_store::path::Path;
@@ -9,8 +10,9 @@ use object_store::{
     Attribute, Attributes, GetOptions, GetRange, GetResult, GetResultPayload, ObjectMeta, Result,
 };
 
-use crate::CosObjectStore;
-use crate::error::{generic, map};
+use super::CosObjectStore;
+use super::compat::get_result;
+use super::error::{generic, map};
 
 /// `If-*` dates as HTTP dates.
 fn http_date(t: DateTime<Utc>) -> String {
@@ -94,13 +96,9 @@ impl CosObjectStore {
     pub(crate) async fn get_with(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
         if options.head {
             let meta = self.head_opts(location, &options).await?;
-            return Ok(GetResult {
-                range: 0..meta.size,
-                meta,
-                payload: GetResultPayload::Stream(futures_util::stream::empty().boxed()),
-                attributes: Attributes::new(),
-                extensions: Default::default(),
-            });
+            let range = 0..meta.size;
+            let payload = GetResultPayload::Stream(futures_util::stream::empty().boxed());
+            return Ok(get_result(payload, meta, range, Attributes::new()));
         }
         let key = self.key(location)?;
         let mut get = self
@@ -131,19 +129,15 @@ impl CosObjectStore {
         let attributes = attributes_of(&out.meta.headers);
         let path = location.to_string();
         let stream = out.body.map_err(move |e| map(&path, e)).boxed();
-        Ok(GetResult {
-            payload: GetResultPayload::Stream(stream),
-            meta: ObjectMeta {
-                location: location.clone(),
-                last_modified: parse_http_date(out.last_modified.as_deref()),
-                size,
-                e_tag: out.etag,
-                version: out.version_id,
-            },
-            range,
-            attributes,
-            extensions: Default::default(),
-        })
+        let meta = ObjectMeta {
+            location: location.clone(),
+            last_modified: parse_http_date(out.last_modified.as_deref()),
+            size,
+            e_tag: out.etag,
+            version: out.version_id,
+        };
+        let payload = GetResultPayload::Stream(stream);
+        Ok(get_result(payload, meta, range, attributes))
     }
 }
 

@@ -1,5 +1,6 @@
 //! COS errors onto `object_store::Error` kinds.
 
+use super::object_store;
 use object_store::Error as OsError;
 
 /// The `store` name in [`OsError::Generic`].
@@ -48,6 +49,6 @@ pub(crate) fn generic(message: impl Into<String>) -> OsError {
 pub(crate) fn not_implemented(operation: &str) -> OsError {
     OsError::NotImplemented {
         operation: operation.to_owned(),
-        implementer: "cos-object-store".to_owned(),
+        implementer: "cos-rs-object-store".to_owned(),
     }
 }

@@ -1,15 +1,18 @@
 //! Listings and batch deletes.
 
+use super::object_store;
 use chrono::{DateTime, Utc};
-use cos_core::xml::ObjectSummary;
+use cos_core::xml::{ListBucketResult, ObjectSummary};
 use cos_core::{BucketName, Client, ObjectKey};
 use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt, stream};
+use object_store::list::{PaginatedListOptions, PaginatedListResult};
 use object_store::path::Path;
 use object_store::{ListResult, ObjectMeta, Result};
 
-use crate::CosObjectStore;
-use crate::error::{generic, map};
+use super::CosObjectStore;
+use super::compat::list_result;
+use super::error::{generic, map};
 
 /// The most keys one Delete Multiple Objects request takes.
 const DELETE_BATCH: usize = 1000;
@@ -75,25 +78,46 @@ impl CosObjectStore {
             .prefix(cos_prefix(prefix))
             .delimiter("/")
             .into_pages();
-        let mut out = ListResult {
-            common_prefixes: Vec::new(),
-            objects: Vec::new(),
-            extensions: Default::default(),
-        };
+        let (mut common_prefixes, mut objects) = (Vec::new(), Vec::new());
         while let Some(page) = pages.try_next().await.map_err(|e| map(&path, e))? {
-            for p in page.common_prefixes {
-                out.common_prefixes
-                    .push(Path::parse(p.prefix.trim_end_matches('/'))?);
-            }
-            for o in page.contents {
-                if let Some(m) = meta(o) {
-                    out.objects.push(m?);
-                }
-            }
+            let (p, o) = entries(page, "/")?;
+            common_prefixes.extend(p);
+            objects.extend(o);
         }
-        Ok(out)
+        Ok(list_result(common_prefixes, objects))
     }
 
+    /// One page of List Objects: `prefix` as COS takes it (a raw key prefix), the
+    /// greater of the page token and the offset as `marker`; the next page's token is
+    /// COS's `NextMarker` (or the last entry when COS leaves it out).
+    pub(crate) async fn list_page(
+        &self,
+        prefix: Option<&str>,
+        opts: PaginatedListOptions,
+    ) -> Result<PaginatedListResult> {
+        let path = prefix.unwrap_or_default().to_owned();
+        let mut list = self
+            .client
+            .list_objects(&self.bucket)
+            .prefix(prefix.unwrap_or_default());
+        if let Some(d) = opts.delimiter.as_deref() {
+            list = list.delimiter(d);
+        }
+        if let Some(marker) = opts.page_token.max(opts.offset) {
+            list = list.marker(marker);
+        }
+        if let Some(n) = opts.max_keys {
+            // COS answers at most 1000 keys a page whatever it is asked.
+            list = list.max_keys(u32::try_from(n.clamp(1, 1000)).unwrap_or(1000));
+        }
+        let page = list.send().await.map_err(|e| map(&path, e))?;
+        let page_token = next_token(&page)?;
+        let (common_prefixes, objects) = entries(page, opts.delimiter.as_deref().unwrap_or("/"))?;
+        Ok(PaginatedListResult {
+            result: list_result(common_prefixes, objects),
+            page_token,
+        })
+    }
     /// Deletes in batches of up to 1000 keys, answering for each input in order.
     pub(crate) fn delete_all(
         &self,
@@ -158,9 +182,88 @@ async fn delete_batch(
         .collect()
 }
 
+/// The common prefixes (without the trailing delimiter) and the objects of a page.
+fn entries(page: ListBucketResult, delimiter: &str) -> Result<(Vec<Path>, Vec<ObjectMeta>)> {
+    let mut prefixes = Vec::with_capacity(page.common_prefixes.len());
+    for p in page.common_prefixes {
+        let p = p.prefix.strip_suffix(delimiter).unwrap_or(&p.prefix);
+        prefixes.push(Path::parse(p)?);
+    }
+    let objects = page
+        .contents
+        .into_iter()
+        .filter_map(meta)
+        .collect::<Result<_>>()?;
+    Ok((prefixes, objects))
+}
+
+/// The token of the page after `page`: `None` when it is the last; an error when COS
+/// says it is truncated yet gives nothing to continue from (the listing would loop).
+fn next_token(page: &ListBucketResult) -> Result<Option<String>> {
+    if !page.is_truncated {
+        return Ok(None);
+    }
+    if let Some(m) = page.next_marker.as_deref().filter(|m| !m.is_empty()) {
+        return Ok(Some(m.to_owned()));
+    }
+    let last_key = page.contents.last().map(|o| o.key.as_str());
+    let last_prefix = page.common_prefixes.last().map(|p| p.prefix.as_str());
+    match last_key.max(last_prefix) {
+        Some(m) => Ok(Some(m.to_owned())),
+        None => Err(generic(
+            "a truncated listing page without NextMarker or entries",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page(
+        truncated: bool,
+        next: Option<&str>,
+        keys: &[&str],
+        prefixes: &[&str],
+    ) -> ListBucketResult {
+        let mut p = ListBucketResult::default();
+        p.is_truncated = truncated;
+        p.next_marker = next.map(str::to_owned);
+        for k in keys {
+            let mut o = ObjectSummary::default();
+            o.key = (*k).to_owned();
+            o.last_modified = "2024-01-02T03:04:05.000Z".to_owned();
+            p.contents.push(o);
+        }
+        for k in prefixes {
+            let mut c = cos_core::xml::CommonPrefix::default();
+            c.prefix = (*k).to_owned();
+            p.common_prefixes.push(c);
+        }
+        p
+    }
+
+    #[test]
+    fn the_next_token_is_next_marker_or_the_last_entry() {
+        assert_eq!(
+            next_token(&page(false, Some("x"), &["a"], &[])).unwrap(),
+            None
+        );
+        let p = page(true, Some("m"), &["a"], &[]);
+        assert_eq!(next_token(&p).unwrap().as_deref(), Some("m"));
+        let p = page(true, None, &["a", "b"], &["c/"]);
+        assert_eq!(next_token(&p).unwrap().as_deref(), Some("c/"));
+        next_token(&page(true, Some(""), &[], &[])).unwrap_err();
+    }
+
+    #[test]
+    fn entries_drop_folder_objects_and_trailing_delimiters() {
+        let p = page(false, None, &["a/x", "a/"], &["a/b/"]);
+        let (prefixes, objects) = entries(p, "/").unwrap();
+        assert_eq!(prefixes, vec![Path::from("a/b")]);
+        assert_eq!(objects.len(), 1);
+        assert_eq!(objects[0].location, Path::from("a/x"));
+    }
 
     #[test]
     fn a_prefix_lists_below_its_directory() {

@@ -3,13 +3,16 @@
 
 use std::time::Duration;
 
+use super::object_store;
 use async_trait::async_trait;
+use http::Method;
 use object_store::Result;
 use object_store::path::Path;
-use object_store::signer::{Method, Signer, Url};
+use object_store::signer::Signer;
+use url::Url;
 
-use crate::CosObjectStore;
-use crate::error::{generic, map};
+use super::CosObjectStore;
+use super::error::{generic, map};
 
 #[async_trait]
 impl Signer for CosObjectStore {

@@ -2,17 +2,20 @@
 
 use std::sync::{Arc, Mutex};
 
+use super::object_store;
 use async_trait::async_trait;
 use bytes::Bytes;
-use cos_core::{BucketName, Client, ObjectKey, WriteOptions};
+use cos_core::WriteOptions;
 use object_store::path::Path;
 use object_store::{
     Attribute, Attributes, CopyMode, MultipartUpload, PutMode, PutMultipartOptions, PutPayload,
     PutResult, Result, TagSet, UploadPart,
 };
 
-use crate::CosObjectStore;
-use crate::error::{generic, map, not_implemented};
+use super::CosObjectStore;
+use super::compat::put_result;
+use super::error::{generic, map, not_implemented};
+use super::multipart::Upload;
 
 /// COS's header refusing to replace an existing object (PUT, copy, complete multipart),
 /// answered `409 FileAlreadyExists`
@@ -71,11 +74,7 @@ impl CosObjectStore {
             PutMode::Update(_) => return Err(not_implemented("put_opts with PutMode::Update")),
         }
         let out = put.send().await.map_err(|e| map(location.as_ref(), e))?;
-        Ok(PutResult {
-            e_tag: out.etag,
-            version: out.version_id,
-            extensions: Default::default(),
-        })
+        Ok(put_result(out.etag, out.version_id))
     }
 
     /// Initiate Multipart Upload; the returned upload numbers parts in `put_part` order.
@@ -84,26 +83,9 @@ impl CosObjectStore {
         location: &Path,
         options: PutMultipartOptions,
     ) -> Result<Box<dyn MultipartUpload>> {
-        let key = self.key(location)?;
-        let write = write_options(&options.attributes)?;
-        let mut initiate = self
-            .client
-            .initiate_multipart_upload(&self.bucket, &key)
-            .options(&write)
-            .map_err(|e| map(location.as_ref(), e.into()))?;
-        if !options.tags.encoded().is_empty() {
-            initiate = initiate.header(TAGGING, options.tags.encoded());
-        }
-        let out = initiate
-            .send()
-            .await
-            .map_err(|e| map(location.as_ref(), e))?;
+        let upload_id = self.initiate(location, options).await?;
         Ok(Box::new(CosMultipartUpload {
-            client: self.client.clone(),
-            bucket: self.bucket.clone(),
-            key,
-            path: location.to_string(),
-            upload_id: out.upload_id,
+            upload: Arc::new(self.upload(location, upload_id)?),
             parts: Arc::new(Mutex::new(Vec::new())),
         }))
     }
@@ -129,11 +111,7 @@ impl CosObjectStore {
 /// A multipart upload in progress; see [`CosObjectStore`]'s `put_multipart_opts`.
 #[derive(Debug)]
 pub struct CosMultipartUpload {
-    client: Client,
-    bucket: BucketName,
-    key: ObjectKey,
-    path: String,
-    upload_id: String,
+    upload: Arc<Upload>,
     /// The ETag of each part, by part number - 1; `None` while it is uploading.
     parts: Arc<Mutex<Vec<Option<String>>>>,
 }
@@ -149,35 +127,20 @@ impl CosMultipartUpload {
 #[async_trait]
 impl MultipartUpload for CosMultipartUpload {
     fn put_part(&mut self, data: PutPayload) -> UploadPart {
-        let number = match self.lock() {
+        let index = match self.lock() {
             Ok(mut parts) => {
                 parts.push(None);
-                parts.len()
+                parts.len() - 1
             }
             Err(e) => return Box::pin(async move { Err(e) }),
         };
-        let (client, bucket, key) = (self.client.clone(), self.bucket.clone(), self.key.clone());
-        let (upload_id, path, parts) = (
-            self.upload_id.clone(),
-            self.path.clone(),
-            self.parts.clone(),
-        );
+        let (upload, parts) = (self.upload.clone(), self.parts.clone());
         Box::pin(async move {
-            let part_number =
-                u32::try_from(number).map_err(|_| generic("more than 10000 parts"))?;
-            let out = client
-                .upload_part(&bucket, &key, &upload_id, part_number)
-                .body(Bytes::from(data))
-                .send()
-                .await
-                .map_err(|e| map(&path, e))?;
-            let etag = out
-                .etag
-                .ok_or_else(|| generic(format!("part {number} of {path}: no ETag")))?;
+            let etag = upload.put_part(index, data).await?;
             let mut parts = parts
                 .lock()
                 .map_err(|_| generic("a part upload panicked"))?;
-            if let Some(slot) = parts.get_mut(number - 1) {
+            if let Some(slot) = parts.get_mut(index) {
                 *slot = Some(etag);
             }
             Ok(())
@@ -185,55 +148,24 @@ impl MultipartUpload for CosMultipartUpload {
     }
 
     async fn complete(&mut self) -> Result<PutResult> {
-        let parts: Vec<(u32, String)> = {
+        let etags = {
             let parts = self.lock()?;
             let mut done = Vec::with_capacity(parts.len());
             for (i, etag) in parts.iter().enumerate() {
-                let etag = etag.clone().ok_or_else(|| {
+                done.push(etag.clone().ok_or_else(|| {
                     generic(format!(
                         "part {} of {} has not finished uploading",
                         i + 1,
-                        self.path
+                        self.upload.path
                     ))
-                })?;
-                done.push((
-                    u32::try_from(i + 1).map_err(|_| generic("too many parts"))?,
-                    etag,
-                ));
+                })?);
             }
             done
         };
-        let mut complete =
-            self.client
-                .complete_multipart_upload(&self.bucket, &self.key, &self.upload_id);
-        if parts.is_empty() {
-            // COS needs at least one part: an empty upload is one empty part.
-            let out = self
-                .client
-                .upload_part(&self.bucket, &self.key, &self.upload_id, 1)
-                .body(Bytes::new())
-                .send()
-                .await
-                .map_err(|e| map(&self.path, e))?;
-            complete = complete.part(1, out.etag.unwrap_or_default());
-        }
-        for (number, etag) in parts {
-            complete = complete.part(number, etag);
-        }
-        let out = complete.send().await.map_err(|e| map(&self.path, e))?;
-        Ok(PutResult {
-            e_tag: Some(out.etag),
-            version: None,
-            extensions: Default::default(),
-        })
+        self.upload.complete(etags).await
     }
 
     async fn abort(&mut self) -> Result<()> {
-        self.client
-            .abort_multipart_upload(&self.bucket, &self.key, &self.upload_id)
-            .send()
-            .await
-            .map_err(|e| map(&self.path, e))?;
-        Ok(())
+        self.upload.abort().await
     }
 }
