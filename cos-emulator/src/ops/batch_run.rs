@@ -14,7 +14,7 @@ use cos_xml::batch::{CreateJobRequest, JobFailure, JobOperation, ProgressSummary
 use http_body_util::BodyExt;
 
 use super::object::{STORAGE_CLASSES, is_archive};
-use super::{acl, delete, restore, retention};
+use super::{acl, delete, restore};
 use crate::errors::{ApiError, Failure};
 use crate::state::Shared;
 use crate::state::tasks::Job;
@@ -186,10 +186,7 @@ async fn copy(
     };
     let stored = shared
         .store
-        .update(|st| {
-            retention::check_overwrite(st.bucket(&target)?, &dest, now)?;
-            st.put_version(&target, &dest, Some(record))
-        })
+        .update(|st| st.put_version(&target, &dest, Some(record), now))
         .await;
     if let Err(e) = stored {
         shared.store.forget(files).await;
@@ -283,7 +280,7 @@ async fn store_bytes(
     };
     let stored = shared
         .store
-        .update(|st| st.put_version(bucket, key, Some(record)))
+        .update(|st| st.put_version(bucket, key, Some(record), now))
         .await;
     if let Err(e) = stored {
         shared.store.forget(files).await;

@@ -59,7 +59,7 @@ impl Family {
             Family::Referer => "referer",
             Family::Encryption => "encryption",
             Family::Logging => "logging",
-            Family::ObjectLock => "object-lock",
+            Family::ObjectLock => crate::storage::OBJECT_LOCK_CONFIG,
             Family::Replication => "replication",
             Family::IntelligentTiering => "intelligenttiering",
             Family::Accelerate => "accelerate",

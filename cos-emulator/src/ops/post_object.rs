@@ -126,6 +126,8 @@ fn plan(
         bucket,
         key: &key,
         credentials: &shared.config.credentials,
+        // The signature's key time against the real clock (clients sign with it);
+        // the policy's expiration against the emulator's.
         real_now: crate::time::now_secs(),
         clock_now: now,
     };
