@@ -252,6 +252,10 @@ async fn store(
     record.segments = segments;
     let etag = record.etag.clone();
     ctx.key = Some(plan.key.clone());
+    // Replicated like PUT Object (ops/replication.rs queues it from `ctx.key`).
+    record
+        .headers
+        .extend(super::replication::source_headers(ctx)?);
     let version = commit(ctx, record, false).await?;
     let bucket = ctx.bucket().to_owned();
     let location = format!(

@@ -47,6 +47,7 @@ pub(crate) fn note(ctx: &Ctx<'_>, result: &OpResult<Response<RespBody>>) {
     let write = matches!(
         ctx.op,
         Op::PutObject
+            | Op::PostObject
             | Op::CopyObject
             | Op::CompleteMultipartUpload
             | Op::AppendObject

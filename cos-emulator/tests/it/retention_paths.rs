@@ -379,3 +379,26 @@ async fn lifecycle_transitions_wait_for_the_end_of_the_retention() {
     emu.run_due_work().await.unwrap();
     assert_eq!(class(c.clone(), "locked").await, "STANDARD_IA");
 }
+
+#[tokio::test]
+async fn form_uploads_are_replicated() {
+    use cos_core::ops::post_object::PostPolicy;
+    let emu = Emulator::builder().start().await.unwrap();
+    let c = client_for(&emu);
+    let (src, dst) = replicated_pair(&c).await;
+    let form = c
+        .sign_post_policy(&PostPolicy::new(&src).key(&key("posted")))
+        .await
+        .unwrap();
+    c.post_object(&form).body("form").send().await.unwrap();
+    let head = c.head_object(&src, &key("posted")).send().await.unwrap();
+    let status = |h: &http::HeaderMap| {
+        h.get("x-cos-replication-status")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    assert_eq!(status(&head.meta.headers).as_deref(), Some("PENDING"));
+    emu.run_due_work().await.unwrap();
+    assert_eq!(body(&c, &dst, "posted").await, b"form");
+    let head = c.head_object(&src, &key("posted")).send().await.unwrap();
+    assert_eq!(status(&head.meta.headers).as_deref(), Some("COMPLETED"));
+}
