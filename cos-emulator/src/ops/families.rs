@@ -88,7 +88,12 @@ impl Family {
                 "NoSuchEncryptionConfiguration",
                 "The server side encryption configuration was not found.",
             ),
-            // S3's code: COS's API pages (436/40134) do not name one.
+            // S3's code: COS's API pages (436/40134) name none. The status only is
+            // evidenced: Tencent's Terraform provider treats 404 (or 400) from GET
+            // Bucket ObjectLockConfiguration as "none" (`terraform-provider-tencentcloud`
+            // `tencentcloud/services/cos/service_tencentcloud_cos.go`), as it does
+            // 404 from GET Bucket IntelligentTiering (or 501), replication, origin
+            // and domain certificate.
             Family::ObjectLock => (
                 "ObjectLockConfigurationNotFoundError",
                 "Object Lock configuration does not exist for this bucket.",
@@ -99,7 +104,7 @@ impl Family {
                 "The replication configuration was not found.",
             ),
             // S3's code for a missing intelligent tiering configuration (no COS
-            // document or official SDK test names one).
+            // document or official SDK test names one; 404 as above).
             Family::IntelligentTiering => (
                 "NoSuchConfiguration",
                 "The specified configuration does not exist.",
