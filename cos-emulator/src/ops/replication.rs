@@ -41,6 +41,27 @@ pub(crate) fn source_headers(ctx: &Ctx<'_>) -> Result<Vec<(String, String)>, Api
     })
 }
 
+/// The replication status a new object `key` of `bucket` starts with, written by the
+/// emulator itself (batch jobs): `PENDING` when a rule covers it.
+pub(crate) fn status_for(st: &State, bucket: &str, key: &str) -> Option<(String, String)> {
+    let text = st
+        .bucket(bucket)
+        .ok()?
+        .configs
+        .get(Family::Replication.name())?;
+    let c: ReplicationConfiguration = cos_xml::from_str(text).ok()?;
+    rule_for(&c, key).map(|_| (STATUS.to_owned(), "PENDING".to_owned()))
+}
+
+/// Replaces the replication status among `headers` (a copy keeping its source's
+/// metadata) with the one the new object gets (`fresh`, from
+/// [`source_headers`] or [`status_for`]): a copy of a `COMPLETED` or `REPLICA` object
+/// is a new object, replicated (or not) by its own bucket's rules.
+pub(crate) fn replace_status(headers: &mut Vec<(String, String)>, fresh: &[(String, String)]) {
+    headers.retain(|(k, _)| k != STATUS);
+    headers.extend(fresh.iter().filter(|(k, _)| k == STATUS).cloned());
+}
+
 /// Queues the key of a successful write or delete on a replicated bucket (DELETE
 /// Multiple queues its keys itself: `ops/delete.rs`).
 pub(crate) fn note(ctx: &Ctx<'_>, result: &OpResult<Response<RespBody>>) {

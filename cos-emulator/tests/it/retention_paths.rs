@@ -13,7 +13,7 @@ use cos_xml::config::{
 };
 use cos_xml::{VersionEntry, VersioningStatus};
 
-fn client_for(emu: &EmulatorHandle) -> Client {
+pub(crate) fn client_for(emu: &EmulatorHandle) -> Client {
     let config = Config::builder()
         .region("ap-guangzhou")
         .credentials(crate::common::creds())
@@ -26,7 +26,7 @@ fn client_for(emu: &EmulatorHandle) -> Client {
     Client::new(config).unwrap()
 }
 
-fn key(k: &str) -> ObjectKey {
+pub(crate) fn key(k: &str) -> ObjectKey {
     ObjectKey::new(k).unwrap()
 }
 
@@ -34,7 +34,7 @@ fn code(e: &cos_core::Error) -> (u16, &str) {
     (e.status().map_or(0, |s| s.as_u16()), e.code().unwrap_or(""))
 }
 
-async fn body(c: &Client, b: &BucketName, k: &str) -> Vec<u8> {
+pub(crate) async fn body(c: &Client, b: &BucketName, k: &str) -> Vec<u8> {
     let got = c.get_object(b, &key(k)).send().await.unwrap();
     got.body.collect().await.unwrap().to_vec()
 }
@@ -251,7 +251,7 @@ async fn delete_markers_and_versions_are_stamped_by_the_emulator_clock() {
     assert!(stamped <= emu.now(), "{stamped:?} vs {:?}", emu.now());
 }
 
-async fn replicated_pair(c: &Client) -> (BucketName, BucketName) {
+pub(crate) async fn replicated_pair(c: &Client) -> (BucketName, BucketName) {
     let src = BucketName::new("src-multi-1250000000").unwrap();
     let dst = BucketName::new("dst-multi-1250000000").unwrap();
     for b in [&src, &dst] {
