@@ -38,7 +38,7 @@ impl Client {
 
     /// GET Bucket domain.
     ///
-    /// Errors: `NoSuchDomainConfiguration` (404) when none is set, `NoSuchBucket`,
+    /// Errors: `DomainConfigNotFoundError` (404) when none is set, `NoSuchBucket`,
     /// client errors.
     pub fn get_bucket_domain(&self, bucket: &BucketName) -> Operation<DomainConfiguration> {
         let op = Op::GetBucketDomain;

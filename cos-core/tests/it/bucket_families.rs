@@ -301,7 +301,7 @@ async fn domains_certificates_and_origin_round_trips() {
     };
     let (_emu, c, b) = setup().await;
     let err = c.get_bucket_domain(&b).send().await.unwrap_err();
-    assert_eq!(code(&err), (404, "NoSuchDomainConfiguration".into()));
+    assert_eq!(code(&err), (404, "DomainConfigNotFoundError".into()));
     let domains = DomainConfiguration::new(vec![DomainRule {
         status: "ENABLED".into(),
         name: "img.example.com".into(),
@@ -338,7 +338,7 @@ async fn domains_certificates_and_origin_round_trips() {
     assert_eq!(code(&err), (404, "NoSuchCertificate".into()));
     c.delete_bucket_domain(&b).send().await.unwrap();
     let err = c.get_bucket_domain(&b).send().await.unwrap_err();
-    assert_eq!(code(&err), (404, "NoSuchDomainConfiguration".into()));
+    assert_eq!(code(&err), (404, "DomainConfigNotFoundError".into()));
     let origin = OriginConfiguration::new(vec![OriginRule {
         rule_priority: 1,
         origin_type: "Mirror".into(),

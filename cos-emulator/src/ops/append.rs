@@ -6,7 +6,7 @@ use super::object::{check_traffic_limit, receive_body, record_from_headers, writ
 use super::{Ctx, response, set_header};
 use crate::body::RespBody;
 use crate::errors::{ApiError, OpResult};
-use crate::storage::{ObjectRecord, State, Version};
+use crate::storage::{ObjectRecord, State};
 
 pub(crate) async fn append_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let position: u64 = ctx
@@ -54,10 +54,10 @@ pub(crate) async fn append_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBo
         .store
         .update(|st| {
             check(st, &name, &key)?;
-            let b = st.bucket_mut(&name)?;
-            let versions = b.objects.entry(key.clone()).or_default();
-            let mut obj = match versions.pop().and_then(|v| v.object) {
-                Some(o) => o,
+            // The appended object replaces the current one through put_version, which
+            // refuses it while that version is under retention (storage/retention.rs).
+            let mut obj = match st.bucket(&name)?.current(&key) {
+                Some(o) => o.clone(),
                 None => ObjectRecord {
                     appendable: true,
                     ..template
@@ -69,11 +69,7 @@ pub(crate) async fn append_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBo
             obj.etag = format!("\"{:016x}{:016x}\"", obj.crc64, obj.size);
             obj.last_modified = now;
             let out = (obj.size, obj.etag.clone(), obj.crc64);
-            versions.push(Version {
-                id: "null".to_owned(),
-                last_modified: obj.last_modified,
-                object: Some(obj),
-            });
+            st.put_version(&name, &key, Some(obj), now)?;
             Ok(out)
         })
         .await;

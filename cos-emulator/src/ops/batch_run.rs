@@ -14,7 +14,7 @@ use cos_xml::batch::{CreateJobRequest, JobFailure, JobOperation, ProgressSummary
 use http_body_util::BodyExt;
 
 use super::object::{STORAGE_CLASSES, is_archive};
-use super::{acl, delete, restore, retention};
+use super::{acl, delete, replication, restore};
 use crate::errors::{ApiError, Failure};
 use crate::state::Shared;
 use crate::state::tasks::Job;
@@ -139,13 +139,15 @@ async fn copy(
         row.key
     );
     crate::routing::check_key(&dest)?;
-    let src = {
+    let (mut src, status) = {
         let st = shared.store.lock();
         let v = st
             .bucket(&row.bucket)?
             .version(&row.key, row.version.as_deref())?;
-        v.object.clone().ok_or_else(ApiError::no_such_key)?
+        let src = v.object.clone().ok_or_else(ApiError::no_such_key)?;
+        (src, replication::status_for(&st, &target, &dest))
     };
+    replication::replace_status(&mut src.headers, status.as_slice());
     if is_archive(&src.storage_class) && !restore::readable(&src, now) {
         return Err(ApiError::new(
             403,
@@ -186,15 +188,14 @@ async fn copy(
     };
     let stored = shared
         .store
-        .update(|st| {
-            retention::check_overwrite(st.bucket(&target)?, &dest, now)?;
-            st.put_version(&target, &dest, Some(record))
-        })
+        .update(|st| st.put_version(&target, &dest, Some(record), now))
         .await;
     if let Err(e) = stored {
         shared.store.forget(files).await;
         return Err(api(e));
     }
+    // Replicated like a copy by a request (ops/replication.rs).
+    replication::queue(shared, &target, dest);
     Ok(())
 }
 
@@ -241,6 +242,10 @@ async fn apply(shared: &Shared, op: &JobOperation, row: &Row, now: u64) -> Resul
             }
         })
         .await;
+    if result.is_ok() && op.delete.is_some() && v.is_none() {
+        // Replicated like DELETE Object (ops/replication.rs).
+        replication::queue(shared, b, k.to_owned());
+    }
     result.map_err(api)
 }
 
@@ -283,7 +288,7 @@ async fn store_bytes(
     };
     let stored = shared
         .store
-        .update(|st| st.put_version(bucket, key, Some(record)))
+        .update(|st| st.put_version(bucket, key, Some(record), now))
         .await;
     if let Err(e) = stored {
         shared.store.forget(files).await;

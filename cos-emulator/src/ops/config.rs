@@ -28,6 +28,9 @@ impl Doc {
         }
     }
 
+    /// The 404 without a document: the codes the official Node SDK tests for before
+    /// answering "none" (`cos-nodejs-sdk-v5` `sdk/base.js` `getBucketCors`,
+    /// `getBucketLifecycle`, `getBucketTagging`, `getBucketPolicy`).
     fn missing(self) -> ApiError {
         match self {
             Doc::Cors => ApiError::new(

@@ -92,6 +92,7 @@ pub(crate) async fn copy_object(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody
         }
     };
     super::sse::replace_kept(&mut record.headers, &fresh.headers);
+    super::replication::replace_status(&mut record.headers, &fresh.headers);
     if ctx.h("x-cos-tagging-directive") != Some("Replaced") {
         record.tags = src.tags.clone();
     }

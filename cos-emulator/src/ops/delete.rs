@@ -15,7 +15,12 @@ pub(crate) struct Deleted {
     delete_marker: bool,
 }
 
-/// Deletes a key (a delete marker in versioned buckets) or one version of it.
+/// Deletes a key (a delete marker in versioned buckets) or one version of it at `now`
+/// (the emulator's clock). Every delete goes through here or through
+/// [`State::put_version`] (a delete marker), which both refuse to remove a version
+/// under retention (`storage/retention.rs`).
+///
+/// Errors: `NoSuchBucket`; 403 `AccessDenied` for a retained version.
 pub(crate) fn delete_in(
     st: &mut State,
     bucket: &str,
@@ -24,8 +29,14 @@ pub(crate) fn delete_in(
     now: u64,
 ) -> Result<Deleted, ApiError> {
     let b = st.bucket(bucket)?;
-    super::retention::check_deletable(b, key, version_id, now)?;
     let versioning = b.versioning.clone();
+    match (version_id, versioning.as_deref()) {
+        (Some(id), _) => b.refuse_retained(key, id, now)?,
+        // Without versioning the key has only its "null" version, removed below.
+        (None, None) => b.refuse_retained(key, "null", now)?,
+        // A delete marker: put_version checks the version it replaces, if any.
+        (None, Some(_)) => {}
+    }
     if let Some(id) = version_id {
         let b = st.bucket_mut(bucket)?;
         let Some(versions) = b.objects.get_mut(key) else {
@@ -67,7 +78,7 @@ pub(crate) fn delete_in(
                     delete_marker: false,
                 });
             }
-            let id = st.put_version(bucket, key, None)?;
+            let id = st.put_version(bucket, key, None, now)?;
             Ok(Deleted {
                 version_id: Some(id),
                 delete_marker: true,
@@ -103,6 +114,8 @@ pub(crate) async fn delete_multiple(ctx: &mut Ctx<'_>) -> OpResult<Response<Resp
     let quiet = doc.quiet.unwrap_or(false);
     let name = ctx.bucket().to_owned();
     let now = ctx.now();
+    // The keys deleted without a version id, for replication (as DELETE Object's).
+    let mut replicated = Vec::new();
     let result = ctx
         .shared
         .store
@@ -111,9 +124,11 @@ pub(crate) async fn delete_multiple(ctx: &mut Ctx<'_>) -> OpResult<Response<Resp
             let mut out = DeleteResult::default();
             for o in &doc.objects {
                 let v = o.version_id.as_deref();
-                // Object lock (ops/object_lock.rs): a locked version is kept.
-                let locked = super::object_lock::refuse_locked(st.bucket(&name)?, &o.key, v, now);
-                match locked.and_then(|()| delete_in(st, &name, &o.key, v, now)) {
+                let deleted = delete_in(st, &name, &o.key, v, now);
+                if deleted.is_ok() && v.is_none() {
+                    replicated.push(o.key.clone());
+                }
+                match deleted {
                     Ok(d) if !quiet => {
                         let mut x = DeletedObject::new(o.key.clone());
                         x.version_id = o.version_id.clone();
@@ -136,5 +151,8 @@ pub(crate) async fn delete_multiple(ctx: &mut Ctx<'_>) -> OpResult<Response<Resp
             Ok(out)
         })
         .await?;
+    for key in replicated {
+        super::replication::queue(ctx.shared, &name, key);
+    }
     xml(&result)
 }

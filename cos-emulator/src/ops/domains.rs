@@ -4,9 +4,11 @@
 //! shape and never stored). The emulator does not serve requests by custom domain
 //! nor fetch from origins: these families are stored and validated only.
 //!
-//! 404 codes: `NoSuchDomainConfiguration` (what COS answers GET Bucket domain without
-//! one; COS Java SDK users test for it), `NoSuchOriginConfiguration` and
-//! `NoSuchCertificate` by the same pattern (COS's API pages name none).
+//! 404 codes: `DomainConfigNotFoundError` for GET Bucket domain without one (the code
+//! the official Python SDK's `ut/test.py` tolerates right after a PUT; see
+//! `families.rs`); `NoSuchOriginConfiguration` and `NoSuchCertificate` follow the S3
+//! pattern without evidence (neither COS's API pages nor the official SDKs' tests name
+//! one).
 
 use cos_xml::config::{
     DomainCertificate, DomainCertificateStatus, DomainConfiguration, OriginConfiguration,

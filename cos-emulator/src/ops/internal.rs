@@ -46,7 +46,7 @@ pub(crate) async fn write_object(
     };
     let stored = shared
         .store
-        .update(|st| st.put_version(bucket, key, Some(record)).map(drop))
+        .update(|st| st.put_version(bucket, key, Some(record), now).map(drop))
         .await;
     if stored.is_err() {
         shared.store.forget(files).await;

@@ -13,7 +13,7 @@ use cos_xml::{LifecycleConfiguration, LifecycleRule, RuleStatus};
 
 use crate::errors::{ApiError, OpResult};
 use crate::state::Shared;
-use crate::storage::{Bucket, State};
+use crate::storage::{Bucket, State, retained_at};
 
 const DAY: u64 = 86_400;
 
@@ -79,11 +79,14 @@ fn plan_rule(b: &Bucket, rule: &LifecycleRule, now: u64, out: &mut Actions) {
                     continue;
                 }
                 let exp = rule.expiration.as_ref();
-                // Object lock: expiration waits for the end of the retention (COS
-                // object lock overview: lifecycle deletes take effect after it).
-                let locked = super::object_lock::retained_until(obj).is_some_and(|u| u > now);
-                if !locked
-                    && exp.is_some_and(|e| due(e.days, e.date.as_deref(), obj.last_modified, now))
+                // Retention (storage/retention.rs): "while an object is within its
+                // retention period, the transition and deletion operations configured
+                // in the lifecycle policy do not take effect" (COS, setting object
+                // lock, <https://cloud.tencent.com/document/product/436/40136>).
+                if retained_at(obj, now) {
+                    // Kept as it is.
+                } else if exp
+                    .is_some_and(|e| due(e.days, e.date.as_deref(), obj.last_modified, now))
                 {
                     out.expire.push(key.clone());
                 } else if let Some(t) = (rule.transitions.iter())
@@ -107,14 +110,14 @@ fn plan_rule(b: &Bucket, rule: &LifecycleRule, now: u64, out: &mut Actions) {
             // Noncurrent since the next version was written.
             let since = versions[i + 1].last_modified;
             let nc_exp = rule.noncurrent_version_expiration.as_ref();
-            let locked = (v.object.as_ref())
-                .and_then(super::object_lock::retained_until)
-                .is_some_and(|u| u > now);
+            let locked = (v.object.as_ref()).is_some_and(|o| retained_at(o, now));
             if !locked && nc_exp.is_some_and(|e| due(e.noncurrent_days, None, since, now)) {
                 out.remove.push((key.clone(), v.id.clone()));
                 continue;
             }
-            let Some(obj) = &v.object else { continue };
+            let Some(obj) = v.object.as_ref().filter(|_| !locked) else {
+                continue;
+            };
             if let Some(t) = (rule.noncurrent_version_transitions.iter())
                 .rfind(|t| due(t.noncurrent_days, None, since, now))
                 && t.storage_class != obj.storage_class
@@ -188,8 +191,8 @@ pub(crate) async fn sweep(shared: &Shared) -> OpResult<()> {
     Ok(())
 }
 
-/// A version under object retention (ops/retention.rs) is not expired: lifecycle waits
-/// for its date, as it does for the bucket's object lock. Any other failure stops.
+/// A version under retention (storage/retention.rs) is not expired: lifecycle waits
+/// for its date. Any other failure stops.
 fn kept_if_retained<T>(deleted: Result<T, ApiError>) -> Result<(), ApiError> {
     match deleted {
         Ok(_) => Ok(()),

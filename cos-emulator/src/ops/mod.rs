@@ -229,14 +229,14 @@ pub(crate) async fn dispatch(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
     result
 }
 
-/// What every operation passes first: the anonymous ACL check, the bucket's referer
-/// rules and object lock; a website request is answered here (`Some`).
+/// What every operation passes first: the anonymous ACL check and the bucket's
+/// referer rules; a website request is answered here (`Some`). (Retention is checked
+/// where versions are replaced or removed: `storage/retention.rs`.)
 fn guard(ctx: &mut Ctx<'_>) -> OpResult<Option<Response<RespBody>>> {
     if matches!(ctx.identity, Identity::Anonymous) {
         acl::check_anonymous(ctx)?;
     }
     referer::check(ctx)?;
-    object_lock::check(ctx)?;
     website::serve(ctx)
 }
 

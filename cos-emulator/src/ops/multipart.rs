@@ -262,7 +262,7 @@ pub(crate) async fn complete(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> 
                 last_modified: now,
                 ..upload.template
             };
-            let version = st.put_version(&name, &key, Some(record))?;
+            let version = st.put_version(&name, &key, Some(record), now)?;
             Ok((etag, crc, version, sse))
         })
         .await?;

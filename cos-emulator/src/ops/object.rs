@@ -101,7 +101,6 @@ pub(crate) fn record_from_headers(ctx: &Ctx<'_>) -> Result<ObjectRecord, ApiErro
     headers.extend(super::sse::kept_headers(ctx)?);
     // Default encryption of the bucket (ops/encryption.rs).
     headers.extend(super::encryption::default_headers(ctx)?);
-    headers.extend(super::object_lock::default_headers(ctx)?);
     headers.extend(super::replication::source_headers(ctx)?);
     let meta = ctx
         .headers
@@ -220,8 +219,7 @@ pub(crate) async fn commit(ctx: &Ctx<'_>, record: ObjectRecord, forbid: bool) ->
             if forbid && st.bucket(name)?.current(key).is_some() {
                 return Err(overwrite_forbidden());
             }
-            super::retention::check_overwrite(st.bucket(name)?, key, now)?;
-            st.put_version(name, key, Some(record))
+            st.put_version(name, key, Some(record), now)
         })
         .await;
     if r.is_err() {
@@ -375,6 +373,9 @@ fn object_headers(r: &mut Response<RespBody>, v: &Version, obj: &ObjectRecord, n
             "normal"
         },
     );
+    for (k, val) in super::object_lock::headers(obj).into_iter().flatten() {
+        set_header(r, k, &val);
+    }
     if let Some(restore) = super::restore::restore_header(obj, now) {
         set_header(r, "x-cos-restore", &restore);
     }

@@ -126,6 +126,8 @@ fn plan(
         bucket,
         key: &key,
         credentials: &shared.config.credentials,
+        // The signature's key time against the real clock (clients sign with it);
+        // the policy's expiration against the emulator's.
         real_now: crate::time::now_secs(),
         clock_now: now,
     };
@@ -250,6 +252,10 @@ async fn store(
     record.segments = segments;
     let etag = record.etag.clone();
     ctx.key = Some(plan.key.clone());
+    // Replicated like PUT Object (ops/replication.rs queues it from `ctx.key`).
+    record
+        .headers
+        .extend(super::replication::source_headers(ctx)?);
     let version = commit(ctx, record, false).await?;
     let bucket = ctx.bucket().to_owned();
     let location = format!(

@@ -41,11 +41,34 @@ pub(crate) fn source_headers(ctx: &Ctx<'_>) -> Result<Vec<(String, String)>, Api
     })
 }
 
-/// Queues the key of a successful write or delete on a replicated bucket.
+/// The replication status a new object `key` of `bucket` starts with, written by the
+/// emulator itself (batch jobs): `PENDING` when a rule covers it.
+pub(crate) fn status_for(st: &State, bucket: &str, key: &str) -> Option<(String, String)> {
+    let text = st
+        .bucket(bucket)
+        .ok()?
+        .configs
+        .get(Family::Replication.name())?;
+    let c: ReplicationConfiguration = cos_xml::from_str(text).ok()?;
+    rule_for(&c, key).map(|_| (STATUS.to_owned(), "PENDING".to_owned()))
+}
+
+/// Replaces the replication status among `headers` (a copy keeping its source's
+/// metadata) with the one the new object gets (`fresh`, from
+/// [`source_headers`] or [`status_for`]): a copy of a `COMPLETED` or `REPLICA` object
+/// is a new object, replicated (or not) by its own bucket's rules.
+pub(crate) fn replace_status(headers: &mut Vec<(String, String)>, fresh: &[(String, String)]) {
+    headers.retain(|(k, _)| k != STATUS);
+    headers.extend(fresh.iter().filter(|(k, _)| k == STATUS).cloned());
+}
+
+/// Queues the key of a successful write or delete on a replicated bucket (DELETE
+/// Multiple queues its keys itself: `ops/delete.rs`).
 pub(crate) fn note(ctx: &Ctx<'_>, result: &OpResult<Response<RespBody>>) {
     let write = matches!(
         ctx.op,
         Op::PutObject
+            | Op::PostObject
             | Op::CopyObject
             | Op::CompleteMultipartUpload
             | Op::AppendObject
@@ -54,11 +77,16 @@ pub(crate) fn note(ctx: &Ctx<'_>, result: &OpResult<Response<RespBody>>) {
     if !write || result.is_err() || (ctx.op == Op::DeleteObject && ctx.q("versionId").is_some()) {
         return;
     }
-    let Some(bucket) = ctx.bucket.as_deref() else {
-        return;
-    };
+    if let Some(bucket) = ctx.bucket.as_deref() {
+        queue(ctx.shared, bucket, ctx.key().to_owned());
+    }
+}
+
+/// Queues `key` of `bucket` for replication when the bucket is replicated (the rules
+/// are matched when the due work runs).
+pub(crate) fn queue(shared: &Shared, bucket: &str, key: String) {
     {
-        let st = ctx.shared.store.lock();
+        let st = shared.store.lock();
         if !st
             .bucket(bucket)
             .is_ok_and(|b| b.configs.contains_key(Family::Replication.name()))
@@ -66,8 +94,7 @@ pub(crate) fn note(ctx: &Ctx<'_>, result: &OpResult<Response<RespBody>>) {
             return;
         }
     }
-    let item = (bucket.to_owned(), ctx.key().to_owned());
-    ctx.shared.replication.keys().push(item);
+    shared.replication.keys().push((bucket.to_owned(), key));
 }
 
 /// What replicating one key needs, read under the lock.
@@ -93,9 +120,27 @@ fn job(st: &State, bucket: &str, key: &str) -> Option<Job> {
     })
 }
 
+/// Sets the replication status of version `id` of `key` in the source bucket.
+fn set_status(
+    st: &mut State,
+    bucket: &str,
+    key: &str,
+    id: &str,
+    status: &str,
+) -> Result<(), ApiError> {
+    let src = st.bucket_mut(bucket)?.object_mut(key, Some(id))?;
+    for (k, v) in src.headers.iter_mut() {
+        if k == STATUS {
+            status.clone_into(v);
+        }
+    }
+    Ok(())
+}
+
 /// Replicates every queued key.
 pub(crate) async fn flush(shared: &Shared) -> OpResult<()> {
     let queued = std::mem::take(&mut *shared.replication.keys());
+    let now = shared.config.clock.now_secs();
     for (bucket, key) in queued {
         let Some(job) = job(&shared.store.lock(), &bucket, &key) else {
             continue;
@@ -103,27 +148,38 @@ pub(crate) async fn flush(shared: &Shared) -> OpResult<()> {
         let result = match job.current {
             Some((id, mut rec)) => {
                 rec.segments = shared.store.clone_segments(&rec.segments).await?;
+                let files = if shared.store.on_disk() {
+                    rec.segments.clone()
+                } else {
+                    Vec::new()
+                };
                 rec.headers.retain(|(k, _)| k != STATUS);
                 rec.headers.push((STATUS.to_owned(), "REPLICA".to_owned()));
                 if let Some(c) = job.class {
                     rec.storage_class = c;
                 }
-                shared
+                let stored = shared
                     .store
                     .update(|st| {
-                        st.put_version(&job.dest, &key, Some(rec))?;
-                        let src = st.bucket_mut(&bucket)?.object_mut(&key, Some(&id))?;
-                        for (k, v) in src.headers.iter_mut() {
-                            if k == STATUS {
-                                *v = "COMPLETED".to_owned();
-                            }
-                        }
-                        Ok(())
+                        st.put_version(&job.dest, &key, Some(rec), now)?;
+                        set_status(st, &bucket, &key, &id, "COMPLETED")
                     })
-                    .await
+                    .await;
+                if stored.is_err() {
+                    shared.store.forget(files).await;
+                }
+                match stored {
+                    // The destination's version is under retention
+                    // (storage/retention.rs): the replica cannot replace it.
+                    Err(Failure::Api(e)) if e.status == 403 => {
+                        (shared.store)
+                            .update(|st| set_status(st, &bucket, &key, &id, "FAILED"))
+                            .await
+                    }
+                    other => other,
+                }
             }
             None => {
-                let now = shared.config.clock.now_secs();
                 shared
                     .store
                     .update(|st| super::delete::delete_in(st, &job.dest, &key, None, now).map(drop))
@@ -131,8 +187,9 @@ pub(crate) async fn flush(shared: &Shared) -> OpResult<()> {
             }
         };
         match result {
-            // The destination or the source version went away meanwhile: nothing to do.
-            Err(Failure::Api(e)) if e.status == 404 => {}
+            // The destination or the source version went away meanwhile: nothing to
+            // do. A delete refused by the destination's retention leaves the replica.
+            Err(Failure::Api(e)) if e.status == 404 || e.status == 403 => {}
             other => other?,
         }
     }

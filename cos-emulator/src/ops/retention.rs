@@ -3,9 +3,9 @@
 //! COS keeps an object with a retention (mode `COMPLIANCE`, the only one the official
 //! Go SDK's tests send: `tencentyun/cos-go-sdk-v5` `bucket_object_lock_test.go`) from
 //! being deleted or overwritten until its `RetainUntilDate`; a retention can be
-//! extended, never shortened. The emulator refuses those writes with 403
-//! `AccessDenied`; in a versioned bucket a new version or a delete marker is still
-//! written (the retained version stays), as with S3-style object locks. It does not
+//! extended, never shortened. The date is kept in [`ObjectRecord::retain_until`],
+//! which the bucket's default object lock sets too (`ops/object_lock.rs`); one check
+//! refuses the writes it forbids, on every path (`storage/retention.rs`). It does not
 //! require the bucket's object-lock configuration (`?object-lock`, a bucket
 //! configuration), and answers GET of an object without retention with 404
 //! `NoSuchObjectLockConfiguration` (the S3-compatible code).
@@ -16,52 +16,7 @@ use hyper::{Response, StatusCode};
 use super::{Ctx, response, xml};
 use crate::body::RespBody;
 use crate::errors::{ApiError, OpResult};
-use crate::storage::Bucket;
 use crate::time::iso8601;
-
-fn retained() -> ApiError {
-    ApiError::access_denied(
-        "The object is protected by its retention (COMPLIANCE) and cannot be deleted or overwritten.",
-    )
-}
-
-fn retained_at(until: Option<u64>, now: u64) -> bool {
-    until.is_some_and(|u| u > now)
-}
-
-/// Refuses a delete of `key` (version `version_id`, or the current object of an
-/// unversioned bucket) under retention.
-pub(crate) fn check_deletable(
-    b: &Bucket,
-    key: &str,
-    version_id: Option<&str>,
-    now: u64,
-) -> Result<(), ApiError> {
-    let obj = match version_id {
-        Some(id) => b
-            .objects
-            .get(key)
-            .and_then(|vs| vs.iter().find(|v| v.id == id))
-            .and_then(|v| v.object.as_ref()),
-        None if b.versioning.is_none() => b.current(key),
-        None => None,
-    };
-    if obj.is_some_and(|o| retained_at(o.retain_until, now)) {
-        return Err(retained());
-    }
-    Ok(())
-}
-
-/// Refuses an overwrite of `key` under retention in an unversioned bucket.
-pub(crate) fn check_overwrite(b: &Bucket, key: &str, now: u64) -> Result<(), ApiError> {
-    if b.versioning.is_none()
-        && b.current(key)
-            .is_some_and(|o| retained_at(o.retain_until, now))
-    {
-        return Err(retained());
-    }
-    Ok(())
-}
 
 pub(crate) async fn put_retention(ctx: &mut Ctx<'_>) -> OpResult<Response<RespBody>> {
     let doc: Retention = ctx.xml_body().await?;

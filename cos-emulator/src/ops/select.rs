@@ -39,9 +39,7 @@ pub(crate) async fn select_object_content(ctx: &mut Ctx<'_>) -> OpResult<Respons
             return Err(Failure::Api(ApiError::no_such_key()));
         };
         if super::object::is_archive(&obj.storage_class)
-            && obj
-                .restored_until
-                .is_none_or(|t| t < crate::time::now_secs())
+            && obj.restored_until.is_none_or(|t| t < ctx.now())
         {
             return Err(ApiError::new(
                 403,

@@ -247,6 +247,8 @@ impl Dir {
         };
         journal.truncate().map_err(io(&path))?;
         sync_dir(root).map_err(io(root))?;
+        // Only makes fresh file names unique across starts (never stamped on state):
+        // the real clock, not the emulator's.
         let boot = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);

@@ -310,7 +310,7 @@ async fn the_journal_is_compacted_and_reloads() {
         o.size = digests.len;
         let key = format!("k{}", i % 5);
         store
-            .update(|st| st.put_version("b", &key, Some(o)))
+            .update(|st| st.put_version("b", &key, Some(o), 0))
             .await
             .unwrap();
     }

@@ -17,6 +17,7 @@ mod journal;
 mod lease;
 mod model;
 mod pool;
+mod retention;
 mod state;
 mod tracked;
 
@@ -30,6 +31,7 @@ pub(crate) use lease::Blobs;
 pub(crate) use model::{
     Acl, Bucket, ObjectRecord, PartRecord, Segment, SegmentData, Upload, Version,
 };
+pub(crate) use retention::{OBJECT_LOCK_CONFIG, retained_at};
 pub(crate) use state::State;
 
 use crate::errors::EmulatorError;

@@ -46,25 +46,40 @@ impl State {
             .ok_or_else(ApiError::no_such_bucket)
     }
 
-    /// A fresh version id.
-    pub fn version_id(&mut self) -> String {
+    /// A fresh version id, written at `now` (the emulator's clock).
+    pub fn version_id(&mut self, now: u64) -> String {
         let n = self.next_id();
-        let now = crate::time::now_secs();
         use base64::Engine;
         base64::engine::general_purpose::STANDARD_NO_PAD.encode(format!("{now}{n:010}"))
     }
 
-    /// Stores a new version of `key` according to the bucket's versioning state,
-    /// discarding the versions it replaces. Returns the new version id.
+    /// Stores a new version of `key` (a delete marker for `None`) written at `now`
+    /// (the emulator's clock) according to the bucket's versioning state, discarding
+    /// the versions it replaces. A new object without a retention of its own gets the
+    /// bucket's default retention (object lock). Returns the new version id.
+    ///
+    /// Errors: `NoSuchBucket`; 403 `AccessDenied` when the version it would replace
+    /// is under retention (`storage/retention.rs`).
     pub fn put_version(
         &mut self,
         bucket: &str,
         key: &str,
-        object: Option<ObjectRecord>,
+        mut object: Option<ObjectRecord>,
+        now: u64,
     ) -> Result<String, ApiError> {
-        let versioned = self.bucket(bucket)?.versioning_enabled();
+        let b = self.bucket(bucket)?;
+        let versioned = b.versioning_enabled();
+        if !versioned {
+            // The "null" version is replaced: not while it is retained.
+            b.refuse_retained(key, "null", now)?;
+        }
+        if let Some(o) = object.as_mut()
+            && o.retain_until.is_none()
+        {
+            o.retain_until = b.default_retain_until(now);
+        }
         let id = if versioned {
-            self.version_id()
+            self.version_id(now)
         } else {
             "null".to_owned()
         };
@@ -80,9 +95,7 @@ impl State {
             // The "null" version (normally one) is replaced.
             versions.retain(|v| v.id != "null");
         }
-        let last_modified = object
-            .as_ref()
-            .map_or_else(crate::time::now_secs, |o| o.last_modified);
+        let last_modified = object.as_ref().map_or(now, |o| o.last_modified);
         versions.push(Version {
             id: id.clone(),
             last_modified,

@@ -152,6 +152,8 @@ fn authenticate(shared: &Shared, req: &MockRequest<'_>, payload: &[u8]) -> Resul
         payload,
     };
     let find = |id: &str| lookup(shared, id);
+    // The request's timestamp is checked against the real clock, not the emulator's
+    // (which tests move forward): clients sign with the real time.
     let verified =
         verify(&received, &find, "sts", crate::time::now_secs(), MAX_SKEW).map_err(|e| {
             let code = match &e {

@@ -160,7 +160,7 @@ pub(super) fn urls(shared: &Shared, p: &V4Path) -> Value {
         "url": format!("http://file.myqcloud.com/files/v2/{}/{}{quoted}", p.appid, p.bucket),
         "resource_path": format!("/{}/{}{}", p.appid, p.bucket, p.cos_path),
         "source_url": format!("http://{}.cos.{}.myqcloud.com{quoted}", p.xml_bucket(), shared.config.region),
-        "vid": format!("{:x}", crate::time::now_secs()),
+        "vid": format!("{:x}", shared.config.clock.now_secs()),
     })
 }
 
@@ -206,7 +206,11 @@ pub(super) fn object_sha(shared: &Shared, obj: &ObjectRecord) -> std::io::Result
 }
 
 /// A fresh object record with the default headers.
-pub(super) fn new_record(segments: Vec<Segment>, d: &crate::storage::Digests) -> ObjectRecord {
+pub(super) fn new_record(
+    segments: Vec<Segment>,
+    d: &crate::storage::Digests,
+    now: u64,
+) -> ObjectRecord {
     ObjectRecord {
         size: d.len,
         etag: object::etag_of(d),
@@ -227,7 +231,7 @@ pub(super) fn new_record(segments: Vec<Segment>, d: &crate::storage::Digests) ->
         restore_ready_at: None,
         retain_until: None,
         appendable: false,
-        last_modified: crate::time::now_secs(),
+        last_modified: now,
     }
 }
 
@@ -244,14 +248,15 @@ pub(super) async fn store_object(
         w.write(c).await?;
     }
     let (segments, d) = w.finish().await?;
-    let record = new_record(segments.clone(), &d);
+    let now = shared.config.clock.now_secs();
+    let record = new_record(segments.clone(), &d, now);
     let r = shared
         .store
         .update(|st| {
             if insert_only && st.bucket(bucket)?.current(key).is_some() {
                 return Err(ApiError::new(409, "FileAlreadyExists", "the file exists"));
             }
-            st.put_version(bucket, key, Some(record))
+            st.put_version(bucket, key, Some(record), now)
         })
         .await;
     if let Err(e) = r {

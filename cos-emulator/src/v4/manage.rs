@@ -105,7 +105,7 @@ pub(super) async fn create_folder(shared: &Shared, p: &V4Path, fields: &Fields) 
         Attrs {
             biz_attr: fields.text("biz_attr").unwrap_or_default(),
             sha: None,
-            ctime: crate::time::now_secs(),
+            ctime: shared.config.clock.now_secs(),
         },
     );
     Ok(Value::Object(serde_json::Map::new()))
@@ -203,7 +203,7 @@ pub(super) async fn move_file(
     let (b, k) = (bucket.clone(), dest_key.clone());
     shared
         .store
-        .update(|st| st.put_version(&b, &k, Some(record)))
+        .update(|st| st.put_version(&b, &k, Some(record), shared.config.clock.now_secs()))
         .await?;
     let a = attrs(shared, &bucket, p.key());
     delete_object(shared, &bucket, p.key(), body).await?;

@@ -151,6 +151,8 @@ pub(crate) async fn download(
         &sign,
         &expect,
         &shared.config.credentials[..],
+        // The signature's validity is checked against the real clock, not the
+        // emulator's (which tests move forward): clients sign with the real time.
         crate::time::now_secs(),
     )
     .map_err(|e| ApiError::access_denied(format!("invalid download signature: {e}")))?;

@@ -28,7 +28,7 @@ pub(super) async fn upload(shared: &Shared, p: &V4Path, fields: &Fields) -> V4Re
         return Err(file_exists(&p.cos_path));
     }
     store_object(shared, &bucket, p.key(), [content], io).await?;
-    let now = crate::time::now_secs();
+    let now = shared.config.clock.now_secs();
     set_attrs(
         shared,
         &bucket,
@@ -82,7 +82,11 @@ pub(super) async fn slice_init(shared: &Shared, p: &V4Path, fields: &Fields) -> 
         v4.sessions.remove(&id);
     }
     v4.counter += 1;
-    let id = format!("v4-session-{:x}-{}", crate::time::now_secs(), v4.counter);
+    let id = format!(
+        "v4-session-{:x}-{}",
+        shared.config.clock.now_secs(),
+        v4.counter
+    );
     v4.sessions.insert(
         id.clone(),
         Session {
@@ -126,11 +130,12 @@ pub(super) async fn instant_upload(
         let segments = shared.store.clone_segments(&src.segments).await?;
         let mut record = src.clone();
         record.segments = segments;
-        record.last_modified = crate::time::now_secs();
+        let now = shared.config.clock.now_secs();
+        record.last_modified = now;
         let (b, k) = (bucket.clone(), p.key().to_owned());
         shared
             .store
-            .update(|st| st.put_version(&b, &k, Some(record)))
+            .update(|st| st.put_version(&b, &k, Some(record), now))
             .await?;
         set_attrs(
             shared,
@@ -139,7 +144,7 @@ pub(super) async fn instant_upload(
             Attrs {
                 biz_attr: fields.text("biz_attr").unwrap_or_default(),
                 sha: Some(sha.to_owned()),
-                ctime: crate::time::now_secs(),
+                ctime: shared.config.clock.now_secs(),
             },
         );
         return Ok(Some(urls(shared, p)));
@@ -226,7 +231,7 @@ pub(super) async fn slice_finish(shared: &Shared, p: &V4Path, fields: &Fields) -
         Attrs {
             biz_attr: session.biz_attr,
             sha: Some(sha),
-            ctime: crate::time::now_secs(),
+            ctime: shared.config.clock.now_secs(),
         },
     );
     Ok(urls(shared, p))

@@ -20,6 +20,8 @@ mod op_table_config;
 mod persistence;
 #[cfg(unix)]
 mod persistence_kill;
+mod replication_paths;
+mod retention_paths;
 mod select;
 mod sse;
 mod sts;

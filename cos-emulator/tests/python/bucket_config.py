@@ -212,7 +212,7 @@ assert listed['IntelligentTieringConfiguration']['Id'] == 'default', listed
 
 print('-- domain, certificate, origin', flush=True)
 DOMAIN = {'DomainRule': [{'Status': 'ENABLED', 'Name': 'www.example.com', 'Type': 'REST'}]}
-expect_error('NoSuchDomainConfiguration', 404, client.get_bucket_domain, Bucket=BUCKET)
+expect_error('DomainConfigNotFoundError', 404, client.get_bucket_domain, Bucket=BUCKET)
 client.put_bucket_domain(Bucket=BUCKET, DomainConfiguration=DOMAIN)
 got = client.get_bucket_domain(Bucket=BUCKET)
 assert got['DomainRule'] == DOMAIN['DomainRule'], got
@@ -229,7 +229,7 @@ client.delete_bucket_domain_certificate(Bucket=BUCKET, DomainName='www.example.c
 expect_error('NoSuchCertificate', 404, client.get_bucket_domain_certificate, Bucket=BUCKET,
              DomainName='www.example.com')
 client.delete_bucket_domain(Bucket=BUCKET)
-expect_error('NoSuchDomainConfiguration', 404, client.get_bucket_domain, Bucket=BUCKET)
+expect_error('DomainConfigNotFoundError', 404, client.get_bucket_domain, Bucket=BUCKET)
 ORIGIN = {'OriginRule': [{
     'RulePriority': '1', 'OriginType': 'Mirror',
     'OriginCondition': {'HTTPStatusCode': '404', 'Prefix': 'img/'},
