@@ -78,6 +78,7 @@ fn ci() -> Result<(), String> {
     cargo(structure::CLIPPY_ARGS)?;
     structure::check()?;
     layering::check()?;
+    release::ci_subset()?;
     test(&[])?;
     run(
         "cargo",

@@ -18,17 +18,26 @@
 //! test their own code against it) after `cos-core`, its versioned dev-dependency.
 
 mod bump;
+mod categories;
 mod changelog;
 mod check;
+mod deny;
 mod model;
 mod msrv;
+mod names;
 mod package;
 mod publish;
+mod semver;
 mod tools;
 mod version;
 
 /// The command line of `cargo xtask release`.
 pub const USAGE: &str = "usage: cargo xtask release <check | bump <major|minor|patch> [--execute] | publish [--execute]>";
+
+/// The release checks `cargo xtask ci` runs (no build, tool install or network).
+pub fn ci_subset() -> Result<(), String> {
+    check::quick()
+}
 
 /// Runs `cargo xtask release <args>`.
 pub fn release(args: &[&str]) -> Result<(), String> {
