@@ -2,12 +2,10 @@
 //! one's findings) and a summary closes the output. [`quick`] is the subset `cargo
 //! xtask ci` runs: what needs no build, no tool install and no network.
 
-use std::path::Path;
-
 use super::model::Workspace;
-use super::{changelog, deny, msrv, names, package, semver, version};
+use super::{changelog, deny, dry_run, msrv, names, package, semver, version};
 use crate::structure::CLIPPY_ARGS;
-use crate::util::{cargo, root};
+use crate::util::cargo;
 
 /// The outcome of one step: a summary line or the problems found.
 type Step = Result<String, String>;
@@ -29,7 +27,7 @@ pub fn check() -> Result<(), String> {
         ("order", order),
         ("names", names::check),
         ("msrv", msrv_step),
-        ("package", packages),
+        ("package", dry_run::check),
         ("semver", semver::check),
         ("deny", |ws| deny::check(&ws.target)),
     ];
@@ -196,47 +194,4 @@ fn listed_contents(ws: &Workspace) -> Step {
         package::MAX_FILE_BYTES / 1024,
         sizes.join(", ")
     ))
-}
-
-/// `cargo publish --dry-run --workspace` (packages and builds every published crate
-/// from its `.crate` file), then the contents of each `.crate` file.
-fn packages(ws: &Workspace) -> Step {
-    cargo(&["publish", "--dry-run", "--workspace", "--allow-dirty"])?;
-    let mut list = Vec::new();
-    let mut sizes = Vec::new();
-    for c in ws.published() {
-        let file = crate_file(&ws.target, &c.name, &c.version);
-        match package::list_crate_file(&file) {
-            Ok(entries) => {
-                let total: u64 = entries.iter().map(|e| e.size).sum();
-                sizes.push(format!("{} {} KiB", c.name, total.div_ceil(1024)));
-                list.extend(package::contents_problems(&c.name, &entries));
-                list.extend(package::unrunnable_tests(c, &entries));
-            }
-            Err(e) => list.push(format!("{}: {e}", file.display())),
-        }
-    }
-    problems(list)?;
-    Ok(format!(
-        "every crate packages and builds; licences and README in each; sizes: {}",
-        sizes.join(", ")
-    ))
-}
-
-/// Where `cargo publish --dry-run --workspace` leaves a crate's archive
-/// (`target/package/tmp-crate/`), or else `cargo package` (`target/package/`).
-fn crate_file(target: &Path, name: &str, version: &str) -> std::path::PathBuf {
-    let target = if target.as_os_str().is_empty() {
-        root().join("target")
-    } else {
-        target.to_path_buf()
-    };
-    let file = format!("{name}-{version}.crate");
-    let dir = target.join("package");
-    let staged = dir.join("tmp-crate").join(&file);
-    if staged.is_file() {
-        staged
-    } else {
-        dir.join(file)
-    }
 }

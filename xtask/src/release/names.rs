@@ -195,6 +195,15 @@ pub fn check(ws: &Workspace) -> Result<String, String> {
                 (s, a)
             })
             .collect();
+        let told: Vec<String> = answers
+            .iter()
+            .map(|(s, a)| match a {
+                Answer::Found(_) => format!("{s}: in the index"),
+                Answer::Absent => format!("{s}: absent"),
+                Answer::Unreachable(why) => format!("{s}: {why}"),
+            })
+            .collect();
+        println!("{INDEX}: {}", told.join(", "));
         let repo = c.repository.clone().unwrap_or_default();
         match standing(&answers, &repo, cargo_info_repository) {
             Standing::Free => free.push(c.name.clone()),
