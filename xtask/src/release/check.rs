@@ -1,12 +1,11 @@
 //! `cargo xtask release check`: every step runs (a failure does not hide the next
-//! one's findings) and a summary closes the output.
-
-use std::path::Path;
+//! one's findings) and a summary closes the output. [`quick`] is the subset `cargo
+//! xtask ci` runs: what needs no build, no tool install and no network.
 
 use super::model::Workspace;
-use super::{changelog, msrv, package, tools, version};
+use super::{changelog, deny, dry_run, msrv, names, package, semver, version};
 use crate::structure::CLIPPY_ARGS;
-use crate::util::{cargo, root};
+use crate::util::cargo;
 
 /// The outcome of one step: a summary line or the problems found.
 type Step = Result<String, String>;
@@ -22,25 +21,47 @@ pub fn check() -> Result<(), String> {
         eprintln!("warning: {e}; the offline steps use what the cache holds");
     }
     let ws = Workspace::load()?;
-    let steps: [NamedStep; 7] = [
+    let steps: [NamedStep; 8] = [
         ("metadata", metadata),
         ("changelog", changelog_entry),
         ("order", order),
+        ("names", names::check),
         ("msrv", msrv_step),
-        ("package", packages),
-        ("semver", |ws| tools::semver(&ws.target)),
-        ("deny", |ws| tools::deny(&ws.target)),
+        ("package", dry_run::check),
+        ("semver", semver::check),
+        ("deny", |ws| deny::check(&ws.target)),
     ];
+    run_steps(&ws, &steps, "xtask release check")
+}
+
+/// The part of `release check` cheap enough for every `cargo xtask ci`: metadata,
+/// CHANGELOG, publishing order, the MSRV's dependency half (ci's own clippy run is
+/// the lint half) and the package contents as `cargo package --list` names them.
+/// No build, no tool install, no crates.io name lookup.
+pub fn quick() -> Result<(), String> {
+    let ws = Workspace::load()?;
+    let steps: [NamedStep; 5] = [
+        ("metadata", metadata),
+        ("changelog", changelog_entry),
+        ("order", order),
+        ("msrv", msrv_dependencies),
+        ("contents", listed_contents),
+    ];
+    run_steps(&ws, &steps, "xtask release (ci subset)")
+}
+
+/// Runs every step, prints a summary and fails if any step failed.
+fn run_steps(ws: &Workspace, steps: &[NamedStep], what: &str) -> Result<(), String> {
     let mut results = Vec::new();
-    for (name, step) in steps {
+    for &(name, step) in steps {
         println!("\n== release check: {name}");
-        let result = step(&ws);
+        let result = step(ws);
         if let Err(e) = &result {
             eprintln!("{e}");
         }
         results.push((name, result));
     }
-    println!("\n== release check: summary");
+    println!("\n== {what}: summary");
     let mut failed = Vec::new();
     for (name, result) in &results {
         match result {
@@ -53,10 +74,10 @@ pub fn check() -> Result<(), String> {
         }
     }
     if failed.is_empty() {
-        println!("xtask release check: all checks passed");
+        println!("{what}: all checks passed");
         Ok(())
     } else {
-        Err(format!("release check failed: {}", failed.join(", ")))
+        Err(format!("{what} failed: {}", failed.join(", ")))
     }
 }
 
@@ -118,6 +139,14 @@ fn order(ws: &Workspace) -> Step {
 /// Dependencies' `rust-version`, the `incompatible_msrv` lint (the `ci` clippy run,
 /// a cache hit after `ci`), and no allowance of it.
 fn msrv_step(ws: &Workspace) -> Step {
+    let summary = msrv_dependencies(ws)?;
+    cargo(CLIPPY_ARGS).map_err(|e| format!("clippy (incompatible_msrv is denied): {e}"))?;
+    Ok(summary)
+}
+
+/// The MSRV without the clippy run: dependencies' `rust-version` and no allowance of
+/// the lint.
+fn msrv_dependencies(ws: &Workspace) -> Step {
     let msrv = ws
         .published()
         .find_map(|c| c.rust_version.clone())
@@ -134,7 +163,6 @@ fn msrv_step(ws: &Workspace) -> Step {
             .map(|f| format!("{f} silences clippy::incompatible_msrv")),
     );
     problems(list)?;
-    cargo(CLIPPY_ARGS).map_err(|e| format!("clippy (incompatible_msrv is denied): {e}"))?;
     Ok(format!(
         "MSRV {msrv}: std items (clippy incompatible_msrv) and {} dependencies' rust-version \
          proven; not proven: language features, {} dependencies without rust-version ({})",
@@ -144,44 +172,26 @@ fn msrv_step(ws: &Workspace) -> Step {
     ))
 }
 
-/// `cargo publish --dry-run --workspace` (packages and builds every published crate
-/// from its `.crate` file), then the contents of each `.crate` file.
-fn packages(ws: &Workspace) -> Step {
-    cargo(&["publish", "--dry-run", "--workspace", "--allow-dirty"])?;
+/// The contents each published crate would have, from `cargo package --list` and
+/// the files' sizes in the work tree (no build).
+fn listed_contents(ws: &Workspace) -> Step {
     let mut list = Vec::new();
     let mut sizes = Vec::new();
     for c in ws.published() {
-        let file = crate_file(&ws.target, &c.name, &c.version);
-        match package::list_crate_file(&file) {
+        match package::listed_entries(c, &ws.root) {
             Ok(entries) => {
                 let total: u64 = entries.iter().map(|e| e.size).sum();
                 sizes.push(format!("{} {} KiB", c.name, total.div_ceil(1024)));
                 list.extend(package::contents_problems(&c.name, &entries));
+                list.extend(package::unrunnable_tests(c, &entries));
             }
-            Err(e) => list.push(format!("{}: {e}", file.display())),
+            Err(e) => list.push(format!("{}: {e}", c.name)),
         }
     }
     problems(list)?;
     Ok(format!(
-        "every crate packages and builds; licences and README in each; sizes: {}",
+        "licences and README in each package, no file over {} KiB; sizes: {}",
+        package::MAX_FILE_BYTES / 1024,
         sizes.join(", ")
     ))
-}
-
-/// Where `cargo publish --dry-run --workspace` leaves a crate's archive
-/// (`target/package/tmp-crate/`), or else `cargo package` (`target/package/`).
-fn crate_file(target: &Path, name: &str, version: &str) -> std::path::PathBuf {
-    let target = if target.as_os_str().is_empty() {
-        root().join("target")
-    } else {
-        target.to_path_buf()
-    };
-    let file = format!("{name}-{version}.crate");
-    let dir = target.join("package");
-    let staged = dir.join("tmp-crate").join(&file);
-    if staged.is_file() {
-        staged
-    } else {
-        dir.join(file)
-    }
 }

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo xtask release check                         everything crates.io and docs.rs will see
+//! cargo xtask release ci                            its cheap part, as `cargo xtask ci` runs it
 //! cargo xtask release bump <major|minor|patch> [--execute]
 //! cargo xtask release publish [--execute]
 //! ```
@@ -18,22 +19,33 @@
 //! test their own code against it) after `cos-core`, its versioned dev-dependency.
 
 mod bump;
+mod categories;
 mod changelog;
 mod check;
+mod deny;
+mod dry_run;
 mod model;
 mod msrv;
+mod names;
 mod package;
 mod publish;
+mod semver;
 mod tools;
 mod version;
 
 /// The command line of `cargo xtask release`.
-pub const USAGE: &str = "usage: cargo xtask release <check | bump <major|minor|patch> [--execute] | publish [--execute]>";
+pub const USAGE: &str = "usage: cargo xtask release <check | ci | bump <major|minor|patch> [--execute] | publish [--execute]>";
+
+/// The release checks `cargo xtask ci` runs (no build, tool install or network).
+pub fn ci_subset() -> Result<(), String> {
+    check::quick()
+}
 
 /// Runs `cargo xtask release <args>`.
 pub fn release(args: &[&str]) -> Result<(), String> {
     match args {
         ["check"] => check::check(),
+        ["ci"] => check::quick(),
         ["bump", level, rest @ ..] => {
             let level = version::Level::parse(level)?;
             bump::bump(level, execute_flag(rest)?)

@@ -66,6 +66,8 @@ pub struct Crate {
     pub rust_version: Option<String>,
     /// Whether `[package.metadata.docs.rs]` is present.
     pub docs_rs: bool,
+    /// Whether it has a library target (docs.rs documents libraries only).
+    pub has_lib: bool,
     /// Every dependency.
     pub deps: Vec<Dep>,
 }
@@ -174,6 +176,13 @@ fn parse_crate(p: &Value) -> Crate {
         license: str_of(p, "license"),
         rust_version: str_of(p, "rust_version"),
         docs_rs: p["metadata"]["docs"]["rs"].is_object(),
+        has_lib: p["targets"].as_array().is_some_and(|ts| {
+            ts.iter().any(|t| {
+                strings(&t["kind"])
+                    .iter()
+                    .any(|k| k == "lib" || k == "rlib" || k == "proc-macro")
+            })
+        }),
         deps,
     }
 }
@@ -204,12 +213,13 @@ pub(crate) mod tests {
          "publish": null, "description": "A", "keywords": ["k"], "categories": ["c"],
          "readme": "README.md", "repository": "https://x", "license": "MIT",
          "rust_version": "1.89", "metadata": {"docs": {"rs": {"all-features": true}}},
+         "targets": [{"kind": ["lib"], "name": "a"}, {"kind": ["test"], "name": "t"}],
          "dependencies": [
            {"name": "e", "req": "*", "kind": "dev", "path": "/w/e"},
            {"name": "serde", "req": "^1", "kind": null}
          ]},
         {"name": "e", "version": "0.1.0", "manifest_path": "/w/e/Cargo.toml",
-         "publish": [], "metadata": null,
+         "publish": [], "metadata": null, "targets": [{"kind": ["bin"], "name": "e"}],
          "dependencies": [{"name": "a", "req": "^0.1.0", "kind": null, "path": "/w/a"}]}
       ]}"#;
 
@@ -218,7 +228,7 @@ pub(crate) mod tests {
         let ws = Workspace::parse(METADATA).unwrap();
         let a = &ws.crates[0];
         assert_eq!(a.dir, PathBuf::from("/w/a"));
-        assert!(a.publish && a.docs_rs);
+        assert!(a.publish && a.docs_rs && a.has_lib);
         assert_eq!(a.keywords, ["k"]);
         assert!(
             !a.deps[0].published(),
@@ -226,7 +236,7 @@ pub(crate) mod tests {
         );
         assert!(a.deps[1].published());
         let e = &ws.crates[1];
-        assert!(!e.publish && !e.docs_rs && e.description.is_none());
+        assert!(!e.publish && !e.docs_rs && !e.has_lib && e.description.is_none());
         assert_eq!(ws.version().unwrap(), "0.1.0");
         assert_eq!(ws.published().count(), 1);
     }

@@ -40,17 +40,12 @@ pub struct DepsReport {
 }
 
 /// Checks the `rust-version` of every dependency in the workspace crates'
-/// normal/build graph (`cargo metadata` with dependencies; no network).
+/// normal/build graph (`cargo metadata` with dependencies, every platform; it reads
+/// the crates' manifests from the local cache and downloads only what is missing).
 pub fn dependencies(ws: &Workspace, msrv: &str) -> Result<DepsReport, String> {
     let json = capture_quiet(
         &cargo_bin(),
-        &[
-            "metadata",
-            "--format-version",
-            "1",
-            "--all-features",
-            "--offline",
-        ],
+        &["metadata", "--format-version", "1", "--all-features"],
     )?;
     let v: Value = serde_json::from_str(&json).map_err(|e| format!("cargo metadata: {e}"))?;
     // Every member: the unpublished ones (cos-object-store, xtask) build with the

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::categories;
 use super::model::Crate;
 use crate::util::capture_quiet;
 
@@ -33,14 +34,35 @@ pub fn metadata_problems(c: &Crate) -> Vec<String> {
     missing("repository", c.repository.is_none());
     missing("license", c.license.is_none());
     missing("rust-version", c.rust_version.is_none());
-    missing("[package.metadata.docs.rs] (docs.rs settings)", !c.docs_rs);
+    // docs.rs builds libraries only: a binary-only crate needs no settings for it.
+    missing(
+        "[package.metadata.docs.rs] (docs.rs settings)",
+        c.has_lib && !c.docs_rs,
+    );
     if let Some(readme) = &c.readme
         && !c.dir.join(readme).is_file()
     {
         out.push(format!("{}: readme {readme} does not exist", c.name));
     }
-    if c.keywords.len() > 5 {
-        out.push(format!("{}: crates.io takes at most 5 keywords", c.name));
+    if c.keywords.len() > categories::MAX_PER_CRATE {
+        out.push(format!(
+            "{}: crates.io takes at most {} keywords",
+            c.name,
+            categories::MAX_PER_CRATE
+        ));
+    }
+    if c.categories.len() > categories::MAX_PER_CRATE {
+        out.push(format!(
+            "{}: crates.io takes at most {} categories",
+            c.name,
+            categories::MAX_PER_CRATE
+        ));
+    }
+    for cat in c.categories.iter().filter(|s| !categories::is_valid(s)) {
+        out.push(format!(
+            "{}: category {cat:?} is not a crates.io category slug",
+            c.name
+        ));
     }
     for k in &c.keywords {
         let ok = k.len() <= 20
@@ -71,6 +93,40 @@ pub fn list_crate_file(file: &Path) -> Result<Vec<Entry>, String> {
     let name = file.to_string_lossy();
     let listing = capture_quiet("tar", &["-tvzf", &name])?;
     Ok(parse_tar_listing(&listing))
+}
+
+/// The files `cargo package --list` names for a crate, with their sizes in the work
+/// tree (symbolic links followed, as `cargo package` does). Files cargo generates
+/// (`.cargo_vcs_info.json`) count as empty; `Cargo.toml.orig` is the manifest and
+/// `Cargo.lock` the workspace's.
+pub fn listed_entries(c: &Crate, root: &Path) -> Result<Vec<Entry>, String> {
+    let listing = capture_quiet(
+        &crate::util::cargo_bin(),
+        &[
+            "package",
+            "--list",
+            "--allow-dirty",
+            "--offline",
+            "-p",
+            &c.name,
+        ],
+    )?;
+    Ok(listing
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|path| {
+            let file = match path {
+                "Cargo.toml.orig" => c.dir.join("Cargo.toml"),
+                "Cargo.lock" if !c.dir.join(path).is_file() => root.join(path),
+                _ => c.dir.join(path),
+            };
+            Entry {
+                path: path.to_owned(),
+                size: std::fs::metadata(&file).map_or(0, |m| m.len()),
+            }
+        })
+        .collect())
 }
 
 /// Parses `tar -tv` lines: `mode owner size date time path` (columns padded).
@@ -127,6 +183,37 @@ pub fn contents_problems(name: &str, entries: &[Entry]) -> Vec<String> {
         ));
     }
     out
+}
+
+/// Directories that serve only a crate's own tests and benchmarks.
+pub const TEST_ONLY_DIRS: &[&str] = &["tests/", "testdata/", "benches/"];
+
+/// Test-only files a package ships although its tests cannot build from it: the
+/// published manifest loses every path-only dev-dependency (cos-emulator,
+/// cos-testkit), so such a crate's tests run from the repository only and their files
+/// are dead weight (`exclude` them in `[package]`).
+pub fn unrunnable_tests(c: &Crate, entries: &[Entry]) -> Vec<String> {
+    let stripped: Vec<&str> = c
+        .deps
+        .iter()
+        .filter(|d| !d.published())
+        .map(|d| d.name.as_str())
+        .collect();
+    if stripped.is_empty() {
+        return Vec::new();
+    }
+    TEST_ONLY_DIRS
+        .iter()
+        .filter(|dir| entries.iter().any(|e| e.path.starts_with(**dir)))
+        .map(|dir| {
+            format!(
+                "{}: ships {dir} but its tests need {}, which the published manifest drops: \
+                 exclude it",
+                c.name,
+                stripped.join(", ")
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -193,12 +280,14 @@ mod tests {
             dir: PathBuf::from("/nonexistent"),
             description: Some("d".into()),
             keywords: vec!["ok".into(), "Not OK!".into()],
+            categories: vec!["api-bindings".into(), "cloud-storage".into()],
             readme: Some("README.md".into()),
+            has_lib: true,
             ..Crate::default()
         };
         let problems = metadata_problems(&c).join("\n");
         for what in [
-            "no categories",
+            "category \"cloud-storage\" is not a crates.io category slug",
             "no repository",
             "no license",
             "docs.rs",
@@ -209,5 +298,59 @@ mod tests {
         assert!(problems.contains("README.md does not exist"), "{problems}");
         assert!(problems.contains("\"Not OK!\""), "{problems}");
         assert!(!problems.contains("no description"), "{problems}");
+        assert!(!problems.contains("api-bindings"), "{problems}");
+    }
+
+    #[test]
+    fn tests_that_cannot_build_from_the_package_are_not_shipped() {
+        use super::super::model::{Dep, DepKind};
+        let entry = |p: &str| Entry {
+            path: p.into(),
+            size: 1,
+        };
+        let entries = [
+            entry("src/lib.rs"),
+            entry("tests/it.rs"),
+            entry("testdata/a.xml"),
+        ];
+        let dep = |name: &str, req: &str| Dep {
+            name: name.into(),
+            req: req.into(),
+            kind: DepKind::Dev,
+            path: true,
+        };
+        let mut c = Crate {
+            name: "x".into(),
+            deps: vec![dep("cos-core", "^0.1.0")],
+            ..Crate::default()
+        };
+        // Versioned dev-dependencies stay: the tests can run from the package.
+        assert!(unrunnable_tests(&c, &entries).is_empty());
+        c.deps.push(dep("cos-emulator", "*"));
+        let problems = unrunnable_tests(&c, &entries).join("\n");
+        assert!(
+            problems.contains("ships tests/ but its tests need cos-emulator"),
+            "{problems}"
+        );
+        assert!(problems.contains("ships testdata/"), "{problems}");
+        assert!(!problems.contains("benches/"), "{problems}");
+        assert!(unrunnable_tests(&c, &entries[..1]).is_empty());
+    }
+
+    #[test]
+    fn a_binary_only_crate_needs_no_docs_rs_settings() {
+        let bin = Crate {
+            name: "tool".into(),
+            categories: (0..6).map(|_| "gui".to_owned()).collect(),
+            ..Crate::default()
+        };
+        let problems = metadata_problems(&bin).join("\n");
+        assert!(!problems.contains("docs.rs"), "{problems}");
+        assert!(problems.contains("at most 5 categories"), "{problems}");
+        let lib = Crate {
+            has_lib: true,
+            ..bin
+        };
+        assert!(metadata_problems(&lib).join("\n").contains("docs.rs"));
     }
 }
