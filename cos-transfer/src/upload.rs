@@ -16,7 +16,6 @@ use crate::backend::{Backend, Written};
 use crate::checkpoint::{self, CHECKPOINT_VERSION, DonePart, SourceFingerprint, UploadCheckpoint};
 use crate::control::{CancelHandle, PartProgress, ProgressFn};
 use crate::error::TransferError;
-use crate::fileio::read_part;
 use crate::listing::{find_upload, list_all_parts};
 use crate::plan::{Part, PartPlan, UploadPlan, UploadSizing};
 use crate::resume::{self, UploadStart, etag_is_md5, reconcile};
@@ -210,7 +209,8 @@ async fn upload_single<B: Backend>(
     if cancel.is_cancelled() {
         return Err(TransferError::Cancelled);
     }
-    let read = read_part(
+    let read = transform::read_part(
+        &ctx.transform,
         ctx.file.clone(),
         ctx.path,
         BytesMut::new(),
@@ -219,7 +219,6 @@ async fn upload_single<B: Backend>(
         md5,
     )
     .await?;
-    let read = transform::upload_part(&ctx.transform, read, 0, ctx.path).await?;
     let written = ctx
         .backend
         .put_object(ctx.bucket, ctx.key, read.buf.freeze(), read.md5)
@@ -311,7 +310,8 @@ async fn find_start<B: Backend>(
             let mut done = r.done;
             let mut todo = r.todo;
             for (part, etag) in r.verify {
-                let read = read_part(
+                let read = transform::read_part(
+                    &ctx.transform,
                     ctx.file.clone(),
                     ctx.path,
                     BytesMut::new(),
@@ -320,8 +320,6 @@ async fn find_start<B: Backend>(
                     true,
                 )
                 .await?;
-                let read =
-                    transform::upload_part(&ctx.transform, read, part.offset, ctx.path).await?;
                 match read.md5 {
                     Some(md5) if etag_is_md5(&etag, &md5) => {
                         done.insert(
@@ -483,8 +481,8 @@ async fn send_parts<B: Backend>(
             let buf = pool.pop().unwrap_or_default();
             let file = ctx.file.clone();
             in_flight.push(async move {
-                let read = read_part(file, path, buf, part.offset, part.len, md5).await?;
-                let read = transform::upload_part(tx, read, part.offset, path).await?;
+                let read =
+                    transform::read_part(tx, file, path, buf, part.offset, part.len, md5).await?;
                 let body: Bytes = read.buf.freeze();
                 let written = backend
                     .upload_part(bucket, key, upload_id, part.number, body.clone(), read.md5)

@@ -68,6 +68,48 @@ async fn files_upload_and_download_encrypted_in_parallel_parts() {
     }
 }
 
+/// A file above the size where the envelope's CRC pass splits across threads (16 MiB),
+/// of a length that is no multiple of its chunks: the envelope holds the plaintext's
+/// length and CRC-64, the parts (encrypted chunk by chunk as they are read) decrypt at
+/// their offsets, and both reads check the envelope's CRC.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_file_gets_the_crc_of_its_plaintext_from_the_split_pass() {
+    let (_emu, client) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let enc = EncryptionClient::new(client, aes());
+    let len = 21 * MIB + 262_144 + 29;
+    let data = random(len as usize, 21);
+    let src = dir.path().join("large");
+    std::fs::write(&src, &data).unwrap();
+    let (b, k) = names("files/large");
+    let options = UploadOptions::default()
+        .multipart_threshold(MIB)
+        .part_size(4 * MIB)
+        .concurrency(4);
+    let up = enc
+        .upload_file(&b, &k, &src, options, &WriteOptions::default())
+        .await
+        .unwrap();
+    assert!(up.multipart);
+    let head = enc
+        .head_object(&b, &k, &ReadOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(head.envelope.plaintext_len, Some(len));
+    assert_eq!(
+        head.envelope.plaintext_crc64,
+        Some(cos_crc64::checksum(&data))
+    );
+    let got = enc
+        .get_object(&b, &k, None, &ReadOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(&got.body.bytes().await.unwrap()[..], &data[..]);
+    let dest = dir.path().join("large.out");
+    enc.download_file(&b, &k, &dest, ranged()).await.unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), data);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_upload_resumes_with_the_envelope_in_its_checkpoint() {
     let (emu, client) = setup().await;
