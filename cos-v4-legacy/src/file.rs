@@ -462,6 +462,7 @@ impl CosClient {
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
     /// let stat = client.stat_file("mybucket", "/sample_file.txt").send().await?;
     /// println!("{} {} {}", stat.name, stat.filesize, stat.sha);
+    /// # assert_eq!(stat.filesize, 5);
     /// # Ok(()) }
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
     /// # fn main() { doc_run(run) }

@@ -346,6 +346,7 @@ impl CosClient {
     ///     .send()
     ///     .await?;
     /// println!("{} members, last page: {}", page.infos.len(), page.listover);
+    /// # assert_eq!(page.infos.len(), 1);
     /// # Ok(()) }
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
     /// # fn main() { doc_run(run) }

@@ -75,6 +75,7 @@ impl Client {
     /// # client.put_bucket_cors(&bucket, &cos_xml::CorsConfiguration::new(vec![rule])).send().await?;
     /// let cors = client.get_bucket_cors(&bucket).send().await?;
     /// println!("{} rules", cors.rules.len());
+    /// # assert_eq!(cors.rules.len(), 1);
     /// # Ok(()) }
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
     /// # fn main() { doc_run(run) }
@@ -151,6 +152,7 @@ impl Client {
     /// # client.put_bucket_lifecycle(&bucket, &cos_xml::LifecycleConfiguration::new(vec![rule])).send().await?;
     /// let lc = client.get_bucket_lifecycle(&bucket).send().await?;
     /// println!("{} rules", lc.rules.len());
+    /// # assert_eq!(lc.rules.len(), 1);
     /// # Ok(()) }
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
     /// # fn main() { doc_run(run) }
@@ -207,6 +209,7 @@ impl Client {
     /// # client.put_bucket_tagging(&bucket, &tags).send().await?;
     /// let tags = client.get_bucket_tagging(&bucket).send().await?;
     /// println!("{:?}", tags.tag_set.tags);
+    /// # assert_eq!(tags.tag_set.tags.len(), 1);
     /// # Ok(()) }
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
     /// # fn main() { doc_run(run) }

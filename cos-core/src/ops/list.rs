@@ -518,6 +518,7 @@ impl Client {
     /// let upload = client.initiate_multipart_upload(&bucket, &key).send().await?;
     /// let page = client.list_parts(&bucket, &key, &upload.upload_id).max_parts(100).send().await?;
     /// for p in &page.parts { println!("{} {}", p.part_number, p.etag); }
+    /// # assert!(page.parts.is_empty());
     /// # Ok(()) }
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
     /// # fn main() { doc_run(run) }

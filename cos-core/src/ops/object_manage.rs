@@ -515,6 +515,7 @@ impl Client {
     /// let key = cos_core::ObjectKey::new("a.txt")?;
     /// let answer = client.options_object(&bucket, &key, "https://example.com", "GET").send().await?;
     /// println!("{:?}", answer.header("access-control-allow-origin"));
+    /// # assert_eq!(answer.header("access-control-allow-origin").as_deref(), Some("https://example.com"));
     /// # Ok(()) }
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
     /// # fn main() { doc_run(run) }

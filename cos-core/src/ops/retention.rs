@@ -65,6 +65,7 @@ impl Client {
     /// # client.put_object_retention(&bucket, &key, until).send().await?;
     /// let r = client.get_object_retention(&bucket, &key).send().await?;
     /// println!("{:?}", r.retain_until_date);
+    /// # assert!(r.retain_until_date.is_some());
     /// # Ok(()) }
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
     /// # fn main() { doc_run(run) }

@@ -76,6 +76,7 @@ impl Client {
     /// client.put_symlink(&bucket, &link, &target).send().await?;
     /// // Reads through the link serve the target.
     /// let body = client.get_object(&bucket, &link).send().await?.body.collect().await?;
+    /// # assert_eq!(body, "data");
     /// # Ok(()) }
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
     /// # fn main() { doc_run(run) }
