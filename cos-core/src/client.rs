@@ -15,18 +15,21 @@ use crate::transport::{Accept, Authorizer, RawResponse, Transport, WireRequest, 
 
 /// A COS client. Clone it freely: clones share the connection pool.
 ///
-/// ```no_run
-/// # async fn run() -> Result<(), cos_core::Error> {
+/// ```
+/// # async fn run(endpoint: String) -> Result<(), cos_core::Error> {
 /// use cos_core::{Client, Config};
 /// let client = Client::new(
 ///     Config::builder()
 ///         .region("ap-guangzhou")
 ///         .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").map_err(cos_core::Error::from)?)
+/// #       .connect_to(endpoint)
 ///         .build()?,
 /// )?;
 /// let buckets = client.list_buckets().send().await?;
 /// println!("{} buckets", buckets.buckets.bucket.len());
 /// # Ok(()) }
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+/// # fn main() { doc_run_at(run) }
 /// ```
 #[derive(Clone)]
 pub struct Client {

@@ -28,13 +28,16 @@
 //! - [`auth`] and [`xml`] re-export `cos-auth` and `cos-xml`, so that cos-core alone is
 //!   enough to call COS.
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), cos_core::Error> {
+//! ```
+//! # async fn run(endpoint: String) -> Result<(), cos_core::Error> {
 //! use cos_core::{BucketName, Client, Config, ObjectKey};
 //!
 //! let config = Config::builder()
 //!     .region("ap-guangzhou")
 //!     .credentials_provider(cos_core::auth::EnvProvider::new())
+//! #   // The doctest's emulator and its keys instead of the environment's.
+//! #   .credentials(cos_core::auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").map_err(cos_core::Error::from)?)
+//! #   .connect_to(endpoint)
 //!     .build()?;
 //! let client = Client::new(config)?;
 //! let bucket = BucketName::new("examplebucket-1250000000")?;
@@ -43,6 +46,8 @@
 //! let text = client.get_object(&bucket, &key).send().await?.body.collect().await?;
 //! assert_eq!(&text[..], b"hello");
 //! # Ok(()) }
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+//! # fn main() { doc_run_at(run) }
 //! ```
 #![deny(missing_docs)]
 

@@ -9,7 +9,7 @@
 //! To send without a [`Client`] (another protocol, another host), use a
 //! [`Transport`](crate::transport::Transport) directly, as `cos-v4-legacy` does.
 //!
-//! ```no_run
+//! ```
 //! # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
 //! use cos_core::raw::RawRequest;
 //!
@@ -24,6 +24,8 @@
 //! let response = client.send_raw(request).await?;
 //! println!("{}", response.status);
 //! # Ok(()) }
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+//! # fn main() { doc_run(run) }
 //! ```
 
 use http::Method;

@@ -20,17 +20,21 @@
 //! HEAD, multipart, copy) and encrypted `upload_file` / `download_file` through
 //! cos-transfer's engines.
 //!
-//! ```no_run
+//! ```
 //! # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
 //! use cos_core::{BucketName, ObjectKey, ReadOptions, WriteOptions};
 //! use cos_crypto::{AesProvider, EncryptionClient};
-//! let provider = AesProvider::from_key_file("/home/me/.cos_local_aes/.aes_key.pem")?;
+//! # std::fs::create_dir_all(".cos_local_aes")?;
+//! # cos_crypto::AesProvider::generate_key_file(".cos_local_aes/.aes_key.pem")?;
+//! let provider = AesProvider::from_key_file(".cos_local_aes/.aes_key.pem")?; // the SDKs keep it under $HOME
 //! let enc = EncryptionClient::new(client, provider);
 //! let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("secret.txt")?);
 //! enc.put_object(&bucket, &key, &b"hello"[..], &WriteOptions::default()).await?;
 //! let got = enc.get_object(&bucket, &key, None, &ReadOptions::default()).await?;
 //! assert_eq!(&got.body.bytes().await?[..], b"hello");
 //! # Ok(()) }
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+//! # fn main() { doc_run(run) }
 //! ```
 #![deny(missing_docs)]
 

@@ -6,7 +6,7 @@
 //! injects faults (error statuses, connection resets, latency, truncated bodies)
 //! deterministically from a seed.
 //!
-//! ```no_run
+//! ```
 //! # async fn demo() -> Result<(), cos_emulator::EmulatorError> {
 //! use cos_emulator::{Emulator, FaultRule};
 //!
@@ -18,6 +18,10 @@
 //! // ... point a client at it; `emulator.requests()` shows what it received.
 //! emulator.shutdown().await;
 //! # Ok(()) }
+//! # fn main() {
+//! #     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! #     runtime.block_on(demo()).unwrap();
+//! # }
 //! ```
 #![deny(missing_docs)]
 

@@ -15,6 +15,7 @@
 //! - `tls::TestPki` (feature `tls`): a throwaway CA and server certificate.
 //!
 //! ```no_run
+//! # // Not run: it installs the official SDKs from PyPI and npm when they are missing.
 //! let python = cos_testkit::python::python_with_sdk(&cos_testkit::python::default_venv())?;
 //! let node = cos_testkit::node::node_with_sdk(&cos_testkit::node::default_prefix())?;
 //! # Ok::<(), cos_testkit::Error>(())

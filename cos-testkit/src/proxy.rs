@@ -5,8 +5,9 @@
 //! target to one local address (as if it resolved every name to it) — and stops when
 //! dropped.
 //!
-//! ```no_run
+//! ```
 //! let proxy = cos_testkit::proxy::TestProxy::start(None)?;
+//! # assert!(proxy.url().starts_with("http://127.0.0.1:"));
 //! // point a client at proxy.url() ...
 //! assert!(proxy.requests().iter().all(|r| r.method == "CONNECT"));
 //! # Ok::<(), std::io::Error>(())

@@ -140,14 +140,13 @@ impl<B: Backend> Transfers<B> {
     /// checkpoint; a non-resumable one (no checkpoint, `resume_existing` off) aborts its
     /// multipart upload.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use cos_core::{BucketName, ObjectKey};
-    /// use std::sync::Arc;
     /// use cos_transfer::{Progress, Transfers};
     /// let transfers = Transfers::new(client);
     /// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("isos/big.iso")?);
-    /// let progress = Arc::new(|p: Progress| {
+    /// let progress = std::sync::Arc::new(|p: Progress| {
     ///     if let Progress::Bytes { done, total } = p {
     ///         eprint!("\r{done}/{total}");
     ///     }
@@ -160,6 +159,7 @@ impl<B: Backend> Transfers<B> {
     ///     .await?;
     /// println!("etag {} crc64 {}", out.etag, out.crc64);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs")); fn main() { doc_run(run) }
     /// ```
     pub fn upload_file<'a>(
         &'a self,
@@ -199,7 +199,7 @@ impl<B: Backend> Transfers<B> {
     /// [`TransferError::Checkpoint`](crate::TransferError::Checkpoint), [`TransferError::Cancelled`](crate::TransferError::Cancelled),
     /// [`TransferError::InvalidOption`](crate::TransferError::InvalidOption).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use cos_core::{BucketName, ObjectKey};
     /// use cos_transfer::Transfers;
@@ -212,6 +212,7 @@ impl<B: Backend> Transfers<B> {
     ///     .await?;
     /// println!("{} bytes, crc64 {}", out.size, out.crc64);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs")); fn main() { doc_run(run) }
     /// ```
     pub fn download_file<'a>(
         &'a self,
@@ -242,7 +243,7 @@ impl<B: Backend> Transfers<B> {
     /// [`TransferError::InvalidOption`](crate::TransferError::InvalidOption) for a bad glob or a zero concurrency; everything
     /// else is reported per file.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use cos_core::BucketName;
     /// use cos_transfer::{DirOptions, Transfers};
@@ -252,6 +253,7 @@ impl<B: Backend> Transfers<B> {
     /// let summary = transfers.upload_dir(&bucket, "backup/site", "site").options(options).send().await?;
     /// println!("{} uploaded, {} unchanged, {} failed", summary.done, summary.unchanged, summary.failed);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs")); fn main() { doc_run(run) }
     /// ```
     pub fn upload_dir<'a>(
         &'a self,
@@ -289,7 +291,7 @@ impl<B: CopyBackend> Transfers<B> {
     /// [`TransferError::MissingHeader`](crate::TransferError::MissingHeader) when HEAD gives no `Content-Length`,
     /// [`TransferError::Listing`](crate::TransferError::Listing) when resuming meets a List Parts that does not advance.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use cos_core::{BucketName, ObjectKey};
     /// use cos_transfer::{CopySource, Transfers};
@@ -300,6 +302,7 @@ impl<B: CopyBackend> Transfers<B> {
     /// let out = transfers.copy(&bucket, &key, &source).send().await?;
     /// println!("{} bytes, etag {}", out.size, out.etag);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs")); fn main() { doc_run(run) }
     /// ```
     pub fn copy<'a>(
         &'a self,
@@ -326,7 +329,7 @@ impl<B: CopyBackend> Transfers<B> {
     /// operation `DeleteObject` when the copy succeeded but the source could not be deleted;
     /// [`TransferError::InvalidOption`](crate::TransferError::InvalidOption) when source and destination are the same object.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use cos_core::{BucketName, ObjectKey};
     /// use cos_transfer::{CopySource, Transfers};
@@ -336,6 +339,7 @@ impl<B: CopyBackend> Transfers<B> {
     /// let key = ObjectKey::new("archive/report.pdf")?;
     /// transfers.move_object(&bucket, &key, &source).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs")); fn main() { doc_run(run) }
     /// ```
     pub fn move_object<'a>(
         &'a self,
@@ -376,7 +380,7 @@ impl<B: BucketBackend> Transfers<B> {
     /// `local_dir` cannot be created, [`TransferError::InvalidOption`](crate::TransferError::InvalidOption) for a bad glob or a
     /// zero concurrency; everything else is reported per file.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use cos_core::BucketName;
     /// use cos_transfer::Transfers;
@@ -387,6 +391,7 @@ impl<B: BucketBackend> Transfers<B> {
     ///     eprintln!("{}: {:?}", problem.key, problem.error);
     /// }
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs")); fn main() { doc_run(run) }
     /// ```
     pub fn download_dir<'a>(
         &'a self,
@@ -417,7 +422,7 @@ impl<B: BucketBackend> Transfers<B> {
     /// [`TransferError::Cancelled`](crate::TransferError::Cancelled) (checked between batches),
     /// [`TransferError::InvalidOption`](crate::TransferError::InvalidOption) for a bad glob.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use cos_core::BucketName;
     /// use cos_transfer::{DeleteOptions, Transfers};
@@ -430,6 +435,7 @@ impl<B: BucketBackend> Transfers<B> {
     ///     .await?;
     /// println!("{} deleted, {} failed", summary.deleted, summary.failures.len());
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs")); fn main() { doc_run(run) }
     /// ```
     pub fn delete_prefix<'a>(
         &'a self,

@@ -133,17 +133,26 @@ impl<B: Backend> Transfers<B> {
     /// concurrency, a part size outside COS's 1 MiB..=5 GiB, a checkpoint, or a source
     /// longer than 10,000 parts.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use cos_core::{BucketName, ObjectKey};
     /// use cos_transfer::Transfers;
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let addr = listener.local_addr()?;
+    /// # tokio::spawn(async move {
+    /// #     use tokio::io::AsyncWriteExt;
+    /// #     let (mut peer, _) = listener.accept().await?;
+    /// #     peer.write_all(&vec![7u8; 3 << 20]).await
+    /// # });
     /// let transfers = Transfers::new(client);
     /// let (bucket, key) = (BucketName::new("examplebucket-1250000000")?, ObjectKey::new("backup.tar")?);
     /// // Whatever a peer sends, of a length nobody announced.
-    /// let socket = tokio::net::TcpStream::connect("127.0.0.1:9000").await?;
+    /// let socket = tokio::net::TcpStream::connect(addr).await?;
     /// let out = transfers.upload_reader(&bucket, &key, socket).send().await?;
     /// println!("{} bytes, multipart: {}", out.size, out.multipart);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn upload_reader<'a>(
         &'a self,

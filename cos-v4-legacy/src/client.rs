@@ -19,13 +19,16 @@ use crate::path;
 
 /// A v4 API client for one appid. Cheap to clone (clones share the connection pool).
 ///
-/// ```no_run
-/// # async fn run() -> Result<(), cos_v4_legacy::Error> {
+/// ```
+/// # async fn run(endpoint: String) -> Result<(), cos_v4_legacy::Error> {
 /// use cos_v4_legacy::CosClient;
 /// let client = CosClient::new(1250000000, "AKIDEXAMPLE", "SECRETKEYEXAMPLE", "sh")?;
+/// # let client = CosClient::with_config(1250000000, "AKIDEXAMPLE", "SECRETKEYEXAMPLE", cos_v4_legacy::Config::new("sh").connect_to(endpoint))?; // the doctest's emulator
 /// let stat = client.stat_file("mybucket", "/sample_file.txt").send().await?;
 /// println!("{} bytes", stat.filesize);
 /// # Ok(()) }
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+/// # fn main() { doc_run_at(run) }
 /// ```
 #[derive(Clone)]
 pub struct CosClient {
@@ -130,8 +133,7 @@ impl CosClient {
 
     /// A client with explicit settings.
     ///
-    /// ```no_run
-    /// # fn run() -> Result<(), cos_v4_legacy::Error> {
+    /// ```
     /// use cos_v4_legacy::{Config, CosClient};
     /// let client = CosClient::with_config(
     ///     1250000000,
@@ -139,7 +141,8 @@ impl CosClient {
     ///     "SECRETKEYEXAMPLE",
     ///     Config::new("gz").connect_to("http://127.0.0.1:9000"),
     /// )?;
-    /// # Ok(()) }
+    /// # let _ = client;
+    /// # Ok::<(), cos_v4_legacy::Error>(())
     /// ```
     ///
     /// Errors: [`Error::Params`] for empty credentials or unusable settings.
@@ -183,10 +186,11 @@ impl CosClient {
     /// (Unix seconds; a value smaller than now counts as seconds from now). Used for
     /// uploads, moves' targets, folder creation, stat and list.
     ///
-    /// ```no_run
-    /// # fn run(client: cos_v4_legacy::CosClient) {
+    /// ```
+    /// # let client = cos_v4_legacy::CosClient::new(1250000000, "AKIDEXAMPLE", "SECRETKEYEXAMPLE", "sh")?;
     /// let sign = client.sign_more("mybucket", "/pic/1.jpg", 600);
-    /// # }
+    /// # assert!(!sign.is_empty());
+    /// # Ok::<(), cos_v4_legacy::Error>(())
     /// ```
     pub fn sign_more(&self, bucket: &str, cos_path: &str, expired: u64) -> String {
         self.inner.signer.sign_more(bucket, cos_path, expired)
@@ -194,10 +198,11 @@ impl CosClient {
 
     /// A single-use signature for the file `cos_path`, for delete and update.
     ///
-    /// ```no_run
-    /// # fn run(client: cos_v4_legacy::CosClient) {
+    /// ```
+    /// # let client = cos_v4_legacy::CosClient::new(1250000000, "AKIDEXAMPLE", "SECRETKEYEXAMPLE", "sh")?;
     /// let sign = client.sign_once("mybucket", "/pic/1.jpg");
-    /// # }
+    /// # assert!(!sign.is_empty());
+    /// # Ok::<(), cos_v4_legacy::Error>(())
     /// ```
     pub fn sign_once(&self, bucket: &str, cos_path: &str) -> String {
         self.inner.signer.sign_once(bucket, cos_path)
@@ -206,10 +211,11 @@ impl CosClient {
     /// A download signature for `cos_path`, valid until `expired` (relative when
     /// smaller than now), for downloading files of private buckets.
     ///
-    /// ```no_run
-    /// # fn run(client: cos_v4_legacy::CosClient) {
+    /// ```
+    /// # let client = cos_v4_legacy::CosClient::new(1250000000, "AKIDEXAMPLE", "SECRETKEYEXAMPLE", "sh")?;
     /// let sign = client.sign_download("mybucket", "/pic/1.jpg", 600);
-    /// # }
+    /// # assert!(!sign.is_empty());
+    /// # Ok::<(), cos_v4_legacy::Error>(())
     /// ```
     pub fn sign_download(&self, bucket: &str, cos_path: &str, expired: u64) -> String {
         self.inner.signer.sign_download(bucket, cos_path, expired)

@@ -115,11 +115,13 @@ async fn write_atomically(dest: &Path, data: &[u8]) -> Result<()> {
 impl CosClient {
     /// Downloads a file through its signed download URL to `local_path`.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
     /// client.download_file("mybucket", "/sample_file.txt", "copy.txt").send().await?;
     /// let data = client.download_file("mybucket", "/sample_file.txt", "").bytes().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn download_file(
         &self,
@@ -138,10 +140,11 @@ impl CosClient {
     /// The signed download URL of a file (valid for the configured signature lifetime),
     /// as the official SDK builds it.
     ///
-    /// ```no_run
-    /// # fn run(client: cos_v4_legacy::CosClient) {
+    /// ```
+    /// # let client = cos_v4_legacy::CosClient::new(1250000000, "AKIDEXAMPLE", "SECRETKEYEXAMPLE", "sh")?;
     /// let url = client.download_url("mybucket", "/sample_file.txt");
-    /// # }
+    /// # assert!(!url.is_empty());
+    /// # Ok::<(), cos_v4_legacy::Error>(())
     /// ```
     pub fn download_url(&self, bucket: &str, cos_path: &str) -> String {
         let sign = self.sign_download(bucket, cos_path, self.sign_lifetime());

@@ -416,8 +416,9 @@ impl CosClient {
     /// Uploads the local file `local_path` to `cos_path` (single request below 8 MiB,
     /// slice upload above).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// # std::fs::write("local_file_1.txt", "hello").unwrap();
     /// let done = client
     ///     .upload_file("mybucket", "/sample_file.txt", "local_file_1.txt")
     ///     .biz_attr("a demo file")
@@ -426,6 +427,8 @@ impl CosClient {
     ///     .await?;
     /// println!("{}", done.access_url);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn upload_file(
         &self,
@@ -442,10 +445,12 @@ impl CosClient {
 
     /// Uploads `data` to `cos_path`.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
     /// client.upload_bytes("mybucket", "/hello.txt", "hello").send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn upload_bytes(&self, bucket: &str, cos_path: &str, data: impl Into<Bytes>) -> UploadFile {
         self.upload(bucket, cos_path, Source::Memory(data.into()))
@@ -453,11 +458,14 @@ impl CosClient {
 
     /// Gets a file's attributes.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
     /// let stat = client.stat_file("mybucket", "/sample_file.txt").send().await?;
     /// println!("{} {} {}", stat.name, stat.filesize, stat.sha);
+    /// # assert_eq!(stat.filesize, 5);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn stat_file(&self, bucket: &str, cos_path: &str) -> StatFile {
         StatFile(self.file_target(bucket, cos_path))
@@ -465,7 +473,7 @@ impl CosClient {
 
     /// Updates a file's attributes (a once-signed request).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
     /// use cos_v4_legacy::Authority;
     /// client
@@ -480,6 +488,8 @@ impl CosClient {
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn update_file(&self, bucket: &str, cos_path: &str) -> UpdateFile {
         UpdateFile::new(self.file_target(bucket, cos_path))
@@ -487,10 +497,13 @@ impl CosClient {
 
     /// Deletes a file (a once-signed request).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// # client.move_file("mybucket", "/sample_file.txt", "/sample_file_move.txt").send().await?;
     /// client.del_file("mybucket", "/sample_file_move.txt").send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn del_file(&self, bucket: &str, cos_path: &str) -> DelFile {
         DelFile(self.file_target(bucket, cos_path))
@@ -498,7 +511,7 @@ impl CosClient {
 
     /// Moves (renames) a file to `dest_path` in the same bucket.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
     /// client
     ///     .move_file("mybucket", "/sample_file.txt", "/sample_file_move.txt")
@@ -506,6 +519,8 @@ impl CosClient {
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn move_file(&self, bucket: &str, cos_path: &str, dest_path: &str) -> MoveFile {
         MoveFile {

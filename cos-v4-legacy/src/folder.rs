@@ -231,16 +231,18 @@ impl ListFolder {
 
     /// Every page, from `context` on, until the page with `listover`.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
     /// use futures_util::TryStreamExt;
-    /// let mut pages = std::pin::pin!(client.list_folder("mybucket", "/dir/").num(50).into_stream());
+    /// let mut pages = std::pin::pin!(client.list_folder("mybucket", "/sample_folder/").num(50).into_stream());
     /// while let Some(page) = pages.try_next().await? {
     ///     for entry in page.infos {
     ///         println!("{}{}", entry.name, if entry.is_folder() { "/" } else { "" });
     ///     }
     /// }
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn into_stream(self) -> impl Stream<Item = Result<ListPage>> + Send + 'static {
         let context = Some(self.context.clone());
@@ -282,10 +284,13 @@ impl CosClient {
 
     /// Creates a folder (`cos_path` ends with `/`).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// # client.del_folder("mybucket", "/sample_folder/").send().await?;
     /// client.create_folder("mybucket", "/sample_folder/").biz_attr("demo").send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn create_folder(&self, bucket: &str, cos_path: &str) -> CreateFolder {
         CreateFolder {
@@ -296,11 +301,13 @@ impl CosClient {
 
     /// Gets a folder's attributes.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
     /// let stat = client.stat_folder("mybucket", "/sample_folder/").send().await?;
     /// println!("{} {}", stat.name, stat.biz_attr);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn stat_folder(&self, bucket: &str, cos_path: &str) -> StatFolder {
         StatFolder(self.folder_target(bucket, cos_path))
@@ -308,7 +315,7 @@ impl CosClient {
 
     /// Updates a folder's note.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
     /// client
     ///     .update_folder("mybucket", "/sample_folder/")
@@ -316,6 +323,8 @@ impl CosClient {
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn update_folder(&self, bucket: &str, cos_path: &str) -> UpdateFolder {
         UpdateFolder {
@@ -327,8 +336,9 @@ impl CosClient {
     /// Lists a folder's members, one page per request (see
     /// [`ListFolder::into_stream`] for all pages).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// # client.upload_bytes("mybucket", "/sample_folder/test.txt", "hello").send().await?;
     /// let page = client
     ///     .list_folder("mybucket", "/sample_folder/")
     ///     .num(100)
@@ -336,7 +346,10 @@ impl CosClient {
     ///     .send()
     ///     .await?;
     /// println!("{} members, last page: {}", page.infos.len(), page.listover);
+    /// # assert_eq!(page.infos.len(), 1);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn list_folder(&self, bucket: &str, cos_path: &str) -> ListFolder {
         ListFolder {
@@ -349,10 +362,12 @@ impl CosClient {
 
     /// Deletes an empty folder (a once-signed request).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
     /// client.del_folder("mybucket", "/sample_folder/").send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn del_folder(&self, bucket: &str, cos_path: &str) -> DelFolder {
         DelFolder(self.folder_target(bucket, cos_path))

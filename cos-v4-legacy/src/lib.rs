@@ -24,16 +24,19 @@
 //!   `/`; folders start and end with `/`): a bad one is [`Error::Params`] (`-1`).
 //!   Answers `{code, message, data}` with a non-zero code become [`Error`].
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), cos_v4_legacy::Error> {
+//! ```
+//! # async fn run(endpoint: String) -> Result<(), cos_v4_legacy::Error> {
 //! use cos_v4_legacy::CosClient;
 //!
 //! let client = CosClient::new(1250000000, "AKIDEXAMPLE", "SECRETKEYEXAMPLE", "sh")?;
+//! # let client = CosClient::with_config(1250000000, "AKIDEXAMPLE", "SECRETKEYEXAMPLE", cos_v4_legacy::Config::new("sh").connect_to(endpoint))?; // the doctest's emulator
 //! client.create_folder("mybucket", "/docs/").send().await?;
 //! client.upload_bytes("mybucket", "/docs/hello.txt", "hello").biz_attr("greeting").send().await?;
 //! let page = client.list_folder("mybucket", "/docs/").send().await?;
 //! assert_eq!(page.infos[0].name, "hello.txt");
 //! # Ok(()) }
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+//! # fn main() { doc_run_at(run) }
 //! ```
 //!
 //! # Inferred answer fields

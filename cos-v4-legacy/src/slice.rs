@@ -101,7 +101,7 @@ impl CosClient {
     /// ([`CODE_SLICE_UNFINISHED`](crate::error::CODE_SLICE_UNFINISHED)) means an
     /// unfinished upload exists: continue it with [`CosClient::upload_slice_list`].
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
     /// use cos_v4_legacy::SliceInitRequest;
     /// let init = client
@@ -109,6 +109,8 @@ impl CosClient {
     ///     .await?;
     /// println!("session {} slices of {}", init.session, init.slice_size);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     ///
     /// Errors: [`Error::Params`](crate::Error::Params) for a bad path; the service's
@@ -150,11 +152,16 @@ impl CosClient {
     /// Sends the slice at `offset` of the upload `session`. `sha` is the whole file's
     /// SHA-1 when the upload was started with `uploadparts`.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// let init = client
+    ///     .upload_slice_init("mybucket", "/big.bin", cos_v4_legacy::SliceInitRequest::new(3 << 20, 1 << 20))
+    ///     .await?;
     /// let data = bytes::Bytes::from(vec![0u8; 1 << 20]);
-    /// client.upload_slice_data("mybucket", "/big.bin", "session-id", 0, data, None).await?;
+    /// client.upload_slice_data("mybucket", "/big.bin", &init.session, 0, data, None).await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     ///
     /// Errors: as [`CosClient::upload_slice_init`].
@@ -184,13 +191,22 @@ impl CosClient {
 
     /// Completes the upload `session` of a `filesize`-byte file.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// # let init = client
+    /// #     .upload_slice_init("mybucket", "/big.bin", cos_v4_legacy::SliceInitRequest::new(3 << 20, 1 << 20))
+    /// #     .await?;
+    /// # for offset in [0, 1 << 20, 2 << 20] {
+    /// #     let data = bytes::Bytes::from(vec![0u8; 1 << 20]);
+    /// #     client.upload_slice_data("mybucket", "/big.bin", &init.session, offset, data, None).await?;
+    /// # }
     /// let done = client
-    ///     .upload_slice_finish("mybucket", "/big.bin", "session-id", 3 << 20, None)
+    ///     .upload_slice_finish("mybucket", "/big.bin", &init.session, 3 << 20, None)
     ///     .await?;
     /// println!("{}", done.access_url);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     ///
     /// Errors: as [`CosClient::upload_slice_init`].
@@ -220,11 +236,17 @@ impl CosClient {
     /// (request and answer shapes **inferred**: `op=upload_slice_list` as a form; data
     /// `{session, slice_size, filesize, serial_upload, listparts: [{offset, datalen}]}`).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_v4_legacy::CosClient) -> Result<(), cos_v4_legacy::Error> {
+    /// # let init = cos_v4_legacy::SliceInitRequest::new(3 << 20, 1 << 20);
+    /// # let init = client.upload_slice_init("mybucket", "/big.bin", init).await?;
+    /// # let data = bytes::Bytes::from(vec![0u8; 1 << 20]);
+    /// # client.upload_slice_data("mybucket", "/big.bin", &init.session, 0, data, None).await?;
     /// let list = client.upload_slice_list("mybucket", "/big.bin").await?;
     /// println!("{} slices received", list.listparts.len());
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     ///
     /// Errors: as [`CosClient::upload_slice_init`].

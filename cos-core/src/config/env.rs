@@ -30,6 +30,7 @@ impl ConfigBuilder {
     ///   role — in that order), resolved at the first request.
     ///
     /// ```no_run
+    /// # // Not run: it reads the real environment (`COS_REGION`, keys), unset in tests.
     /// let config = cos_core::ConfigBuilder::from_env()?.build()?;
     /// # Ok::<(), cos_core::Error>(())
     /// ```

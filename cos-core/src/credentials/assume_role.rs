@@ -23,6 +23,7 @@ const NAME: &str = "sts AssumeRole";
 /// expire.
 ///
 /// ```no_run
+/// # // Not run: it calls the real STS with the environment's keys.
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// use cos_core::credentials::{AssumeRoleProvider, EnvProvider};
 /// let provider = AssumeRoleProvider::builder(

@@ -35,6 +35,7 @@ const NONE: usize = usize::MAX;
 /// role's temporary keys are used instead.
 ///
 /// ```no_run
+/// # // Not run: the chain's later links call the real instance metadata service and STS.
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// use cos_core::credentials::DefaultChain;
 /// let chain = DefaultChain::builder().build()?;

@@ -24,6 +24,7 @@ const NAME: &str = "instance role";
 /// The instance role's temporary keys, cached and refreshed before they expire.
 ///
 /// ```no_run
+/// # // Not run: it calls the instance metadata service of a real CVM.
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// use cos_core::credentials::InstanceRoleProvider;
 /// let provider = InstanceRoleProvider::builder().build()?;

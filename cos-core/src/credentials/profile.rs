@@ -21,6 +21,7 @@ const NAME: &str = "profile";
 /// Keys from the tccli profile file, read once (they do not expire).
 ///
 /// ```no_run
+/// # // Not run: it reads the real user's credentials file.
 /// use cos_core::credentials::{Environment, ProfileProvider};
 /// let provider = ProfileProvider::new(&Environment::process());
 /// # let _ = provider;

@@ -26,6 +26,7 @@ const NAME: &str = "web identity";
 /// A role's temporary keys for an OIDC token, cached and refreshed before they expire.
 ///
 /// ```no_run
+/// # // Not run: it reads the real environment's token file and calls the real STS.
 /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// use cos_core::credentials::{Environment, WebIdentityProvider};
 /// let provider = WebIdentityProvider::from_env(&Environment::process())?.build()?;

@@ -13,12 +13,14 @@ impl Client {
     /// Errors: `NoSuchBucket` (404), `MalformedXML` / `InvalidArgument` (400), client
     /// errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_xml::config::AccelerateConfiguration;
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// client.put_bucket_accelerate(&bucket, &AccelerateConfiguration::new("Enabled")).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_accelerate(
         &self,

@@ -246,6 +246,7 @@ impl Client {
     /// PUT async fetch task: COS downloads `url` into `key` of `bucket`.
     ///
     /// ```no_run
+    /// # // Not run: COS fetches a public URL; the emulator fetches only from loopback.
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("mirror/logo.png")?;

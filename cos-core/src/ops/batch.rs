@@ -209,13 +209,45 @@ impl BatchJobs {
 impl Client {
     /// The COS Batch Operations jobs of the account `uin` whose APPID is `appid`.
     ///
-    /// ```no_run
-    /// # async fn run(client: cos_core::Client, job: cos_xml::batch::CreateJobRequest) -> Result<(), cos_core::Error> {
+    /// ```
+    /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
+    /// # use cos_xml::batch::*;
+    /// # let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// # let arn = "qcs::cos:ap-guangzhou:uid/1250000000";
+    /// # let manifest = cos_core::ObjectKey::new("manifest.csv")?;
+    /// # let put = client.put_object(&bucket, &manifest).body(format!("{bucket},a.txt\n")).send().await?;
+    /// # let job = CreateJobRequest {
+    /// #     client_request_token: "doc-example".into(),
+    /// #     manifest: JobManifest {
+    /// #         location: ManifestLocation {
+    /// #             etag: put.etag.unwrap_or_default(),
+    /// #             object_arn: format!("{arn}:{bucket}/manifest.csv"),
+    /// #             object_version_id: None,
+    /// #         },
+    /// #         spec: ManifestSpec {
+    /// #             fields: Members { members: vec!["Bucket".into(), "Key".into()] },
+    /// #             format: "COSBatchOperations_CSV_V1".into(),
+    /// #         },
+    /// #     },
+    /// #     operation: JobOperation { delete: Some(DeleteOperation {}), ..Default::default() },
+    /// #     priority: 10,
+    /// #     report: JobReport {
+    /// #         bucket: format!("{arn}:{bucket}"),
+    /// #         enabled: "true".into(),
+    /// #         format: "Report_CSV_V1".into(),
+    /// #         prefix: None,
+    /// #         report_scope: "AllTasks".into(),
+    /// #     },
+    /// #     role_arn: "qcs::cam::uin/100000000001:roleName/COSBatch".into(),
+    /// #     ..Default::default()
+    /// # };
     /// let jobs = client.batch_jobs("100000000001", "1250000000");
     /// let id = jobs.create_job(&job).send().await?.job_id;
     /// let state = jobs.describe_job(&id).send().await?;
     /// println!("{} {:?}", state.job.status, state.job.progress_summary);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn batch_jobs(&self, uin: impl Into<String>, appid: impl Into<String>) -> BatchJobs {
         BatchJobs {

@@ -123,11 +123,13 @@ impl PutBucketAcl {
 impl Client {
     /// PUT Bucket: creates a bucket.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// client.put_bucket(&bucket).acl(cos_core::Acl::Private).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run_bare(run) }
     /// ```
     #[doc(alias = "create_bucket")]
     pub fn put_bucket(&self, bucket: &BucketName) -> PutBucket {
@@ -142,11 +144,16 @@ impl Client {
     ///
     /// Errors: `NoSuchBucket` (404), `BucketNotEmpty` (409), and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// # for key in ["docs/hello.txt", "a.txt"] {
+    /// #     client.delete_object(&bucket, &cos_core::ObjectKey::new(key)?).send().await?;
+    /// # }
     /// client.delete_bucket(&bucket).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn delete_bucket(&self, bucket: &BucketName) -> Operation<ResponseMeta> {
         let op = Op::DeleteBucket;

@@ -64,12 +64,21 @@ impl Client {
     ///
     /// Errors: `NoSuchCORSConfiguration` (404) when none is set, `NoSuchBucket`, client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// # let rule = cos_xml::CorsRule {
+    /// #     allowed_origins: vec!["https://example.com".into()],
+    /// #     allowed_methods: vec!["GET".into()],
+    /// #     ..Default::default()
+    /// # };
+    /// # client.put_bucket_cors(&bucket, &cos_xml::CorsConfiguration::new(vec![rule])).send().await?;
     /// let cors = client.get_bucket_cors(&bucket).send().await?;
     /// println!("{} rules", cors.rules.len());
+    /// # assert_eq!(cors.rules.len(), 1);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_bucket_cors(&self, bucket: &BucketName) -> Operation<CorsConfiguration> {
         config_op(self, Op::GetBucketCors, bucket, xml)
@@ -127,12 +136,26 @@ impl Client {
     ///
     /// Errors: `NoSuchLifecycleConfiguration` (404) when none is set, client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// # let rule = cos_xml::LifecycleRule {
+    /// #     id: Some("expire-logs".into()),
+    /// #     filter: Some(cos_xml::LifecycleFilter { prefix: Some("logs/".into()), ..Default::default() }),
+    /// #     status: cos_xml::RuleStatus::Enabled,
+    /// #     transitions: vec![],
+    /// #     expiration: Some(cos_xml::Expiration { days: Some(30), ..Default::default() }),
+    /// #     noncurrent_version_transitions: vec![],
+    /// #     noncurrent_version_expiration: None,
+    /// #     abort_incomplete_multipart_upload: None,
+    /// # };
+    /// # client.put_bucket_lifecycle(&bucket, &cos_xml::LifecycleConfiguration::new(vec![rule])).send().await?;
     /// let lc = client.get_bucket_lifecycle(&bucket).send().await?;
     /// println!("{} rules", lc.rules.len());
+    /// # assert_eq!(lc.rules.len(), 1);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_bucket_lifecycle(&self, bucket: &BucketName) -> Operation<LifecycleConfiguration> {
         config_op(self, Op::GetBucketLifecycle, bucket, xml)
@@ -179,12 +202,17 @@ impl Client {
     ///
     /// Errors: `NoSuchTagSet` (404) when none is set, client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// # let tags = cos_xml::Tagging::new([cos_xml::Tag::new("team", "storage")]);
+    /// # client.put_bucket_tagging(&bucket, &tags).send().await?;
     /// let tags = client.get_bucket_tagging(&bucket).send().await?;
     /// println!("{:?}", tags.tag_set.tags);
+    /// # assert_eq!(tags.tag_set.tags.len(), 1);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_bucket_tagging(&self, bucket: &BucketName) -> Operation<Tagging> {
         config_op(self, Op::GetBucketTagging, bucket, xml)
@@ -235,12 +263,16 @@ impl Client {
     ///
     /// Errors: `NoSuchBucketPolicy` (404) when none is set, client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// # let policy = r#"{"Statement":[{"Effect":"Allow","Principal":{"qcs":["qcs::cam::anyone:anyone"]},"Action":["name/cos:GetObject"],"Resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/*"]}],"version":"2.0"}"#;
+    /// # client.put_bucket_policy(&bucket, policy).send().await?;
     /// let json = client.get_bucket_policy(&bucket).send().await?;
     /// println!("{json}");
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_bucket_policy(&self, bucket: &BucketName) -> Operation<String> {
         config_op(self, Op::GetBucketPolicy, bucket, text)

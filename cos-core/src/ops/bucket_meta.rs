@@ -134,13 +134,15 @@ impl Client {
     /// Errors: [`InvalidInput`] for `max_keys` outside 1..=2000 (before any request);
     /// [`Error::Service`] and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_core::ops::bucket_meta::ListBucketsFilter;
     /// let filter = ListBucketsFilter::new().region("ap-guangzhou").tag("team", "storage").max_keys(100);
     /// let page = client.list_buckets_filtered(&filter).send().await?;
     /// println!("{} buckets", page.buckets.bucket.len());
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn list_buckets_filtered(
         &self,

@@ -14,7 +14,7 @@ impl Client {
     /// Errors: `NoSuchBucket` (404), `MalformedXML` / `InvalidArgument` (400), client
     /// errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_xml::config::{DomainConfiguration, DomainRule};
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
@@ -26,6 +26,8 @@ impl Client {
     /// };
     /// client.put_bucket_domain(&bucket, &DomainConfiguration::new(vec![rule])).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_domain(
         &self,

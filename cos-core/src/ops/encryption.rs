@@ -14,13 +14,15 @@ impl Client {
     /// Errors: `NoSuchBucket` (404), `MalformedXML` / `InvalidArgument` (400), client
     /// errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_xml::config::ServerSideEncryptionConfiguration;
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let sse = ServerSideEncryptionConfiguration::new("AES256", None);
     /// client.put_bucket_encryption(&bucket, &sse).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_encryption(
         &self,

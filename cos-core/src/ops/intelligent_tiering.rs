@@ -16,13 +16,15 @@ impl Client {
     /// Errors: `NoSuchBucket` (404), `MalformedXML` / `InvalidArgument` (400), client
     /// errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_xml::config::IntelligentTieringConfiguration;
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let tiering = IntelligentTieringConfiguration::v1(30, 1);
     /// client.put_bucket_intelligent_tiering(&bucket, &tiering).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_intelligent_tiering(
         &self,

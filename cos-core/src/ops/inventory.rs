@@ -38,13 +38,16 @@ impl Client {
     /// Errors: [`InvalidInput`] for an invalid id (before any request); `NoSuchBucket`
     /// (404), `MalformedXML` / `InvalidArgument` (400), client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_xml::config::InventoryConfiguration;
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// # client.put_bucket(&cos_core::BucketName::new("reports-1250000000")?).send().await?;
     /// let inv = InventoryConfiguration::new("daily", "qcs::cos:ap-guangzhou::reports-1250000000", "inv");
     /// client.put_bucket_inventory(&bucket, &inv).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_inventory(
         &self,

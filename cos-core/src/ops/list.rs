@@ -511,13 +511,17 @@ impl Client {
 
     /// List Parts of a multipart upload (GET Object `?uploadId=ID`).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("big.bin")?;
-    /// let page = client.list_parts(&bucket, &key, "upload-id").max_parts(100).send().await?;
+    /// let upload = client.initiate_multipart_upload(&bucket, &key).send().await?;
+    /// let page = client.list_parts(&bucket, &key, &upload.upload_id).max_parts(100).send().await?;
     /// for p in &page.parts { println!("{} {}", p.part_number, p.etag); }
+    /// # assert!(page.parts.is_empty());
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn list_parts(&self, bucket: &BucketName, key: &ObjectKey, upload_id: &str) -> ListParts {
         ListParts {

@@ -14,13 +14,16 @@ impl Client {
     /// Errors: `NoSuchBucket` (404), `InvalidTargetBucketForLogging` /
     /// `MalformedXML` (400), client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_xml::config::BucketLoggingStatus;
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// # client.put_bucket(&cos_core::BucketName::new("logs-1250000000")?).send().await?;
     /// let status = BucketLoggingStatus::new("logs-1250000000", "access/");
     /// client.put_bucket_logging(&bucket, &status).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_logging(
         &self,

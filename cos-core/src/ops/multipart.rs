@@ -342,13 +342,16 @@ impl Client {
 
     /// Upload Part (PUT `?partNumber=N&uploadId=ID`), part numbers 1..=10000.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("big.bin")?;
-    /// let part = client.upload_part(&bucket, &key, "upload-id", 1).body(vec![0u8; 1 << 20]).send().await?;
+    /// let upload = client.initiate_multipart_upload(&bucket, &key).send().await?;
+    /// let part = client.upload_part(&bucket, &key, &upload.upload_id, 1).body(vec![0u8; 1 << 20]).send().await?;
     /// println!("{:?}", part.etag);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn upload_part(
         &self,
@@ -368,18 +371,22 @@ impl Client {
 
     /// Upload Part - Copy: a part copied from another object.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("big.bin")?;
     /// let src = cos_core::ObjectKey::new("source.bin")?;
+    /// # client.put_object(&bucket, &src).body(vec![7u8; 1 << 20]).send().await?;
+    /// let upload = client.initiate_multipart_upload(&bucket, &key).send().await?;
     /// let res = client
-    ///     .upload_part_copy(&bucket, &key, "upload-id", 1, &bucket, &src)
+    ///     .upload_part_copy(&bucket, &key, &upload.upload_id, 1, &bucket, &src)
     ///     .source_range(0, 1_048_575)
     ///     .send()
     ///     .await?;
     /// println!("{}", res.etag);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn upload_part_copy(
         &self,
@@ -404,17 +411,22 @@ impl Client {
 
     /// Complete Multipart Upload (POST `?uploadId=ID`).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("big.bin")?;
+    /// let upload = client.initiate_multipart_upload(&bucket, &key).send().await?;
+    /// let part = client.upload_part(&bucket, &key, &upload.upload_id, 1).body("data").send().await?;
+    /// let etag = part.etag.unwrap_or_default();
     /// let done = client
-    ///     .complete_multipart_upload(&bucket, &key, "upload-id")
-    ///     .part(1, "\"etag-1\"")
+    ///     .complete_multipart_upload(&bucket, &key, &upload.upload_id)
+    ///     .part(1, &etag)
     ///     .send()
     ///     .await?;
     /// println!("{}", done.location);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn complete_multipart_upload(
         &self,
@@ -433,12 +445,15 @@ impl Client {
     ///
     /// Errors: `NoSuchUpload` (404) and client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("big.bin")?;
-    /// client.abort_multipart_upload(&bucket, &key, "upload-id").send().await?;
+    /// let upload = client.initiate_multipart_upload(&bucket, &key).send().await?;
+    /// client.abort_multipart_upload(&bucket, &key, &upload.upload_id).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn abort_multipart_upload(
         &self,

@@ -26,15 +26,18 @@ impl Client {
     /// 403 `InvalidObjectState`). The returned builder takes the copy's other settings
     /// (conditions, ACL, tagging).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("logs/2024.tar")?;
+    /// # client.put_object(&bucket, &key).body("data").send().await?;
     /// client
     ///     .change_object_storage_class(&bucket, &key, cos_core::StorageClass::StandardIa)
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn change_object_storage_class(
         &self,
@@ -52,10 +55,11 @@ impl Client {
     /// Copy onto itself with `x-cos-metadata-directive: Replaced`, conditional on the
     /// ETag read (a concurrent write makes it fail with 412 instead of being lost).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("index.html")?;
+    /// # client.put_object(&bucket, &key).body("<p>hi</p>").metadata("draft", "yes").send().await?;
     /// client
     ///     .update_object_meta(&bucket, &key)
     ///     .set("Cache-Control", "max-age=60")
@@ -64,6 +68,8 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn update_object_meta(&self, bucket: &BucketName, key: &ObjectKey) -> UpdateObjectMeta {
         UpdateObjectMeta {

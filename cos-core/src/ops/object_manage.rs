@@ -448,12 +448,15 @@ impl Client {
 
     /// POST Object restore: restores an archived object for some days.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("archive.bin")?;
+    /// # client.put_object(&bucket, &key).body("data").storage_class(cos_core::StorageClass::Archive).send().await?;
     /// client.restore_object(&bucket, &key).days(3).tier(cos_xml::Tier::Bulk).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn restore_object(&self, bucket: &BucketName, key: &ObjectKey) -> RestoreObject {
         RestoreObject {
@@ -500,13 +503,22 @@ impl Client {
     ///
     /// Errors: 403 when no CORS rule of the bucket allows the request, client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// # let rule = cos_xml::CorsRule {
+    /// #     allowed_origins: vec!["https://example.com".into()],
+    /// #     allowed_methods: vec!["GET".into()],
+    /// #     ..Default::default()
+    /// # };
+    /// # client.put_bucket_cors(&bucket, &cos_xml::CorsConfiguration::new(vec![rule])).send().await?;
     /// let key = cos_core::ObjectKey::new("a.txt")?;
     /// let answer = client.options_object(&bucket, &key, "https://example.com", "GET").send().await?;
     /// println!("{:?}", answer.header("access-control-allow-origin"));
+    /// # assert_eq!(answer.header("access-control-allow-origin").as_deref(), Some("https://example.com"));
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     #[doc(alias = "preflight")]
     pub fn options_object(

@@ -13,7 +13,7 @@ impl Client {
     /// Errors: `NoSuchBucket` (404), `MalformedXML` / `InvalidArgument` (400), client
     /// errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_xml::config::{HostInfo, OriginCondition, OriginConfiguration, OriginInfo, OriginRule};
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
@@ -26,6 +26,8 @@ impl Client {
     /// };
     /// client.put_bucket_origin(&bucket, &OriginConfiguration::new(vec![rule])).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_origin(
         &self,

@@ -216,7 +216,7 @@ impl Client {
     /// Errors: [`Error::InvalidInput`] for a policy without key or key prefix or with
     /// an invalid setting, [`Error::Credentials`] when the provider fails.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_core::ops::post_object::PostPolicy;
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
@@ -229,6 +229,8 @@ impl Client {
     ///     println!("<input type=\"hidden\" name=\"{name}\" value=\"{value}\">");
     /// }
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub async fn sign_post_policy(&self, policy: &PostPolicy) -> Result<PostForm, Error> {
         let ctx = || ErrorContext::new(Op::PostObject, Some(&policy.bucket), None);
@@ -306,7 +308,7 @@ impl Client {
     /// (the whole form is built in memory: for large files use
     /// [`put_object`](Self::put_object) or cos-transfer).
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_core::ops::post_object::PostPolicy;
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
@@ -315,6 +317,8 @@ impl Client {
     /// let out = client.post_object(&form).file_name("a.txt").body("hello").send().await?;
     /// assert_eq!(out.meta.status.as_u16(), 204);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn post_object(&self, form: &PostForm) -> PostObject {
         PostObject {

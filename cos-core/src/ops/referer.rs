@@ -14,7 +14,7 @@ impl Client {
     /// Errors: `NoSuchBucket` (404), `MalformedXML` / `InvalidArgument` (400), client
     /// errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_xml::config::RefererConfiguration;
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
@@ -22,6 +22,8 @@ impl Client {
     /// referer.empty_refer_configuration = Some("Allow".into());
     /// client.put_bucket_referer(&bucket, &referer).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_referer(
         &self,

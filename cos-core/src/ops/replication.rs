@@ -16,10 +16,14 @@ impl Client {
     /// Errors: `NoSuchBucket` (404), `MalformedXML` / `InvalidArgument` /
     /// `InvalidRequest` (400), client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_xml::config::{ReplicationConfiguration, ReplicationDestination, ReplicationRule};
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
+    /// # client.put_bucket_versioning(&bucket, cos_xml::VersioningStatus::Enabled).send().await?;
+    /// # let backup = cos_core::BucketName::new("backup-1250000000")?;
+    /// # client.put_bucket(&backup).send().await?;
+    /// # client.put_bucket_versioning(&backup, cos_xml::VersioningStatus::Enabled).send().await?;
     /// let rule = ReplicationRule {
     ///     id: Some("all".into()),
     ///     status: "Enabled".into(),
@@ -33,6 +37,8 @@ impl Client {
     /// let config = ReplicationConfiguration::new(role, vec![rule]);
     /// client.put_bucket_replication(&bucket, &config).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_replication(
         &self,

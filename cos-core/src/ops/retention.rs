@@ -19,14 +19,17 @@ impl Client {
     /// Errors: 400 for a date in the past, 403 `AccessDenied` for a shorter retention
     /// than the current one, `NoSuchKey` (404), client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use std::time::{Duration, SystemTime};
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("ledger/2024.csv")?;
+    /// # client.put_object(&bucket, &key).body("data").send().await?;
     /// let until = SystemTime::now() + Duration::from_secs(365 * 86_400);
     /// client.put_object_retention(&bucket, &key, until).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_object_retention(
         &self,
@@ -53,13 +56,19 @@ impl Client {
     /// Errors: 404 (`NoSuchKey`, or `NoSuchObjectLockConfiguration` without a
     /// retention), client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("ledger/2024.csv")?;
+    /// # client.put_object(&bucket, &key).body("data").send().await?;
+    /// # let until = std::time::SystemTime::now() + std::time::Duration::from_secs(86_400);
+    /// # client.put_object_retention(&bucket, &key, until).send().await?;
     /// let r = client.get_object_retention(&bucket, &key).send().await?;
     /// println!("{:?}", r.retain_until_date);
+    /// # assert!(r.retain_until_date.is_some());
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_object_retention(
         &self,

@@ -123,11 +123,12 @@ impl Client {
     /// SELECT Object Content (`POST /<key>?select&select-type=2`): runs an SQL query
     /// over a CSV or JSON object (optionally GZIP/BZIP2) and streams the results.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_core::xml::select::{CsvInput, CsvOutput, FileHeaderInfo, InputSerialization, OutputSerialization};
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let key = cos_core::ObjectKey::new("people.csv")?;
+    /// # client.put_object(&bucket, &key).body("name,age\nzhang san,42\nli si,28\n").send().await?;
     /// let csv = CsvInput { file_header_info: Some(FileHeaderInfo::Use), ..CsvInput::default() };
     /// let rows = client
     ///     .select_object_content(&bucket, &key)
@@ -139,7 +140,10 @@ impl Client {
     ///     .collect_records()
     ///     .await?;
     /// println!("{}", String::from_utf8_lossy(&rows));
+    /// # assert_eq!(rows, "zhang san\n");
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     #[doc(alias = "SelectObjectContent")]
     pub fn select_object_content(

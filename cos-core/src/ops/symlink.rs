@@ -67,15 +67,19 @@ impl Client {
     /// Errors: `InvalidArgument` (400) for a target naming the symlink itself, client
     /// errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let link = cos_core::ObjectKey::new("latest.tar.gz")?;
     /// let target = cos_core::ObjectKey::new("releases/v1.2.3.tar.gz")?;
+    /// # client.put_object(&bucket, &cos_core::ObjectKey::new("releases/v1.2.3.tar.gz")?).body("data").send().await?;
     /// client.put_symlink(&bucket, &link, &target).send().await?;
     /// // Reads through the link serve the target.
     /// let body = client.get_object(&bucket, &link).send().await?.body.collect().await?;
+    /// # assert_eq!(body, "data");
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_symlink(
         &self,
@@ -95,12 +99,17 @@ impl Client {
     /// Errors: `NoSuchKey` (404), `InvalidArgument` (400) when `key` is not a symlink,
     /// client errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
     /// let link = cos_core::ObjectKey::new("latest.tar.gz")?;
+    /// # let target = cos_core::ObjectKey::new("releases/v1.2.3.tar.gz")?;
+    /// # client.put_object(&bucket, &target).body("data").send().await?;
+    /// # client.put_symlink(&bucket, &link, &target).send().await?;
     /// println!("{}", client.get_symlink(&bucket, &link).send().await?.target);
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn get_symlink(&self, bucket: &BucketName, key: &ObjectKey) -> Operation<GetSymlinkOutput> {
         let op = Op::GetSymlink;

@@ -13,7 +13,7 @@ impl Client {
     /// Errors: `NoSuchBucket` (404), `MalformedXML` / `InvalidArgument` (400), client
     /// errors.
     ///
-    /// ```no_run
+    /// ```
     /// # async fn run(client: cos_core::Client) -> Result<(), cos_core::Error> {
     /// use cos_xml::config::{ErrorDocument, IndexDocument, WebsiteConfiguration};
     /// let bucket = cos_core::BucketName::new("examplebucket-1250000000")?;
@@ -22,6 +22,8 @@ impl Client {
     /// site.error_document = Some(ErrorDocument::new("error.html"));
     /// client.put_bucket_website(&bucket, &site).send().await?;
     /// # Ok(()) }
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+    /// # fn main() { doc_run(run) }
     /// ```
     pub fn put_bucket_website(
         &self,

@@ -27,11 +27,13 @@
 //! (`proxy`: `CONNECT` tunnels; loopback never proxied by the environment), and an
 //! optional [`Resolve`] hook (`resolve`); see [`NetworkOptions`].
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), cos_core::Error> {
+//! ```
+//! # async fn run(endpoint: String) -> Result<(), cos_core::Error> {
 //! use cos_core::transport::{Authorizer, WireRequest, Transport, TransportConfig};
 //!
-//! let transport = Transport::new(TransportConfig::default())?;
+//! let mut config = TransportConfig::default();
+//! # config.connect_to = Some(endpoint); // the doctest's emulator
+//! let transport = Transport::new(config)?;
 //! let request = WireRequest::new(
 //!     "V4Stat",
 //!     http::Method::GET,
@@ -42,6 +44,8 @@
 //! let response = transport.send(request, &auth).await?;
 //! println!("{} {}", response.status, String::from_utf8_lossy(&response.body));
 //! # Ok(()) }
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/support/doc_run.rs"));
+//! # fn main() { doc_run_at(run) }
 //! ```
 
 mod attempt;
