@@ -103,7 +103,8 @@ pub(crate) async fn read_part(
         .acquire()
         .await
         .map_err(|e| TransferError::io(path, std::io::Error::other(e)))?;
-    fileio::read_part(file, path, buf, offset, len, md5, Some(t)).await
+    let apply: fileio::ChunkFn = Arc::new(move |at, chunk: &mut [u8]| t.apply(at, chunk));
+    fileio::read_part(file, path, buf, offset, len, md5, Some(apply)).await
 }
 
 /// The process-wide slots for transformed part reads: one per core.
