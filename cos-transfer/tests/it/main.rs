@@ -17,6 +17,7 @@ mod kill_resume;
 mod options_errors;
 mod plan_resume;
 mod python_interop;
+mod small_download;
 mod sse_transfer;
 mod stream_transfer;
 mod transform;
