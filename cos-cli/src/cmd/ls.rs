@@ -6,8 +6,6 @@ use std::fmt::Write as _;
 use cos_core::ops::list::PageStream;
 use futures_util::StreamExt;
 use serde_json::json;
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 
 use super::Ctx;
 use crate::cli::{DuArgs, LsArgs};
@@ -30,7 +28,7 @@ pub(super) async fn ls(ctx: &Ctx, a: LsArgs) -> Result<(), CliError> {
     if !a.recursive {
         op = op.delimiter("/");
     }
-    let mut pages = Ahead::new(op.into_pages());
+    let mut pages = Pages(op.into_pages());
     let what = format!("listing {path}");
     // One write per page: stdout is line-buffered, and a write per key would cost a
     // system call per key.
@@ -99,7 +97,7 @@ async fn list_versions(ctx: &Ctx, path: &CosPath, a: &LsArgs) -> Result<(), CliE
     if !a.recursive {
         op = op.delimiter("/");
     }
-    let mut pages = Ahead::new(op.into_pages());
+    let mut pages = Pages(op.into_pages());
     let what = format!("listing versions of {path}");
     while let Some(page) = pages.next(&what).await? {
         for p in &page.common_prefixes {
@@ -147,7 +145,7 @@ async fn list_versions(ctx: &Ctx, path: &CosPath, a: &LsArgs) -> Result<(), CliE
 
 pub(super) async fn du(ctx: &Ctx, a: DuArgs) -> Result<(), CliError> {
     let path = CosPath::parse(&a.target)?;
-    let mut pages = Ahead::new(
+    let mut pages = Pages(
         ctx.client
             .list_objects(&path.bucket)
             .prefix(path.key.clone())
@@ -171,52 +169,18 @@ pub(super) async fn du(ctx: &Ctx, a: DuArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The pages of a listing, fetched one page ahead on a task of their own: the next page
-/// is requested and decoded while this one is printed (its marker is known as soon as
-/// it is decoded). At most two pages wait, so memory does not grow with the listing.
-struct Ahead<T> {
-    rx: mpsc::Receiver<Result<T, cos_core::Error>>,
-    task: Option<JoinHandle<()>>,
-}
+/// The pages of a listing. cos-core requests the next page while this one is decoded
+/// and printed (one page ahead, no more: a reader that goes away costs at most one
+/// page more).
+struct Pages<T>(PageStream<T>);
 
-impl<T: Send + 'static> Ahead<T> {
-    fn new(mut pages: PageStream<T>) -> Self {
-        let (tx, rx) = mpsc::channel(1);
-        let task = tokio::spawn(async move {
-            while let Some(page) = pages.next().await {
-                let failed = page.is_err();
-                if tx.send(page).await.is_err() || failed {
-                    break;
-                }
-            }
-        });
-        Self {
-            rx,
-            task: Some(task),
-        }
-    }
-
+impl<T> Pages<T> {
     /// The next page, `None` after the last; `what` describes the listing in errors.
-    /// A listing task that died without finishing is an error, never an early end.
     async fn next(&mut self, what: &str) -> Result<Option<T>, CliError> {
-        match self.rx.recv().await {
-            Some(Ok(page)) => Ok(Some(page)),
-            Some(Err(e)) => Err(CliError::op(what, &e)),
-            None => match self.task.take() {
-                Some(task) => match task.await {
-                    Ok(()) => Ok(None),
-                    Err(e) => Err(CliError::op(what, &e)),
-                },
-                None => Ok(None),
-            },
-        }
-    }
-}
-
-impl<T> Drop for Ahead<T> {
-    fn drop(&mut self) {
-        if let Some(task) = &self.task {
-            task.abort();
-        }
+        self.0
+            .next()
+            .await
+            .transpose()
+            .map_err(|e| CliError::op(what, &e))
     }
 }
