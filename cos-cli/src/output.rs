@@ -39,11 +39,17 @@ impl Out {
         }
     }
 
+    /// Whether result lines are printed at all ([`block`](Self::block) prints nothing
+    /// with `--quiet` unless `--json`): a listing need not format what nobody sees.
+    pub fn shows_results(&self) -> bool {
+        self.json || !self.quiet
+    }
+
     /// Prints a block of ready-made result lines (each ending in `\n`) with one write:
     /// a listing page is one write, not one per key (stdout is line-buffered). JSON
     /// blocks are printed even with `--quiet`, as [`json_line`](Self::json_line) is.
     pub fn block(&self, text: &str) {
-        if text.is_empty() || (self.quiet && !self.json) {
+        if text.is_empty() || !self.shows_results() {
             return;
         }
         let mut o = std::io::stdout().lock();

@@ -143,6 +143,23 @@ pub trait Backend: Send + Sync {
         range: Option<RangeRequest<'_>>,
         get: &ReadOptions,
     ) -> impl Future<Output = Result<ByteStream, RemoteError>> + Send;
+    /// GET Object of the whole object, of `get`'s version, with its conditions and
+    /// `response-*` overrides, together with what the response says about the object
+    /// (size, ETag, Last-Modified, CRC-64): one request where [`head`](Self::head) then
+    /// [`get`](Self::get) would be two. Folder downloads fetch small objects with it. The
+    /// default makes exactly those two requests.
+    fn get_with_info(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        get: &ReadOptions,
+    ) -> impl Future<Output = Result<(ObjectInfo, ByteStream), RemoteError>> + Send {
+        async move {
+            let info = self.head(bucket, key, get).await?;
+            let body = self.get(bucket, key, None, get).await?;
+            Ok((info, body))
+        }
+    }
 }
 
 /// The source object of a server-side copy: bucket and key, optionally in another region

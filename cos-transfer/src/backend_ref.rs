@@ -102,6 +102,14 @@ impl<T: Backend + ?Sized> Backend for &T {
     ) -> impl Future<Output = Res<ByteStream>> + Send {
         (**self).get(bucket, key, range, get)
     }
+    fn get_with_info(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        get: &ReadOptions,
+    ) -> impl Future<Output = Res<(ObjectInfo, ByteStream)>> + Send {
+        (**self).get_with_info(bucket, key, get)
+    }
 }
 
 impl<T: CopyBackend + ?Sized> CopyBackend for &T {

@@ -253,16 +253,7 @@ impl Backend for CosBackend {
         range: Option<RangeRequest<'_>>,
         get: &ReadOptions,
     ) -> Result<ByteStream, RemoteError> {
-        let mut read = get.clone();
-        if read.traffic_limit.is_none() {
-            // The backend's traffic limit applies to every request of a transfer.
-            read.traffic_limit = self.options.traffic_limit;
-        }
-        let mut req = self
-            .client
-            .get_object(bucket, key)
-            .verify_crc64(false)
-            .options(&read)?;
+        let mut req = self.get_request(bucket, key, get)?;
         if let Some(r) = range {
             req = req.range(r.start, Some(r.end.saturating_sub(1)));
             if let Some(m) = r.if_match {
@@ -271,6 +262,44 @@ impl Backend for CosBackend {
         }
         let out = req.send().await?;
         Ok(Box::pin(out.body))
+    }
+
+    async fn get_with_info(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        get: &ReadOptions,
+    ) -> Result<(ObjectInfo, ByteStream), RemoteError> {
+        let out = self.get_request(bucket, key, get)?.send().await?;
+        let info = ObjectInfo {
+            size: out.content_length,
+            etag: out.etag.unwrap_or_default(),
+            last_modified: out.last_modified.unwrap_or_default(),
+            crc64: out.crc64,
+        };
+        Ok((info, Box::pin(out.body)))
+    }
+}
+
+impl CosBackend {
+    /// A GET of `get`'s version with its options and the backend's traffic limit; the
+    /// CRC-64 is the engines' business (they check every range and the whole).
+    fn get_request(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        get: &ReadOptions,
+    ) -> Result<cos_core::ops::object::GetObject, RemoteError> {
+        let mut read = get.clone();
+        if read.traffic_limit.is_none() {
+            // The backend's traffic limit applies to every request of a transfer.
+            read.traffic_limit = self.options.traffic_limit;
+        }
+        Ok(self
+            .client
+            .get_object(bucket, key)
+            .verify_crc64(false)
+            .options(&read)?)
     }
 }
 

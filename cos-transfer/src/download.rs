@@ -149,7 +149,7 @@ struct Target {
 }
 
 /// The folder `dest` is in.
-fn parent_dir(dest: &Path) -> &Path {
+pub(crate) fn parent_dir(dest: &Path) -> &Path {
     match dest.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -163,6 +163,24 @@ fn recorded_partial(dir: &Path, name: &str) -> Option<PathBuf> {
     let only =
         matches!(parts.next(), Some(std::path::Component::Normal(_))) && parts.next().is_none();
     (only && name.starts_with('.') && name.ends_with(PARTIAL_SUFFIX)).then(|| dir.join(name))
+}
+
+/// The start of the temporary file name of a download to `dest`: `.NAME.`, with at most
+/// 100 bytes of the name, so that the whole stays within 255-byte file name limits.
+pub(crate) fn partial_prefix(dest: &Path) -> String {
+    let mut name = String::new();
+    for c in dest
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .chars()
+    {
+        if name.len() + c.len_utf8() > 100 {
+            break;
+        }
+        name.push(c);
+    }
+    format!(".{name}.")
 }
 
 /// Opens the temporary file to write: the checkpoint's, when it resumes and the file is
@@ -192,20 +210,7 @@ fn open_target(
         // Its ranges cannot be used (another object, or the file changed).
         let _ = std::fs::remove_file(old);
     }
-    // At most 100 bytes of the name: the whole stays within 255-byte file name limits.
-    let mut name = String::new();
-    for c in dest
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .chars()
-    {
-        if name.len() + c.len_utf8() > 100 {
-            break;
-        }
-        name.push(c);
-    }
-    let (file, path) = create_unique(dir, &format!(".{name}."), PARTIAL_SUFFIX)
+    let (file, path) = create_unique(dir, &partial_prefix(dest), PARTIAL_SUFFIX)
         .map_err(|e| TransferError::io(dest, e))?;
     if let Err(e) = file.set_len(size) {
         let _ = std::fs::remove_file(&path);
@@ -343,7 +348,9 @@ async fn run<B: Backend>(
         return Err(e);
     }
     let combined = combined_crc(job, &done)?;
-    file.sync_all().map_err(|e| TransferError::io(temp, e))?;
+    if options.fsync || cp_path.is_some() {
+        file.sync_all().map_err(|e| TransferError::io(temp, e))?;
+    }
     Ok(DownloadOutcome {
         size: total,
         crc64: combined,

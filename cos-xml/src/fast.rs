@@ -338,6 +338,44 @@ impl ListBucketResult {
     }
 }
 
+impl ListBucketResult {
+    /// Parses only the head of a `<ListBucketResult>` document: the elements before its
+    /// first entry (`<Contents>` or `<CommonPrefixes>`), where COS puts `EncodingType`,
+    /// `IsTruncated` and `NextMarker`. Returns them in a result without entries, and
+    /// whether `IsTruncated` was among them. A lister can continue with the next page
+    /// from these while it decodes this one with [`from_xml_fast`](Self::from_xml_fast)
+    /// (which must agree with the head: the caller checks).
+    pub fn head_fast(s: &str) -> Result<(Self, bool), XmlError> {
+        let mut p = Parser::new(s);
+        let mut r = ListBucketResult::default();
+        let mut truncation_seen = false;
+        if p.root("ListBucketResult")? {
+            return Ok((r, truncation_seen));
+        }
+        loop {
+            let (e, empty) = match p.reader.read_event()? {
+                Event::Start(e) => (e, false),
+                Event::Empty(e) => (e, true),
+                Event::End(_) | Event::Eof => return Ok((r, truncation_seen)),
+                _ => continue,
+            };
+            match e.local_name().as_ref() {
+                "Contents" | "CommonPrefixes" => return Ok((r, truncation_seen)),
+                "EncodingType" => r.encoding_type = p.opt_string(empty)?,
+                "IsTruncated" => {
+                    r.is_truncated = p.boolean(empty, "IsTruncated")?;
+                    truncation_seen = true;
+                }
+                "NextMarker" => r.next_marker = p.opt_string(empty)?,
+                _ if !empty => {
+                    p.reader.read_to_end(e.name())?;
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 impl ListVersionsResult {
     /// Parses a `<ListVersionsResult>` document with the hand-written fast parser.
     ///

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use cos_core::ops::list::PageStream;
 use futures_util::StreamExt;
 use serde_json::json;
 
@@ -27,12 +28,15 @@ pub(super) async fn ls(ctx: &Ctx, a: LsArgs) -> Result<(), CliError> {
     if !a.recursive {
         op = op.delimiter("/");
     }
-    let mut pages = op.into_pages();
+    let mut pages = Pages(op.into_pages());
+    let what = format!("listing {path}");
     // One write per page: stdout is line-buffered, and a write per key would cost a
     // system call per key.
     let mut text = String::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| CliError::op(format!("listing {path}"), &e))?;
+    while let Some(page) = pages.next(&what).await? {
+        if !ctx.out.shows_results() {
+            continue;
+        }
         text.clear();
         for p in &page.common_prefixes {
             if ctx.out.json {
@@ -93,9 +97,9 @@ async fn list_versions(ctx: &Ctx, path: &CosPath, a: &LsArgs) -> Result<(), CliE
     if !a.recursive {
         op = op.delimiter("/");
     }
-    let mut pages = op.into_pages();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| CliError::op(format!("listing versions of {path}"), &e))?;
+    let mut pages = Pages(op.into_pages());
+    let what = format!("listing versions of {path}");
+    while let Some(page) = pages.next(&what).await? {
         for p in &page.common_prefixes {
             if ctx.out.json {
                 ctx.out.json_line(&json!({ "prefix": p.prefix }));
@@ -141,16 +145,17 @@ async fn list_versions(ctx: &Ctx, path: &CosPath, a: &LsArgs) -> Result<(), CliE
 
 pub(super) async fn du(ctx: &Ctx, a: DuArgs) -> Result<(), CliError> {
     let path = CosPath::parse(&a.target)?;
-    let mut objects = ctx
-        .client
-        .list_objects(&path.bucket)
-        .prefix(path.key.clone())
-        .into_objects();
+    let mut pages = Pages(
+        ctx.client
+            .list_objects(&path.bucket)
+            .prefix(path.key.clone())
+            .into_pages(),
+    );
+    let what = format!("listing {path}");
     let (mut count, mut bytes) = (0u64, 0u64);
-    while let Some(o) = objects.next().await {
-        let o = o.map_err(|e| CliError::op(format!("listing {path}"), &e))?;
-        count += 1;
-        bytes += o.size;
+    while let Some(page) = pages.next(&what).await? {
+        count += page.contents.len() as u64;
+        bytes += page.contents.iter().map(|o| o.size).sum::<u64>();
     }
     if ctx.out.json {
         ctx.out
@@ -162,4 +167,20 @@ pub(super) async fn du(ctx: &Ctx, a: DuArgs) -> Result<(), CliError> {
         ));
     }
     Ok(())
+}
+
+/// The pages of a listing. cos-core requests the next page while this one is decoded
+/// and printed (one page ahead, no more: a reader that goes away costs at most one
+/// page more).
+struct Pages<T>(PageStream<T>);
+
+impl<T> Pages<T> {
+    /// The next page, `None` after the last; `what` describes the listing in errors.
+    async fn next(&mut self, what: &str) -> Result<Option<T>, CliError> {
+        self.0
+            .next()
+            .await
+            .transpose()
+            .map_err(|e| CliError::op(what, &e))
+    }
 }

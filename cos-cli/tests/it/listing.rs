@@ -102,7 +102,8 @@ fn ls_reads_page_after_page() {
 fn ls_stops_when_the_reader_goes_away() {
     let env = Env::new();
     env.mb();
-    for i in 0..=1000 {
+    // Three pages.
+    for i in 0..=2000 {
         env.file(&format!("many/{i}"), b"");
     }
     env.cos(&[
@@ -124,5 +125,11 @@ fn ls_stops_when_the_reader_goes_away() {
     drop(child.stdout.take()); // the reader is gone before the first line
     let status = child.wait().unwrap();
     assert!(status.success(), "{status}");
-    assert_eq!(env.count("ListObjects"), 1, "no page listed for nobody");
+    // The first page, and at most the one fetched ahead while it is printed: never
+    // the rest of the listing for nobody.
+    let listed = env.count("ListObjects");
+    assert!(
+        (1..=2).contains(&listed),
+        "{listed} pages listed for nobody"
+    );
 }

@@ -261,3 +261,20 @@ async fn list_parts_repeated_or_cycling_marker_is_an_error() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_page_whose_head_and_tail_disagree_on_the_next_marker_is_an_error() {
+    // The head (read to send the next request early) names `b`; a second NextMarker
+    // after the entries names `z`. Neither is trusted.
+    let page = "<ListBucketResult><Name>examplebucket-1250000000</Name>\
+        <EncodingType>url</EncodingType><MaxKeys>1</MaxKeys>\
+        <IsTruncated>true</IsTruncated><NextMarker>b</NextMarker>\
+        <Contents><Key>a</Key><Size>1</Size></Contents>\
+        <NextMarker>z</NextMarker></ListBucketResult>";
+    let (addr, _seen) = hostile_server(vec![page.to_owned()]).await;
+    let stream = client(addr).list_objects(&bucket()).into_pages();
+    let (ok, err) = run(stream).await;
+    assert_eq!(ok, 0);
+    let err = err.expect("an error");
+    assert!(matches!(err.without_context(), Error::Decode(_)), "{err:?}");
+}

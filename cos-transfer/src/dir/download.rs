@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use futures_util::{Stream, StreamExt};
 
-use super::{DirOptions, DirProgress, DirRun, DirSummary, FileReport, unchanged};
+use super::{DirOptions, DirProgress, DirRun, DirSummary, FileReport, small, unchanged};
 use crate::backend::{Backend, BucketBackend, ListedObject};
 use crate::control::{CancelHandle, FileStatus, Progress, ProgressFn};
 use crate::download::download_file;
@@ -145,7 +145,7 @@ fn ignores_case(root: &Path) -> bool {
 /// Creates the folders of `rel` below `root` one at a time, checking each before going
 /// on: an existing one must be a real folder, never a symlink (which could lead outside
 /// the destination), so nothing is ever created outside `root`.
-fn make_parents(root: &Path, rel: &Path, key: &str) -> Result<(), TransferError> {
+pub(super) fn make_parents(root: &Path, rel: &Path, key: &str) -> Result<(), TransferError> {
     let refuse = || TransferError::UnsafeKey {
         key: key.to_owned(),
         reason: UnsafeKey::Symlink,
@@ -288,27 +288,40 @@ async fn download_one<B: Backend>(
         key: key.to_string(),
         size,
     });
-    let (owned_root, owned_rel, owned_key) = (root.to_owned(), rel.to_owned(), key.to_string());
-    tokio::task::spawn_blocking(move || make_parents(&owned_root, &owned_rel, &owned_key))
-        .await
-        .map_err(|e| TransferError::io(root, std::io::Error::other(e)))??;
     let path = &root.join(rel);
-    let local_size = tokio::fs::symlink_metadata(path)
-        .await
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.len());
-    if options.skip_unchanged
-        && local_size == Some(size)
-        && unchanged(backend, bucket, key, path, size).await?
-    {
-        dp.add(size);
-        return Ok(FileStatus::Unchanged);
+    if options.skip_unchanged {
+        // The folders first: the local file is never looked at through a symlink.
+        parents(root, rel, key).await?;
+        let local_size = tokio::fs::symlink_metadata(path)
+            .await
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        if local_size == Some(size) && unchanged(backend, bucket, key, path, size).await? {
+            dp.add(size);
+            return Ok(FileStatus::Unchanged);
+        }
     }
+    if small::is_small(size, &options.download) {
+        let dest = small::Dest { root, rel, key };
+        let small = small::download_small(backend, bucket, dest, &options.download, dp.for_file());
+        if small.await? == small::Small::Done {
+            return Ok(FileStatus::Done);
+        }
+    }
+    parents(root, rel, key).await?;
     let mut download = options.download.clone();
     download.checkpoint = options.checkpoint_for("download", bucket.as_str(), key.as_str());
     download_file(backend, bucket, key, path, &download, dp.for_file(), cancel).await?;
     Ok(FileStatus::Done)
+}
+
+/// [`make_parents`] off the runtime's threads.
+async fn parents(root: &Path, rel: &Path, key: &ObjectKey) -> Result<(), TransferError> {
+    let (owned_root, owned_rel, owned_key) = (root.to_owned(), rel.to_owned(), key.to_string());
+    tokio::task::spawn_blocking(move || make_parents(&owned_root, &owned_rel, &owned_key))
+        .await
+        .map_err(|e| TransferError::io(root, std::io::Error::other(e)))?
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 mod delete;
 mod download;
+mod small;
 mod upload;
 
 use cos_core::{BucketName, ObjectKey};

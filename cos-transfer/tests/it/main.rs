@@ -18,6 +18,7 @@ mod options_errors;
 mod plan_resume;
 mod python_interop;
 mod sse_kill_resume;
+mod small_download;
 mod sse_transfer;
 mod stream_checksums;
 mod stream_transfer;
