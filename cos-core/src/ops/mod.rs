@@ -39,6 +39,7 @@ pub mod bucket_config;
 pub mod bucket_meta;
 pub mod list;
 mod list_items;
+mod list_pages;
 pub mod multipart;
 pub mod object;
 pub mod object_acl;
