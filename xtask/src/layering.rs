@@ -456,8 +456,24 @@ after
             .lines()
             .find(|l| l.trim_start().starts_with("members"))
             .unwrap();
-        let members: BTreeSet<&str> = list.split('"').skip(1).step_by(2).collect();
+        // Members are directories; README rows name packages (cos-object-store/ holds
+        // the package cos-rs-object-store).
+        let names: Vec<String> = list
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(|dir| {
+                let toml = std::fs::read_to_string(root().join(dir).join("Cargo.toml")).unwrap();
+                let line = toml
+                    .lines()
+                    .find(|l| l.trim_start().starts_with("name"))
+                    .unwrap();
+                line.split('"').nth(1).unwrap().to_owned()
+            })
+            .collect();
+        let members: BTreeSet<&str> = names.iter().map(String::as_str).collect();
         assert!(members.contains(TESTKIT), "{members:?}");
+        assert!(members.contains("cos-rs-object-store"), "{members:?}");
         let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
         let rows = parse_table(&readme, &members).unwrap();
         let listed: BTreeSet<&str> = rows.iter().map(|r| r.krate.as_str()).collect();
