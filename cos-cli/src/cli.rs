@@ -318,6 +318,11 @@ pub struct TransferArgs {
     /// Keep checkpoints here: rerunning after a kill continues where it stopped.
     #[arg(long, value_name = "DIR")]
     pub checkpoint_dir: Option<PathBuf>,
+    /// Downloads: sync each finished file to stable storage before it is renamed into
+    /// place (off by default, as in coscmd and the Python SDK: a flush per file dominates
+    /// small files; checkpointed downloads always sync).
+    #[arg(long)]
+    pub fsync: bool,
 }
 
 /// `cos cp` and `cos mv`.

@@ -194,7 +194,7 @@ pub fn upload_options(t: &TransferArgs) -> UploadOptions {
 
 /// Download options from the flags.
 pub fn download_options(t: &TransferArgs) -> DownloadOptions {
-    let mut o = DownloadOptions::default();
+    let mut o = DownloadOptions::default().fsync(t.fsync);
     if let Some(p) = t.part_size {
         o = o.part_size(p).single_threshold(p);
     }
@@ -217,7 +217,7 @@ pub fn dir_options(t: &TransferArgs) -> DirOptions {
         o = o.file_concurrency(usize::from(c));
     }
     let mut up = o.upload.clone();
-    let mut down = o.download.clone();
+    let mut down = o.download.clone().fsync(t.fsync);
     if let Some(p) = t.part_size {
         up = up.part_size(p).multipart_threshold(p);
         down = down.part_size(p).single_threshold(p);

@@ -56,6 +56,27 @@ fn cp_recursive_both_ways_with_globs() {
     );
     assert_eq!(read(&env.path("back/css/a.css")), b"a{}");
     assert!(!env.path("back/index.html").exists());
+    // --fsync (durable downloads) takes the same paths, single file and folder.
+    env.cos(&[
+        "cp",
+        "-r",
+        &uri("web"),
+        env.path("durable").to_str().unwrap(),
+        "--fsync",
+    ])
+    .assert()
+    .success();
+    assert_eq!(read(&env.path("durable/index.html")), b"<html>");
+    let one = env.path("one.css");
+    env.cos(&[
+        "cp",
+        &uri("web/css/a.css"),
+        one.to_str().unwrap(),
+        "--fsync",
+    ])
+    .assert()
+    .success();
+    assert_eq!(read(&one), b"a{}");
 
     // COS → COS recursive copy, then rm -r of the source folder only.
     env.cos(&["cp", "-r", &uri("web/"), &uri("web2/")])
