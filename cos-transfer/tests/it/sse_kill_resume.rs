@@ -1,4 +1,4 @@
-//! SSE-C objects through `upload_file` / `download_file` interrupted by a real process
+//! SSE-C (and SSE-KMS) objects through `upload_file` / `download_file` interrupted by a real process
 //! kill (SIGKILL, not an injected error) and resumed by another process from the
 //! checkpoint: the object round trips with the same customer key, and the resumed run
 //! sends (or fetches) only the parts the checkpoint does not hold, counted on the
@@ -16,8 +16,8 @@ use cos_core::{BucketName, ObjectKey};
 use cos_emulator::{Emulator, EmulatorHandle, FaultAction, FaultRule};
 use cos_transfer::checkpoint::{self, DownloadCheckpoint, UploadCheckpoint};
 use cos_transfer::{
-    CosBackend, DownloadOptions, ReadOptions, SseCustomerKey, Transfers, UploadOptions,
-    WriteOptions,
+    CosBackend, DownloadOptions, KmsOptions, ReadOptions, Sse, SseCustomerKey, Transfers,
+    UploadOptions, WriteOptions,
 };
 use futures_util::TryStreamExt;
 
@@ -30,6 +30,8 @@ const PARTS: u64 = 24;
 const SIZE: u64 = PARTS * MIB;
 const UP_KEY: &str = "sse-killed/upload.bin";
 const DOWN_KEY: &str = "sse-killed/download.bin";
+const KMS_KEY: &str = "sse-killed/kms.bin";
+const KMS_ID: &str = "cmk-killed";
 
 /// The customer key both processes use (the child derives the same one).
 fn customer_key() -> SseCustomerKey {
@@ -47,6 +49,12 @@ fn names(key: &str) -> (BucketName, ObjectKey) {
 fn writer(addr: std::net::SocketAddr) -> CosBackend {
     CosBackend::new(client_for_addr(addr, 3))
         .write_options(WriteOptions::new().sse_customer_key(customer_key()))
+}
+
+/// A backend writing SSE-KMS objects (key id and encryption context).
+fn kms_writer(addr: std::net::SocketAddr) -> CosBackend {
+    let kms = KmsOptions::new().key_id(KMS_ID).context("team", "storage");
+    CosBackend::new(client_for_addr(addr, 3)).write_options(WriteOptions::new().sse(Sse::Kms(kms)))
 }
 
 fn up_options(cp: &Path) -> UploadOptions {
@@ -79,7 +87,16 @@ async fn sse_child() {
     let cp = PathBuf::from(std::env::var("COS_TRANSFER_SSE_CHILD_CP").unwrap());
     let t = Transfers::with_backend(writer(addr.parse().unwrap()));
     // The parent kills this process long before the transfer can finish.
-    if std::env::var("COS_TRANSFER_SSE_CHILD_MODE").as_deref() == Ok("up") {
+    let mode = std::env::var("COS_TRANSFER_SSE_CHILD_MODE");
+    if mode.as_deref() == Ok("up-kms") {
+        let (b, k) = names(KMS_KEY);
+        let t = Transfers::with_backend(kms_writer(addr.parse().unwrap()));
+        let _ = t
+            .upload_file(&b, &k, &path)
+            .options(up_options(&cp))
+            .send()
+            .await;
+    } else if mode.as_deref() == Ok("up") {
         let (b, k) = names(UP_KEY);
         let _ = t
             .upload_file(&b, &k, &path)
@@ -302,4 +319,60 @@ async fn sse_c_download_killed_mid_way_resumes_in_another_process() {
         .collect();
     assert_eq!(starts, missing);
     assert!(!cp.exists(), "checkpoint removed after success");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sse_kms_upload_killed_mid_way_resumes_in_another_process() {
+    let (emu, _) = setup_with(Emulator::builder()).await;
+    emu.add_fault(
+        FaultRule::new(FaultAction::Latency(Duration::from_millis(60))).operation("UploadPart"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src.bin");
+    let cp = dir.path().join("kms.cos-checkpoint");
+    write_random_file(&src, SIZE, 23);
+    run_child_and_kill(&emu, "up-kms", &src, &cp, upload_parts_done).await;
+    emu.clear_faults();
+    let saved: UploadCheckpoint = checkpoint::load(&cp).unwrap().unwrap();
+    let recorded: BTreeSet<u32> = saved.parts.keys().copied().collect();
+    assert!(!recorded.is_empty() && recorded.len() < PARTS as usize);
+
+    emu.clear_requests();
+    let (b, k) = names(KMS_KEY);
+    let t = Transfers::with_backend(kms_writer(emu.addr()));
+    let out = t
+        .upload_file(&b, &k, &src)
+        .options(up_options(&cp))
+        .send()
+        .await
+        .unwrap();
+    let sent = part_numbers(&emu, "UploadPart", 200);
+    assert!(
+        sent.is_disjoint(&recorded),
+        "a checkpointed part was sent again"
+    );
+    assert_eq!(
+        out.parts_sent as usize + out.parts_reused as usize,
+        PARTS as usize
+    );
+    assert_eq!(count(&emu, "InitiateMultipartUpload", 200), 0);
+    assert!(!cp.exists(), "checkpoint removed after success");
+
+    // The object the resumed upload completed is SSE-KMS under the key id given at
+    // initiation (in the killed process), and reads back as the source.
+    let client = client_for_addr(emu.addr(), 3);
+    let head = client.head_object(&b, &k).send().await.unwrap();
+    let h = |n: &str| head.meta.headers.get(n).and_then(|v| v.to_str().ok());
+    assert_eq!(h("x-cos-server-side-encryption"), Some("cos/kms"));
+    assert_eq!(
+        h("x-cos-server-side-encryption-cos-kms-key-id"),
+        Some(KMS_ID)
+    );
+    let dest = dir.path().join("back.bin");
+    Transfers::with_backend(CosBackend::new(client))
+        .download_file(&b, &k, &dest)
+        .send()
+        .await
+        .unwrap();
+    assert!(same_file(&src, &dest));
 }
