@@ -199,6 +199,35 @@ fn coscmd(py: &Path, work: &Path, port: u16, args: &[&str]) -> Result<f64, Strin
     )
 }
 
+/// coscmd's `upload -r` of the small files and `download -r` of them back, in files/s
+/// (NaN, with a line saying why, when coscmd is unavailable).
+fn coscmd_rates(
+    py: &Result<PathBuf, String>,
+    work: &Path,
+    port: u16,
+    src: &str,
+    n: f64,
+) -> (f64, f64) {
+    let Ok(py) = py else {
+        return (f64::NAN, f64::NAN);
+    };
+    let rate = |args: &[&str]| match coscmd(py, work, port, args) {
+        Ok(t) => n / t,
+        Err(e) => {
+            println!("coscmd baseline unavailable: {e}");
+            f64::NAN
+        }
+    };
+    let up = rate(&["upload", "-r", src, "coscmd/"]);
+    let back = work.join("coscmd-down");
+    let _ = std::fs::remove_dir_all(&back);
+    let down = match back.to_str() {
+        Some(b) => rate(&["download", "-r", "coscmd/", b]),
+        None => f64::NAN,
+    };
+    (up, down)
+}
+
 /// `cargo xtask bench cli`.
 pub fn cli() -> Result<(), String> {
     let files = env_count("BENCH_CLI_FILES", 5000);
@@ -272,22 +301,13 @@ pub fn cli() -> Result<(), String> {
             (nan, nan)
         }
     };
-    let coscmd_up = match &py {
-        Ok(py) => match coscmd(py, &work, emu.port, &["upload", "-r", s, "coscmd/"]) {
-            Ok(t) => n / t,
-            Err(e) => {
-                println!("coscmd baseline unavailable: {e}");
-                nan
-            }
-        },
-        Err(_) => nan,
-    };
+    let (coscmd_up, coscmd_down) = coscmd_rates(&py, &work, emu.port, s, n);
     println!("== bench cli: {files} files of 8 KiB ==");
     println!("cos cp -r up    : {up:>10.0} files/s");
     println!("cos cp -r down  : {down_rate:>10.0} files/s");
     println!("cos sync (no-op): {sync:>10.2} s");
     println!("python 16 put   : {py_up:>10.0} files/s, get {py_down:.0} files/s");
-    println!("coscmd upload -r: {coscmd_up:>10.0} files/s");
+    println!("coscmd upload -r: {coscmd_up:>10.0} files/s, download -r {coscmd_down:.0} files/s");
 
     let (list_rate, py_list, rss_mib) = list(&cos, &py, &work, emu.port, keys)?;
     println!(
