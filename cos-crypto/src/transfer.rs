@@ -36,41 +36,6 @@ impl BodyTransform for CtrTransform {
     }
 }
 
-/// Bytes read at a time by the CRC pass: small enough to be hashed while still in the
-/// CPU cache.
-const CRC_CHUNK: usize = 256 * 1024;
-
-/// Below this size the CRC pass runs on one thread.
-const CRC_SPLIT_MIN: u64 = 16 * 1024 * 1024;
-
-/// CRC-64 of `len` bytes of the file at `path` from `start`, through a handle of its own.
-fn crc64_of_range(path: &Path, start: u64, len: u64) -> std::io::Result<u64> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut f = std::fs::File::open(path)?;
-    f.seek(SeekFrom::Start(start))?;
-    let mut f = f.take(len);
-    let mut buf = vec![0u8; CRC_CHUNK];
-    let mut crc = cos_crc64::Crc64::new();
-    let mut done = 0u64;
-    loop {
-        match f.read(&mut buf)? {
-            0 => break,
-            n => {
-                crc.update(&buf[..n]);
-                done += n as u64;
-            }
-        }
-    }
-    if done != len {
-        // The file shrank since its length was taken: the envelope would be wrong.
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            format!("the file changed while it was read ({done} of {len} bytes at {start})"),
-        ));
-    }
-    Ok(crc.value())
-}
-
 /// CRC-64 of the first `len` bytes of the file (its length when the upload started),
 /// for the envelope.
 ///
@@ -84,34 +49,15 @@ fn crc64_of_range(path: &Path, start: u64, len: u64) -> std::io::Result<u64> {
 async fn file_crc64(path: &Path, len: u64) -> Result<u64, CryptoError> {
     let owned = path.to_owned();
     tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
-        let threads = match len {
-            l if l < CRC_SPLIT_MIN => 1,
-            _ => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) as u64,
-        };
-        let step = len.div_ceil(threads).next_multiple_of(CRC_CHUNK as u64);
-        let ranges: Vec<(u64, u64)> = (0..threads)
-            .map(|i| (i * step, step.min(len.saturating_sub(i * step))))
-            .filter(|&(_, n)| n > 0)
-            .collect();
-        let crcs = std::thread::scope(|scope| {
-            let handles: Vec<_> = ranges
-                .iter()
-                .map(|&(start, n)| {
-                    let owned = &owned;
-                    scope.spawn(move || crc64_of_range(owned, start, n))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(std::io::Error::other("CRC thread panicked")))
-                })
-                .collect::<std::io::Result<Vec<u64>>>()
-        })?;
-        Ok(cos_crc64::combine_all(
-            crcs.into_iter().zip(ranges.iter().map(|&(_, n)| n)),
-        ))
+        let file = std::fs::File::open(&owned)?;
+        cos_transfer::file_crc64(&file, len).map_err(|e| match e.kind() {
+            // The file shrank since its length was taken: the envelope would be wrong.
+            std::io::ErrorKind::UnexpectedEof => std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!("the file changed while it was read (shorter than {len} bytes)"),
+            ),
+            _ => e,
+        })
     })
     .await
     .map_err(|e| CryptoError::io(path, std::io::Error::other(e)))?

@@ -81,48 +81,54 @@ fn crc64_of_range(file: &File, start: u64, len: u64) -> io::Result<u64> {
     Ok(crc.value())
 }
 
-/// CRC-64 of the first `len` bytes of `file` as they are on disk. The download is over
-/// when this runs, so a large file is read back on up to four threads at once (one
-/// contiguous range each, their CRCs combined in order), off the async threads.
+/// CRC-64 of the first `len` bytes of `file`, blocking: a file of 16 MiB or more is read
+/// on up to four threads at once (one contiguous range each, positioned reads, their
+/// CRCs combined in order). A file shorter than `len` is an `UnexpectedEof` error (it
+/// changed since its length was taken). Run it off the async threads.
+///
+/// Used for the read-back check of downloads and by cos-crypto for the plaintext CRC
+/// of an encrypted upload's envelope.
+pub fn file_crc64(file: &File, len: u64) -> io::Result<u64> {
+    let threads = if len < READ_BACK_SPLIT_MIN {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) as u64
+    };
+    let step = len
+        .div_ceil(threads)
+        .next_multiple_of(READ_BACK_CHUNK as u64);
+    let ranges: Vec<(u64, u64)> = (0..threads)
+        .map(|i| (i * step, step.min(len.saturating_sub(i * step))))
+        .filter(|&(_, n)| n > 0)
+        .collect();
+    let crcs = std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|&(start, n)| scope.spawn(move || crc64_of_range(file, start, n)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("CRC thread panicked")))
+            })
+            .collect::<io::Result<Vec<u64>>>()
+    })?;
+    Ok(crc64::combine_all(
+        crcs.into_iter().zip(ranges.iter().map(|&(_, n)| n)),
+    ))
+}
+
+/// CRC-64 of the first `len` bytes of `file` as they are on disk ([`file_crc64`] on the
+/// blocking pool). The download is over when this runs.
 pub(crate) async fn read_back_crc64(
     file: Arc<File>,
     path: &Path,
     len: u64,
 ) -> Result<u64, TransferError> {
-    let result = tokio::task::spawn_blocking(move || -> io::Result<u64> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) as u64;
-        let threads = if len < READ_BACK_SPLIT_MIN {
-            1
-        } else {
-            threads
-        };
-        let step = len.div_ceil(threads.max(1));
-        let ranges: Vec<(u64, u64)> = (0..threads)
-            .map(|i| (i * step, step.min(len.saturating_sub(i * step))))
-            .filter(|&(_, n)| n > 0)
-            .collect();
-        let crcs = std::thread::scope(|scope| {
-            let handles: Vec<_> = ranges
-                .iter()
-                .map(|&(start, n)| {
-                    let file = &file;
-                    scope.spawn(move || crc64_of_range(file, start, n))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(io::Error::other("read-back thread panicked")))
-                })
-                .collect::<io::Result<Vec<u64>>>()
-        })?;
-        Ok(crc64::combine_all(
-            crcs.into_iter().zip(ranges.iter().map(|&(_, n)| n)),
-        ))
-    })
-    .await
-    .map_err(|e| TransferError::io(path, io::Error::other(e)))?;
+    let result = tokio::task::spawn_blocking(move || file_crc64(&file, len))
+        .await
+        .map_err(|e| TransferError::io(path, io::Error::other(e)))?;
     result.map_err(|e| TransferError::io(path, e))
 }
 

@@ -34,7 +34,9 @@ fn rsa_flags() -> Vec<String> {
 /// Runs the Python SDK on a batch of operations (see tests/python/cse_interop.py).
 fn python(env: &Env, ops: &Value) -> Vec<Value> {
     let py = cos_testkit::python::python_or_panic();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/cse_interop.py");
+    // cos-crypto's interop driver (the same operations on the official Python SDK).
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../cos-crypto/tests/python/cse_interop.py");
     let mut child = Command::new(py)
         .arg(script)
         .arg(env.emu.addr().port().to_string())

@@ -1,4 +1,4 @@
-"""The official Python SDK's CosEncryptionClient against the emulator, driven by cos-crypto's
+"""The official Python SDK's CosEncryptionClient against the emulator, driven by cos-crypto's (and cos-cli's)
 interop tests.
 
     cse_interop.py PORT KEYS_DIR < ops.json > results.json
