@@ -156,6 +156,30 @@ impl Run<'_> {
 
     /// Remembers the CRC-64s of a file just transferred to or from `bucket/key`: the
     /// object's (or, encrypted, the plaintext's under the object's ETag) and the file's.
+    /// Counts one finished transfer of a sync, either direction (`verb`): done (and
+    /// remembered for the next no-op sync), skipped by `--dry-run` (`Ok(None)`), or
+    /// failed (reported as `from → to`).
+    async fn record(
+        &self,
+        t: &mut Tally,
+        bucket: &str,
+        verb: &str,
+        j: &Job,
+        (from, to): (&str, &str),
+        r: Result<Option<(String, u64)>, String>,
+    ) {
+        match r {
+            Ok(Some((etag, crc))) => {
+                self.remember(bucket, &j.key, &j.path, &etag, crc).await;
+                t.done += 1;
+                t.bytes += j.size;
+                action(self.ctx, verb, to, false);
+            }
+            Ok(None) => action(self.ctx, verb, to, true),
+            Err(e) => t.fail(self.ctx, &format!("{from} → {to}"), &e),
+        }
+    }
+
     async fn remember(&self, bucket: &str, key: &str, path: &Path, etag: &str, crc: u64) {
         if self.enc.is_none() {
             self.cache.put_remote(bucket, key, etag, crc);
@@ -231,17 +255,16 @@ pub(super) async fn up(run: &Run<'_>, src: &Path, dst: &CosPath) -> Result<(), C
         })
         .buffer_unordered(concurrency(a));
     while let Some((j, target, r)) = uploads.next().await {
-        match r {
-            Ok(Some((etag, crc))) => {
-                run.remember(dst.bucket.as_str(), &j.key, &j.path, &etag, crc)
-                    .await;
-                t.done += 1;
-                t.bytes += j.size;
-                action(ctx, "upload", &target, false);
-            }
-            Ok(None) => action(ctx, "upload", &target, true),
-            Err(e) => t.fail(ctx, &format!("{} → {target}", j.path.display()), &e),
-        }
+        let from = j.path.display().to_string();
+        run.record(
+            &mut t,
+            dst.bucket.as_str(),
+            "upload",
+            j,
+            (&from, &target),
+            r,
+        )
+        .await;
     }
     drop(uploads);
     bar.finish();
@@ -325,21 +348,16 @@ pub(super) async fn down(run: &Run<'_>, src: &CosPath, dst: &Path) -> Result<(),
         })
         .buffer_unordered(concurrency(a));
     while let Some((j, target, r)) = downloads.next().await {
-        match r {
-            Ok(Some((etag, crc))) => {
-                run.remember(src.bucket.as_str(), &j.key, &j.path, &etag, crc)
-                    .await;
-                t.done += 1;
-                t.bytes += j.size;
-                action(ctx, "download", &target, false);
-            }
-            Ok(None) => action(ctx, "download", &target, true),
-            Err(e) => t.fail(
-                ctx,
-                &format!("cos://{}/{} → {target}", src.bucket, j.key),
-                &e,
-            ),
-        }
+        let from = format!("cos://{}/{}", src.bucket, j.key);
+        run.record(
+            &mut t,
+            src.bucket.as_str(),
+            "download",
+            j,
+            (&from, &target),
+            r,
+        )
+        .await;
     }
     drop(downloads);
     bar.finish();
