@@ -10,7 +10,10 @@
 //! `cargo bench -p cos-crypto --bench crypto` (or `cargo xtask bench crypto`).
 //! Environment: `BENCH_CRYPTO_MIB` (object size, default 1024), `BENCH_CRYPTO_RUNS`
 //! (measured rounds after one warm-up round, default 5), `BENCH_CRYPTO_RSS_MIB` (size of
-//! the RSS upload, default 4096). Last line:
+//! the RSS upload, default 4096), `BENCH_CRYPTO_ONLY` (`up`, `down` or one of
+//! `PlainUp`, `EncUp`, `PlainDown`, `EncDown`: only those transfers and no RSS child,
+//! for profiling; the uploads still run in the warm-up round when downloads are asked
+//! for). Last line:
 //! `crypto: up_vs_plain=R down_vs_plain=R rss_4g_mib=N`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -217,17 +220,57 @@ async fn run_job(job: Job, client: &Client, enc: &EncryptionClient, dir: &Path) 
 }
 
 /// One core's raw speeds here, for reading the ratios: AES-256-CTR in place over a
-/// 64 MiB buffer, and CRC-64 over it.
+/// 64 MiB buffer as cos-crypto runs it (`DataKey::apply`, AWS-LC with the default
+/// `aws-lc` feature) and with RustCrypto's `aes` + `ctr` alone, and CRC-64 over it.
 fn raw_speeds() {
+    use ctr::cipher::{KeyIvInit, StreamCipher};
     let mut buf = vec![0x5au8; 64 * MIB as usize];
     let key = cos_crypto::DataKey::generate();
     let t = Instant::now();
     key.apply(0, &mut buf);
     let aes = 64.0 / t.elapsed().as_secs_f64();
     let t = Instant::now();
+    ctr::Ctr128BE::<aes::Aes256>::new(&(*key.key()).into(), &(*key.iv()).into())
+        .apply_keystream(&mut buf);
+    let rust_crypto = 64.0 / t.elapsed().as_secs_f64();
+    let t = Instant::now();
     std::hint::black_box(cos_crc64::checksum(&buf));
     let crc = 64.0 / t.elapsed().as_secs_f64();
-    println!("one core: aes-256-ctr {aes:.0} MiB/s, crc64 {crc:.0} MiB/s");
+    println!(
+        "one core: aes-256-ctr {aes:.0} MiB/s (RustCrypto aes+ctr alone {rust_crypto:.0} MiB/s), crc64 {crc:.0} MiB/s"
+    );
+}
+
+/// User + system CPU seconds of process `pid` so far, all threads (`/proc/PID/stat`
+/// fields 14 and 15, in USER_HZ ticks: 1/100 s on Linux).
+fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let Some(end) = stat.rfind(')') else {
+        return f64::NAN;
+    };
+    let fields: Vec<&str> = stat[end + 2..].split(' ').collect();
+    let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
+    match (tick(11), tick(12)) {
+        (Some(u), Some(s)) => (u + s) as f64 / 100.0,
+        _ => f64::NAN,
+    }
+}
+
+/// Prints the medians of the client's and the emulator's CPU seconds per GiB, per job:
+/// the encrypted jobs' extra work against the plain jobs' total on these shared cores.
+fn print_cpu(cpu: &[Vec<(f64, f64)>; 4]) {
+    let names = ["plain up", "encrypted up", "plain down", "encrypted down"];
+    let line: Vec<String> = cpu
+        .iter()
+        .zip(names)
+        .filter(|(v, _)| !v.is_empty())
+        .map(|(v, name)| {
+            let client = median(v.iter().map(|c| c.0).collect());
+            let emulator = median(v.iter().map(|c| c.1).collect());
+            format!("{name} {client:.2} + {emulator:.2}")
+        })
+        .collect();
+    println!("CPU s/GiB (client + emulator): {}", line.join(", "));
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -250,6 +293,9 @@ fn main() {
         env_u64("BENCH_CRYPTO_RUNS", 5).max(1),
         env_u64("BENCH_CRYPTO_RSS_MIB", 4096),
     );
+    // `up` or `down`: only those rounds, and no RSS child (for profiling).
+    let only = std::env::var("BENCH_CRYPTO_ONLY").ok();
+    let only = only.as_deref();
     raw_speeds();
     let (mut emu, addr) = start_emulator();
     let dir = tempfile::tempdir().unwrap();
@@ -263,6 +309,10 @@ fn main() {
     rt.block_on(client.put_bucket(&BucketName::new(BUCKET).unwrap()).send())
         .unwrap();
     let (mut up, mut down) = (Vec::new(), Vec::new());
+    // CPU seconds per GiB of each job, this process (the client) and the emulator.
+    let mut cpu: [Vec<(f64, f64)>; 4] = Default::default();
+    let (me, emu_pid) = (std::process::id(), emu.id());
+    let gib = size_mib as f64 / 1024.0;
     let jobs = [Job::PlainUp, Job::EncUp, Job::PlainDown, Job::EncDown];
     for round in 0..=runs {
         let mut secs = [0f64; 4];
@@ -274,7 +324,23 @@ fn main() {
             [1, 0, 3, 2]
         };
         for i in order {
+            let skip = match only {
+                None => false,
+                Some("up") => i >= 2,
+                Some("down") => i < 2 && round > 0,
+                // One job by name (`PlainUp`, `EncUp`, `PlainDown`, `EncDown`); the
+                // uploads still run in the warm-up round, for the downloads to read.
+                Some(name) => format!("{:?}", jobs[i]) != name && (i >= 2 || round > 0),
+            };
+            if skip {
+                continue;
+            }
+            let (c0, e0) = (cpu_secs(me), cpu_secs(emu_pid));
             secs[i] = rt.block_on(run_job(jobs[i], &client, &enc, dir.path()));
+            if round > 0 {
+                let (c, e) = (cpu_secs(me) - c0, cpu_secs(emu_pid) - e0);
+                cpu[i].push((c / gib, e / gib));
+            }
         }
         let mibs = |s: f64| size_mib as f64 / s;
         println!(
@@ -295,9 +361,14 @@ fn main() {
         rt.block_on(client.delete_object(&b, &key(k)).send())
             .unwrap();
     }
-    let rss_kib = rss_of_upload(addr, dir.path(), rss_mib);
+    let rss_kib = if only.is_some() {
+        0
+    } else {
+        rss_of_upload(addr, dir.path(), rss_mib)
+    };
     drop(emu.stdin.take());
     let _ = emu.wait();
+    print_cpu(&cpu);
     println!("RESULT up_vs_plain {:.3}", median(up.clone()));
     println!("RESULT down_vs_plain {:.3}", median(down.clone()));
     println!(

@@ -1235,6 +1235,10 @@ fn main() {
         rss_child(&addr);
         return;
     }
+    if let Ok(src) = std::env::var("COS_TRANSFER_BENCH_SPLICE_SRC") {
+        pipe::splice_child(&src);
+        return;
+    }
     if let Ok(addr) = std::env::var("COS_TRANSFER_BENCH_PIPE_RSS_ADDR") {
         pipe::rss_child(&addr);
         return;

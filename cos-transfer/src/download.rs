@@ -106,7 +106,7 @@ pub(crate) async fn download_file<B: Backend>(
         cp_path,
     };
     let result = match run(backend, &job, &target, options, progress, cancel).await {
-        Ok(outcome) => finish(&target, dest, &job, outcome, options).await,
+        Ok((outcome, written)) => finish(&target, dest, &job, outcome, written, options).await,
         Err(e) => Err(e),
     };
     match result {
@@ -223,23 +223,28 @@ fn open_target(
     })
 }
 
-/// Reads the finished file back, checks that it holds exactly the bytes received, and
-/// renames it into place.
+/// Checks that the finished file holds what it must (reading it back when asked, or
+/// when a transform's output was not all hashed in this run), and renames it into place.
+///
+/// `written`: the CRC-64 of the transformed bytes written, when every range was fetched
+/// (and hashed after its transform) in this run; ranges reused from a checkpoint were
+/// written by an earlier process, so then the file is read back.
 async fn finish(
     target: &Target,
     dest: &Path,
     job: &Job<'_>,
     outcome: DownloadOutcome,
+    written: Option<u64>,
     options: &DownloadOptions,
 ) -> Result<DownloadOutcome, TransferError> {
     let expected = transform::expected_on_disk(&options.transform, outcome.crc64);
     // With a transform, its expectation is the only check of what was written.
-    let read_back = options.verify_on_disk || options.transform.is_set();
+    let read_back = options.verify_on_disk || (options.transform.is_set() && written.is_none());
     let on_disk = match expected {
         Some(_) if read_back => {
             read_back_crc64(target.file.clone(), &target.path, outcome.size).await?
         }
-        _ => outcome.crc64,
+        _ => written.unwrap_or(outcome.crc64),
     };
     if let Some(expected) = expected
         && on_disk != expected
@@ -266,7 +271,7 @@ async fn run<B: Backend>(
     options: &DownloadOptions,
     progress: Option<ProgressFn>,
     cancel: &CancelHandle,
-) -> Result<DownloadOutcome, TransferError> {
+) -> Result<(DownloadOutcome, Option<u64>), TransferError> {
     let Job {
         info,
         plan,
@@ -294,6 +299,8 @@ async fn run<B: Backend>(
     let mut fetched = 0u32;
     let mut resumes = 0u32;
     let mut last_save = Instant::now();
+    // CRC-64 and length of each range's transformed bytes, fetched in this run.
+    let mut written = BTreeMap::new();
     loop {
         while first_error.is_none() && in_flight.len() < options.concurrency {
             if cancel.is_cancelled() {
@@ -311,8 +318,11 @@ async fn run<B: Backend>(
             break;
         };
         match result {
-            Ok((crc, n_resumes)) => {
+            Ok((crc, out_crc, n_resumes)) => {
                 fetched += 1;
+                if let Some(out) = out_crc {
+                    written.insert(part.number, (out, part.len));
+                }
                 resumes += n_resumes;
                 done.insert(
                     part.number,
@@ -351,14 +361,17 @@ async fn run<B: Backend>(
     if options.fsync || cp_path.is_some() {
         file.sync_all().map_err(|e| TransferError::io(temp, e))?;
     }
-    Ok(DownloadOutcome {
+    let written = (options.transform.is_set() && ranges_reused == 0)
+        .then(|| combine_in_order(&plan, &written));
+    let outcome = DownloadOutcome {
         size: total,
         crc64: combined,
         etag: info.etag.clone(),
         ranges_fetched: fetched,
         ranges_reused,
         stream_resumes: resumes,
-    })
+    };
+    Ok((outcome, written))
 }
 
 /// The checkpoint of a download into `target`: the object it is pinned to, the ranges
@@ -380,6 +393,15 @@ fn checkpoint_of(job: &Job<'_>, options: &DownloadOptions, target: &Target) -> D
     }
 }
 
+/// The CRC-64 of all the parts from their `(crc64, len)`, in part order (a missing part
+/// is empty).
+fn combine_in_order(plan: &PartPlan, parts: &BTreeMap<u32, (u64, u64)>) -> u64 {
+    crc64::combine_all(
+        plan.parts()
+            .map(|p| parts.get(&p.number).copied().unwrap_or((0, 0))),
+    )
+}
+
 /// The CRC-64 of the whole object, combined from the ranges' CRCs, compared with the
 /// service's when it sent one.
 fn combined_crc(job: &Job<'_>, done: &BTreeMap<u32, DonePart>) -> Result<u64, TransferError> {
@@ -399,7 +421,8 @@ fn combined_crc(job: &Job<'_>, done: &BTreeMap<u32, DonePart>) -> Result<u64, Tr
 }
 
 /// Fetches `part` into the file, resuming a broken stream with a ranged GET pinned to
-/// `etag`. Returns the range's CRC-64 and how many times it resumed.
+/// `etag`. Returns the range's CRC-64 as received, the CRC-64 of what was written when
+/// a transform is set, and how many times it resumed.
 async fn fetch_range<B: Backend>(
     backend: &B,
     job: &Job<'_>,
@@ -407,12 +430,12 @@ async fn fetch_range<B: Backend>(
     path: &Path,
     part: Part,
     options: &DownloadOptions,
-) -> Result<(u64, u32), TransferError> {
+) -> Result<(u64, Option<u64>, u32), TransferError> {
     let (bucket, key, etag) = (job.bucket, job.key, job.info.etag.as_str());
     let plain_get_first = job.single;
     let max_resumes = options.max_stream_resumes;
     let tx = &options.transform;
-    let mut crc = Crc64::new();
+    let (mut crc, mut written) = (Crc64::new(), Crc64::new());
     let mut pos = part.offset;
     let end = part.end();
     let mut resumes = 0u32;
@@ -452,21 +475,22 @@ async fn fetch_range<B: Backend>(
             batch_len += chunk.len();
             batch.push(chunk);
             if batch_len >= WRITE_CHUNK {
-                batch = transform::download_batch(tx, batch, batch_start, path).await?;
+                batch =
+                    transform::download_batch(tx, batch, batch_start, path, &mut written).await?;
                 batch = writer.write(batch, batch_start).await?;
                 batch_len = 0;
                 batch_start = pos;
             }
         }
         if !batch.is_empty() {
-            batch = transform::download_batch(tx, batch, batch_start, path).await?;
+            batch = transform::download_batch(tx, batch, batch_start, path, &mut written).await?;
             batch = writer.write(batch, batch_start).await?;
             batch_len = 0;
             batch_start = pos;
         }
         writer.settle().await?;
         if pos == end {
-            return Ok((crc.value(), resumes));
+            return Ok((crc.value(), tx.is_set().then(|| written.value()), resumes));
         }
         // A stream that ended early is as broken as one that errored.
         let _ = broken;

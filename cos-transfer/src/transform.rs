@@ -17,6 +17,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
+use cos_crc64::Crc64;
 
 use crate::error::TransferError;
 use crate::fileio::{self, ReadPart};
@@ -38,10 +39,11 @@ pub trait BodyTransform: Send + Sync + 'static {
     /// Recorded in checkpoints: a checkpoint with another tag is not resumed. Not secret
     /// (checkpoints are plain files): for encryption, the wrapped envelope.
     fn checkpoint_tag(&self) -> String;
-    /// Downloads: the CRC-64 the transformed (written) object must have, when known; the
-    /// finished file is then read back and compared with it before the rename, and a
-    /// mismatch fails the download with [`TransferError::Integrity`] (nothing is left at
-    /// the destination).
+    /// Downloads: the CRC-64 the transformed (written) object must have, when known; it
+    /// is compared before the rename with the CRC-64 of the transformed bytes (hashed as
+    /// each batch is transformed, or read back from the file when ranges were reused from
+    /// a checkpoint or `verify_on_disk` is set), and a mismatch fails the download with
+    /// [`TransferError::Integrity`] (nothing is left at the destination).
     fn expected_crc64(&self) -> Option<u64> {
         None
     }
@@ -116,30 +118,39 @@ fn cpu_slots() -> &'static tokio::sync::Semaphore {
 }
 
 /// Applies the download transform to a batch of received chunks that go to `offset`,
-/// on the blocking pool: the batch comes back as one transformed chunk. Without a
-/// transform the batch is returned untouched.
+/// on the blocking pool: the batch comes back as one transformed chunk, and `written`
+/// (the CRC-64 of the range's transformed bytes so far) is updated with it while it is
+/// still in the cache, so that no read-back of the finished file is needed. Each
+/// received chunk is copied and transformed in turn (the copy is still hot when the
+/// transform runs). Without a transform the batch is returned untouched.
 pub(crate) async fn download_batch(
     transform: &Transform,
     batch: Vec<Bytes>,
     offset: u64,
     path: &Path,
+    written: &mut Crc64,
 ) -> Result<Vec<Bytes>, TransferError> {
     let Some(t) = transform.0.clone() else {
         return Ok(batch);
     };
-    tokio::task::spawn_blocking(move || {
+    let mut crc = written.clone();
+    let (batch, crc) = tokio::task::spawn_blocking(move || {
         let mut buf = BytesMut::with_capacity(batch.iter().map(Bytes::len).sum());
         for chunk in &batch {
+            let at = buf.len();
             buf.extend_from_slice(chunk);
+            t.apply(offset + at as u64, &mut buf[at..]);
+            crc.update(&buf[at..]);
         }
-        t.apply(offset, &mut buf);
         let mut batch = batch;
         batch.clear();
         batch.push(buf.freeze());
-        batch
+        (batch, crc)
     })
     .await
-    .map_err(|e| TransferError::io(path, std::io::Error::other(e)))
+    .map_err(|e| TransferError::io(path, std::io::Error::other(e)))?;
+    *written = crc;
+    Ok(batch)
 }
 
 /// What the finished file must hash to: the CRC-64 of the bytes received without a

@@ -49,7 +49,9 @@ async fn put_get_head_and_every_range_round_trip() {
             enc.put_object(&b, &k, data.clone(), &write).await.unwrap();
             let stored = raw(&enc, &b, &k).await;
             assert_eq!(stored.len(), len);
-            if len > 0 {
+            // A 1-byte object is stored unchanged once in 256 random data keys (a zero
+            // keystream byte); from a block on, the chance is nil.
+            if len >= 16 {
                 assert_ne!(&stored[..], &data[..], "stored in the clear");
             }
             let head = enc

@@ -1,7 +1,17 @@
 //! The pipe upload of the transfer bench (a module of `../transfer.rs`): `upload_reader`
-//! from the stdout of `cat SRC` (a pipe: length unknown, read once), against
-//! `upload_file` of the same file in the same rounds, and the peak RSS of a pipe upload
-//! of the object's size (from `head -c N /dev/zero`) in a child process.
+//! from a pipe (length unknown, read once), against `upload_file` of the same file in
+//! the same rounds, and the peak RSS of a pipe upload of the object's size (from
+//! `head -c N /dev/zero`) in a child process.
+//!
+//! Two producers feed the pipe, and the CPU time each spends is measured (from
+//! `/proc/PID/stat` once it has written everything), because on this 2-core machine the
+//! producer runs on the cores the upload needs:
+//! - `cat SRC` (GNU cat: `read` into its buffer, `write` into the pipe: two copies of
+//!   every byte, `pipe`);
+//! - this binary re-run as a zero-copy producer (`splice(2)` from the file into its
+//!   stdout: references to the page-cache pages move into the pipe, as `pv` and other
+//!   splice-based producers do; `pipe_splice`). What is left is the
+//!   upload's own work: one copy out of the pipe, as a file read is.
 //!
 //! Also `upload_reader` over the file opened as a plain `AsyncRead` (the same engine, no
 //! pipe), and the pipe's own ceiling (`cat SRC | cat > /dev/null`), so a pipe slower than
@@ -13,8 +23,9 @@
 //! (`cat SRC` into 1 MiB reads, nothing else done with the bytes).
 //!
 //! `BENCH_TRANSFER_PIPE=0` skips it. Prints `RESULT pipe_up_mibs`, `RESULT
-//! pipe_vs_file`, `RESULT pipe_rss_mib` and a line
-//! `transfer_pipe: pipe_vs_file=R pipe_rss_mib=N bound_mib=N`.
+//! pipe_vs_file` (from `cat`), `RESULT pipe_splice_vs_file`, the producers' CPU per
+//! GiB, `RESULT pipe_rss_mib` and a line `transfer_pipe: pipe_vs_file=R
+//! pipe_splice_vs_file=R … pipe_rss_mib=N bound_mib=N`.
 
 use std::process::Stdio;
 
@@ -40,20 +51,73 @@ async fn reader_upload(
     assert!(out.size > 0);
 }
 
-/// Uploads the stdout of `program args` with `upload_reader` and our options, the
-/// pipe's capacity raised to 1 MiB when `big`.
-async fn pipe_upload(backend: &CosBackend, key: &str, big: bool, program: &str, args: &[&str]) {
-    let mut child = tokio::process::Command::new(program)
-        .args(args)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+/// Uploads the stdout of `producer` with `upload_reader` and our options, the pipe's
+/// capacity raised to 1 MiB when `big`. Returns the producer's CPU seconds.
+async fn pipe_upload(
+    backend: &CosBackend,
+    key: &str,
+    big: bool,
+    mut producer: tokio::process::Command,
+) -> f64 {
+    let mut child = producer.stdout(Stdio::piped()).spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     if big {
         cos_transfer::set_pipe_capacity(&stdout, cos_transfer::PIPE_CAPACITY).unwrap();
     }
+    let pid = child.id().unwrap();
     reader_upload(backend, key, stdout).await;
+    // All of its output was read: its work is done (its times stay readable until it
+    // is reaped).
+    let cpu = cpu_secs_of(pid);
     assert!(child.wait().await.unwrap().success());
+    cpu
+}
+
+/// `cat SRC`.
+fn cat(src: &str) -> tokio::process::Command {
+    let mut c = tokio::process::Command::new("cat");
+    c.arg(src);
+    c
+}
+
+/// This binary as a zero-copy producer of `src` ([`splice_child`]).
+fn splicer(src: &str) -> tokio::process::Command {
+    let mut c = tokio::process::Command::new(std::env::current_exe().unwrap());
+    c.env("COS_TRANSFER_BENCH_SPLICE_SRC", src);
+    c
+}
+
+/// In the child: moves the file `src` into stdout (a pipe) with `splice(2)`, which
+/// hands the pipe references to the file's page-cache pages instead of copying them
+/// through user memory (what `pv` and other splice-based producers do).
+pub(super) fn splice_child(src: &str) {
+    let file = std::fs::File::open(src).unwrap();
+    let stdout = std::io::stdout();
+    loop {
+        let n = rustix::pipe::splice(
+            &file,
+            None,
+            &stdout,
+            None,
+            1 << 20,
+            rustix::pipe::SpliceFlags::MORE,
+        )
+        .unwrap();
+        if n == 0 {
+            break;
+        }
+    }
+}
+
+/// User + system CPU seconds of process `pid` so far (`/proc/PID/stat` fields 14 and
+/// 15, in USER_HZ ticks, which are 1/100 s on Linux).
+fn cpu_secs_of(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after_name.split(' ').collect();
+    // Fields 14 and 15 of the line; `after_name` starts at field 3.
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    ticks as f64 / 100.0
 }
 
 /// The pipe's own ceiling on this machine: seconds of `cat SRC | cat > /dev/null`.
@@ -101,15 +165,9 @@ pub(super) fn rss_child(addr: &str) {
     let before = vm_hwm_kib();
     rt.block_on(async {
         let backend = CosBackend::new(client(addr.parse().unwrap()));
-        let count = format!("{}", mib * MIB);
-        pipe_upload(
-            &backend,
-            "pipe-rss.bin",
-            true,
-            "head",
-            &["-c", &count, "/dev/zero"],
-        )
-        .await;
+        let mut head = tokio::process::Command::new("head");
+        head.args(["-c", &format!("{}", mib * MIB), "/dev/zero"]);
+        pipe_upload(&backend, "pipe-rss.bin", true, head).await;
     });
     println!("RSS_BEFORE_KIB {before}");
     println!("RSS_KIB {}", vm_hwm_kib());
@@ -136,42 +194,59 @@ fn rss_of_pipe_upload(addr: SocketAddr, mib: u64) -> (u64, u64) {
     (get("RSS_KIB "), get("RSS_BEFORE_KIB "))
 }
 
-/// Rounds of `upload_file` and the pipe upload, in alternating order (one warm-up
-/// round), then the RSS child; prints the results.
-pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
-    if std::env::var("BENCH_TRANSFER_PIPE").as_deref() == Ok("0") {
-        return;
-    }
-    let src = bench.src.to_str().unwrap().to_owned();
-    let (mut file, mut pipe, mut reader, mut small) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut ceiling, mut read_small, mut read_big) = (Vec::new(), Vec::new(), Vec::new());
+/// What the rounds measured (warm-up excluded).
+#[derive(Default)]
+struct Rounds {
+    /// By way: `upload_file`, pipe from `cat` (1 MiB), reader over the file, pipe from
+    /// `cat` (64 KiB), pipe from the zero-copy producer (1 MiB).
+    ways: [Vec<Sample>; 5],
+    /// Seconds of the pipe ceilings: `cat|cat`, read at 64 KiB and at 1 MiB capacity.
+    ceilings: [Vec<f64>; 3],
+    /// Producer CPU seconds: `cat` (1 MiB pipe) and the zero-copy producer.
+    cat_cpu: Vec<f64>,
+    splice_cpu: Vec<f64>,
+}
+
+/// One warm-up round and `bench.runs` measured ones of the five ways, in an order that
+/// rotates, each followed by the pipe ceilings.
+fn rounds(bench: &Bench, emu: &mut EmulatorProcess, src: &str) -> Rounds {
+    let mut r = Rounds::default();
     for run in 0..bench.runs as usize + 1 {
-        let mut order = [0, 1, 2, 3];
-        order.rotate_left(run % 4);
+        let mut order = [0, 1, 2, 3, 4];
+        order.rotate_left(run % 5);
         let mut line = Vec::new();
         for way in order {
+            let mut producer_cpu = 0.0;
             let s = match way {
                 0 => bench.timed(emu, bench.ours_up()),
-                1 | 3 => bench.timed(
-                    emu,
-                    pipe_upload(&bench.backend, "pipe.bin", way == 1, "cat", &[&src]),
-                ),
+                1 | 3 => bench.timed(emu, async {
+                    producer_cpu =
+                        pipe_upload(&bench.backend, "pipe.bin", way == 1, cat(src)).await;
+                }),
+                4 => bench.timed(emu, async {
+                    producer_cpu =
+                        pipe_upload(&bench.backend, "pipe.bin", true, splicer(src)).await;
+                }),
                 _ => bench.timed(emu, async {
-                    let f = tokio::fs::File::open(&src).await.unwrap();
+                    let f = tokio::fs::File::open(src).await.unwrap();
                     reader_upload(&bench.backend, "pipe.bin", f).await;
                 }),
             };
-            let name = ["file", "pipe", "reader", "pipe64k"][way];
+            let name = ["file", "pipe", "reader", "pipe64k", "pipe_splice"][way];
             line.push(format!("{name} {:.0}", mibs(bench.size, s.secs)));
             if run >= 1 {
-                [&mut file, &mut pipe, &mut reader, &mut small][way].push(s);
+                r.ways[way].push(s);
+                match way {
+                    1 => r.cat_cpu.push(producer_cpu),
+                    4 => r.splice_cpu.push(producer_cpu),
+                    _ => {}
+                }
             }
         }
         if run >= 1 {
-            ceiling.push(pipe_ceiling_secs(&src));
-            read_small.push(pipe_read_ceiling_secs(&src, false));
-            read_big.push(pipe_read_ceiling_secs(&src, true));
+            r.ceilings[0].push(pipe_ceiling_secs(src));
+            r.ceilings[1].push(pipe_read_ceiling_secs(src, false));
+            r.ceilings[2].push(pipe_read_ceiling_secs(src, true));
         }
         eprintln!(
             "pipe upload run {run}{}: {} MiB/s",
@@ -179,6 +254,37 @@ pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
             line.join(" / ")
         );
     }
+    r
+}
+
+/// Medians per GiB of the client's, the emulator's and the whole machine's CPU seconds
+/// (the machine's includes the producer).
+fn cpu_per_gib(v: &[Sample], gib: f64) -> String {
+    let med = |f: fn(&Sample) -> f64| {
+        let mut x: Vec<f64> = v.iter().map(f).collect();
+        x.sort_by(f64::total_cmp);
+        x[x.len() / 2] / gib
+    };
+    format!(
+        "{:.2} + {:.2} (machine {:.2})",
+        med(|s| s.client),
+        med(|s| s.server),
+        med(|s| s.busy)
+    )
+}
+
+/// Rounds of `upload_file` and the pipe uploads, then the RSS child; prints the results.
+pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
+    if std::env::var("BENCH_TRANSFER_PIPE").as_deref() == Ok("0") {
+        return;
+    }
+    let src = bench.src.to_str().unwrap().to_owned();
+    let Rounds {
+        ways: [file, pipe, reader, small, splice],
+        ceilings: [ceiling, read_small, read_big],
+        cat_cpu,
+        splice_cpu,
+    } = rounds(bench, emu, &src);
     let (rss_kib, before_kib) = rss_of_pipe_upload(bench.addr, bench.size / MIB);
     bench.rt.block_on(async {
         let b = BucketName::new(BUCKET).unwrap();
@@ -189,9 +295,14 @@ pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
     });
     let (part, conc) = (bench.part, bench.conc as u64);
     let bound = 20 + 5 * (part / MIB) * conc / 2;
-    let r = ratio(&pipe, &file);
-    let r_reader = ratio(&reader, &file);
-    let r_small = ratio(&small, &file);
+    let (r, r_splice) = (ratio(&pipe, &file), ratio(&splice, &file));
+    let gib = bench.size as f64 / (1024.0 * MIB as f64);
+    let per_gib = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2] / gib
+    };
+    let (cat_cpu, splice_cpu) = (per_gib(cat_cpu), per_gib(splice_cpu));
+    let (r_reader, r_small) = (ratio(&reader, &file), ratio(&small, &file));
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
         mibs(bench.size, v[v.len() / 2])
@@ -199,19 +310,18 @@ pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
     let ceiling_mibs = median(ceiling);
     let (read_small_mibs, read_big_mibs) = (median(read_small), median(read_big));
     let file_mibs = mibs(bench.size, median_secs(&file));
+    let pipe_mibs = mibs(bench.size, median_secs(&pipe));
     let rss_mib = rss_kib / 1024;
     println!(
-        "pipe upload (upload_reader from `cat`, unknown length): {:.0} MiB/s vs upload_file {:.0} MiB/s; peak RSS of a {} MiB pipe upload: {rss_mib} MiB (before: {} MiB; bound {bound} MiB)",
-        mibs(bench.size, median_secs(&pipe)),
-        mibs(bench.size, median_secs(&file)),
+        "pipe upload (upload_reader from `cat`, unknown length): {pipe_mibs:.0} MiB/s vs upload_file {file_mibs:.0} MiB/s; peak RSS of a {} MiB pipe upload: {rss_mib} MiB (before: {} MiB; bound {bound} MiB)",
         bench.size / MIB,
         before_kib / 1024,
     );
-    println!(
-        "RESULT pipe_up_mibs {:.0}",
-        mibs(bench.size, median_secs(&pipe))
-    );
+    println!("RESULT pipe_up_mibs {pipe_mibs:.0}");
     println!("RESULT pipe_vs_file {r:.2}");
+    println!("RESULT pipe_splice_vs_file {r_splice:.2}");
+    println!("RESULT pipe_cat_cpu_s_per_gib {cat_cpu:.2}");
+    println!("RESULT pipe_splice_cpu_s_per_gib {splice_cpu:.2}");
     println!("RESULT pipe_rss_mib {rss_mib}");
     println!("RESULT reader_vs_file {r_reader:.2}");
     println!("RESULT pipe64k_vs_file {r_small:.2}");
@@ -225,6 +335,16 @@ pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
         read_big_mibs / file_mibs,
     );
     println!(
-        "transfer_pipe: pipe_vs_file={r:.2} pipe64k_vs_file={r_small:.2} reader_vs_file={r_reader:.2} pipe_ceiling_mibs={ceiling_mibs:.0} pipe_read_ceiling_64k_mibs={read_small_mibs:.0} pipe_read_ceiling_1m_mibs={read_big_mibs:.0} pipe_rss_mib={rss_mib} bound_mib={bound}"
+        "CPU s/GiB, client + emulator (machine busy): upload_file {}, reader {}, pipe from cat {}, pipe from splice {}",
+        cpu_per_gib(&file, gib),
+        cpu_per_gib(&reader, gib),
+        cpu_per_gib(&pipe, gib),
+        cpu_per_gib(&splice, gib)
+    );
+    println!(
+        "producers' CPU per GiB piped: cat {cat_cpu:.2} s, zero-copy (splice) {splice_cpu:.2} s; upload from the zero-copy producer's pipe vs upload_file: {r_splice:.2}"
+    );
+    println!(
+        "transfer_pipe: pipe_vs_file={r:.2} pipe_splice_vs_file={r_splice:.2} cat_cpu_s_per_gib={cat_cpu:.2} splice_cpu_s_per_gib={splice_cpu:.2} pipe64k_vs_file={r_small:.2} reader_vs_file={r_reader:.2} pipe_ceiling_mibs={ceiling_mibs:.0} pipe_read_ceiling_64k_mibs={read_small_mibs:.0} pipe_read_ceiling_1m_mibs={read_big_mibs:.0} pipe_rss_mib={rss_mib} bound_mib={bound}"
     );
 }
