@@ -72,7 +72,7 @@ pub use download::{DownloadOptions, DownloadOutcome, PARTIAL_SUFFIX};
 pub use error::{ListingProblem, RemoteError, TransferError};
 #[cfg(target_os = "linux")]
 pub use fileio::file_crc64;
-pub use pipe::{PIPE_CAPACITY, set_pipe_capacity, stdin_reader};
+pub use pipe::{PIPE_CAPACITY, set_pipe_capacity, stdin_blocking_reader, stdin_reader};
 pub use transfers::{
     Copy, DeletePrefix, DownloadDir, DownloadFile, Transfers, UploadDir, UploadFile,
 };

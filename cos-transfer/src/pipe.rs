@@ -49,7 +49,21 @@ pub fn set_pipe_capacity(fd: impl AsFd, bytes: usize) -> io::Result<usize> {
 }
 
 /// Standard input as a source for
-/// [`Transfers::upload_reader`](crate::Transfers::upload_reader): when it is a pipe
+/// [`Transfers::upload_blocking_reader`](crate::Transfers::upload_blocking_reader), the
+/// faster way to upload a pipe: when it is a pipe (`producer | my-uploader`), its
+/// capacity is first raised to [`PIPE_CAPACITY`] (best effort: a failure is logged at
+/// debug level and changes nothing else).
+pub fn stdin_blocking_reader() -> io::Stdin {
+    let stdin = io::stdin();
+    if let Err(e) = set_pipe_capacity(&stdin, PIPE_CAPACITY) {
+        tracing::debug!(error = %e, "standard input: pipe capacity left as it was");
+    }
+    stdin
+}
+
+/// Standard input as a source for
+/// [`Transfers::upload_reader`](crate::Transfers::upload_reader) (an `AsyncRead`; see
+/// [`stdin_blocking_reader`] for the faster blocking path): when it is a pipe
 /// (`producer | my-uploader`), its capacity is first raised to [`PIPE_CAPACITY`] (best
 /// effort: a failure is logged at debug level and changes nothing else).
 pub fn stdin_reader() -> tokio::io::Stdin {

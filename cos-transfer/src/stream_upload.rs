@@ -38,6 +38,11 @@ use cos_crc64 as crc64;
 pub(crate) type BoxRead<'a> = Pin<Box<dyn AsyncRead + Send + 'a>>;
 /// A boxed `Stream` source.
 pub(crate) type BoxStream<'a> = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send + 'a>>;
+/// A boxed blocking `std::io::Read` source.
+pub(crate) type BoxBlockingRead = Box<dyn io::Read + Send + 'static>;
+/// A fill of a part buffer from a blocking source, running on the blocking pool: it gives
+/// back the reader, the buffer and how many bytes it added.
+type FillTask = tokio::task::JoinHandle<(BoxBlockingRead, Vec<u8>, io::Result<usize>)>;
 
 /// Where a stream upload reads its data.
 pub(crate) enum Source<'a> {
@@ -45,6 +50,12 @@ pub(crate) enum Source<'a> {
     Read(BoxRead<'a>),
     /// A `Stream` of chunks, with what is left of the last chunk.
     Stream(BoxStream<'a>, Bytes),
+    /// A blocking reader (a pipe, standard input), read on the blocking pool straight
+    /// into the part buffer, a whole part per task: no copy through another buffer, and
+    /// the reading thread wakes as soon as the producer writes (no reactor round trip),
+    /// so that a pipe is drained as fast as its producer fills it. While a fill runs,
+    /// the reader and the buffer are the task's.
+    Blocking(Option<BoxBlockingRead>, Option<FillTask>),
 }
 
 impl Source<'_> {
@@ -72,7 +83,51 @@ impl Source<'_> {
                 buf.extend_from_slice(&leftover.split_to(n));
                 Ok(n)
             }
+            Source::Blocking(reader, task) => fill_blocking(reader, task, buf, room).await,
         }
+    }
+}
+
+/// [`Source::read_some`] of a blocking source: up to `room` bytes (the rest of the part)
+/// read into `buf` on the blocking pool, until the part is full or the source ends.
+/// Cancel-safe: the running fill is kept in `task` (it holds `buf`'s allocation, `buf`
+/// is left empty meanwhile), and the next call waits for it and gives the buffer back.
+async fn fill_blocking(
+    reader: &mut Option<BoxBlockingRead>,
+    task: &mut Option<FillTask>,
+    buf: &mut BytesMut,
+    room: usize,
+) -> io::Result<usize> {
+    if task.is_none() {
+        let Some(mut r) = reader.take() else {
+            return Err(io::Error::other(
+                "the source was lost by an earlier failed read",
+            ));
+        };
+        // Zero-copy: the buffer's allocation moves into the task and back.
+        let mut v: Vec<u8> = std::mem::take(buf).into();
+        *task = Some(tokio::task::spawn_blocking(move || {
+            let before = v.len();
+            // `read_to_end` reads into the spare capacity without zeroing it first, and
+            // `take` stops it at the part's end (the buffer never grows).
+            let added = io::Read::read_to_end(&mut io::Read::take(&mut r, room as u64), &mut v)
+                .map(|_| v.len() - before);
+            (r, v, added)
+        }));
+    }
+    let Some(running) = task.as_mut() else {
+        return Ok(0);
+    };
+    let joined = running.await;
+    *task = None;
+    match joined {
+        Ok((r, v, added)) => {
+            *reader = Some(r);
+            *buf = BytesMut::from(Bytes::from(v));
+            added
+        }
+        // The reader panicked: it and the buffer are gone, and so is the upload.
+        Err(e) => Err(io::Error::other(e)),
     }
 }
 

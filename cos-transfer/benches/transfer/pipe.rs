@@ -1,31 +1,32 @@
-//! The pipe upload of the transfer bench (a module of `../transfer.rs`): `upload_reader`
-//! from a pipe (length unknown, read once), against `upload_file` of the same file in
-//! the same rounds, and the peak RSS of a pipe upload of the object's size (from
-//! `head -c N /dev/zero`) in a child process.
+//! The pipe upload of the transfer bench (a module of `../transfer.rs`): uploads from a
+//! pipe (length unknown, read once) against `upload_file` of the same file in the same
+//! rounds, and the peak RSS of a pipe upload of the object's size (from `head -c N
+//! /dev/zero`) in a child process.
 //!
-//! Two producers feed the pipe, and the CPU time each spends is measured (from
-//! `/proc/PID/stat` once it has written everything), because on this 2-core machine the
-//! producer runs on the cores the upload needs:
+//! Pipes are read with `upload_blocking_reader` (the way for pipes), and one way with
+//! `upload_reader` over tokio's `ChildStdout` for comparison. Two producers feed them,
+//! and the CPU time each spends is measured (from `/proc/PID/stat` once it has written
+//! everything), because on this 2-core machine the producer runs on the cores the
+//! upload needs:
 //! - `cat SRC` (GNU cat: `read` into its buffer, `write` into the pipe: two copies of
-//!   every byte, `pipe`);
+//!   every byte; `pipe`, and `pipe64k` at Linux's default 64 KiB capacity);
 //! - this binary re-run as a zero-copy producer (`splice(2)` from the file into its
 //!   stdout: references to the page-cache pages move into the pipe, as `pv` and other
-//!   splice-based producers do; `pipe_splice`). What is left is the
-//!   upload's own work: one copy out of the pipe, as a file read is.
+//!   splice-based producers do; `pipe_splice`, and `pipe_splice_async` through
+//!   `upload_reader`). What is left is the upload's own work: one copy out of the pipe,
+//!   as a file read is.
 //!
-//! Also `upload_reader` over the file opened as a plain `AsyncRead` (the same engine, no
-//! pipe), and the pipe's own ceiling (`cat SRC | cat > /dev/null`), so a pipe slower than
-//! the network is told apart from the engine.
-//!
-//! The pipe is measured twice: at Linux's default capacity (64 KiB, `pipe64k`) and
-//! raised with `cos_transfer::set_pipe_capacity` to `PIPE_CAPACITY` (1 MiB, `pipe`), as
-//! `cos_transfer::stdin_reader` does; and so is its ceiling read by this process
-//! (`cat SRC` into 1 MiB reads, nothing else done with the bytes).
+//! Also `upload_reader` over the file opened as a plain `AsyncRead` (`reader`), and the
+//! pipe's own ceilings (`cat SRC | cat > /dev/null`; `cat SRC` read by this process in
+//! 1 MiB reads at 64 KiB and 1 MiB capacity), so a pipe slower than the network is told
+//! apart from the engine. The 1 MiB pipes are raised with
+//! `cos_transfer::set_pipe_capacity` to `PIPE_CAPACITY`, as `stdin_blocking_reader` does.
 //!
 //! `BENCH_TRANSFER_PIPE=0` skips it. Prints `RESULT pipe_up_mibs`, `RESULT
-//! pipe_vs_file` (from `cat`), `RESULT pipe_splice_vs_file`, the producers' CPU per
-//! GiB, `RESULT pipe_rss_mib` and a line `transfer_pipe: pipe_vs_file=R
-//! pipe_splice_vs_file=R … pipe_rss_mib=N bound_mib=N`.
+//! pipe_vs_file` (from `cat`), `RESULT pipe_splice_vs_file`, `RESULT
+//! pipe_splice_async_vs_file`, the producers' CPU per GiB, where the CPU went, `RESULT
+//! pipe_rss_mib` and a line `transfer_pipe: pipe_vs_file=R pipe_splice_vs_file=R …
+//! pipe_rss_mib=N bound_mib=N`.
 
 use std::process::Stdio;
 
@@ -51,38 +52,67 @@ async fn reader_upload(
     assert!(out.size > 0);
 }
 
-/// Uploads the stdout of `producer` with `upload_reader` and our options, the pipe's
+/// How a pipe upload reads its pipe.
+#[derive(Clone, Copy)]
+enum Engine {
+    /// `upload_blocking_reader` over the pipe (the way for pipes).
+    Blocking,
+    /// `upload_reader` over tokio's `ChildStdout` (the reactor).
+    Async,
+}
+
+/// Uploads the stdout of `producer` through `engine` with our options, the pipe's
 /// capacity raised to 1 MiB when `big`. Returns the producer's CPU seconds.
 async fn pipe_upload(
     backend: &CosBackend,
     key: &str,
     big: bool,
-    mut producer: tokio::process::Command,
+    engine: Engine,
+    mut producer: std::process::Command,
 ) -> f64 {
     let mut child = producer.stdout(Stdio::piped()).spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     if big {
         cos_transfer::set_pipe_capacity(&stdout, cos_transfer::PIPE_CAPACITY).unwrap();
     }
-    let pid = child.id().unwrap();
-    reader_upload(backend, key, stdout).await;
+    let pid = child.id();
+    match engine {
+        Engine::Blocking => {
+            let (up, _) = our_options();
+            let out = Transfers::with_backend(backend)
+                .upload_blocking_reader(
+                    &BucketName::new(BUCKET).unwrap(),
+                    &cos_core::ObjectKey::new(key).unwrap(),
+                    stdout,
+                )
+                .options(up)
+                .send()
+                .await
+                .unwrap();
+            assert!(out.size > 0);
+        }
+        Engine::Async => {
+            let stdout = tokio::process::ChildStdout::from_std(stdout).unwrap();
+            reader_upload(backend, key, stdout).await;
+        }
+    }
     // All of its output was read: its work is done (its times stay readable until it
     // is reaped).
     let cpu = cpu_secs_of(pid);
-    assert!(child.wait().await.unwrap().success());
+    assert!(child.wait().unwrap().success());
     cpu
 }
 
 /// `cat SRC`.
-fn cat(src: &str) -> tokio::process::Command {
-    let mut c = tokio::process::Command::new("cat");
+fn cat(src: &str) -> std::process::Command {
+    let mut c = Command::new("cat");
     c.arg(src);
     c
 }
 
 /// This binary as a zero-copy producer of `src` ([`splice_child`]).
-fn splicer(src: &str) -> tokio::process::Command {
-    let mut c = tokio::process::Command::new(std::env::current_exe().unwrap());
+fn splicer(src: &str) -> std::process::Command {
+    let mut c = Command::new(std::env::current_exe().unwrap());
     c.env("COS_TRANSFER_BENCH_SPLICE_SRC", src);
     c
 }
@@ -165,9 +195,9 @@ pub(super) fn rss_child(addr: &str) {
     let before = vm_hwm_kib();
     rt.block_on(async {
         let backend = CosBackend::new(client(addr.parse().unwrap()));
-        let mut head = tokio::process::Command::new("head");
+        let mut head = Command::new("head");
         head.args(["-c", &format!("{}", mib * MIB), "/dev/zero"]);
-        pipe_upload(&backend, "pipe-rss.bin", true, head).await;
+        pipe_upload(&backend, "pipe-rss.bin", true, Engine::Blocking, head).await;
     });
     println!("RSS_BEFORE_KIB {before}");
     println!("RSS_KIB {}", vm_hwm_kib());
@@ -198,8 +228,10 @@ fn rss_of_pipe_upload(addr: SocketAddr, mib: u64) -> (u64, u64) {
 #[derive(Default)]
 struct Rounds {
     /// By way: `upload_file`, pipe from `cat` (1 MiB), reader over the file, pipe from
-    /// `cat` (64 KiB), pipe from the zero-copy producer (1 MiB).
-    ways: [Vec<Sample>; 5],
+    /// `cat` (64 KiB), pipe from the zero-copy producer (1 MiB), all pipes through
+    /// `upload_blocking_reader`; and the zero-copy producer's pipe through
+    /// `upload_reader` (the reactor).
+    ways: [Vec<Sample>; 6],
     /// Seconds of the pipe ceilings: `cat|cat`, read at 64 KiB and at 1 MiB capacity.
     ceilings: [Vec<f64>; 3],
     /// Producer CPU seconds: `cat` (1 MiB pipe) and the zero-copy producer.
@@ -207,32 +239,43 @@ struct Rounds {
     splice_cpu: Vec<f64>,
 }
 
-/// One warm-up round and `bench.runs` measured ones of the five ways, in an order that
+/// One warm-up round and `bench.runs` measured ones of the six ways, in an order that
 /// rotates, each followed by the pipe ceilings.
 fn rounds(bench: &Bench, emu: &mut EmulatorProcess, src: &str) -> Rounds {
     let mut r = Rounds::default();
     for run in 0..bench.runs as usize + 1 {
-        let mut order = [0, 1, 2, 3, 4];
-        order.rotate_left(run % 5);
+        let mut order = [0, 1, 2, 3, 4, 5];
+        order.rotate_left(run % 6);
         let mut line = Vec::new();
         for way in order {
             let mut producer_cpu = 0.0;
             let s = match way {
                 0 => bench.timed(emu, bench.ours_up()),
-                1 | 3 => bench.timed(emu, async {
-                    producer_cpu =
-                        pipe_upload(&bench.backend, "pipe.bin", way == 1, cat(src)).await;
-                }),
-                4 => bench.timed(emu, async {
-                    producer_cpu =
-                        pipe_upload(&bench.backend, "pipe.bin", true, splicer(src)).await;
-                }),
-                _ => bench.timed(emu, async {
+                2 => bench.timed(emu, async {
                     let f = tokio::fs::File::open(src).await.unwrap();
                     reader_upload(&bench.backend, "pipe.bin", f).await;
                 }),
+                _ => {
+                    let (producer, engine) = match way {
+                        1 | 3 => (cat(src), Engine::Blocking),
+                        4 => (splicer(src), Engine::Blocking),
+                        _ => (splicer(src), Engine::Async),
+                    };
+                    bench.timed(emu, async {
+                        producer_cpu =
+                            pipe_upload(&bench.backend, "pipe.bin", way != 3, engine, producer)
+                                .await;
+                    })
+                }
             };
-            let name = ["file", "pipe", "reader", "pipe64k", "pipe_splice"][way];
+            let name = [
+                "file",
+                "pipe",
+                "reader",
+                "pipe64k",
+                "pipe_splice",
+                "pipe_splice_async",
+            ][way];
             line.push(format!("{name} {:.0}", mibs(bench.size, s.secs)));
             if run >= 1 {
                 r.ways[way].push(s);
@@ -280,7 +323,7 @@ pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
     }
     let src = bench.src.to_str().unwrap().to_owned();
     let Rounds {
-        ways: [file, pipe, reader, small, splice],
+        ways: [file, pipe, reader, small, splice, splice_async],
         ceilings: [ceiling, read_small, read_big],
         cat_cpu,
         splice_cpu,
@@ -296,6 +339,7 @@ pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
     let (part, conc) = (bench.part, bench.conc as u64);
     let bound = 20 + 5 * (part / MIB) * conc / 2;
     let (r, r_splice) = (ratio(&pipe, &file), ratio(&splice, &file));
+    let r_splice_async = ratio(&splice_async, &file);
     let gib = bench.size as f64 / (1024.0 * MIB as f64);
     let per_gib = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
@@ -313,13 +357,14 @@ pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
     let pipe_mibs = mibs(bench.size, median_secs(&pipe));
     let rss_mib = rss_kib / 1024;
     println!(
-        "pipe upload (upload_reader from `cat`, unknown length): {pipe_mibs:.0} MiB/s vs upload_file {file_mibs:.0} MiB/s; peak RSS of a {} MiB pipe upload: {rss_mib} MiB (before: {} MiB; bound {bound} MiB)",
+        "pipe upload (upload_blocking_reader from `cat`, unknown length): {pipe_mibs:.0} MiB/s vs upload_file {file_mibs:.0} MiB/s; peak RSS of a {} MiB pipe upload: {rss_mib} MiB (before: {} MiB; bound {bound} MiB)",
         bench.size / MIB,
         before_kib / 1024,
     );
     println!("RESULT pipe_up_mibs {pipe_mibs:.0}");
     println!("RESULT pipe_vs_file {r:.2}");
     println!("RESULT pipe_splice_vs_file {r_splice:.2}");
+    println!("RESULT pipe_splice_async_vs_file {r_splice_async:.2}");
     println!("RESULT pipe_cat_cpu_s_per_gib {cat_cpu:.2}");
     println!("RESULT pipe_splice_cpu_s_per_gib {splice_cpu:.2}");
     println!("RESULT pipe_rss_mib {rss_mib}");
@@ -335,16 +380,17 @@ pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
         read_big_mibs / file_mibs,
     );
     println!(
-        "CPU s/GiB, client + emulator (machine busy): upload_file {}, reader {}, pipe from cat {}, pipe from splice {}",
+        "CPU s/GiB, client + emulator (machine busy): upload_file {}, reader {}, pipe from cat {}, pipe from splice {}, same through upload_reader {}",
         cpu_per_gib(&file, gib),
         cpu_per_gib(&reader, gib),
         cpu_per_gib(&pipe, gib),
-        cpu_per_gib(&splice, gib)
+        cpu_per_gib(&splice, gib),
+        cpu_per_gib(&splice_async, gib)
     );
     println!(
-        "producers' CPU per GiB piped: cat {cat_cpu:.2} s, zero-copy (splice) {splice_cpu:.2} s; upload from the zero-copy producer's pipe vs upload_file: {r_splice:.2}"
+        "producers' CPU per GiB piped: cat {cat_cpu:.2} s, zero-copy (splice) {splice_cpu:.2} s; upload from the zero-copy producer's pipe vs upload_file: {r_splice:.2} (upload_blocking_reader), {r_splice_async:.2} (upload_reader)"
     );
     println!(
-        "transfer_pipe: pipe_vs_file={r:.2} pipe_splice_vs_file={r_splice:.2} cat_cpu_s_per_gib={cat_cpu:.2} splice_cpu_s_per_gib={splice_cpu:.2} pipe64k_vs_file={r_small:.2} reader_vs_file={r_reader:.2} pipe_ceiling_mibs={ceiling_mibs:.0} pipe_read_ceiling_64k_mibs={read_small_mibs:.0} pipe_read_ceiling_1m_mibs={read_big_mibs:.0} pipe_rss_mib={rss_mib} bound_mib={bound}"
+        "transfer_pipe: pipe_vs_file={r:.2} pipe_splice_vs_file={r_splice:.2} pipe_splice_async_vs_file={r_splice_async:.2} cat_cpu_s_per_gib={cat_cpu:.2} splice_cpu_s_per_gib={splice_cpu:.2} pipe64k_vs_file={r_small:.2} reader_vs_file={r_reader:.2} pipe_ceiling_mibs={ceiling_mibs:.0} pipe_read_ceiling_64k_mibs={read_small_mibs:.0} pipe_read_ceiling_1m_mibs={read_big_mibs:.0} pipe_rss_mib={rss_mib} bound_mib={bound}"
     );
 }

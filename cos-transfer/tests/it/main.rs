@@ -1,6 +1,7 @@
 //! All of cos-transfer's integration tests in one binary (one link instead of one per file).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod blocking_reader;
 mod builders;
 mod common;
 mod copy_dir;
