@@ -328,7 +328,8 @@ pub struct TransferArgs {
 /// `cos cp` and `cos mv`.
 #[derive(Debug, Args)]
 pub struct CpArgs {
-    /// Source: a local path or cos://bucket/key.
+    /// Source: a local path, cos://bucket/key, or `-` for standard input (uploaded as
+    /// one object of unknown length to a cos://bucket/key destination).
     pub src: String,
     /// Destination: a local path or cos://bucket/key (a trailing `/` means "into").
     pub dst: String,

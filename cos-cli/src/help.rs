@@ -79,6 +79,7 @@ pub const CP_EXAMPLES: &str = "Examples:
   cos cp report.pdf cos://examplebucket-1250000000/docs/
   cos cp -r ./site cos://examplebucket-1250000000/www --exclude '**/*.tmp'
   cos cp cos://examplebucket-1250000000/docs/report.pdf .
+  tar c ./site | cos cp - cos://examplebucket-1250000000/backups/site.tar
   cos cp big.iso cos://examplebucket-1250000000/isos/big.iso --checkpoint-dir ~/.cos/ck
   cos cp cos://src-1250000000/a.bin cos://dst-1250000000/a.bin
   cos cp secret.db cos://examplebucket-1250000000/secret.db --cse-aes-key-file ~/.cos_local_aes/.aes_key.pem

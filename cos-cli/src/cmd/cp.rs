@@ -1,5 +1,5 @@
 //! `cos cp` and `cos mv`: local→COS, COS→local and COS→COS, one file or a whole
-//! folder, through cos-transfer's builders.
+//! folder, through cos-transfer's builders; and standard input → COS (`cp -`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -18,9 +18,19 @@ use crate::location::{CosPath, Location};
 use crate::output::human_size;
 
 mod remote;
+mod stdin;
 
 pub(super) async fn cp(ctx: &Ctx, a: CpArgs, remove_source: bool) -> Result<(), CliError> {
     check_globs(&a.transfer.include, &a.transfer.exclude)?;
+    if a.src == "-" {
+        let tr = transfers(ctx, &a.write)?;
+        return stdin::upload(ctx, &a, &tr, remove_source).await;
+    }
+    if a.dst == "-" {
+        return Err(CliError::Usage(
+            "to write an object to standard output, use `cos cat`".into(),
+        ));
+    }
     let src = Location::parse(&a.src)?;
     let dst = Location::parse(&a.dst)?;
     // Validate the object options before any request.

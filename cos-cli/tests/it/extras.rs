@@ -409,3 +409,59 @@ fn cse_rsa_key_files_round_trip_and_help_lists_the_new_commands() {
     let cp_help = env.cos(&["cp", "--help"]).output().unwrap();
     assert!(stdout(&cp_help).contains("--cse-aes-key-file"));
 }
+
+/// `cos cp - cos://…`: standard input of unknown length as one object (one PUT when
+/// small, multipart when larger than a part), byte for byte; misuses are usage errors
+/// before any request.
+#[test]
+fn cp_from_standard_input_uploads_one_object() {
+    let env = Env::new();
+    env.mb();
+    let small = data(100_000, 3);
+    let o = env
+        .cos(&["cp", "-", &uri("in/small.bin")])
+        .write_stdin(small.clone())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("standard input"), "{}", stdout(&o));
+    assert_eq!(env.count("PutObject"), 1);
+    let large = data(3 * 1024 * 1024 + 4321, 4);
+    let o = env
+        .cos(&[
+            "cp",
+            "-",
+            &uri("in/large.bin"),
+            "--part-size",
+            "1M",
+            "--json",
+        ])
+        .write_stdin(large.clone())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = &json_lines(&o)[0];
+    assert_eq!(
+        (v["size"].as_u64(), v["multipart"].as_bool()),
+        (Some(large.len() as u64), Some(true))
+    );
+    assert_eq!(env.count("InitiateMultipartUpload"), 1);
+    assert_eq!(env.count("UploadPart"), 4);
+    for (key, want) in [("in/small.bin", &small), ("in/large.bin", &large)] {
+        let o = env.cos(&["cat", &uri(key)]).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(&o.stdout, want, "{key}");
+    }
+    let before = env.requests().len();
+    for args in [
+        vec!["cp", "-", &uri("in/")],
+        vec!["mv", "-", &uri("in/x")],
+        vec!["cp", "-r", "-", &uri("in/x")],
+        vec!["cp", "-", "local.bin"],
+        vec!["cp", &uri("in/small.bin"), "-"],
+    ] {
+        let o = env.cos(&args).write_stdin("data").output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+    assert_eq!(env.requests().len(), before);
+}

@@ -1,7 +1,6 @@
 //! `upload_blocking_reader` against the emulator: a real pipe (small → one PUT, large →
 //! multipart, byte-exact), a reader slower than the parts (the read in progress survives
-//! the completions that interrupt the wait for it), a part retried from its buffer, a
-//! source that fails or panics midway (the upload aborted on the service), and the
+//! the completions that interrupt the wait for it), a source that fails or panics midway (the upload aborted on the service), and the
 //! buffers read ahead bounded by the pool.
 
 use std::io::{self, Read, Write};
@@ -28,7 +27,7 @@ fn small_parts() -> UploadOptions {
 }
 
 /// A real pipe whose writing end a thread fills with `data` in odd-sized writes.
-fn os_pipe(data: Vec<u8>) -> io::PipeReader {
+pub(crate) fn os_pipe(data: Vec<u8>) -> io::PipeReader {
     let (r, mut w) = io::pipe().unwrap();
     std::thread::spawn(move || {
         for chunk in data.chunks(100_003) {
@@ -155,28 +154,6 @@ async fn a_slow_reader_interrupted_by_completions_loses_nothing_and_stays_bounde
     // Never more read ahead than the pool's two buffers of 1 MiB.
     let peak = peak.load(Ordering::SeqCst);
     assert!(peak > 0 && peak <= 2 * MIB as u64, "{peak}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failed_part_is_retried_from_its_buffer() {
-    let (emu, backend) = setup().await;
-    let t = Transfers::with_backend(backend);
-    let (b, k) = names("blocking/retried");
-    emu.add_fault(
-        FaultRule::new(FaultAction::status(503))
-            .operation("UploadPart")
-            .first(1),
-    );
-    let data = random(3 * MIB, 6);
-    let out = t
-        .upload_blocking_reader(&b, &k, os_pipe(data.clone()))
-        .options(small_parts().concurrency(1))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(out.parts_sent, 3);
-    assert_eq!(count(&emu, "UploadPart", 503), 1);
-    assert_eq!(get_all(&t, &b, &k).await, data);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

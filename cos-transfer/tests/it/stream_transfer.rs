@@ -193,6 +193,21 @@ async fn a_failed_part_is_retried_from_its_buffer() {
     assert_eq!(count(&emu, "UploadPart", 503), 1);
     assert_eq!(count(&emu, "UploadPart", 200), 3);
     assert_eq!(get_all(&t, &b, &k).await, data);
+    // The same from a blocking reader (an OS pipe).
+    emu.add_fault(
+        FaultRule::new(FaultAction::status(503))
+            .operation("UploadPart")
+            .first(1),
+    );
+    let out = t
+        .upload_blocking_reader(&b, &k, crate::blocking_reader::os_pipe(data.clone()))
+        .options(small_parts().concurrency(1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.parts_sent, 3);
+    assert_eq!(count(&emu, "UploadPart", 503), 2);
+    assert_eq!(get_all(&t, &b, &k).await, data);
 }
 
 #[tokio::test]
