@@ -143,11 +143,13 @@ impl EncryptionClient {
     }
 
     /// Downloads and decrypts `bucket`/`key` to `dest` with cos-transfer's
-    /// `download_file` engine (parallel ranges, resumable with `options.checkpoint`,
-    /// CRC-64 of the encrypted bytes checked against the service's). When the envelope
-    /// stores the plaintext CRC-64, the decrypted bytes are checked against it before the
-    /// file is renamed into place (hashed as they are decrypted; a download resumed from
-    /// a checkpoint reads the file back instead): a wrong master key is a
+    /// `download_file` engine (parallel ranges, resumable with `options.checkpoint`).
+    /// When the envelope stores the plaintext CRC-64, the decrypted bytes are checked
+    /// against it before the file is renamed into place (hashed as they are decrypted; a
+    /// download resumed from a checkpoint reads the file back instead), which also
+    /// covers the transfer (CTR maps a changed encrypted byte to a changed plaintext
+    /// byte); otherwise (objects the official SDKs wrote) the CRC-64 of the encrypted
+    /// bytes is checked against the service's. A wrong master key is a
     /// [`CryptoError::Integrity`], and a failed download leaves nothing at `dest`.
     ///
     /// Errors: [`CryptoError::MissingEnvelope`] / [`CryptoError::InvalidEnvelope`] /

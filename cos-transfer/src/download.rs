@@ -32,7 +32,10 @@ use cos_crc64::{self as crc64, Crc64};
 pub struct DownloadOutcome {
     /// Bytes written.
     pub size: u64,
-    /// CRC-64 of the data (verified against the service's when it sent one).
+    /// CRC-64 of the data (verified against the service's when it sent one). With a
+    /// [`BodyTransform`](crate::BodyTransform) that states the CRC-64 of its output, that
+    /// CRC, verified against the bytes written (the bytes received are then checked
+    /// through it rather than hashed themselves).
     pub crc64: u64,
     /// ETag of the downloaded object.
     pub etag: String,
@@ -357,7 +360,7 @@ async fn run<B: Backend>(
         }
         return Err(e);
     }
-    let combined = combined_crc(job, &done)?;
+    let combined = outcome_crc(job, &done, options)?;
     if options.fsync || cp_path.is_some() {
         file.sync_all().map_err(|e| TransferError::io(temp, e))?;
     }
@@ -402,6 +405,22 @@ fn combine_in_order(plan: &PartPlan, parts: &BTreeMap<u32, (u64, u64)>) -> u64 {
     )
 }
 
+/// The outcome's CRC-64. A transform that states its output's CRC-64 has the bytes
+/// received checked through it (a changed byte of the input changes the output, which
+/// is hashed as written, or read back): the received bytes were not hashed, and the
+/// outcome carries that CRC, which `finish` verifies before anything is renamed into
+/// place. Otherwise the ranges' CRCs combined, checked against the service's.
+fn outcome_crc(
+    job: &Job<'_>,
+    done: &BTreeMap<u32, DonePart>,
+    options: &DownloadOptions,
+) -> Result<u64, TransferError> {
+    match options.transform.expected() {
+        Some(expected) => Ok(expected),
+        None => combined_crc(job, done),
+    }
+}
+
 /// The CRC-64 of the whole object, combined from the ranges' CRCs, compared with the
 /// service's when it sent one.
 fn combined_crc(job: &Job<'_>, done: &BTreeMap<u32, DonePart>) -> Result<u64, TransferError> {
@@ -436,10 +455,12 @@ async fn fetch_range<B: Backend>(
     let max_resumes = options.max_stream_resumes;
     let tx = &options.transform;
     let (mut crc, mut written) = (Crc64::new(), Crc64::new());
+    // Not when the transform's output is checked instead (see `run`).
+    let hash_received = tx.expected().is_none();
     let mut pos = part.offset;
     let end = part.end();
     let mut resumes = 0u32;
-    let mut writer = RangeWriter::new(writer, path);
+    let mut writer = RangeWriter::new(writer, path, tx.is_set());
     let mut batch: Vec<Bytes> = Vec::new();
     let mut batch_len = 0usize;
     let mut batch_start = pos;
@@ -470,20 +491,37 @@ async fn fetch_range<B: Backend>(
                     got: pos + chunk.len() as u64 - part.offset,
                 });
             }
-            crc.update(&chunk);
+            if hash_received {
+                crc.update(&chunk);
+            }
             pos += chunk.len() as u64;
             batch_len += chunk.len();
             batch.push(chunk);
             if batch_len >= WRITE_CHUNK {
-                batch =
-                    transform::download_batch(tx, batch, batch_start, path, &mut written).await?;
+                batch = transform::download_batch(
+                    tx,
+                    batch,
+                    batch_start,
+                    path,
+                    &mut written,
+                    writer.take_recycled(),
+                )
+                .await?;
                 batch = writer.write(batch, batch_start).await?;
                 batch_len = 0;
                 batch_start = pos;
             }
         }
         if !batch.is_empty() {
-            batch = transform::download_batch(tx, batch, batch_start, path, &mut written).await?;
+            batch = transform::download_batch(
+                tx,
+                batch,
+                batch_start,
+                path,
+                &mut written,
+                writer.take_recycled(),
+            )
+            .await?;
             batch = writer.write(batch, batch_start).await?;
             batch_len = 0;
             batch_start = pos;

@@ -219,11 +219,10 @@ impl FileWriter {
         let (jobs, mut queue) = tokio::sync::mpsc::channel::<WriteJob>(depth.max(1));
         tokio::task::spawn_blocking(move || {
             while let Some(job) = queue.blocking_recv() {
-                let mut chunks = job.chunks;
-                let result = write_chunks_at(&file, &chunks, job.offset).map(|()| {
-                    chunks.clear();
-                    chunks
-                });
+                let chunks = job.chunks;
+                // The written chunks go back (the range clears the list, or takes back
+                // a buffer of its own to fill again).
+                let result = write_chunks_at(&file, &chunks, job.offset).map(|()| chunks);
                 // The range may have given up waiting (cancelled): nothing to tell.
                 let _ = job.done.send(result);
             }
@@ -231,7 +230,7 @@ impl FileWriter {
         Self { jobs }
     }
 
-    /// Queues `chunks` for `offset`; the receiver resolves to the emptied list.
+    /// Queues `chunks` for `offset`; the receiver resolves to the list, written.
     async fn submit(
         &self,
         chunks: Vec<Bytes>,
@@ -275,25 +274,46 @@ pub(crate) struct RangeWriter<'a> {
     path: &'a Path,
     pending: Option<tokio::sync::oneshot::Receiver<std::io::Result<Vec<Bytes>>>>,
     spare: Vec<Bytes>,
+    /// Whether written chunks are buffers of ours (a transform's output) to fill again.
+    recycle: bool,
+    recycled: Option<BytesMut>,
 }
 
 impl<'a> RangeWriter<'a> {
-    pub(crate) fn new(writer: &'a FileWriter, path: &'a Path) -> Self {
+    /// A range's writer; with `recycle`, a written chunk that is a buffer of the range's
+    /// own (no other reference) is kept for [`take_recycled`](Self::take_recycled): a
+    /// transformed download reuses two or three buffers per range instead of allocating
+    /// one per batch (fresh memory costs a page fault per page, more in a VM).
+    pub(crate) fn new(writer: &'a FileWriter, path: &'a Path, recycle: bool) -> Self {
         Self {
             writer,
             path,
             pending: None,
             spare: Vec::new(),
+            recycle,
+            recycled: None,
         }
+    }
+
+    /// A written buffer to fill again, if one came back.
+    pub(crate) fn take_recycled(&mut self) -> Option<BytesMut> {
+        self.recycled.take()
     }
 
     /// Waits for the write in progress, if any.
     pub(crate) async fn settle(&mut self) -> Result<(), TransferError> {
         if let Some(job) = self.pending.take() {
-            let chunks = job
+            let mut chunks = job
                 .await
                 .map_err(|e| TransferError::io(self.path, std::io::Error::other(e)))?
                 .map_err(|e| TransferError::io(self.path, e))?;
+            if self.recycle {
+                let mine = chunks.drain(..).find_map(|c| c.try_into_mut().ok());
+                if mine.is_some() {
+                    self.recycled = mine;
+                }
+            }
+            chunks.clear();
             self.spare = chunks;
         }
         Ok(())

@@ -43,7 +43,9 @@ pub trait BodyTransform: Send + Sync + 'static {
     /// is compared before the rename with the CRC-64 of the transformed bytes (hashed as
     /// each batch is transformed, or read back from the file when ranges were reused from
     /// a checkpoint or `verify_on_disk` is set), and a mismatch fails the download with
-    /// [`TransferError::Integrity`] (nothing is left at the destination).
+    /// [`TransferError::Integrity`] (nothing is left at the destination). When it is
+    /// known, the received bytes are not hashed themselves: a positional transform maps
+    /// a changed input byte to a changed output byte, which this check catches.
     fn expected_crc64(&self) -> Option<u64> {
         None
     }
@@ -74,6 +76,11 @@ impl Transform {
     /// Whether a transform is set.
     pub(crate) fn is_set(&self) -> bool {
         self.0.is_some()
+    }
+
+    /// The CRC-64 the transform's output must have, when it states one.
+    pub(crate) fn expected(&self) -> Option<u64> {
+        self.0.as_ref().and_then(|t| t.expected_crc64())
     }
 
     /// The tag a checkpoint must carry to be resumed by this transfer.
@@ -118,7 +125,8 @@ fn cpu_slots() -> &'static tokio::sync::Semaphore {
 }
 
 /// Applies the download transform to a batch of received chunks that go to `offset`,
-/// on the blocking pool: the batch comes back as one transformed chunk, and `written`
+/// on the blocking pool, into `spare` when given (a buffer of an earlier batch, written
+/// already): the batch comes back as one transformed chunk, and `written`
 /// (the CRC-64 of the range's transformed bytes so far) is updated with it while it is
 /// still in the cache, so that no read-back of the finished file is needed. Each
 /// received chunk is copied and transformed in turn (the copy is still hot when the
@@ -129,13 +137,16 @@ pub(crate) async fn download_batch(
     offset: u64,
     path: &Path,
     written: &mut Crc64,
+    spare: Option<BytesMut>,
 ) -> Result<Vec<Bytes>, TransferError> {
     let Some(t) = transform.0.clone() else {
         return Ok(batch);
     };
     let mut crc = written.clone();
     let (batch, crc) = tokio::task::spawn_blocking(move || {
-        let mut buf = BytesMut::with_capacity(batch.iter().map(Bytes::len).sum());
+        let mut buf = spare.unwrap_or_default();
+        buf.clear();
+        buf.reserve(batch.iter().map(Bytes::len).sum());
         for chunk in &batch {
             let at = buf.len();
             buf.extend_from_slice(chunk);

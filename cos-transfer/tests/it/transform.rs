@@ -130,3 +130,56 @@ async fn parts_and_ranges_are_transformed_by_offset_and_checkpoints_carry_the_ta
     assert!(matches!(r, Err(TransferError::Integrity { .. })), "{r:?}");
     assert!(std::fs::read_dir(out_dir.path()).unwrap().next().is_none());
 }
+
+/// A transfer that corrupts a byte is caught either way: through the transform's
+/// expected output CRC (the received bytes are then not hashed themselves), or, without
+/// an expectation, by the received bytes' CRC against the service's. Nothing is left at
+/// the destination; and the outcome of a clean download carries the verified CRC.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupted_transfer_is_caught_with_and_without_an_expected_output_crc() {
+    use crate::common::Fake;
+    let dir = tempfile::tempdir().unwrap();
+    let plain = random(3 * MIB as usize + 99, 12);
+    let stored = xor(5, &plain);
+    let fake = Fake::default();
+    fake.put("k", &stored);
+    let (b, k) = (
+        crate::common::bucket("examplebucket-1250000000"),
+        crate::common::key("k"),
+    );
+    let opts = |expected| {
+        DownloadOptions::default()
+            .single_threshold(MIB)
+            .part_size(MIB)
+            .concurrency(3)
+            .transform(Arc::new(Xor { seed: 5, expected }))
+    };
+    let dest = dir.path().join("out");
+    let want = cos_crc64::checksum(&plain);
+    let out = Transfers::with_backend(&fake)
+        .download_file(&b, &k, &dest)
+        .options(opts(Some(want)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.crc64, want);
+    assert_eq!(std::fs::read(&dest).unwrap(), plain);
+    std::fs::remove_file(&dest).unwrap();
+    fake.faults.lock().unwrap().flip_byte_at = Some(2 * MIB + 17);
+    for expected in [Some(want), None] {
+        let e = Transfers::with_backend(&fake)
+            .download_file(&b, &k, &dest)
+            .options(opts(expected))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, TransferError::Integrity { .. }),
+            "{expected:?}: {e}"
+        );
+        assert!(
+            std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+            "{expected:?}"
+        );
+    }
+}

@@ -68,6 +68,9 @@ pub struct Faults {
     pub fail_lists_from: Option<usize>,
     /// HEAD sends no `Content-Length`.
     pub no_content_length: bool,
+    /// GET bodies arrive with the byte at this object offset flipped (a transfer that
+    /// corrupts data: HEAD and the stored object are right).
+    pub flip_byte_at: Option<u64>,
     /// List Parts, List Multipart Uploads and List Objects never end.
     pub hostile_lists: Option<Hostile>,
 }
@@ -404,7 +407,13 @@ impl Backend for Fake {
             }
             None => (0, data.len()),
         };
-        let slice = data.slice(start..end);
+        let mut slice = data.slice(start..end);
+        let flip = self.faults.lock().unwrap().flip_byte_at;
+        if let Some(at) = flip.filter(|&at| (start as u64..end as u64).contains(&at)) {
+            let mut v = slice.to_vec();
+            v[(at - start as u64) as usize] ^= 0x40;
+            slice = Bytes::from(v);
+        }
         let break_after = {
             let mut f = self.faults.lock().unwrap();
             match &mut f.break_gets {
