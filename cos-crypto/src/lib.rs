@@ -60,3 +60,4 @@ pub use multipart::EncryptedUpload;
 pub use provider::{BoxFuture, KeyProvider, WrappedKey};
 pub use rsa_provider::{GENERATED_KEY_BITS, RsaPadding, RsaProvider};
 pub use stream::DecryptedBody;
+pub use transfer::Control;

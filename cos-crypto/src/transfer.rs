@@ -8,14 +8,38 @@ use std::sync::Arc;
 use cos_core::{BucketName, ObjectKey, ReadOptions, WriteOptions};
 use cos_transfer::checkpoint::{self, SourceFingerprint, UploadCheckpoint};
 use cos_transfer::{
-    BodyTransform, CosBackend, DownloadOptions, DownloadOutcome, TransferError, Transfers,
-    UploadOptions, UploadOutcome,
+    BodyTransform, CancelHandle, CosBackend, DownloadOptions, DownloadOutcome, ProgressFn,
+    TransferError, Transfers, UploadOptions, UploadOutcome,
 };
 
 use crate::cipher::{BLOCK, DataKey};
 use crate::client::{EncryptionClient, with_envelope};
 use crate::envelope::Envelope;
 use crate::error::CryptoError;
+
+/// Progress and cancellation of an encrypted `upload_file` / `download_file`, handed to
+/// cos-transfer's engines as the plain transfers take them: byte and part
+/// [`Progress`](cos_transfer::Progress) events through `progress`, and `cancel` stops the
+/// transfer between parts ([`TransferError::Cancelled`] inside
+/// [`CryptoError::Transfer`]; a resumable transfer keeps its checkpoint, a non-resumable
+/// upload is aborted on the service). Plain data; the default reports nothing and is
+/// never cancelled.
+#[derive(Clone, Default)]
+pub struct Control {
+    /// Called with the engine's progress events.
+    pub progress: Option<ProgressFn>,
+    /// Cancels the transfer when triggered.
+    pub cancel: Option<CancelHandle>,
+}
+
+impl std::fmt::Debug for Control {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control")
+            .field("progress", &self.progress.is_some())
+            .field("cancel", &self.cancel)
+            .finish()
+    }
+}
 
 /// The data cipher as a cos-transfer body transform.
 struct CtrTransform {
@@ -98,6 +122,21 @@ impl EncryptionClient {
         options: UploadOptions,
         write: &WriteOptions,
     ) -> Result<UploadOutcome, CryptoError> {
+        let control = Control::default();
+        self.upload_file_with(bucket, key, source, options, write, &control)
+            .await
+    }
+
+    /// [`upload_file`](Self::upload_file) with progress events and a cancel handle.
+    pub async fn upload_file_with(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        source: impl AsRef<Path>,
+        options: UploadOptions,
+        write: &WriteOptions,
+        control: &Control,
+    ) -> Result<UploadOutcome, CryptoError> {
         let source = source.as_ref();
         if options.sizing.part_size == 0 || !options.sizing.part_size.is_multiple_of(BLOCK) {
             return Err(CryptoError::PartSize(options.sizing.part_size));
@@ -123,6 +162,13 @@ impl EncryptionClient {
         let (data_key, envelope) = match resumed {
             Some(resumed) => resumed,
             None => {
+                if control
+                    .cancel
+                    .as_ref()
+                    .is_some_and(CancelHandle::is_cancelled)
+                {
+                    return Err(TransferError::Cancelled.into());
+                }
                 let crc = file_crc64(source, meta.len()).await?;
                 self.new_envelope(Some((meta.len(), crc))).await?
             }
@@ -135,11 +181,15 @@ impl EncryptionClient {
         let backend =
             CosBackend::new(self.client.clone()).write_options(with_envelope(write, &envelope));
         let options = options.transform(Arc::new(transform));
-        Ok(Transfers::with_backend(backend)
-            .upload_file(bucket, key, source)
-            .options(options)
-            .send()
-            .await?)
+        let transfers = Transfers::with_backend(backend);
+        let mut up = transfers.upload_file(bucket, key, source).options(options);
+        if let Some(p) = &control.progress {
+            up = up.progress(p.clone());
+        }
+        if let Some(c) = &control.cancel {
+            up = up.cancel(c);
+        }
+        Ok(up.send().await?)
     }
 
     /// Downloads and decrypts `bucket`/`key` to `dest` with cos-transfer's
@@ -162,6 +212,20 @@ impl EncryptionClient {
         dest: impl AsRef<Path>,
         options: DownloadOptions,
     ) -> Result<DownloadOutcome, CryptoError> {
+        let control = Control::default();
+        self.download_file_with(bucket, key, dest, options, &control)
+            .await
+    }
+
+    /// [`download_file`](Self::download_file) with progress events and a cancel handle.
+    pub async fn download_file_with(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        dest: impl AsRef<Path>,
+        options: DownloadOptions,
+        control: &Control,
+    ) -> Result<DownloadOutcome, CryptoError> {
         let head = self.head_object(bucket, key, &options.get).await?;
         let data_key = self.unwrap(&head.envelope).await?;
         let expected = head.envelope.plaintext_crc64;
@@ -175,11 +239,17 @@ impl EncryptionClient {
         let mut get: ReadOptions = options.get.clone();
         get.if_match = head.head.etag.clone();
         options = options.get(get);
-        let result = Transfers::new(self.client.clone())
+        let transfers = Transfers::new(self.client.clone());
+        let mut down = transfers
             .download_file(bucket, key, dest.as_ref())
-            .options(options)
-            .send()
-            .await;
+            .options(options);
+        if let Some(p) = &control.progress {
+            down = down.progress(p.clone());
+        }
+        if let Some(c) = &control.cancel {
+            down = down.cancel(c);
+        }
+        let result = down.send().await;
         match result {
             Ok(outcome) => Ok(outcome),
             Err(TransferError::Integrity { local, remote, .. }) if Some(remote) == expected => {

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use cos_crypto::{AesProvider, EncryptionClient, RsaProvider};
+use cos_crypto::{AesProvider, Control, EncryptionClient, RsaProvider};
 use serde_json::json;
 
 use super::cp::{dest_key, download_dest};
@@ -82,6 +82,14 @@ pub(super) async fn cp(
     }
 }
 
+/// Progress into `file`'s bar and Ctrl-C, for an encrypted transfer.
+pub(super) fn control(ctx: &Ctx, file: &crate::progress::FileBar) -> Control {
+    Control {
+        progress: Some(file.callback()),
+        cancel: Some(ctx.cancel.clone()),
+    }
+}
+
 async fn upload(
     ctx: &Ctx,
     a: &CpArgs,
@@ -104,10 +112,17 @@ async fn upload(
         opts = opts.checkpoint(file);
     }
     let dest = format!("cos://{}/{key}", d.bucket);
-    let out = enc
-        .upload_file(&d.bucket, &key, p, opts, &write)
-        .await
-        .map_err(|e| CliError::op(format!("encrypted upload {} → {dest}", p.display()), &e))?;
+    let bar = ctx.out.bar(Some(1)).part_size(a.transfer.part_size);
+    let size = std::fs::metadata(p).ok().map(|m| m.len());
+    let file = bar.file(p.display().to_string(), size);
+    let control = control(ctx, &file);
+    let r = enc
+        .upload_file_with(&d.bucket, &key, p, opts, &write, &control)
+        .await;
+    file.finish(r.is_ok());
+    bar.finish();
+    let out =
+        r.map_err(|e| CliError::op(format!("encrypted upload {} → {dest}", p.display()), &e))?;
     if remove_source {
         std::fs::remove_file(p)
             .map_err(|e| CliError::Failed(format!("removing {}: {e}", p.display())))?;
@@ -145,10 +160,16 @@ async fn download(
         let file = checkpoint_file(dir, "cse-download", s.bucket.as_str(), key.as_str(), &dest);
         opts = opts.checkpoint(file);
     }
-    let out = enc
-        .download_file(&s.bucket, &key, &dest, opts)
-        .await
-        .map_err(|e| CliError::op(format!("encrypted download {s} → {}", dest.display()), &e))?;
+    let bar = ctx.out.bar(Some(1)).part_size(a.transfer.part_size);
+    let file = bar.file(s.to_string(), None);
+    let control = control(ctx, &file);
+    let r = enc
+        .download_file_with(&s.bucket, &key, &dest, opts, &control)
+        .await;
+    file.finish(r.is_ok());
+    bar.finish();
+    let out =
+        r.map_err(|e| CliError::op(format!("encrypted download {s} → {}", dest.display()), &e))?;
     if remove_source {
         ctx.client
             .delete_object(&s.bucket, &key)

@@ -79,7 +79,8 @@ pub(super) async fn upload_dir(
                         let b = d.bucket.as_str();
                         opts = opts.checkpoint(checkpoint_file(dir, "cse-upload", b, &key, &path));
                     }
-                    enc.upload_file(&d.bucket, &k, &path, opts, write)
+                    let control = super::cse::control(ctx, &file);
+                    enc.upload_file_with(&d.bucket, &k, &path, opts, write, &control)
                         .await
                         .map_err(|e| describe(&e))?;
                     if remove_source {
@@ -154,7 +155,7 @@ pub(super) async fn download_dir(
                     }
                 };
                 let file = bar.file(rel, Some(o.size));
-                let r = download_one(job, &o.key, &path).await;
+                let r = download_one(job, &o.key, &path, &file).await;
                 file.finish(r.is_ok());
                 Item {
                     key: o.key,
@@ -185,7 +186,12 @@ struct Download<'a> {
 }
 
 /// Downloads and decrypts `key` to `path` (then deletes it for `mv`).
-async fn download_one(d: &Download<'_>, key: &str, path: &Path) -> Result<(), String> {
+async fn download_one(
+    d: &Download<'_>,
+    key: &str,
+    path: &Path,
+    file: &crate::progress::FileBar,
+) -> Result<(), String> {
     let Download {
         ctx,
         a,
@@ -207,7 +213,8 @@ async fn download_one(d: &Download<'_>, key: &str, path: &Path) -> Result<(), St
         let b = s.bucket.as_str();
         opts = opts.checkpoint(checkpoint_file(dir, "cse-download", b, key, path));
     }
-    enc.download_file(&s.bucket, &k, path, opts)
+    let control = super::cse::control(ctx, file);
+    enc.download_file_with(&s.bucket, &k, path, opts, &control)
         .await
         .map_err(|e| describe(&e))?;
     if remove_source {

@@ -283,59 +283,70 @@ fn killed_cp_resumes_from_its_checkpoint() {
     assert!(o.stdout == body, "resumed object differs");
 }
 
+/// Plain, and with client-side encryption (the encrypted engines take the same cancel
+/// handle).
 #[test]
 fn ctrl_c_stops_cleanly_and_aborts_a_non_resumable_upload() {
     let env = Env::new();
     env.mb();
     let src = env.file("big.bin", &data(6 << 20, 5));
-    env.emu
-        .add_fault(cos_emulator::FaultRule::parse("latency-ms=400,op=UploadPart").unwrap());
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cos"))
-        .args([
-            "cp",
-            src.to_str().unwrap(),
-            &uri("big.bin"),
-            "--part-size",
-            "1M",
-            "--concurrency",
-            "1",
-        ])
-        .args(["--endpoint", &env.endpoint()])
-        .envs(env.env_pairs())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while env
-        .requests()
-        .iter()
-        .filter(|r| r.operation == "UploadPart")
-        .count()
-        < 1
-    {
-        assert!(Instant::now() < deadline, "no progress");
-        std::thread::sleep(Duration::from_millis(20));
+    let aes_key =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/keys/aes_master.b64");
+    for (round, cse) in [false, true].into_iter().enumerate() {
+        env.emu
+            .add_fault(cos_emulator::FaultRule::parse("latency-ms=400,op=UploadPart").unwrap());
+        let parts_before = env.count("UploadPart");
+        let mut args = vec![
+            "cp".to_owned(),
+            src.display().to_string(),
+            uri(&format!("big-{round}.bin")),
+            "--part-size".into(),
+            "1M".into(),
+            "--concurrency".into(),
+            "1".into(),
+        ];
+        if cse {
+            args.extend(["--cse-aes-key-file".into(), aes_key.display().to_string()]);
+        }
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cos"))
+            .args(&args)
+            .args(["--endpoint", &env.endpoint()])
+            .envs(env.env_pairs())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while env
+            .requests()
+            .iter()
+            .filter(|r| r.operation == "UploadPart")
+            .count()
+            <= parts_before
+        {
+            assert!(Instant::now() < deadline, "no progress (cse: {cse})");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let kill = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "cse {cse}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("interrupted") && err.contains("cancelled"),
+            "cse {cse}: {err}"
+        );
+        env.emu.clear_faults();
+        assert_eq!(
+            env.count("AbortMultipartUpload"),
+            round + 1,
+            "no upload left behind (cse: {cse})"
+        );
+        assert_eq!(env.count("CompleteMultipartUpload"), 0);
     }
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
-    assert!(
-        err.contains("interrupted") && err.contains("cancelled"),
-        "{err}"
-    );
-    env.emu.clear_faults();
-    assert_eq!(
-        env.count("AbortMultipartUpload"),
-        1,
-        "no upload left behind"
-    );
-    assert_eq!(env.count("CompleteMultipartUpload"), 0);
 }
 
 #[test]

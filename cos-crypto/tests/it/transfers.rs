@@ -339,3 +339,89 @@ async fn a_download_with_the_wrong_key_fails_and_leaves_nothing() {
         .await;
     assert!(matches!(r, Err(CryptoError::InvalidOption(_))), "{r:?}");
 }
+
+/// `upload_file_with` / `download_file_with`: the engines' progress events, and a cancel
+/// handle that stops an upload between parts (aborted on the service: no checkpoint)
+/// and a download before it starts (nothing at the destination).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn encrypted_transfers_report_progress_and_stop_when_cancelled() {
+    use cos_crypto::Control;
+    use cos_transfer::{CancelHandle, Progress, TransferError};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    let (_emu, client) = setup().await;
+    let enc = EncryptionClient::new(client.clone(), aes());
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let data = random((4 * MIB + 5) as usize, 31);
+    std::fs::write(&src, &data).unwrap();
+    let (b, k) = names("control/file");
+    let parts = Arc::new(AtomicU64::new(0));
+    let seen = parts.clone();
+    let control = Control {
+        progress: Some(Arc::new(move |p| {
+            if let Progress::Part { len, .. } = p {
+                seen.fetch_add(len, Ordering::SeqCst);
+            }
+        })),
+        cancel: None,
+    };
+    enc.upload_file_with(
+        &b,
+        &k,
+        &src,
+        small_parts(),
+        &WriteOptions::default(),
+        &control,
+    )
+    .await
+    .unwrap();
+    assert_eq!(parts.load(Ordering::SeqCst), data.len() as u64);
+    let dest = dir.path().join("dest");
+    enc.download_file_with(&b, &k, &dest, ranged(), &control)
+        .await
+        .unwrap();
+    assert_eq!(parts.load(Ordering::SeqCst), 2 * data.len() as u64);
+    assert_eq!(std::fs::read(&dest).unwrap(), data);
+
+    // Cancelled by its own first finished part: the rest never starts.
+    let cancel = CancelHandle::new();
+    let trigger = cancel.clone();
+    let control = Control {
+        progress: Some(Arc::new(move |p| {
+            if matches!(p, Progress::Part { .. }) {
+                trigger.cancel();
+            }
+        })),
+        cancel: Some(cancel.clone()),
+    };
+    let (_, k2) = names("control/cancelled");
+    let r = enc
+        .upload_file_with(
+            &b,
+            &k2,
+            &src,
+            small_parts().concurrency(1),
+            &WriteOptions::default(),
+            &control,
+        )
+        .await;
+    assert!(
+        matches!(r, Err(CryptoError::Transfer(TransferError::Cancelled))),
+        "{r:?}"
+    );
+    let uploads = client.list_multipart_uploads(&b).send().await.unwrap();
+    assert!(uploads.uploads.is_empty(), "{:?}", uploads.uploads);
+    assert!(client.head_object(&b, &k2).send().await.is_err());
+    // Already cancelled: a download writes nothing.
+    let out_dir = tempfile::tempdir().unwrap();
+    let r = enc
+        .download_file_with(&b, &k, out_dir.path().join("d"), ranged(), &control)
+        .await;
+    assert!(
+        matches!(r, Err(CryptoError::Transfer(TransferError::Cancelled))),
+        "{r:?}"
+    );
+    assert!(std::fs::read_dir(out_dir.path()).unwrap().next().is_none());
+}
