@@ -439,6 +439,21 @@ fn combined_crc(job: &Job<'_>, done: &BTreeMap<u32, DonePart>) -> Result<u64, Tr
     }
 }
 
+/// Transforms a received batch (when a transform is set, into a buffer the writer gave
+/// back) and starts writing it at `at`; returns the emptied list to fill next.
+async fn flush(
+    tx: &transform::Transform,
+    batch: Vec<Bytes>,
+    at: u64,
+    path: &Path,
+    written: &mut Crc64,
+    writer: &mut RangeWriter<'_>,
+) -> Result<Vec<Bytes>, TransferError> {
+    let spare = writer.take_recycled();
+    let batch = transform::download_batch(tx, batch, at, path, written, spare).await?;
+    writer.write(batch, at).await
+}
+
 /// Fetches `part` into the file, resuming a broken stream with a ranged GET pinned to
 /// `etag`. Returns the range's CRC-64 as received, the CRC-64 of what was written when
 /// a transform is set, and how many times it resumed.
@@ -498,31 +513,13 @@ async fn fetch_range<B: Backend>(
             batch_len += chunk.len();
             batch.push(chunk);
             if batch_len >= WRITE_CHUNK {
-                batch = transform::download_batch(
-                    tx,
-                    batch,
-                    batch_start,
-                    path,
-                    &mut written,
-                    writer.take_recycled(),
-                )
-                .await?;
-                batch = writer.write(batch, batch_start).await?;
+                batch = flush(tx, batch, batch_start, path, &mut written, &mut writer).await?;
                 batch_len = 0;
                 batch_start = pos;
             }
         }
         if !batch.is_empty() {
-            batch = transform::download_batch(
-                tx,
-                batch,
-                batch_start,
-                path,
-                &mut written,
-                writer.take_recycled(),
-            )
-            .await?;
-            batch = writer.write(batch, batch_start).await?;
+            batch = flush(tx, batch, batch_start, path, &mut written, &mut writer).await?;
             batch_len = 0;
             batch_start = pos;
         }

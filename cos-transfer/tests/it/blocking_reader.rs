@@ -8,23 +8,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use cos_core::{BucketName, ObjectKey};
+use cos_core::BucketName;
 use cos_emulator::{FaultAction, FaultRule};
-use cos_transfer::{TransferError, Transfers, UploadOptions};
+use cos_transfer::{TransferError, Transfers};
 
 use crate::common::emu::{BUCKET, count, random, setup};
+use crate::stream_transfer::{get_all, names, small_parts};
 
 const MIB: usize = 1024 * 1024;
-
-fn names(k: &str) -> (BucketName, ObjectKey) {
-    (BucketName::new(BUCKET).unwrap(), ObjectKey::new(k).unwrap())
-}
-
-fn small_parts() -> UploadOptions {
-    UploadOptions::default()
-        .part_size(MIB as u64)
-        .concurrency(2)
-}
 
 /// A real pipe whose writing end a thread fills with `data` in odd-sized writes.
 pub(crate) fn os_pipe(data: Vec<u8>) -> io::PipeReader {
@@ -35,12 +26,6 @@ pub(crate) fn os_pipe(data: Vec<u8>) -> io::PipeReader {
         }
     });
     r
-}
-
-async fn get_all(t: &Transfers, b: &BucketName, k: &ObjectKey) -> Vec<u8> {
-    let mut out = Vec::new();
-    t.download_to(b, k, &mut out).send().await.unwrap();
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -16,11 +16,11 @@ use crate::common::emu::{BUCKET, count, random, setup};
 
 const MIB: usize = 1024 * 1024;
 
-fn names(k: &str) -> (BucketName, ObjectKey) {
+pub(crate) fn names(k: &str) -> (BucketName, ObjectKey) {
     (BucketName::new(BUCKET).unwrap(), ObjectKey::new(k).unwrap())
 }
 
-fn small_parts() -> UploadOptions {
+pub(crate) fn small_parts() -> UploadOptions {
     UploadOptions::default()
         .part_size(MIB as u64)
         .concurrency(2)
@@ -39,7 +39,7 @@ fn pipe(data: Vec<u8>) -> tokio::io::DuplexStream {
     r
 }
 
-async fn get_all(t: &Transfers, b: &BucketName, k: &ObjectKey) -> Vec<u8> {
+pub(crate) async fn get_all(t: &Transfers, b: &BucketName, k: &ObjectKey) -> Vec<u8> {
     let mut out = Vec::new();
     t.download_to(b, k, &mut out).send().await.unwrap();
     out
