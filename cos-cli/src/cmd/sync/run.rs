@@ -117,7 +117,8 @@ impl Run<'_> {
                 .map_err(|e| describe(&e)),
             Some(enc) => {
                 crate::cmd::cse_tree::stop_if_cancelled(self.ctx)?;
-                enc.upload_file(&dst.bucket, key, path, opts, self.write)
+                let control = crate::cmd::cse::control(self.ctx, file);
+                enc.upload_file_with(&dst.bucket, key, path, opts, self.write, &control)
                     .await
                     .map_err(|e| describe(&e))
             }
@@ -146,7 +147,8 @@ impl Run<'_> {
                 .map_err(|e| describe(&e)),
             Some(enc) => {
                 crate::cmd::cse_tree::stop_if_cancelled(self.ctx)?;
-                enc.download_file(&src.bucket, key, path, opts)
+                let control = crate::cmd::cse::control(self.ctx, file);
+                enc.download_file_with(&src.bucket, key, path, opts, &control)
                     .await
                     .map_err(|e| describe(&e))
             }
