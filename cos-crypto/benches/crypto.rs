@@ -252,21 +252,6 @@ fn raw_speeds() {
     );
 }
 
-/// User + system CPU seconds of process `pid` so far, all threads (`/proc/PID/stat`
-/// fields 14 and 15, in USER_HZ ticks: 1/100 s on Linux).
-fn cpu_secs(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let Some(end) = stat.rfind(')') else {
-        return f64::NAN;
-    };
-    let fields: Vec<&str> = stat[end + 2..].split(' ').collect();
-    let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
-    match (tick(11), tick(12)) {
-        (Some(u), Some(s)) => (u + s) as f64 / 100.0,
-        _ => f64::NAN,
-    }
-}
-
 /// Prints the medians of the client's and the emulator's CPU seconds per GiB, per job:
 /// the encrypted jobs' extra work against the plain jobs' total on these shared cores.
 fn print_cpu(cpu: &[Vec<(f64, f64)>; 4]) {
@@ -345,6 +330,7 @@ fn main() {
     // CPU seconds per GiB of each job, this process (the client) and the emulator.
     let mut cpu: [Vec<(f64, f64)>; 4] = Default::default();
     let (me, emu_pid) = (std::process::id(), emu.id());
+    let cpu_secs = |pid| cos_testkit::procstat::cpu_secs(pid).unwrap_or(f64::NAN);
     let gib = size_mib as f64 / 1024.0;
     // Twice the object: the page cache of a download and the emulator's copy of an
     // upload (`BENCH_CRYPTO_WARM_MIB`, 0 to skip).

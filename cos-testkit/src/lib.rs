@@ -13,6 +13,7 @@
 //! - [`proxy::TestProxy`]: a tiny `CONNECT` / forwarding proxy on 127.0.0.1 that
 //!   records what went through it.
 //! - `tls::TestPki` (feature `tls`): a throwaway CA and server certificate.
+//! - [`procstat::cpu_secs`]: a process's CPU time, for benchmarks.
 //!
 //! ```no_run
 //! # // Not run: it installs the official SDKs from PyPI and npm when they are missing.
@@ -25,6 +26,7 @@
 pub mod fixtures;
 mod install;
 pub mod node;
+pub mod procstat;
 pub mod proxy;
 pub mod python;
 #[cfg(feature = "tls")]

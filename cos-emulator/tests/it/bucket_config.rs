@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig};
+use cos_core::{BucketName, Client};
 use cos_emulator::{Emulator, EmulatorHandle};
 use cos_xml::config::{
     BucketLoggingStatus, DomainCertificate, DomainConfiguration, DomainRule, ErrorDocument,
@@ -20,25 +20,9 @@ use cos_xml::config::{
 };
 
 use crate::common::{self, Answer};
+use crate::common::{client_for, key};
 
 const BUCKET: &str = common::BUCKET;
-
-fn client_for(emu: &EmulatorHandle) -> Client {
-    let config = Config::builder()
-        .region("ap-guangzhou")
-        .credentials(common::creds())
-        .connect_to(emu.endpoint())
-        .read_timeout(Duration::from_secs(10))
-        .operation_timeout(Duration::from_secs(30))
-        .retry(RetryConfig::disabled())
-        .build()
-        .unwrap();
-    Client::new(config).unwrap()
-}
-
-fn key(k: &str) -> ObjectKey {
-    ObjectKey::new(k).unwrap()
-}
 
 async fn setup() -> (EmulatorHandle, Client, BucketName) {
     let emu = Emulator::builder()

@@ -212,3 +212,23 @@ async fn read_answer(mut s: TcpStream, is_head: bool) -> Answer {
     }
     a
 }
+
+/// A cos-core client of `emu` with the test credentials, and no retries (a refused
+/// request shows as it is).
+pub fn client_for(emu: &cos_emulator::EmulatorHandle) -> cos_core::Client {
+    let config = cos_core::Config::builder()
+        .region("ap-guangzhou")
+        .credentials(creds())
+        .connect_to(emu.endpoint())
+        .read_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(30))
+        .retry(cos_core::RetryConfig::disabled())
+        .build()
+        .unwrap();
+    cos_core::Client::new(config).unwrap()
+}
+
+/// An object key (valid by construction in the tests).
+pub fn key(k: &str) -> cos_core::ObjectKey {
+    cos_core::ObjectKey::new(k).unwrap()
+}

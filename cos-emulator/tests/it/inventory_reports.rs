@@ -6,26 +6,10 @@
 use std::io::Read;
 use std::time::Duration;
 
-use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig};
-use cos_emulator::{Emulator, EmulatorHandle};
+use crate::common::{client_for, key};
+use cos_core::{BucketName, Client};
+use cos_emulator::Emulator;
 use cos_xml::config::{InventoryConfiguration, InventoryFilter, OptionalFields};
-
-fn client_for(emu: &EmulatorHandle) -> Client {
-    let config = Config::builder()
-        .region("ap-guangzhou")
-        .credentials(crate::common::creds())
-        .connect_to(emu.endpoint())
-        .read_timeout(Duration::from_secs(10))
-        .operation_timeout(Duration::from_secs(30))
-        .retry(RetryConfig::disabled())
-        .build()
-        .unwrap();
-    Client::new(config).unwrap()
-}
-
-fn key(k: &str) -> ObjectKey {
-    ObjectKey::new(k).unwrap()
-}
 
 async fn read(c: &Client, b: &BucketName, k: &str) -> Vec<u8> {
     let o = c.get_object(b, &key(k)).send().await.unwrap();

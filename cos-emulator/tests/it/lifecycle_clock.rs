@@ -6,7 +6,8 @@
 
 use std::time::Duration;
 
-use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig};
+use crate::common::{client_for, key};
+use cos_core::{BucketName, Client};
 use cos_emulator::{Emulator, EmulatorHandle};
 use cos_xml::{
     AbortIncompleteMultipartUpload, Expiration, LifecycleConfiguration, LifecycleFilter,
@@ -15,23 +16,6 @@ use cos_xml::{
 };
 
 const DAY: Duration = Duration::from_secs(86_400);
-
-fn client_for(emu: &EmulatorHandle) -> Client {
-    let config = Config::builder()
-        .region("ap-guangzhou")
-        .credentials(crate::common::creds())
-        .connect_to(emu.endpoint())
-        .read_timeout(Duration::from_secs(10))
-        .operation_timeout(Duration::from_secs(30))
-        .retry(RetryConfig::disabled())
-        .build()
-        .unwrap();
-    Client::new(config).unwrap()
-}
-
-fn key(k: &str) -> ObjectKey {
-    ObjectKey::new(k).unwrap()
-}
 
 fn rule(prefix: &str) -> LifecycleRule {
     LifecycleRule {

@@ -8,30 +8,14 @@ use crate::common;
 
 use std::time::Duration;
 
-use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig, StorageClass};
-use cos_emulator::{Emulator, EmulatorHandle};
+use crate::common::{client_for, key};
+use cos_core::{BucketName, Client, StorageClass};
+use cos_emulator::Emulator;
 use cos_xml::op::{Access, Op, Scope};
 use cos_xml::{CorsConfiguration, CorsRule, Tag, Tagging, VersioningStatus};
 
 const BUCKET: &str = "examplebucket-1250000000";
 const HOST: &str = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
-
-fn client_for(emu: &EmulatorHandle) -> Client {
-    let config = Config::builder()
-        .region("ap-guangzhou")
-        .credentials(cos_auth::Credentials::new("AKIDEXAMPLE", "SECRETKEYEXAMPLE").unwrap())
-        .connect_to(emu.endpoint())
-        .read_timeout(Duration::from_secs(10))
-        .operation_timeout(Duration::from_secs(30))
-        .retry(RetryConfig::disabled())
-        .build()
-        .unwrap();
-    Client::new(config).unwrap()
-}
-
-fn key(k: &str) -> ObjectKey {
-    ObjectKey::new(k).unwrap()
-}
 
 fn bucket(name: &str) -> BucketName {
     BucketName::new(name).unwrap()

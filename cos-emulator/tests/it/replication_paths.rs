@@ -11,7 +11,8 @@ use cos_xml::batch::{
     ManifestLocation, ManifestSpec, Members,
 };
 
-use crate::retention_paths::{body, client_for, key, replicated_pair};
+use crate::common::{client_for, key};
+use crate::retention_paths::{body, replicated_pair};
 
 const ARN: &str = "qcs::cos:ap-guangzhou:uid/1250000000";
 

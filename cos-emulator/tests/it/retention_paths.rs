@@ -6,29 +6,13 @@
 
 use std::time::Duration;
 
-use cos_core::{BucketName, Client, Config, ObjectKey, RetryConfig};
-use cos_emulator::{Emulator, EmulatorHandle};
+use crate::common::{client_for, key};
+use cos_core::{BucketName, Client};
+use cos_emulator::Emulator;
 use cos_xml::config::{
     ObjectLockConfiguration, ReplicationConfiguration, ReplicationDestination, ReplicationRule,
 };
 use cos_xml::{VersionEntry, VersioningStatus};
-
-pub(crate) fn client_for(emu: &EmulatorHandle) -> Client {
-    let config = Config::builder()
-        .region("ap-guangzhou")
-        .credentials(crate::common::creds())
-        .connect_to(emu.endpoint())
-        .read_timeout(Duration::from_secs(10))
-        .operation_timeout(Duration::from_secs(30))
-        .retry(RetryConfig::disabled())
-        .build()
-        .unwrap();
-    Client::new(config).unwrap()
-}
-
-pub(crate) fn key(k: &str) -> ObjectKey {
-    ObjectKey::new(k).unwrap()
-}
 
 fn code(e: &cos_core::Error) -> (u16, &str) {
     (e.status().map_or(0, |s| s.as_u16()), e.code().unwrap_or(""))

@@ -98,7 +98,7 @@ async fn pipe_upload(
     }
     // All of its output was read: its work is done (its times stay readable until it
     // is reaped).
-    let cpu = cpu_secs_of(pid);
+    let cpu = cos_testkit::procstat::cpu_secs(pid).unwrap_or(f64::NAN);
     assert!(child.wait().unwrap().success());
     cpu
 }
@@ -137,17 +137,6 @@ pub(super) fn splice_child(src: &str) {
             break;
         }
     }
-}
-
-/// User + system CPU seconds of process `pid` so far (`/proc/PID/stat` fields 14 and
-/// 15, in USER_HZ ticks, which are 1/100 s on Linux).
-fn cpu_secs_of(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let after_name = &stat[stat.rfind(')').unwrap() + 2..];
-    let fields: Vec<&str> = after_name.split(' ').collect();
-    // Fields 14 and 15 of the line; `after_name` starts at field 3.
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    ticks as f64 / 100.0
 }
 
 /// The pipe's own ceiling on this machine: seconds of `cat SRC | cat > /dev/null`.
@@ -300,19 +289,14 @@ fn rounds(bench: &Bench, emu: &mut EmulatorProcess, src: &str) -> Rounds {
     r
 }
 
-/// Medians per GiB of the client's, the emulator's and the whole machine's CPU seconds
-/// (the machine's includes the producer).
-fn cpu_per_gib(v: &[Sample], gib: f64) -> String {
-    let med = |f: fn(&Sample) -> f64| {
-        let mut x: Vec<f64> = v.iter().map(f).collect();
-        x.sort_by(f64::total_cmp);
-        x[x.len() / 2] / gib
-    };
+/// Means per GiB (the bench's [`cpu_per_gib`]) of the client's, the emulator's and the
+/// whole machine's CPU seconds (the machine's includes the producer).
+fn cpu_split(size: u64, v: &[Sample]) -> String {
     format!(
         "{:.2} + {:.2} (machine {:.2})",
-        med(|s| s.client),
-        med(|s| s.server),
-        med(|s| s.busy)
+        cpu_per_gib(size, v, |s| s.client),
+        cpu_per_gib(size, v, |s| s.server),
+        cpu_per_gib(size, v, |s| s.busy)
     )
 }
 
@@ -381,11 +365,11 @@ pub(super) fn run(bench: &Bench, emu: &mut EmulatorProcess) {
     );
     println!(
         "CPU s/GiB, client + emulator (machine busy): upload_file {}, reader {}, pipe from cat {}, pipe from splice {}, same through upload_reader {}",
-        cpu_per_gib(&file, gib),
-        cpu_per_gib(&reader, gib),
-        cpu_per_gib(&pipe, gib),
-        cpu_per_gib(&splice, gib),
-        cpu_per_gib(&splice_async, gib)
+        cpu_split(bench.size, &file),
+        cpu_split(bench.size, &reader),
+        cpu_split(bench.size, &pipe),
+        cpu_split(bench.size, &splice),
+        cpu_split(bench.size, &splice_async)
     );
     println!(
         "producers' CPU per GiB piped: cat {cat_cpu:.2} s, zero-copy (splice) {splice_cpu:.2} s; upload from the zero-copy producer's pipe vs upload_file: {r_splice:.2} (upload_blocking_reader), {r_splice_async:.2} (upload_reader)"

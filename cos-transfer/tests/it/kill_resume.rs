@@ -80,17 +80,9 @@ async fn a_killed_upload_resumes_sending_only_missing_parts() {
     }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    // A part whose body had reached the emulator before the kill is still stored (it
-    // waits out the injected latency first): let those requests finish before looking.
-    let mut seen = emu.requests().len();
-    loop {
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        let now = emu.requests().len();
-        if now == seen {
-            break;
-        }
-        seen = now;
-    }
+    // A part whose body had reached the emulator before the kill is still stored: let
+    // those requests finish before looking.
+    crate::common::emu::wait_until_quiet(&emu, Duration::from_millis(150)).await;
     let sent_by_child = count(&emu, "UploadPart", 200);
     assert!(
         sent_by_child < 40,

@@ -148,17 +148,7 @@ async fn run_child_and_kill(
     }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    // A request whose body had reached the emulator before the kill still completes (it
-    // waits out the injected latency first): let those finish before looking.
-    let mut seen = emu.requests().len();
-    loop {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let now = emu.requests().len();
-        if now == seen {
-            break;
-        }
-        seen = now;
-    }
+    crate::common::emu::wait_until_quiet(emu, Duration::from_millis(200)).await;
 }
 
 /// Parts an upload checkpoint records (0 while it does not exist or is mid-write).

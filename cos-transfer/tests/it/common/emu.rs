@@ -53,6 +53,21 @@ pub async fn setup() -> (EmulatorHandle, CosBackend) {
 }
 
 /// Requests of operation `op` answered with `status`.
+/// After a client was killed: a request whose body had reached the emulator before the
+/// kill still completes (it waits out any injected latency first). Returns once no new
+/// request was recorded for one `step`.
+pub async fn wait_until_quiet(emu: &EmulatorHandle, step: std::time::Duration) {
+    let mut seen = emu.requests().len();
+    loop {
+        tokio::time::sleep(step).await;
+        let now = emu.requests().len();
+        if now == seen {
+            break;
+        }
+        seen = now;
+    }
+}
+
 pub fn count(emu: &EmulatorHandle, op: &str, status: u16) -> usize {
     emu.requests()
         .iter()
